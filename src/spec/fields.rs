@@ -1,0 +1,218 @@
+//! Typed reads of document fields that record a diagnostic instead of failing, so that one load
+//! reports every problem of a document.
+
+use serde_json::{Map, Value};
+
+use super::error::Diagnostic;
+use super::source::{SourceFile, escape_pointer};
+use crate::model::{ArgumentList, Schema};
+
+/// Collects diagnostics against the main source file while a model is built.
+pub struct Reader<'a> {
+    /// The main file, for positions.
+    pub source: &'a SourceFile,
+    /// The document as written (refs not inlined), to recover names that inlining erases.
+    pub raw: &'a Value,
+    /// Problems found so far.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Reader<'a> {
+    /// Records a problem at `pointer`.
+    pub fn error(&mut self, pointer: &str, message: impl Into<String>) {
+        self.diagnostics.push(self.source.diagnostic(pointer, message));
+    }
+
+    /// `obj[key]` as an object, recording an error if present with another type.
+    pub fn object<'v>(&mut self, obj: &'v Map<String, Value>, key: &str, at: &str) -> Option<&'v Map<String, Value>> {
+        match obj.get(key) {
+            None | Some(Value::Null) => None,
+            Some(Value::Object(m)) => Some(m),
+            Some(other) => {
+                self.error(&child(at, key), format!("'{key}' must be an object, found {}", kind(other)));
+                None
+            }
+        }
+    }
+
+    /// `obj[key]` as a string, recording an error if present with another type.
+    pub fn string(&mut self, obj: &Map<String, Value>, key: &str, at: &str) -> Option<String> {
+        match obj.get(key) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(other) => {
+                self.error(&child(at, key), format!("'{key}' must be a string, found {}", kind(other)));
+                None
+            }
+        }
+    }
+
+    /// `obj[key]` as a required string.
+    pub fn required_string(&mut self, obj: &Map<String, Value>, key: &str, at: &str, what: &str) -> Option<String> {
+        if !obj.contains_key(key) {
+            self.error(at, format!("{what} must have required property '{key}'"));
+            return None;
+        }
+        self.string(obj, key, at)
+    }
+
+    /// `obj[key]` as an array, recording an error if present with another type.
+    pub fn array<'v>(&mut self, obj: &'v Map<String, Value>, key: &str, at: &str) -> Option<&'v Vec<Value>> {
+        match obj.get(key) {
+            None | Some(Value::Null) => None,
+            Some(Value::Array(a)) => Some(a),
+            Some(other) => {
+                self.error(&child(at, key), format!("'{key}' must be an array, found {}", kind(other)));
+                None
+            }
+        }
+    }
+
+    /// A schema at `obj[key]`, or `None` when absent.
+    pub fn schema(&mut self, obj: &Map<String, Value>, key: &str, at: &str) -> Option<Schema> {
+        let value = obj.get(key)?;
+        let pointer = child(at, key);
+        self.schema_value(value, pointer)
+    }
+
+    /// Wraps a schema value found at `pointer`, checking its shape and argument rule.
+    pub fn schema_value(&mut self, value: &Value, pointer: String) -> Option<Schema> {
+        // AsyncAPI 3.0 multi-format schema object: { schemaFormat, schema }.
+        let value = match value {
+            Value::Object(m) if m.contains_key("schemaFormat") && m.contains_key("schema") => {
+                let format = m.get("schemaFormat").and_then(Value::as_str).unwrap_or_default();
+                if !format.is_empty()
+                    && !format.starts_with("application/vnd.aai.asyncapi")
+                    && !format.starts_with("application/schema+json")
+                    && !format.starts_with("application/schema+yaml")
+                {
+                    self.error(&pointer, format!("schemaFormat '{format}' is not supported: use JSON Schema or AsyncAPI schema"));
+                    return None;
+                }
+                m.get("schema").cloned().unwrap_or(Value::Bool(true))
+            }
+            other => other.clone(),
+        };
+        let arguments = match &value {
+            Value::Object(m) => match m.get("x-socketio-args") {
+                None => ArgumentList::Single,
+                Some(Value::String(s)) if s == "single" => ArgumentList::Single,
+                Some(Value::String(s)) if s == "spread" => ArgumentList::Spread,
+                Some(other) => {
+                    self.error(&child(&pointer, "x-socketio-args"), format!("x-socketio-args must be 'single' or 'spread', found {other}"));
+                    ArgumentList::Single
+                }
+            },
+            Value::Bool(_) => ArgumentList::Single,
+            other => {
+                self.error(&pointer, format!("a schema must be an object or a boolean, found {}", kind(other)));
+                return None;
+            }
+        };
+        Some(Schema { pointer, value, arguments })
+    }
+
+    /// The `$ref` written at `pointer` in the raw document, following `$ref`s met on the way.
+    pub fn raw_ref(&self, pointer: &str) -> Option<String> {
+        let mut node = self.raw;
+        let mut hops = 0;
+        for token in pointer.split('/').skip(1) {
+            let token = token.replace("~1", "/").replace("~0", "~");
+            node = follow(self.raw, node, &mut hops)?;
+            node = match node {
+                Value::Object(m) => m.get(&token)?,
+                Value::Array(a) => a.get(token.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        node.as_object()?.get("$ref")?.as_str().map(str::to_owned)
+    }
+}
+
+fn follow<'v>(root: &'v Value, mut node: &'v Value, hops: &mut usize) -> Option<&'v Value> {
+    while let Some(r) = node.as_object().and_then(|m| m.get("$ref")).and_then(Value::as_str) {
+        *hops += 1;
+        if *hops > 64 {
+            return None;
+        }
+        node = super::refs::lookup(root, r.strip_prefix('#')?)?;
+    }
+    Some(node)
+}
+
+/// `at` + `/key`, escaped.
+pub fn child(at: &str, key: &str) -> String {
+    format!("{at}/{}", escape_pointer(key))
+}
+
+/// The JSON type of a value, for messages.
+pub fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Substitutes `{var}` in a server url with the variables' `default`s.
+pub fn substitute_variables(url: &str, variables: Option<&Map<String, Value>>) -> String {
+    let Some(vars) = variables else { return url.to_owned() };
+    let mut out = url.to_owned();
+    for (name, var) in vars {
+        let default = var
+            .get("default")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .or_else(|| var.get("enum").and_then(Value::as_array).and_then(|a| a.first()).and_then(Value::as_str).map(str::to_owned));
+        if let Some(d) = default {
+            out = out.replace(&format!("{{{name}}}"), &d);
+        }
+    }
+    out
+}
+
+/// The Socket.IO path of a server url: the url's path without trailing slash, `/socket.io` when
+/// empty. A scheme (`wss://`) and a host are skipped, unlike the original, which read the host
+/// as part of the path when the url had a scheme.
+pub fn socketio_path(url: &str) -> String {
+    let without_scheme = match url.find("://") {
+        Some(i) => &url[i + 3..],
+        None => url,
+    };
+    let path = if let Some(stripped) = without_scheme.strip_prefix('/') {
+        format!("/{stripped}")
+    } else {
+        match without_scheme.find('/') {
+            Some(i) => without_scheme[i..].to_owned(),
+            None => String::new(),
+        }
+    };
+    let path = path.split(['?', '#']).next().unwrap_or_default().trim_end_matches('/').to_owned();
+    if path.is_empty() { "/socket.io".to_owned() } else { path }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::socketio_path;
+
+    #[test]
+    fn server_urls_map_to_socketio_paths() {
+        for (url, path) in [
+            ("localhost", "/socket.io"),
+            ("localhost:5000", "/socket.io"),
+            ("my-company.com/api/socket.io", "/api/socket.io"),
+            ("host/socket.io/", "/socket.io"),
+            ("host/a/b/socket.io", "/a/b/socket.io"),
+            ("host/events", "/events"),
+            ("ws://host/events/socket.io", "/events/socket.io"),
+            ("wss://host/api/socket.io", "/api/socket.io"),
+            ("wss://host", "/socket.io"),
+            ("/only/path/socket.io", "/only/path/socket.io"),
+        ] {
+            assert_eq!(socketio_path(url), path, "url {url}");
+        }
+    }
+}

@@ -1,0 +1,192 @@
+//! Loading: bytes or a path → parsed → `$ref`s inlined → version checked → [`Api`].
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::error::{Diagnostic, Location, SpecError};
+use super::fields::Reader;
+use super::refs;
+use super::source::SourceFile;
+use super::{v2, v3};
+use crate::model::Api;
+
+/// The AsyncAPI versions asynction reads.
+pub const SUPPORTED_VERSIONS: &[&str] = &["2.0.0", "2.1.0", "2.2.0", "2.3.0", "2.4.0", "2.5.0", "2.6.0", "3.0.0"];
+
+/// Limits applied while loading a document, so that a hostile document cannot exhaust the
+/// process.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct LoadOptions {
+    /// Largest accepted document file, in bytes (default 16 MiB).
+    pub max_document_bytes: usize,
+    /// Most `$ref` expansions while inlining (default 100 000).
+    pub max_ref_expansions: usize,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        Self { max_document_bytes: 16 * 1024 * 1024, max_ref_expansions: 100_000 }
+    }
+}
+
+impl LoadOptions {
+    /// Sets [`LoadOptions::max_document_bytes`].
+    pub fn max_document_bytes(mut self, bytes: usize) -> Self {
+        self.max_document_bytes = bytes;
+        self
+    }
+
+    /// Sets [`LoadOptions::max_ref_expansions`].
+    pub fn max_ref_expansions(mut self, n: usize) -> Self {
+        self.max_ref_expansions = n;
+        self
+    }
+}
+
+/// A loaded AsyncAPI document: the model and what the docs pages serve.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The normalized model.
+    pub api: Arc<Api>,
+    /// The document with every `$ref` inlined (served as `asyncapi.json`).
+    pub resolved: Arc<Value>,
+    /// The main file's text as written (served as `asyncapi.yaml`).
+    pub text: Arc<str>,
+    /// The main file's path (`<string>` when loaded from memory).
+    pub path: PathBuf,
+}
+
+impl Document {
+    /// Loads a document from a file (YAML or JSON); relative `$ref`s are read next to it.
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Self, SpecError> {
+        Self::from_path_with(path, &LoadOptions::default())
+    }
+
+    /// [`Document::from_path`] with explicit limits.
+    pub fn from_path_with(path: impl AsRef<Path>, options: &LoadOptions) -> Result<Self, SpecError> {
+        let path = path.as_ref();
+        let fail = |message: String| {
+            SpecError::new(vec![Diagnostic {
+                location: Location { file: path.to_path_buf(), line: None, column: None },
+                pointer: String::new(),
+                message,
+            }])
+        };
+        let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read the document: {e}")))?;
+        if meta.len() as usize > options.max_document_bytes {
+            return Err(fail(format!(
+                "the document is {} bytes, over the limit of {} (LoadOptions::max_document_bytes)",
+                meta.len(),
+                options.max_document_bytes
+            )));
+        }
+        let text = std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read the document: {e}")))?;
+        let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        load(SourceFile::new(abs, text), path.to_path_buf(), options)
+    }
+
+    /// Loads a document from YAML or JSON text. Relative file `$ref`s are read from the current
+    /// directory.
+    pub fn from_text(text: &str) -> Result<Self, SpecError> {
+        Self::from_text_with(text, &LoadOptions::default())
+    }
+
+    /// [`Document::from_text`] with explicit limits.
+    pub fn from_text_with(text: &str, options: &LoadOptions) -> Result<Self, SpecError> {
+        let path = PathBuf::from("<string>");
+        if text.len() > options.max_document_bytes {
+            return Err(SpecError::new(vec![Diagnostic {
+                location: Location { file: path, line: None, column: None },
+                pointer: String::new(),
+                message: format!("the document is {} bytes, over the limit of {}", text.len(), options.max_document_bytes),
+            }]));
+        }
+        let base = std::env::current_dir().unwrap_or_default().join("<string>");
+        load(SourceFile::new(base, text.to_owned()), path, options)
+    }
+
+    /// Loads a document that is already a JSON value.
+    pub fn from_value(value: Value) -> Result<Self, SpecError> {
+        let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+        Self::from_text(&text)
+    }
+}
+
+fn load(source: SourceFile, display: PathBuf, options: &LoadOptions) -> Result<Document, SpecError> {
+    let mut source = source;
+    let real_path = std::mem::replace(&mut source.path, display.clone());
+    // Diagnostics show the path as the user gave it; relative refs need the real one.
+    let source = SourceFile::new(real_path, source_text(&source));
+    let value = source.parse().map_err(|d| SpecError::new(vec![relabel(d, &display)]))?;
+    let text: Arc<str> = Arc::from(source_text(&source));
+    let source = Arc::new(source);
+    let resolved = refs::resolve(source.clone(), value.clone(), options.max_ref_expansions)
+        .map_err(|ds| SpecError::new(ds.into_iter().map(|d| relabel_main(d, &source.path, &display)).collect()))?;
+    let mut reader = Reader { source: &source, raw: &value, diagnostics: Vec::new() };
+    let api = build(&mut reader, &resolved.value);
+    let diagnostics: Vec<Diagnostic> = reader.diagnostics.into_iter().map(|d| relabel(d, &display)).collect();
+    match api {
+        Some(api) if diagnostics.is_empty() => {
+            Ok(Document { api: Arc::new(api), resolved: Arc::new(resolved.value), text, path: display })
+        }
+        _ => Err(SpecError::new(diagnostics)),
+    }
+}
+
+fn source_text(s: &SourceFile) -> String {
+    s.text().to_owned()
+}
+
+fn relabel(mut d: Diagnostic, display: &Path) -> Diagnostic {
+    d.location.file = display.to_path_buf();
+    d
+}
+
+fn relabel_main(mut d: Diagnostic, real: &Path, display: &Path) -> Diagnostic {
+    if d.location.file == real {
+        d.location.file = display.to_path_buf();
+    }
+    d
+}
+
+fn build(r: &mut Reader<'_>, root: &Value) -> Option<Api> {
+    let Some(obj) = root.as_object() else {
+        r.error("", format!("an AsyncAPI document must be an object, found {}", super::fields::kind(root)));
+        return None;
+    };
+    let version = match obj.get("asyncapi") {
+        Some(Value::String(v)) => v.clone(),
+        Some(other) => {
+            r.error("/asyncapi", format!("'asyncapi' must be a string such as \"2.6.0\", found {other}"));
+            return None;
+        }
+        None => {
+            r.error("", "the document must have required property 'asyncapi' (the AsyncAPI version)");
+            return None;
+        }
+    };
+    if !SUPPORTED_VERSIONS.contains(&version.as_str()) {
+        r.error(
+            "/asyncapi",
+            format!("AsyncAPI version '{version}' is not supported; supported versions: {}", SUPPORTED_VERSIONS.join(", ")),
+        );
+        return None;
+    }
+    let api = if version.starts_with("3.") { v3::build(r, obj, version) } else { v2::build(r, obj, version) };
+    check_duplicates(r, &api);
+    Some(api)
+}
+
+/// Two ingress events of one namespace with the same name would make dispatch ambiguous.
+fn check_duplicates(r: &mut Reader<'_>, api: &Api) {
+    for ns in &api.namespaces {
+        for (i, ev) in ns.ingress.iter().enumerate() {
+            if ns.ingress[..i].iter().any(|e| e.name == ev.name && e.pointer != ev.pointer) {
+                r.error(&ev.pointer, format!("namespace {} receives two different messages named '{}'", ns.path, ev.name));
+            }
+        }
+    }
+}

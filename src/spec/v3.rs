@@ -1,0 +1,311 @@
+//! AsyncAPI 3.0 → [`Api`].
+//!
+//! Channels carry an `address` (the namespace; several channels may share one and are merged)
+//! and their `messages`; `operations` say who sends what: `action: receive` (the server receives:
+//! client → server) gives ingress events, `action: send` egress events. An operation's `reply`
+//! describes the acknowledgement. `x-handler` may sit on the operation (preferred) or on the
+//! message. Inlining erases which channel or scheme a `$ref` named, so names are recovered from
+//! the document as written.
+
+use indexmap::IndexMap;
+use serde_json::{Map, Value};
+
+use super::common;
+use super::fields::{Reader, child, kind, socketio_path, substitute_variables};
+use crate::model::{Api, Event, Namespace, SecurityRequirement, SecurityScheme, Server};
+
+/// Builds the model of a resolved 3.0 document.
+pub fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: String) -> Api {
+    let info = common::info(r, root);
+    let mut security_schemes = common::security_schemes(r, root);
+    let servers = servers(r, root, &mut security_schemes);
+
+    // Channels: id → (namespace index, message key → event without handler/ack).
+    let mut namespaces: Vec<Namespace> = Vec::new();
+    let mut channel_ns: IndexMap<String, usize> = IndexMap::new();
+    let mut channel_messages: IndexMap<String, IndexMap<String, Event>> = IndexMap::new();
+    if let Some(channels) = r.object(root, "channels", "") {
+        for (id, channel) in channels {
+            let at = child("/channels", id);
+            let Some(obj) = channel.as_object() else {
+                r.error(&at, format!("a channel must be an object, found {}", kind(channel)));
+                continue;
+            };
+            let address = r.string(obj, "address", &at).unwrap_or_else(|| id.clone());
+            let declared: Vec<String> =
+                obj.get("parameters").and_then(Value::as_object).map(|p| p.keys().cloned().collect()).unwrap_or_default();
+            super::v2::check_parameters(r, &address, &declared, &at);
+            let mut messages = IndexMap::new();
+            if let Some(msgs) = r.object(obj, "messages", &at) {
+                for (key, m) in msgs {
+                    if let Some(mut ev) = common::event(r, m, &child(&child(&at, "messages"), key)) {
+                        // 3.0 messages have ids (their keys): an unnamed one is known by its id.
+                        if m.get("name").is_none() {
+                            ev.name = key.clone();
+                        }
+                        messages.insert(key.clone(), ev);
+                    }
+                }
+            }
+            channel_messages.insert(id.clone(), messages);
+            let path = common::namespace_path(&address);
+            let handlers = common::namespace_handlers(r, obj, &at);
+            let bindings = common::bindings(r, obj, &at);
+            let security = common::x_security(r, obj, &at, &security_schemes);
+            let description = r.string(obj, "description", &at);
+            let mut parameters = IndexMap::new();
+            if let Some(params) = r.object(obj, "parameters", &at) {
+                for (name, p) in params {
+                    // 3.0 parameters are strings with enum/default, not schemas.
+                    let mut schema = Map::new();
+                    schema.insert("type".into(), "string".into());
+                    if let Some(e) = p.get("enum") {
+                        schema.insert("enum".into(), e.clone());
+                    }
+                    if let Some(s) = r.schema_value(&Value::Object(schema), child(&child(&at, "parameters"), name)) {
+                        parameters.insert(name.clone(), s);
+                    }
+                }
+            }
+            let idx = match namespaces.iter().position(|n| n.path == path) {
+                Some(i) => {
+                    merge(r, &mut namespaces[i], handlers, bindings, security, &at);
+                    i
+                }
+                None => {
+                    namespaces.push(Namespace {
+                        path,
+                        pointer: at.clone(),
+                        description,
+                        ingress: Vec::new(),
+                        egress: Vec::new(),
+                        handlers,
+                        bindings,
+                        security,
+                        parameters,
+                    });
+                    namespaces.len() - 1
+                }
+            };
+            channel_ns.insert(id.clone(), idx);
+        }
+    }
+
+    // Operations: who sends which message, with handler, reply and security.
+    let mut op_security: IndexMap<usize, Vec<SecurityRequirement>> = IndexMap::new();
+    if let Some(ops) = r.object(root, "operations", "") {
+        for (op_id, op) in ops {
+            let at = child("/operations", op_id);
+            let Some(obj) = op.as_object() else {
+                r.error(&at, format!("an operation must be an object, found {}", kind(op)));
+                continue;
+            };
+            let action = r.required_string(obj, "action", &at, "an operation");
+            let ingress = match action.as_deref() {
+                Some("receive") => true,
+                Some("send") => false,
+                Some(other) => {
+                    r.error(&child(&at, "action"), format!("'action' must be 'send' or 'receive', found '{other}'"));
+                    continue;
+                }
+                None => continue,
+            };
+            let Some(channel_id) = referenced_key(r, &child(&at, "channel"), "/channels/") else {
+                if obj.contains_key("channel") {
+                    r.error(&child(&at, "channel"), "'channel' must be a $ref to a channel of this document ('#/channels/NAME')");
+                } else {
+                    r.error(&at, "an operation must have required property 'channel'");
+                }
+                continue;
+            };
+            let Some(&ns_idx) = channel_ns.get(&channel_id) else {
+                r.error(&child(&at, "channel"), format!("operation references unknown channel '{channel_id}'"));
+                continue;
+            };
+            let available = channel_messages.get(&channel_id).cloned().unwrap_or_default();
+            let keys: Vec<String> = match r.array(obj, "messages", &at) {
+                Some(list) => {
+                    let mut keys = Vec::new();
+                    for i in 0..list.len() {
+                        let mat = format!("{}/{i}", child(&at, "messages"));
+                        let prefix = format!("/channels/{}/messages/", super::source::escape_pointer(&channel_id));
+                        match referenced_key(r, &mat, &prefix) {
+                            Some(k) if available.contains_key(&k) => keys.push(k),
+                            _ => r.error(&mat, format!("operation messages must reference messages of channel '{channel_id}'")),
+                        }
+                    }
+                    keys
+                }
+                None => available.keys().cloned().collect(),
+            };
+            let op_handler = r.string(obj, "x-handler", &at);
+            let ack = reply_schema(r, obj, &at);
+            if let Some(list) = r.array(obj, "security", &at) {
+                let reqs = security_list(r, list, &child(&at, "security"), &mut security_schemes);
+                let entry = op_security.entry(ns_idx).or_default();
+                for req in reqs {
+                    if !entry.contains(&req) {
+                        entry.push(req);
+                    }
+                }
+            }
+            for key in keys {
+                let mut ev = available[&key].clone();
+                if op_handler.is_some() {
+                    ev.handler = op_handler.clone();
+                }
+                if ack.is_some() {
+                    ev.ack = ack.clone();
+                }
+                let ns = &mut namespaces[ns_idx];
+                let list = if ingress { &mut ns.ingress } else { &mut ns.egress };
+                list.push(ev);
+            }
+        }
+    }
+    for (idx, reqs) in op_security {
+        if namespaces[idx].security.is_none() {
+            namespaces[idx].security = Some(reqs);
+        }
+    }
+    Api { asyncapi, info, servers, namespaces, security_schemes }
+}
+
+fn merge(
+    r: &mut Reader<'_>,
+    ns: &mut Namespace,
+    handlers: crate::model::NamespaceHandlers,
+    bindings: crate::model::HandshakeBindings,
+    security: Option<Vec<SecurityRequirement>>,
+    at: &str,
+) {
+    for (mine, theirs, what) in [
+        (&mut ns.handlers.connect, handlers.connect, "connect"),
+        (&mut ns.handlers.disconnect, handlers.disconnect, "disconnect"),
+        (&mut ns.handlers.error, handlers.error, "error"),
+    ] {
+        match (mine.as_ref(), theirs) {
+            (Some(a), Some(b)) if *a != b => {
+                r.error(at, format!("channels sharing address '{}' name different x-handlers.{what}", ns.path))
+            }
+            (None, Some(b)) => *mine = Some(b),
+            _ => {}
+        }
+    }
+    if ns.bindings.is_empty() {
+        ns.bindings = bindings;
+    }
+    if ns.security.is_none() {
+        ns.security = security;
+    }
+}
+
+fn servers(r: &mut Reader<'_>, root: &Map<String, Value>, schemes: &mut IndexMap<String, SecurityScheme>) -> Vec<Server> {
+    let mut out = Vec::new();
+    let Some(map) = r.object(root, "servers", "") else { return out };
+    for (name, server) in map {
+        let at = child("/servers", name);
+        let Some(obj) = server.as_object() else {
+            r.error(&at, format!("a server must be an object, found {}", kind(server)));
+            continue;
+        };
+        let host = r.required_string(obj, "host", &at, "a server").unwrap_or_default();
+        let protocol = r.required_string(obj, "protocol", &at, "a server").unwrap_or_default();
+        let pathname = r.string(obj, "pathname", &at).unwrap_or_default();
+        let variables = r.object(obj, "variables", &at);
+        let url = substitute_variables(&format!("{host}{pathname}"), variables);
+        let security = match r.array(obj, "security", &at) {
+            Some(list) => security_list(r, list, &child(&at, "security"), schemes),
+            None => Vec::new(),
+        };
+        let path = if pathname.is_empty() { "/socket.io".to_owned() } else { socketio_path(&format!("/{}", substitute_variables(pathname.trim_start_matches('/'), variables))) };
+        out.push(Server { name: name.clone(), url, protocol, socketio_path: path, security, description: r.string(obj, "description", &at) });
+    }
+    out
+}
+
+/// A 3.0 security list: alternatives, each a (referenced) security scheme whose `scopes` are
+/// the required scopes.
+fn security_list(
+    r: &mut Reader<'_>,
+    list: &[Value],
+    at: &str,
+    schemes: &mut IndexMap<String, SecurityScheme>,
+) -> Vec<SecurityRequirement> {
+    let mut out = Vec::new();
+    for (i, item) in list.iter().enumerate() {
+        let item_at = format!("{at}/{i}");
+        let name = match referenced_key(r, &item_at, "/components/securitySchemes/") {
+            Some(name) => name,
+            None => {
+                // An inline scheme object: it gets a name derived from where it is written.
+                let name = format!("inline:{item_at}");
+                match common::security_scheme(r, &name, item, &item_at) {
+                    Some(scheme) => {
+                        schemes.insert(name.clone(), scheme);
+                        name
+                    }
+                    None => continue,
+                }
+            }
+        };
+        let Some(scheme) = schemes.get(&name) else {
+            r.error(&item_at, format!("security references undefined security scheme '{name}'"));
+            continue;
+        };
+        let scopes: Vec<String> = item
+            .get("scopes")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default();
+        common::check_scopes(r, &item_at, scheme, &scopes);
+        let mut req = SecurityRequirement::default();
+        req.schemes.insert(name, scopes);
+        out.push(req);
+    }
+    out
+}
+
+/// The ack schema of an operation's `reply`: the payload of its message (several messages:
+/// any of their payloads).
+fn reply_schema(r: &mut Reader<'_>, op: &Map<String, Value>, at: &str) -> Option<crate::model::Schema> {
+    let reply = r.object(op, "reply", at)?;
+    let rat = child(at, "reply");
+    let messages = r.array(reply, "messages", &rat)?;
+    let mut payloads = Vec::new();
+    for (i, m) in messages.iter().enumerate() {
+        let mat = format!("{}/{i}", child(&rat, "messages"));
+        match m.get("payload") {
+            Some(p) => {
+                if let Some(s) = r.schema_value(p, child(&mat, "payload")) {
+                    payloads.push(s);
+                }
+            }
+            None => payloads.push(crate::model::Schema {
+                pointer: mat,
+                value: Value::Bool(true),
+                arguments: crate::model::ArgumentList::Single,
+            }),
+        }
+    }
+    match payloads.len() {
+        0 => None,
+        1 => payloads.pop(),
+        _ => {
+            let arguments = payloads[0].arguments;
+            let any: Vec<Value> = payloads.into_iter().map(|s| s.value).collect();
+            Some(crate::model::Schema { pointer: child(&rat, "messages"), value: serde_json::json!({ "anyOf": any }), arguments })
+        }
+    }
+}
+
+/// The last segment of a `$ref` written at `pointer` when it points under `prefix`
+/// (e.g. `#/channels/chat` with prefix `/channels/` → `chat`).
+fn referenced_key(r: &Reader<'_>, pointer: &str, prefix: &str) -> Option<String> {
+    let reference = r.raw_ref(pointer)?;
+    let rest = reference.strip_prefix('#')?.strip_prefix(prefix)?;
+    if rest.contains('/') {
+        return None;
+    }
+    Some(rest.replace("~1", "/").replace("~0", "~"))
+}

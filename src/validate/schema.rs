@@ -1,0 +1,166 @@
+//! One JSON Schema compiled once, validated many times.
+//!
+//! Schemas are compiled as JSON Schema 2020-12 (so `prefixItems`, `dependentRequired` work, as
+//! in the original) after a small normalization of draft-07 spellings that AsyncAPI documents
+//! use: a tuple `items: [..]` becomes `prefixItems` (and `additionalItems` becomes `items`),
+//! `dependencies` becomes `dependentRequired`/`dependentSchemas`. Standard `format`s
+//! (date-time, email, uuid, uri, ipv4, …) are asserted; unknown formats (the mock's Faker
+//! names such as `first_name`) are accepted.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use super::error::Violation;
+use crate::model::{ArgumentList, Schema};
+
+/// A compiled schema and the argument rule that applies to it.
+#[derive(Clone)]
+pub struct CompiledSchema {
+    validator: Arc<jsonschema::Validator>,
+    arguments: ArgumentList,
+    pointer: String,
+}
+
+impl std::fmt::Debug for CompiledSchema {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CompiledSchema").field("pointer", &self.pointer).field("arguments", &self.arguments).finish()
+    }
+}
+
+/// Largest number of violations reported for one instance.
+const MAX_VIOLATIONS: usize = 16;
+
+impl CompiledSchema {
+    /// Compiles `schema`; `document` is the resolved document, needed only when the schema still
+    /// holds (recursive) local `$ref`s.
+    pub fn compile(schema: &Schema, document: &Value) -> Result<Self, String> {
+        let normalized = normalize(&schema.value);
+        let options = jsonschema::options().with_draft(jsonschema::Draft::Draft202012).should_validate_formats(true);
+        let validator = if contains_ref(&normalized) {
+            // Compile against the whole document so `#/components/...` resolves.
+            let mut root = match normalize(document) {
+                Value::Object(m) => m,
+                _ => Map::new(),
+            };
+            root.insert("$ref".to_owned(), Value::String(format!("#{}", schema.pointer)));
+            for key in ["$schema", "$id", "id"] {
+                root.remove(key);
+            }
+            options.build(&Value::Object(root))
+        } else {
+            options.build(&normalized)
+        }
+        .map_err(|e| format!("invalid JSON Schema: {e}"))?;
+        Ok(Self { validator: Arc::new(validator), arguments: schema.arguments, pointer: schema.pointer.clone() })
+    }
+
+    /// The argument rule of this schema.
+    pub fn arguments(&self) -> ArgumentList {
+        self.arguments
+    }
+
+    /// JSON pointer of the schema in the resolved document.
+    pub fn pointer(&self) -> &str {
+        &self.pointer
+    }
+
+    /// Validates one value.
+    pub fn validate_value(&self, instance: &Value) -> Result<(), Vec<Violation>> {
+        if self.validator.is_valid(instance) {
+            return Ok(());
+        }
+        Err(self
+            .validator
+            .iter_errors(instance)
+            .take(MAX_VIOLATIONS)
+            .map(|e| Violation {
+                instance_path: e.instance_path().as_str().to_owned(),
+                schema_path: e.schema_path().as_str().to_owned(),
+                message: e.to_string(),
+            })
+            .collect())
+    }
+
+    /// Validates a Socket.IO argument list by the schema's [`ArgumentList`] rule.
+    pub fn validate_args(&self, args: &[Value]) -> Result<(), Vec<Violation>> {
+        match self.arguments {
+            ArgumentList::Single => match args {
+                [one] => self.validate_value(one),
+                _ => Err(vec![Violation {
+                    instance_path: String::new(),
+                    schema_path: String::new(),
+                    message: format!(
+                        "expected exactly 1 argument, got {} (a schema with `x-socketio-args: spread` describes several)",
+                        args.len()
+                    ),
+                }]),
+            },
+            ArgumentList::Spread => self.validate_value(&Value::Array(args.to_vec())),
+        }
+    }
+
+    /// Whether the value is valid (fast path, no error details).
+    pub fn is_valid(&self, instance: &Value) -> bool {
+        self.validator.is_valid(instance)
+    }
+}
+
+fn contains_ref(v: &Value) -> bool {
+    match v {
+        Value::Object(m) => m.get("$ref").is_some_and(Value::is_string) || m.values().any(contains_ref),
+        Value::Array(a) => a.iter().any(contains_ref),
+        _ => false,
+    }
+}
+
+/// Rewrites draft-07 spellings into 2020-12 ones (see the module docs).
+pub fn normalize(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => {
+            let mut out = Map::with_capacity(m.len());
+            let tuple = matches!(m.get("items"), Some(Value::Array(_)));
+            for (k, val) in m {
+                match (k.as_str(), val) {
+                    // `prefixItems: []` constrains nothing but fails the 2020-12 meta-schema.
+                    ("prefixItems", Value::Array(list)) if list.is_empty() => {}
+                    ("items", Value::Array(list)) if list.is_empty() => {}
+                    ("items", Value::Array(list)) => {
+                        out.insert("prefixItems".to_owned(), Value::Array(list.iter().map(normalize).collect()));
+                    }
+                    ("additionalItems", val) if tuple => {
+                        out.insert("items".to_owned(), normalize(val));
+                    }
+                    ("additionalItems", _) => {}
+                    ("dependencies", Value::Object(deps)) => {
+                        let mut required = Map::new();
+                        let mut schemas = Map::new();
+                        for (name, d) in deps {
+                            if d.is_array() {
+                                required.insert(name.clone(), d.clone());
+                            } else {
+                                schemas.insert(name.clone(), normalize(d));
+                            }
+                        }
+                        if !required.is_empty() {
+                            out.insert("dependentRequired".to_owned(), Value::Object(required));
+                        }
+                        if !schemas.is_empty() {
+                            out.insert("dependentSchemas".to_owned(), Value::Object(schemas));
+                        }
+                    }
+                    // Values of these keywords are data, not schemas.
+                    ("enum" | "const" | "examples" | "default" | "example", val) => {
+                        out.insert(k.clone(), val.clone());
+                    }
+                    _ => {
+                        out.insert(k.clone(), normalize(val));
+                    }
+                }
+            }
+            Value::Object(out)
+        }
+        Value::Array(a) => Value::Array(a.iter().map(normalize).collect()),
+        other => other.clone(),
+    }
+}
