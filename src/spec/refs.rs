@@ -51,7 +51,11 @@ struct Resolver {
 }
 
 /// Inlines every `$ref` of `root` (the parsed main file `source`).
-pub fn resolve(source: Arc<SourceFile>, root: Value, max_expansions: usize) -> Result<Resolved, Vec<Diagnostic>> {
+pub fn resolve(
+    source: Arc<SourceFile>,
+    root: Value,
+    max_expansions: usize,
+) -> Result<Resolved, Vec<Diagnostic>> {
     let mut r = Resolver {
         files: Vec::new(),
         by_path: HashMap::new(),
@@ -61,12 +65,19 @@ pub fn resolve(source: Arc<SourceFile>, root: Value, max_expansions: usize) -> R
         exhausted: false,
     };
     r.by_path.insert(canonical(&source.path), 0);
-    r.files.push(LoadedFile { source, value: Some(root) });
+    r.files.push(LoadedFile {
+        source,
+        value: Some(root),
+    });
     let root = r.files[0].value.clone().unwrap_or(Value::Null);
     let mut stack = Vec::new();
     let value = r.walk(&root, 0, String::new(), &mut stack, false);
     if r.diagnostics.is_empty() {
-        Ok(Resolved { value, files: r.files.into_iter().map(|f| f.source).collect(), expansions: r.expansions })
+        Ok(Resolved {
+            value,
+            files: r.files.into_iter().map(|f| f.source).collect(),
+            expansions: r.expansions,
+        })
     } else {
         Err(r.diagnostics)
     }
@@ -84,12 +95,21 @@ pub fn lookup<'v>(root: &'v Value, pointer: &str) -> Option<&'v Value> {
     if !pointer.starts_with('/') {
         return None;
     }
-    let decoded = percent_encoding::percent_decode_str(pointer).decode_utf8().ok()?;
+    let decoded = percent_encoding::percent_decode_str(pointer)
+        .decode_utf8()
+        .ok()?;
     root.pointer(&decoded)
 }
 
 impl Resolver {
-    fn walk(&mut self, node: &Value, file: usize, pointer: String, stack: &mut Vec<(usize, String)>, in_schema: bool) -> Value {
+    fn walk(
+        &mut self,
+        node: &Value,
+        file: usize,
+        pointer: String,
+        stack: &mut Vec<(usize, String)>,
+        in_schema: bool,
+    ) -> Value {
         match node {
             Value::Object(map) => {
                 if let Some(Value::String(reference)) = map.get("$ref") {
@@ -169,29 +189,53 @@ impl Resolver {
                 .chain(std::iter::once(self.describe(target_file, fragment)))
                 .collect();
             let msg = if in_schema {
-                format!("recursive schema across files is not supported: move it into the main document ({})", cycle.join(" → "))
+                format!(
+                    "recursive schema across files is not supported: move it into the main document ({})",
+                    cycle.join(" → ")
+                )
             } else {
                 format!("reference cycle: {}", cycle.join(" → "))
             };
             self.report(file, &here, msg);
             return Value::Null;
         }
-        let Some(target) = self.files[target_file].value.as_ref().and_then(|root| lookup(root, fragment)).cloned() else {
-            self.report(file, &here, format!("dangling $ref '{reference}': no such node"));
+        let Some(target) = self.files[target_file]
+            .value
+            .as_ref()
+            .and_then(|root| lookup(root, fragment))
+            .cloned()
+        else {
+            self.report(
+                file,
+                &here,
+                format!("dangling $ref '{reference}': no such node"),
+            );
             return Value::Null;
         };
         let target_schema = in_schema || fragment.starts_with("/components/schemas/");
         stack.push(target_key);
-        let mut resolved = self.walk(&target, target_file, fragment.to_owned(), stack, target_schema);
+        let mut resolved = self.walk(
+            &target,
+            target_file,
+            fragment.to_owned(),
+            stack,
+            target_schema,
+        );
         stack.pop();
-        if map.len() > 1 {
-            if let Value::Object(obj) = &mut resolved {
-                for (k, v) in map {
-                    if k != "$ref" {
-                        let child = format!("{pointer}/{}", escape_pointer(k));
-                        let walked = self.walk(v, file, child, stack, in_schema || SCHEMA_KEYS.contains(&k.as_str()));
-                        obj.insert(k.clone(), walked);
-                    }
+        if map.len() > 1
+            && let Value::Object(obj) = &mut resolved
+        {
+            for (k, v) in map {
+                if k != "$ref" {
+                    let child = format!("{pointer}/{}", escape_pointer(k));
+                    let walked = self.walk(
+                        v,
+                        file,
+                        child,
+                        stack,
+                        in_schema || SCHEMA_KEYS.contains(&k.as_str()),
+                    );
+                    obj.insert(k.clone(), walked);
                 }
             }
         }
@@ -213,13 +257,19 @@ impl Resolver {
 
     fn load_file(&mut self, from: usize, relative: &str) -> Result<usize, String> {
         let relative = relative.strip_prefix("file://").unwrap_or(relative);
-        let base = self.files[from].source.path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let base = self.files[from]
+            .source
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
         let path = base.join(relative);
         let key = canonical(&path);
         if let Some(id) = self.by_path.get(&key) {
             return Ok(*id);
         }
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let source = Arc::new(SourceFile::new(path, text));
         let value = match source.parse() {
             Ok(v) => Some(v),

@@ -27,7 +27,11 @@ pub struct SourceFile {
 impl SourceFile {
     /// Wraps a document's text.
     pub fn new(path: PathBuf, text: String) -> Self {
-        Self { path, text, positions: OnceLock::new() }
+        Self {
+            path,
+            text,
+            positions: OnceLock::new(),
+        }
     }
 
     /// The file's text.
@@ -55,7 +59,11 @@ impl SourceFile {
                     .unwrap_or((None, None));
                 let message = first_line(&e.to_string());
                 Err(Diagnostic {
-                    location: Location { file: self.path.clone(), line, column },
+                    location: Location {
+                        file: self.path.clone(),
+                        line,
+                        column,
+                    },
                     pointer: String::new(),
                     message: format!("YAML syntax: {message}"),
                 })
@@ -65,9 +73,16 @@ impl SourceFile {
 
     /// A diagnostic at `pointer`, positioned at the nearest node present in the source.
     pub fn diagnostic(&self, pointer: &str, message: impl Into<String>) -> Diagnostic {
-        let (line, column) = self.position(pointer).map(|(l, c)| (Some(l), Some(c))).unwrap_or((None, None));
+        let (line, column) = self
+            .position(pointer)
+            .map(|(l, c)| (Some(l), Some(c)))
+            .unwrap_or((None, None));
         Diagnostic {
-            location: Location { file: self.path.clone(), line, column },
+            location: Location {
+                file: self.path.clone(),
+                line,
+                column,
+            },
             pointer: pointer.to_owned(),
             message: message.into(),
         }
@@ -110,20 +125,29 @@ fn record(node: &MarkedYaml<'_>, pointer: String, map: &mut HashMap<String, (u32
                 let key = scalar_text(k);
                 let child = format!("{pointer}/{}", escape_pointer(&key));
                 // Point at the key: that is where a reader looks for "this property".
-                map.insert(child.clone(), (k.span.start.line() as u32, k.span.start.col() as u32 + 1));
+                map.insert(
+                    child.clone(),
+                    (k.span.start.line() as u32, k.span.start.col() as u32 + 1),
+                );
                 record(v, child, map);
             }
         }
         YamlData::Sequence(s) => {
             for (i, v) in s.iter().enumerate() {
                 let child = format!("{pointer}/{i}");
-                map.insert(child.clone(), (v.span.start.line() as u32, v.span.start.col() as u32 + 1));
+                map.insert(
+                    child.clone(),
+                    (v.span.start.line() as u32, v.span.start.col() as u32 + 1),
+                );
                 record(v, child, map);
             }
         }
         _ => {}
     }
-    map.entry(pointer).or_insert((node.span.start.line() as u32, node.span.start.col() as u32 + 1));
+    map.entry(pointer).or_insert((
+        node.span.start.line() as u32,
+        node.span.start.col() as u32 + 1,
+    ));
 }
 
 fn scalar_text(node: &MarkedYaml<'_>) -> String {

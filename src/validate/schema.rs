@@ -24,7 +24,10 @@ pub struct CompiledSchema {
 
 impl std::fmt::Debug for CompiledSchema {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CompiledSchema").field("pointer", &self.pointer).field("arguments", &self.arguments).finish()
+        f.debug_struct("CompiledSchema")
+            .field("pointer", &self.pointer)
+            .field("arguments", &self.arguments)
+            .finish()
     }
 }
 
@@ -36,14 +39,19 @@ impl CompiledSchema {
     /// holds (recursive) local `$ref`s.
     pub fn compile(schema: &Schema, document: &Value) -> Result<Self, String> {
         let normalized = normalize(&schema.value);
-        let options = jsonschema::options().with_draft(jsonschema::Draft::Draft202012).should_validate_formats(true);
+        let options = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .should_validate_formats(true);
         let validator = if contains_ref(&normalized) {
             // Compile against the whole document so `#/components/...` resolves.
             let mut root = match normalize(document) {
                 Value::Object(m) => m,
                 _ => Map::new(),
             };
-            root.insert("$ref".to_owned(), Value::String(format!("#{}", schema.pointer)));
+            root.insert(
+                "$ref".to_owned(),
+                Value::String(format!("#{}", schema.pointer)),
+            );
             for key in ["$schema", "$id", "id"] {
                 root.remove(key);
             }
@@ -52,7 +60,11 @@ impl CompiledSchema {
             options.build(&normalized)
         }
         .map_err(|e| format!("invalid JSON Schema: {e}"))?;
-        Ok(Self { validator: Arc::new(validator), arguments: schema.arguments, pointer: schema.pointer.clone() })
+        Ok(Self {
+            validator: Arc::new(validator),
+            arguments: schema.arguments,
+            pointer: schema.pointer.clone(),
+        })
     }
 
     /// The argument rule of this schema.
@@ -108,7 +120,9 @@ impl CompiledSchema {
 
 fn contains_ref(v: &Value) -> bool {
     match v {
-        Value::Object(m) => m.get("$ref").is_some_and(Value::is_string) || m.values().any(contains_ref),
+        Value::Object(m) => {
+            m.get("$ref").is_some_and(Value::is_string) || m.values().any(contains_ref)
+        }
         Value::Array(a) => a.iter().any(contains_ref),
         _ => false,
     }
@@ -126,7 +140,10 @@ pub fn normalize(v: &Value) -> Value {
                     ("prefixItems", Value::Array(list)) if list.is_empty() => {}
                     ("items", Value::Array(list)) if list.is_empty() => {}
                     ("items", Value::Array(list)) => {
-                        out.insert("prefixItems".to_owned(), Value::Array(list.iter().map(normalize).collect()));
+                        out.insert(
+                            "prefixItems".to_owned(),
+                            Value::Array(list.iter().map(normalize).collect()),
+                        );
                     }
                     ("additionalItems", val) if tuple => {
                         out.insert("items".to_owned(), normalize(val));

@@ -1,0 +1,399 @@
+//! From an AsyncAPI document and handler functions to a running Socket.IO service.
+//!
+//! ```no_run
+//! use asynction::server::{Ack, AsynctionSocketIo, Payload, ValidatedSocket};
+//!
+//! #[derive(serde::Deserialize)]
+//! struct LogIn { username: String }
+//!
+//! async fn log_in(socket: ValidatedSocket, Payload(body): Payload<LogIn>) -> Ack<bool> {
+//!     let _ = socket.emit("welcome", &body.username);
+//!     Ack(true)
+//! }
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let app = AsynctionSocketIo::from_spec("asyncapi.yaml")?
+//!     .handler("user_accounts.log_in", log_in)
+//!     .build()?;
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:5000").await?;
+//! axum::serve(listener, app.into_router()).await?;
+//! # Ok(()) }
+//! ```
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::Value;
+use socketioxide::adapter::LocalAdapter;
+use socketioxide::extract::{SocketRef, TryData};
+use socketioxide::handler::ConnectHandler;
+use socketioxide::layer::SocketIoLayer;
+use socketioxide::{SocketIo, SocketIoBuilder};
+
+use super::connect::{accept, connected};
+use super::dispatch::NamespaceRuntime;
+use super::emit::ValidatedIo;
+use super::handler::{BoxedHandler, Handler, boxed};
+use super::runtime::SpecRuntime;
+use crate::spec::{Document, SpecError};
+use crate::validate::Validators;
+
+/// Why a server could not be built. Every problem of a kind is listed at once.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The document is invalid (or one of its schemas).
+    #[error(transparent)]
+    Spec(#[from] SpecError),
+    /// Handlers missing for ids the document names, or registered for ids it does not name.
+    #[error("{}", handler_message(.missing, .unknown))]
+    Handlers {
+        /// `(handler id, where the document names it)` with no registered function.
+        missing: Vec<(String, String)>,
+        /// Registered ids the document never names.
+        unknown: Vec<String>,
+    },
+    /// `server(name)` names no server of the document.
+    #[error("server '{name}' is not defined in the AsyncAPI document (servers: {available})")]
+    UnknownServer {
+        /// The requested name.
+        name: String,
+        /// The document's server names.
+        available: String,
+    },
+    /// A namespace could not be registered with socketioxide.
+    #[error("namespace {path} could not be registered: {reason}")]
+    Namespace {
+        /// The namespace path.
+        path: String,
+        /// socketioxide's reason.
+        reason: String,
+    },
+    /// Handlers were registered before `with_state` and were dropped.
+    #[error("handlers {0:?} were registered before with_state(); call with_state() first")]
+    HandlersBeforeState(Vec<String>),
+}
+
+fn handler_message(missing: &[(String, String)], unknown: &[String]) -> String {
+    let mut parts = Vec::new();
+    if !missing.is_empty() {
+        let list: Vec<String> = missing
+            .iter()
+            .map(|(id, at)| format!("'{id}' ({at})"))
+            .collect();
+        parts.push(format!("no handler registered for {}", list.join(", ")));
+    }
+    if !unknown.is_empty() {
+        parts.push(format!(
+            "handlers registered for ids the document does not name: {}",
+            unknown.join(", ")
+        ));
+    }
+    parts.join("; ")
+}
+
+type Configure =
+    Box<dyn FnOnce(SocketIoBuilder<LocalAdapter>) -> SocketIoBuilder<LocalAdapter> + Send>;
+
+/// Builds a Socket.IO server from an AsyncAPI document: register a handler for every id the
+/// document names, then [`AsynctionSocketIo::build`].
+pub struct AsynctionSocketIo<S = ()> {
+    doc: Document,
+    handlers: HashMap<String, BoxedHandler<S, LocalAdapter>>,
+    dropped: Vec<String>,
+    state: S,
+    server: Option<String>,
+    path: Option<String>,
+    validation: bool,
+    docs: bool,
+    ack_timeout: Duration,
+    configure: Vec<Configure>,
+}
+
+impl AsynctionSocketIo<()> {
+    /// Loads the document at `path` (YAML or JSON, AsyncAPI 2.x or 3.0).
+    pub fn from_spec(path: impl AsRef<Path>) -> Result<Self, SpecError> {
+        Ok(Self::from_document(Document::from_path(path)?))
+    }
+
+    /// Starts from an already loaded document.
+    pub fn from_document(doc: Document) -> Self {
+        Self {
+            doc,
+            handlers: HashMap::new(),
+            dropped: Vec::new(),
+            state: (),
+            server: None,
+            path: None,
+            validation: true,
+            docs: true,
+            ack_timeout: Duration::from_secs(5),
+            configure: Vec::new(),
+        }
+    }
+
+    /// Shared state, extracted by handlers with [`super::State`]. Call before registering
+    /// handlers.
+    pub fn with_state<S2: Clone + Send + Sync + 'static>(self, state: S2) -> AsynctionSocketIo<S2> {
+        AsynctionSocketIo {
+            doc: self.doc,
+            handlers: HashMap::new(),
+            dropped: self.handlers.into_keys().collect(),
+            state,
+            server: self.server,
+            path: self.path,
+            validation: self.validation,
+            docs: self.docs,
+            ack_timeout: self.ack_timeout,
+            configure: self.configure,
+        }
+    }
+}
+
+/// A built server: mount [`Asynction::into_router`], or the layer into your own app.
+pub struct Asynction {
+    /// The socketioxide layer serving Socket.IO at [`Asynction::socketio_path`].
+    pub layer: SocketIoLayer<LocalAdapter>,
+    /// The server handle for validated emits from anywhere.
+    pub io: ValidatedIo<LocalAdapter>,
+    /// The loaded document.
+    pub document: Document,
+    socketio_path: String,
+    docs: bool,
+}
+
+impl Asynction {
+    /// The Socket.IO request path (e.g. `/socket.io`).
+    pub fn socketio_path(&self) -> &str {
+        &self.socketio_path
+    }
+
+    /// Where the docs are served (`{base}/docs`), if enabled.
+    pub fn docs_path(&self) -> Option<String> {
+        self.docs
+            .then(|| format!("{}/docs", crate::model::docs_base(&self.socketio_path)))
+    }
+
+    /// A ready router: Socket.IO plus the docs routes.
+    pub fn into_router(self) -> axum::Router {
+        let mut router = axum::Router::new();
+        if self.docs {
+            router = router.merge(super::docs_routes(&self.document, &self.socketio_path));
+        }
+        router.layer(self.layer)
+    }
+}
+
+impl<S: Clone + Send + Sync + 'static> AsynctionSocketIo<S> {
+    /// Registers the function for handler id `id` (an `x-handler` of a message or operation, or
+    /// an `x-handlers` entry of a channel).
+    pub fn handler<H, T>(mut self, id: impl Into<String>, handler: H) -> Self
+    where
+        H: Handler<T, S, LocalAdapter>,
+        T: 'static,
+    {
+        self.handlers.insert(id.into(), boxed(handler));
+        self
+    }
+
+    /// Selects the server (its url gives the Socket.IO path; its security applies). Without
+    /// it, a document with exactly one server uses that server.
+    pub fn server(mut self, name: impl Into<String>) -> Self {
+        self.server = Some(name.into());
+        self
+    }
+
+    /// Overrides the Socket.IO path (wins over the server url).
+    pub fn path(mut self, path: impl Into<String>) -> Self {
+        self.path = Some(path.into());
+        self
+    }
+
+    /// Turns every validation (payloads, acks, emits, handshake) on or off. Security is not
+    /// affected. Default: on.
+    pub fn validation(mut self, on: bool) -> Self {
+        self.validation = on;
+        self
+    }
+
+    /// Serves the docs at `{base}/docs`. Default: on.
+    pub fn docs(mut self, on: bool) -> Self {
+        self.docs = on;
+        self
+    }
+
+    /// How long `emit_with_ack` waits for a client's ack. Default: 5 s.
+    pub fn ack_timeout(mut self, timeout: Duration) -> Self {
+        self.ack_timeout = timeout;
+        self
+    }
+
+    /// Any socketioxide option (ping interval, max payload, transports, parser…).
+    pub fn configure_socketio(
+        mut self,
+        f: impl FnOnce(SocketIoBuilder<LocalAdapter>) -> SocketIoBuilder<LocalAdapter> + Send + 'static,
+    ) -> Self {
+        self.configure.push(Box::new(f));
+        self
+    }
+
+    /// Checks handlers against the document, compiles every schema and builds the service.
+    pub fn build(self) -> Result<Asynction, BuildError> {
+        if !self.dropped.is_empty() {
+            return Err(BuildError::HandlersBeforeState(self.dropped));
+        }
+        let validators = Validators::compile(&self.doc)?;
+        let api = self.doc.api.clone();
+        self.check_handlers()?;
+        let server = match &self.server {
+            Some(name) => Some(api.server(name).ok_or_else(|| {
+                BuildError::UnknownServer {
+                    name: name.clone(),
+                    available: api
+                        .servers
+                        .iter()
+                        .map(|s| s.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                }
+            })?),
+            None if api.servers.len() == 1 => api.servers.first(),
+            None => None,
+        };
+        let socketio_path = self
+            .path
+            .clone()
+            .or_else(|| server.map(|s| s.socketio_path.clone()))
+            .unwrap_or_else(|| "/socket.io".to_owned());
+
+        let mut builder = SocketIo::builder()
+            .req_path(socketio_path.clone())
+            .ack_timeout(self.ack_timeout);
+        for f in self.configure {
+            builder = f(builder);
+        }
+        let (layer, io) = builder.build_layer();
+
+        let mut dynamic = matchit::Router::new();
+        for ns in api.namespaces.iter().filter(|n| n.is_dynamic()) {
+            dynamic
+                .insert(ns.path.clone(), ns.path.clone())
+                .map_err(|e| BuildError::Namespace {
+                    path: ns.path.clone(),
+                    reason: e.to_string(),
+                })?;
+        }
+        let rt = Arc::new(SpecRuntime {
+            validators,
+            validation: self.validation,
+            ack_timeout: self.ack_timeout,
+            dynamic,
+        });
+        let vio = ValidatedIo {
+            io: io.clone(),
+            rt: rt.clone(),
+        };
+        let lookup =
+            |id: &Option<String>| id.as_ref().and_then(|id| self.handlers.get(id).cloned());
+        for ns in &api.namespaces {
+            let validators = rt
+                .validators
+                .namespace(&ns.path)
+                .cloned()
+                .unwrap_or_default();
+            let events = ns
+                .ingress
+                .iter()
+                .filter_map(|e| {
+                    Some((
+                        e.name.clone(),
+                        self.handlers.get(e.handler.as_ref()?)?.clone(),
+                    ))
+                })
+                .collect();
+            let nsr = Arc::new(NamespaceRuntime {
+                doc_path: ns.path.clone(),
+                validators,
+                events,
+                connect: lookup(&ns.handlers.connect),
+                disconnect: lookup(&ns.handlers.disconnect),
+                error: lookup(&ns.handlers.error),
+                state: self.state.clone(),
+                rt: rt.clone(),
+                io: vio.clone(),
+            });
+            register(&io, nsr)?;
+        }
+        Ok(Asynction {
+            layer,
+            io: vio,
+            document: self.doc,
+            socketio_path,
+            docs: self.docs,
+        })
+    }
+
+    fn check_handlers(&self) -> Result<(), BuildError> {
+        let named = self.doc.api.handler_ids();
+        let mut missing: Vec<(String, String)> = named
+            .iter()
+            .filter(|(id, _)| !self.handlers.contains_key(id))
+            .cloned()
+            .collect();
+        for ns in &self.doc.api.namespaces {
+            for ev in ns.ingress.iter().filter(|e| e.handler.is_none()) {
+                missing.push((
+                    "<none>".into(),
+                    format!("namespace {} event '{}' has no x-handler", ns.path, ev.name),
+                ));
+            }
+        }
+        let named_ids: BTreeSet<&str> = named.iter().map(|(id, _)| id.as_str()).collect();
+        let mut unknown: Vec<String> = self
+            .handlers
+            .keys()
+            .filter(|id| !named_ids.contains(id.as_str()))
+            .cloned()
+            .collect();
+        unknown.sort();
+        if missing.is_empty() && unknown.is_empty() {
+            Ok(())
+        } else {
+            Err(BuildError::Handlers { missing, unknown })
+        }
+    }
+}
+
+fn register<S: Clone + Send + Sync + 'static>(
+    io: &SocketIo<LocalAdapter>,
+    nsr: Arc<NamespaceRuntime<S, LocalAdapter>>,
+) -> Result<(), BuildError> {
+    let on_connect = {
+        let nsr = nsr.clone();
+        move |s: SocketRef| {
+            let nsr = nsr.clone();
+            async move { connected(nsr, s) }
+        }
+    };
+    let middleware = {
+        let nsr = nsr.clone();
+        move |s: SocketRef, TryData(auth): TryData<Value>| {
+            let nsr = nsr.clone();
+            let auth = auth.ok().filter(|v| !v.is_null());
+            async move { accept(nsr, s, auth).await }
+        }
+    };
+    let path = nsr.doc_path.clone();
+    if path.contains('{') {
+        io.dyn_ns(path.clone(), on_connect.with(middleware))
+            .map_err(|e| BuildError::Namespace {
+                path,
+                reason: e.to_string(),
+            })?;
+    } else {
+        io.ns(path, on_connect.with(middleware));
+    }
+    Ok(())
+}

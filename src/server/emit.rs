@@ -1,0 +1,364 @@
+//! Validated emits: every event the server sends goes through these wrappers, which check it
+//! against the document's egress schema first. An invalid emit is not sent; the caller gets
+//! [`EmitError::Invalid`]. socketioxide has no egress hook, so the raw socket is reachable only
+//! through the explicitly named `unvalidated()` escape hatches.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use socketioxide::SocketIo;
+use socketioxide::adapter::{Adapter, LocalAdapter};
+use socketioxide::extract::SocketRef;
+use socketioxide::operators::BroadcastOperators;
+use socketioxide::socket::Sid;
+use socketioxide_core::adapter::RoomParam;
+
+use super::args::{Args, WireArgs};
+use super::runtime::SpecRuntime;
+use crate::model::ArgumentList;
+use crate::validate::{Interaction, NamespaceValidators, ValidationError};
+
+/// Why an emit did not happen (or its ack was refused).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EmitError {
+    /// The payload (or the client's ack) breaks the document; nothing was sent.
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    /// The namespace is not in the document.
+    #[error("namespace {0} is not defined in the AsyncAPI document")]
+    UnknownNamespace(String),
+    /// The payload could not be turned into JSON.
+    #[error("the payload could not be serialized: {0}")]
+    Serialize(String),
+    /// socketioxide could not send (socket closed, send buffer full, adapter error).
+    #[error("the event could not be sent: {0}")]
+    Send(String),
+    /// The client did not acknowledge in time, or its ack could not be decoded.
+    #[error("no valid ack from the client: {0}")]
+    Ack(String),
+}
+
+/// Applies the argument rule of `event`'s egress schema to a serialized payload: a spread
+/// schema sends an array payload as several arguments.
+fn egress_args(ns: &NamespaceValidators, event: &str, value: Value) -> (Vec<Value>, bool) {
+    let spread = ns
+        .egress
+        .get(event)
+        .and_then(|e| e.payload.as_ref())
+        .is_some_and(|p| p.arguments() == ArgumentList::Spread);
+    match value {
+        Value::Array(items) if spread => (items, true),
+        other => (vec![other], false),
+    }
+}
+
+fn check(
+    rt: &SpecRuntime,
+    ns: &NamespaceValidators,
+    ns_path: &str,
+    event: &str,
+    args: &[Value],
+) -> Result<(), EmitError> {
+    if rt.validation {
+        ns.check_emit(ns_path, event, args)?;
+    }
+    Ok(())
+}
+
+fn check_client_ack(
+    rt: &SpecRuntime,
+    ns: &NamespaceValidators,
+    ns_path: &str,
+    event: &str,
+    args: &Args,
+) -> Result<(), EmitError> {
+    if !rt.validation {
+        return Ok(());
+    }
+    if let Some(schema) = ns.egress.get(event).and_then(|e| e.ack.as_ref()) {
+        schema
+            .validate_args(&args.validation_view())
+            .map_err(|v| ValidationError::new(Interaction::ClientAck, ns_path, Some(event), v))?;
+    }
+    Ok(())
+}
+
+fn decode_ack<V: DeserializeOwned>(args: Args) -> Result<V, EmitError> {
+    let value = match args.values.len() {
+        1 => args.values.into_iter().next().unwrap_or(Value::Null),
+        0 => Value::Null,
+        _ => Value::Array(args.values),
+    };
+    serde_json::from_value(value)
+        .map_err(|e| EmitError::Ack(format!("the ack does not deserialize: {e}")))
+}
+
+/// A connected client's socket whose emits are validated against the document.
+///
+/// Inside a namespace `connect` handler the connection is not established yet (the handler may
+/// still refuse it); emits to the connecting client made there are validated at once and
+/// delivered right after the CONNECT packet.
+pub struct ValidatedSocket<A: Adapter = LocalAdapter> {
+    pub(crate) inner: SocketRef<A>,
+    pub(crate) ns: Arc<NamespaceValidators>,
+    pub(crate) rt: Arc<SpecRuntime>,
+    pub(crate) deferred: Option<Deferred>,
+}
+
+/// Emits queued while a connection is being accepted.
+pub(crate) type Deferred = Arc<std::sync::Mutex<Vec<(String, Args)>>>;
+
+impl<A: Adapter> Clone for ValidatedSocket<A> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.clone(),
+            ns: self.ns.clone(),
+            rt: self.rt.clone(),
+            deferred: self.deferred.clone(),
+        }
+    }
+}
+
+impl<A: Adapter> ValidatedSocket<A> {
+    /// The socket id.
+    pub fn id(&self) -> Sid {
+        self.inner.id
+    }
+
+    /// The namespace the socket is connected to (for a dynamic namespace, the concrete path).
+    pub fn ns(&self) -> &str {
+        self.inner.ns()
+    }
+
+    /// Emits `event` to this client after validating `data` (one argument; with a
+    /// `x-socketio-args: spread` schema, an array/tuple is sent as several arguments).
+    pub fn emit<T: Serialize + ?Sized>(&self, event: &str, data: &T) -> Result<(), EmitError> {
+        let value = serde_json::to_value(data).map_err(|e| EmitError::Serialize(e.to_string()))?;
+        let (args, spread) = egress_args(&self.ns, event, value);
+        check(&self.rt, &self.ns, self.ns(), event, &args)?;
+        if let Some(queue) = &self.deferred {
+            queue
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((event.to_owned(), Args::json(args)));
+            return Ok(());
+        }
+        let sent = if spread {
+            self.inner.emit(event, &Args::json(args).as_wire())
+        } else {
+            self.inner.emit(event, data)
+        };
+        sent.map_err(|e| EmitError::Send(e.to_string()))
+    }
+
+    /// Emits `event` with several arguments, binary attachments included.
+    pub fn emit_args(&self, event: &str, args: &Args) -> Result<(), EmitError> {
+        check(
+            &self.rt,
+            &self.ns,
+            self.ns(),
+            event,
+            &args.validation_view(),
+        )?;
+        if let Some(queue) = &self.deferred {
+            queue
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((event.to_owned(), args.clone()));
+            return Ok(());
+        }
+        self.inner
+            .emit(event, &args.as_wire())
+            .map_err(|e| EmitError::Send(e.to_string()))
+    }
+
+    /// Emits `event` and waits for the client's ack, validated against the event's ack schema
+    /// before it is returned.
+    pub async fn emit_with_ack<T: Serialize + ?Sized, V: DeserializeOwned>(
+        &self,
+        event: &str,
+        data: &T,
+    ) -> Result<V, EmitError> {
+        let value = serde_json::to_value(data).map_err(|e| EmitError::Serialize(e.to_string()))?;
+        let (args, spread) = egress_args(&self.ns, event, value);
+        check(&self.rt, &self.ns, self.ns(), event, &args)?;
+        if self.deferred.is_some() {
+            return Err(EmitError::Send("emit_with_ack is not available before the connection is accepted; emit it after connect".into()));
+        }
+        let ops = self.inner.timeout(self.rt.ack_timeout);
+        let stream = if spread {
+            ops.emit_with_ack::<_, WireArgs>(event, &Args::json(args).as_wire())
+        } else {
+            ops.emit_with_ack::<_, WireArgs>(event, data)
+        }
+        .map_err(|e| EmitError::Send(e.to_string()))?;
+        let WireArgs(ack) = stream.await.map_err(|e| EmitError::Ack(e.to_string()))?;
+        check_client_ack(&self.rt, &self.ns, self.ns(), event, &ack)?;
+        decode_ack(ack)
+    }
+
+    /// Joins rooms.
+    pub fn join(&self, rooms: impl RoomParam) {
+        self.inner.join(rooms);
+    }
+
+    /// Leaves rooms.
+    pub fn leave(&self, rooms: impl RoomParam) {
+        self.inner.leave(rooms);
+    }
+
+    /// The rooms this socket is in.
+    pub fn rooms(&self) -> Vec<String> {
+        self.inner
+            .rooms()
+            .into_iter()
+            .map(|r| r.to_string())
+            .collect()
+    }
+
+    /// Every other client in `rooms` (validated emits).
+    pub fn to(&self, rooms: impl RoomParam) -> ValidatedBroadcast<A> {
+        self.broadcast_ops(self.inner.to(rooms))
+    }
+
+    /// Every other client of the namespace (validated emits).
+    pub fn broadcast(&self) -> ValidatedBroadcast<A> {
+        self.broadcast_ops(self.inner.broadcast())
+    }
+
+    /// Every client in `rooms`, this one included (validated emits).
+    pub fn within(&self, rooms: impl RoomParam) -> ValidatedBroadcast<A> {
+        self.broadcast_ops(self.inner.within(rooms))
+    }
+
+    fn broadcast_ops(&self, inner: BroadcastOperators<A>) -> ValidatedBroadcast<A> {
+        ValidatedBroadcast {
+            inner,
+            ns: self.ns.clone(),
+            ns_path: self.ns().to_owned(),
+            rt: self.rt.clone(),
+        }
+    }
+
+    /// Disconnects the client.
+    pub fn disconnect(self) {
+        let _ = self.inner.disconnect();
+    }
+
+    /// The raw socketioxide socket. **Emits through it are not validated.**
+    pub fn unvalidated(&self) -> &SocketRef<A> {
+        &self.inner
+    }
+}
+
+/// Emits to several clients of one namespace (rooms, broadcast), validated first.
+pub struct ValidatedBroadcast<A: Adapter = LocalAdapter> {
+    inner: BroadcastOperators<A>,
+    ns: Arc<NamespaceValidators>,
+    ns_path: String,
+    rt: Arc<SpecRuntime>,
+}
+
+impl<A: Adapter> ValidatedBroadcast<A> {
+    /// Restricts to clients in `rooms`.
+    pub fn to(self, rooms: impl RoomParam) -> Self {
+        Self {
+            inner: self.inner.to(rooms),
+            ..self
+        }
+    }
+
+    /// Excludes clients in `rooms`.
+    pub fn except(self, rooms: impl RoomParam) -> Self {
+        Self {
+            inner: self.inner.except(rooms),
+            ..self
+        }
+    }
+
+    /// Only clients connected to this process (no adapter broadcast).
+    pub fn local(self) -> Self {
+        Self {
+            inner: self.inner.local(),
+            ..self
+        }
+    }
+
+    /// Emits `event` to every selected client after validating `data`.
+    pub async fn emit<T: Serialize + ?Sized>(self, event: &str, data: &T) -> Result<(), EmitError> {
+        let value = serde_json::to_value(data).map_err(|e| EmitError::Serialize(e.to_string()))?;
+        let (args, spread) = egress_args(&self.ns, event, value);
+        check(&self.rt, &self.ns, &self.ns_path, event, &args)?;
+        let sent = if spread {
+            self.inner.emit(event, &Args::json(args).as_wire()).await
+        } else {
+            self.inner.emit(event, data).await
+        };
+        sent.map_err(|e| EmitError::Send(e.to_string()))
+    }
+
+    /// Emits `event` with several arguments, binary attachments included.
+    pub async fn emit_args(self, event: &str, args: &Args) -> Result<(), EmitError> {
+        check(
+            &self.rt,
+            &self.ns,
+            &self.ns_path,
+            event,
+            &args.validation_view(),
+        )?;
+        self.inner
+            .emit(event, &args.as_wire())
+            .await
+            .map_err(|e| EmitError::Send(e.to_string()))
+    }
+}
+
+/// The server handle: validated emits to any namespace of the document.
+pub struct ValidatedIo<A: Adapter = LocalAdapter> {
+    pub(crate) io: SocketIo<A>,
+    pub(crate) rt: Arc<SpecRuntime>,
+}
+
+impl<A: Adapter> Clone for ValidatedIo<A> {
+    fn clone(&self) -> Self {
+        Self {
+            io: self.io.clone(),
+            rt: self.rt.clone(),
+        }
+    }
+}
+
+impl<A: Adapter> ValidatedIo<A> {
+    /// Every client of namespace `path` (a document namespace, or a concrete path of a dynamic
+    /// one such as `/tenant/acme` for `/tenant/{id}`).
+    pub fn of(&self, path: &str) -> Result<ValidatedBroadcast<A>, EmitError> {
+        let ns = self
+            .rt
+            .namespace_validators(path)
+            .ok_or_else(|| EmitError::UnknownNamespace(path.to_owned()))?;
+        let inner = self
+            .io
+            .of(path)
+            .ok_or_else(|| EmitError::UnknownNamespace(path.to_owned()))?;
+        Ok(ValidatedBroadcast {
+            inner,
+            ns,
+            ns_path: path.to_owned(),
+            rt: self.rt.clone(),
+        })
+    }
+
+    /// Time to wait for client acks.
+    pub fn ack_timeout(&self) -> Duration {
+        self.rt.ack_timeout
+    }
+
+    /// The raw socketioxide handle. **Emits through it are not validated.**
+    pub fn unvalidated(&self) -> &SocketIo<A> {
+        &self.io
+    }
+}

@@ -1,0 +1,154 @@
+//! Async handler functions, axum style: any `async fn` whose arguments are extractors
+//! ([`FromContext`]) and whose return value becomes the ack ([`IntoReply`]).
+//!
+//! ```ignore
+//! async fn log_in(socket: ValidatedSocket, Payload(creds): Payload<Credentials>, State(db): State<Db>) -> Ack<bool> {
+//!     Ack(db.check(&creds).await)
+//! }
+//! ```
+//! The same traits serve event handlers, namespace `connect`/`disconnect`/`error` handlers:
+//! each receives a [`HandlerContext`] and picks from it what its arguments ask for.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use serde::Serialize;
+use serde_json::Value;
+use socketioxide::adapter::{Adapter, LocalAdapter};
+
+use super::args::Args;
+use super::context::HandlerContext;
+use super::extract::ExtractError;
+
+/// What a handler produced.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Reply {
+    /// Nothing to acknowledge with (an ack, if requested, carries no arguments).
+    NoAck,
+    /// Acknowledge with these arguments.
+    Ack(Args),
+    /// The handler refused: a connect handler refuses the connection with this message; an
+    /// event handler's client gets an error ack with code `handler_error`.
+    Refuse(String),
+}
+
+/// Turns a handler's return value into a [`Reply`].
+pub trait IntoReply {
+    /// The reply.
+    fn into_reply(self) -> Reply;
+}
+
+impl IntoReply for () {
+    fn into_reply(self) -> Reply {
+        Reply::NoAck
+    }
+}
+
+impl IntoReply for Reply {
+    fn into_reply(self) -> Reply {
+        self
+    }
+}
+
+/// Acknowledge an event with one value (validated against the event's ack schema).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ack<T>(pub T);
+
+impl<T: Serialize> IntoReply for Ack<T> {
+    fn into_reply(self) -> Reply {
+        match serde_json::to_value(&self.0) {
+            Ok(v) => Reply::Ack(Args::json(vec![v])),
+            Err(e) => Reply::Refuse(format!("the ack could not be serialized: {e}")),
+        }
+    }
+}
+
+impl IntoReply for Args {
+    fn into_reply(self) -> Reply {
+        Reply::Ack(self)
+    }
+}
+
+impl<T: IntoReply, E: std::fmt::Display> IntoReply for Result<T, E> {
+    fn into_reply(self) -> Reply {
+        match self {
+            Ok(t) => t.into_reply(),
+            Err(e) => Reply::Refuse(e.to_string()),
+        }
+    }
+}
+
+impl IntoReply for Option<Value> {
+    fn into_reply(self) -> Reply {
+        match self {
+            Some(v) => Reply::Ack(Args::json(vec![v])),
+            None => Reply::NoAck,
+        }
+    }
+}
+
+/// A boxed future returned by type-erased handlers.
+pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
+
+/// A handler function. Implemented for `async fn`s of up to 8 extractor arguments.
+pub trait Handler<T, S, A: Adapter = LocalAdapter>: Clone + Send + Sync + 'static {
+    /// Extracts the arguments and runs the function.
+    fn call(&self, ctx: HandlerContext<S, A>) -> BoxFuture<Result<Reply, ExtractError>>;
+}
+
+/// Builds one argument of a handler from the context.
+pub trait FromContext<S, A: Adapter>: Sized {
+    /// Extracts the value; an error is reported to the client as an internal error.
+    fn from_context(ctx: &mut HandlerContext<S, A>) -> Result<Self, ExtractError>;
+}
+
+macro_rules! impl_handler {
+    ($($ty:ident),*) => {
+        #[allow(non_snake_case, unused_variables, unused_mut)]
+        impl<F, Fut, R, S, A, $($ty,)*> Handler<($($ty,)*), S, A> for F
+        where
+            F: Fn($($ty,)*) -> Fut + Clone + Send + Sync + 'static,
+            Fut: Future<Output = R> + Send + 'static,
+            R: IntoReply,
+            A: Adapter,
+            S: Send + 'static,
+            $($ty: FromContext<S, A> + Send + 'static,)*
+        {
+            fn call(&self, mut ctx: HandlerContext<S, A>) -> BoxFuture<Result<Reply, ExtractError>> {
+                $(let $ty = match $ty::from_context(&mut ctx) {
+                    Ok(v) => v,
+                    Err(e) => return Box::pin(async move { Err(e) }),
+                };)*
+                let fut = (self)($($ty,)*);
+                Box::pin(async move { Ok(fut.await.into_reply()) })
+            }
+        }
+    };
+}
+
+impl_handler!();
+impl_handler!(T1);
+impl_handler!(T1, T2);
+impl_handler!(T1, T2, T3);
+impl_handler!(T1, T2, T3, T4);
+impl_handler!(T1, T2, T3, T4, T5);
+impl_handler!(T1, T2, T3, T4, T5, T6);
+impl_handler!(T1, T2, T3, T4, T5, T6, T7);
+impl_handler!(T1, T2, T3, T4, T5, T6, T7, T8);
+
+/// A type-erased handler.
+pub(crate) type BoxedHandler<S, A> =
+    Arc<dyn Fn(HandlerContext<S, A>) -> BoxFuture<Result<Reply, ExtractError>> + Send + Sync>;
+
+/// Erases a handler's argument types.
+pub(crate) fn boxed<H, T, S, A>(h: H) -> BoxedHandler<S, A>
+where
+    H: Handler<T, S, A>,
+    T: 'static,
+    S: 'static,
+    A: Adapter,
+{
+    Arc::new(move |ctx| h.call(ctx))
+}
