@@ -1,8 +1,4 @@
-//! # asynction
-//!
-//! Spec-first Socket.IO APIs on [socketioxide](https://docs.rs/socketioxide): an AsyncAPI
-//! document (2.x or 3.0) drives handler registration, validation of every interaction,
-//! authentication, HTML docs and a mock server.
+#![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
 pub mod model;

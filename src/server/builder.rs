@@ -176,6 +176,25 @@ impl Asynction {
             .then(|| format!("{}/docs", crate::model::docs_base(&self.socketio_path)))
     }
 
+    /// Serves [`Asynction::into_router`] on `listener` with `TCP_NODELAY` on every connection
+    /// (Socket.IO traffic is small request/ack messages: Nagle's algorithm only adds latency),
+    /// until `shutdown` resolves.
+    pub async fn serve(
+        self,
+        listener: tokio::net::TcpListener,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        use axum::serve::ListenerExt;
+        let listener = listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!(error = %e, "TCP_NODELAY could not be set");
+            }
+        });
+        axum::serve(listener, self.into_router())
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+
     /// A ready router: Socket.IO plus the docs routes.
     pub fn into_router(self) -> axum::Router {
         let mut router = axum::Router::new();

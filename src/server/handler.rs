@@ -1,9 +1,18 @@
 //! Async handler functions, axum style: any `async fn` whose arguments are extractors
 //! ([`FromContext`]) and whose return value becomes the ack ([`IntoReply`]).
 //!
-//! ```ignore
-//! async fn log_in(socket: ValidatedSocket, Payload(creds): Payload<Credentials>, State(db): State<Db>) -> Ack<bool> {
-//!     Ack(db.check(&creds).await)
+//! ```
+//! use asynction::server::{Ack, Payload, State, ValidatedSocket};
+//!
+//! #[derive(serde::Deserialize)]
+//! struct Credentials { username: String }
+//!
+//! #[derive(Clone)]
+//! struct Db;
+//! impl Db { async fn knows(&self, user: &str) -> bool { !user.is_empty() } }
+//!
+//! async fn log_in(socket: ValidatedSocket, Payload(c): Payload<Credentials>, State(db): State<Db>) -> Ack<bool> {
+//!     Ack(db.knows(&c.username).await)
 //! }
 //! ```
 //! The same traits serve event handlers, namespace `connect`/`disconnect`/`error` handlers:

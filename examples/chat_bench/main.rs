@@ -1,0 +1,83 @@
+//! The benchmark server: the original's peer document (`/chat` `message` acked `true`, `echo`
+//! re-emitted and acked) with trivial handlers, so a load test measures asynction itself.
+//!
+//! ```sh
+//! PORT=5000 cargo run --release --example chat_bench
+//! ```
+//! Runtime: a current-thread tokio runtime by default (measured cheaper per event than the
+//! multi-thread one on small machines, see BENCHMARKS.md); `ASYNCTION_RUNTIME=multi_thread`
+//! switches.
+
+use asynction::server::{Ack, AsynctionSocketIo, Payload, ValidatedSocket};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Deserialize, Serialize)]
+struct Text {
+    text: String,
+    ts: i64,
+}
+
+async fn chat_message() -> Ack<bool> {
+    Ack(true)
+}
+
+async fn echo(socket: ValidatedSocket, Payload(msg): Payload<Text>) -> Ack<bool> {
+    // Validated against EchoReply (maxLength 200) before it is sent.
+    match socket.emit("echo", &msg) {
+        Ok(()) => Ack(true),
+        Err(e) => {
+            tracing::debug!(error = %e, "echo refused");
+            Ack(false)
+        }
+    }
+}
+
+async fn chat_disconnect() {}
+
+async fn admin_connect(socket: ValidatedSocket) {
+    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
+    if let Err(e) = socket.emit(
+        "server metric",
+        &serde_json::json!({"name": "CPU_COUNT", "value": cpus}),
+    ) {
+        tracing::warn!(error = %e, "server metric not sent");
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let spec = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/chat_bench/asyncapi.yaml"
+    );
+    let app = AsynctionSocketIo::from_spec(spec)?
+        .handler("handlers.chat_message", chat_message)
+        .handler("handlers.echo", echo)
+        .handler("handlers.chat_disconnect", chat_disconnect)
+        .handler("handlers.admin_connect", admin_connect)
+        .build()?;
+    let port = std::env::var("PORT").unwrap_or_else(|_| "5000".into());
+    let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}")).await?;
+    tracing::info!(
+        "chat_bench listening on http://{}{}",
+        listener.local_addr()?,
+        app.socketio_path()
+    );
+    app.serve(listener, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(())
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .init();
+    let mut runtime = match std::env::var("ASYNCTION_RUNTIME").as_deref() {
+        Ok("multi_thread") => tokio::runtime::Builder::new_multi_thread(),
+        _ => tokio::runtime::Builder::new_current_thread(),
+    };
+    runtime.enable_all().build()?.block_on(run())
+}
