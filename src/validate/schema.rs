@@ -20,6 +20,7 @@ pub struct CompiledSchema {
     validator: Arc<jsonschema::Validator>,
     arguments: ArgumentList,
     pointer: String,
+    unconstrained: bool,
 }
 
 impl std::fmt::Debug for CompiledSchema {
@@ -64,6 +65,7 @@ impl CompiledSchema {
             validator: Arc::new(validator),
             arguments: schema.arguments,
             pointer: schema.pointer.clone(),
+            unconstrained: is_unconstrained(&schema.value),
         })
     }
 
@@ -94,8 +96,13 @@ impl CompiledSchema {
             .collect())
     }
 
-    /// Validates a Socket.IO argument list by the schema's [`ArgumentList`] rule.
+    /// Validates a Socket.IO argument list by the schema's [`ArgumentList`] rule. A schema that
+    /// constrains nothing (`{}`, `true`, or only annotations such as `description`) accepts
+    /// any argument list, exactly like an absent schema.
     pub fn validate_args(&self, args: &[Value]) -> Result<(), Vec<Violation>> {
+        if self.unconstrained {
+            return Ok(());
+        }
         match self.arguments {
             ArgumentList::Single => match args {
                 [one] => self.validate_value(one),
@@ -115,6 +122,18 @@ impl CompiledSchema {
     /// Whether the value is valid (fast path, no error details).
     pub fn is_valid(&self, instance: &Value) -> bool {
         self.validator.is_valid(instance)
+    }
+}
+
+/// Keywords that annotate without constraining.
+const ANNOTATIONS: &[&str] =
+    &["title", "description", "examples", "example", "default", "deprecated", "readOnly", "writeOnly", "$comment"];
+
+fn is_unconstrained(schema: &Value) -> bool {
+    match schema {
+        Value::Bool(b) => *b,
+        Value::Object(m) => m.keys().all(|k| k.starts_with("x-") || ANNOTATIONS.contains(&k.as_str())),
+        _ => false,
     }
 }
 
