@@ -5,6 +5,7 @@
 //! authentication, HTML docs and a mock server.
 #![warn(missing_docs)]
 
+pub mod docs;
 pub mod model;
 pub mod spec;
 pub mod validate;
