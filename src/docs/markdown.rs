@@ -12,23 +12,39 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag
 
 /// Renders CommonMark `text` to safe HTML (see the module docs for what is removed).
 pub fn to_safe_html(text: &str) -> String {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     // Per open link/image: whether its start tag was kept, so that its end tag matches.
     let mut kept_links: Vec<bool> = Vec::new();
     let events = Parser::new_ext(text, options).filter_map(|event| match event {
         Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(raw)),
         Event::Start(Tag::HtmlBlock) => Some(Event::Start(Tag::Paragraph)),
         Event::End(TagEnd::HtmlBlock) => Some(Event::End(TagEnd::Paragraph)),
-        Event::Start(Tag::Heading { level, .. }) => {
-            Some(Event::Start(Tag::Heading { level: demote(level), id: None, classes: Vec::new(), attrs: Vec::new() }))
-        }
+        Event::Start(Tag::Heading { level, .. }) => Some(Event::Start(Tag::Heading {
+            level: demote(level),
+            id: None,
+            classes: Vec::new(),
+            attrs: Vec::new(),
+        })),
         Event::End(TagEnd::Heading(level)) => Some(Event::End(TagEnd::Heading(demote(level)))),
-        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
             let keep = is_safe_url(&dest_url);
             kept_links.push(keep);
-            keep.then_some(Event::Start(Tag::Link { link_type, dest_url, title, id }))
+            keep.then_some(Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }))
         }
-        Event::Start(Tag::Image { dest_url, title, .. }) => {
+        Event::Start(Tag::Image {
+            dest_url, title, ..
+        }) => {
             let keep = is_safe_url(&dest_url);
             kept_links.push(keep);
             keep.then_some(Event::Start(Tag::Link {
@@ -38,7 +54,10 @@ pub fn to_safe_html(text: &str) -> String {
                 id: CowStr::Borrowed(""),
             }))
         }
-        Event::End(TagEnd::Link | TagEnd::Image) => kept_links.pop().unwrap_or(false).then_some(Event::End(TagEnd::Link)),
+        Event::End(TagEnd::Link | TagEnd::Image) => kept_links
+            .pop()
+            .unwrap_or(false)
+            .then_some(Event::End(TagEnd::Link)),
         other => Some(other),
     });
     let mut html = String::with_capacity(text.len() * 3 / 2);
@@ -59,7 +78,10 @@ fn demote(level: HeadingLevel) -> HeadingLevel {
 /// Browsers ignore leading control characters and spaces and tabs or newlines inside the
 /// scheme (`java\tscript:`), so those are dropped before the scheme is read.
 fn is_safe_url(url: &str) -> bool {
-    let cleaned: String = url.chars().filter(|c| !c.is_control() && !c.is_whitespace()).collect();
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_control() && !c.is_whitespace())
+        .collect();
     let scheme_end = cleaned.find(':');
     let path_start = cleaned.find(['/', '?', '#']);
     match (scheme_end, path_start) {
@@ -79,25 +101,38 @@ mod tests {
 
     #[test]
     fn renders_ordinary_markdown() {
-        let html = to_safe_html("Hello **world**, see [the site](https://example.com).\n\n- a\n- b");
+        let html =
+            to_safe_html("Hello **world**, see [the site](https://example.com).\n\n- a\n- b");
         assert!(html.contains("<strong>world</strong>"), "{html}");
-        assert!(html.contains(r#"<a href="https://example.com">the site</a>"#), "{html}");
+        assert!(
+            html.contains(r#"<a href="https://example.com">the site</a>"#),
+            "{html}"
+        );
         assert!(html.contains("<li>a</li>"), "{html}");
     }
 
     #[test]
     fn raw_html_is_escaped_not_passed_through() {
-        let html = to_safe_html("<script>alert(1)</script>\n\ntext <img src=x onerror=alert(1)> more");
+        let html =
+            to_safe_html("<script>alert(1)</script>\n\ntext <img src=x onerror=alert(1)> more");
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("<img"), "{html}");
         assert!(html.contains("&lt;script&gt;"), "{html}");
-        assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"), "{html}");
+        assert!(
+            html.contains("&lt;img src=x onerror=alert(1)&gt;"),
+            "{html}"
+        );
     }
 
     #[test]
     fn dangerous_link_schemes_lose_the_link_but_keep_the_text() {
-        for url in ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "java\tscript:alert(1)", "data:text/html,x", "vbscript:x"]
-        {
+        for url in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            "java\tscript:alert(1)",
+            "data:text/html,x",
+            "vbscript:x",
+        ] {
             let html = to_safe_html(&format!("[click me](<{url}>) and <{url}>"));
             assert!(!html.contains("<a"), "{url}: {html}");
             assert!(html.contains("click me"), "{url}: {html}");
@@ -114,7 +149,10 @@ mod tests {
     fn images_become_links_and_load_nothing() {
         let html = to_safe_html("![logo](https://example.com/logo.png) ![bad](javascript:x)");
         assert!(!html.contains("<img"), "{html}");
-        assert!(html.contains(r#"<a href="https://example.com/logo.png">logo</a>"#), "{html}");
+        assert!(
+            html.contains(r#"<a href="https://example.com/logo.png">logo</a>"#),
+            "{html}"
+        );
         assert!(!html.contains("javascript"), "{html}");
     }
 

@@ -52,7 +52,11 @@ pub struct DocsOptions {
 
 impl Default for DocsOptions {
     fn default() -> Self {
-        Self { socketio_path: "/socket.io".to_owned(), server: None, example_generator: None }
+        Self {
+            socketio_path: "/socket.io".to_owned(),
+            server: None,
+            example_generator: None,
+        }
     }
 }
 
@@ -61,7 +65,13 @@ impl fmt::Debug for DocsOptions {
         f.debug_struct("DocsOptions")
             .field("socketio_path", &self.socketio_path)
             .field("server", &self.server)
-            .field("example_generator", &self.example_generator.as_ref().map(|_| "Fn(&Schema) -> Option<Value>"))
+            .field(
+                "example_generator",
+                &self
+                    .example_generator
+                    .as_ref()
+                    .map(|_| "Fn(&Schema) -> Option<Value>"),
+            )
             .finish()
     }
 }
@@ -80,7 +90,10 @@ impl DocsOptions {
     }
 
     /// Sets [`DocsOptions::example_generator`].
-    pub fn example_generator(mut self, generator: impl Fn(&Schema) -> Option<Value> + Send + Sync + 'static) -> Self {
+    pub fn example_generator(
+        mut self,
+        generator: impl Fn(&Schema) -> Option<Value> + Send + Sync + 'static,
+    ) -> Self {
         self.example_generator = Some(Arc::new(generator));
         self
     }
@@ -111,8 +124,15 @@ pub enum DocsError {
 /// Writes `index.html`, `asyncapi.json` (the resolved document) and `asyncapi.yaml` (the
 /// document as written) into `out_dir`, creating it if needed. The page links to the two
 /// documents by relative paths, so the directory can be served or opened from anywhere.
-pub fn write_static_site(doc: &crate::spec::Document, options: &DocsOptions, out_dir: &Path) -> std::io::Result<()> {
-    let links = render::DocumentLinks { json: "asyncapi.json".to_owned(), yaml: "asyncapi.yaml".to_owned() };
+pub fn write_static_site(
+    doc: &crate::spec::Document,
+    options: &DocsOptions,
+    out_dir: &Path,
+) -> std::io::Result<()> {
+    let links = render::DocumentLinks {
+        json: "asyncapi.json".to_owned(),
+        yaml: "asyncapi.yaml".to_owned(),
+    };
     let html = render::render_with_links(doc, options, &links).map_err(std::io::Error::other)?;
     std::fs::create_dir_all(out_dir)?;
     std::fs::write(out_dir.join("index.html"), html)?;

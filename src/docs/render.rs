@@ -16,7 +16,8 @@ use serde_json::Value;
 use super::schema_tree::{self, SchemaNode};
 use super::{DocsError, DocsOptions, markdown};
 use crate::model::{
-    ApiKeyLocation, ArgumentList, Event, Namespace, SchemeKind, SecurityRequirement, SecurityScheme, Server,
+    ApiKeyLocation, ArgumentList, Event, Namespace, SchemeKind, SecurityRequirement,
+    SecurityScheme, Server,
 };
 use crate::spec::Document;
 
@@ -38,7 +39,10 @@ impl DocumentLinks {
     /// Absolute links under the docs path of `options`.
     pub fn served(options: &DocsOptions) -> Self {
         let docs = options.docs_path();
-        Self { json: format!("{docs}/asyncapi.json"), yaml: format!("{docs}/asyncapi.yaml") }
+        Self {
+            json: format!("{docs}/asyncapi.json"),
+            yaml: format!("{docs}/asyncapi.yaml"),
+        }
     }
 }
 
@@ -51,7 +55,11 @@ pub fn render_html(doc: &Document, options: &DocsOptions) -> Result<String, Docs
 }
 
 /// [`render_html`] with explicit links to `asyncapi.json` and `asyncapi.yaml`.
-pub fn render_with_links(doc: &Document, options: &DocsOptions, links: &DocumentLinks) -> Result<String, DocsError> {
+pub fn render_with_links(
+    doc: &Document,
+    options: &DocsOptions,
+    links: &DocumentLinks,
+) -> Result<String, DocsError> {
     let page = PageBuilder::new(doc, options)?.page(links);
     let mut env = Environment::new();
     env.add_template("page.html", include_str!("templates/page.html"))?;
@@ -59,7 +67,9 @@ pub fn render_with_links(doc: &Document, options: &DocsOptions, links: &Document
     env.add_template("schema.html", include_str!("templates/schema.html"))?;
     env.add_template("security.html", include_str!("templates/security.html"))?;
     env.add_template("event.html", include_str!("templates/event.html"))?;
-    let html = env.get_template("page.html")?.render(context! { page => Serde(&page) })?;
+    let html = env
+        .get_template("page.html")?
+        .render(context! { page => Serde(&page) })?;
     Ok(html)
 }
 
@@ -181,13 +191,22 @@ impl<'a> PageBuilder<'a> {
                     let names: Vec<&str> = api.servers.iter().map(|s| s.name.as_str()).collect();
                     return Err(DocsError::UnknownServer {
                         name: name.clone(),
-                        available: if names.is_empty() { "none".to_owned() } else { names.join(", ") },
+                        available: if names.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            names.join(", ")
+                        },
                     });
                 }
             },
             None => api.servers.iter().collect(),
         };
-        Ok(Self { doc, options, servers, anchors: HashSet::new() })
+        Ok(Self {
+            doc,
+            options,
+            servers,
+            anchors: HashSet::new(),
+        })
     }
 
     fn page(mut self, links: &DocumentLinks) -> Page {
@@ -249,18 +268,36 @@ impl<'a> PageBuilder<'a> {
             .iter()
             .map(|(name, schema)| NamedTree {
                 name: name.clone(),
-                tree: schema_tree::build(schema, &format!("{anchor}-param-{}", slug_of(name)), resolved),
+                tree: schema_tree::build(
+                    schema,
+                    &format!("{anchor}-param-{}", slug_of(name)),
+                    resolved,
+                ),
             })
             .collect();
         let b = &ns.bindings;
         let handshake = (!b.is_empty()).then(|| HandshakeView {
             method: b.method.clone(),
-            query: b.query.as_ref().map(|s| schema_tree::build(s, &format!("{anchor}-query"), resolved)),
-            headers: b.headers.as_ref().map(|s| schema_tree::build(s, &format!("{anchor}-headers"), resolved)),
+            query: b
+                .query
+                .as_ref()
+                .map(|s| schema_tree::build(s, &format!("{anchor}-query"), resolved)),
+            headers: b
+                .headers
+                .as_ref()
+                .map(|s| schema_tree::build(s, &format!("{anchor}-headers"), resolved)),
         });
         let security = self.namespace_security(ns);
-        let ingress = ns.ingress.iter().map(|ev| self.event(ev, &slug, true)).collect();
-        let egress = ns.egress.iter().map(|ev| self.event(ev, &slug, false)).collect();
+        let ingress = ns
+            .ingress
+            .iter()
+            .map(|ev| self.event(ev, &slug, true))
+            .collect();
+        let egress = ns
+            .egress
+            .iter()
+            .map(|ev| self.event(ev, &slug, false))
+            .collect();
         NamespaceView {
             anchor,
             path: ns.path.clone(),
@@ -299,20 +336,40 @@ impl<'a> PageBuilder<'a> {
             }
         }
         if views.is_empty() {
-            return vec![SecurityView { state: "none", note: "No credentials required.".to_owned(), alternatives: Vec::new() }];
+            return vec![SecurityView {
+                state: "none",
+                note: "No credentials required.".to_owned(),
+                alternatives: Vec::new(),
+            }];
         }
         views
             .into_iter()
             .map(|(names, reqs)| {
-                let plural = if names.len() == 1 { "server" } else { "servers" };
-                self.requirements_view(reqs, format!("Inherited from {plural} {}.", names.join(", ")))
+                let plural = if names.len() == 1 {
+                    "server"
+                } else {
+                    "servers"
+                };
+                let source = format!("{plural} {}", names.join(", "));
+                match reqs.is_empty() {
+                    true => SecurityView {
+                        state: "none",
+                        note: format!("No credentials required (as on {source})."),
+                        alternatives: Vec::new(),
+                    },
+                    false => self.requirements_view(reqs, format!("Inherited from {source}.")),
+                }
             })
             .collect()
     }
 
     fn requirements_view(&self, reqs: &[SecurityRequirement], note: String) -> SecurityView {
         if reqs.is_empty() {
-            return SecurityView { state: "none", note: "No credentials required.".to_owned(), alternatives: Vec::new() };
+            return SecurityView {
+                state: "none",
+                note: "No credentials required.".to_owned(),
+                alternatives: Vec::new(),
+            };
         }
         let schemes = &self.doc.api.security_schemes;
         let alternatives = reqs
@@ -323,67 +380,127 @@ impl<'a> PageBuilder<'a> {
                     .map(|(name, scopes)| SchemeUse {
                         name: display_scheme_name(name, schemes.get(name)),
                         href: format!("#{}", scheme_anchor(name)),
-                        kind_text: schemes.get(name).map(|s| scheme_kind_text(&s.kind)).unwrap_or_default(),
+                        kind_text: schemes
+                            .get(name)
+                            .map(|s| scheme_kind_text(&s.kind))
+                            .unwrap_or_default(),
                         scopes: scopes.clone(),
                     })
                     .collect()
             })
             .collect();
-        SecurityView { state: "required", note, alternatives }
+        SecurityView {
+            state: "required",
+            note,
+            alternatives,
+        }
     }
 
     fn event(&mut self, ev: &Event, ns_slug: &str, ingress: bool) -> EventView {
         let direction = if ingress { "send" } else { "receive" };
-        let anchor = self.anchor(format!("ev-{ns_slug}-{direction}-{}", slug(&ev.name, "event")));
+        let anchor = self.anchor(format!(
+            "ev-{ns_slug}-{direction}-{}",
+            slug(&ev.name, "event")
+        ));
         let resolved = &*self.doc.resolved;
-        let generate = |schema: &crate::model::Schema| self.options.example_generator.as_ref().and_then(|g| g(schema));
-        let mut examples: Vec<ExampleView> =
-            ev.examples.iter().map(|v| ExampleView { json: pretty(v), source: "document" }).collect();
+        let generate = |schema: &crate::model::Schema| {
+            self.options
+                .example_generator
+                .as_ref()
+                .and_then(|g| g(schema))
+        };
+        let mut examples: Vec<ExampleView> = ev
+            .examples
+            .iter()
+            .map(|v| ExampleView {
+                json: pretty(v),
+                source: "document",
+            })
+            .collect();
         let mut snippet_value = ev.examples.first().cloned();
         if examples.is_empty()
             && let Some(value) = ev.payload.as_ref().and_then(generate)
         {
-            examples.push(ExampleView { json: pretty(&value), source: "generated" });
+            examples.push(ExampleView {
+                json: pretty(&value),
+                source: "generated",
+            });
             snippet_value = Some(value);
         }
-        let ack_example = ev.ack.as_ref().and_then(generate).map(|v| ExampleView { json: pretty(&v), source: "generated" });
-        let spread = ev.payload.as_ref().is_some_and(|p| p.arguments == ArgumentList::Spread);
+        let ack_example = ev.ack.as_ref().and_then(generate).map(|v| ExampleView {
+            json: pretty(&v),
+            source: "generated",
+        });
+        let spread = ev
+            .payload
+            .as_ref()
+            .is_some_and(|p| p.arguments == ArgumentList::Spread);
         EventView {
             name: ev.name.clone(),
             direction,
             summary: ev.summary.clone(),
             description_html: ev.description.as_deref().map(markdown::to_safe_html),
-            payload: ev.payload.as_ref().map(|s| schema_tree::build(s, &format!("{anchor}-payload"), resolved)),
+            payload: ev
+                .payload
+                .as_ref()
+                .map(|s| schema_tree::build(s, &format!("{anchor}-payload"), resolved)),
             arguments: match &ev.payload {
                 Some(schema) => schema_tree::argument_rule(schema),
                 None => "any arguments (the document gives no payload schema)".to_owned(),
             },
-            ack: ev.ack.as_ref().map(|s| schema_tree::build(s, &format!("{anchor}-ack"), resolved)),
+            ack: ev
+                .ack
+                .as_ref()
+                .map(|s| schema_tree::build(s, &format!("{anchor}-ack"), resolved)),
             ack_arguments: ev.ack.as_ref().map(schema_tree::argument_rule),
             examples,
             ack_example,
-            snippet: snippet(&ev.name, ingress, spread, ev.ack.is_some(), snippet_value.as_ref()),
+            snippet: snippet(
+                &ev.name,
+                ingress,
+                spread,
+                ev.ack.is_some(),
+                snippet_value.as_ref(),
+            ),
             anchor,
         }
     }
 }
 
 /// A line of Socket.IO client code that sends or handles the event.
-fn snippet(name: &str, ingress: bool, spread: bool, acked: bool, example: Option<&Value>) -> String {
+fn snippet(
+    name: &str,
+    ingress: bool,
+    spread: bool,
+    acked: bool,
+    example: Option<&Value>,
+) -> String {
     let name = js_string(name);
     if ingress {
         let args = match example {
-            Some(Value::Array(items)) if spread => items.iter().map(Value::to_string).collect::<Vec<_>>().join(", "),
+            Some(Value::Array(items)) if spread => items
+                .iter()
+                .map(Value::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
             Some(value) => value.to_string(),
             None if spread => "...args".to_owned(),
             None => "payload".to_owned(),
         };
         let args = if args.chars().count() > MAX_SNIPPET_VALUE_CHARS {
-            if spread { "...args".to_owned() } else { "payload".to_owned() }
+            if spread {
+                "...args".to_owned()
+            } else {
+                "payload".to_owned()
+            }
         } else {
             args
         };
-        let args = if args.is_empty() { String::new() } else { format!(", {args}") };
+        let args = if args.is_empty() {
+            String::new()
+        } else {
+            format!(", {args}")
+        };
         if acked {
             format!("const ack = await socket.emitWithAck({name}{args});")
         } else {
@@ -429,10 +546,17 @@ fn display_scheme_name(name: &str, scheme: Option<&SecurityScheme>) -> String {
 /// What a client must present for a scheme, in words.
 fn scheme_kind_text(kind: &SchemeKind) -> String {
     match kind {
-        SchemeKind::HttpBasic => "HTTP Basic: an \"Authorization: Basic …\" header on the handshake request".to_owned(),
+        SchemeKind::HttpBasic => {
+            "HTTP Basic: an \"Authorization: Basic …\" header on the handshake request".to_owned()
+        }
         SchemeKind::HttpBearer { bearer_format } => {
-            let format = bearer_format.as_deref().map(|f| format!(" ({f})")).unwrap_or_default();
-            format!("HTTP Bearer token{format}: an \"Authorization: Bearer …\" header on the handshake request")
+            let format = bearer_format
+                .as_deref()
+                .map(|f| format!(" ({f})"))
+                .unwrap_or_default();
+            format!(
+                "HTTP Bearer token{format}: an \"Authorization: Bearer …\" header on the handshake request"
+            )
         }
         SchemeKind::HttpApiKey { location, name } => {
             let place = match location {
@@ -442,15 +566,22 @@ fn scheme_kind_text(kind: &SchemeKind) -> String {
             };
             format!("API key in the handshake {place} \"{name}\"")
         }
-        SchemeKind::ApiKey { location } => format!("API key in the Socket.IO auth payload ({location})"),
+        SchemeKind::ApiKey { location } => {
+            format!("API key in the Socket.IO auth payload ({location})")
+        }
         SchemeKind::OAuth2 { scopes } if scopes.is_empty() => {
             "OAuth2 access token: an \"Authorization: Bearer …\" header".to_owned()
         }
         SchemeKind::OAuth2 { scopes } => {
-            format!("OAuth2 access token: an \"Authorization: Bearer …\" header; scopes: {}", scopes.join(", "))
+            format!(
+                "OAuth2 access token: an \"Authorization: Bearer …\" header; scopes: {}",
+                scopes.join(", ")
+            )
         }
         SchemeKind::OpenIdConnect { url } => format!("OpenID Connect token (discovery: {url})"),
-        SchemeKind::Unsupported { description } => format!("{description} (not checked by asynction)"),
+        SchemeKind::Unsupported { description } => {
+            format!("{description} (not checked by asynction)")
+        }
     }
 }
 
@@ -487,12 +618,18 @@ mod tests {
     #[test]
     fn snippets_read_like_client_code() {
         let ex = serde_json::json!([1, "up"]);
-        assert_eq!(snippet("move", true, true, false, Some(&ex)), r#"socket.emit("move", 1, "up");"#);
+        assert_eq!(
+            snippet("move", true, true, false, Some(&ex)),
+            r#"socket.emit("move", 1, "up");"#
+        );
         let ex = serde_json::json!({"text": "hi"});
         assert_eq!(
             snippet("say", true, false, true, Some(&ex)),
             r#"const ack = await socket.emitWithAck("say", {"text":"hi"});"#
         );
-        assert_eq!(snippet("news", false, false, false, None), r#"socket.on("news", (payload) => { … });"#);
+        assert_eq!(
+            snippet("news", false, false, false, None),
+            r#"socket.on("news", (payload) => { … });"#
+        );
     }
 }

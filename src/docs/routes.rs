@@ -12,8 +12,7 @@ use crate::spec::Document;
 /// The Content-Security-Policy of every docs response: the page may load nothing, run no
 /// script, submit no form and be framed by nobody; only its own inline `<style>` and `data:`
 /// images apply.
-pub const CONTENT_SECURITY_POLICY: &str =
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /// Routes serving the docs of `doc` under `{base}/docs`, where `{base}` is the parent of
 /// [`DocsOptions::socketio_path`] ([`crate::model::docs_base`]):
@@ -61,17 +60,35 @@ pub fn try_router(doc: &Document, options: DocsOptions) -> Result<Router, DocsEr
     let json = Bytes::from(resolved_json(doc));
     let yaml = Bytes::from(doc.text.to_string());
     Ok(Router::new()
-        .route(&docs_path, get(move || respond(html.clone(), "text/html; charset=utf-8")))
-        .route(&format!("{docs_path}/asyncapi.json"), get(move || respond(json.clone(), "application/json")))
-        .route(&format!("{docs_path}/asyncapi.yaml"), get(move || respond(yaml.clone(), "application/yaml; charset=utf-8"))))
+        .route(
+            &docs_path,
+            get(move || respond(html.clone(), "text/html; charset=utf-8")),
+        )
+        .route(
+            &format!("{docs_path}/asyncapi.json"),
+            get(move || respond(json.clone(), "application/json")),
+        )
+        .route(
+            &format!("{docs_path}/asyncapi.yaml"),
+            get(move || respond(yaml.clone(), "application/yaml; charset=utf-8")),
+        ))
 }
 
 async fn respond(body: Bytes, content_type: &'static str) -> Response {
     let headers = [
         (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-        (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY)),
-        (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
-        (header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ),
+        (
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ),
+        (
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ),
         (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
     ];
     (headers, body).into_response()

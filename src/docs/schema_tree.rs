@@ -66,7 +66,13 @@ pub struct Fact {
 /// Builds the tree of `schema`; `id_prefix` makes node anchors unique within the page and
 /// `resolved` is the document that recursive `$ref`s point into.
 pub fn build(schema: &Schema, id_prefix: &str, resolved: &Value) -> SchemaNode {
-    let mut builder = Builder { resolved, id_prefix, next_id: 0, nodes: 0, ancestors: Vec::new() };
+    let mut builder = Builder {
+        resolved,
+        id_prefix,
+        next_id: 0,
+        nodes: 0,
+        ancestors: Vec::new(),
+    };
     builder.node(&schema.value, None, "root", false)
 }
 
@@ -75,19 +81,35 @@ pub fn argument_rule(schema: &Schema) -> String {
     match schema.arguments {
         ArgumentList::Single => "one argument: the value described below".to_owned(),
         ArgumentList::Spread => {
-            let Some(obj) = schema.value.as_object() else { return "arguments: the items of the array below".to_owned() };
-            let prefix: &[Value] = obj.get("prefixItems").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
-            let mut names: Vec<String> = prefix.iter().enumerate().map(|(i, item)| argument_name(i, item)).collect();
+            let Some(obj) = schema.value.as_object() else {
+                return "arguments: the items of the array below".to_owned();
+            };
+            let prefix: &[Value] = obj
+                .get("prefixItems")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            let mut names: Vec<String> = prefix
+                .iter()
+                .enumerate()
+                .map(|(i, item)| argument_name(i, item))
+                .collect();
             let max_items = obj.get("maxItems").and_then(Value::as_u64);
-            let closed =
-                obj.get("items") == Some(&Value::Bool(false)) || max_items.is_some_and(|m| m as usize <= prefix.len());
+            let closed = obj.get("items") == Some(&Value::Bool(false))
+                || max_items.is_some_and(|m| m as usize <= prefix.len());
             if !closed {
                 match obj.get("items") {
-                    Some(items) if prefix.is_empty() => names.push(format!("{} …", type_text(items))),
+                    Some(items) if prefix.is_empty() => {
+                        names.push(format!("{} …", type_text(items)))
+                    }
                     _ => names.push("…".to_owned()),
                 }
             }
-            if names.is_empty() { "no arguments".to_owned() } else { format!("arguments: {}", names.join(", ")) }
+            if names.is_empty() {
+                "no arguments".to_owned()
+            } else {
+                format!("arguments: {}", names.join(", "))
+            }
         }
     }
 }
@@ -112,7 +134,13 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn node(&mut self, schema: &'a Value, label: Option<String>, label_kind: &'static str, required: bool) -> SchemaNode {
+    fn node(
+        &mut self,
+        schema: &'a Value,
+        label: Option<String>,
+        label_kind: &'static str,
+        required: bool,
+    ) -> SchemaNode {
         self.nodes += 1;
         let mut node = SchemaNode {
             label,
@@ -125,8 +153,13 @@ impl<'a> Builder<'a> {
             description_html: None,
             children: Vec::new(),
         };
-        let Some(obj) = schema.as_object() else { return node };
-        node.description_html = obj.get("description").and_then(Value::as_str).map(markdown::to_safe_html);
+        let Some(obj) = schema.as_object() else {
+            return node;
+        };
+        node.description_html = obj
+            .get("description")
+            .and_then(Value::as_str)
+            .map(markdown::to_safe_html);
         node.facts = facts(obj);
         if let Some(target) = obj.get("$ref").and_then(Value::as_str) {
             node.reference = Some(self.reference(target));
@@ -135,7 +168,10 @@ impl<'a> Builder<'a> {
         }
         if self.ancestors.len() >= MAX_DEPTH || self.nodes >= MAX_NODES {
             if has_children(obj) {
-                node.facts.push(Fact { name: "not shown", value: "nested too deeply; see asyncapi.json".to_owned() });
+                node.facts.push(Fact {
+                    name: "not shown",
+                    value: "nested too deeply; see asyncapi.json".to_owned(),
+                });
             }
             return node;
         }
@@ -151,18 +187,31 @@ impl<'a> Builder<'a> {
 
     fn children(&mut self, obj: &'a Map<String, Value>) -> Vec<SchemaNode> {
         let mut out = Vec::new();
-        let required: Vec<&str> =
-            obj.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+        let required: Vec<&str> = obj
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
         if let Some(Value::Object(props)) = obj.get("properties") {
             for (name, schema) in props {
-                out.push(self.node(schema, Some(name.clone()), "property", required.contains(&name.as_str())));
+                out.push(self.node(
+                    schema,
+                    Some(name.clone()),
+                    "property",
+                    required.contains(&name.as_str()),
+                ));
             }
         }
         // Required names without a schema of their own still matter to a client.
         for name in &required {
             let described = obj.get("properties").and_then(|p| p.get(*name)).is_some();
             if !described {
-                out.push(self.node(&Value::Bool(true), Some((*name).to_owned()), "property", true));
+                out.push(self.node(
+                    &Value::Bool(true),
+                    Some((*name).to_owned()),
+                    "property",
+                    true,
+                ));
             }
         }
         if let Some(Value::Object(patterns)) = obj.get("patternProperties") {
@@ -171,7 +220,12 @@ impl<'a> Builder<'a> {
             }
         }
         if let Some(extra @ Value::Object(_)) = obj.get("additionalProperties") {
-            out.push(self.node(extra, Some("additional properties".to_owned()), "keyword", false));
+            out.push(self.node(
+                extra,
+                Some("additional properties".to_owned()),
+                "keyword",
+                false,
+            ));
         }
         if let Some(Value::Array(prefix)) = obj.get("prefixItems") {
             for (i, schema) in prefix.iter().enumerate() {
@@ -186,7 +240,11 @@ impl<'a> Builder<'a> {
                 }
             }
             Some(items @ Value::Object(_)) => {
-                let label = if obj.contains_key("prefixItems") { "further items" } else { "items" };
+                let label = if obj.contains_key("prefixItems") {
+                    "further items"
+                } else {
+                    "items"
+                };
                 out.push(self.node(items, Some(label.to_owned()), "item", false));
             }
             _ => {}
@@ -197,14 +255,28 @@ impl<'a> Builder<'a> {
         if let Some(contains @ Value::Object(_)) = obj.get("contains") {
             out.push(self.node(contains, Some("contains".to_owned()), "keyword", false));
         }
-        for (keyword, title) in [("oneOf", "exactly one of"), ("anyOf", "any of"), ("allOf", "all of")] {
+        for (keyword, title) in [
+            ("oneOf", "exactly one of"),
+            ("anyOf", "any of"),
+            ("allOf", "all of"),
+        ] {
             if let Some(Value::Array(options)) = obj.get(keyword) {
                 for (i, schema) in options.iter().enumerate() {
-                    out.push(self.node(schema, Some(format!("{title} · option {}", i + 1)), "option", false));
+                    out.push(self.node(
+                        schema,
+                        Some(format!("{title} · option {}", i + 1)),
+                        "option",
+                        false,
+                    ));
                 }
             }
         }
-        for (keyword, title) in [("not", "must not match"), ("if", "if"), ("then", "then"), ("else", "else")] {
+        for (keyword, title) in [
+            ("not", "must not match"),
+            ("if", "if"),
+            ("then", "then"),
+            ("else", "else"),
+        ] {
             if let Some(schema) = obj.get(keyword).filter(|s| s.is_object()) {
                 out.push(self.node(schema, Some(title.to_owned()), "keyword", false));
             }
@@ -213,15 +285,32 @@ impl<'a> Builder<'a> {
     }
 
     fn reference(&mut self, target: &str) -> Reference {
-        let name = target.rsplit('/').next().unwrap_or(target).replace("~1", "/").replace("~0", "~");
-        let pointer = target.strip_prefix('#').map(|p| percent_encoding::percent_decode_str(p).decode_utf8_lossy().into_owned());
+        let name = target
+            .rsplit('/')
+            .next()
+            .unwrap_or(target)
+            .replace("~1", "/")
+            .replace("~0", "~");
+        let pointer = target.strip_prefix('#').map(|p| {
+            percent_encoding::percent_decode_str(p)
+                .decode_utf8_lossy()
+                .into_owned()
+        });
         let referenced = pointer.as_deref().and_then(|p| self.resolved.pointer(p));
         let href = referenced.and_then(|schema| {
-            let ancestor = self.ancestors.iter_mut().rev().find(|(value, _, _)| same_schema(value, schema, target))?;
+            let ancestor = self
+                .ancestors
+                .iter_mut()
+                .rev()
+                .find(|(value, _, _)| same_schema(value, schema, target))?;
             ancestor.2 = true;
             Some(format!("#{}", ancestor.1))
         });
-        Reference { name, target: target.to_owned(), href }
+        Reference {
+            name,
+            target: target.to_owned(),
+            href,
+        }
     }
 }
 
@@ -229,23 +318,39 @@ impl<'a> Builder<'a> {
 /// inlines a recursive schema once more inside itself than the copy met in a payload, so a
 /// `{"$ref": target}` on either side stands for the whole referenced schema.
 fn same_schema(a: &Value, b: &Value, target: &str) -> bool {
-    let is_target = |v: &Value| v.as_object().is_some_and(|o| o.len() == 1 && o.get("$ref").and_then(Value::as_str) == Some(target));
+    let is_target = |v: &Value| {
+        v.as_object()
+            .is_some_and(|o| o.len() == 1 && o.get("$ref").and_then(Value::as_str) == Some(target))
+    };
     if is_target(a) || is_target(b) {
         return true;
     }
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_schema(v, w, target)))
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| same_schema(v, w, target)))
         }
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(v, w)| same_schema(v, w, target)),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(v, w)| same_schema(v, w, target))
+        }
         _ => a == b,
     }
 }
 
 fn has_children(obj: &Map<String, Value>) -> bool {
-    ["properties", "items", "prefixItems", "oneOf", "anyOf", "allOf", "additionalProperties", "patternProperties"]
-        .iter()
-        .any(|k| obj.get(*k).is_some_and(|v| v.is_object() || v.is_array()))
+    [
+        "properties",
+        "items",
+        "prefixItems",
+        "oneOf",
+        "anyOf",
+        "allOf",
+        "additionalProperties",
+        "patternProperties",
+    ]
+    .iter()
+    .any(|k| obj.get(*k).is_some_and(|v| v.is_object() || v.is_array()))
 }
 
 /// The type of a schema as a person reads it.
@@ -258,9 +363,12 @@ pub fn type_text(schema: &Value) -> String {
     };
     match obj.get("type") {
         Some(Value::String(t)) => array_of(t, obj),
-        Some(Value::Array(types)) => {
-            types.iter().filter_map(Value::as_str).map(|t| array_of(t, obj)).collect::<Vec<_>>().join(" | ")
-        }
+        Some(Value::Array(types)) => types
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|t| array_of(t, obj))
+            .collect::<Vec<_>>()
+            .join(" | "),
         _ => {
             if obj.contains_key("properties") || obj.contains_key("additionalProperties") {
                 "object".to_owned()
@@ -268,9 +376,11 @@ pub fn type_text(schema: &Value) -> String {
                 "array".to_owned()
             } else if let Some(c) = obj.get("const") {
                 json_kind(c).to_owned()
-            } else if obj.contains_key("oneOf") || obj.contains_key("anyOf") || obj.contains_key("allOf") {
-                String::new()
-            } else if obj.contains_key("$ref") {
+            } else if ["oneOf", "anyOf", "allOf", "$ref"]
+                .iter()
+                .any(|k| obj.contains_key(*k))
+            {
+                // The options or the reference say what it is.
                 String::new()
             } else {
                 "any".to_owned()
@@ -310,7 +420,10 @@ fn facts(obj: &Map<String, Value>) -> Vec<Fact> {
         push("title", title.to_owned());
     }
     if let Some(Value::Array(values)) = obj.get("enum") {
-        push("one of", values.iter().map(short_json).collect::<Vec<_>>().join(", "));
+        push(
+            "one of",
+            values.iter().map(short_json).collect::<Vec<_>>().join(", "),
+        );
     }
     if let Some(value) = obj.get("const") {
         push("exactly", short_json(value));
@@ -327,9 +440,11 @@ fn facts(obj: &Map<String, Value>) -> Vec<Fact> {
     if let Some(m) = obj.get("multipleOf") {
         push("multiple of", short_json(m));
     }
-    for (min, max, name) in
-        [("minLength", "maxLength", "length"), ("minItems", "maxItems", "items"), ("minProperties", "maxProperties", "properties")]
-    {
+    for (min, max, name) in [
+        ("minLength", "maxLength", "length"),
+        ("minItems", "maxItems", "items"),
+        ("minProperties", "maxProperties", "properties"),
+    ] {
         if let Some(text) = bounds(obj.get(min), obj.get(max)) {
             push(name, text);
         }
@@ -340,7 +455,11 @@ fn facts(obj: &Map<String, Value>) -> Vec<Fact> {
     if obj.get("additionalProperties") == Some(&Value::Bool(false)) {
         push("other properties", "not allowed".to_owned());
     }
-    for (flag, text) in [("readOnly", "read-only"), ("writeOnly", "write-only"), ("deprecated", "deprecated")] {
+    for (flag, text) in [
+        ("readOnly", "read-only"),
+        ("writeOnly", "write-only"),
+        ("deprecated", "deprecated"),
+    ] {
         if obj.get(flag) == Some(&Value::Bool(true)) {
             push("note", text.to_owned());
         }
@@ -355,9 +474,14 @@ fn facts(obj: &Map<String, Value>) -> Vec<Fact> {
         push("default", short_json(default));
     }
     match obj.get("examples") {
-        Some(Value::Array(examples)) if !examples.is_empty() => {
-            push("example", examples.iter().map(short_json).collect::<Vec<_>>().join(", "))
-        }
+        Some(Value::Array(examples)) if !examples.is_empty() => push(
+            "example",
+            examples
+                .iter()
+                .map(short_json)
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
         _ => {
             if let Some(example) = obj.get("example") {
                 push("example", short_json(example));
@@ -415,7 +539,11 @@ mod tests {
     use super::*;
 
     fn schema(value: Value) -> Schema {
-        Schema { pointer: "/x".to_owned(), value, arguments: ArgumentList::Single }
+        Schema {
+            pointer: "/x".to_owned(),
+            value,
+            arguments: ArgumentList::Single,
+        }
     }
 
     #[test]
@@ -436,14 +564,28 @@ mod tests {
         assert_eq!(tree.type_text, "object");
         let name = &tree.children[0];
         assert_eq!((name.label.as_deref(), name.required), (Some("name"), true));
-        let fact = |n: &SchemaNode, k: &str| n.facts.iter().find(|f| f.name == k).map(|f| f.value.clone());
+        let fact = |n: &SchemaNode, k: &str| {
+            n.facts
+                .iter()
+                .find(|f| f.name == k)
+                .map(|f| f.value.clone())
+        };
         assert_eq!(fact(name, "length").as_deref(), Some("1 … 50"));
         assert_eq!(fact(name, "pattern").as_deref(), Some("^[a-z]+$"));
-        assert_eq!(fact(&tree.children[1], "range").as_deref(), Some("≥ 0 and < 150"));
+        assert_eq!(
+            fact(&tree.children[1], "range").as_deref(),
+            Some("≥ 0 and < 150")
+        );
         assert!(!tree.children[1].required);
-        assert_eq!(fact(&tree.children[2], "one of").as_deref(), Some(r#""a", "b""#));
+        assert_eq!(
+            fact(&tree.children[2], "one of").as_deref(),
+            Some(r#""a", "b""#)
+        );
         assert_eq!(tree.children[3].type_text, "array of string");
-        assert_eq!(fact(&tree.children[3].children[0], "format").as_deref(), Some("email"));
+        assert_eq!(
+            fact(&tree.children[3].children[0], "format").as_deref(),
+            Some("email")
+        );
     }
 
     #[test]
@@ -453,10 +595,19 @@ mod tests {
         let deeper = json!({"type": "object", "properties": {"children": {"type": "array", "items": node.clone()}}});
         let doc = json!({"components": {"schemas": {"Node": deeper}}});
         let tree = build(&schema(node), "p", &doc);
-        let anchor = tree.anchor.clone().expect("the root is the referenced schema");
-        let reference = tree.children[0].children[0].reference.as_ref().expect("a reference node");
+        let anchor = tree
+            .anchor
+            .clone()
+            .expect("the root is the referenced schema");
+        let reference = tree.children[0].children[0]
+            .reference
+            .as_ref()
+            .expect("a reference node");
         assert_eq!(reference.name, "Node");
-        assert_eq!(reference.href.as_deref(), Some(format!("#{anchor}").as_str()));
+        assert_eq!(
+            reference.href.as_deref(),
+            Some(format!("#{anchor}").as_str())
+        );
     }
 
     #[test]
@@ -467,7 +618,10 @@ mod tests {
             arguments: ArgumentList::Spread,
         };
         assert_eq!(argument_rule(&s), "arguments: x (integer), #2 (string)");
-        let open = Schema { value: json!({"type": "array", "prefixItems": [{"type": "integer"}]}), ..s };
+        let open = Schema {
+            value: json!({"type": "array", "prefixItems": [{"type": "integer"}]}),
+            ..s
+        };
         assert_eq!(argument_rule(&open), "arguments: #1 (integer), …");
     }
 

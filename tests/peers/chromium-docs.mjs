@@ -1,7 +1,7 @@
 // Renders the asynction docs page in real headless Chromium and reports what happened.
 //
 // Usage: node chromium-docs.mjs URL SCREENSHOT_DIR
-// Prints one JSON line: { title, status, consoleErrors, pageErrors, requests, failedRequests,
+// Prints one JSON line: { title, status, consoleErrors, pageErrors, dialogs, requests, failedRequests,
 // overflow: { desktop, phone }, screenshots: [paths] }. Exits non-zero only when the browser
 // itself could not be driven; the Rust test judges the report.
 import { chromium } from "playwright-core";
@@ -33,6 +33,7 @@ const report = {
   status: null,
   consoleErrors: [],
   pageErrors: [],
+  dialogs: [],
   requests: [],
   failedRequests: [],
   overflow: {},
@@ -46,6 +47,11 @@ try {
     if (msg.type() === "error" || msg.type() === "warning") report.consoleErrors.push(`${msg.type()}: ${msg.text()}`);
   });
   page.on("pageerror", (err) => report.pageErrors.push(String(err)));
+  // An alert() would mean script from the document ran.
+  page.on("dialog", async (dialog) => {
+    report.dialogs.push(dialog.message());
+    await dialog.dismiss();
+  });
   page.on("request", (req) => report.requests.push({ url: req.url(), type: req.resourceType() }));
   page.on("requestfailed", (req) => report.failedRequests.push(`${req.url()}: ${req.failure()?.errorText}`));
 
@@ -66,8 +72,11 @@ try {
   await page.setViewportSize({ width: 390, height: 844 });
   report.overflow.phone = await overflow();
   await shot("docs-screenshot-phone.png");
-  // Further down on the phone: the first namespace with its events.
-  await page.evaluate(() => document.querySelector(".namespace:nth-of-type(2)")?.scrollIntoView());
+  // Further down on the phone: an event with its payload tree (the second, when there is one).
+  await page.evaluate(() => {
+    const events = document.querySelectorAll(".event");
+    (events[1] || events[0])?.scrollIntoView();
+  });
   await shot("docs-screenshot-phone-events.png");
 
   await page.emulateMedia({ colorScheme: "dark" });
