@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
+pub mod docs;
 pub mod model;
 pub mod server;
 pub mod spec;
