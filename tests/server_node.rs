@@ -506,3 +506,19 @@ fn unknown_server_name_is_a_build_error() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn built_server_serves_docs_beside_socketio() {
+    let built = app(Log::default()).build().unwrap();
+    assert_eq!(built.docs_path().as_deref(), Some("/docs"));
+    let addr = serve(built.into_router()).await;
+    let (status, body) = support::http_get(addr, "/docs").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Server behaviour fixture"), "{body}");
+    let (status, body) = support::http_get(addr, "/docs/asyncapi.json").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("\"with_error_handler\"") || body.contains("/with_error_handler"));
+    let built = app(Log::default()).docs(false).build().unwrap();
+    let addr = serve(built.into_router()).await;
+    assert_eq!(support::http_get(addr, "/docs").await.0, 404);
+}

@@ -31,13 +31,18 @@ async fn ack_with_same_args(args: Args) -> Args {
 
 fn spec_path() -> String {
     let version = std::env::var("ASYNCTION_CONFORMANCE_SPEC").unwrap_or_else(|_| "2.6".into());
-    format!("{}/examples/conformance/asyncapi-{version}.yaml", env!("CARGO_MANIFEST_DIR"))
+    format!(
+        "{}/examples/conformance/asyncapi-{version}.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    )
 }
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
         .init();
     let app = AsynctionSocketIo::from_spec(spec_path())?
         .handler("conformance.emit_auth", emit_auth)
@@ -54,7 +59,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
     let port = std::env::var("PORT").unwrap_or_else(|_| "3000".into());
     let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}")).await?;
-    tracing::info!("conformance server on http://{}/socket.io/ ({})", listener.local_addr()?, spec_path());
+    tracing::info!(
+        "conformance server on http://{}/socket.io/ ({})",
+        listener.local_addr()?,
+        spec_path()
+    );
     app.serve(listener, async {
         let _ = tokio::signal::ctrl_c().await;
     })

@@ -161,6 +161,7 @@ pub struct Asynction {
     /// The loaded document.
     pub document: Document,
     socketio_path: String,
+    server: Option<String>,
     docs: bool,
 }
 
@@ -199,7 +200,12 @@ impl Asynction {
     pub fn into_router(self) -> axum::Router {
         let mut router = axum::Router::new();
         if self.docs {
-            router = router.merge(super::docs_routes(&self.document, &self.socketio_path));
+            let mut options =
+                crate::docs::DocsOptions::default().socketio_path(self.socketio_path.clone());
+            if let Some(server) = &self.server {
+                options = options.server(server.clone());
+            }
+            router = router.merge(crate::docs::router(&self.document, options));
         }
         router.layer(self.layer)
     }
@@ -345,11 +351,13 @@ impl<S: Clone + Send + Sync + 'static> AsynctionSocketIo<S> {
             });
             register(&io, nsr)?;
         }
+        let server = server.map(|s| s.name.clone());
         Ok(Asynction {
             layer,
             io: vio,
             document: self.doc,
             socketio_path,
+            server,
             docs: self.docs,
         })
     }

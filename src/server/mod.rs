@@ -27,25 +27,3 @@ pub use extract::{AuthPayload, EventName, ExtractError, Payload, State};
 pub use handler::{Ack, FromContext, Handler, IntoReply, Reply};
 pub use reply::{ConnectRefusal, EventError};
 pub use socketioxide::socket::DisconnectReason;
-
-/// Docs routes for a built server (the `docs` module serves them; until it lands, only the
-/// raw document).
-pub(crate) fn docs_routes(doc: &crate::spec::Document, socketio_path: &str) -> axum::Router {
-    let base = crate::model::docs_base(socketio_path);
-    let json = doc.resolved.clone();
-    let yaml = doc.text.clone();
-    axum::Router::new()
-        .route(
-            &format!("{base}/docs/asyncapi.json"),
-            axum::routing::get(move || async move { axum::Json((*json).clone()) }),
-        )
-        .route(
-            &format!("{base}/docs/asyncapi.yaml"),
-            axum::routing::get(move || async move {
-                (
-                    [(http::header::CONTENT_TYPE, "application/yaml")],
-                    yaml.to_string(),
-                )
-            }),
-        )
-}

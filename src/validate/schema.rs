@@ -126,13 +126,24 @@ impl CompiledSchema {
 }
 
 /// Keywords that annotate without constraining.
-const ANNOTATIONS: &[&str] =
-    &["title", "description", "examples", "example", "default", "deprecated", "readOnly", "writeOnly", "$comment"];
+const ANNOTATIONS: &[&str] = &[
+    "title",
+    "description",
+    "examples",
+    "example",
+    "default",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "$comment",
+];
 
 fn is_unconstrained(schema: &Value) -> bool {
     match schema {
         Value::Bool(b) => *b,
-        Value::Object(m) => m.keys().all(|k| k.starts_with("x-") || ANNOTATIONS.contains(&k.as_str())),
+        Value::Object(m) => m
+            .keys()
+            .all(|k| k.starts_with("x-") || ANNOTATIONS.contains(&k.as_str())),
         _ => false,
     }
 }
