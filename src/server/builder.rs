@@ -26,11 +26,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
-use socketioxide::adapter::LocalAdapter;
+use socketioxide::adapter::{Adapter, LocalAdapter};
 use socketioxide::extract::{SocketRef, TryData};
 use socketioxide::handler::ConnectHandler;
 use socketioxide::layer::SocketIoLayer;
 use socketioxide::{SocketIo, SocketIoBuilder};
+use socketioxide_core::adapter::{DefinedAdapter, Spawnable};
 
 use super::connect::{accept, connected};
 use super::dispatch::NamespaceRuntime;
@@ -99,9 +100,9 @@ type Configure =
 
 /// Builds a Socket.IO server from an AsyncAPI document: register a handler for every id the
 /// document names, then [`AsynctionSocketIo::build`].
-pub struct AsynctionSocketIo<S = ()> {
+pub struct AsynctionSocketIo<S = (), A: Adapter = LocalAdapter> {
     doc: Document,
-    handlers: HashMap<String, BoxedHandler<S, LocalAdapter>>,
+    handlers: HashMap<String, BoxedHandler<S, A>>,
     dropped: Vec<String>,
     state: S,
     server: Option<String>,
@@ -133,10 +134,15 @@ impl AsynctionSocketIo<()> {
             configure: Vec::new(),
         }
     }
+}
 
+impl<A: Adapter> AsynctionSocketIo<(), A> {
     /// Shared state, extracted by handlers with [`super::State`]. Call before registering
     /// handlers.
-    pub fn with_state<S2: Clone + Send + Sync + 'static>(self, state: S2) -> AsynctionSocketIo<S2> {
+    pub fn with_state<S2: Clone + Send + Sync + 'static>(
+        self,
+        state: S2,
+    ) -> AsynctionSocketIo<S2, A> {
         AsynctionSocketIo {
             doc: self.doc,
             handlers: HashMap::new(),
@@ -152,12 +158,33 @@ impl AsynctionSocketIo<()> {
     }
 }
 
+impl<S> AsynctionSocketIo<S, LocalAdapter> {
+    /// Runs the server on another socketioxide adapter (e.g. Redis, to scale out across
+    /// processes; see [`crate::cluster`]). Call before registering handlers: handlers name the
+    /// adapter in their types (`ValidatedSocket<A>`), so generic handlers
+    /// (`async fn h<A: Adapter>(s: ValidatedSocket<A>)`) serve both.
+    pub fn with_adapter<A2: Adapter>(self) -> AsynctionSocketIo<S, A2> {
+        AsynctionSocketIo {
+            doc: self.doc,
+            handlers: HashMap::new(),
+            dropped: self.handlers.into_keys().chain(self.dropped).collect(),
+            state: self.state,
+            server: self.server,
+            path: self.path,
+            validation: self.validation,
+            docs: self.docs,
+            ack_timeout: self.ack_timeout,
+            configure: self.configure,
+        }
+    }
+}
+
 /// A built server: mount [`Asynction::into_router`], or the layer into your own app.
-pub struct Asynction {
+pub struct Asynction<A: Adapter = LocalAdapter> {
     /// The socketioxide layer serving Socket.IO at [`Asynction::socketio_path`].
-    pub layer: SocketIoLayer<LocalAdapter>,
+    pub layer: SocketIoLayer<A>,
     /// The server handle for validated emits from anywhere.
-    pub io: ValidatedIo<LocalAdapter>,
+    pub io: ValidatedIo<A>,
     /// The loaded document.
     pub document: Document,
     socketio_path: String,
@@ -165,7 +192,7 @@ pub struct Asynction {
     docs: bool,
 }
 
-impl Asynction {
+impl<A: Adapter> Asynction<A> {
     /// The Socket.IO request path (e.g. `/socket.io`).
     pub fn socketio_path(&self) -> &str {
         &self.socketio_path
@@ -211,12 +238,12 @@ impl Asynction {
     }
 }
 
-impl<S: Clone + Send + Sync + 'static> AsynctionSocketIo<S> {
+impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
     /// Registers the function for handler id `id` (an `x-handler` of a message or operation, or
     /// an `x-handlers` entry of a channel).
     pub fn handler<H, T>(mut self, id: impl Into<String>, handler: H) -> Self
     where
-        H: Handler<T, S, LocalAdapter>,
+        H: Handler<T, S, A>,
         T: 'static,
     {
         self.handlers.insert(id.into(), boxed(handler));
@@ -264,8 +291,12 @@ impl<S: Clone + Send + Sync + 'static> AsynctionSocketIo<S> {
         self
     }
 
-    /// Checks handlers against the document, compiles every schema and builds the service.
-    pub fn build(self) -> Result<Asynction, BuildError> {
+    /// Checks handlers against the document, compiles every schema and builds the service
+    /// on `adapter_state` (what `A` needs, e.g. a Redis connection).
+    pub fn build_with_adapter(self, adapter_state: A::State) -> Result<Asynction<A>, BuildError>
+    where
+        A: DefinedAdapter,
+    {
         if !self.dropped.is_empty() {
             return Err(BuildError::HandlersBeforeState(self.dropped));
         }
@@ -299,7 +330,7 @@ impl<S: Clone + Send + Sync + 'static> AsynctionSocketIo<S> {
         for f in self.configure {
             builder = f(builder);
         }
-        let (layer, io) = builder.build_layer();
+        let (layer, io) = builder.with_adapter::<A>(adapter_state).build_layer();
 
         let mut dynamic = matchit::Router::new();
         for ns in api.namespaces.iter().filter(|n| n.is_dynamic()) {
@@ -393,20 +424,20 @@ impl<S: Clone + Send + Sync + 'static> AsynctionSocketIo<S> {
     }
 }
 
-fn register<S: Clone + Send + Sync + 'static>(
-    io: &SocketIo<LocalAdapter>,
-    nsr: Arc<NamespaceRuntime<S, LocalAdapter>>,
+fn register<S: Clone + Send + Sync + 'static, A: Adapter + DefinedAdapter>(
+    io: &SocketIo<A>,
+    nsr: Arc<NamespaceRuntime<S, A>>,
 ) -> Result<(), BuildError> {
     let on_connect = {
         let nsr = nsr.clone();
-        move |s: SocketRef| {
+        move |s: SocketRef<A>| {
             let nsr = nsr.clone();
             async move { connected(nsr, s) }
         }
     };
     let middleware = {
         let nsr = nsr.clone();
-        move |s: SocketRef, TryData(auth): TryData<Value>| {
+        move |s: SocketRef<A>, TryData(auth): TryData<Value>| {
             let nsr = nsr.clone();
             let auth = auth.ok().filter(|v| !v.is_null());
             async move { accept(nsr, s, auth).await }
@@ -420,7 +451,16 @@ fn register<S: Clone + Send + Sync + 'static>(
                 reason: e.to_string(),
             })?;
     } else {
-        io.ns(path, on_connect.with(middleware));
+        // Remote adapters subscribe asynchronously; failures are logged by socketioxide.
+        io.ns(path, on_connect.with(middleware)).spawn();
     }
     Ok(())
+}
+
+impl<S: Clone + Send + Sync + 'static> AsynctionSocketIo<S, LocalAdapter> {
+    /// Checks handlers against the document, compiles every schema and builds the service
+    /// (single process; see [`AsynctionSocketIo::with_adapter`] to scale out).
+    pub fn build(self) -> Result<Asynction, BuildError> {
+        self.build_with_adapter(())
+    }
 }
