@@ -6,6 +6,7 @@
 #![warn(missing_docs)]
 
 pub mod model;
+pub mod security;
 pub mod spec;
 pub mod validate;
 
