@@ -943,3 +943,43 @@ fn authenticate_future_is_send_and_authenticator_is_shareable() {
         .unwrap();
     assert_eq!(rt.block_on(fut), UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn an_empty_requirement_object_admits_anyone() {
+    let doc = Document::from_text(
+        r#"
+asyncapi: 2.6.0
+info: { title: t, version: "1" }
+channels:
+  /optional:
+    x-security:
+      - bearer: []
+      - {}
+components:
+  securitySchemes:
+    bearer: { type: http, scheme: bearer, x-bearerInfoFunc: bearer_info }
+"#,
+    )
+    .unwrap();
+    let handlers = SecurityHandlers::new().bearer("bearer_info", |c| async move {
+        if c.token == "good" {
+            Ok(SecurityInfo::for_user("b"))
+        } else {
+            Err(Refusal::Unauthorized)
+        }
+    });
+    let auth = Authenticator::new(&doc.api, None, handlers).unwrap();
+    assert!(auth.is_secured("/optional"));
+    let anonymous = auth
+        .authenticate("/optional", &Handshake::new().request())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((anonymous.user, anonymous.scheme.as_str()), (None, ""));
+    let named = auth
+        .authenticate("/optional", &Handshake::new().bearer("good").request())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(named.user.as_deref(), Some("b"));
+}
