@@ -3,6 +3,7 @@
 
 pub mod docs;
 pub mod model;
+pub mod security;
 pub mod server;
 pub mod spec;
 pub mod validate;
