@@ -138,3 +138,27 @@ async fn chat_bench_acks_messages_and_validates_echo_replies() {
     assert_eq!(error_ack(&r[5])["code"], "invalid_payload");
     assert_eq!(r[7]["args"][0]["name"], "CPU_COUNT");
 }
+
+#[tokio::test]
+async fn chat_bench_secure_namespace_requires_the_api_key() {
+    let (_server, addr) = start("chat_bench");
+    let r = node(
+        addr,
+        "/socket.io",
+        json!([
+            {"op": "connect", "id": "none", "ns": "/secure"},
+            {"op": "connect", "id": "bad", "ns": "/secure", "query": {"token": "nope"}},
+            {"op": "connect", "id": "ok", "ns": "/secure", "query": {"token": "secret"}},
+            {"op": "connect", "id": "payload", "ns": "/secure", "auth": {"token": "secret"}},
+        ]),
+    )
+    .await;
+    assert_eq!(r[0]["connect_error"], "unauthorized");
+    assert_eq!(r[1]["connect_error"], "unauthorized");
+    assert_eq!(r[2], json!({"connected": true}));
+    assert_eq!(
+        r[3],
+        json!({"connected": true}),
+        "the CONNECT auth payload carries the key too"
+    );
+}

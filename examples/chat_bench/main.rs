@@ -8,6 +8,7 @@
 //! multi-thread one on small machines, see BENCHMARKS.md); `ASYNCTION_RUNTIME=multi_thread`
 //! switches.
 
+use asynction::security::{ApiKeyCredentials, Refusal, SecurityHandlers, SecurityInfo};
 use asynction::server::{Ack, AsynctionSocketIo, Payload, ValidatedSocket};
 use serde::{Deserialize, Serialize};
 
@@ -44,6 +45,15 @@ async fn admin_connect(socket: ValidatedSocket) {
     }
 }
 
+/// `/secure` requires the `token` query parameter to be `secret` (httpApiKey).
+async fn token_info(key: ApiKeyCredentials) -> Result<SecurityInfo, Refusal> {
+    if key.key == "secret" {
+        Ok(SecurityInfo::for_user("tester"))
+    } else {
+        Err(Refusal::Unauthorized)
+    }
+}
+
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let spec = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -54,6 +64,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .handler("handlers.echo", echo)
         .handler("handlers.chat_disconnect", chat_disconnect)
         .handler("handlers.admin_connect", admin_connect)
+        .security_handlers(SecurityHandlers::new().api_key("handlers.token_info", token_info))
         .build()?;
     let port = std::env::var("PORT").unwrap_or_else(|_| "5000".into());
     let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}")).await?;

@@ -38,6 +38,7 @@ use super::dispatch::NamespaceRuntime;
 use super::emit::ValidatedIo;
 use super::handler::{BoxedHandler, Handler, boxed};
 use super::runtime::SpecRuntime;
+use crate::security::{Authenticator, SecurityHandlers};
 use crate::spec::{Document, SpecError};
 use crate::validate::Validators;
 
@@ -72,6 +73,14 @@ pub enum BuildError {
         /// socketioxide's reason.
         reason: String,
     },
+    /// The security schemes and the registered security handlers disagree.
+    #[error(transparent)]
+    Security(#[from] crate::security::SecurityConfigError),
+    /// Several servers define different security and none was selected.
+    #[error(
+        "the document has several servers with different security ({0}); select one with .server(name)"
+    )]
+    AmbiguousServer(String),
     /// Handlers were registered before `with_state` and were dropped.
     #[error("handlers {0:?} were registered before with_state(); call with_state() first")]
     HandlersBeforeState(Vec<String>),
@@ -111,6 +120,14 @@ pub struct AsynctionSocketIo<S = (), A: Adapter = LocalAdapter> {
     docs: bool,
     ack_timeout: Duration,
     configure: Vec<Configure>,
+    security: SecurityMode,
+}
+
+/// How connections are authenticated.
+#[derive(Clone)]
+pub(crate) enum SecurityMode {
+    Handlers(SecurityHandlers),
+    Mock,
 }
 
 impl AsynctionSocketIo<()> {
@@ -132,6 +149,7 @@ impl AsynctionSocketIo<()> {
             docs: true,
             ack_timeout: Duration::from_secs(5),
             configure: Vec::new(),
+            security: SecurityMode::Handlers(SecurityHandlers::new()),
         }
     }
 }
@@ -154,6 +172,7 @@ impl<A: Adapter> AsynctionSocketIo<(), A> {
             docs: self.docs,
             ack_timeout: self.ack_timeout,
             configure: self.configure,
+            security: self.security,
         }
     }
 }
@@ -175,6 +194,7 @@ impl<S> AsynctionSocketIo<S, LocalAdapter> {
             docs: self.docs,
             ack_timeout: self.ack_timeout,
             configure: self.configure,
+            security: self.security,
         }
     }
 }
@@ -250,6 +270,21 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
         self
     }
 
+    /// The functions that check credentials, registered under the ids the document's security
+    /// schemes name (`x-basicInfoFunc`, `x-bearerInfoFunc`, `x-apiKeyInfoFunc`,
+    /// `x-tokenInfoFunc`, `x-scopeValidateFunc`). See [`crate::security`].
+    pub fn security_handlers(mut self, handlers: SecurityHandlers) -> Self {
+        self.security = SecurityMode::Handlers(handlers);
+        self
+    }
+
+    /// Authenticates with the mock policy (credentials checked for presence and shape only),
+    /// for mock servers. See [`crate::security::Authenticator::mock`].
+    pub fn mock_security(mut self) -> Self {
+        self.security = SecurityMode::Mock;
+        self
+    }
+
     /// Selects the server (its url gives the Socket.IO path; its security applies). Without
     /// it, a document with exactly one server uses that server.
     pub fn server(mut self, name: impl Into<String>) -> Self {
@@ -316,7 +351,22 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
                 }
             })?),
             None if api.servers.len() == 1 => api.servers.first(),
-            None => None,
+            None => {
+                let secured: Vec<&str> = api
+                    .servers
+                    .iter()
+                    .filter(|s| !s.security.is_empty())
+                    .map(|s| s.name.as_str())
+                    .collect();
+                if !secured.is_empty() {
+                    return Err(BuildError::AmbiguousServer(secured.join(", ")));
+                }
+                None
+            }
+        };
+        let authenticator = match &self.security {
+            SecurityMode::Handlers(handlers) => Authenticator::new(&api, server, handlers.clone())?,
+            SecurityMode::Mock => Authenticator::mock(&api, server)?,
         };
         let socketio_path = self
             .path
@@ -346,6 +396,7 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
             validation: self.validation,
             ack_timeout: self.ack_timeout,
             dynamic,
+            authenticator,
         });
         let vio = ValidatedIo {
             io: io.clone(),

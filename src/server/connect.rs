@@ -14,6 +14,7 @@ use super::dispatch::{NamespaceRuntime, run_handler};
 use super::emit::Deferred;
 use super::handler::Reply;
 use super::reply::ConnectRefusal;
+use crate::security::HandshakeRequest;
 use crate::validate::coerce::coerce_pairs;
 use crate::validate::{NamespaceValidators, Violation};
 
@@ -92,6 +93,27 @@ pub(crate) async fn accept<S: Clone + Send + Sync + 'static, A: Adapter>(
     auth: Option<Value>,
 ) -> Result<(), ConnectRefusal> {
     let ns_path = s.ns().to_owned();
+    // Security first: an unauthenticated client learns nothing about the handshake schema.
+    let request = HandshakeRequest {
+        headers: &s.req_parts().headers,
+        uri: &s.req_parts().uri,
+        auth: auth.as_ref(),
+    };
+    match nsr
+        .rt
+        .authenticator
+        .authenticate(&nsr.doc_path, &request)
+        .await
+    {
+        Ok(Some(info)) => {
+            s.extensions.insert(info);
+        }
+        Ok(None) => {}
+        Err(refusal) => {
+            tracing::debug!(namespace = %ns_path, %refusal, "connection refused by security");
+            return Err(ConnectRefusal(refusal.to_string()));
+        }
+    }
     if nsr.rt.validation
         && let Err(violations) = check_bindings(&nsr.validators, s.req_parts())
     {

@@ -11,6 +11,7 @@
 //! | [`AuthPayload`] | the CONNECT `auth` payload (`{}` when absent) | all handlers |
 //! | [`EventError`] | why an event was refused | error handlers |
 //! | [`DisconnectReason`] | why a client left | disconnect handlers |
+//! | [`SecurityInfo`] / `Option<SecurityInfo>` | who authenticated (secured namespaces) | all handlers after authentication |
 
 use std::fmt;
 
@@ -24,6 +25,7 @@ use super::context::HandlerContext;
 use super::emit::{ValidatedIo, ValidatedSocket};
 use super::handler::FromContext;
 use super::reply::EventError;
+use crate::security::SecurityInfo;
 
 /// An extractor could not produce its value (a programming error in the server, reported to
 /// the client as an `internal_error` and logged).
@@ -127,6 +129,23 @@ impl<S, A: Adapter> FromContext<S, A> for DisconnectReason {
     fn from_context(ctx: &mut HandlerContext<S, A>) -> Result<Self, ExtractError> {
         ctx.disconnect_reason.ok_or_else(|| {
             ExtractError("DisconnectReason is only available to disconnect handlers".into())
+        })
+    }
+}
+
+impl<S, A: Adapter> FromContext<S, A> for Option<SecurityInfo> {
+    fn from_context(ctx: &mut HandlerContext<S, A>) -> Result<Self, ExtractError> {
+        Ok(ctx.socket.inner.extensions.get::<SecurityInfo>())
+    }
+}
+
+impl<S, A: Adapter> FromContext<S, A> for SecurityInfo {
+    fn from_context(ctx: &mut HandlerContext<S, A>) -> Result<Self, ExtractError> {
+        ctx.socket.inner.extensions.get::<SecurityInfo>().ok_or_else(|| {
+            ExtractError(format!(
+                "SecurityInfo is only available in secured namespaces ({} is public); take Option<SecurityInfo>",
+                ctx.socket.ns()
+            ))
         })
     }
 }

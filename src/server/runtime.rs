@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::security::Authenticator;
 use crate::validate::{NamespaceValidators, Validators};
 
 /// What every socket and handler of a server shares.
@@ -13,6 +14,8 @@ pub(crate) struct SpecRuntime {
     pub ack_timeout: Duration,
     /// Dynamic namespaces (`/tenant/{id}`) as matchit patterns → document path.
     pub dynamic: matchit::Router<String>,
+    /// Checks every connection against the document's security requirements.
+    pub authenticator: Authenticator,
 }
 
 impl SpecRuntime {
