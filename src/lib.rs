@@ -9,5 +9,8 @@ pub mod model;
 pub mod spec;
 pub mod validate;
 
+#[cfg(feature = "mock")]
+pub mod mock;
+
 pub use model::Api;
 pub use spec::{Document, LoadOptions, SpecError};
