@@ -8,5 +8,8 @@ pub mod server;
 pub mod spec;
 pub mod validate;
 
+#[cfg(feature = "mock")]
+pub mod mock;
+
 pub use model::Api;
 pub use spec::{Document, LoadOptions, SpecError};
