@@ -32,6 +32,9 @@ impl std::fmt::Debug for CompiledSchema {
     }
 }
 
+/// Where a schema with local `$ref`s is placed inside the document it is compiled against.
+const COMPILED_SCHEMA_KEY: &str = "x-asynction-compiled-schema";
+
 /// Largest number of violations reported for one instance.
 const MAX_VIOLATIONS: usize = 16;
 
@@ -44,14 +47,17 @@ impl CompiledSchema {
             .with_draft(jsonschema::Draft::Draft202012)
             .should_validate_formats(true);
         let validator = if contains_ref(&normalized) {
-            // Compile against the whole document so `#/components/...` resolves.
+            // Compile against the whole document so `#/components/...` resolves. The schema
+            // itself is placed under a reserved key: synthetic schemas (a 3.0 reply with
+            // several messages) have no node of their own in the document.
             let mut root = match normalize(document) {
                 Value::Object(m) => m,
                 _ => Map::new(),
             };
+            root.insert(COMPILED_SCHEMA_KEY.to_owned(), normalized);
             root.insert(
                 "$ref".to_owned(),
-                Value::String(format!("#{}", schema.pointer)),
+                Value::String(format!("#/{COMPILED_SCHEMA_KEY}")),
             );
             for key in ["$schema", "$id", "id"] {
                 root.remove(key);
