@@ -95,14 +95,14 @@ pub fn render_table(rows: &[CompareRow]) -> String {
         .and_then(|r| r.report.as_ref())
         .filter(|r| r.acked > 0);
     let mut out = String::from(
-        "| server | acks/s | p50 ms | p99 ms | max ms | errors | server CPU µs/event | server CPU % | generator CPU % | throughput vs raw-mt | CPU/event vs raw-mt |\n\
-         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        "| server | acks/s | p50 ms | p99 ms | max ms | errors | server CPU µs/event | server CPU % | generator CPU % | loadavg 1m | throughput vs raw-mt | CPU/event vs raw-mt |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for row in rows {
         let Some(r) = &row.report else {
             let why = row.skipped.as_deref().unwrap_or("did not run");
             out.push_str(&format!(
-                "| {} | {why} | | | | | | | | | |\n",
+                "| {} | {why} | | | | | | | | | | |\n",
                 row.description
             ));
             continue;
@@ -115,7 +115,7 @@ pub fn render_table(rows: &[CompareRow]) -> String {
             .zip(r.server_cpu_us_per_event)
             .map(|(b, x)| x / b);
         out.push_str(&format!(
-            "| {} | {:.0} | {:.3} | {:.3} | {:.3} | {} | {} | {} | {} | {} | {} |\n",
+            "| {} | {:.0} | {:.3} | {:.3} | {:.3} | {} | {} | {} | {} | {} | {} | {} |\n",
             row.description,
             r.acks_per_s,
             r.latency.p50_ms,
@@ -125,6 +125,7 @@ pub fn render_table(rows: &[CompareRow]) -> String {
             opt(r.server_cpu_us_per_event, 1),
             opt(r.server_cpu_pct, 0),
             opt(r.generator_cpu_pct, 0),
+            opt(r.load_average_1m, 2),
             format_ratio(throughput_ratio),
             format_ratio(cpu_ratio),
         ));
@@ -160,6 +161,7 @@ mod tests {
             server_cpu_us_per_event: Some(cpu_us),
             server_cpu_pct: Some(50.0),
             generator_cpu_pct: Some(90.0),
+            load_average_1m: Some(1.0),
         }
     }
 

@@ -66,6 +66,17 @@ pub fn parse_vm_rss_kib(status: &str) -> Option<u64> {
         .and_then(|kib| kib.parse().ok())
 }
 
+/// The 1-minute load average from `/proc/loadavg`: how busy the machine was (other processes
+/// included) while a run was measured.
+pub fn load_average_1m() -> Option<f64> {
+    fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_ascii_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
 /// Raises this process's soft `RLIMIT_NOFILE` to at least `wanted` (capped by the hard limit,
 /// which root may raise too). Returns the soft limit now in force. Children inherit it.
 pub fn raise_open_file_limit(wanted: u64) -> io::Result<u64> {
@@ -122,5 +133,6 @@ mod tests {
         let status = "Name:\tx\nVmPeak:\t  9000 kB\nVmRSS:\t    4242 kB\nThreads:\t1\n";
         assert_eq!(parse_vm_rss_kib(status), Some(4242));
         assert!(resident_set_kib(std::process::id()).unwrap() > 0);
+        assert!(load_average_1m().is_some_and(|l| l >= 0.0));
     }
 }

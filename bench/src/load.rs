@@ -17,7 +17,7 @@ use crate::client::{
     EnginePacket, EventEncoder, SocketIoClient, SocketPacketKind, Target, Ws, ack_is_error,
     parse_engine_packet,
 };
-use crate::cpu::CpuTicks;
+use crate::cpu::{CpuTicks, load_average_1m};
 use crate::stats::{ErrorCounts, LatencyHistogram, LoadReport};
 
 /// What to run.
@@ -121,6 +121,7 @@ pub async fn run_load(config: &LoadConfig) -> LoadReport {
     tokio::time::sleep_until(window.end).await;
     let server_after = config.server_pid.and_then(|pid| CpuTicks::of(pid).ok());
     let own_after = CpuTicks::of(own_pid).ok();
+    let load_average_1m = load_average_1m();
     let window_s = measured_from.elapsed().as_secs_f64();
 
     let mut latencies = LatencyHistogram::new();
@@ -155,6 +156,7 @@ pub async fn run_load(config: &LoadConfig) -> LoadReport {
             .map(|s| s * 1e6 / acked as f64),
         server_cpu_pct: server_cpu.map(|s| s * 100.0 / window_s),
         generator_cpu_pct: own_cpu.map(|s| s * 100.0 / window_s),
+        load_average_1m,
     }
 }
 
@@ -201,7 +203,8 @@ async fn drive_client(
                 let Ok(packet) = parse_engine_packet(&text) else { continue };
                 match packet {
                     EnginePacket::Ping(payload) => {
-                        if ws.send(Message::text(format!("3{payload}"))).await.is_err() {
+                        let pong = ws.send(Message::text(format!("3{payload}"))).await;
+                        if pong.is_err() {
                             outcome.errors.disconnects += 1;
                             return outcome;
                         }
@@ -262,4 +265,91 @@ async fn emit(
     *next_id += 1;
     pending.insert(id, Instant::now());
     ws.send(Message::text(encoder.encode(id))).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::ConnectError;
+    use crate::servers::free_port;
+
+    async fn start_raw_server() -> String {
+        let port = free_port().unwrap();
+        tokio::spawn(crate::raw_server::serve(port));
+        let addr = ("127.0.0.1", port);
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(addr).await.is_ok() {
+                return format!("http://127.0.0.1:{port}");
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("raw server did not start on port {port}");
+    }
+
+    fn config(url: String, event: &str) -> LoadConfig {
+        LoadConfig {
+            target: Target {
+                url,
+                path: "/socket.io".into(),
+                namespace: "/chat".into(),
+            },
+            event: event.into(),
+            payload: r#"{"text":"hi","ts":0}"#.into(),
+            concurrency: 2,
+            in_flight: 2,
+            warmup: Duration::from_millis(100),
+            duration: Duration::from_millis(300),
+            ack_timeout: Duration::from_secs(2),
+            connect_timeout: Duration::from_secs(5),
+            server_pid: Some(std::process::id()),
+            label: Some("test".into()),
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn closed_loop_against_raw_server_counts_acks_without_errors() {
+        let url = start_raw_server().await;
+        for event in ["message", "echo"] {
+            let report = run_load(&config(url.clone(), event)).await;
+            assert_eq!(report.clients, 2, "{}", report.human_line());
+            assert!(report.acked > 0, "{}", report.human_line());
+            assert_eq!(
+                report.errors,
+                ErrorCounts::default(),
+                "{}",
+                report.human_line()
+            );
+            assert!(report.latency.p50_ms > 0.0 && report.latency.max_ms >= report.latency.p99_ms);
+            assert!(report.server_cpu_us_per_event.is_some());
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn unacked_events_count_as_timeouts() {
+        let url = start_raw_server().await;
+        let mut cfg = config(url, "not-handled");
+        cfg.ack_timeout = Duration::from_millis(100);
+        let report = run_load(&cfg).await;
+        assert_eq!(report.acked, 0);
+        assert!(report.errors.timeouts >= 4, "{}", report.human_line());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn unknown_namespace_is_a_connect_error() {
+        let url = start_raw_server().await;
+        let target = Target {
+            url,
+            path: "/socket.io".into(),
+            namespace: "/nope".into(),
+        };
+        let err = SocketIoClient::connect(&target, Duration::from_secs(5))
+            .await
+            .err()
+            .expect("refused");
+        assert!(matches!(err, ConnectError::Refused(_)), "{err}");
+        let mut cfg = config(target.url, "message");
+        cfg.target.namespace = "/nope".into();
+        let report = run_load(&cfg).await;
+        assert_eq!((report.clients, report.errors.connect), (0, 2));
+    }
 }

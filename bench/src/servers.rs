@@ -306,7 +306,12 @@ pub fn free_port() -> io::Result<u16> {
 pub fn default_chat_bench_binary() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(BENCH_DIR).join("../target"));
+        .unwrap_or_else(|| {
+            Path::new(BENCH_DIR)
+                .parent()
+                .unwrap_or(Path::new(BENCH_DIR))
+                .join("target")
+        });
     target.join("release/examples/chat_bench")
 }
 

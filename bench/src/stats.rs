@@ -126,6 +126,8 @@ pub struct LoadReport {
     pub server_cpu_pct: Option<f64>,
     /// The load generator's own CPU use over the window, 100 = one core.
     pub generator_cpu_pct: Option<f64>,
+    /// The machine's 1-minute load average at the end of the window (other processes included).
+    pub load_average_1m: Option<f64>,
 }
 
 impl LoadReport {
@@ -158,6 +160,9 @@ impl LoadReport {
         }
         if let Some(pct) = self.generator_cpu_pct {
             line.push_str(&format!(" | generator CPU {pct:.0}%"));
+        }
+        if let Some(load) = self.load_average_1m {
+            line.push_str(&format!(" | loadavg {load:.2}"));
         }
         line
     }
