@@ -133,9 +133,12 @@ impl ServerSpec {
                 c
             }
             Self::Python { venv, peer_dir } => {
-                let mut c = Command::new(venv.join("bin/python"));
-                c.arg(peer_dir.join("server.py"))
-                    .args(["--port", &port.to_string()]);
+                let mut c = Command::new(std::path::absolute(venv.join("bin/python"))?);
+                c.arg(std::path::absolute(peer_dir.join("server.py"))?)
+                    .args(["--port", &port.to_string()])
+                    // hypothesis (pulled in by asynction's mock extra) writes `.hypothesis/`
+                    // into the working directory; keep it out of the repository.
+                    .current_dir(std::env::temp_dir());
                 c
             }
         };
