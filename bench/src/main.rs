@@ -1,1 +1,384 @@
-fn main() {}
+//! `asynction-bench`: a raw Engine.IO v4 / Socket.IO v5 load generator and a harness that runs
+//! the same load against asynction, bare socketioxide, Node socket.io and the Python original.
+//!
+//! See `BENCHMARKS.md` at the repository root for how to run it and the figures measured.
+
+mod client;
+mod compare;
+mod cpu;
+mod idle_rss;
+mod load;
+mod raw_server;
+mod servers;
+mod stats;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::client::Target;
+use crate::compare::{CompareConfig, render_table, run_compare};
+use crate::idle_rss::{IdleRssConfig, run_idle_rss};
+use crate::load::{LoadConfig, run_load};
+use crate::raw_server::RuntimeFlavor;
+use crate::servers::{ServerPaths, default_chat_bench_binary, default_node_dir};
+
+#[derive(Debug, Parser)]
+#[command(name = "asynction-bench", version, about)]
+struct Cli {
+    /// Worker threads of the load generator's tokio runtime (1 = current-thread runtime, which
+    /// leaves the other core to the server on a 2-core machine).
+    #[arg(long, global = true, default_value_t = 1)]
+    client_threads: usize,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a closed-loop load against a running server and report acks/s, latency, errors, CPU.
+    Load {
+        /// Server base URL (http:// or ws://; 127.0.0.1 only).
+        #[arg(long, default_value = "http://127.0.0.1:5000")]
+        url: String,
+        /// Server process whose CPU time per acked event is reported.
+        #[arg(long)]
+        server_pid: Option<u32>,
+        /// Label for the report.
+        #[arg(long)]
+        label: Option<String>,
+        #[command(flatten)]
+        load: LoadArgs,
+        /// Print the report as one JSON object instead of a human line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Serve the benchmark handlers on bare socketioxide + axum (no validation), on 127.0.0.1.
+    RawServer {
+        /// Port to listen on.
+        #[arg(long, env = "PORT", default_value_t = 5000)]
+        port: u16,
+        /// Use a current_thread tokio runtime instead of the multi-thread one.
+        #[arg(long)]
+        current_thread: bool,
+    },
+    /// Start each server in turn on a free port, run the same load, print one table.
+    Compare {
+        /// Servers to run, in order: asynction, raw-mt, raw-ct, node, python
+        /// [default: asynction,raw-mt,raw-ct,node, plus python with --python-venv].
+        #[arg(long, value_delimiter = ',')]
+        servers: Vec<String>,
+        #[command(flatten)]
+        load: LoadArgs,
+        #[command(flatten)]
+        paths: PathArgs,
+        /// Print the rows as JSON lines after the table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Measure a server's resident memory per idle, namespace-connected client.
+    IdleRss {
+        /// Server to start: asynction, raw-mt, raw-ct, node, python.
+        #[arg(long, default_value = "raw-mt")]
+        server: String,
+        /// Connection counts (a fresh server for each).
+        #[arg(long, value_delimiter = ',', default_value = "1000,10000")]
+        counts: Vec<usize>,
+        /// Socket.IO request path.
+        #[arg(long, default_value = "/socket.io")]
+        path: String,
+        /// Namespace to join.
+        #[arg(long, default_value = "/chat")]
+        namespace: String,
+        /// Handshakes in progress at once.
+        #[arg(long, default_value_t = 200)]
+        parallel_connects: usize,
+        /// Seconds to wait before each RSS reading.
+        #[arg(long, default_value_t = 2.0)]
+        settle: f64,
+        #[command(flatten)]
+        paths: PathArgs,
+        /// Print the rows as JSON lines.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// The load shape shared by `load` and `compare`.
+#[derive(Debug, Args)]
+struct LoadArgs {
+    /// Socket.IO request path.
+    #[arg(long, default_value = "/socket.io")]
+    path: String,
+    /// Namespace to join.
+    #[arg(long, default_value = "/chat")]
+    namespace: String,
+    /// Event to emit.
+    #[arg(long, default_value = "message")]
+    event: String,
+    /// Event payload (JSON), sent as the single argument.
+    #[arg(long, default_value = r#"{"text":"hi","ts":0}"#)]
+    payload: String,
+    /// Clients (one websocket each).
+    #[arg(long, short = 'c', default_value_t = 10)]
+    concurrency: usize,
+    /// Emits in flight per client.
+    #[arg(long, short = 'k', default_value_t = 1)]
+    in_flight: usize,
+    /// Measured seconds.
+    #[arg(long, short = 'd', default_value_t = 10.0)]
+    duration: f64,
+    /// Warmup seconds (not measured).
+    #[arg(long, default_value_t = 2.0)]
+    warmup: f64,
+    /// Milliseconds after which an unacked emit counts as a timeout.
+    #[arg(long, default_value_t = 5000)]
+    ack_timeout_ms: u64,
+}
+
+/// Where `compare` and `idle-rss` find the servers that are not part of this crate.
+#[derive(Debug, Args)]
+struct PathArgs {
+    /// The asynction `chat_bench` example binary
+    /// [default: $CARGO_TARGET_DIR or ./target, then release/examples/chat_bench].
+    #[arg(long)]
+    chat_bench: Option<PathBuf>,
+    /// Directory of the Node server [default: bench/node].
+    #[arg(long)]
+    node_dir: Option<PathBuf>,
+    /// Virtualenv with the Python asynction 0.8.3 peer installed; adds the `python` server.
+    #[arg(long)]
+    python_venv: Option<PathBuf>,
+    /// Directory holding the Python peer's server.py.
+    #[arg(long, default_value = "/work/shared/tools/peer")]
+    peer_dir: PathBuf,
+}
+
+impl PathArgs {
+    fn resolve(self) -> ServerPaths {
+        ServerPaths {
+            chat_bench: self.chat_bench.unwrap_or_else(default_chat_bench_binary),
+            node_dir: self.node_dir.unwrap_or_else(default_node_dir),
+            python_venv: self.python_venv,
+            peer_dir: self.peer_dir,
+        }
+    }
+}
+
+impl LoadArgs {
+    fn into_config(
+        self,
+        url: String,
+        server_pid: Option<u32>,
+        label: Option<String>,
+    ) -> Result<LoadConfig, String> {
+        serde_json::from_str::<serde_json::Value>(&self.payload)
+            .map_err(|e| format!("--payload is not JSON: {e}"))?;
+        let seconds = |name: &str, s: f64| {
+            Duration::try_from_secs_f64(s)
+                .map_err(|_| format!("--{name} must be a non-negative number of seconds"))
+        };
+        Ok(LoadConfig {
+            target: Target {
+                url,
+                path: self.path,
+                namespace: self.namespace,
+            },
+            event: self.event,
+            payload: self.payload.trim().to_owned(),
+            concurrency: self.concurrency,
+            in_flight: self.in_flight,
+            warmup: seconds("warmup", self.warmup)?,
+            duration: seconds("duration", self.duration)?,
+            ack_timeout: Duration::from_millis(self.ack_timeout_ms),
+            connect_timeout: Duration::from_secs(10),
+            server_pid,
+            label,
+        })
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Command::RawServer {
+        port,
+        current_thread,
+    } = cli.command
+    {
+        let flavor = if current_thread {
+            RuntimeFlavor::CurrentThread
+        } else {
+            RuntimeFlavor::MultiThread
+        };
+        return match raw_server::run(port, flavor) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("raw-server on 127.0.0.1:{port}: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let runtime = if cli.client_threads <= 1 {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(cli.client_threads)
+            .enable_all()
+            .build()
+    };
+    let runtime = match runtime {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cannot start the tokio runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<(), String> {
+    match command {
+        Command::Load {
+            url,
+            server_pid,
+            label,
+            load,
+            json,
+        } => {
+            let report = run_load(&load.into_config(url, server_pid, label)?).await;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string(&report).map_err(|e| e.to_string())?
+                );
+            } else {
+                println!("{}", report.human_line());
+            }
+        }
+        Command::Compare {
+            servers,
+            load,
+            paths,
+            json,
+        } => {
+            let paths = paths.resolve();
+            let names = if servers.is_empty() {
+                let mut names: Vec<String> = ["asynction", "raw-mt", "raw-ct", "node"]
+                    .map(String::from)
+                    .into();
+                if paths.python_venv.is_some() {
+                    names.push("python".into());
+                }
+                names
+            } else {
+                servers
+            };
+            let servers = names
+                .iter()
+                .map(|n| paths.spec(n))
+                .collect::<Result<Vec<_>, _>>()?;
+            let config = CompareConfig {
+                servers,
+                load: load.into_config(String::new(), None, None)?,
+                ready_timeout: Duration::from_secs(30),
+            };
+            let rows = run_compare(&config).await;
+            println!("{}", render_table(&rows));
+            if json {
+                for row in &rows {
+                    println!("{}", serde_json::to_string(row).map_err(|e| e.to_string())?);
+                }
+            }
+        }
+        Command::IdleRss {
+            server,
+            counts,
+            path,
+            namespace,
+            parallel_connects,
+            settle,
+            paths,
+            json,
+        } => {
+            let settle =
+                Duration::try_from_secs_f64(settle).map_err(|_| "--settle must be non-negative")?;
+            let config = IdleRssConfig {
+                server: paths.resolve().spec(&server)?,
+                counts,
+                target: Target {
+                    url: String::new(),
+                    path,
+                    namespace,
+                },
+                parallel_connects,
+                connect_timeout: Duration::from_secs(20),
+                settle,
+                ready_timeout: Duration::from_secs(30),
+            };
+            for row in run_idle_rss(&config).await? {
+                if json {
+                    println!(
+                        "{}",
+                        serde_json::to_string(&row).map_err(|e| e.to_string())?
+                    );
+                } else {
+                    println!("{}", row.human_line());
+                }
+            }
+        }
+        Command::RawServer { .. } => unreachable!("handled before the client runtime starts"),
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn load_defaults_match_the_brief() {
+        let cli = Cli::parse_from(["asynction-bench", "compare"]);
+        let Command::Compare { load, .. } = cli.command else {
+            panic!("expected compare")
+        };
+        let config = load
+            .into_config("http://127.0.0.1:1".into(), None, None)
+            .unwrap();
+        assert_eq!((config.concurrency, config.in_flight), (10, 1));
+        assert_eq!(
+            (config.duration, config.warmup),
+            (Duration::from_secs(10), Duration::from_secs(2))
+        );
+        assert_eq!(config.target.path, "/socket.io");
+        assert_eq!(config.payload, r#"{"text":"hi","ts":0}"#);
+    }
+
+    #[test]
+    fn invalid_payload_is_rejected_with_the_option_name() {
+        let cli = Cli::parse_from(["asynction-bench", "load", "--payload", "{nope"]);
+        let Command::Load { load, .. } = cli.command else {
+            panic!("expected load")
+        };
+        assert!(
+            load.into_config(String::new(), None, None)
+                .unwrap_err()
+                .contains("--payload")
+        );
+    }
+}
