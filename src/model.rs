@@ -292,14 +292,24 @@ impl Api {
         let mut out = Vec::new();
         for ns in &self.namespaces {
             let h = &ns.handlers;
-            for (what, id) in [("connect", &h.connect), ("disconnect", &h.disconnect), ("error", &h.error)] {
+            for (what, id) in [
+                ("connect", &h.connect),
+                ("disconnect", &h.disconnect),
+                ("error", &h.error),
+            ] {
                 if let Some(id) = id {
-                    out.push((id.clone(), format!("namespace {} x-handlers.{what}", ns.path)));
+                    out.push((
+                        id.clone(),
+                        format!("namespace {} x-handlers.{what}", ns.path),
+                    ));
                 }
             }
             for ev in &ns.ingress {
                 if let Some(id) = &ev.handler {
-                    out.push((id.clone(), format!("namespace {} event '{}'", ns.path, ev.name)));
+                    out.push((
+                        id.clone(),
+                        format!("namespace {} event '{}'", ns.path, ev.name),
+                    ));
                 }
             }
         }

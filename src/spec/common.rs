@@ -6,27 +6,43 @@ use serde_json::{Map, Value};
 
 use super::fields::{Reader, child, kind};
 use crate::model::{
-    ApiKeyLocation, Event, HandshakeBindings, Info, NamespaceHandlers, SchemeKind, SecurityRequirement, SecurityScheme,
+    ApiKeyLocation, Event, HandshakeBindings, Info, NamespaceHandlers, SchemeKind,
+    SecurityRequirement, SecurityScheme,
 };
 
 /// `info`: title and version are required strings.
 pub fn info(r: &mut Reader<'_>, root: &Map<String, Value>) -> Info {
     let Some(info) = r.object(root, "info", "") else {
         r.error("", "the document must have required property 'info'");
-        return Info { title: String::new(), version: String::new(), description: None };
+        return Info {
+            title: String::new(),
+            version: String::new(),
+            description: None,
+        };
     };
     Info {
-        title: r.required_string(info, "title", "/info", "info").unwrap_or_default(),
-        version: r.required_string(info, "version", "/info", "info").unwrap_or_default(),
+        title: r
+            .required_string(info, "title", "/info", "info")
+            .unwrap_or_default(),
+        version: r
+            .required_string(info, "version", "/info", "info")
+            .unwrap_or_default(),
         description: r.string(info, "description", "/info"),
     }
 }
 
 /// `components.securitySchemes`.
-pub fn security_schemes(r: &mut Reader<'_>, root: &Map<String, Value>) -> IndexMap<String, SecurityScheme> {
+pub fn security_schemes(
+    r: &mut Reader<'_>,
+    root: &Map<String, Value>,
+) -> IndexMap<String, SecurityScheme> {
     let mut out = IndexMap::new();
-    let Some(components) = r.object(root, "components", "") else { return out };
-    let Some(schemes) = r.object(components, "securitySchemes", "/components") else { return out };
+    let Some(components) = r.object(root, "components", "") else {
+        return out;
+    };
+    let Some(schemes) = r.object(components, "securitySchemes", "/components") else {
+        return out;
+    };
     for (name, scheme) in schemes {
         let at = child("/components/securitySchemes", name);
         if let Some(parsed) = security_scheme(r, name, scheme, &at) {
@@ -37,37 +53,75 @@ pub fn security_schemes(r: &mut Reader<'_>, root: &Map<String, Value>) -> IndexM
 }
 
 /// One security scheme object at `at`.
-pub fn security_scheme(r: &mut Reader<'_>, name: &str, scheme: &Value, at: &str) -> Option<SecurityScheme> {
+pub fn security_scheme(
+    r: &mut Reader<'_>,
+    name: &str,
+    scheme: &Value,
+    at: &str,
+) -> Option<SecurityScheme> {
     let Some(obj) = scheme.as_object() else {
-        r.error(at, format!("a security scheme must be an object, found {}", kind(scheme)));
+        r.error(
+            at,
+            format!(
+                "a security scheme must be an object, found {}",
+                kind(scheme)
+            ),
+        );
         return None;
     };
-    let Some(ty) = r.required_string(obj, "type", at, "a security scheme") else { return None };
+    let Some(ty) = r.required_string(obj, "type", at, "a security scheme") else {
+        return None;
+    };
     let kind = match ty.as_str() {
-        "http" => match r.required_string(obj, "scheme", at, "an http security scheme").map(|s| s.to_ascii_lowercase()) {
+        "http" => match r
+            .required_string(obj, "scheme", at, "an http security scheme")
+            .map(|s| s.to_ascii_lowercase())
+        {
             Some(s) if s == "basic" => SchemeKind::HttpBasic,
-            Some(s) if s == "bearer" => SchemeKind::HttpBearer { bearer_format: r.string(obj, "bearerFormat", at) },
-            Some(s) => SchemeKind::Unsupported { description: format!("http {s}") },
+            Some(s) if s == "bearer" => SchemeKind::HttpBearer {
+                bearer_format: r.string(obj, "bearerFormat", at),
+            },
+            Some(s) => SchemeKind::Unsupported {
+                description: format!("http {s}"),
+            },
             None => return None,
         },
         "httpApiKey" => {
-            let location = match r.required_string(obj, "in", at, "an httpApiKey security scheme").as_deref() {
+            let location = match r
+                .required_string(obj, "in", at, "an httpApiKey security scheme")
+                .as_deref()
+            {
                 Some("query") => ApiKeyLocation::Query,
                 Some("header") => ApiKeyLocation::Header,
                 Some("cookie") => ApiKeyLocation::Cookie,
                 Some(other) => {
-                    r.error(&child(at, "in"), format!("'in' must be one of query, header, cookie; found '{other}'"));
+                    r.error(
+                        &child(at, "in"),
+                        format!("'in' must be one of query, header, cookie; found '{other}'"),
+                    );
                     return None;
                 }
                 None => return None,
             };
-            let Some(key_name) = r.required_string(obj, "name", at, "an httpApiKey security scheme") else { return None };
-            SchemeKind::HttpApiKey { location, name: key_name }
+            let Some(key_name) =
+                r.required_string(obj, "name", at, "an httpApiKey security scheme")
+            else {
+                return None;
+            };
+            SchemeKind::HttpApiKey {
+                location,
+                name: key_name,
+            }
         }
         "apiKey" => {
-            let location = r.required_string(obj, "in", at, "an apiKey security scheme").unwrap_or_default();
+            let location = r
+                .required_string(obj, "in", at, "an apiKey security scheme")
+                .unwrap_or_default();
             if location != "user" && location != "password" && !location.is_empty() {
-                r.error(&child(at, "in"), format!("'in' must be 'user' or 'password'; found '{location}'"));
+                r.error(
+                    &child(at, "in"),
+                    format!("'in' must be 'user' or 'password'; found '{location}'"),
+                );
             }
             SchemeKind::ApiKey { location }
         }
@@ -88,17 +142,38 @@ pub fn security_scheme(r: &mut Reader<'_>, name: &str, scheme: &Value, at: &str)
                         }
                     }
                 }
-                None => r.error(at, "an oauth2 security scheme must have required property 'flows'"),
+                None => r.error(
+                    at,
+                    "an oauth2 security scheme must have required property 'flows'",
+                ),
             }
             SchemeKind::OAuth2 { scopes }
         }
         "openIdConnect" => SchemeKind::OpenIdConnect {
-            url: r.required_string(obj, "openIdConnectUrl", at, "an openIdConnect security scheme").unwrap_or_default(),
+            url: r
+                .required_string(
+                    obj,
+                    "openIdConnectUrl",
+                    at,
+                    "an openIdConnect security scheme",
+                )
+                .unwrap_or_default(),
         },
-        "userPassword" | "X509" | "symmetricEncryption" | "asymmetricEncryption" | "plain" | "scramSha256"
-        | "scramSha512" | "gssapi" => SchemeKind::Unsupported { description: ty.clone() },
+        "userPassword"
+        | "X509"
+        | "symmetricEncryption"
+        | "asymmetricEncryption"
+        | "plain"
+        | "scramSha256"
+        | "scramSha512"
+        | "gssapi" => SchemeKind::Unsupported {
+            description: ty.clone(),
+        },
         other => {
-            r.error(&child(at, "type"), format!("unknown security scheme type '{other}'"));
+            r.error(
+                &child(at, "type"),
+                format!("unknown security scheme type '{other}'"),
+            );
             return None;
         }
     };
@@ -110,7 +185,12 @@ pub fn security_scheme(r: &mut Reader<'_>, name: &str, scheme: &Value, at: &str)
             handlers.insert(ext.to_owned(), id.clone());
         }
     }
-    Some(SecurityScheme { name: name.to_owned(), kind, description: r.string(obj, "description", at), handlers })
+    Some(SecurityScheme {
+        name: name.to_owned(),
+        kind,
+        description: r.string(obj, "description", at),
+        handlers,
+    })
 }
 
 /// A 2.x security requirement list (`[{scheme: [scopes]}]`), checked against the schemes.
@@ -124,21 +204,39 @@ pub fn requirements(
     for (i, item) in list.iter().enumerate() {
         let item_at = format!("{at}/{i}");
         let Some(obj) = item.as_object() else {
-            r.error(&item_at, format!("a security requirement must be an object, found {}", kind(item)));
+            r.error(
+                &item_at,
+                format!(
+                    "a security requirement must be an object, found {}",
+                    kind(item)
+                ),
+            );
             continue;
         };
         let mut req = SecurityRequirement::default();
         for (name, scopes) in obj {
             let scope_at = child(&item_at, name);
             let Some(scheme) = schemes.get(name) else {
-                r.error(&scope_at, format!("security requirement names undefined security scheme '{name}'"));
+                r.error(
+                    &scope_at,
+                    format!("security requirement names undefined security scheme '{name}'"),
+                );
                 continue;
             };
             let Some(list) = scopes.as_array() else {
-                r.error(&scope_at, format!("the scopes of '{name}' must be an array, found {}", kind(scopes)));
+                r.error(
+                    &scope_at,
+                    format!(
+                        "the scopes of '{name}' must be an array, found {}",
+                        kind(scopes)
+                    ),
+                );
                 continue;
             };
-            let scopes: Vec<String> = list.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect();
+            let scopes: Vec<String> = list
+                .iter()
+                .filter_map(|s| s.as_str().map(str::to_owned))
+                .collect();
             check_scopes(r, &scope_at, scheme, &scopes);
             req.schemes.insert(name.clone(), scopes);
         }
@@ -153,15 +251,27 @@ pub fn check_scopes(r: &mut Reader<'_>, at: &str, scheme: &SecurityScheme, scope
     if let SchemeKind::OAuth2 { scopes: declared } = &scheme.kind {
         for s in scopes {
             if !declared.contains(s) {
-                r.error(at, format!("scope '{s}' is not declared by any flow of security scheme '{}'", scheme.name));
+                r.error(
+                    at,
+                    format!(
+                        "scope '{s}' is not declared by any flow of security scheme '{}'",
+                        scheme.name
+                    ),
+                );
             }
         }
     }
 }
 
 /// `x-handlers` of a channel.
-pub fn namespace_handlers(r: &mut Reader<'_>, channel: &Map<String, Value>, at: &str) -> NamespaceHandlers {
-    let Some(h) = r.object(channel, "x-handlers", at) else { return NamespaceHandlers::default() };
+pub fn namespace_handlers(
+    r: &mut Reader<'_>,
+    channel: &Map<String, Value>,
+    at: &str,
+) -> NamespaceHandlers {
+    let Some(h) = r.object(channel, "x-handlers", at) else {
+        return NamespaceHandlers::default();
+    };
     let hat = child(at, "x-handlers");
     NamespaceHandlers {
         connect: r.string(h, "connect", &hat),
@@ -172,31 +282,47 @@ pub fn namespace_handlers(r: &mut Reader<'_>, channel: &Map<String, Value>, at: 
 
 /// `bindings.ws` of a channel.
 pub fn bindings(r: &mut Reader<'_>, channel: &Map<String, Value>, at: &str) -> HandshakeBindings {
-    let Some(b) = r.object(channel, "bindings", at) else { return HandshakeBindings::default() };
+    let Some(b) = r.object(channel, "bindings", at) else {
+        return HandshakeBindings::default();
+    };
     let bat = child(at, "bindings");
-    let Some(ws) = r.object(b, "ws", &bat) else { return HandshakeBindings::default() };
+    let Some(ws) = r.object(b, "ws", &bat) else {
+        return HandshakeBindings::default();
+    };
     let wat = child(&bat, "ws");
     let method = r.string(ws, "method", &wat).map(|m| m.to_ascii_uppercase());
     if let Some(m) = &method
         && m != "GET"
         && m != "POST"
     {
-        r.error(&child(&wat, "method"), format!("bindings.ws.method must be GET or POST, found '{m}'"));
+        r.error(
+            &child(&wat, "method"),
+            format!("bindings.ws.method must be GET or POST, found '{m}'"),
+        );
     }
-    HandshakeBindings { query: r.schema(ws, "query", &wat), headers: r.schema(ws, "headers", &wat), method }
+    HandshakeBindings {
+        query: r.schema(ws, "query", &wat),
+        headers: r.schema(ws, "headers", &wat),
+        method,
+    }
 }
 
 /// A message object → an [`Event`] (without ack, which differs by version).
 pub fn event(r: &mut Reader<'_>, message: &Value, at: &str) -> Option<Event> {
     let Some(m) = message.as_object() else {
-        r.error(at, format!("a message must be an object, found {}", kind(message)));
+        r.error(
+            at,
+            format!("a message must be an object, found {}", kind(message)),
+        );
         return None;
     };
     let mut examples = Vec::new();
     if let Some(list) = r.array(m, "examples", at) {
         for ex in list {
             match ex {
-                Value::Object(o) if o.contains_key("payload") => examples.push(o["payload"].clone()),
+                Value::Object(o) if o.contains_key("payload") => {
+                    examples.push(o["payload"].clone())
+                }
                 Value::Object(_) => {}
                 // 2.0 allowed bare example values.
                 other => examples.push(other.clone()),
@@ -215,7 +341,9 @@ pub fn event(r: &mut Reader<'_>, message: &Value, at: &str) -> Option<Event> {
         None => None,
     };
     Some(Event {
-        name: r.string(m, "name", at).unwrap_or_else(|| "message".to_owned()),
+        name: r
+            .string(m, "name", at)
+            .unwrap_or_else(|| "message".to_owned()),
         pointer: at.to_owned(),
         summary: r.string(m, "summary", at),
         description: r.string(m, "description", at),
@@ -240,5 +368,9 @@ pub fn x_security(
 /// A channel key as a namespace path: a missing leading `/` is added (the original registered
 /// `chat` verbatim, which no client could ever reach).
 pub fn namespace_path(key: &str) -> String {
-    if key.starts_with('/') { key.to_owned() } else { format!("/{key}") }
+    if key.starts_with('/') {
+        key.to_owned()
+    } else {
+        format!("/{key}")
+    }
 }

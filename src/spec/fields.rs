@@ -20,16 +20,25 @@ pub struct Reader<'a> {
 impl<'a> Reader<'a> {
     /// Records a problem at `pointer`.
     pub fn error(&mut self, pointer: &str, message: impl Into<String>) {
-        self.diagnostics.push(self.source.diagnostic(pointer, message));
+        self.diagnostics
+            .push(self.source.diagnostic(pointer, message));
     }
 
     /// `obj[key]` as an object, recording an error if present with another type.
-    pub fn object<'v>(&mut self, obj: &'v Map<String, Value>, key: &str, at: &str) -> Option<&'v Map<String, Value>> {
+    pub fn object<'v>(
+        &mut self,
+        obj: &'v Map<String, Value>,
+        key: &str,
+        at: &str,
+    ) -> Option<&'v Map<String, Value>> {
         match obj.get(key) {
             None | Some(Value::Null) => None,
             Some(Value::Object(m)) => Some(m),
             Some(other) => {
-                self.error(&child(at, key), format!("'{key}' must be an object, found {}", kind(other)));
+                self.error(
+                    &child(at, key),
+                    format!("'{key}' must be an object, found {}", kind(other)),
+                );
                 None
             }
         }
@@ -41,14 +50,23 @@ impl<'a> Reader<'a> {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s.clone()),
             Some(other) => {
-                self.error(&child(at, key), format!("'{key}' must be a string, found {}", kind(other)));
+                self.error(
+                    &child(at, key),
+                    format!("'{key}' must be a string, found {}", kind(other)),
+                );
                 None
             }
         }
     }
 
     /// `obj[key]` as a required string.
-    pub fn required_string(&mut self, obj: &Map<String, Value>, key: &str, at: &str, what: &str) -> Option<String> {
+    pub fn required_string(
+        &mut self,
+        obj: &Map<String, Value>,
+        key: &str,
+        at: &str,
+        what: &str,
+    ) -> Option<String> {
         if !obj.contains_key(key) {
             self.error(at, format!("{what} must have required property '{key}'"));
             return None;
@@ -57,12 +75,20 @@ impl<'a> Reader<'a> {
     }
 
     /// `obj[key]` as an array, recording an error if present with another type.
-    pub fn array<'v>(&mut self, obj: &'v Map<String, Value>, key: &str, at: &str) -> Option<&'v Vec<Value>> {
+    pub fn array<'v>(
+        &mut self,
+        obj: &'v Map<String, Value>,
+        key: &str,
+        at: &str,
+    ) -> Option<&'v Vec<Value>> {
         match obj.get(key) {
             None | Some(Value::Null) => None,
             Some(Value::Array(a)) => Some(a),
             Some(other) => {
-                self.error(&child(at, key), format!("'{key}' must be an array, found {}", kind(other)));
+                self.error(
+                    &child(at, key),
+                    format!("'{key}' must be an array, found {}", kind(other)),
+                );
                 None
             }
         }
@@ -80,7 +106,10 @@ impl<'a> Reader<'a> {
         // AsyncAPI 3.0 multi-format schema object: { schemaFormat, schema }.
         let value = match value {
             Value::Object(m) if m.contains_key("schemaFormat") && m.contains_key("schema") => {
-                let format = m.get("schemaFormat").and_then(Value::as_str).unwrap_or_default();
+                let format = m
+                    .get("schemaFormat")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
                 if !format.is_empty()
                     && !format.starts_with("application/vnd.aai.asyncapi")
                     && !format.starts_with("application/schema+json")
@@ -99,17 +128,30 @@ impl<'a> Reader<'a> {
                 Some(Value::String(s)) if s == "single" => ArgumentList::Single,
                 Some(Value::String(s)) if s == "spread" => ArgumentList::Spread,
                 Some(other) => {
-                    self.error(&child(&pointer, "x-socketio-args"), format!("x-socketio-args must be 'single' or 'spread', found {other}"));
+                    self.error(
+                        &child(&pointer, "x-socketio-args"),
+                        format!("x-socketio-args must be 'single' or 'spread', found {other}"),
+                    );
                     ArgumentList::Single
                 }
             },
             Value::Bool(_) => ArgumentList::Single,
             other => {
-                self.error(&pointer, format!("a schema must be an object or a boolean, found {}", kind(other)));
+                self.error(
+                    &pointer,
+                    format!(
+                        "a schema must be an object or a boolean, found {}",
+                        kind(other)
+                    ),
+                );
                 return None;
             }
         };
-        Some(Schema { pointer, value, arguments })
+        Some(Schema {
+            pointer,
+            value,
+            arguments,
+        })
     }
 
     /// The `$ref` written at `pointer` in the raw document, following `$ref`s met on the way.
@@ -130,7 +172,11 @@ impl<'a> Reader<'a> {
 }
 
 fn follow<'v>(root: &'v Value, mut node: &'v Value, hops: &mut usize) -> Option<&'v Value> {
-    while let Some(r) = node.as_object().and_then(|m| m.get("$ref")).and_then(Value::as_str) {
+    while let Some(r) = node
+        .as_object()
+        .and_then(|m| m.get("$ref"))
+        .and_then(Value::as_str)
+    {
         *hops += 1;
         if *hops > 64 {
             return None;
@@ -159,14 +205,22 @@ pub fn kind(v: &Value) -> &'static str {
 
 /// Substitutes `{var}` in a server url with the variables' `default`s.
 pub fn substitute_variables(url: &str, variables: Option<&Map<String, Value>>) -> String {
-    let Some(vars) = variables else { return url.to_owned() };
+    let Some(vars) = variables else {
+        return url.to_owned();
+    };
     let mut out = url.to_owned();
     for (name, var) in vars {
         let default = var
             .get("default")
             .and_then(Value::as_str)
             .map(str::to_owned)
-            .or_else(|| var.get("enum").and_then(Value::as_array).and_then(|a| a.first()).and_then(Value::as_str).map(str::to_owned));
+            .or_else(|| {
+                var.get("enum")
+                    .and_then(Value::as_array)
+                    .and_then(|a| a.first())
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            });
         if let Some(d) = default {
             out = out.replace(&format!("{{{name}}}"), &d);
         }
@@ -190,8 +244,17 @@ pub fn socketio_path(url: &str) -> String {
             None => String::new(),
         }
     };
-    let path = path.split(['?', '#']).next().unwrap_or_default().trim_end_matches('/').to_owned();
-    if path.is_empty() { "/socket.io".to_owned() } else { path }
+    let path = path
+        .split(['?', '#'])
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches('/')
+        .to_owned();
+    if path.is_empty() {
+        "/socket.io".to_owned()
+    } else {
+        path
+    }
 }
 
 #[cfg(test)]

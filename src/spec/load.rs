@@ -13,7 +13,9 @@ use super::{v2, v3};
 use crate::model::Api;
 
 /// The AsyncAPI versions asynction reads.
-pub const SUPPORTED_VERSIONS: &[&str] = &["2.0.0", "2.1.0", "2.2.0", "2.3.0", "2.4.0", "2.5.0", "2.6.0", "3.0.0"];
+pub const SUPPORTED_VERSIONS: &[&str] = &[
+    "2.0.0", "2.1.0", "2.2.0", "2.3.0", "2.4.0", "2.5.0", "2.6.0", "3.0.0",
+];
 
 /// Limits applied while loading a document, so that a hostile document cannot exhaust the
 /// process.
@@ -28,7 +30,10 @@ pub struct LoadOptions {
 
 impl Default for LoadOptions {
     fn default() -> Self {
-        Self { max_document_bytes: 16 * 1024 * 1024, max_ref_expansions: 100_000 }
+        Self {
+            max_document_bytes: 16 * 1024 * 1024,
+            max_ref_expansions: 100_000,
+        }
     }
 }
 
@@ -66,16 +71,24 @@ impl Document {
     }
 
     /// [`Document::from_path`] with explicit limits.
-    pub fn from_path_with(path: impl AsRef<Path>, options: &LoadOptions) -> Result<Self, SpecError> {
+    pub fn from_path_with(
+        path: impl AsRef<Path>,
+        options: &LoadOptions,
+    ) -> Result<Self, SpecError> {
         let path = path.as_ref();
         let fail = |message: String| {
             SpecError::new(vec![Diagnostic {
-                location: Location { file: path.to_path_buf(), line: None, column: None },
+                location: Location {
+                    file: path.to_path_buf(),
+                    line: None,
+                    column: None,
+                },
                 pointer: String::new(),
                 message,
             }])
         };
-        let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read the document: {e}")))?;
+        let meta =
+            std::fs::metadata(path).map_err(|e| fail(format!("cannot read the document: {e}")))?;
         if meta.len() as usize > options.max_document_bytes {
             return Err(fail(format!(
                 "the document is {} bytes, over the limit of {} (LoadOptions::max_document_bytes)",
@@ -83,7 +96,8 @@ impl Document {
                 options.max_document_bytes
             )));
         }
-        let text = std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read the document: {e}")))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| fail(format!("cannot read the document: {e}")))?;
         let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
         load(SourceFile::new(abs, text), path.to_path_buf(), options)
     }
@@ -99,9 +113,17 @@ impl Document {
         let path = PathBuf::from("<string>");
         if text.len() > options.max_document_bytes {
             return Err(SpecError::new(vec![Diagnostic {
-                location: Location { file: path, line: None, column: None },
+                location: Location {
+                    file: path,
+                    line: None,
+                    column: None,
+                },
                 pointer: String::new(),
-                message: format!("the document is {} bytes, over the limit of {}", text.len(), options.max_document_bytes),
+                message: format!(
+                    "the document is {} bytes, over the limit of {}",
+                    text.len(),
+                    options.max_document_bytes
+                ),
             }]));
         }
         let base = std::env::current_dir().unwrap_or_default().join("<string>");
@@ -115,23 +137,46 @@ impl Document {
     }
 }
 
-fn load(source: SourceFile, display: PathBuf, options: &LoadOptions) -> Result<Document, SpecError> {
+fn load(
+    source: SourceFile,
+    display: PathBuf,
+    options: &LoadOptions,
+) -> Result<Document, SpecError> {
     let mut source = source;
     let real_path = std::mem::replace(&mut source.path, display.clone());
     // Diagnostics show the path as the user gave it; relative refs need the real one.
     let source = SourceFile::new(real_path, source_text(&source));
-    let value = source.parse().map_err(|d| SpecError::new(vec![relabel(d, &display)]))?;
+    let value = source
+        .parse()
+        .map_err(|d| SpecError::new(vec![relabel(d, &display)]))?;
     let text: Arc<str> = Arc::from(source_text(&source));
     let source = Arc::new(source);
     let resolved = refs::resolve(source.clone(), value.clone(), options.max_ref_expansions)
-        .map_err(|ds| SpecError::new(ds.into_iter().map(|d| relabel_main(d, &source.path, &display)).collect()))?;
-    let mut reader = Reader { source: &source, raw: &value, diagnostics: Vec::new() };
+        .map_err(|ds| {
+            SpecError::new(
+                ds.into_iter()
+                    .map(|d| relabel_main(d, &source.path, &display))
+                    .collect(),
+            )
+        })?;
+    let mut reader = Reader {
+        source: &source,
+        raw: &value,
+        diagnostics: Vec::new(),
+    };
     let api = build(&mut reader, &resolved.value);
-    let diagnostics: Vec<Diagnostic> = reader.diagnostics.into_iter().map(|d| relabel(d, &display)).collect();
+    let diagnostics: Vec<Diagnostic> = reader
+        .diagnostics
+        .into_iter()
+        .map(|d| relabel(d, &display))
+        .collect();
     match api {
-        Some(api) if diagnostics.is_empty() => {
-            Ok(Document { api: Arc::new(api), resolved: Arc::new(resolved.value), text, path: display })
-        }
+        Some(api) if diagnostics.is_empty() => Ok(Document {
+            api: Arc::new(api),
+            resolved: Arc::new(resolved.value),
+            text,
+            path: display,
+        }),
         _ => Err(SpecError::new(diagnostics)),
     }
 }
@@ -154,28 +199,47 @@ fn relabel_main(mut d: Diagnostic, real: &Path, display: &Path) -> Diagnostic {
 
 fn build(r: &mut Reader<'_>, root: &Value) -> Option<Api> {
     let Some(obj) = root.as_object() else {
-        r.error("", format!("an AsyncAPI document must be an object, found {}", super::fields::kind(root)));
+        r.error(
+            "",
+            format!(
+                "an AsyncAPI document must be an object, found {}",
+                super::fields::kind(root)
+            ),
+        );
         return None;
     };
     let version = match obj.get("asyncapi") {
         Some(Value::String(v)) => v.clone(),
         Some(other) => {
-            r.error("/asyncapi", format!("'asyncapi' must be a string such as \"2.6.0\", found {other}"));
+            r.error(
+                "/asyncapi",
+                format!("'asyncapi' must be a string such as \"2.6.0\", found {other}"),
+            );
             return None;
         }
         None => {
-            r.error("", "the document must have required property 'asyncapi' (the AsyncAPI version)");
+            r.error(
+                "",
+                "the document must have required property 'asyncapi' (the AsyncAPI version)",
+            );
             return None;
         }
     };
     if !SUPPORTED_VERSIONS.contains(&version.as_str()) {
         r.error(
             "/asyncapi",
-            format!("AsyncAPI version '{version}' is not supported; supported versions: {}", SUPPORTED_VERSIONS.join(", ")),
+            format!(
+                "AsyncAPI version '{version}' is not supported; supported versions: {}",
+                SUPPORTED_VERSIONS.join(", ")
+            ),
         );
         return None;
     }
-    let api = if version.starts_with("3.") { v3::build(r, obj, version) } else { v2::build(r, obj, version) };
+    let api = if version.starts_with("3.") {
+        v3::build(r, obj, version)
+    } else {
+        v2::build(r, obj, version)
+    };
     check_duplicates(r, &api);
     Some(api)
 }
@@ -184,8 +248,17 @@ fn build(r: &mut Reader<'_>, root: &Value) -> Option<Api> {
 fn check_duplicates(r: &mut Reader<'_>, api: &Api) {
     for ns in &api.namespaces {
         for (i, ev) in ns.ingress.iter().enumerate() {
-            if ns.ingress[..i].iter().any(|e| e.name == ev.name && e.pointer != ev.pointer) {
-                r.error(&ev.pointer, format!("namespace {} receives two different messages named '{}'", ns.path, ev.name));
+            if ns.ingress[..i]
+                .iter()
+                .any(|e| e.name == ev.name && e.pointer != ev.pointer)
+            {
+                r.error(
+                    &ev.pointer,
+                    format!(
+                        "namespace {} receives two different messages named '{}'",
+                        ns.path, ev.name
+                    ),
+                );
             }
         }
     }

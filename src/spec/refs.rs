@@ -14,7 +14,7 @@
 //! - Expansion is bounded ([`super::LoadOptions::max_ref_expansions`]) so that a hostile
 //!   document cannot make loading exponential.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -48,10 +48,16 @@ struct Resolver {
     expansions: usize,
     max_expansions: usize,
     exhausted: bool,
+    /// Cycles already reported, as their sorted members.
+    reported_cycles: HashSet<Vec<(usize, String)>>,
 }
 
 /// Inlines every `$ref` of `root` (the parsed main file `source`).
-pub fn resolve(source: Arc<SourceFile>, root: Value, max_expansions: usize) -> Result<Resolved, Vec<Diagnostic>> {
+pub fn resolve(
+    source: Arc<SourceFile>,
+    root: Value,
+    max_expansions: usize,
+) -> Result<Resolved, Vec<Diagnostic>> {
     let mut r = Resolver {
         files: Vec::new(),
         by_path: HashMap::new(),
@@ -59,14 +65,22 @@ pub fn resolve(source: Arc<SourceFile>, root: Value, max_expansions: usize) -> R
         expansions: 0,
         max_expansions,
         exhausted: false,
+        reported_cycles: HashSet::new(),
     };
     r.by_path.insert(canonical(&source.path), 0);
-    r.files.push(LoadedFile { source, value: Some(root) });
+    r.files.push(LoadedFile {
+        source,
+        value: Some(root),
+    });
     let root = r.files[0].value.clone().unwrap_or(Value::Null);
     let mut stack = Vec::new();
     let value = r.walk(&root, 0, String::new(), &mut stack, false);
     if r.diagnostics.is_empty() {
-        Ok(Resolved { value, files: r.files.into_iter().map(|f| f.source).collect(), expansions: r.expansions })
+        Ok(Resolved {
+            value,
+            files: r.files.into_iter().map(|f| f.source).collect(),
+            expansions: r.expansions,
+        })
     } else {
         Err(r.diagnostics)
     }
@@ -84,12 +98,21 @@ pub fn lookup<'v>(root: &'v Value, pointer: &str) -> Option<&'v Value> {
     if !pointer.starts_with('/') {
         return None;
     }
-    let decoded = percent_encoding::percent_decode_str(pointer).decode_utf8().ok()?;
+    let decoded = percent_encoding::percent_decode_str(pointer)
+        .decode_utf8()
+        .ok()?;
     root.pointer(&decoded)
 }
 
 impl Resolver {
-    fn walk(&mut self, node: &Value, file: usize, pointer: String, stack: &mut Vec<(usize, String)>, in_schema: bool) -> Value {
+    fn walk(
+        &mut self,
+        node: &Value,
+        file: usize,
+        pointer: String,
+        stack: &mut Vec<(usize, String)>,
+        in_schema: bool,
+    ) -> Value {
         match node {
             Value::Object(map) => {
                 if let Some(Value::String(reference)) = map.get("$ref") {
@@ -162,6 +185,16 @@ impl Resolver {
                 out.insert("$ref".to_owned(), Value::String(format!("#{fragment}")));
                 return Value::Object(out);
             }
+            // Every entry point into a cycle meets it again: report each cycle once.
+            let mut members: Vec<(usize, String)> = stack
+                .iter()
+                .skip_while(|k| **k != target_key)
+                .cloned()
+                .collect();
+            members.sort();
+            if !self.reported_cycles.insert(members) {
+                return Value::Null;
+            }
             let cycle: Vec<String> = stack
                 .iter()
                 .skip_while(|k| **k != target_key)
@@ -169,27 +202,51 @@ impl Resolver {
                 .chain(std::iter::once(self.describe(target_file, fragment)))
                 .collect();
             let msg = if in_schema {
-                format!("recursive schema across files is not supported: move it into the main document ({})", cycle.join(" → "))
+                format!(
+                    "recursive schema across files is not supported: move it into the main document ({})",
+                    cycle.join(" → ")
+                )
             } else {
                 format!("reference cycle: {}", cycle.join(" → "))
             };
             self.report(file, &here, msg);
             return Value::Null;
         }
-        let Some(target) = self.files[target_file].value.as_ref().and_then(|root| lookup(root, fragment)).cloned() else {
-            self.report(file, &here, format!("dangling $ref '{reference}': no such node"));
+        let Some(target) = self.files[target_file]
+            .value
+            .as_ref()
+            .and_then(|root| lookup(root, fragment))
+            .cloned()
+        else {
+            self.report(
+                file,
+                &here,
+                format!("dangling $ref '{reference}': no such node"),
+            );
             return Value::Null;
         };
         let target_schema = in_schema || fragment.starts_with("/components/schemas/");
         stack.push(target_key);
-        let mut resolved = self.walk(&target, target_file, fragment.to_owned(), stack, target_schema);
+        let mut resolved = self.walk(
+            &target,
+            target_file,
+            fragment.to_owned(),
+            stack,
+            target_schema,
+        );
         stack.pop();
         if map.len() > 1 {
             if let Value::Object(obj) = &mut resolved {
                 for (k, v) in map {
                     if k != "$ref" {
                         let child = format!("{pointer}/{}", escape_pointer(k));
-                        let walked = self.walk(v, file, child, stack, in_schema || SCHEMA_KEYS.contains(&k.as_str()));
+                        let walked = self.walk(
+                            v,
+                            file,
+                            child,
+                            stack,
+                            in_schema || SCHEMA_KEYS.contains(&k.as_str()),
+                        );
                         obj.insert(k.clone(), walked);
                     }
                 }
@@ -213,13 +270,19 @@ impl Resolver {
 
     fn load_file(&mut self, from: usize, relative: &str) -> Result<usize, String> {
         let relative = relative.strip_prefix("file://").unwrap_or(relative);
-        let base = self.files[from].source.path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let base = self.files[from]
+            .source
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
         let path = base.join(relative);
         let key = canonical(&path);
         if let Some(id) = self.by_path.get(&key) {
             return Ok(*id);
         }
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let source = Arc::new(SourceFile::new(path, text));
         let value = match source.parse() {
             Ok(v) => Some(v),

@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
 use serde_json::Value;
+use serde_saphyr::{MessageFormatter, UserMessageFormatter};
 
 use super::error::{Diagnostic, Location};
 
@@ -27,7 +28,11 @@ pub struct SourceFile {
 impl SourceFile {
     /// Wraps a document's text.
     pub fn new(path: PathBuf, text: String) -> Self {
-        Self { path, text, positions: OnceLock::new() }
+        Self {
+            path,
+            text,
+            positions: OnceLock::new(),
+        }
     }
 
     /// The file's text.
@@ -53,9 +58,21 @@ impl SourceFile {
                     .location()
                     .map(|l| (Some(l.line() as u32), Some(l.column() as u32)))
                     .unwrap_or((None, None));
-                let message = first_line(&e.to_string());
+                // The user-facing wording, without the location (we report it separately) or
+                // the developer advice of the default formatter ("set DuplicateKeyPolicy…").
+                let message = UserMessageFormatter
+                    .format_message(&e)
+                    .chars()
+                    .map(|c| if c.is_control() { ' ' } else { c })
+                    .collect::<String>()
+                    .trim()
+                    .to_owned();
                 Err(Diagnostic {
-                    location: Location { file: self.path.clone(), line, column },
+                    location: Location {
+                        file: self.path.clone(),
+                        line,
+                        column,
+                    },
                     pointer: String::new(),
                     message: format!("YAML syntax: {message}"),
                 })
@@ -65,9 +82,16 @@ impl SourceFile {
 
     /// A diagnostic at `pointer`, positioned at the nearest node present in the source.
     pub fn diagnostic(&self, pointer: &str, message: impl Into<String>) -> Diagnostic {
-        let (line, column) = self.position(pointer).map(|(l, c)| (Some(l), Some(c))).unwrap_or((None, None));
+        let (line, column) = self
+            .position(pointer)
+            .map(|(l, c)| (Some(l), Some(c)))
+            .unwrap_or((None, None));
         Diagnostic {
-            location: Location { file: self.path.clone(), line, column },
+            location: Location {
+                file: self.path.clone(),
+                line,
+                column,
+            },
             pointer: pointer.to_owned(),
             message: message.into(),
         }
@@ -89,10 +113,6 @@ impl SourceFile {
     }
 }
 
-fn first_line(s: &str) -> String {
-    s.lines().next().unwrap_or_default().trim().to_owned()
-}
-
 fn build_positions(text: &str) -> HashMap<String, (u32, u32)> {
     let mut map = HashMap::new();
     if let Ok(docs) = MarkedYaml::load_from_str(text)
@@ -110,20 +130,29 @@ fn record(node: &MarkedYaml<'_>, pointer: String, map: &mut HashMap<String, (u32
                 let key = scalar_text(k);
                 let child = format!("{pointer}/{}", escape_pointer(&key));
                 // Point at the key: that is where a reader looks for "this property".
-                map.insert(child.clone(), (k.span.start.line() as u32, k.span.start.col() as u32 + 1));
+                map.insert(
+                    child.clone(),
+                    (k.span.start.line() as u32, k.span.start.col() as u32 + 1),
+                );
                 record(v, child, map);
             }
         }
         YamlData::Sequence(s) => {
             for (i, v) in s.iter().enumerate() {
                 let child = format!("{pointer}/{i}");
-                map.insert(child.clone(), (v.span.start.line() as u32, v.span.start.col() as u32 + 1));
+                map.insert(
+                    child.clone(),
+                    (v.span.start.line() as u32, v.span.start.col() as u32 + 1),
+                );
                 record(v, child, map);
             }
         }
         _ => {}
     }
-    map.entry(pointer).or_insert((node.span.start.line() as u32, node.span.start.col() as u32 + 1));
+    map.entry(pointer).or_insert((
+        node.span.start.line() as u32,
+        node.span.start.col() as u32 + 1,
+    ));
 }
 
 fn scalar_text(node: &MarkedYaml<'_>) -> String {

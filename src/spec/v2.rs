@@ -20,15 +20,24 @@ pub fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: String) ->
         for (name, server) in map {
             let at = child("/servers", name);
             let Some(obj) = server.as_object() else {
-                r.error(&at, format!("a server must be an object, found {}", kind(server)));
+                r.error(
+                    &at,
+                    format!("a server must be an object, found {}", kind(server)),
+                );
                 continue;
             };
-            let url = r.required_string(obj, "url", &at, "a server").unwrap_or_default();
-            let protocol = r.required_string(obj, "protocol", &at, "a server").unwrap_or_default();
+            let url = r
+                .required_string(obj, "url", &at, "a server")
+                .unwrap_or_default();
+            let protocol = r
+                .required_string(obj, "protocol", &at, "a server")
+                .unwrap_or_default();
             let variables = r.object(obj, "variables", &at);
             let url = substitute_variables(&url, variables);
             let security = match r.array(obj, "security", &at) {
-                Some(list) => common::requirements(r, list, &child(&at, "security"), &security_schemes),
+                Some(list) => {
+                    common::requirements(r, list, &child(&at, "security"), &security_schemes)
+                }
                 None => Vec::new(),
             };
             servers.push(Server {
@@ -48,7 +57,10 @@ pub fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: String) ->
             for (key, channel) in channels {
                 let at = child("/channels", key);
                 let Some(obj) = channel.as_object() else {
-                    r.error(&at, format!("a channel must be an object, found {}", kind(channel)));
+                    r.error(
+                        &at,
+                        format!("a channel must be an object, found {}", kind(channel)),
+                    );
                     continue;
                 };
                 let mut parameters = IndexMap::new();
@@ -56,14 +68,18 @@ pub fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: String) ->
                     let pat = child(&at, "parameters");
                     for (name, p) in params {
                         if let Some(s) = p.as_object().and_then(|p| p.get("schema"))
-                            && let Some(schema) = r.schema_value(s, child(&child(&pat, name), "schema"))
+                            && let Some(schema) =
+                                r.schema_value(s, child(&child(&pat, name), "schema"))
                         {
                             parameters.insert(name.clone(), schema);
                         }
                     }
                 }
-                let declared: Vec<String> =
-                    obj.get("parameters").and_then(Value::as_object).map(|p| p.keys().cloned().collect()).unwrap_or_default();
+                let declared: Vec<String> = obj
+                    .get("parameters")
+                    .and_then(Value::as_object)
+                    .map(|p| p.keys().cloned().collect())
+                    .unwrap_or_default();
                 check_parameters(r, key, &declared, &at);
                 namespaces.push(Namespace {
                     path: common::namespace_path(key),
@@ -79,7 +95,13 @@ pub fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: String) ->
             }
         }
     }
-    Api { asyncapi, info, servers, namespaces, security_schemes }
+    Api {
+        asyncapi,
+        info,
+        servers,
+        namespaces,
+        security_schemes,
+    }
 }
 
 /// Every `{param}` of a channel address must be declared in `parameters`, as the reference
@@ -87,17 +109,29 @@ pub fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: String) ->
 pub fn check_parameters(r: &mut Reader<'_>, address: &str, declared: &[String], at: &str) {
     let mut rest = address;
     while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else { break };
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
         let name = &rest[start + 1..start + len];
         if !declared.iter().any(|d| d == name) {
-            r.error(at, format!("channel parameter '{name}' is not defined in 'parameters'"));
+            r.error(
+                at,
+                format!("channel parameter '{name}' is not defined in 'parameters'"),
+            );
         }
         rest = &rest[start + len..];
     }
 }
 
-fn operation_events(r: &mut Reader<'_>, channel: &Map<String, Value>, which: &str, at: &str) -> Vec<Event> {
-    let Some(op) = r.object(channel, which, at) else { return Vec::new() };
+fn operation_events(
+    r: &mut Reader<'_>,
+    channel: &Map<String, Value>,
+    which: &str,
+    at: &str,
+) -> Vec<Event> {
+    let Some(op) = r.object(channel, which, at) else {
+        return Vec::new();
+    };
     let op_at = child(at, which);
     let Some(message) = op.get("message") else {
         r.error(&op_at, format!("the {which} operation has no 'message'"));
@@ -111,7 +145,10 @@ fn operation_events(r: &mut Reader<'_>, channel: &Map<String, Value>, which: &st
             .filter_map(|(i, m)| common::event(r, m, &format!("{msg_at}/oneOf/{i}")))
             .collect(),
         Some(other) => {
-            r.error(&child(&msg_at, "oneOf"), format!("'oneOf' must be an array, found {}", kind(other)));
+            r.error(
+                &child(&msg_at, "oneOf"),
+                format!("'oneOf' must be an array, found {}", kind(other)),
+            );
             Vec::new()
         }
         None => common::event(r, message, &msg_at).into_iter().collect(),

@@ -28,17 +28,24 @@ pub fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: String) ->
         for (id, channel) in channels {
             let at = child("/channels", id);
             let Some(obj) = channel.as_object() else {
-                r.error(&at, format!("a channel must be an object, found {}", kind(channel)));
+                r.error(
+                    &at,
+                    format!("a channel must be an object, found {}", kind(channel)),
+                );
                 continue;
             };
             let address = r.string(obj, "address", &at).unwrap_or_else(|| id.clone());
-            let declared: Vec<String> =
-                obj.get("parameters").and_then(Value::as_object).map(|p| p.keys().cloned().collect()).unwrap_or_default();
+            let declared: Vec<String> = obj
+                .get("parameters")
+                .and_then(Value::as_object)
+                .map(|p| p.keys().cloned().collect())
+                .unwrap_or_default();
             super::v2::check_parameters(r, &address, &declared, &at);
             let mut messages = IndexMap::new();
             if let Some(msgs) = r.object(obj, "messages", &at) {
                 for (key, m) in msgs {
-                    if let Some(mut ev) = common::event(r, m, &child(&child(&at, "messages"), key)) {
+                    if let Some(mut ev) = common::event(r, m, &child(&child(&at, "messages"), key))
+                    {
                         // 3.0 messages have ids (their keys): an unnamed one is known by its id.
                         if m.get("name").is_none() {
                             ev.name = key.clone();
@@ -62,7 +69,10 @@ pub fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: String) ->
                     if let Some(e) = p.get("enum") {
                         schema.insert("enum".into(), e.clone());
                     }
-                    if let Some(s) = r.schema_value(&Value::Object(schema), child(&child(&at, "parameters"), name)) {
+                    if let Some(s) = r.schema_value(
+                        &Value::Object(schema),
+                        child(&child(&at, "parameters"), name),
+                    ) {
                         parameters.insert(name.clone(), s);
                     }
                 }
@@ -97,7 +107,10 @@ pub fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: String) ->
         for (op_id, op) in ops {
             let at = child("/operations", op_id);
             let Some(obj) = op.as_object() else {
-                r.error(&at, format!("an operation must be an object, found {}", kind(op)));
+                r.error(
+                    &at,
+                    format!("an operation must be an object, found {}", kind(op)),
+                );
                 continue;
             };
             let action = r.required_string(obj, "action", &at, "an operation");
@@ -105,7 +118,10 @@ pub fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: String) ->
                 Some("receive") => true,
                 Some("send") => false,
                 Some(other) => {
-                    r.error(&child(&at, "action"), format!("'action' must be 'send' or 'receive', found '{other}'"));
+                    r.error(
+                        &child(&at, "action"),
+                        format!("'action' must be 'send' or 'receive', found '{other}'"),
+                    );
                     continue;
                 }
                 None => continue,
@@ -119,16 +135,25 @@ pub fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: String) ->
                 continue;
             };
             let Some(&ns_idx) = channel_ns.get(&channel_id) else {
-                r.error(&child(&at, "channel"), format!("operation references unknown channel '{channel_id}'"));
+                r.error(
+                    &child(&at, "channel"),
+                    format!("operation references unknown channel '{channel_id}'"),
+                );
                 continue;
             };
-            let available = channel_messages.get(&channel_id).cloned().unwrap_or_default();
+            let available = channel_messages
+                .get(&channel_id)
+                .cloned()
+                .unwrap_or_default();
             let keys: Vec<String> = match r.array(obj, "messages", &at) {
                 Some(list) => {
                     let mut keys = Vec::new();
                     for i in 0..list.len() {
                         let mat = format!("{}/{i}", child(&at, "messages"));
-                        let prefix = format!("/channels/{}/messages/", super::source::escape_pointer(&channel_id));
+                        let prefix = format!(
+                            "/channels/{}/messages/",
+                            super::source::escape_pointer(&channel_id)
+                        );
                         match referenced_key(r, &mat, &prefix) {
                             Some(k) if available.contains_key(&k) => keys.push(k),
                             _ => r.error(&mat, format!("operation messages must reference messages of channel '{channel_id}'")),
@@ -158,7 +183,11 @@ pub fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: String) ->
                     ev.ack = ack.clone();
                 }
                 let ns = &mut namespaces[ns_idx];
-                let list = if ingress { &mut ns.ingress } else { &mut ns.egress };
+                let list = if ingress {
+                    &mut ns.ingress
+                } else {
+                    &mut ns.egress
+                };
                 list.push(ev);
             }
         }
@@ -168,7 +197,13 @@ pub fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: String) ->
             namespaces[idx].security = Some(reqs);
         }
     }
-    Api { asyncapi, info, servers, namespaces, security_schemes }
+    Api {
+        asyncapi,
+        info,
+        servers,
+        namespaces,
+        security_schemes,
+    }
 }
 
 fn merge(
@@ -181,13 +216,21 @@ fn merge(
 ) {
     for (mine, theirs, what) in [
         (&mut ns.handlers.connect, handlers.connect, "connect"),
-        (&mut ns.handlers.disconnect, handlers.disconnect, "disconnect"),
+        (
+            &mut ns.handlers.disconnect,
+            handlers.disconnect,
+            "disconnect",
+        ),
         (&mut ns.handlers.error, handlers.error, "error"),
     ] {
         match (mine.as_ref(), theirs) {
-            (Some(a), Some(b)) if *a != b => {
-                r.error(at, format!("channels sharing address '{}' name different x-handlers.{what}", ns.path))
-            }
+            (Some(a), Some(b)) if *a != b => r.error(
+                at,
+                format!(
+                    "channels sharing address '{}' name different x-handlers.{what}",
+                    ns.path
+                ),
+            ),
             (None, Some(b)) => *mine = Some(b),
             _ => {}
         }
@@ -200,17 +243,30 @@ fn merge(
     }
 }
 
-fn servers(r: &mut Reader<'_>, root: &Map<String, Value>, schemes: &mut IndexMap<String, SecurityScheme>) -> Vec<Server> {
+fn servers(
+    r: &mut Reader<'_>,
+    root: &Map<String, Value>,
+    schemes: &mut IndexMap<String, SecurityScheme>,
+) -> Vec<Server> {
     let mut out = Vec::new();
-    let Some(map) = r.object(root, "servers", "") else { return out };
+    let Some(map) = r.object(root, "servers", "") else {
+        return out;
+    };
     for (name, server) in map {
         let at = child("/servers", name);
         let Some(obj) = server.as_object() else {
-            r.error(&at, format!("a server must be an object, found {}", kind(server)));
+            r.error(
+                &at,
+                format!("a server must be an object, found {}", kind(server)),
+            );
             continue;
         };
-        let host = r.required_string(obj, "host", &at, "a server").unwrap_or_default();
-        let protocol = r.required_string(obj, "protocol", &at, "a server").unwrap_or_default();
+        let host = r
+            .required_string(obj, "host", &at, "a server")
+            .unwrap_or_default();
+        let protocol = r
+            .required_string(obj, "protocol", &at, "a server")
+            .unwrap_or_default();
         let pathname = r.string(obj, "pathname", &at).unwrap_or_default();
         let variables = r.object(obj, "variables", &at);
         let url = substitute_variables(&format!("{host}{pathname}"), variables);
@@ -218,8 +274,22 @@ fn servers(r: &mut Reader<'_>, root: &Map<String, Value>, schemes: &mut IndexMap
             Some(list) => security_list(r, list, &child(&at, "security"), schemes),
             None => Vec::new(),
         };
-        let path = if pathname.is_empty() { "/socket.io".to_owned() } else { socketio_path(&format!("/{}", substitute_variables(pathname.trim_start_matches('/'), variables))) };
-        out.push(Server { name: name.clone(), url, protocol, socketio_path: path, security, description: r.string(obj, "description", &at) });
+        let path = if pathname.is_empty() {
+            "/socket.io".to_owned()
+        } else {
+            socketio_path(&format!(
+                "/{}",
+                substitute_variables(pathname.trim_start_matches('/'), variables)
+            ))
+        };
+        out.push(Server {
+            name: name.clone(),
+            url,
+            protocol,
+            socketio_path: path,
+            security,
+            description: r.string(obj, "description", &at),
+        });
     }
     out
 }
@@ -250,13 +320,20 @@ fn security_list(
             }
         };
         let Some(scheme) = schemes.get(&name) else {
-            r.error(&item_at, format!("security references undefined security scheme '{name}'"));
+            r.error(
+                &item_at,
+                format!("security references undefined security scheme '{name}'"),
+            );
             continue;
         };
         let scopes: Vec<String> = item
             .get("scopes")
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(str::to_owned))
+                    .collect()
+            })
             .unwrap_or_default();
         common::check_scopes(r, &item_at, scheme, &scopes);
         let mut req = SecurityRequirement::default();
@@ -268,7 +345,11 @@ fn security_list(
 
 /// The ack schema of an operation's `reply`: the payload of its message (several messages:
 /// any of their payloads).
-fn reply_schema(r: &mut Reader<'_>, op: &Map<String, Value>, at: &str) -> Option<crate::model::Schema> {
+fn reply_schema(
+    r: &mut Reader<'_>,
+    op: &Map<String, Value>,
+    at: &str,
+) -> Option<crate::model::Schema> {
     let reply = r.object(op, "reply", at)?;
     let rat = child(at, "reply");
     let messages = r.array(reply, "messages", &rat)?;
@@ -294,7 +375,11 @@ fn reply_schema(r: &mut Reader<'_>, op: &Map<String, Value>, at: &str) -> Option
         _ => {
             let arguments = payloads[0].arguments;
             let any: Vec<Value> = payloads.into_iter().map(|s| s.value).collect();
-            Some(crate::model::Schema { pointer: child(&rat, "messages"), value: serde_json::json!({ "anyOf": any }), arguments })
+            Some(crate::model::Schema {
+                pointer: child(&rat, "messages"),
+                value: serde_json::json!({ "anyOf": any }),
+                arguments,
+            })
         }
     }
 }

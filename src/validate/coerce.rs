@@ -12,12 +12,17 @@ use serde_json::{Map, Value};
 
 /// Builds the validation instance for query or header pairs (names as given; repeated names
 /// collected in order).
-pub fn coerce_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>, schema: &Value) -> Value {
+pub fn coerce_pairs<'a>(
+    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    schema: &Value,
+) -> Value {
     let mut grouped: Map<String, Value> = Map::new();
     let mut multi: Vec<String> = Vec::new();
     for (k, v) in pairs {
         match grouped.get_mut(k) {
-            Some(Value::Array(list)) if multi.iter().any(|m| m == k) => list.push(Value::String(v.to_owned())),
+            Some(Value::Array(list)) if multi.iter().any(|m| m == k) => {
+                list.push(Value::String(v.to_owned()))
+            }
             Some(existing) => {
                 let first = existing.take();
                 *existing = Value::Array(vec![first, Value::String(v.to_owned())]);
@@ -55,7 +60,12 @@ fn coerce_value(v: Value, schema: &Value) -> Value {
         Value::Array(items) => {
             if types.contains(&"array") {
                 let item_schema = schema.get("items").cloned().unwrap_or(Value::Bool(true));
-                Value::Array(items.into_iter().map(|i| coerce_value(i, &item_schema)).collect())
+                Value::Array(
+                    items
+                        .into_iter()
+                        .map(|i| coerce_value(i, &item_schema))
+                        .collect(),
+                )
             } else {
                 Value::Array(items)
             }
@@ -77,7 +87,12 @@ fn coerce_str(s: String, schema: &Value, types: &[&str]) -> Value {
                 if let Ok(i) = s.trim().parse::<i64>() {
                     return Value::from(i);
                 }
-                if let Some(n) = s.trim().parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
+                if let Some(n) = s
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+                    .and_then(serde_json::Number::from_f64)
+                {
                     return Value::Number(n);
                 }
             }
@@ -90,8 +105,17 @@ fn coerce_str(s: String, schema: &Value, types: &[&str]) -> Value {
             "array" => {
                 let item_schema = schema.get("items").cloned().unwrap_or(Value::Bool(true));
                 let item_types = self::types(&item_schema);
-                let items = if s.is_empty() { Vec::new() } else { s.split(',').map(str::to_owned).collect::<Vec<_>>() };
-                return Value::Array(items.into_iter().map(|i| coerce_str(i, &item_schema, &item_types)).collect());
+                let items = if s.is_empty() {
+                    Vec::new()
+                } else {
+                    s.split(',').map(str::to_owned).collect::<Vec<_>>()
+                };
+                return Value::Array(
+                    items
+                        .into_iter()
+                        .map(|i| coerce_str(i, &item_schema, &item_types))
+                        .collect(),
+                );
             }
             "string" => return Value::String(s),
             _ => {}
@@ -112,16 +136,30 @@ mod tests {
             "tags":{"type":"array","items":{"type":"integer"}}, "name":{"type":"string"},
             "either":{"type":["integer","string"]}}});
         let v = coerce_pairs(
-            [("limit", "5"), ("ratio", "0.5"), ("on", "true"), ("tags", "1,2"), ("name", "007"), ("either", "x"), ("extra", "1")],
+            [
+                ("limit", "5"),
+                ("ratio", "0.5"),
+                ("on", "true"),
+                ("tags", "1,2"),
+                ("name", "007"),
+                ("either", "x"),
+                ("extra", "1"),
+            ],
             &schema,
         );
-        assert_eq!(v, json!({"limit":5,"ratio":0.5,"on":true,"tags":[1,2],"name":"007","either":"x","extra":"1"}));
+        assert_eq!(
+            v,
+            json!({"limit":5,"ratio":0.5,"on":true,"tags":[1,2],"name":"007","either":"x","extra":"1"})
+        );
     }
 
     #[test]
     fn repeated_keys_become_arrays_and_unparsable_values_stay_strings() {
         let schema = json!({"properties":{"id":{"type":"array","items":{"type":"integer"}},"n":{"type":"integer"}}});
-        let v = coerce_pairs([("id", "1"), ("id", "2"), ("id", "3"), ("n", "five")], &schema);
+        let v = coerce_pairs(
+            [("id", "1"), ("id", "2"), ("id", "3"), ("n", "five")],
+            &schema,
+        );
         assert_eq!(v, json!({"id":[1,2,3],"n":"five"}));
     }
 }

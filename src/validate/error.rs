@@ -75,8 +75,18 @@ pub struct ValidationError {
 
 impl ValidationError {
     /// Attaches namespace and event context to raw violations.
-    pub fn new(interaction: Interaction, namespace: &str, event: Option<&str>, violations: Vec<Violation>) -> Self {
-        Self { interaction, namespace: namespace.to_owned(), event: event.map(str::to_owned), violations }
+    pub fn new(
+        interaction: Interaction,
+        namespace: &str,
+        event: Option<&str>,
+        violations: Vec<Violation>,
+    ) -> Self {
+        Self {
+            interaction,
+            namespace: namespace.to_owned(),
+            event: event.map(str::to_owned),
+            violations,
+        }
     }
 }
 

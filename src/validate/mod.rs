@@ -14,9 +14,10 @@ use std::sync::Arc;
 use serde_json::Value;
 
 pub use error::{Interaction, ValidationError, Violation};
-pub use schema::CompiledSchema;
+pub use schema::{CompiledSchema, InvalidSchema};
 
 use crate::model::{Api, Event, Namespace, Schema};
+use crate::spec::source::SourceFile;
 use crate::spec::{Document, SpecError};
 
 /// Validators of one event.
@@ -59,21 +60,25 @@ impl Validators {
         let mut diagnostics = Vec::new();
         let mut namespaces = HashMap::new();
         let resolved = doc.resolved.as_ref();
+        // Positions are only needed for a failure: the source map is built on the first one.
+        let mut source: Option<SourceFile> = None;
         let mut compile = |schema: &Schema| -> Option<CompiledSchema> {
-            match CompiledSchema::compile(schema, resolved) {
+            match CompiledSchema::compile_located(schema, resolved) {
                 Ok(c) => Some(c),
-                Err(message) => {
-                    diagnostics.push(crate::spec::Diagnostic {
-                        location: crate::spec::Location { file: doc.path.clone(), line: None, column: None },
-                        pointer: schema.pointer.clone(),
-                        message,
+                Err(e) => {
+                    let source = source.get_or_insert_with(|| {
+                        SourceFile::new(doc.path.clone(), doc.text.to_string())
                     });
+                    diagnostics.push(source.diagnostic(&e.pointer, e.message));
                     None
                 }
             }
         };
         for ns in &doc.api.namespaces {
-            namespaces.insert(ns.path.clone(), Arc::new(compile_namespace(ns, &mut compile)));
+            namespaces.insert(
+                ns.path.clone(),
+                Arc::new(compile_namespace(ns, &mut compile)),
+            );
         }
         if diagnostics.is_empty() {
             Ok(Self { namespaces })
@@ -88,7 +93,12 @@ impl Validators {
     }
 
     /// Validates the arguments of an egress event before it is sent.
-    pub fn check_emit(&self, namespace: &str, event: &str, args: &[Value]) -> Result<(), ValidationError> {
+    pub fn check_emit(
+        &self,
+        namespace: &str,
+        event: &str,
+        args: &[Value],
+    ) -> Result<(), ValidationError> {
         let ns = self.namespace(namespace).ok_or_else(|| {
             ValidationError::new(
                 Interaction::EgressPayload,
@@ -97,7 +107,9 @@ impl Validators {
                 vec![Violation {
                     instance_path: String::new(),
                     schema_path: String::new(),
-                    message: format!("namespace {namespace} is not defined in the AsyncAPI document"),
+                    message: format!(
+                        "namespace {namespace} is not defined in the AsyncAPI document"
+                    ),
                 }],
             )
         })?;
@@ -109,7 +121,11 @@ impl Validators {
         self.namespaces
             .values()
             .map(|n| {
-                n.ingress.values().chain(n.egress.values()).map(|e| e.payload.is_some() as usize + e.ack.is_some() as usize).sum::<usize>()
+                n.ingress
+                    .values()
+                    .chain(n.egress.values())
+                    .map(|e| e.payload.is_some() as usize + e.ack.is_some() as usize)
+                    .sum::<usize>()
                     + n.query.is_some() as usize
                     + n.headers.is_some() as usize
             })
@@ -124,7 +140,12 @@ impl Validators {
 
 impl NamespaceValidators {
     /// Validates the arguments of an egress event `event` (its name must be an egress event).
-    pub fn check_emit(&self, namespace: &str, event: &str, args: &[Value]) -> Result<(), ValidationError> {
+    pub fn check_emit(
+        &self,
+        namespace: &str,
+        event: &str,
+        args: &[Value],
+    ) -> Result<(), ValidationError> {
         let Some(ev) = self.egress.get(event) else {
             return Err(ValidationError::new(
                 Interaction::EgressPayload,
@@ -133,28 +154,34 @@ impl NamespaceValidators {
                 vec![Violation {
                     instance_path: String::new(),
                     schema_path: String::new(),
-                    message: format!("event '{event}' is not an event the server sends in namespace {namespace}"),
+                    message: format!(
+                        "event '{event}' is not an event the server sends in namespace {namespace}"
+                    ),
                 }],
             ));
         };
         match &ev.payload {
-            Some(schema) => schema
-                .validate_args(args)
-                .map_err(|v| ValidationError::new(Interaction::EgressPayload, namespace, Some(event), v)),
+            Some(schema) => schema.validate_args(args).map_err(|v| {
+                ValidationError::new(Interaction::EgressPayload, namespace, Some(event), v)
+            }),
             None => Ok(()),
         }
     }
 }
 
-fn compile_namespace(ns: &Namespace, compile: &mut impl FnMut(&Schema) -> Option<CompiledSchema>) -> NamespaceValidators {
+fn compile_namespace(
+    ns: &Namespace,
+    compile: &mut impl FnMut(&Schema) -> Option<CompiledSchema>,
+) -> NamespaceValidators {
     let mut events = |list: &[Event]| {
         let mut map = HashMap::new();
         for ev in list {
             // The first message with a name wins (as in the original's egress lookup).
-            map.entry(ev.name.clone()).or_insert_with(|| EventValidators {
-                payload: ev.payload.as_ref().and_then(&mut *compile),
-                ack: ev.ack.as_ref().and_then(&mut *compile),
-            });
+            map.entry(ev.name.clone())
+                .or_insert_with(|| EventValidators {
+                    payload: ev.payload.as_ref().and_then(&mut *compile),
+                    ack: ev.ack.as_ref().and_then(&mut *compile),
+                });
         }
         map
     };
@@ -181,7 +208,10 @@ fn compile_namespace(ns: &Namespace, compile: &mut impl FnMut(&Schema) -> Option
 fn lowercase_properties(schema: &Value) -> Value {
     let mut out = schema.clone();
     if let Some(Value::Object(props)) = out.get_mut("properties") {
-        let lowered = props.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.clone())).collect();
+        let lowered = props
+            .iter()
+            .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+            .collect();
         *props = lowered;
     }
     if let Some(Value::Array(req)) = out.get_mut("required") {

@@ -9,6 +9,7 @@
 
 use std::sync::Arc;
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Map, Value};
 
 use super::error::Violation;
@@ -24,35 +25,96 @@ pub struct CompiledSchema {
 
 impl std::fmt::Debug for CompiledSchema {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CompiledSchema").field("pointer", &self.pointer).field("arguments", &self.arguments).finish()
+        f.debug_struct("CompiledSchema")
+            .field("pointer", &self.pointer)
+            .field("arguments", &self.arguments)
+            .finish()
     }
 }
+
+/// A schema that does not compile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidSchema {
+    /// JSON pointer of the offending keyword in the resolved document.
+    pub pointer: String,
+    /// Why the schema does not compile.
+    pub message: String,
+}
+
+impl std::fmt::Display for InvalidSchema {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} (at {})", self.message, self.pointer)
+    }
+}
+
+impl std::error::Error for InvalidSchema {}
+
+/// Characters kept as they are in a URI fragment (RFC 3986 `pchar`, `/` and `?`).
+const URI_FRAGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/')
+    .remove(b'?')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@');
 
 /// Largest number of violations reported for one instance.
 const MAX_VIOLATIONS: usize = 16;
 
 impl CompiledSchema {
     /// Compiles `schema`; `document` is the resolved document, needed only when the schema still
-    /// holds (recursive) local `$ref`s.
+    /// holds (recursive) local `$ref`s. The error is the reason, without its position (see
+    /// [`CompiledSchema::compile_located`]).
     pub fn compile(schema: &Schema, document: &Value) -> Result<Self, String> {
+        Self::compile_located(schema, document).map_err(|e| e.message)
+    }
+
+    /// [`CompiledSchema::compile`], with the JSON pointer (in the resolved document) of the
+    /// offending keyword when the schema does not compile.
+    pub fn compile_located(schema: &Schema, document: &Value) -> Result<Self, InvalidSchema> {
         let normalized = normalize(&schema.value);
-        let options = jsonschema::options().with_draft(jsonschema::Draft::Draft202012).should_validate_formats(true);
-        let validator = if contains_ref(&normalized) {
-            // Compile against the whole document so `#/components/...` resolves.
+        let options = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .should_validate_formats(true);
+        let (built, base) = if contains_ref(&normalized) {
+            // Compile against the whole document so `#/components/...` resolves; errors are then
+            // located from the document root.
             let mut root = match normalize(document) {
                 Value::Object(m) => m,
                 _ => Map::new(),
             };
-            root.insert("$ref".to_owned(), Value::String(format!("#{}", schema.pointer)));
+            // A JSON pointer in a URI fragment must be percent-encoded (`/tenant/{id}`).
+            let fragment = utf8_percent_encode(&schema.pointer, URI_FRAGMENT).to_string();
+            root.insert("$ref".to_owned(), Value::String(format!("#{fragment}")));
             for key in ["$schema", "$id", "id"] {
                 root.remove(key);
             }
-            options.build(&Value::Object(root))
+            (options.build(&Value::Object(root)), "")
         } else {
-            options.build(&normalized)
-        }
-        .map_err(|e| format!("invalid JSON Schema: {e}"))?;
-        Ok(Self { validator: Arc::new(validator), arguments: schema.arguments, pointer: schema.pointer.clone() })
+            (options.build(&normalized), schema.pointer.as_str())
+        };
+        let validator = built.map_err(|e| InvalidSchema {
+            pointer: format!("{base}{}", e.instance_path().as_str()),
+            message: format!("invalid JSON Schema: {e}"),
+        })?;
+        Ok(Self {
+            validator: Arc::new(validator),
+            arguments: schema.arguments,
+            pointer: schema.pointer.clone(),
+        })
     }
 
     /// The argument rule of this schema.
@@ -108,7 +170,9 @@ impl CompiledSchema {
 
 fn contains_ref(v: &Value) -> bool {
     match v {
-        Value::Object(m) => m.get("$ref").is_some_and(Value::is_string) || m.values().any(contains_ref),
+        Value::Object(m) => {
+            m.get("$ref").is_some_and(Value::is_string) || m.values().any(contains_ref)
+        }
         Value::Array(a) => a.iter().any(contains_ref),
         _ => false,
     }
@@ -126,7 +190,10 @@ pub fn normalize(v: &Value) -> Value {
                     ("prefixItems", Value::Array(list)) if list.is_empty() => {}
                     ("items", Value::Array(list)) if list.is_empty() => {}
                     ("items", Value::Array(list)) => {
-                        out.insert("prefixItems".to_owned(), Value::Array(list.iter().map(normalize).collect()));
+                        out.insert(
+                            "prefixItems".to_owned(),
+                            Value::Array(list.iter().map(normalize).collect()),
+                        );
                     }
                     ("additionalItems", val) if tuple => {
                         out.insert("items".to_owned(), normalize(val));
