@@ -186,7 +186,7 @@ fn recursive_schemas_validate_nested_instances() {
     let id = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
     let tree = json!({"id": id, "title": "root", "children": [
         {"id": id, "title": "child", "children": [{"id": id, "title": "grandchild", "note": null}]}]});
-    assert!(edit.validate_args(&[tree.clone()]).is_ok());
+    assert!(edit.validate_args(std::slice::from_ref(&tree)).is_ok());
 
     let mut broken = tree;
     broken["children"][0]["children"][0]["title"] = json!("x".repeat(201));

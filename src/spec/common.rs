@@ -69,9 +69,7 @@ pub fn security_scheme(
         );
         return None;
     };
-    let Some(ty) = r.required_string(obj, "type", at, "a security scheme") else {
-        return None;
-    };
+    let ty = r.required_string(obj, "type", at, "a security scheme")?;
     let kind = match ty.as_str() {
         "http" => match r
             .required_string(obj, "scheme", at, "an http security scheme")
@@ -103,11 +101,7 @@ pub fn security_scheme(
                 }
                 None => return None,
             };
-            let Some(key_name) =
-                r.required_string(obj, "name", at, "an httpApiKey security scheme")
-            else {
-                return None;
-            };
+            let key_name = r.required_string(obj, "name", at, "an httpApiKey security scheme")?;
             SchemeKind::HttpApiKey {
                 location,
                 name: key_name,

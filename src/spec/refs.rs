@@ -15,6 +15,7 @@
 //!   document cannot make loading exponential.
 
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -38,7 +39,8 @@ pub struct Resolved {
 
 struct LoadedFile {
     source: Arc<SourceFile>,
-    value: Option<Value>,
+    /// Shared so that a `$ref` target is walked in place, never copied first.
+    value: Option<Arc<Value>>,
 }
 
 struct Resolver {
@@ -52,12 +54,14 @@ struct Resolver {
     reported_cycles: HashSet<Vec<(usize, String)>>,
 }
 
-/// Inlines every `$ref` of `root` (the parsed main file `source`).
+/// Inlines every `$ref` of `root` (the parsed main file `source`). Pass an `Arc<Value>` to keep
+/// the document as written without copying it.
 pub fn resolve(
     source: Arc<SourceFile>,
-    root: Value,
+    root: impl Into<Arc<Value>>,
     max_expansions: usize,
 ) -> Result<Resolved, Vec<Diagnostic>> {
+    let root: Arc<Value> = root.into();
     let mut r = Resolver {
         files: Vec::new(),
         by_path: HashMap::new(),
@@ -70,11 +74,10 @@ pub fn resolve(
     r.by_path.insert(canonical(&source.path), 0);
     r.files.push(LoadedFile {
         source,
-        value: Some(root),
+        value: Some(root.clone()),
     });
-    let root = r.files[0].value.clone().unwrap_or(Value::Null);
     let mut stack = Vec::new();
-    let value = r.walk(&root, 0, String::new(), &mut stack, false);
+    let value = r.walk(&root, 0, &mut String::new(), &mut stack, false);
     if r.diagnostics.is_empty() {
         Ok(Resolved {
             value,
@@ -83,6 +86,16 @@ pub fn resolve(
         })
     } else {
         Err(r.diagnostics)
+    }
+}
+
+/// Appends `/token` (escaped) to a JSON pointer.
+fn push_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    if token.contains(['~', '/']) {
+        pointer.push_str(&escape_pointer(token));
+    } else {
+        pointer.push_str(token);
     }
 }
 
@@ -109,10 +122,12 @@ impl Resolver {
         &mut self,
         node: &Value,
         file: usize,
-        pointer: String,
+        pointer: &mut String,
         stack: &mut Vec<(usize, String)>,
         in_schema: bool,
     ) -> Value {
+        // `pointer` is one buffer extended and truncated along the walk: building a string per
+        // node dominated the cost of loading large documents.
         match node {
             Value::Object(map) => {
                 if let Some(Value::String(reference)) = map.get("$ref") {
@@ -121,18 +136,23 @@ impl Resolver {
                 let mut out = Map::with_capacity(map.len());
                 for (k, v) in map {
                     let child_schema = in_schema || SCHEMA_KEYS.contains(&k.as_str());
-                    let child = format!("{pointer}/{}", escape_pointer(k));
-                    out.insert(k.clone(), self.walk(v, file, child, stack, child_schema));
+                    let len = pointer.len();
+                    push_token(pointer, k);
+                    out.insert(k.clone(), self.walk(v, file, pointer, stack, child_schema));
+                    pointer.truncate(len);
                 }
                 Value::Object(out)
             }
-            Value::Array(items) => Value::Array(
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| self.walk(v, file, format!("{pointer}/{i}"), stack, in_schema))
-                    .collect(),
-            ),
+            Value::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, v) in items.iter().enumerate() {
+                    let len = pointer.len();
+                    let _ = write!(pointer, "/{i}");
+                    out.push(self.walk(v, file, pointer, stack, in_schema));
+                    pointer.truncate(len);
+                }
+                Value::Array(out)
+            }
             other => other.clone(),
         }
     }
@@ -142,7 +162,7 @@ impl Resolver {
         map: &Map<String, Value>,
         reference: &str,
         file: usize,
-        pointer: String,
+        pointer: &mut String,
         stack: &mut Vec<(usize, String)>,
         in_schema: bool,
     ) -> Value {
@@ -212,11 +232,10 @@ impl Resolver {
             self.report(file, &here, msg);
             return Value::Null;
         }
-        let Some(target) = self.files[target_file]
-            .value
-            .as_ref()
+        let target_root = self.files[target_file].value.clone();
+        let Some(target) = target_root
+            .as_deref()
             .and_then(|root| lookup(root, fragment))
-            .cloned()
         else {
             self.report(
                 file,
@@ -228,27 +247,29 @@ impl Resolver {
         let target_schema = in_schema || fragment.starts_with("/components/schemas/");
         stack.push(target_key);
         let mut resolved = self.walk(
-            &target,
+            target,
             target_file,
-            fragment.to_owned(),
+            &mut fragment.to_owned(),
             stack,
             target_schema,
         );
         stack.pop();
-        if map.len() > 1 {
-            if let Value::Object(obj) = &mut resolved {
-                for (k, v) in map {
-                    if k != "$ref" {
-                        let child = format!("{pointer}/{}", escape_pointer(k));
-                        let walked = self.walk(
-                            v,
-                            file,
-                            child,
-                            stack,
-                            in_schema || SCHEMA_KEYS.contains(&k.as_str()),
-                        );
-                        obj.insert(k.clone(), walked);
-                    }
+        if map.len() > 1
+            && let Value::Object(obj) = &mut resolved
+        {
+            for (k, v) in map {
+                if k != "$ref" {
+                    let len = pointer.len();
+                    push_token(pointer, k);
+                    let walked = self.walk(
+                        v,
+                        file,
+                        pointer,
+                        stack,
+                        in_schema || SCHEMA_KEYS.contains(&k.as_str()),
+                    );
+                    pointer.truncate(len);
+                    obj.insert(k.clone(), walked);
                 }
             }
         }
@@ -285,7 +306,7 @@ impl Resolver {
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let source = Arc::new(SourceFile::new(path, text));
         let value = match source.parse() {
-            Ok(v) => Some(v),
+            Ok(v) => Some(Arc::new(v)),
             Err(d) => {
                 self.diagnostics.push(d);
                 None
