@@ -1,1 +1,57 @@
-fn main() {}
+//! `asynction`: the command-line tool of the asynction crate.
+//!
+//! The binary is a thin dispatcher: it parses arguments with clap and hands each subcommand to
+//! its own module (`validate.rs`, later `mock.rs`, `docs.rs`, …), which calls the library.
+//! Every subcommand returns the process exit code: 0 on success, 1 when the documents or the
+//! run failed; clap itself exits with 2 on usage errors.
+
+mod validate;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Spec-first Socket.IO APIs driven by an AsyncAPI document.
+#[derive(Debug, Parser)]
+#[command(name = "asynction", version, about, propagate_version = true)]
+struct Cli {
+    #[command(flatten)]
+    global: GlobalOptions,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options every subcommand understands (accepted before or after the subcommand name).
+#[derive(Debug, Clone, Args)]
+pub struct GlobalOptions {
+    /// The AsyncAPI document (YAML or JSON).
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        env = "ASYNCTION_SPEC",
+        default_value = "asyncapi.yaml"
+    )]
+    pub spec: PathBuf,
+    /// Use the document's server NAME (its path and security); the default uses none.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub server: Option<String>,
+    /// Do not validate payloads, acks and handshakes against their JSON Schemas.
+    #[arg(long, global = true)]
+    pub without_validation: bool,
+}
+
+/// The subcommands; each variant's arguments live in the subcommand's own module.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check AsyncAPI documents: syntax, references, model and JSON Schemas.
+    Validate(validate::ValidateArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Validate(args) => validate::run(&cli.global, &args),
+    }
+}

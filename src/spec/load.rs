@@ -151,6 +151,8 @@ fn load(
         .map_err(|d| SpecError::new(vec![relabel(d, &display)]))?;
     let text: Arc<str> = Arc::from(source_text(&source));
     let source = Arc::new(source);
+    // Shared with the resolver: the document as written is kept, not copied.
+    let value = Arc::new(value);
     let resolved = refs::resolve(source.clone(), value.clone(), options.max_ref_expansions)
         .map_err(|ds| {
             SpecError::new(

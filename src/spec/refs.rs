@@ -14,7 +14,8 @@
 //! - Expansion is bounded ([`super::LoadOptions::max_ref_expansions`]) so that a hostile
 //!   document cannot make loading exponential.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -38,7 +39,8 @@ pub struct Resolved {
 
 struct LoadedFile {
     source: Arc<SourceFile>,
-    value: Option<Value>,
+    /// Shared so that a `$ref` target is walked in place, never copied first.
+    value: Option<Arc<Value>>,
 }
 
 struct Resolver {
@@ -48,14 +50,18 @@ struct Resolver {
     expansions: usize,
     max_expansions: usize,
     exhausted: bool,
+    /// Cycles already reported, as their sorted members.
+    reported_cycles: HashSet<Vec<(usize, String)>>,
 }
 
-/// Inlines every `$ref` of `root` (the parsed main file `source`).
+/// Inlines every `$ref` of `root` (the parsed main file `source`). Pass an `Arc<Value>` to keep
+/// the document as written without copying it.
 pub fn resolve(
     source: Arc<SourceFile>,
-    root: Value,
+    root: impl Into<Arc<Value>>,
     max_expansions: usize,
 ) -> Result<Resolved, Vec<Diagnostic>> {
+    let root: Arc<Value> = root.into();
     let mut r = Resolver {
         files: Vec::new(),
         by_path: HashMap::new(),
@@ -63,15 +69,15 @@ pub fn resolve(
         expansions: 0,
         max_expansions,
         exhausted: false,
+        reported_cycles: HashSet::new(),
     };
     r.by_path.insert(canonical(&source.path), 0);
     r.files.push(LoadedFile {
         source,
-        value: Some(root),
+        value: Some(root.clone()),
     });
-    let root = r.files[0].value.clone().unwrap_or(Value::Null);
     let mut stack = Vec::new();
-    let value = r.walk(&root, 0, String::new(), &mut stack, false);
+    let value = r.walk(&root, 0, &mut String::new(), &mut stack, false);
     if r.diagnostics.is_empty() {
         Ok(Resolved {
             value,
@@ -80,6 +86,16 @@ pub fn resolve(
         })
     } else {
         Err(r.diagnostics)
+    }
+}
+
+/// Appends `/token` (escaped) to a JSON pointer.
+fn push_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    if token.contains(['~', '/']) {
+        pointer.push_str(&escape_pointer(token));
+    } else {
+        pointer.push_str(token);
     }
 }
 
@@ -106,10 +122,12 @@ impl Resolver {
         &mut self,
         node: &Value,
         file: usize,
-        pointer: String,
+        pointer: &mut String,
         stack: &mut Vec<(usize, String)>,
         in_schema: bool,
     ) -> Value {
+        // `pointer` is one buffer extended and truncated along the walk: building a string per
+        // node dominated the cost of loading large documents.
         match node {
             Value::Object(map) => {
                 if let Some(Value::String(reference)) = map.get("$ref") {
@@ -118,18 +136,23 @@ impl Resolver {
                 let mut out = Map::with_capacity(map.len());
                 for (k, v) in map {
                     let child_schema = in_schema || SCHEMA_KEYS.contains(&k.as_str());
-                    let child = format!("{pointer}/{}", escape_pointer(k));
-                    out.insert(k.clone(), self.walk(v, file, child, stack, child_schema));
+                    let len = pointer.len();
+                    push_token(pointer, k);
+                    out.insert(k.clone(), self.walk(v, file, pointer, stack, child_schema));
+                    pointer.truncate(len);
                 }
                 Value::Object(out)
             }
-            Value::Array(items) => Value::Array(
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| self.walk(v, file, format!("{pointer}/{i}"), stack, in_schema))
-                    .collect(),
-            ),
+            Value::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, v) in items.iter().enumerate() {
+                    let len = pointer.len();
+                    let _ = write!(pointer, "/{i}");
+                    out.push(self.walk(v, file, pointer, stack, in_schema));
+                    pointer.truncate(len);
+                }
+                Value::Array(out)
+            }
             other => other.clone(),
         }
     }
@@ -139,7 +162,7 @@ impl Resolver {
         map: &Map<String, Value>,
         reference: &str,
         file: usize,
-        pointer: String,
+        pointer: &mut String,
         stack: &mut Vec<(usize, String)>,
         in_schema: bool,
     ) -> Value {
@@ -182,6 +205,16 @@ impl Resolver {
                 out.insert("$ref".to_owned(), Value::String(format!("#{fragment}")));
                 return Value::Object(out);
             }
+            // Every entry point into a cycle meets it again: report each cycle once.
+            let mut members: Vec<(usize, String)> = stack
+                .iter()
+                .skip_while(|k| **k != target_key)
+                .cloned()
+                .collect();
+            members.sort();
+            if !self.reported_cycles.insert(members) {
+                return Value::Null;
+            }
             let cycle: Vec<String> = stack
                 .iter()
                 .skip_while(|k| **k != target_key)
@@ -199,11 +232,10 @@ impl Resolver {
             self.report(file, &here, msg);
             return Value::Null;
         }
-        let Some(target) = self.files[target_file]
-            .value
-            .as_ref()
+        let target_root = self.files[target_file].value.clone();
+        let Some(target) = target_root
+            .as_deref()
             .and_then(|root| lookup(root, fragment))
-            .cloned()
         else {
             self.report(
                 file,
@@ -215,9 +247,9 @@ impl Resolver {
         let target_schema = in_schema || fragment.starts_with("/components/schemas/");
         stack.push(target_key);
         let mut resolved = self.walk(
-            &target,
+            target,
             target_file,
-            fragment.to_owned(),
+            &mut fragment.to_owned(),
             stack,
             target_schema,
         );
@@ -227,14 +259,16 @@ impl Resolver {
         {
             for (k, v) in map {
                 if k != "$ref" {
-                    let child = format!("{pointer}/{}", escape_pointer(k));
+                    let len = pointer.len();
+                    push_token(pointer, k);
                     let walked = self.walk(
                         v,
                         file,
-                        child,
+                        pointer,
                         stack,
                         in_schema || SCHEMA_KEYS.contains(&k.as_str()),
                     );
+                    pointer.truncate(len);
                     obj.insert(k.clone(), walked);
                 }
             }
@@ -272,7 +306,7 @@ impl Resolver {
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let source = Arc::new(SourceFile::new(path, text));
         let value = match source.parse() {
-            Ok(v) => Some(v),
+            Ok(v) => Some(Arc::new(v)),
             Err(d) => {
                 self.diagnostics.push(d);
                 None

@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
 use serde_json::Value;
+use serde_saphyr::{MessageFormatter, UserMessageFormatter};
 
 use super::error::{Diagnostic, Location};
 
@@ -57,7 +58,15 @@ impl SourceFile {
                     .location()
                     .map(|l| (Some(l.line() as u32), Some(l.column() as u32)))
                     .unwrap_or((None, None));
-                let message = first_line(&e.to_string());
+                // The user-facing wording, without the location (we report it separately) or
+                // the developer advice of the default formatter ("set DuplicateKeyPolicy…").
+                let message = UserMessageFormatter
+                    .format_message(&e)
+                    .chars()
+                    .map(|c| if c.is_control() { ' ' } else { c })
+                    .collect::<String>()
+                    .trim()
+                    .to_owned();
                 Err(Diagnostic {
                     location: Location {
                         file: self.path.clone(),
@@ -102,10 +111,6 @@ impl SourceFile {
             }
         }
     }
-}
-
-fn first_line(s: &str) -> String {
-    s.lines().next().unwrap_or_default().trim().to_owned()
 }
 
 fn build_positions(text: &str) -> HashMap<String, (u32, u32)> {

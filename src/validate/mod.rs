@@ -14,9 +14,10 @@ use std::sync::Arc;
 use serde_json::Value;
 
 pub use error::{Interaction, ValidationError, Violation};
-pub use schema::CompiledSchema;
+pub use schema::{CompiledSchema, InvalidSchema};
 
 use crate::model::{Api, Event, Namespace, Schema};
+use crate::spec::source::SourceFile;
 use crate::spec::{Document, SpecError};
 
 /// Validators of one event.
@@ -59,19 +60,16 @@ impl Validators {
         let mut diagnostics = Vec::new();
         let mut namespaces = HashMap::new();
         let resolved = doc.resolved.as_ref();
+        // Positions are only needed for a failure: the source map is built on the first one.
+        let mut source: Option<SourceFile> = None;
         let mut compile = |schema: &Schema| -> Option<CompiledSchema> {
-            match CompiledSchema::compile(schema, resolved) {
+            match CompiledSchema::compile_located(schema, resolved) {
                 Ok(c) => Some(c),
-                Err(message) => {
-                    diagnostics.push(crate::spec::Diagnostic {
-                        location: crate::spec::Location {
-                            file: doc.path.clone(),
-                            line: None,
-                            column: None,
-                        },
-                        pointer: schema.pointer.clone(),
-                        message,
+                Err(e) => {
+                    let source = source.get_or_insert_with(|| {
+                        SourceFile::new(doc.path.clone(), doc.text.to_string())
                     });
+                    diagnostics.push(source.diagnostic(&e.pointer, e.message));
                     None
                 }
             }

@@ -35,18 +35,42 @@ impl std::fmt::Debug for CompiledSchema {
 /// Where a schema with local `$ref`s is placed inside the document it is compiled against.
 const COMPILED_SCHEMA_KEY: &str = "x-asynction-compiled-schema";
 
+/// A schema that does not compile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidSchema {
+    /// JSON pointer of the offending keyword in the resolved document.
+    pub pointer: String,
+    /// Why the schema does not compile.
+    pub message: String,
+}
+
+impl std::fmt::Display for InvalidSchema {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} (at {})", self.message, self.pointer)
+    }
+}
+
+impl std::error::Error for InvalidSchema {}
+
 /// Largest number of violations reported for one instance.
 const MAX_VIOLATIONS: usize = 16;
 
 impl CompiledSchema {
     /// Compiles `schema`; `document` is the resolved document, needed only when the schema still
-    /// holds (recursive) local `$ref`s.
+    /// holds (recursive) local `$ref`s. The error is the reason, without its position (see
+    /// [`CompiledSchema::compile_located`]).
     pub fn compile(schema: &Schema, document: &Value) -> Result<Self, String> {
+        Self::compile_located(schema, document).map_err(|e| e.message)
+    }
+
+    /// [`CompiledSchema::compile`], with the JSON pointer (in the resolved document) of the
+    /// offending keyword when the schema does not compile.
+    pub fn compile_located(schema: &Schema, document: &Value) -> Result<Self, InvalidSchema> {
         let normalized = normalize(&schema.value);
         let options = jsonschema::options()
             .with_draft(jsonschema::Draft::Draft202012)
             .should_validate_formats(true);
-        let validator = if contains_ref(&normalized) {
+        let (built, base) = if contains_ref(&normalized) {
             // Compile against the whole document so `#/components/...` resolves. The schema
             // itself is placed under a reserved key: synthetic schemas (a 3.0 reply with
             // several messages) have no node of their own in the document.
@@ -62,11 +86,22 @@ impl CompiledSchema {
             for key in ["$schema", "$id", "id"] {
                 root.remove(key);
             }
-            options.build(&Value::Object(root))
+            (options.build(&Value::Object(root)), "")
         } else {
-            options.build(&normalized)
-        }
-        .map_err(|e| format!("invalid JSON Schema: {e}"))?;
+            (options.build(&normalized), schema.pointer.as_str())
+        };
+        let validator = built.map_err(|e| {
+            // Inside the compiled document the schema sits under COMPILED_SCHEMA_KEY.
+            let path = e.instance_path().as_str();
+            let located = match path.strip_prefix(&format!("/{COMPILED_SCHEMA_KEY}")) {
+                Some(rest) => format!("{}{rest}", schema.pointer),
+                None => format!("{base}{path}"),
+            };
+            InvalidSchema {
+                pointer: located,
+                message: format!("invalid JSON Schema: {e}"),
+            }
+        })?;
         Ok(Self {
             validator: Arc::new(validator),
             arguments: schema.arguments,
