@@ -9,6 +9,8 @@
 //   {"op":"emit","id":"a","event":"e","args":[...],"ack":true,"timeout":2000}
 //       -> {"ack":[...]} | {"timeout":true} | {"sent":true}
 //   {"op":"emit_binary","id":"a","event":"e","text":"abc","ack":true}   (one Buffer argument)
+//   In "emit" args, {"$binary":"text"} (at any depth) is sent as a Buffer; received Buffers
+//   (at any depth) are reported the same way.
 //   {"op":"expect","id":"a","event":"e","timeout":2000} -> {"args":[...]} | {"timeout":true}
 //   {"op":"answer","id":"a","event":"e","reply":[...]}  (acks the server's future emit-with-ack)
 //   {"op":"events","id":"a"} -> every event received so far: [{"event","args"}]
@@ -20,8 +22,25 @@ const scenario = JSON.parse(process.argv[2]);
 const clients = new Map();
 const out = [];
 
+function encodeValue(v) {
+  if (Buffer.isBuffer(v) || v instanceof ArrayBuffer) return { $binary: Buffer.from(v).toString("utf8") };
+  if (Array.isArray(v)) return v.map(encodeValue);
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, encodeValue(x)]));
+  return v;
+}
+
 function encodeArgs(args) {
-  return args.map((a) => (Buffer.isBuffer(a) || a instanceof ArrayBuffer ? { $binary: Buffer.from(a).toString("utf8") } : a));
+  return args.map(encodeValue);
+}
+
+function decodeValue(v) {
+  if (Array.isArray(v)) return v.map(decodeValue);
+  if (v && typeof v === "object") {
+    const keys = Object.keys(v);
+    if (keys.length === 1 && typeof v.$binary === "string") return Buffer.from(v.$binary);
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decodeValue(x)]));
+  }
+  return v;
 }
 
 function waitFor(promise, ms) {
@@ -63,7 +82,7 @@ for (const step of scenario.steps) {
     out.push(result);
   } else if (step.op === "emit" || step.op === "emit_binary") {
     const { socket } = clients.get(step.id);
-    const args = step.op === "emit_binary" ? [Buffer.from(step.text)] : step.args ?? [];
+    const args = step.op === "emit_binary" ? [Buffer.from(step.text)] : (step.args ?? []).map(decodeValue);
     if (step.ack) {
       const result = await waitFor(
         new Promise((resolve) => socket.emit(step.event, ...args, (...ack) => resolve({ ack: encodeArgs(ack) }))),
