@@ -273,9 +273,10 @@ async fn run(command: Command) -> Result<(), String> {
         } => {
             let paths = paths.resolve();
             let names = if servers.is_empty() {
-                let mut names: Vec<String> = ["asynction", "raw-mt", "raw-ct", "node"]
-                    .map(String::from)
-                    .into();
+                let mut names: Vec<String> =
+                    ["asynction-ct", "asynction-mt", "raw-mt", "raw-ct", "node"]
+                        .map(String::from)
+                        .into();
                 if paths.python_venv.is_some() {
                     names.push("python".into());
                 }

@@ -18,6 +18,9 @@ pub enum ServerSpec {
     Asynction {
         /// Path of the built example.
         binary: PathBuf,
+        /// Run it on a multi-thread tokio runtime (`ASYNCTION_RUNTIME=multi_thread`) instead
+        /// of its default current-thread runtime.
+        multi_thread: bool,
     },
     /// `asynction-bench raw-server` on a multi-thread tokio runtime.
     RawMultiThread,
@@ -44,7 +47,13 @@ impl ServerSpec {
     /// Short name used in tables and on the command line.
     pub fn name(&self) -> &'static str {
         match self {
-            Self::Asynction { .. } => "asynction",
+            Self::Asynction {
+                multi_thread: false,
+                ..
+            } => "asynction-ct",
+            Self::Asynction {
+                multi_thread: true, ..
+            } => "asynction-mt",
             Self::RawMultiThread => RAW_MULTI_THREAD,
             Self::RawCurrentThread => "raw-ct",
             Self::Node { .. } => "node",
@@ -55,7 +64,13 @@ impl ServerSpec {
     /// A longer description for tables.
     pub fn description(&self) -> &'static str {
         match self {
-            Self::Asynction { .. } => "asynction chat_bench (socketioxide + validation)",
+            Self::Asynction {
+                multi_thread: false,
+                ..
+            } => "asynction chat_bench, current-thread (validation on)",
+            Self::Asynction {
+                multi_thread: true, ..
+            } => "asynction chat_bench, multi-thread (validation on)",
             Self::RawMultiThread => "raw socketioxide 0.18.9, multi-thread",
             Self::RawCurrentThread => "raw socketioxide 0.18.9, current-thread",
             Self::Node { .. } => "node socket.io 4.8",
@@ -66,7 +81,7 @@ impl ServerSpec {
     /// Checks that the server can be started here; `Err` says why not and how to fix it.
     pub fn check_available(&self) -> Result<(), Unavailable> {
         match self {
-            Self::Asynction { binary } if !binary.is_file() => Err(Unavailable(format!(
+            Self::Asynction { binary, .. } if !binary.is_file() => Err(Unavailable(format!(
                 "{} not found; build it with cargo build --release --example chat_bench",
                 binary.display()
             ))),
@@ -114,9 +129,15 @@ impl ServerSpec {
 
     fn command(&self, port: u16) -> io::Result<Command> {
         let command = match self {
-            Self::Asynction { binary } => {
+            Self::Asynction {
+                binary,
+                multi_thread,
+            } => {
                 let mut c = Command::new(binary);
                 c.env("PORT", port.to_string());
+                if *multi_thread {
+                    c.env("ASYNCTION_RUNTIME", "multi_thread");
+                }
                 c
             }
             Self::RawMultiThread | Self::RawCurrentThread => {
@@ -340,8 +361,13 @@ impl ServerPaths {
     /// The server called `name` (`asynction`, `raw-mt`, `raw-ct`, `node`, `python`).
     pub fn spec(&self, name: &str) -> Result<ServerSpec, String> {
         Ok(match name {
-            "asynction" => ServerSpec::Asynction {
+            "asynction" | "asynction-ct" => ServerSpec::Asynction {
                 binary: self.chat_bench.clone(),
+                multi_thread: false,
+            },
+            "asynction-mt" => ServerSpec::Asynction {
+                binary: self.chat_bench.clone(),
+                multi_thread: true,
             },
             RAW_MULTI_THREAD => ServerSpec::RawMultiThread,
             "raw-ct" => ServerSpec::RawCurrentThread,
@@ -357,7 +383,7 @@ impl ServerPaths {
             },
             other => {
                 return Err(format!(
-                    "unknown server {other:?} (asynction, raw-mt, raw-ct, node, python)"
+                    "unknown server {other:?} (asynction-ct, asynction-mt, raw-mt, raw-ct, node, python)"
                 ));
             }
         })
@@ -372,6 +398,7 @@ mod tests {
     fn missing_chat_bench_binary_is_reported_with_build_hint() {
         let spec = ServerSpec::Asynction {
             binary: PathBuf::from("/nonexistent/chat_bench"),
+            multi_thread: false,
         };
         let err = spec.check_available().unwrap_err();
         assert!(
@@ -388,9 +415,10 @@ mod tests {
             python_venv: None,
             peer_dir: PathBuf::from("p"),
         };
-        for name in ["asynction", "raw-mt", "raw-ct", "node"] {
+        for name in ["asynction-ct", "asynction-mt", "raw-mt", "raw-ct", "node"] {
             assert_eq!(paths.spec(name).unwrap().name(), name);
         }
+        assert_eq!(paths.spec("asynction").unwrap().name(), "asynction-ct");
         assert!(paths.spec("python").unwrap_err().contains("--python-venv"));
         assert!(paths.spec("go").is_err());
     }
@@ -408,6 +436,7 @@ mod tests {
         assert!(spec.check_available().is_err());
         let err = ServerSpec::Asynction {
             binary: PathBuf::from("/bin/false"),
+            multi_thread: false,
         }
         .start(free_port().unwrap(), Duration::from_secs(5))
         .await

@@ -177,49 +177,43 @@ impl<'de> Deserialize<'de> for Node {
                 Node::deserialize(d)
             }
             fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Node, S::Error> {
-                let mut items = Vec::new();
+                // Fast path: plain JSON until a binary shows up (the common case allocates
+                // the final array directly).
+                let mut json = Vec::new();
                 while let Some(n) = seq.next_element::<Node>()? {
-                    items.push(n);
+                    match n {
+                        Node::Json(v) => json.push(v),
+                        other => {
+                            let mut items: Vec<Node> = json.into_iter().map(Node::Json).collect();
+                            items.push(other);
+                            while let Some(n) = seq.next_element::<Node>()? {
+                                items.push(n);
+                            }
+                            return Ok(Node::Arr(items));
+                        }
+                    }
                 }
-                if items.iter().all(|n| matches!(n, Node::Json(_))) {
-                    return Ok(Node::Json(Value::Array(
-                        items
-                            .into_iter()
-                            .map(|n| {
-                                if let Node::Json(v) = n {
-                                    v
-                                } else {
-                                    Value::Null
-                                }
-                            })
-                            .collect(),
-                    )));
-                }
-                Ok(Node::Arr(items))
+                Ok(Node::Json(Value::Array(json)))
             }
             fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Node, M::Error> {
-                let mut entries = Vec::new();
+                let mut json = Map::new();
                 while let Some((k, v)) = map.next_entry::<String, Node>()? {
-                    entries.push((k, v));
+                    match v {
+                        Node::Json(v) => {
+                            json.insert(k, v);
+                        }
+                        other => {
+                            let mut entries: Vec<(String, Node)> =
+                                json.into_iter().map(|(k, v)| (k, Node::Json(v))).collect();
+                            entries.push((k, other));
+                            while let Some((k, v)) = map.next_entry::<String, Node>()? {
+                                entries.push((k, v));
+                            }
+                            return Ok(Node::Obj(entries));
+                        }
+                    }
                 }
-                if entries.iter().all(|(_, n)| matches!(n, Node::Json(_))) {
-                    return Ok(Node::Json(Value::Object(
-                        entries
-                            .into_iter()
-                            .map(|(k, n)| {
-                                (
-                                    k,
-                                    if let Node::Json(v) = n {
-                                        v
-                                    } else {
-                                        Value::Null
-                                    },
-                                )
-                            })
-                            .collect(),
-                    )));
-                }
-                Ok(Node::Obj(entries))
+                Ok(Node::Json(Value::Object(json)))
             }
         }
         d.deserialize_any(NodeVisitor)

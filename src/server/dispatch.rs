@@ -49,18 +49,13 @@ impl<S: Clone, A: Adapter> NamespaceRuntime<S, A> {
         event: Option<String>,
         args: Args,
     ) -> HandlerContext<S, A> {
-        let auth = socket
-            .inner
-            .extensions
-            .get::<super::connect::ConnectAuth>()
-            .map(|a| a.0);
         HandlerContext {
             socket,
             io: self.io.clone(),
             state: self.state.clone(),
             event,
             args,
-            auth,
+            auth: None,
             error: None,
             disconnect_reason: None,
         }
@@ -120,13 +115,15 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
     ack: AckSender<A>,
     requested: bool,
 ) {
-    let ns_path = s.ns().to_owned();
+    // Kept for error messages without allocating the namespace name per event.
+    let socket_for_errors = s.clone();
+    let ns_path = socket_for_errors.ns();
     let args = match data {
         Ok(WireArgs(args)) => args,
         Err(e) => {
             let err = EventError::other(
                 Interaction::IngressPayload.code(),
-                &ns_path,
+                ns_path,
                 &event,
                 format!("malformed arguments: {e}"),
             );
@@ -135,12 +132,7 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
     };
     let Some(handler) = nsr.events.get(&event) else {
         let err = EventError::from_validation(
-            &ValidationError::new(
-                Interaction::UnknownEvent,
-                &ns_path,
-                Some(&event),
-                Vec::new(),
-            ),
+            &ValidationError::new(Interaction::UnknownEvent, ns_path, Some(&event), Vec::new()),
             &event,
         );
         return refuse(&nsr, s, event, args, ack, requested, err).await;
@@ -152,7 +144,7 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
     {
         let e = ValidationError::new(
             Interaction::IngressPayload,
-            &ns_path,
+            ns_path,
             Some(&event),
             violations,
         );
@@ -169,7 +161,7 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
     }
     let socket = nsr.socket(s);
     let ctx = nsr.context(socket, Some(event.clone()), args);
-    let reply = match run_handler(handler, ctx, &ns_path, &event).await {
+    let reply = match run_handler(handler, ctx, ns_path, &event).await {
         Ok(r) => r,
         Err(err) => return send_ack(ack, requested, &err.to_ack_args()),
     };
@@ -184,7 +176,7 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
             return send_ack(
                 ack,
                 true,
-                &EventError::other("handler_error", &ns_path, &event, message).to_ack_args(),
+                &EventError::other("handler_error", ns_path, &event, message).to_ack_args(),
             );
         }
     };
@@ -192,7 +184,7 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
         && let Some(schema) = validators.and_then(|v| v.ack.as_ref())
         && let Err(violations) = schema.validate_args(&ack_args.validation_view())
     {
-        let e = ValidationError::new(Interaction::ServerAck, &ns_path, Some(&event), violations);
+        let e = ValidationError::new(Interaction::ServerAck, ns_path, Some(&event), violations);
         tracing::error!(error = %e, "the handler's ack breaks the document; the client gets an error ack");
         return send_ack(
             ack,

@@ -109,10 +109,16 @@ pub struct AuthPayload(pub Value);
 
 impl<S, A: Adapter> FromContext<S, A> for AuthPayload {
     fn from_context(ctx: &mut HandlerContext<S, A>) -> Result<Self, ExtractError> {
+        // Connect handlers get it directly; later handlers read what connect stored.
+        let auth = ctx.auth.clone().or_else(|| {
+            ctx.socket
+                .inner
+                .extensions
+                .get::<super::connect::ConnectAuth>()
+                .map(|a| a.0)
+        });
         Ok(AuthPayload(
-            ctx.auth
-                .clone()
-                .unwrap_or_else(|| Value::Object(Default::default())),
+            auth.unwrap_or_else(|| Value::Object(Default::default())),
         ))
     }
 }
