@@ -18,7 +18,7 @@ if ((${#need_apt[@]})); then
 fi
 
 if [ ! -d tests/peers/node_modules ] || [ tests/peers/package.json -nt tests/peers/node_modules ]; then
-  (cd tests/peers && npm ci --no-audit --no-fund >/dev/null 2>&1 || npm install --no-audit --no-fund)
+  (cd tests/peers && npm ci --ignore-scripts --no-audit --no-fund >/dev/null 2>&1 || npm install --ignore-scripts --no-audit --no-fund)
   touch tests/peers/node_modules
 fi
 
