@@ -71,7 +71,10 @@ pub fn run(global: &GlobalOptions, args: &DocsArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("asynction: cannot write the docs to {}: {e}", args.out.display());
+            eprintln!(
+                "asynction: cannot write the docs to {}: {e}",
+                args.out.display()
+            );
             ExitCode::from(1)
         }
     }

@@ -58,7 +58,9 @@ fn parse_interval(text: &str) -> Result<Duration, String> {
         .parse()
         .map_err(|_| format!("'{text}' is not a number of seconds"))?;
     if !seconds.is_finite() || seconds <= 0.0 {
-        return Err(format!("the interval must be more than 0 seconds, not {text}"));
+        return Err(format!(
+            "the interval must be more than 0 seconds, not {text}"
+        ));
     }
     Duration::try_from_secs_f64(seconds).map_err(|e| format!("'{text}': {e}"))
 }

@@ -44,8 +44,8 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use rand::rngs::StdRng;
 use rand::SeedableRng;
+use rand::rngs::StdRng;
 use socketioxide::adapter::LocalAdapter;
 use tokio::task::JoinSet;
 
@@ -275,7 +275,9 @@ impl MockServer {
         let seed = options.seed.unwrap_or_else(rand::random);
         let generators = Generators::build(&doc);
         if !generators.failures.is_empty() {
-            return Err(MockError::Unsatisfiable(SpecError::new(generators.failures)));
+            return Err(MockError::Unsatisfiable(SpecError::new(
+                generators.failures,
+            )));
         }
         let streams: Vec<Arc<Stream>> = doc
             .api
