@@ -26,7 +26,8 @@
 //!   of the namespace, through [`ValidatedIo`] (so nothing the document forbids is ever sent).
 //!   While the namespace has no client, nothing is generated and the round-robin does not
 //!   advance. A namespace without egress events gets no task at all: a document without egress
-//!   events leaves the process idle. A failed emit is logged and the task goes on.
+//!   events leaves the process idle. A failed emit is logged and the task goes on. Emits do
+//!   not ask clients for acks (an egress event's ack schema is documented, not exercised).
 //! - **Dynamic namespaces** (`/tenant/{id}`): the task of the document namespace emits each
 //!   event to every concrete namespace (`/tenant/acme`, `/tenant/zeta`, …) that currently has
 //!   a client — the same generated value to all of them.
