@@ -1,10 +1,13 @@
 //! `asynction`: the command-line tool of the asynction crate.
 //!
 //! The binary is a thin dispatcher: it parses arguments with clap and hands each subcommand to
-//! its own module (`validate.rs`, later `mock.rs`, `docs.rs`, …), which calls the library.
+//! its own module (`validate.rs`, `mock.rs`, `docs.rs`, …), which calls the library.
 //! Every subcommand returns the process exit code: 0 on success, 1 when the documents or the
 //! run failed; clap itself exits with 2 on usage errors.
 
+mod docs;
+mod logging;
+mod mock;
 mod validate;
 
 use std::path::PathBuf;
@@ -47,11 +50,17 @@ pub struct GlobalOptions {
 enum Command {
     /// Check AsyncAPI documents: syntax, references, model and JSON Schemas.
     Validate(validate::ValidateArgs),
+    /// Serve a mock of the document: validated, fake acks and periodic fake events.
+    Mock(mock::MockArgs),
+    /// Write the docs page and the document as a static site.
+    Docs(docs::DocsArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Validate(args) => validate::run(&cli.global, &args),
+        Command::Mock(args) => mock::run(&cli.global, &args),
+        Command::Docs(args) => docs::run(&cli.global, &args),
     }
 }

@@ -3,6 +3,7 @@
 //! [`FakeGenerator::new`] prepares one schema at startup (and rejects unsatisfiable schemas
 //! with the keyword and JSON pointer that blocked generation); [`FakeGenerator::generate`]
 //! returns one valid value, and [`fake_arguments`] turns it into a Socket.IO argument list.
+//! [`MockServer`] ([`serve`]) runs a whole mock Socket.IO server from a document.
 //!
 //! ```
 //! use asynction::mock::{FakeGenerator, fake_arguments};
@@ -117,5 +118,7 @@
 
 pub mod formats;
 pub mod generate;
+pub mod serve;
 
 pub use generate::{FakeGenerator, GenerateError, fake_arguments};
+pub use serve::{MockEmitters, MockError, MockOptions, MockServer, docs_example_generator};

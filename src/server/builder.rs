@@ -107,6 +107,11 @@ fn handler_message(missing: &[(String, String)], unknown: &[String]) -> String {
 type Configure =
     Box<dyn FnOnce(SocketIoBuilder<LocalAdapter>) -> SocketIoBuilder<LocalAdapter> + Send>;
 
+/// Supplies the handler of every ingress event (crate-internal: the mock server). When set,
+/// `x-handler` / `x-handlers` ids are ignored and not checked.
+pub(crate) type GeneratedHandlers<S, A> =
+    Box<dyn Fn(&crate::model::Namespace, &crate::model::Event) -> BoxedHandler<S, A> + Send>;
+
 /// Builds a Socket.IO server from an AsyncAPI document: register a handler for every id the
 /// document names, then [`AsynctionSocketIo::build`].
 pub struct AsynctionSocketIo<S = (), A: Adapter = LocalAdapter> {
@@ -121,6 +126,7 @@ pub struct AsynctionSocketIo<S = (), A: Adapter = LocalAdapter> {
     ack_timeout: Duration,
     configure: Vec<Configure>,
     security: SecurityMode,
+    generated: Option<GeneratedHandlers<S, A>>,
 }
 
 /// How connections are authenticated.
@@ -150,6 +156,7 @@ impl AsynctionSocketIo<()> {
             ack_timeout: Duration::from_secs(5),
             configure: Vec::new(),
             security: SecurityMode::Handlers(SecurityHandlers::new()),
+            generated: None,
         }
     }
 }
@@ -173,6 +180,7 @@ impl<A: Adapter> AsynctionSocketIo<(), A> {
             ack_timeout: self.ack_timeout,
             configure: self.configure,
             security: self.security,
+            generated: None,
         }
     }
 }
@@ -195,6 +203,7 @@ impl<S> AsynctionSocketIo<S, LocalAdapter> {
             ack_timeout: self.ack_timeout,
             configure: self.configure,
             security: self.security,
+            generated: None,
         }
     }
 }
@@ -270,6 +279,20 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
         self
     }
 
+    /// Takes every ingress event's handler from `make` instead of the registered functions, and
+    /// ignores the document's `x-handler` / `x-handlers` ids (no handler-id checks; no
+    /// connect, disconnect or error handlers). Used by the mock server.
+    #[cfg_attr(not(feature = "mock"), allow(dead_code))]
+    pub(crate) fn generated_handlers(
+        mut self,
+        make: impl Fn(&crate::model::Namespace, &crate::model::Event) -> BoxedHandler<S, A>
+        + Send
+        + 'static,
+    ) -> Self {
+        self.generated = Some(Box::new(make));
+        self
+    }
+
     /// The functions that check credentials, registered under the ids the document's security
     /// schemes name (`x-basicInfoFunc`, `x-bearerInfoFunc`, `x-apiKeyInfoFunc`,
     /// `x-tokenInfoFunc`, `x-scopeValidateFunc`). See [`crate::security`].
@@ -337,7 +360,9 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
         }
         let validators = Validators::compile(&self.doc)?;
         let api = self.doc.api.clone();
-        self.check_handlers()?;
+        if self.generated.is_none() {
+            self.check_handlers()?;
+        }
         let server = match &self.server {
             Some(name) => Some(api.server(name).ok_or_else(|| {
                 BuildError::UnknownServer {
@@ -402,24 +427,36 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
             io: io.clone(),
             rt: rt.clone(),
         };
-        let lookup =
-            |id: &Option<String>| id.as_ref().and_then(|id| self.handlers.get(id).cloned());
+        let generated = self.generated.as_ref();
+        let lookup = |id: &Option<String>| {
+            if generated.is_some() {
+                return None;
+            }
+            id.as_ref().and_then(|id| self.handlers.get(id).cloned())
+        };
         for ns in &api.namespaces {
             let validators = rt
                 .validators
                 .namespace(&ns.path)
                 .cloned()
                 .unwrap_or_default();
-            let events = ns
-                .ingress
-                .iter()
-                .filter_map(|e| {
-                    Some((
-                        e.name.clone(),
-                        self.handlers.get(e.handler.as_ref()?)?.clone(),
-                    ))
-                })
-                .collect();
+            let events = match generated {
+                Some(make) => ns
+                    .ingress
+                    .iter()
+                    .map(|e| (e.name.clone(), make(ns, e)))
+                    .collect(),
+                None => ns
+                    .ingress
+                    .iter()
+                    .filter_map(|e| {
+                        Some((
+                            e.name.clone(),
+                            self.handlers.get(e.handler.as_ref()?)?.clone(),
+                        ))
+                    })
+                    .collect(),
+            };
             let nsr = Arc::new(NamespaceRuntime {
                 doc_path: ns.path.clone(),
                 validators,

@@ -1,0 +1,225 @@
+//! `asynction mock run`: serves a mock of the `--spec` document — every event validated and
+//! acknowledged with fake data, one fake event per interval on every namespace that has
+//! events to send and clients to send them to — until Ctrl-C or SIGTERM.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use asynction::Document;
+use asynction::mock::{MockError, MockOptions, MockServer};
+use clap::{Args, Subcommand};
+
+use crate::GlobalOptions;
+
+/// Arguments of `asynction mock`.
+#[derive(Debug, Args)]
+#[command(subcommand_required = true, arg_required_else_help = true)]
+pub struct MockArgs {
+    #[command(subcommand)]
+    command: MockCommand,
+}
+
+/// The subcommands of `asynction mock`.
+#[derive(Debug, Subcommand)]
+enum MockCommand {
+    /// Run the mock server.
+    Run(RunArgs),
+}
+
+/// Arguments of `asynction mock run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: std::net::IpAddr,
+    /// Port to listen on (0 picks a free one; the banner shows it).
+    #[arg(long, short = 'p', default_value_t = 5000)]
+    port: u16,
+    /// Seconds between two fake events of one namespace (e.g. 0.5).
+    #[arg(
+        long,
+        visible_alias = "subscription-task-interval",
+        value_name = "SECONDS",
+        default_value = "1",
+        value_parser = parse_interval
+    )]
+    interval: Duration,
+    /// Seed of every random choice: the same seed replays the same events and acks.
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Do not serve the docs page.
+    #[arg(long)]
+    no_docs: bool,
+}
+
+fn parse_interval(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number of seconds"))?;
+    if !seconds.is_finite() || seconds <= 0.0 {
+        return Err(format!(
+            "the interval must be more than 0 seconds, not {text}"
+        ));
+    }
+    Duration::try_from_secs_f64(seconds).map_err(|e| format!("'{text}': {e}"))
+}
+
+/// Runs the subcommand; exit code 0 after a clean shutdown, 1 when the mock cannot start.
+pub fn run(global: &GlobalOptions, args: &MockArgs) -> ExitCode {
+    let MockCommand::Run(run) = &args.command;
+    crate::logging::init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("asynction: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    runtime.block_on(serve(global, run))
+}
+
+async fn serve(global: &GlobalOptions, args: &RunArgs) -> ExitCode {
+    let doc = match Document::from_path(&global.spec) {
+        Ok(doc) => doc,
+        Err(e) => {
+            for d in e.diagnostics() {
+                eprintln!("{d}");
+            }
+            return ExitCode::from(1);
+        }
+    };
+    let options = MockOptions {
+        interval: args.interval,
+        seed: args.seed,
+        validation: !global.without_validation,
+        server: global.server.clone(),
+        path: None,
+        docs: !args.no_docs,
+    };
+    let mock = match MockServer::new(doc, options) {
+        Ok(mock) => mock,
+        Err(e) => {
+            report(&e);
+            return ExitCode::from(1);
+        }
+    };
+    let addr = SocketAddr::new(args.host, args.port);
+    let listener = match tokio::net::TcpListener::bind(addr).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("asynction: cannot listen on {addr}: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let local = listener.local_addr().unwrap_or(addr);
+    print_banner(&mock, local, args.interval);
+    match mock.serve(listener, shutdown_signal()).await {
+        Ok(()) => {
+            tracing::info!("mock server stopped");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("asynction: the server failed: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn report(e: &MockError) {
+    let diagnostics = e.diagnostics();
+    if diagnostics.is_empty() {
+        eprintln!("asynction: {e}");
+    } else {
+        if matches!(e, MockError::Unsatisfiable(_)) {
+            eprintln!("asynction: the mock cannot generate values for these schemas:");
+        }
+        for d in diagnostics {
+            eprintln!("{d}");
+        }
+    }
+}
+
+/// What the mock serves, printed once it listens.
+fn print_banner(mock: &MockServer, addr: SocketAddr, interval: Duration) {
+    let api = &mock.document().api;
+    let base = format!("http://{addr}");
+    let mut out = String::new();
+    out.push_str(&format!(
+        "asynction mock of \"{}\" {} (AsyncAPI {}), seed {}\n",
+        api.info.title,
+        api.info.version,
+        api.asyncapi,
+        mock.seed()
+    ));
+    out.push_str(&format!("  listening on {base}\n"));
+    out.push_str(&format!("  Socket.IO path {}\n", mock.socketio_path()));
+    match mock.docs_path() {
+        Some(docs) => out.push_str(&format!("  docs at {base}{docs}\n")),
+        None => out.push_str("  docs off\n"),
+    }
+    out.push_str(&format!(
+        "  one fake event every {} s per namespace with clients\n",
+        interval.as_secs_f64()
+    ));
+    out.push_str("  namespaces:\n");
+    for ns in &api.namespaces {
+        out.push_str(&format!("    {}\n", ns.path));
+        let receives: Vec<String> = ns
+            .ingress
+            .iter()
+            .map(|e| {
+                if e.ack.is_some() {
+                    format!("{} (ack)", e.name)
+                } else {
+                    e.name.clone()
+                }
+            })
+            .collect();
+        let sends: Vec<&str> = ns.egress.iter().map(|e| e.name.as_str()).collect();
+        out.push_str(&format!("      receives: {}\n", list(&receives)));
+        out.push_str(&format!("      sends:    {}\n", list(&sends)));
+    }
+    print!("{out}");
+}
+
+fn list<S: AsRef<str>>(names: &[S]) -> String {
+    if names.is_empty() {
+        "-".to_owned()
+    } else {
+        names
+            .iter()
+            .map(AsRef::as_ref)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Resolves on Ctrl-C or (on Unix) SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down");
+}
