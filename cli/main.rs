@@ -1,10 +1,11 @@
 //! `asynction`: the command-line tool of the asynction crate.
 //!
 //! The binary is a thin dispatcher: it parses arguments with clap and hands each subcommand to
-//! its own module (`validate.rs`, later `mock.rs`, `docs.rs`, …), which calls the library.
+//! its own module (`validate.rs`, `scaffold.rs`, later `mock.rs`, `docs.rs`, …), which calls the library.
 //! Every subcommand returns the process exit code: 0 on success, 1 when the documents or the
 //! run failed; clap itself exits with 2 on usage errors.
 
+mod scaffold;
 mod validate;
 
 use std::path::PathBuf;
@@ -47,11 +48,14 @@ pub struct GlobalOptions {
 enum Command {
     /// Check AsyncAPI documents: syntax, references, model and JSON Schemas.
     Validate(validate::ValidateArgs),
+    /// Generate a Cargo project (server, handler stubs, payload types, tests) from a document.
+    Scaffold(scaffold::ScaffoldArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Validate(args) => validate::run(&cli.global, &args),
+        Command::Scaffold(args) => scaffold::run(&cli.global, &args),
     }
 }
