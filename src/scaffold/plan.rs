@@ -339,3 +339,64 @@ fn follow_local_ref<'v>(root: &'v Value, mut node: &'v Value) -> Option<&'v Valu
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = r#"
+asyncapi: 2.6.0
+info: { title: t, version: "1" }
+channels:
+  /a:
+    x-handlers: { error: billing.error, connect: shared.hook }
+    publish:
+      message:
+        oneOf:
+          - { name: pay, x-handler: billing.pay, payload: { type: string } }
+          - { name: refund, x-handler: billing.pay, payload: { type: integer }, x-ack: { args: { type: boolean } } }
+  /b:
+    x-handlers: { error: users.error, disconnect: shared.hook }
+components:
+  securitySchemes:
+    basic: { type: http, scheme: basic, x-basicInfoFunc: auth.check }
+    key: { type: httpApiKey, in: header, name: X-Key, x-apiKeyInfoFunc: auth.check }
+"#;
+
+    #[test]
+    fn colliding_ids_get_distinct_functions_and_shared_ids_a_wider_signature() {
+        let doc =
+            Document::from_text(&DOC.replace(", x-apiKeyInfoFunc: auth.check", "")).expect("loads");
+        let plan = Plan::new(&doc).expect("plans");
+        let names: Vec<(&str, &str)> = plan
+            .handlers
+            .iter()
+            .map(|h| (h.id.as_str(), h.fn_name.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("billing.pay", "pay"),
+                ("shared.hook", "hook"),
+                ("billing.error", "error"),
+                ("users.error", "users_error"),
+            ]
+        );
+        assert_eq!(plan.handlers[0].role, HandlerRole::AnyEvent { acked: true });
+        assert_eq!(plan.handlers[1].role, HandlerRole::Mixed);
+        assert_eq!(
+            plan.handlers[1].uses,
+            ["connect of `/a`", "disconnect of `/b`"]
+        );
+        assert_eq!(plan.handlers[2].uses, ["error of `/a`"]);
+        assert_eq!(plan.security.len(), 1);
+        assert_eq!(plan.security[0].fn_name, "check");
+    }
+
+    #[test]
+    fn one_security_id_for_two_kinds_is_refused() {
+        let doc = Document::from_text(DOC).expect("loads");
+        let err = Plan::new(&doc).expect_err("conflicting kinds");
+        assert!(err.to_string().contains("auth.check"), "{err}");
+    }
+}
