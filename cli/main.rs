@@ -1,13 +1,14 @@
 //! `asynction`: the command-line tool of the asynction crate.
 //!
 //! The binary is a thin dispatcher: it parses arguments with clap and hands each subcommand to
-//! its own module (`validate.rs`, `mock.rs`, `docs.rs`, …), which calls the library.
-//! Every subcommand returns the process exit code: 0 on success, 1 when the documents or the
-//! run failed; clap itself exits with 2 on usage errors.
+//! its own module (`validate.rs`, `mock.rs`, `docs.rs`, `scaffold.rs`, `emit.rs`), which calls the
+//! library. Every subcommand returns the process exit code: 0 on success, 1 when the documents or
+//! the run failed; clap itself exits with 2 on usage errors.
 
 mod docs;
 mod logging;
 mod mock;
+mod scaffold;
 mod validate;
 
 use std::path::PathBuf;
@@ -54,6 +55,8 @@ enum Command {
     Mock(mock::MockArgs),
     /// Write the docs page and the document as a static site.
     Docs(docs::DocsArgs),
+    /// Generate a Cargo project (server, handler stubs, payload types, tests) from a document.
+    Scaffold(scaffold::ScaffoldArgs),
 }
 
 fn main() -> ExitCode {
@@ -62,5 +65,6 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate::run(&cli.global, &args),
         Command::Mock(args) => mock::run(&cli.global, &args),
         Command::Docs(args) => docs::run(&cli.global, &args),
+        Command::Scaffold(args) => scaffold::run(&cli.global, &args),
     }
 }
