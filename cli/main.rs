@@ -5,6 +5,7 @@
 //! Every subcommand returns the process exit code: 0 on success, 1 when the documents or the
 //! run failed; clap itself exits with 2 on usage errors.
 
+mod emit;
 mod validate;
 
 use std::path::PathBuf;
@@ -47,11 +48,14 @@ pub struct GlobalOptions {
 enum Command {
     /// Check AsyncAPI documents: syntax, references, model and JSON Schemas.
     Validate(validate::ValidateArgs),
+    /// Validate an event against the document and publish it to a Redis cluster's clients.
+    Emit(emit::EmitArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Validate(args) => validate::run(&cli.global, &args),
+        Command::Emit(args) => emit::run(&cli.global, &args),
     }
 }

@@ -11,5 +11,8 @@ pub mod validate;
 #[cfg(feature = "mock")]
 pub mod mock;
 
+#[cfg(feature = "redis")]
+pub mod cluster;
+
 pub use model::Api;
 pub use spec::{Document, LoadOptions, SpecError};

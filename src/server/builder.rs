@@ -332,6 +332,24 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
     where
         A: DefinedAdapter,
     {
+        let (app, pending) = self.build_pending(adapter_state)?;
+        // Remote adapters subscribe asynchronously; failures are logged by the adapter.
+        for (_, init) in pending {
+            init.spawn();
+        }
+        Ok(app)
+    }
+
+    /// [`AsynctionSocketIo::build_with_adapter`] without starting the adapters: returns each
+    /// static namespace's adapter initialisation (for remote adapters, the future that
+    /// subscribes its channels) so the caller can await readiness.
+    pub(crate) fn build_pending(
+        self,
+        adapter_state: A::State,
+    ) -> Result<(Asynction<A>, Vec<(String, A::InitRes)>), BuildError>
+    where
+        A: DefinedAdapter,
+    {
         if !self.dropped.is_empty() {
             return Err(BuildError::HandlersBeforeState(self.dropped));
         }
@@ -404,6 +422,7 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
         };
         let lookup =
             |id: &Option<String>| id.as_ref().and_then(|id| self.handlers.get(id).cloned());
+        let mut pending = Vec::new();
         for ns in &api.namespaces {
             let validators = rt
                 .validators
@@ -431,17 +450,20 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
                 rt: rt.clone(),
                 io: vio.clone(),
             });
-            register(&io, nsr)?;
+            if let Some(init) = register(&io, nsr)? {
+                pending.push((ns.path.clone(), init));
+            }
         }
         let server = server.map(|s| s.name.clone());
-        Ok(Asynction {
+        let app = Asynction {
             layer,
             io: vio,
             document: self.doc,
             socketio_path,
             server,
             docs: self.docs,
-        })
+        };
+        Ok((app, pending))
     }
 
     fn check_handlers(&self) -> Result<(), BuildError> {
@@ -475,10 +497,12 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
     }
 }
 
+/// Registers one namespace; a static namespace returns its adapter initialisation, not yet
+/// started.
 fn register<S: Clone + Send + Sync + 'static, A: Adapter + DefinedAdapter>(
     io: &SocketIo<A>,
     nsr: Arc<NamespaceRuntime<S, A>>,
-) -> Result<(), BuildError> {
+) -> Result<Option<A::InitRes>, BuildError> {
     let on_connect = {
         let nsr = nsr.clone();
         move |s: SocketRef<A>| {
@@ -501,11 +525,10 @@ fn register<S: Clone + Send + Sync + 'static, A: Adapter + DefinedAdapter>(
                 path,
                 reason: e.to_string(),
             })?;
+        Ok(None)
     } else {
-        // Remote adapters subscribe asynchronously; failures are logged by socketioxide.
-        io.ns(path, on_connect.with(middleware)).spawn();
+        Ok(Some(io.ns(path, on_connect.with(middleware))))
     }
-    Ok(())
 }
 
 impl<S: Clone + Send + Sync + 'static> AsynctionSocketIo<S, LocalAdapter> {
