@@ -1,13 +1,5 @@
 //! [`Emitter`]: validated emits to a cluster's clients from a process that is not a Socket.IO
 //! server (a worker, a scheduled job, `asynction emit`).
-//!
-//! ```no_run
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let doc = asynction::Document::from_path("asyncapi.yaml")?;
-//! let emitter = asynction::cluster::Emitter::connect(&doc, "redis://127.0.0.1:6379").await?;
-//! emitter.of("/admin")?.to("ops").emit("metrics", "signup").await?;
-//! # Ok(()) }
-//! ```
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,6 +24,14 @@ const TIMEOUT: Duration = Duration::from_secs(2);
 /// against the document's egress schemas, exactly as a server's own emits are: an invalid
 /// emit returns [`EmitError::Invalid`] and publishes nothing. Cheap to clone. Acks are not
 /// available (nobody would receive them).
+///
+/// ```no_run
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let doc = asynction::Document::from_path("asyncapi.yaml")?;
+/// let emitter = asynction::cluster::Emitter::connect(&doc, "redis://127.0.0.1:6379").await?;
+/// emitter.of("/admin")?.to("ops").emit("metrics", "signup").await?;
+/// # Ok(()) }
+/// ```
 #[derive(Clone)]
 pub struct Emitter {
     validators: Arc<Validators>,

@@ -26,12 +26,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
-use socketioxide::adapter::{Adapter, LocalAdapter};
+use socketioxide::adapter::{Adapter, Emitter, LocalAdapter};
 use socketioxide::extract::{SocketRef, TryData};
 use socketioxide::handler::ConnectHandler;
 use socketioxide::layer::SocketIoLayer;
 use socketioxide::{SocketIo, SocketIoBuilder};
-use socketioxide_core::adapter::{DefinedAdapter, Spawnable};
+use socketioxide_core::adapter::{CoreAdapter, DefinedAdapter, Spawnable};
 
 use super::connect::{accept, connected};
 use super::dispatch::NamespaceRuntime;
@@ -346,7 +346,7 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
     pub(crate) fn build_pending(
         self,
         adapter_state: A::State,
-    ) -> Result<(Asynction<A>, Vec<(String, A::InitRes)>), BuildError>
+    ) -> Result<(Asynction<A>, PendingInits<A>), BuildError>
     where
         A: DefinedAdapter,
     {
@@ -496,6 +496,9 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
         }
     }
 }
+
+/// Each static namespace's path and its adapter initialisation, not yet started.
+pub(crate) type PendingInits<A> = Vec<(String, <A as CoreAdapter<Emitter>>::InitRes)>;
 
 /// Registers one namespace; a static namespace returns its adapter initialisation, not yet
 /// started.
