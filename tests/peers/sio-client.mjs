@@ -114,18 +114,22 @@ for (const step of scenario.steps) {
       out.push({ args: seen.args });
       continue;
     }
+    let waiter;
     const result = await waitFor(
-      new Promise((resolve) =>
-        state.waiters.push((event, args) => {
+      new Promise((resolve) => {
+        waiter = (event, args) => {
           if (event !== step.event) return false;
           const rec = state.events.find((e) => e.event === event && !e.taken);
           if (rec) rec.taken = true;
           resolve({ args: encodeArgs(args) });
           return true;
-        }),
-      ),
+        };
+        state.waiters.push(waiter);
+      }),
       timeout,
     );
+    // A timed-out expect must not swallow a later event.
+    state.waiters = state.waiters.filter((w) => w !== waiter);
     out.push(result);
   } else if (step.op === "events") {
     out.push(clients.get(step.id).events.map(({ event, args }) => ({ event, args })));
