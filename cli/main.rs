@@ -6,6 +6,7 @@
 //! the run failed; clap itself exits with 2 on usage errors.
 
 mod docs;
+mod emit;
 mod logging;
 mod mock;
 mod scaffold;
@@ -57,6 +58,8 @@ enum Command {
     Docs(docs::DocsArgs),
     /// Generate a Cargo project (server, handler stubs, payload types, tests) from a document.
     Scaffold(scaffold::ScaffoldArgs),
+    /// Validate an event against the document and publish it to a Redis cluster's clients.
+    Emit(emit::EmitArgs),
 }
 
 fn main() -> ExitCode {
@@ -66,5 +69,6 @@ fn main() -> ExitCode {
         Command::Mock(args) => mock::run(&cli.global, &args),
         Command::Docs(args) => docs::run(&cli.global, &args),
         Command::Scaffold(args) => scaffold::run(&cli.global, &args),
+        Command::Emit(args) => emit::run(&cli.global, &args),
     }
 }

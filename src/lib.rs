@@ -14,5 +14,8 @@ pub mod mock;
 #[cfg(feature = "scaffold")]
 pub mod scaffold;
 
+#[cfg(feature = "redis")]
+pub mod cluster;
+
 pub use model::Api;
 pub use spec::{Document, LoadOptions, SpecError};

@@ -4,9 +4,17 @@
 //! ```sh
 //! PORT=5000 cargo run --release --example user_accounts
 //! ```
+//!
+//! With `REDIS_URL` set (and feature `redis`), the process joins a cluster: a sign-up on any
+//! process reaches the `/admin` clients of every process.
+//!
+//! ```sh
+//! REDIS_URL=redis://127.0.0.1:6379 PORT=5001 cargo run --features redis --example user_accounts
+//! ```
 
 use asynction::server::{Ack, AsynctionSocketIo, EventError, Payload, ValidatedIo};
 use serde::Deserialize;
+use socketioxide::adapter::Adapter;
 
 #[derive(Debug, Deserialize)]
 struct Credentials {
@@ -15,18 +23,18 @@ struct Credentials {
     password: String,
 }
 
-async fn sign_up(io: ValidatedIo, Payload(user): Payload<Credentials>) {
+async fn sign_up<A: Adapter>(io: ValidatedIo<A>, Payload(user): Payload<Credentials>) {
     tracing::info!(user = %user.username, "sign up");
     report(&io, "signup").await;
 }
 
-async fn log_in(io: ValidatedIo, Payload(user): Payload<Credentials>) -> Ack<bool> {
+async fn log_in<A: Adapter>(io: ValidatedIo<A>, Payload(user): Payload<Credentials>) -> Ack<bool> {
     tracing::info!(user = %user.username, "log in");
     report(&io, "login").await;
     Ack(true)
 }
 
-async fn report(io: &ValidatedIo, what: &str) {
+async fn report<A: Adapter>(io: &ValidatedIo<A>, what: &str) {
     match io.of("/admin") {
         Ok(admins) => {
             if let Err(e) = admins.emit("metrics", what).await {
@@ -56,12 +64,44 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         env!("CARGO_MANIFEST_DIR"),
         "/examples/user_accounts/asyncapi.yaml"
     );
-    let app = AsynctionSocketIo::from_spec(spec)?
-        .handler("user_accounts.sign_up", sign_up)
-        .handler("user_accounts.log_in", log_in)
+    let builder = AsynctionSocketIo::from_spec(spec)?;
+    match std::env::var("REDIS_URL") {
+        Ok(url) if !url.is_empty() => serve_cluster(builder, &url).await,
+        _ => serve(handlers(builder).build()?).await,
+    }
+}
+
+/// The same handlers for one process and for a cluster.
+fn handlers<A: Adapter>(builder: AsynctionSocketIo<(), A>) -> AsynctionSocketIo<(), A> {
+    builder
+        .handler("user_accounts.sign_up", sign_up::<A>)
+        .handler("user_accounts.log_in", log_in::<A>)
         .handler("user_accounts.user_error", user_error)
         .handler("user_accounts.admin_error", admin_error)
-        .build()?;
+}
+
+#[cfg(feature = "redis")]
+async fn serve_cluster(
+    builder: AsynctionSocketIo,
+    url: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use asynction::cluster::{RedisAdapter, redact_url};
+    let app = handlers(builder.with_adapter::<RedisAdapter>())
+        .build_redis(url)
+        .await?;
+    tracing::info!(redis = %redact_url(url), "joined the cluster");
+    serve(app).await
+}
+
+#[cfg(not(feature = "redis"))]
+async fn serve_cluster(_: AsynctionSocketIo, _: &str) -> Result<(), Box<dyn std::error::Error>> {
+    Err("REDIS_URL is set but this build has no `redis` feature".into())
+}
+
+/// Listens on `PORT` (default 5000) once the app is ready (in a cluster: subscribed).
+async fn serve<A: Adapter>(
+    app: asynction::server::Asynction<A>,
+) -> Result<(), Box<dyn std::error::Error>> {
     let port = std::env::var("PORT").unwrap_or_else(|_| "5000".into());
     let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}")).await?;
     tracing::info!(

@@ -26,12 +26,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
-use socketioxide::adapter::{Adapter, LocalAdapter};
+use socketioxide::adapter::{Adapter, Emitter, LocalAdapter};
 use socketioxide::extract::{SocketRef, TryData};
 use socketioxide::handler::ConnectHandler;
 use socketioxide::layer::SocketIoLayer;
 use socketioxide::{SocketIo, SocketIoBuilder};
-use socketioxide_core::adapter::{DefinedAdapter, Spawnable};
+use socketioxide_core::adapter::{CoreAdapter, DefinedAdapter, Spawnable};
 
 use super::connect::{accept, connected};
 use super::dispatch::NamespaceRuntime;
@@ -355,6 +355,24 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
     where
         A: DefinedAdapter,
     {
+        let (app, pending) = self.build_pending(adapter_state)?;
+        // Remote adapters subscribe asynchronously; failures are logged by the adapter.
+        for (_, init) in pending {
+            init.spawn();
+        }
+        Ok(app)
+    }
+
+    /// [`AsynctionSocketIo::build_with_adapter`] without starting the adapters: returns each
+    /// static namespace's adapter initialisation (for remote adapters, the future that
+    /// subscribes its channels) so the caller can await readiness.
+    pub(crate) fn build_pending(
+        self,
+        adapter_state: A::State,
+    ) -> Result<(Asynction<A>, PendingInits<A>), BuildError>
+    where
+        A: DefinedAdapter,
+    {
         if !self.dropped.is_empty() {
             return Err(BuildError::HandlersBeforeState(self.dropped));
         }
@@ -434,6 +452,7 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
             }
             id.as_ref().and_then(|id| self.handlers.get(id).cloned())
         };
+        let mut pending = Vec::new();
         for ns in &api.namespaces {
             let validators = rt
                 .validators
@@ -468,17 +487,20 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
                 rt: rt.clone(),
                 io: vio.clone(),
             });
-            register(&io, nsr)?;
+            if let Some(init) = register(&io, nsr)? {
+                pending.push((ns.path.clone(), init));
+            }
         }
         let server = server.map(|s| s.name.clone());
-        Ok(Asynction {
+        let app = Asynction {
             layer,
             io: vio,
             document: self.doc,
             socketio_path,
             server,
             docs: self.docs,
-        })
+        };
+        Ok((app, pending))
     }
 
     fn check_handlers(&self) -> Result<(), BuildError> {
@@ -512,10 +534,15 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
     }
 }
 
+/// Each static namespace's path and its adapter initialisation, not yet started.
+pub(crate) type PendingInits<A> = Vec<(String, <A as CoreAdapter<Emitter>>::InitRes)>;
+
+/// Registers one namespace; a static namespace returns its adapter initialisation, not yet
+/// started.
 fn register<S: Clone + Send + Sync + 'static, A: Adapter + DefinedAdapter>(
     io: &SocketIo<A>,
     nsr: Arc<NamespaceRuntime<S, A>>,
-) -> Result<(), BuildError> {
+) -> Result<Option<A::InitRes>, BuildError> {
     let on_connect = {
         let nsr = nsr.clone();
         move |s: SocketRef<A>| {
@@ -538,11 +565,10 @@ fn register<S: Clone + Send + Sync + 'static, A: Adapter + DefinedAdapter>(
                 path,
                 reason: e.to_string(),
             })?;
+        Ok(None)
     } else {
-        // Remote adapters subscribe asynchronously; failures are logged by socketioxide.
-        io.ns(path, on_connect.with(middleware)).spawn();
+        Ok(Some(io.ns(path, on_connect.with(middleware))))
     }
-    Ok(())
 }
 
 impl<S: Clone + Send + Sync + 'static> AsynctionSocketIo<S, LocalAdapter> {

@@ -44,7 +44,11 @@ pub enum EmitError {
 
 /// Applies the argument rule of `event`'s egress schema to a serialized payload: a spread
 /// schema sends an array payload as several arguments.
-fn egress_args(ns: &NamespaceValidators, event: &str, value: Value) -> (Vec<Value>, bool) {
+pub(crate) fn egress_args(
+    ns: &NamespaceValidators,
+    event: &str,
+    value: Value,
+) -> (Vec<Value>, bool) {
     let spread = ns
         .egress
         .get(event)

@@ -6,6 +6,7 @@
 // steps (each result is pushed to the output array, in order):
 //   {"op":"connect","id":"a","ns":"/user","query":{},"auth":{},"headers":{},"transports":["websocket"]}
 //       -> {"connected":true} | {"connect_error":"message","data":...} | {"timeout":true}
+//       ("url":"http://127.0.0.1:PORT" connects to another server than the scenario's)
 //   {"op":"emit","id":"a","event":"e","args":[...],"ack":true,"timeout":2000}
 //       -> {"ack":[...]} | {"timeout":true} | {"sent":true}
 //   {"op":"emit_binary","id":"a","event":"e","text":"abc","ack":true}   (one Buffer argument)
@@ -16,7 +17,16 @@
 //   {"op":"events","id":"a"} -> every event received so far: [{"event","args"}]
 //   {"op":"sleep","ms":100}
 //   {"op":"disconnect","id":"a"}
+//   {"op":"pause","label":"x"}  prints the line {"paused":"x"} and waits for a line on stdin
+//       (the test acts meanwhile; events keep being recorded) -> {"ok":true}
 import { io } from "socket.io-client";
+import readline from "node:readline";
+
+let stdinLines;
+async function nextStdinLine() {
+  stdinLines ??= readline.createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+  await stdinLines.next();
+}
 
 const scenario = JSON.parse(process.argv[2]);
 const clients = new Map();
@@ -50,7 +60,7 @@ function waitFor(promise, ms) {
 for (const step of scenario.steps) {
   const timeout = step.timeout ?? 3000;
   if (step.op === "connect") {
-    const socket = io(scenario.url + (step.ns ?? "/"), {
+    const socket = io((step.url ?? scenario.url) + (step.ns ?? "/"), {
       path: scenario.path ?? "/socket.io",
       forceNew: true,
       reconnection: false,
@@ -104,23 +114,31 @@ for (const step of scenario.steps) {
       out.push({ args: seen.args });
       continue;
     }
+    let waiter;
     const result = await waitFor(
-      new Promise((resolve) =>
-        state.waiters.push((event, args) => {
+      new Promise((resolve) => {
+        waiter = (event, args) => {
           if (event !== step.event) return false;
           const rec = state.events.find((e) => e.event === event && !e.taken);
           if (rec) rec.taken = true;
           resolve({ args: encodeArgs(args) });
           return true;
-        }),
-      ),
+        };
+        state.waiters.push(waiter);
+      }),
       timeout,
     );
+    // A timed-out expect must not swallow a later event.
+    state.waiters = state.waiters.filter((w) => w !== waiter);
     out.push(result);
   } else if (step.op === "events") {
     out.push(clients.get(step.id).events.map(({ event, args }) => ({ event, args })));
   } else if (step.op === "sleep") {
     await new Promise((r) => setTimeout(r, step.ms));
+    out.push({ ok: true });
+  } else if (step.op === "pause") {
+    process.stdout.write(JSON.stringify({ paused: step.label ?? true }) + "\n");
+    await nextStdinLine();
     out.push({ ok: true });
   } else if (step.op === "disconnect") {
     clients.get(step.id).socket.disconnect();

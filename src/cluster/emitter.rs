@@ -1,0 +1,197 @@
+//! [`Emitter`]: validated emits to a cluster's clients from a process that is not a Socket.IO
+//! server (a worker, a scheduled job, `asynction emit`).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use redis::AsyncCommands;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use serde::Serialize;
+use serde_json::Value;
+use socketioxide_emitter::IoEmitter;
+
+use super::ClusterError;
+use super::redis::{redact_url, redis_client};
+use crate::server::emit::egress_args;
+use crate::server::{Args, BuildError, EmitError};
+use crate::spec::Document;
+use crate::validate::{NamespaceValidators, Validators};
+
+/// How long connecting or one `PUBLISH` may take.
+const TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Publishes events to every node of a cluster (see [`crate::cluster`]) after validating them
+/// against the document's egress schemas, exactly as a server's own emits are: an invalid
+/// emit returns [`EmitError::Invalid`] and publishes nothing. Cheap to clone. Acks are not
+/// available (nobody would receive them).
+///
+/// ```no_run
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let doc = asynction::Document::from_path("asyncapi.yaml")?;
+/// let emitter = asynction::cluster::Emitter::connect(&doc, "redis://127.0.0.1:6379").await?;
+/// emitter.of("/admin")?.to("ops").emit("metrics", "signup").await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Emitter {
+    validators: Arc<Validators>,
+    /// Dynamic namespaces (`/tenant/{id}`) as matchit patterns → document path.
+    dynamic: Arc<matchit::Router<String>>,
+    publisher: Publisher,
+    validation: bool,
+}
+
+/// The PUBLISH side of socketioxide-emitter, over a reconnecting connection.
+#[derive(Clone)]
+struct Publisher {
+    conn: ConnectionManager,
+    url: String,
+}
+
+impl socketioxide_emitter::Driver for Publisher {
+    type Error = redis::RedisError;
+
+    async fn emit(&self, channel: String, data: Vec<u8>) -> Result<(), Self::Error> {
+        self.conn
+            .clone()
+            .publish::<_, _, redis::Value>(channel, data)
+            .await?;
+        Ok(())
+    }
+}
+
+impl Emitter {
+    /// Compiles `doc`'s schemas and connects to Redis at `url` (see
+    /// [`super::redis_client`] for the URL forms). Fails when a schema is invalid or Redis is
+    /// unreachable.
+    pub async fn connect(doc: &Document, url: &str) -> Result<Self, ClusterError> {
+        let validators = Validators::compile(doc)?;
+        let mut dynamic = matchit::Router::new();
+        for ns in doc.api.namespaces.iter().filter(|n| n.is_dynamic()) {
+            dynamic
+                .insert(ns.path.clone(), ns.path.clone())
+                .map_err(|e| BuildError::Namespace {
+                    path: ns.path.clone(),
+                    reason: e.to_string(),
+                })?;
+        }
+        let client = redis_client(url)?;
+        let redacted = redact_url(url);
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(TIMEOUT))
+            .set_response_timeout(Some(TIMEOUT))
+            .set_number_of_retries(2);
+        let conn = client
+            .get_connection_manager_with_config(config)
+            .await
+            .map_err(|e| ClusterError::Redis {
+                url: redacted.clone(),
+                reason: e.to_string(),
+            })?;
+        Ok(Self {
+            validators: Arc::new(validators),
+            dynamic: Arc::new(dynamic),
+            publisher: Publisher {
+                conn,
+                url: redacted,
+            },
+            validation: true,
+        })
+    }
+
+    /// Turns egress validation off or on (default: on), like the server's `validation(false)`.
+    pub fn validation(mut self, on: bool) -> Self {
+        self.validation = on;
+        self
+    }
+
+    /// Every client of namespace `path` on every node (a document namespace, or a concrete
+    /// path of a dynamic one such as `/tenant/acme` for `/tenant/{id}`).
+    pub fn of(&self, path: &str) -> Result<ClusterBroadcast, EmitError> {
+        let ns = self
+            .validators
+            .namespace(path)
+            .or_else(|| {
+                let doc_path = self.dynamic.at(path).ok()?.value;
+                self.validators.namespace(doc_path)
+            })
+            .cloned()
+            .ok_or_else(|| EmitError::UnknownNamespace(path.to_owned()))?;
+        Ok(ClusterBroadcast {
+            emitter: self.clone(),
+            ns,
+            path: path.to_owned(),
+            rooms: Vec::new(),
+            except: Vec::new(),
+        })
+    }
+}
+
+/// The clients of one namespace across the cluster, narrowed by rooms; emits are validated.
+pub struct ClusterBroadcast {
+    emitter: Emitter,
+    ns: Arc<NamespaceValidators>,
+    path: String,
+    rooms: Vec<String>,
+    except: Vec<String>,
+}
+
+impl ClusterBroadcast {
+    /// Restricts to clients in `room` (call again for several rooms: clients in any of them).
+    pub fn to(mut self, room: impl Into<String>) -> Self {
+        self.rooms.push(room.into());
+        self
+    }
+
+    /// Excludes clients in `room`.
+    pub fn except(mut self, room: impl Into<String>) -> Self {
+        self.except.push(room.into());
+        self
+    }
+
+    /// Validates `data` against `event`'s egress schema (one argument; with an
+    /// `x-socketio-args: spread` schema, an array is sent as several arguments), then publishes.
+    pub async fn emit<T: Serialize + ?Sized>(self, event: &str, data: &T) -> Result<(), EmitError> {
+        let value = serde_json::to_value(data).map_err(|e| EmitError::Serialize(e.to_string()))?;
+        let (args, spread) = egress_args(&self.ns, event, value);
+        self.check(event, &args)?;
+        if spread {
+            self.publish(event, &Args::json(args).as_wire()).await
+        } else {
+            self.publish(event, data).await
+        }
+    }
+
+    /// Validates and publishes several arguments, binary attachments included.
+    pub async fn emit_args(self, event: &str, args: &Args) -> Result<(), EmitError> {
+        self.check(event, &args.validation_view())?;
+        self.publish(event, &args.as_wire()).await
+    }
+
+    fn check(&self, event: &str, args: &[Value]) -> Result<(), EmitError> {
+        if self.emitter.validation {
+            self.ns.check_emit(&self.path, event, args)?;
+        }
+        Ok(())
+    }
+
+    async fn publish<T: Serialize + ?Sized>(&self, event: &str, data: &T) -> Result<(), EmitError> {
+        let mut io = IoEmitter::new().of(self.path.clone());
+        if !self.rooms.is_empty() {
+            io = io.to(self.rooms.clone());
+        }
+        if !self.except.is_empty() {
+            io = io.except(self.except.clone());
+        }
+        let publisher = &self.emitter.publisher;
+        tokio::time::timeout(TIMEOUT * 2, io.emit(event, data, publisher))
+            .await
+            .map_err(|_| {
+                EmitError::Send(format!(
+                    "publishing to Redis at {} timed out",
+                    publisher.url
+                ))
+            })?
+            .map_err(|e| EmitError::Send(format!("publishing to Redis at {}: {e}", publisher.url)))
+    }
+}

@@ -1,0 +1,133 @@
+//! The Redis adapter: opening the client from a URL, the adapter constructor, and
+//! [`AsynctionSocketIo::build_redis`].
+
+use socketioxide::adapter::Emitter;
+use socketioxide_redis::{CustomRedisAdapter, RedisAdapterConfig, RedisAdapterCtr};
+use url::Url;
+
+use super::ClusterError;
+use super::driver::ResilientDriver;
+use crate::server::{Asynction, AsynctionSocketIo};
+
+/// The socketioxide adapter of a cluster node: socketioxide-redis on a [`ResilientDriver`]
+/// (reconnects and resubscribes after a Redis outage). Name it in
+/// [`AsynctionSocketIo::with_adapter`] and in handlers that are not generic
+/// (`ValidatedSocket<RedisAdapter>`).
+pub type RedisAdapter = CustomRedisAdapter<Emitter, ResilientDriver>;
+
+/// `url` with its password (if any) replaced by `***`, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    match Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        Ok(_) => url.to_owned(),
+        Err(_) => "<unparseable URL>".to_owned(),
+    }
+}
+
+/// Opens a Redis client for `url` (`redis://[user:password@]host[:port][/db]`, `rediss://…`,
+/// `redis+unix:///path`), speaking RESP3: `protocol=resp3` is added when the URL names no
+/// protocol. No connection is made yet. Errors show the URL without its password.
+pub fn redis_client(url: &str) -> Result<redis::Client, ClusterError> {
+    let redacted = redact_url(url);
+    let invalid = |reason: String| ClusterError::InvalidUrl {
+        url: redacted.clone(),
+        reason,
+    };
+    let mut parsed = Url::parse(url).map_err(|e| invalid(e.to_string()))?;
+    let mut protocol = None;
+    let others: Vec<(String, String)> = parsed
+        .query_pairs()
+        .filter_map(|(k, v)| {
+            if k == "protocol" {
+                protocol = Some(v.to_ascii_lowercase());
+                None
+            } else {
+                Some((k.into_owned(), v.into_owned()))
+            }
+        })
+        .collect();
+    match protocol.as_deref() {
+        None | Some("resp3") => {}
+        Some(other) => {
+            return Err(invalid(format!(
+                "protocol={other}: the Redis adapter needs RESP3 (protocol=resp3, Redis 7 or later)"
+            )));
+        }
+    }
+    parsed
+        .query_pairs_mut()
+        .clear()
+        .extend_pairs(others)
+        .append_pair("protocol", "resp3");
+    redis::Client::open(parsed.as_str()).map_err(|e| invalid(e.to_string()))
+}
+
+/// Connects to Redis at `url` and returns the adapter constructor for
+/// [`AsynctionSocketIo::build_with_adapter`] (prefer [`AsynctionSocketIo::build_redis`],
+/// which also waits until every namespace is subscribed). Fails when Redis is unreachable.
+pub async fn redis_adapter(url: &str) -> Result<RedisAdapterCtr<ResilientDriver>, ClusterError> {
+    let client = redis_client(url)?;
+    let driver = ResilientDriver::connect(client, redact_url(url)).await?;
+    Ok(RedisAdapterCtr::new_with_driver(
+        driver,
+        RedisAdapterConfig::default(),
+    ))
+}
+
+impl<S: Clone + Send + Sync + 'static> AsynctionSocketIo<S, RedisAdapter> {
+    /// Connects to Redis at `url`, builds the server and waits until every namespace is
+    /// subscribed to its Redis channels: once this returns, the node receives what other nodes
+    /// broadcast. See [`crate::cluster`].
+    pub async fn build_redis(self, url: &str) -> Result<Asynction<RedisAdapter>, ClusterError> {
+        let adapter = redis_adapter(url).await?;
+        let (app, pending) = self.build_pending(adapter)?;
+        for (namespace, init) in pending {
+            init.await.map_err(|e| ClusterError::Subscribe {
+                namespace,
+                url: redact_url(url),
+                reason: e.to_string(),
+            })?;
+        }
+        Ok(app)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            redact_url("redis://user:s3cret@db.example:6380/2"),
+            "redis://user:***@db.example:6380/2"
+        );
+        assert_eq!(redact_url("redis://127.0.0.1"), "redis://127.0.0.1");
+        let err = redis_client("redis://:s3cret@host?protocol=resp2").unwrap_err();
+        let text = err.to_string();
+        assert!(!text.contains("s3cret"), "{text}");
+        assert!(text.contains("RESP3"), "{text}");
+    }
+
+    #[test]
+    fn resp3_is_added_or_lowercased() {
+        for url in [
+            "redis://127.0.0.1:7000",
+            "redis://127.0.0.1:7000/?protocol=RESP3",
+            "redis://127.0.0.1:7000/1?protocol=resp3",
+        ] {
+            let client = redis_client(url).unwrap();
+            assert!(
+                client
+                    .get_connection_info()
+                    .redis_settings()
+                    .protocol()
+                    .supports_resp3(),
+                "{url}"
+            );
+        }
+    }
+}
