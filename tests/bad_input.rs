@@ -234,7 +234,10 @@ async fn events_without_arguments_and_with_wrong_types_get_error_acks() {
         json!({"count": 1.5}),
         json!([]),
     ] {
-        let ack = bad.emit_ack("/", "typed", std::slice::from_ref(&wrong)).await.unwrap();
+        let ack = bad
+            .emit_ack("/", "typed", std::slice::from_ref(&wrong))
+            .await
+            .unwrap();
         assert_eq!(error_code(&ack), "invalid_payload", "{wrong}");
         assert_eq!(ack[0]["error"]["event"], "typed");
     }
