@@ -10,6 +10,7 @@ mod idle_rss;
 mod load;
 mod raw_server;
 mod servers;
+mod soak;
 mod stats;
 
 use std::path::PathBuf;
@@ -24,6 +25,7 @@ use crate::idle_rss::{IdleRssConfig, run_idle_rss};
 use crate::load::{LoadConfig, run_load};
 use crate::raw_server::RuntimeFlavor;
 use crate::servers::{ServerPaths, default_chat_bench_binary, default_node_dir};
+use crate::soak::{SoakConfig, header_line, row_line, run_soak};
 
 #[derive(Debug, Parser)]
 #[command(name = "asynction-bench", version, about)]
@@ -74,6 +76,52 @@ enum Command {
         load: LoadArgs,
         #[command(flatten)]
         paths: PathArgs,
+        /// Print the rows as JSON lines after the table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Soak a running server: N connections, mixed valid/invalid traffic and reconnecting
+    /// abusers for a bounded time; prints RSS, live tasks and ack latency per interval.
+    Soak {
+        /// Server base URL (http:// or ws://; 127.0.0.1 only).
+        #[arg(long, default_value = "http://127.0.0.1:5000")]
+        url: String,
+        /// Socket.IO request path.
+        #[arg(long, default_value = "/socket.io")]
+        path: String,
+        /// Namespace to join.
+        #[arg(long, default_value = "/chat")]
+        namespace: String,
+        /// Long-lived connections.
+        #[arg(long, default_value_t = 10_000)]
+        connections: usize,
+        /// Connections that send malformed packets and reconnect, all along.
+        #[arg(long, default_value_t = 10)]
+        abusers: usize,
+        /// Seconds of traffic.
+        #[arg(long, default_value_t = 600)]
+        duration: u64,
+        /// Seconds per sample row.
+        #[arg(long, default_value_t = 60)]
+        sample: u64,
+        /// Milliseconds between two emits of one connection.
+        #[arg(long, default_value_t = 5_000)]
+        emit_interval_ms: u64,
+        /// Share of invalid emits (0..=1).
+        #[arg(long, default_value_t = 0.2)]
+        invalid_ratio: f64,
+        /// Seconds before an unanswered emit counts as a timeout.
+        #[arg(long, default_value_t = 10)]
+        ack_timeout: u64,
+        /// Handshakes in progress at once.
+        #[arg(long, default_value_t = 200)]
+        parallel_connects: usize,
+        /// Server process whose RSS is sampled.
+        #[arg(long)]
+        server_pid: Option<u32>,
+        /// URL answering `{"alive_tasks": N}` (chat_bench with CHAT_BENCH_DEBUG_ENDPOINT=1).
+        #[arg(long)]
+        metrics_url: Option<String>,
         /// Print the rows as JSON lines after the table.
         #[arg(long)]
         json: bool,
@@ -263,6 +311,58 @@ async fn run(command: Command) -> Result<(), String> {
                 );
             } else {
                 println!("{}", report.human_line());
+            }
+        }
+        Command::Soak {
+            url,
+            path,
+            namespace,
+            connections,
+            abusers,
+            duration,
+            sample,
+            emit_interval_ms,
+            invalid_ratio,
+            ack_timeout,
+            parallel_connects,
+            server_pid,
+            metrics_url,
+            json,
+        } => {
+            if !url.contains("127.0.0.1") && !url.contains("localhost") {
+                return Err(format!("--url must be a loopback address, got {url}"));
+            }
+            if !(0.0..=1.0).contains(&invalid_ratio) {
+                return Err("--invalid-ratio must be within 0..=1".into());
+            }
+            let config = SoakConfig {
+                target: Target {
+                    url,
+                    path,
+                    namespace,
+                },
+                connections,
+                abusers,
+                duration: Duration::from_secs(duration),
+                sample: Duration::from_secs(sample.max(1)),
+                emit_interval: Duration::from_millis(emit_interval_ms.max(1)),
+                invalid_ratio,
+                ack_timeout: Duration::from_secs(ack_timeout),
+                parallel_connects,
+                server_pid,
+                metrics_url,
+            };
+            println!("{}", header_line());
+            let (rows, failures) = run_soak(&config).await;
+            println!("\nsummary ({connections} connections, {failures} failed to connect):");
+            println!("{}", header_line());
+            for row in &rows {
+                println!("{}", row_line(row));
+            }
+            if json {
+                for row in &rows {
+                    println!("{}", serde_json::to_string(row).map_err(|e| e.to_string())?);
+                }
             }
         }
         Command::Compare {

@@ -7,6 +7,10 @@
 //! Runtime: a current-thread tokio runtime by default (measured cheaper per event than the
 //! multi-thread one on small machines, see BENCHMARKS.md); `ASYNCTION_RUNTIME=multi_thread`
 //! switches.
+//!
+//! `CHAT_BENCH_DEBUG_ENDPOINT=1` adds `GET /debug/runtime` → `{"alive_tasks": N, "workers": W}`
+//! (tokio runtime metrics) for the soak run (`scripts/soak.sh`). It is this example's own
+//! route, not part of the library.
 
 use asynction::security::{ApiKeyCredentials, Refusal, SecurityHandlers, SecurityInfo};
 use asynction::server::{Ack, AsynctionSocketIo, Payload, ValidatedSocket};
@@ -73,11 +77,33 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         listener.local_addr()?,
         app.socketio_path()
     );
-    app.serve(listener, async {
+    let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    };
+    if std::env::var("CHAT_BENCH_DEBUG_ENDPOINT").as_deref() == Ok("1") {
+        use axum::serve::ListenerExt;
+        let router = app
+            .into_router()
+            .route("/debug/runtime", axum::routing::get(runtime_metrics));
+        let listener = listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        axum::serve(listener, router)
+            .with_graceful_shutdown(shutdown)
+            .await?;
+    } else {
+        app.serve(listener, shutdown).await?;
+    }
     Ok(())
+}
+
+/// Live tokio tasks and workers of the server's runtime.
+async fn runtime_metrics() -> axum::Json<serde_json::Value> {
+    let metrics = tokio::runtime::Handle::current().metrics();
+    axum::Json(serde_json::json!({
+        "alive_tasks": metrics.num_alive_tasks(),
+        "workers": metrics.num_workers(),
+    }))
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -350,6 +350,42 @@ fn non_empty(found: Lookup<String>) -> Lookup<String> {
     }
 }
 
+/// Fuzzing entry point: reads every kind of credential from one handshake (basic pair, bearer
+/// token, API keys by query parameter, header and cookie named `name`, the user/password
+/// `apiKey`) and returns how many were found well formed. Not part of the supported API: it
+/// exists so the fuzz targets in `fuzz/` reach the private parsers.
+#[doc(hidden)]
+pub fn fuzz_read_every_credential(request: &HandshakeRequest<'_>, name: &str) -> usize {
+    let sources = [
+        CredentialSource::Basic,
+        CredentialSource::BearerToken,
+        CredentialSource::HttpApiKey {
+            location: ApiKeyLocation::Query,
+            name: name.to_owned(),
+        },
+        CredentialSource::HttpApiKey {
+            location: ApiKeyLocation::Header,
+            name: name.to_owned(),
+        },
+        CredentialSource::HttpApiKey {
+            location: ApiKeyLocation::Cookie,
+            name: name.to_owned(),
+        },
+        CredentialSource::UserPasswordKey {
+            location: "user".to_owned(),
+        },
+        CredentialSource::UserPasswordKey {
+            location: "password".to_owned(),
+        },
+    ];
+    let oversized = usize::from(request.authorization_oversized());
+    sources
+        .iter()
+        .filter(|s| matches!(request.read(s), Lookup::Found(_)))
+        .count()
+        + oversized
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -69,6 +69,8 @@ mod requirements;
 
 use std::sync::Arc;
 
+#[doc(hidden)]
+pub use credentials::fuzz_read_every_credential;
 pub use credentials::{ENGINE_IO_QUERY_PARAMS, HandshakeRequest, MAX_CREDENTIAL_BYTES};
 pub use error::{ConfigProblem, HandlerKind, Refusal, SecurityConfigError};
 pub use handlers::{

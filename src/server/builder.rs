@@ -30,13 +30,14 @@ use socketioxide::adapter::{Adapter, Emitter, LocalAdapter};
 use socketioxide::extract::{SocketRef, TryData};
 use socketioxide::handler::ConnectHandler;
 use socketioxide::layer::SocketIoLayer;
-use socketioxide::{SocketIo, SocketIoBuilder};
+use socketioxide::{ParserConfig, SocketIo, SocketIoBuilder};
 use socketioxide_core::adapter::{CoreAdapter, DefinedAdapter, Spawnable};
 
 use super::connect::{accept, connected};
 use super::dispatch::NamespaceRuntime;
 use super::emit::ValidatedIo;
 use super::handler::{BoxedHandler, Handler, boxed};
+use super::limits::{HeaderLimitLayer, Limits};
 use super::runtime::SpecRuntime;
 use crate::security::{Authenticator, SecurityHandlers};
 use crate::spec::{Document, SpecError};
@@ -127,6 +128,7 @@ pub struct AsynctionSocketIo<S = (), A: Adapter = LocalAdapter> {
     configure: Vec<Configure>,
     security: SecurityMode,
     generated: Option<GeneratedHandlers<S, A>>,
+    limits: Limits,
 }
 
 /// How connections are authenticated.
@@ -157,6 +159,7 @@ impl AsynctionSocketIo<()> {
             configure: Vec::new(),
             security: SecurityMode::Handlers(SecurityHandlers::new()),
             generated: None,
+            limits: Limits::default(),
         }
     }
 }
@@ -181,6 +184,7 @@ impl<A: Adapter> AsynctionSocketIo<(), A> {
             configure: self.configure,
             security: self.security,
             generated: None,
+            limits: self.limits,
         }
     }
 }
@@ -204,6 +208,7 @@ impl<S> AsynctionSocketIo<S, LocalAdapter> {
             configure: self.configure,
             security: self.security,
             generated: None,
+            limits: self.limits,
         }
     }
 }
@@ -219,6 +224,7 @@ pub struct Asynction<A: Adapter = LocalAdapter> {
     socketio_path: String,
     server: Option<String>,
     docs: bool,
+    max_header_bytes: usize,
 }
 
 impl<A: Adapter> Asynction<A> {
@@ -252,7 +258,8 @@ impl<A: Adapter> Asynction<A> {
             .await
     }
 
-    /// A ready router: Socket.IO plus the docs routes.
+    /// A ready router: Socket.IO plus the docs routes, behind the request head limit
+    /// ([`super::limits::HeaderLimitLayer`], see [`AsynctionSocketIo::max_header_bytes`]).
     pub fn into_router(self) -> axum::Router {
         let mut router = axum::Router::new();
         if self.docs {
@@ -263,7 +270,9 @@ impl<A: Adapter> Asynction<A> {
             }
             router = router.merge(crate::docs::router(&self.document, options));
         }
-        router.layer(self.layer)
+        router
+            .layer(self.layer)
+            .layer(HeaderLimitLayer::new(self.max_header_bytes))
     }
 }
 
@@ -340,7 +349,46 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
         self
     }
 
-    /// Any socketioxide option (ping interval, max payload, transports, parser…).
+    /// The largest Socket.IO message a client may send, in bytes (engine.io `max_payload` for
+    /// polling, the websocket message and frame limits for websocket). Default
+    /// [`super::limits::DEFAULT_MAX_PAYLOAD`] (1 MB). A client that sends more is disconnected.
+    pub fn max_payload(mut self, bytes: u64) -> Self {
+        self.limits.max_payload = bytes;
+        self
+    }
+
+    /// The most binary attachments one event or ack may carry. Default
+    /// [`super::limits::DEFAULT_MAX_BINARY_ATTACHMENTS`] (64). A client that sends more is
+    /// disconnected.
+    pub fn max_binary_attachments(mut self, count: usize) -> Self {
+        self.limits.max_binary_attachments = count;
+        self
+    }
+
+    /// The deepest nesting of arrays and objects a validated value (payload, ack, emit,
+    /// handshake) may have; a deeper one is refused with an `invalid_payload` answer before
+    /// validation recurses into it. Default [`crate::validate::DEFAULT_MAX_DEPTH`] (128).
+    pub fn max_nesting_depth(mut self, depth: usize) -> Self {
+        self.limits.max_nesting_depth = depth;
+        self
+    }
+
+    /// The largest HTTP request head (request target plus headers) any request may have, in
+    /// bytes; a larger one is answered 431 by [`Asynction::into_router`]. Default
+    /// [`super::limits::DEFAULT_MAX_HEADER_BYTES`] (16 KiB).
+    pub fn max_header_bytes(mut self, bytes: usize) -> Self {
+        self.limits.max_header_bytes = bytes;
+        self
+    }
+
+    /// Every limit at once (see [`super::limits`]).
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Any socketioxide option (ping interval, max payload, transports, parser…). Runs after
+    /// asynction's own settings ([`super::limits`]), so it may override them.
     pub fn configure_socketio(
         mut self,
         f: impl FnOnce(SocketIoBuilder<LocalAdapter>) -> SocketIoBuilder<LocalAdapter> + Send + 'static,
@@ -376,7 +424,8 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
         if !self.dropped.is_empty() {
             return Err(BuildError::HandlersBeforeState(self.dropped));
         }
-        let validators = Validators::compile(&self.doc)?;
+        let mut validators = Validators::compile(&self.doc)?;
+        validators.set_max_depth(self.limits.max_nesting_depth);
         let api = self.doc.api.clone();
         if self.generated.is_none() {
             self.check_handlers()?;
@@ -417,9 +466,19 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
             .or_else(|| server.map(|s| s.socketio_path.clone()))
             .unwrap_or_else(|| "/socket.io".to_owned());
 
+        let limits = &self.limits;
+        let frame = usize::try_from(limits.max_payload).unwrap_or(usize::MAX);
         let mut builder = SocketIo::builder()
             .req_path(socketio_path.clone())
-            .ack_timeout(self.ack_timeout);
+            .ack_timeout(self.ack_timeout)
+            .max_payload(limits.max_payload)
+            .ws_max_message_size(frame)
+            .ws_max_frame_size(frame)
+            .with_parser(
+                ParserConfig::common()
+                    .max_incoming_binaries(limits.max_binary_attachments)
+                    .max_incoming_binary_buf_size(frame),
+            );
         for f in self.configure {
             builder = f(builder);
         }
@@ -499,6 +558,7 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
             socketio_path,
             server,
             docs: self.docs,
+            max_header_bytes: self.limits.max_header_bytes,
         };
         Ok((app, pending))
     }

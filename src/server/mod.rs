@@ -7,6 +7,7 @@
 //! - [`handler`], [`extract`]: async handler functions and their arguments.
 //! - [`reply`]: what clients see when something is refused.
 //! - [`args`]: Socket.IO argument lists with binary attachments.
+//! - [`limits`]: what one client may send (message size, attachments, nesting, headers).
 
 pub mod args;
 pub mod builder;
@@ -16,6 +17,7 @@ mod dispatch;
 pub mod emit;
 pub mod extract;
 pub mod handler;
+pub mod limits;
 pub mod reply;
 mod runtime;
 
@@ -25,5 +27,6 @@ pub use context::HandlerContext;
 pub use emit::{EmitError, ValidatedBroadcast, ValidatedIo, ValidatedSocket};
 pub use extract::{AuthPayload, EventName, ExtractError, Payload, State};
 pub use handler::{Ack, FromContext, Handler, IntoReply, Reply};
+pub use limits::{HeaderLimitLayer, Limits};
 pub use reply::{ConnectRefusal, EventError};
 pub use socketioxide::socket::DisconnectReason;

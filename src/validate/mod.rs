@@ -14,7 +14,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 pub use error::{Interaction, ValidationError, Violation};
-pub use schema::{CompiledSchema, InvalidSchema};
+pub use schema::{CompiledSchema, DEFAULT_MAX_DEPTH, InvalidSchema, nesting_depth};
 
 use crate::model::{Api, Event, Namespace, Schema};
 use crate::spec::source::SourceFile;
@@ -135,6 +135,22 @@ impl Validators {
     /// Whether no schema was compiled.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Sets the deepest instance nesting every schema accepts (see
+    /// [`CompiledSchema::with_max_depth`]; default [`schema::DEFAULT_MAX_DEPTH`]).
+    pub fn set_max_depth(&mut self, depth: usize) {
+        for ns in self.namespaces.values_mut() {
+            let ns = Arc::make_mut(ns);
+            for ev in ns.ingress.values_mut().chain(ns.egress.values_mut()) {
+                for slot in [&mut ev.payload, &mut ev.ack] {
+                    *slot = slot.take().map(|s| s.with_max_depth(depth));
+                }
+            }
+            for slot in [&mut ns.query, &mut ns.headers] {
+                *slot = slot.take().map(|s| s.with_max_depth(depth));
+            }
+        }
     }
 }
 

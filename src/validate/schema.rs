@@ -21,6 +21,7 @@ pub struct CompiledSchema {
     arguments: ArgumentList,
     pointer: String,
     unconstrained: bool,
+    max_depth: usize,
 }
 
 impl std::fmt::Debug for CompiledSchema {
@@ -54,6 +55,32 @@ impl std::error::Error for InvalidSchema {}
 
 /// Largest number of violations reported for one instance.
 const MAX_VIOLATIONS: usize = 16;
+
+/// Default deepest nesting of arrays and objects an instance may have (the JSON parser of
+/// socketioxide's default parser refuses deeper text anyway). Validation recurses once per
+/// level, so without a bound a deep instance against a recursive schema overflows the stack.
+pub const DEFAULT_MAX_DEPTH: usize = 128;
+
+/// How deeply `value` nests arrays and objects (a scalar is 0), counted without recursion;
+/// counting stops past `limit`, so the cost is bounded by the instance size.
+pub fn nesting_depth(value: &Value, limit: usize) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(value, 0usize)];
+    while let Some((v, depth)) = stack.pop() {
+        let children: Box<dyn Iterator<Item = &Value>> = match v {
+            Value::Array(a) => Box::new(a.iter()),
+            Value::Object(m) => Box::new(m.values()),
+            _ => continue,
+        };
+        let depth = depth + 1;
+        deepest = deepest.max(depth);
+        if deepest > limit {
+            return deepest;
+        }
+        stack.extend(children.map(|c| (c, depth)));
+    }
+    deepest
+}
 
 impl CompiledSchema {
     /// Compiles `schema`; `document` is the resolved document, needed only when the schema still
@@ -107,7 +134,31 @@ impl CompiledSchema {
             arguments: schema.arguments,
             pointer: schema.pointer.clone(),
             unconstrained: is_unconstrained(&schema.value),
+            max_depth: DEFAULT_MAX_DEPTH,
         })
+    }
+
+    /// Sets the deepest nesting an instance may have (default [`DEFAULT_MAX_DEPTH`]); a deeper
+    /// instance is refused with one violation before any keyword is evaluated.
+    pub fn with_max_depth(mut self, depth: usize) -> Self {
+        self.max_depth = depth;
+        self
+    }
+
+    /// The deepest nesting an instance may have.
+    pub fn max_depth(&self) -> usize {
+        self.max_depth
+    }
+
+    fn too_deep(&self, depth: usize) -> Vec<Violation> {
+        vec![Violation {
+            instance_path: String::new(),
+            schema_path: String::new(),
+            message: format!(
+                "the value nests arrays and objects {depth}+ levels deep; the limit is {} levels",
+                self.max_depth
+            ),
+        }]
     }
 
     /// The argument rule of this schema.
@@ -122,6 +173,10 @@ impl CompiledSchema {
 
     /// Validates one value.
     pub fn validate_value(&self, instance: &Value) -> Result<(), Vec<Violation>> {
+        let depth = nesting_depth(instance, self.max_depth);
+        if depth > self.max_depth {
+            return Err(self.too_deep(depth));
+        }
         if self.validator.is_valid(instance) {
             return Ok(());
         }
@@ -156,13 +211,26 @@ impl CompiledSchema {
                     ),
                 }]),
             },
-            ArgumentList::Spread => self.validate_value(&Value::Array(args.to_vec())),
+            ArgumentList::Spread => {
+                // The list itself is one level: check before copying it.
+                let depth = args
+                    .iter()
+                    .map(|a| nesting_depth(a, self.max_depth))
+                    .max()
+                    .unwrap_or(0)
+                    + 1;
+                if depth > self.max_depth {
+                    return Err(self.too_deep(depth));
+                }
+                self.validate_value(&Value::Array(args.to_vec()))
+            }
         }
     }
 
     /// Whether the value is valid (fast path, no error details).
     pub fn is_valid(&self, instance: &Value) -> bool {
-        self.validator.is_valid(instance)
+        nesting_depth(instance, self.max_depth) <= self.max_depth
+            && self.validator.is_valid(instance)
     }
 }
 

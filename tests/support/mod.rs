@@ -9,6 +9,8 @@ use std::sync::Once;
 
 use serde_json::Value;
 
+pub mod raw;
+
 /// The repository root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
