@@ -59,7 +59,9 @@ async fn on_chat_connect(socket: SocketRef) {
     socket.on("echo", on_echo);
 }
 
-async fn on_message(ack: AckSender) {
+/// Takes its payload like every other implementation's handler does (Node's, Python's and
+/// asynction's all receive the parsed argument), so the floor includes parsing it.
+async fn on_message(Data(_payload): Data<Value>, ack: AckSender) {
     let _ = ack.send(&true);
 }
 

@@ -34,7 +34,7 @@ use socketioxide::{ParserConfig, SocketIo, SocketIoBuilder};
 use socketioxide_core::adapter::{CoreAdapter, DefinedAdapter, Spawnable};
 
 use super::connect::{accept, connected};
-use super::dispatch::NamespaceRuntime;
+use super::dispatch::{EventRoute, NamespaceRuntime};
 use super::emit::ValidatedIo;
 use super::handler::{BoxedHandler, Handler, boxed};
 use super::limits::{HeaderLimitLayer, Limits};
@@ -518,20 +518,24 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
                 .namespace(&ns.path)
                 .cloned()
                 .unwrap_or_default();
+            let route = |e: &crate::model::Event, handler| {
+                let validators = validators.ingress.get(&e.name).cloned().unwrap_or_default();
+                (
+                    e.name.clone(),
+                    EventRoute {
+                        handler,
+                        validators,
+                    },
+                )
+            };
             let events = match generated {
-                Some(make) => ns
-                    .ingress
-                    .iter()
-                    .map(|e| (e.name.clone(), make(ns, e)))
-                    .collect(),
+                Some(make) => ns.ingress.iter().map(|e| route(e, make(ns, e))).collect(),
                 None => ns
                     .ingress
                     .iter()
                     .filter_map(|e| {
-                        Some((
-                            e.name.clone(),
-                            self.handlers.get(e.handler.as_ref()?)?.clone(),
-                        ))
+                        let handler = self.handlers.get(e.handler.as_ref()?)?.clone();
+                        Some(route(e, handler))
                     })
                     .collect(),
             };

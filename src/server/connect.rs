@@ -10,6 +10,7 @@ use socketioxide::adapter::Adapter;
 use socketioxide::extract::SocketRef;
 
 use super::args::Args;
+use super::context::HandlerContext;
 use super::dispatch::{NamespaceRuntime, run_handler};
 use super::emit::Deferred;
 use super::handler::Reply;
@@ -129,9 +130,8 @@ pub(crate) async fn accept<S: Clone + Send + Sync + 'static, A: Adapter>(
     }
     if let Some(handler) = &nsr.connect {
         let deferred: Deferred = Default::default();
-        let mut socket = nsr.socket(s.clone());
-        socket.deferred = Some(deferred.clone());
-        let mut ctx = nsr.context(socket, None, Args::default());
+        let mut ctx = HandlerContext::new(nsr.clone(), s.clone(), None, Args::default());
+        ctx.deferred = Some(deferred.clone());
         ctx.auth = auth;
         match run_handler(handler, ctx, &ns_path, "connect").await {
             Ok(Reply::Refuse(message)) => return Err(ConnectRefusal(message)),
@@ -167,9 +167,16 @@ pub(crate) fn connected<S: Clone + Send + Sync + 'static, A: Adapter>(
               ack: socketioxide::extract::AckSender<A>,
               super::dispatch::AckRequested(requested): super::dispatch::AckRequested| {
             let nsr = events.clone();
-            async move {
-                super::dispatch::dispatch(nsr, s, event.to_string(), data, ack, requested).await
-            }
+            // Boxed: socketioxide spawns this future per event, and tokio copies a spawned
+            // future by value several times; a pointer is cheaper to move than the dispatch state.
+            Box::pin(super::dispatch::dispatch(
+                nsr,
+                s,
+                event.to_string(),
+                data,
+                ack,
+                requested,
+            ))
         },
     );
     if nsr.disconnect.is_some() {
@@ -180,7 +187,7 @@ pub(crate) fn connected<S: Clone + Send + Sync + 'static, A: Adapter>(
                 async move {
                     if let Some(handler) = &nsr.disconnect {
                         let ns = s.ns().to_owned();
-                        let mut ctx = nsr.context(nsr.socket(s), None, Args::default());
+                        let mut ctx = HandlerContext::new(nsr.clone(), s, None, Args::default());
                         ctx.disconnect_reason = Some(reason);
                         let _ = run_handler(handler, ctx, &ns, "disconnect").await;
                     }

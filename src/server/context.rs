@@ -1,22 +1,61 @@
 //! What a handler call can see: the socket, the state, the arguments, the error being handled.
+//!
+//! The context holds the namespace's shared runtime and the raw socket; extractors build what
+//! they are asked for (a [`ValidatedSocket`], the state, the io handle) only when a handler takes
+//! it, so a handler that takes nothing costs no clones on the event path.
+
+use std::sync::Arc;
 
 use serde_json::Value;
 use socketioxide::adapter::{Adapter, LocalAdapter};
+use socketioxide::extract::SocketRef;
 use socketioxide::socket::DisconnectReason;
 
 use super::args::Args;
-use super::emit::{ValidatedIo, ValidatedSocket};
+use super::dispatch::NamespaceRuntime;
+use super::emit::{Deferred, ValidatedSocket};
 use super::reply::EventError;
 
 /// Everything one handler call may extract from. Built by the dispatcher; extractors take
 /// what they need from it.
 pub struct HandlerContext<S, A: Adapter = LocalAdapter> {
-    pub(crate) socket: ValidatedSocket<A>,
-    pub(crate) io: ValidatedIo<A>,
-    pub(crate) state: S,
+    pub(crate) runtime: Arc<NamespaceRuntime<S, A>>,
+    pub(crate) socket: SocketRef<A>,
+    pub(crate) deferred: Option<Deferred>,
     pub(crate) event: Option<String>,
     pub(crate) args: Args,
     pub(crate) auth: Option<Value>,
     pub(crate) error: Option<EventError>,
     pub(crate) disconnect_reason: Option<DisconnectReason>,
+}
+
+impl<S, A: Adapter> HandlerContext<S, A> {
+    /// A context for `socket` in the namespace `runtime` serves.
+    pub(crate) fn new(
+        runtime: Arc<NamespaceRuntime<S, A>>,
+        socket: SocketRef<A>,
+        event: Option<String>,
+        args: Args,
+    ) -> Self {
+        Self {
+            runtime,
+            socket,
+            deferred: None,
+            event,
+            args,
+            auth: None,
+            error: None,
+            disconnect_reason: None,
+        }
+    }
+
+    /// The client's socket with validated emits.
+    pub(crate) fn validated_socket(&self) -> ValidatedSocket<A> {
+        ValidatedSocket {
+            inner: self.socket.clone(),
+            ns: self.runtime.validators.clone(),
+            rt: self.runtime.rt.clone(),
+            deferred: self.deferred.clone(),
+        }
+    }
 }

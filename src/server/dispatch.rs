@@ -14,52 +14,30 @@ use socketioxide::socket::Socket;
 
 use super::args::{Args, WireArgs};
 use super::context::HandlerContext;
-use super::emit::{ValidatedIo, ValidatedSocket};
+use super::emit::ValidatedIo;
 use super::handler::{BoxedHandler, Reply};
 use super::reply::EventError;
 use super::runtime::SpecRuntime;
 use crate::validate::{Interaction, NamespaceValidators, ValidationError};
 
+/// What handling one ingress event needs.
+pub(crate) struct EventRoute<S, A: Adapter> {
+    pub handler: BoxedHandler<S, A>,
+    pub validators: crate::validate::EventValidators,
+}
+
 /// Everything the handlers of one namespace need, shared by all its sockets.
 pub(crate) struct NamespaceRuntime<S, A: Adapter> {
     pub doc_path: String,
     pub validators: Arc<NamespaceValidators>,
-    pub events: HashMap<String, BoxedHandler<S, A>>,
+    /// Ingress events by name: handler and compiled schemas, found with one lookup.
+    pub events: HashMap<String, EventRoute<S, A>>,
     pub connect: Option<BoxedHandler<S, A>>,
     pub disconnect: Option<BoxedHandler<S, A>>,
     pub error: Option<BoxedHandler<S, A>>,
     pub state: S,
     pub rt: Arc<SpecRuntime>,
     pub io: ValidatedIo<A>,
-}
-
-impl<S: Clone, A: Adapter> NamespaceRuntime<S, A> {
-    pub fn socket(&self, s: SocketRef<A>) -> ValidatedSocket<A> {
-        ValidatedSocket {
-            inner: s,
-            ns: self.validators.clone(),
-            rt: self.rt.clone(),
-            deferred: None,
-        }
-    }
-
-    pub fn context(
-        &self,
-        socket: ValidatedSocket<A>,
-        event: Option<String>,
-        args: Args,
-    ) -> HandlerContext<S, A> {
-        HandlerContext {
-            socket,
-            io: self.io.clone(),
-            state: self.state.clone(),
-            event,
-            args,
-            auth: None,
-            error: None,
-            disconnect_reason: None,
-        }
-    }
 }
 
 /// Whether the client asked for an ack (socketioxide's `AckSender` cannot tell).
@@ -127,17 +105,17 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
                 &event,
                 format!("malformed arguments: {e}"),
             );
-            return refuse(&nsr, s, event, Args::default(), ack, requested, err).await;
+            return Box::pin(refuse(&nsr, s, event, Args::default(), ack, requested, err)).await;
         }
     };
-    let Some(handler) = nsr.events.get(&event) else {
+    let Some(route) = nsr.events.get(&event) else {
         let err = EventError::from_validation(
             &ValidationError::new(Interaction::UnknownEvent, ns_path, Some(&event), Vec::new()),
             &event,
         );
-        return refuse(&nsr, s, event, args, ack, requested, err).await;
+        return Box::pin(refuse(&nsr, s, event, args, ack, requested, err)).await;
     };
-    let validators = nsr.validators.ingress.get(&event);
+    let (handler, validators) = (&route.handler, Some(&route.validators));
     if nsr.rt.validation
         && let Some(schema) = validators.and_then(|v| v.payload.as_ref())
         && let Err(violations) = schema.validate_args(&args.validation_view())
@@ -148,7 +126,7 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
             Some(&event),
             violations,
         );
-        return refuse(
+        return Box::pin(refuse(
             &nsr,
             s,
             event.clone(),
@@ -156,11 +134,10 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
             ack,
             requested,
             EventError::from_validation(&e, &event),
-        )
+        ))
         .await;
     }
-    let socket = nsr.socket(s);
-    let ctx = nsr.context(socket, Some(event.clone()), args);
+    let ctx = HandlerContext::new(nsr.clone(), s, Some(event.clone()), args);
     let reply = match run_handler(handler, ctx, ns_path, &event).await {
         Ok(r) => r,
         Err(err) => return send_ack(ack, requested, &err.to_ack_args()),
@@ -203,7 +180,7 @@ fn send_ack<A: Adapter>(ack: AckSender<A>, requested: bool, args: &Args) {
 
 /// Answers a refused event: the error handler, else an error ack, else a log line.
 async fn refuse<S: Clone + Send + Sync + 'static, A: Adapter>(
-    nsr: &NamespaceRuntime<S, A>,
+    nsr: &Arc<NamespaceRuntime<S, A>>,
     s: SocketRef<A>,
     event: String,
     args: Args,
@@ -213,7 +190,7 @@ async fn refuse<S: Clone + Send + Sync + 'static, A: Adapter>(
 ) {
     if let Some(handler) = &nsr.error {
         let ns = s.ns().to_owned();
-        let mut ctx = nsr.context(nsr.socket(s), Some(event.clone()), args);
+        let mut ctx = HandlerContext::new(nsr.clone(), s, Some(event.clone()), args);
         ctx.error = Some(err.clone());
         let reply = run_handler(handler, ctx, &ns, &event).await;
         if requested {

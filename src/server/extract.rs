@@ -75,19 +75,19 @@ pub struct State<S>(pub S);
 
 impl<S: Clone, A: Adapter> FromContext<S, A> for State<S> {
     fn from_context(ctx: &mut HandlerContext<S, A>) -> Result<Self, ExtractError> {
-        Ok(State(ctx.state.clone()))
+        Ok(State(ctx.runtime.state.clone()))
     }
 }
 
 impl<S, A: Adapter> FromContext<S, A> for ValidatedSocket<A> {
     fn from_context(ctx: &mut HandlerContext<S, A>) -> Result<Self, ExtractError> {
-        Ok(ctx.socket.clone())
+        Ok(ctx.validated_socket())
     }
 }
 
 impl<S, A: Adapter> FromContext<S, A> for ValidatedIo<A> {
     fn from_context(ctx: &mut HandlerContext<S, A>) -> Result<Self, ExtractError> {
-        Ok(ctx.io.clone())
+        Ok(ctx.runtime.io.clone())
     }
 }
 
@@ -112,7 +112,6 @@ impl<S, A: Adapter> FromContext<S, A> for AuthPayload {
         // Connect handlers get it directly; later handlers read what connect stored.
         let auth = ctx.auth.clone().or_else(|| {
             ctx.socket
-                .inner
                 .extensions
                 .get::<super::connect::ConnectAuth>()
                 .map(|a| a.0)
@@ -141,13 +140,13 @@ impl<S, A: Adapter> FromContext<S, A> for DisconnectReason {
 
 impl<S, A: Adapter> FromContext<S, A> for Option<SecurityInfo> {
     fn from_context(ctx: &mut HandlerContext<S, A>) -> Result<Self, ExtractError> {
-        Ok(ctx.socket.inner.extensions.get::<SecurityInfo>())
+        Ok(ctx.socket.extensions.get::<SecurityInfo>())
     }
 }
 
 impl<S, A: Adapter> FromContext<S, A> for SecurityInfo {
     fn from_context(ctx: &mut HandlerContext<S, A>) -> Result<Self, ExtractError> {
-        ctx.socket.inner.extensions.get::<SecurityInfo>().ok_or_else(|| {
+        ctx.socket.extensions.get::<SecurityInfo>().ok_or_else(|| {
             ExtractError(format!(
                 "SecurityInfo is only available in secured namespaces ({} is public); take Option<SecurityInfo>",
                 ctx.socket.ns()

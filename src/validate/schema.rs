@@ -61,25 +61,81 @@ const MAX_VIOLATIONS: usize = 16;
 /// level, so without a bound a deep instance against a recursive schema overflows the stack.
 pub const DEFAULT_MAX_DEPTH: usize = 128;
 
-/// How deeply `value` nests arrays and objects (a scalar is 0), counted without recursion;
-/// counting stops past `limit`, so the cost is bounded by the instance size.
+/// How deeply `value` nests arrays and objects (a scalar is 0); counting stops past `limit`,
+/// so the cost is bounded by the instance size. Shallow values (every real payload) are walked
+/// recursively without allocating; below [`RECURSION_CUTOFF`] levels the walk continues with an
+/// explicit stack, so no instance can overflow the thread's stack.
 pub fn nesting_depth(value: &Value, limit: usize) -> usize {
-    let mut deepest = 0;
-    let mut stack = vec![(value, 0usize)];
+    shallow_depth(value, 0, limit)
+}
+
+/// Levels walked by recursion before switching to an explicit stack.
+const RECURSION_CUTOFF: usize = 32;
+
+fn shallow_depth(value: &Value, depth: usize, limit: usize) -> usize {
+    if depth >= RECURSION_CUTOFF {
+        return deep_depth(value, depth, limit);
+    }
+    let children: &mut dyn Iterator<Item = &Value> = match value {
+        Value::Array(a) => &mut a.iter(),
+        Value::Object(m) => &mut m.values(),
+        _ => return depth,
+    };
+    let mut deepest = depth + 1;
+    for child in children {
+        if matches!(child, Value::Array(_) | Value::Object(_)) {
+            deepest = deepest.max(shallow_depth(child, depth + 1, limit));
+            if deepest > limit {
+                break;
+            }
+        }
+    }
+    deepest
+}
+
+fn deep_depth(value: &Value, depth: usize, limit: usize) -> usize {
+    let mut deepest = depth;
+    let mut stack = vec![(value, depth)];
     while let Some((v, depth)) = stack.pop() {
-        let children: Box<dyn Iterator<Item = &Value>> = match v {
-            Value::Array(a) => Box::new(a.iter()),
-            Value::Object(m) => Box::new(m.values()),
+        let depth = match v {
+            Value::Array(_) | Value::Object(_) => depth + 1,
             _ => continue,
         };
-        let depth = depth + 1;
         deepest = deepest.max(depth);
         if deepest > limit {
             return deepest;
         }
-        stack.extend(children.map(|c| (c, depth)));
+        match v {
+            Value::Array(a) => stack.extend(a.iter().map(|c| (c, depth))),
+            Value::Object(m) => stack.extend(m.values().map(|c| (c, depth))),
+            _ => {}
+        }
     }
     deepest
+}
+
+#[cfg(test)]
+mod depth_tests {
+    use super::nesting_depth;
+    use serde_json::{Value, json};
+
+    fn nested(levels: usize) -> Value {
+        let mut v = json!(1);
+        for _ in 0..levels {
+            v = Value::Array(vec![v]);
+        }
+        v
+    }
+
+    #[test]
+    fn depth_counts_arrays_and_objects() {
+        assert_eq!(nesting_depth(&json!(1), 128), 0);
+        assert_eq!(nesting_depth(&json!({"a": 1}), 128), 1);
+        assert_eq!(nesting_depth(&json!({"a": [1, {"b": {}}]}), 128), 4);
+        assert_eq!(nesting_depth(&nested(31), 128), 31);
+        assert_eq!(nesting_depth(&nested(100), 128), 100);
+        assert!(nesting_depth(&nested(5000), 128) > 128);
+    }
 }
 
 impl CompiledSchema {
