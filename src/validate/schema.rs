@@ -114,30 +114,6 @@ fn deep_depth(value: &Value, depth: usize, limit: usize) -> usize {
     deepest
 }
 
-#[cfg(test)]
-mod depth_tests {
-    use super::nesting_depth;
-    use serde_json::{Value, json};
-
-    fn nested(levels: usize) -> Value {
-        let mut v = json!(1);
-        for _ in 0..levels {
-            v = Value::Array(vec![v]);
-        }
-        v
-    }
-
-    #[test]
-    fn depth_counts_arrays_and_objects() {
-        assert_eq!(nesting_depth(&json!(1), 128), 0);
-        assert_eq!(nesting_depth(&json!({"a": 1}), 128), 1);
-        assert_eq!(nesting_depth(&json!({"a": [1, {"b": {}}]}), 128), 4);
-        assert_eq!(nesting_depth(&nested(31), 128), 31);
-        assert_eq!(nesting_depth(&nested(100), 128), 100);
-        assert!(nesting_depth(&nested(5000), 128) > 128);
-    }
-}
-
 impl CompiledSchema {
     /// Compiles `schema`; `document` is the resolved document, needed only when the schema still
     /// holds (recursive) local `$ref`s. The error is the reason, without its position (see
@@ -374,5 +350,29 @@ pub fn normalize(v: &Value) -> Value {
         }
         Value::Array(a) => Value::Array(a.iter().map(normalize).collect()),
         other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod depth_tests {
+    use super::nesting_depth;
+    use serde_json::{Value, json};
+
+    fn nested(levels: usize) -> Value {
+        let mut v = json!(1);
+        for _ in 0..levels {
+            v = Value::Array(vec![v]);
+        }
+        v
+    }
+
+    #[test]
+    fn depth_counts_arrays_and_objects() {
+        assert_eq!(nesting_depth(&json!(1), 128), 0);
+        assert_eq!(nesting_depth(&json!({"a": 1}), 128), 1);
+        assert_eq!(nesting_depth(&json!({"a": [1, {"b": {}}]}), 128), 4);
+        assert_eq!(nesting_depth(&nested(31), 128), 31);
+        assert_eq!(nesting_depth(&nested(100), 128), 100);
+        assert!(nesting_depth(&nested(5000), 128) > 128);
     }
 }
