@@ -69,7 +69,12 @@ fn parse_interval(text: &str) -> Result<Duration, String> {
 pub fn run(global: &GlobalOptions, args: &MockArgs) -> ExitCode {
     let MockCommand::Run(run) = &args.command;
     crate::logging::init();
-    let runtime = match tokio::runtime::Runtime::new() {
+    // A current-thread runtime: measured cheaper per event than the multi-thread one for
+    // Socket.IO traffic on small machines (BENCHMARKS.md), and the mock's own work is tiny.
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("asynction: cannot start the async runtime: {e}");

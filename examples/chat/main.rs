@@ -113,7 +113,8 @@ async fn disconnect(socket: ValidatedSocket, State(chat): State<Chat>) {
     }
 }
 
-#[tokio::main]
+// Current-thread runtime: cheaper per event on small machines (BENCHMARKS.md).
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tracing_subscriber::fmt()
         .with_env_filter(

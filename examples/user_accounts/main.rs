@@ -53,7 +53,8 @@ async fn admin_error(error: EventError) {
     tracing::warn!(%error, "refused /admin event");
 }
 
-#[tokio::main]
+// Current-thread runtime: cheaper per event on small machines (BENCHMARKS.md).
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tracing_subscriber::fmt()
         .with_env_filter(
