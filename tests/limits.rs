@@ -14,8 +14,7 @@ use asynction::validate::{DEFAULT_MAX_DEPTH, Validators};
 use asynction::{Document, LoadOptions};
 use serde_json::{Value, json};
 use support::raw::RawClient;
-use support::serve;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use support::{http_request as http, serve};
 
 const FIXTURE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -114,36 +113,6 @@ async fn default_max_payload_is_one_megabyte_on_websocket() {
         .await;
     assert!(bad.closed_within(Duration::from_secs(2)).await);
     still_served(&mut other).await;
-}
-
-/// One HTTP/1.1 request over a fresh connection: `(status, body)`.
-async fn http(
-    addr: SocketAddr,
-    method: &str,
-    target: &str,
-    headers: &str,
-    body: &str,
-) -> (u16, String) {
-    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let request = format!(
-        "{method} {target} HTTP/1.1\r\nHost: {addr}\r\n{headers}Content-Type: text/plain;charset=UTF-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    // The server may answer and close before the whole body is written.
-    let _ = stream.write_all(request.as_bytes()).await;
-    let mut raw = Vec::new();
-    let _ = stream.read_to_end(&mut raw).await;
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let status = text
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    (status, body)
 }
 
 #[tokio::test]

@@ -115,12 +115,27 @@ pub fn error_ack(result: &Value) -> &Value {
 
 /// A plain HTTP/1.1 GET over a raw socket: `(status, body)`.
 pub async fn http_get(addr: SocketAddr, path: &str) -> (u16, String) {
+    http_request(addr, "GET", path, "", "").await
+}
+
+/// One HTTP/1.1 request over a fresh connection (`headers` as `Name: value\r\n` lines):
+/// `(status, body)`. The server may answer and close before the whole body is written.
+pub async fn http_request(
+    addr: SocketAddr,
+    method: &str,
+    target: &str,
+    headers: &str,
+    body: &str,
+) -> (u16, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await.unwrap();
+    let request = format!(
+        "{method} {target} HTTP/1.1\r\nHost: {addr}\r\n{headers}Content-Type: text/plain;charset=UTF-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = stream.write_all(request.as_bytes()).await;
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await.unwrap();
+    let _ = stream.read_to_end(&mut raw).await;
     let text = String::from_utf8_lossy(&raw).into_owned();
     let status = text
         .split_whitespace()
