@@ -522,3 +522,35 @@ async fn built_server_serves_docs_beside_socketio() {
     let addr = serve(built.into_router()).await;
     assert_eq!(support::http_get(addr, "/docs").await.0, 404);
 }
+
+#[cfg(feature = "msgpack")]
+#[tokio::test]
+async fn msgpack_parser_validates_the_same_way() {
+    let built = app(Log::default()).msgpack(true).build().unwrap();
+    let addr = serve(built.into_router()).await;
+    let r = support::node_msgpack(
+        addr,
+        "/socket.io",
+        json!([
+            connect("a", "/"),
+            emit("a", "echo", json!(["hi"])),
+            {"op": "expect", "id": "a", "event": "echoed"},
+            emit("a", "echo", json!([42])),
+            emit("a", "move", json!([3, "up"])),
+            {"op": "emit_binary", "id": "a", "event": "upload", "text": "abcd", "ack": true},
+            emit("a", "unknown", json!([])),
+        ]),
+    )
+    .await;
+    assert_eq!(r[0], json!({"connected": true}));
+    assert_eq!(r[1], json!({"ack": ["hi"]}));
+    assert_eq!(r[2], json!({"args": ["hi"]}));
+    assert_eq!(error_ack(&r[3])["code"], "invalid_payload");
+    assert_eq!(r[4], json!({"ack": ["up3"]}));
+    assert_eq!(
+        r[5],
+        json!({"ack": [4]}),
+        "a msgpack binary arrives as bytes"
+    );
+    assert_eq!(error_ack(&r[6])["code"], "unknown_event");
+}

@@ -129,6 +129,8 @@ pub struct AsynctionSocketIo<S = (), A: Adapter = LocalAdapter> {
     security: SecurityMode,
     generated: Option<GeneratedHandlers<S, A>>,
     limits: Limits,
+    #[cfg(feature = "msgpack")]
+    msgpack: bool,
 }
 
 /// How connections are authenticated.
@@ -160,6 +162,8 @@ impl AsynctionSocketIo<()> {
             security: SecurityMode::Handlers(SecurityHandlers::new()),
             generated: None,
             limits: Limits::default(),
+            #[cfg(feature = "msgpack")]
+            msgpack: false,
         }
     }
 }
@@ -185,6 +189,8 @@ impl<A: Adapter> AsynctionSocketIo<(), A> {
             security: self.security,
             generated: None,
             limits: self.limits,
+            #[cfg(feature = "msgpack")]
+            msgpack: self.msgpack,
         }
     }
 }
@@ -209,6 +215,8 @@ impl<S> AsynctionSocketIo<S, LocalAdapter> {
             security: self.security,
             generated: None,
             limits: self.limits,
+            #[cfg(feature = "msgpack")]
+            msgpack: self.msgpack,
         }
     }
 }
@@ -327,6 +335,14 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
     /// Overrides the Socket.IO path (wins over the server url).
     pub fn path(mut self, path: impl Into<String>) -> Self {
         self.path = Some(path.into());
+        self
+    }
+
+    /// Speaks Socket.IO with the MessagePack parser (clients use `socket.io-msgpack-parser`)
+    /// instead of the default JSON one. Validation is the same: arguments are decoded first.
+    #[cfg(feature = "msgpack")]
+    pub fn msgpack(mut self, on: bool) -> Self {
+        self.msgpack = on;
         self
     }
 
@@ -479,6 +495,11 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
                     .max_incoming_binaries(limits.max_binary_attachments)
                     .max_incoming_binary_buf_size(frame),
             );
+        #[cfg(feature = "msgpack")]
+        if self.msgpack {
+            // MessagePack carries binaries inline: the attachment-count limit does not apply.
+            builder = builder.with_parser(ParserConfig::msgpack());
+        }
         for f in self.configure {
             builder = f(builder);
         }

@@ -2,7 +2,8 @@
 //
 //   node sio-client.mjs '<scenario JSON>'
 //
-// scenario: { "url": "http://127.0.0.1:PORT", "path": "/socket.io", "steps": [step...] }
+// scenario: { "url": "http://127.0.0.1:PORT", "path": "/socket.io", "parser": "msgpack"?, "steps": [step...] }
+// ("parser": "msgpack" speaks Socket.IO with socket.io-msgpack-parser instead of JSON)
 // steps (each result is pushed to the output array, in order):
 //   {"op":"connect","id":"a","ns":"/user","query":{},"auth":{},"headers":{},"transports":["websocket"]}
 //       -> {"connected":true} | {"connect_error":"message","data":...} | {"timeout":true}
@@ -29,6 +30,7 @@ async function nextStdinLine() {
 }
 
 const scenario = JSON.parse(process.argv[2]);
+const parser = scenario.parser === "msgpack" ? (await import("socket.io-msgpack-parser")).default : undefined;
 const clients = new Map();
 const out = [];
 
@@ -69,6 +71,7 @@ for (const step of scenario.steps) {
       auth: step.auth ?? {},
       extraHeaders: step.headers ?? {},
       timeout,
+      ...(parser ? { parser } : {}),
     });
     const state = { socket, events: [], waiters: [], answers: new Map() };
     socket.onAny((event, ...args) => {

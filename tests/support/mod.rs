@@ -26,7 +26,10 @@ static NPM: Once = Once::new();
 /// Installs the npm peers when a fresh checkout has none (CI's `.ci/run` does it up front).
 pub fn ensure_node_peers() {
     NPM.call_once(|| {
-        if peers().join("node_modules/socket.io-client").exists() {
+        if peers()
+            .join("node_modules/socket.io-msgpack-parser")
+            .exists()
+        {
             return;
         }
         let status = std::process::Command::new("npm")
@@ -50,9 +53,21 @@ pub async fn serve(router: axum::Router) -> SocketAddr {
 
 /// Runs `tests/peers/sio-client.mjs` with a scenario; returns one result per step.
 pub async fn node(addr: SocketAddr, path: &str, steps: Value) -> Vec<Value> {
-    ensure_node_peers();
     let scenario =
         serde_json::json!({ "url": format!("http://{addr}"), "path": path, "steps": steps });
+    node_scenario(scenario).await
+}
+
+/// Like [`node`], with the client speaking the MessagePack parser.
+pub async fn node_msgpack(addr: SocketAddr, path: &str, steps: Value) -> Vec<Value> {
+    let scenario = serde_json::json!({
+        "url": format!("http://{addr}"), "path": path, "parser": "msgpack", "steps": steps
+    });
+    node_scenario(scenario).await
+}
+
+async fn node_scenario(scenario: Value) -> Vec<Value> {
+    ensure_node_peers();
     run_json(
         "node",
         &[
