@@ -59,6 +59,34 @@ async fn ask_client(socket: ValidatedSocket) -> Ack<String> {
     }
 }
 
+async fn join(socket: ValidatedSocket, Payload(room): Payload<String>) -> Ack<bool> {
+    socket.join(room);
+    Ack(true)
+}
+
+/// Asks every client of room `r` (this one included) and sorts out their answers.
+async fn poll(socket: ValidatedSocket) -> Ack<Value> {
+    let answers = match socket
+        .within("r")
+        .emit_with_ack::<_, i64>("question", "how many?")
+        .await
+    {
+        Ok(answers) => answers,
+        Err(e) => return Ack(json!({"error": e.to_string()})),
+    };
+    let mut ok: Vec<i64> = Vec::new();
+    let (mut invalid, mut unanswered) = (0, 0);
+    for (_, answer) in answers {
+        match answer {
+            Ok(n) => ok.push(n),
+            Err(EmitError::Invalid(_)) => invalid += 1,
+            Err(_) => unanswered += 1,
+        }
+    }
+    ok.sort();
+    Ack(json!({"ok": ok, "invalid": invalid, "unanswered": unanswered}))
+}
+
 async fn upload(args: Args) -> Ack<usize> {
     Ack(args.binaries.first().map_or(0, |b| b.len()))
 }
@@ -116,6 +144,8 @@ fn app(log: Log) -> AsynctionSocketIo<Log> {
         .handler("invalid_emit", invalid_emit)
         .handler("ask_client", ask_client)
         .handler("upload", upload)
+        .handler("join", join)
+        .handler("poll", poll)
         .handler("panics", panics)
         .handler("user", user)
         .handler("ping", ping)
@@ -553,4 +583,33 @@ async fn msgpack_parser_validates_the_same_way() {
         "a msgpack binary arrives as bytes"
     );
     assert_eq!(error_ack(&r[6])["code"], "unknown_event");
+}
+
+#[tokio::test]
+async fn acks_from_many_clients_are_validated_one_by_one() {
+    let (addr, _) = start().await;
+    let r = node(
+        addr,
+        "/socket.io",
+        json!([
+            connect("five", "/"),
+            {"op": "answer", "id": "five", "event": "question", "reply": [5]},
+            emit("five", "join", json!(["r"])),
+            connect("seven", "/"),
+            {"op": "answer", "id": "seven", "event": "question", "reply": [7]},
+            emit("seven", "join", json!(["r"])),
+            connect("negative", "/"),
+            {"op": "answer", "id": "negative", "event": "question", "reply": [-1]},
+            emit("negative", "join", json!(["r"])),
+            connect("outsider", "/"),
+            {"op": "answer", "id": "outsider", "event": "question", "reply": [100]},
+            emit("five", "poll", json!([])),
+        ]),
+    )
+    .await;
+    assert_eq!(
+        r[10],
+        json!({"ack": [{"ok": [5, 7], "invalid": 1, "unanswered": 0}]}),
+        "{r:?}"
+    );
 }

@@ -319,6 +319,42 @@ impl<A: Adapter> ValidatedBroadcast<A> {
             .await
             .map_err(|e| EmitError::Send(e.to_string()))
     }
+
+    /// Emits `event` to every selected client (on every node, with a remote adapter) and
+    /// collects their acks until each answered or the ack timeout passed. Each ack is validated
+    /// against the event's ack schema before it is returned; a client that did not answer in
+    /// time, or whose ack breaks the schema, gets an `Err` in its slot.
+    pub async fn emit_with_ack<T: Serialize + ?Sized, V: DeserializeOwned>(
+        self,
+        event: &str,
+        data: &T,
+    ) -> Result<Vec<(Sid, Result<V, EmitError>)>, EmitError> {
+        use futures_util::StreamExt;
+        let value = serde_json::to_value(data).map_err(|e| EmitError::Serialize(e.to_string()))?;
+        let (args, spread) = egress_args(&self.ns, event, value);
+        check(&self.rt, &self.ns, &self.ns_path, event, &args)?;
+        let ops = self.inner.timeout(self.rt.ack_timeout);
+        let stream = if spread {
+            ops.emit_with_ack::<_, WireArgs>(event, &Args::json(args).as_wire())
+                .await
+        } else {
+            ops.emit_with_ack::<_, WireArgs>(event, data).await
+        }
+        .map_err(|e| EmitError::Send(e.to_string()))?;
+        let (rt, ns, ns_path) = (self.rt, self.ns, self.ns_path);
+        Ok(stream
+            .map(|(sid, ack)| {
+                let result =
+                    ack.map_err(|e| EmitError::Ack(e.to_string()))
+                        .and_then(|WireArgs(ack)| {
+                            check_client_ack(&rt, &ns, &ns_path, event, &ack)?;
+                            decode_ack(ack)
+                        });
+                (sid, result)
+            })
+            .collect()
+            .await)
+    }
 }
 
 /// The server handle: validated emits to any namespace of the document.
