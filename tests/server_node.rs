@@ -608,7 +608,7 @@ async fn acks_from_many_clients_are_validated_one_by_one() {
     )
     .await;
     assert_eq!(
-        r[10],
+        r[11],
         json!({"ack": [{"ok": [5, 7], "invalid": 1, "unanswered": 0}]}),
         "{r:?}"
     );
