@@ -10,7 +10,6 @@ use asynction::Document;
 use asynction::mock::{FakeGenerator, GenerateError, fake_arguments};
 use asynction::model::{ArgumentList, Schema};
 use asynction::validate::CompiledSchema;
-use asynction::validate::schema::normalize;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde_json::{Value, json};
@@ -49,19 +48,9 @@ fn schemas(doc: &Document) -> Vec<(String, Schema, Vec<Value>)> {
     out
 }
 
-/// The schema as Ajv gets it: normalized to 2020-12 spellings, and wrapped in the whole
-/// document when it keeps local `$ref`s.
+/// The schema as Ajv gets it: exactly what asynction compiles.
 fn ajv_schema(schema: &Schema, document: &Value) -> Value {
-    let normalized = normalize(&schema.value);
-    if !normalized.to_string().contains("\"$ref\"") {
-        return normalized;
-    }
-    let mut root = normalize(document);
-    let map = root.as_object_mut().expect("a document is an object");
-    map.insert("$ref".into(), Value::String(format!("#{}", schema.pointer)));
-    map.remove("$schema");
-    map.remove("$id");
-    root
+    asynction::validate::schema::self_contained(schema, document).0
 }
 
 fn peers_dir() -> PathBuf {

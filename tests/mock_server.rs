@@ -13,7 +13,6 @@ use std::time::Duration;
 
 use asynction::Document;
 use asynction::mock::{MockOptions, MockServer};
-use asynction::validate::schema::normalize;
 use serde_json::{Value, json};
 
 fn fixture(name: &str) -> PathBuf {
@@ -22,19 +21,9 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// The schema as Ajv gets it: normalized to 2020-12 spellings, wrapped in the whole document
-/// when it keeps local `$ref`s.
+/// The schema as Ajv gets it: exactly what asynction compiles.
 fn ajv_schema(schema: &asynction::model::Schema, document: &Value) -> Value {
-    let normalized = normalize(&schema.value);
-    if !normalized.to_string().contains("\"$ref\"") {
-        return normalized;
-    }
-    let mut root = normalize(document);
-    let map = root.as_object_mut().expect("a document is an object");
-    map.insert("$ref".into(), Value::String(format!("#{}", schema.pointer)));
-    map.remove("$schema");
-    map.remove("$id");
-    root
+    asynction::validate::schema::self_contained(schema, document).0
 }
 
 /// Checks values with Ajv: `cases` is `[(name, schema, values)]`; every case must have values

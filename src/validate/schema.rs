@@ -114,6 +114,32 @@ fn deep_depth(value: &Value, depth: usize, limit: usize) -> usize {
     deepest
 }
 
+/// The JSON Schema that is actually compiled for `schema`: normalized to 2020-12 spellings
+/// and, when it keeps local `$ref`s (recursive schemas), wrapped in the whole resolved document
+/// so `#/components/...` resolves. The schema itself then sits under a reserved key, because
+/// synthetic schemas (a 3.0 reply with several messages) have no node of their own in the
+/// document. Returns the schema and whether it was wrapped. Public so that independent
+/// validators (the tests' Ajv) check exactly the same schema.
+pub fn self_contained(schema: &Schema, document: &Value) -> (Value, bool) {
+    let normalized = normalize(&schema.value);
+    if !contains_ref(&normalized) {
+        return (normalized, false);
+    }
+    let mut root = match normalize(document) {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    };
+    root.insert(COMPILED_SCHEMA_KEY.to_owned(), normalized);
+    root.insert(
+        "$ref".to_owned(),
+        Value::String(format!("#/{COMPILED_SCHEMA_KEY}")),
+    );
+    for key in ["$schema", "$id", "id"] {
+        root.remove(key);
+    }
+    (Value::Object(root), true)
+}
+
 impl CompiledSchema {
     /// Compiles `schema`; `document` is the resolved document, needed only when the schema still
     /// holds (recursive) local `$ref`s. The error is the reason, without its position (see
@@ -125,30 +151,12 @@ impl CompiledSchema {
     /// [`CompiledSchema::compile`], with the JSON pointer (in the resolved document) of the
     /// offending keyword when the schema does not compile.
     pub fn compile_located(schema: &Schema, document: &Value) -> Result<Self, InvalidSchema> {
-        let normalized = normalize(&schema.value);
         let options = jsonschema::options()
             .with_draft(jsonschema::Draft::Draft202012)
             .should_validate_formats(true);
-        let (built, base) = if contains_ref(&normalized) {
-            // Compile against the whole document so `#/components/...` resolves. The schema
-            // itself is placed under a reserved key: synthetic schemas (a 3.0 reply with
-            // several messages) have no node of their own in the document.
-            let mut root = match normalize(document) {
-                Value::Object(m) => m,
-                _ => Map::new(),
-            };
-            root.insert(COMPILED_SCHEMA_KEY.to_owned(), normalized);
-            root.insert(
-                "$ref".to_owned(),
-                Value::String(format!("#/{COMPILED_SCHEMA_KEY}")),
-            );
-            for key in ["$schema", "$id", "id"] {
-                root.remove(key);
-            }
-            (options.build(&Value::Object(root)), "")
-        } else {
-            (options.build(&normalized), schema.pointer.as_str())
-        };
+        let (compiled, wrapped) = self_contained(schema, document);
+        let built = options.build(&compiled);
+        let base = if wrapped { "" } else { schema.pointer.as_str() };
         let validator = built.map_err(|e| {
             // Inside the compiled document the schema sits under COMPILED_SCHEMA_KEY.
             let path = e.instance_path().as_str();
