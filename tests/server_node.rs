@@ -613,3 +613,19 @@ async fn acks_from_many_clients_are_validated_one_by_one() {
         "{r:?}"
     );
 }
+
+#[test]
+fn handlers_registered_before_with_state_fail_the_build_by_name() {
+    let err = AsynctionSocketIo::from_spec(FIXTURE)
+        .unwrap()
+        .handler("echo", echo)
+        .with_state(Log::default())
+        .build()
+        .err()
+        .expect("handlers dropped by with_state must not vanish silently");
+    assert!(
+        matches!(&err, BuildError::HandlersBeforeState(ids) if ids == &["echo".to_owned()]),
+        "{err}"
+    );
+    assert!(err.to_string().contains("call with_state() first"), "{err}");
+}

@@ -168,18 +168,16 @@ impl AsynctionSocketIo<()> {
     }
 }
 
-impl<A: Adapter> AsynctionSocketIo<(), A> {
-    /// Shared state, extracted by handlers with [`super::State`]. Call before registering
-    /// handlers.
-    pub fn with_state<S2: Clone + Send + Sync + 'static>(
-        self,
-        state: S2,
-    ) -> AsynctionSocketIo<S2, A> {
+impl<S, A: Adapter> AsynctionSocketIo<S, A> {
+    /// The same configuration with another state and adapter type. Handlers are typed by both,
+    /// so registered ones cannot follow: their ids are kept to fail `build()` with a clear
+    /// message instead of vanishing.
+    fn retype<S2, A2: Adapter>(self, state: impl FnOnce(S) -> S2) -> AsynctionSocketIo<S2, A2> {
         AsynctionSocketIo {
             doc: self.doc,
             handlers: HashMap::new(),
-            dropped: self.handlers.into_keys().collect(),
-            state,
+            dropped: self.handlers.into_keys().chain(self.dropped).collect(),
+            state: state(self.state),
             server: self.server,
             path: self.path,
             validation: self.validation,
@@ -195,29 +193,24 @@ impl<A: Adapter> AsynctionSocketIo<(), A> {
     }
 }
 
+impl<A: Adapter> AsynctionSocketIo<(), A> {
+    /// Shared state, extracted by handlers with [`super::State`]. Call before registering
+    /// handlers.
+    pub fn with_state<S2: Clone + Send + Sync + 'static>(
+        self,
+        state: S2,
+    ) -> AsynctionSocketIo<S2, A> {
+        self.retype(|()| state)
+    }
+}
+
 impl<S> AsynctionSocketIo<S, LocalAdapter> {
     /// Runs the server on another socketioxide adapter (e.g. Redis, to scale out across
     /// processes; see [`crate::cluster`]). Call before registering handlers: handlers name the
     /// adapter in their types (`ValidatedSocket<A>`), so generic handlers
     /// (`async fn h<A: Adapter>(s: ValidatedSocket<A>)`) serve both.
     pub fn with_adapter<A2: Adapter>(self) -> AsynctionSocketIo<S, A2> {
-        AsynctionSocketIo {
-            doc: self.doc,
-            handlers: HashMap::new(),
-            dropped: self.handlers.into_keys().chain(self.dropped).collect(),
-            state: self.state,
-            server: self.server,
-            path: self.path,
-            validation: self.validation,
-            docs: self.docs,
-            ack_timeout: self.ack_timeout,
-            configure: self.configure,
-            security: self.security,
-            generated: None,
-            limits: self.limits,
-            #[cfg(feature = "msgpack")]
-            msgpack: self.msgpack,
-        }
+        self.retype(|state| state)
     }
 }
 
