@@ -177,6 +177,29 @@ async fn say(socket: ValidatedSocket<RedisAdapter>, Payload(m): Payload<Say>) ->
     Ack(sent.is_ok())
 }
 
+#[derive(Deserialize)]
+struct Poll {
+    room: String,
+    question: String,
+}
+
+/// Asks every client in the room, on every node, and acks what they answered: the answers
+/// (sorted) and how many acks were refused (broke the ack schema or never came).
+async fn poll(socket: ValidatedSocket<RedisAdapter>, Payload(p): Payload<Poll>) -> Ack<Value> {
+    let acks = socket
+        .to(p.room)
+        .emit_with_ack::<_, String>("question", &p.question)
+        .await
+        .expect("the question is valid");
+    let mut answers: Vec<String> = acks
+        .iter()
+        .filter_map(|(_, a)| a.as_ref().ok().cloned())
+        .collect();
+    answers.sort();
+    let refused = acks.iter().filter(|(_, a)| a.is_err()).count();
+    Ack(json!({ "answers": answers, "refused": refused }))
+}
+
 fn rooms_spec() -> PathBuf {
     support::root().join("tests/fixtures/cluster/rooms.yaml")
 }
@@ -188,6 +211,7 @@ async fn rooms_node(redis: &Redis) -> SocketAddr {
         .with_adapter::<RedisAdapter>()
         .handler("rooms.join", join)
         .handler("rooms.say", say)
+        .handler("rooms.poll", poll)
         .build_redis(&redis.url())
         .await
         .unwrap();
@@ -353,6 +377,52 @@ async fn rooms_span_the_nodes() {
     );
     assert_eq!(r[11], json!({"timeout": true}), "red is not in blue");
     assert_eq!(r[12], json!({"timeout": true}), "a sender misses its own");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broadcast_emit_with_ack_collects_acks_from_both_nodes() {
+    let redis = Redis::start();
+    let one = rooms_node(&redis).await;
+    let two = rooms_node(&redis).await;
+    let two_url = format!("http://{two}");
+    let r = support::node(
+        one,
+        "/socket.io",
+        json!([
+            {"op": "connect", "id": "asker", "ns": "/chat"},
+            {"op": "connect", "id": "near", "ns": "/chat"},
+            {"op": "connect", "id": "far", "url": two_url, "ns": "/chat"},
+            {"op": "connect", "id": "rude", "url": two_url, "ns": "/chat"},
+            {"op": "connect", "id": "outsider", "url": two_url, "ns": "/chat"},
+            {"op": "answer", "id": "near", "event": "question", "reply": ["no"]},
+            {"op": "answer", "id": "far", "event": "question", "reply": ["yes"]},
+            {"op": "answer", "id": "rude", "event": "question", "reply": [42]},
+            {"op": "answer", "id": "outsider", "event": "question", "reply": ["not asked"]},
+            {"op": "emit", "id": "asker", "event": "join", "args": ["blue"], "ack": true},
+            {"op": "emit", "id": "near", "event": "join", "args": ["blue"], "ack": true},
+            {"op": "emit", "id": "far", "event": "join", "args": ["blue"], "ack": true},
+            {"op": "emit", "id": "rude", "event": "join", "args": ["blue"], "ack": true},
+            {"op": "emit", "id": "asker", "event": "poll",
+             "args": [{"room": "blue", "question": "tea?"}], "ack": true},
+            {"op": "expect", "id": "far", "event": "question"},
+            {"op": "expect", "id": "outsider", "event": "question", "timeout": 500},
+        ]),
+    )
+    .await;
+    for (i, step) in r[9..13].iter().enumerate() {
+        assert_eq!(step, &json!({"ack": [true]}), "join {i}");
+    }
+    assert_eq!(
+        r[13],
+        json!({"ack": [{"answers": ["no", "yes"], "refused": 1}]}),
+        "node 1's ack from node 1 and node 2; the rude client's 42 breaks the ack schema"
+    );
+    assert_eq!(
+        r[14],
+        json!({"args": ["tea?"]}),
+        "node 2's client was asked"
+    );
+    assert_eq!(r[15], json!({"timeout": true}), "not in the room");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -3,8 +3,9 @@
 //! reported with their pointer; seeded generation is reproducible; examples are preferred.
 #![cfg(feature = "mock")]
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use asynction::Document;
 use asynction::mock::{FakeGenerator, GenerateError, fake_arguments};
@@ -48,43 +49,6 @@ fn schemas(doc: &Document) -> Vec<(String, Schema, Vec<Value>)> {
     out
 }
 
-/// The schema as Ajv gets it: exactly what asynction compiles.
-fn ajv_schema(schema: &Schema, document: &Value) -> Value {
-    asynction::validate::schema::self_contained(schema, document).0
-}
-
-fn peers_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers")
-}
-
-/// Runs Ajv over `cases` ({name, schema, values}) and returns its verdicts.
-fn ajv_verdicts(cases: &[Value]) -> Vec<Value> {
-    let peers = peers_dir();
-    if !peers.join("node_modules/ajv").exists() || !peers.join("node_modules/ajv-formats").exists()
-    {
-        let status = Command::new("npm")
-            .args(["install", "--no-audit", "--no-fund", "--prefix"])
-            .arg(&peers)
-            .status()
-            .expect("npm must be installed to run the Ajv cross-check");
-        assert!(status.success(), "npm install --prefix tests/peers failed");
-    }
-    let dir = tempfile::tempdir().expect("temp dir");
-    let input = dir.path().join("cases.json");
-    std::fs::write(&input, serde_json::to_vec(cases).expect("serialize")).expect("write cases");
-    let output = Command::new("node")
-        .arg(peers.join("ajv-check.mjs"))
-        .arg(&input)
-        .output()
-        .expect("node must be installed");
-    assert!(
-        output.status.success(),
-        "ajv-check failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("ajv-check prints JSON")
-}
-
 /// Generates values for every schema of every fixture, checks them with CompiledSchema, and
 /// returns the Ajv cases.
 fn generate_and_check(fixture_name: &str) -> Vec<Value> {
@@ -113,7 +77,7 @@ fn generate_and_check(fixture_name: &str) -> Vec<Value> {
             assert_eq!(values.len(), SEEDS.len() * VALUES_PER_SEED);
             cases.push(json!({
                 "name": format!("{fixture_name} {name} ({label})"),
-                "schema": ajv_schema(&schema, &doc.resolved),
+                "schema": support::ajv::schema(&schema, &doc.resolved),
                 "values": values,
             }));
         }
@@ -127,7 +91,7 @@ fn every_generated_value_validates_with_compiled_schema_and_ajv() {
     for name in ["chat-2.6.yaml", "keywords-2.6.yaml", "keywords-3.0.yaml"] {
         cases.extend(generate_and_check(name));
     }
-    let verdicts = ajv_verdicts(&cases);
+    let verdicts = support::ajv::verdicts(&cases);
     assert_eq!(verdicts.len(), cases.len());
     let mut failures = Vec::new();
     for v in &verdicts {

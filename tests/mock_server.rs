@@ -21,35 +21,14 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// The schema as Ajv gets it: exactly what asynction compiles.
-fn ajv_schema(schema: &asynction::model::Schema, document: &Value) -> Value {
-    asynction::validate::schema::self_contained(schema, document).0
-}
-
 /// Checks values with Ajv: `cases` is `[(name, schema, values)]`; every case must have values
 /// and none may be invalid.
 fn ajv_all_valid(cases: Vec<(String, Value, Vec<Value>)>) {
-    support::ensure_node_peers();
     let input: Vec<Value> = cases
         .iter()
         .map(|(name, schema, values)| json!({"name": name, "schema": schema, "values": values}))
         .collect();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("cases.json");
-    std::fs::write(&path, serde_json::to_vec(&input).unwrap()).unwrap();
-    let output = std::process::Command::new("node")
-        .arg(support::peers().join("ajv-check.mjs"))
-        .arg(&path)
-        .output()
-        .expect("node must be installed");
-    assert!(
-        output.status.success(),
-        "ajv-check failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let verdicts: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(verdicts.len(), cases.len());
-    for v in &verdicts {
+    for v in support::ajv::verdicts(&input) {
         assert!(v["checked"].as_u64().unwrap() > 0, "nothing checked: {v}");
         assert_eq!(v["invalid"], 0, "Ajv rejects a mock value: {v}");
     }
@@ -65,7 +44,7 @@ fn schema_of(doc: &Document, ns: &str, event: &str, ack: bool) -> Value {
     }
     .unwrap_or_else(|| panic!("{ns} has no event {event}"));
     let schema = if ack { &ev.ack } else { &ev.payload };
-    ajv_schema(schema.as_ref().expect("schema"), &doc.resolved)
+    support::ajv::schema(schema.as_ref().expect("schema"), &doc.resolved)
 }
 
 /// Groups received events (`[{event, args}]`) by name into Ajv cases against the document's

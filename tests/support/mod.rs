@@ -9,6 +9,7 @@ use std::sync::Once;
 
 use serde_json::Value;
 
+pub mod ajv;
 pub mod raw;
 
 /// The repository root.
