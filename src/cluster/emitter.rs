@@ -13,7 +13,8 @@ use socketioxide_emitter::IoEmitter;
 use super::ClusterError;
 use super::redis::{redact_url, redis_client};
 use crate::server::emit::egress_args;
-use crate::server::{Args, BuildError, EmitError};
+use crate::server::namespaces::NamespaceIndex;
+use crate::server::{Args, EmitError};
 use crate::spec::Document;
 use crate::validate::{NamespaceValidators, Validators};
 
@@ -34,9 +35,7 @@ const TIMEOUT: Duration = Duration::from_secs(2);
 /// ```
 #[derive(Clone)]
 pub struct Emitter {
-    validators: Arc<Validators>,
-    /// Dynamic namespaces (`/tenant/{id}`) as matchit patterns → document path.
-    dynamic: Arc<matchit::Router<String>>,
+    namespaces: Arc<NamespaceIndex>,
     publisher: Publisher,
     validation: bool,
 }
@@ -65,16 +64,7 @@ impl Emitter {
     /// [`super::redis_client`] for the URL forms). Fails when a schema is invalid or Redis is
     /// unreachable.
     pub async fn connect(doc: &Document, url: &str) -> Result<Self, ClusterError> {
-        let validators = Validators::compile(doc)?;
-        let mut dynamic = matchit::Router::new();
-        for ns in doc.api.namespaces.iter().filter(|n| n.is_dynamic()) {
-            dynamic
-                .insert(ns.path.clone(), ns.path.clone())
-                .map_err(|e| BuildError::Namespace {
-                    path: ns.path.clone(),
-                    reason: e.to_string(),
-                })?;
-        }
+        let namespaces = NamespaceIndex::new(&doc.api, Validators::compile(doc)?)?;
         let client = redis_client(url)?;
         let redacted = redact_url(url);
         let config = ConnectionManagerConfig::new()
@@ -89,8 +79,7 @@ impl Emitter {
                 reason: e.to_string(),
             })?;
         Ok(Self {
-            validators: Arc::new(validators),
-            dynamic: Arc::new(dynamic),
+            namespaces: Arc::new(namespaces),
             publisher: Publisher {
                 conn,
                 url: redacted,
@@ -109,12 +98,8 @@ impl Emitter {
     /// path of a dynamic one such as `/tenant/acme` for `/tenant/{id}`).
     pub fn of(&self, path: &str) -> Result<ClusterBroadcast, EmitError> {
         let ns = self
-            .validators
-            .namespace(path)
-            .or_else(|| {
-                let doc_path = self.dynamic.at(path).ok()?.value;
-                self.validators.namespace(doc_path)
-            })
+            .namespaces
+            .lookup(path)
             .cloned()
             .ok_or_else(|| EmitError::UnknownNamespace(path.to_owned()))?;
         Ok(ClusterBroadcast {

@@ -470,10 +470,7 @@ fn targets(io: &ValidatedIo, stream: &Stream) -> Vec<String> {
         .nsps()
         .into_iter()
         .filter(|ops| {
-            io.rt
-                .dynamic
-                .at(ops.ns_path())
-                .is_ok_and(|m| *m.value == stream.doc_path)
+            io.rt.namespaces.document_path(ops.ns_path()) == Some(stream.doc_path.as_str())
         })
         .filter_map(|ops| {
             let path = ops.ns_path().to_owned();

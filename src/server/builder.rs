@@ -38,6 +38,7 @@ use super::dispatch::{EventRoute, NamespaceRuntime};
 use super::emit::ValidatedIo;
 use super::handler::{BoxedHandler, Handler, boxed};
 use super::limits::{HeaderLimitLayer, Limits};
+use super::namespaces::NamespaceIndex;
 use super::runtime::SpecRuntime;
 use crate::security::{Authenticator, SecurityHandlers};
 use crate::spec::{Document, SpecError};
@@ -498,20 +499,10 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
         }
         let (layer, io) = builder.with_adapter::<A>(adapter_state).build_layer();
 
-        let mut dynamic = matchit::Router::new();
-        for ns in api.namespaces.iter().filter(|n| n.is_dynamic()) {
-            dynamic
-                .insert(ns.path.clone(), ns.path.clone())
-                .map_err(|e| BuildError::Namespace {
-                    path: ns.path.clone(),
-                    reason: e.to_string(),
-                })?;
-        }
         let rt = Arc::new(SpecRuntime {
-            validators,
+            namespaces: NamespaceIndex::new(&api, validators)?,
             validation: self.validation,
             ack_timeout: self.ack_timeout,
-            dynamic,
             authenticator,
         });
         let vio = ValidatedIo {
@@ -528,7 +519,8 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
         let mut pending = Vec::new();
         for ns in &api.namespaces {
             let validators = rt
-                .validators
+                .namespaces
+                .validators()
                 .namespace(&ns.path)
                 .cloned()
                 .unwrap_or_default();

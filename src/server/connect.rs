@@ -39,14 +39,13 @@ pub(crate) fn check_bindings(
     if let Some(method) = &ns.method
         && parts.method.as_str() != method
     {
-        violations.push(Violation {
-            instance_path: String::new(),
-            schema_path: "/method".into(),
-            message: format!(
+        violations.push(Violation::whole(
+            "/method",
+            format!(
                 "the handshake request method {} does not match {method}",
                 parts.method
             ),
-        });
+        ));
     }
     if let (Some(schema), Some(raw)) = (&ns.query, &ns.query_schema) {
         let query = parts.uri.query().unwrap_or_default();

@@ -18,6 +18,7 @@ pub mod emit;
 pub mod extract;
 pub mod handler;
 pub mod limits;
+pub(crate) mod namespaces;
 pub mod reply;
 mod runtime;
 

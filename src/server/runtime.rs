@@ -3,17 +3,17 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::namespaces::NamespaceIndex;
 use crate::security::Authenticator;
-use crate::validate::{NamespaceValidators, Validators};
+use crate::validate::NamespaceValidators;
 
 /// What every socket and handler of a server shares.
 #[derive(Debug)]
 pub(crate) struct SpecRuntime {
-    pub validators: Validators,
+    /// Compiled validators by namespace path (exact or dynamic).
+    pub namespaces: NamespaceIndex,
     pub validation: bool,
     pub ack_timeout: Duration,
-    /// Dynamic namespaces (`/tenant/{id}`) as matchit patterns → document path.
-    pub dynamic: matchit::Router<String>,
     /// Checks every connection against the document's security requirements.
     pub authenticator: Authenticator,
 }
@@ -21,10 +21,6 @@ pub(crate) struct SpecRuntime {
 impl SpecRuntime {
     /// Validators of a concrete namespace path (exact, else through the dynamic patterns).
     pub fn namespace_validators(&self, path: &str) -> Option<Arc<NamespaceValidators>> {
-        if let Some(ns) = self.validators.namespace(path) {
-            return Some(ns.clone());
-        }
-        let doc_path = self.dynamic.at(path).ok()?.value;
-        self.validators.namespace(doc_path).cloned()
+        self.namespaces.lookup(path).cloned()
     }
 }

@@ -17,6 +17,18 @@ pub struct Violation {
     pub message: String,
 }
 
+impl Violation {
+    /// A violation of the instance as a whole (empty instance path), found by the schema
+    /// keyword at `schema_path` (empty when no single keyword is to blame).
+    pub fn whole(schema_path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            instance_path: String::new(),
+            schema_path: schema_path.into(),
+            message: message.into(),
+        }
+    }
+}
+
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.instance_path.is_empty() {

@@ -104,13 +104,10 @@ impl Validators {
                 Interaction::EgressPayload,
                 namespace,
                 Some(event),
-                vec![Violation {
-                    instance_path: String::new(),
-                    schema_path: String::new(),
-                    message: format!(
-                        "namespace {namespace} is not defined in the AsyncAPI document"
-                    ),
-                }],
+                vec![Violation::whole(
+                    "",
+                    format!("namespace {namespace} is not defined in the AsyncAPI document"),
+                )],
             )
         })?;
         ns.check_emit(namespace, event, args)
@@ -167,13 +164,12 @@ impl NamespaceValidators {
                 Interaction::EgressPayload,
                 namespace,
                 Some(event),
-                vec![Violation {
-                    instance_path: String::new(),
-                    schema_path: String::new(),
-                    message: format!(
+                vec![Violation::whole(
+                    "",
+                    format!(
                         "event '{event}' is not an event the server sends in namespace {namespace}"
                     ),
-                }],
+                )],
             ));
         };
         match &ev.payload {

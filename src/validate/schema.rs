@@ -191,14 +191,13 @@ impl CompiledSchema {
     }
 
     fn too_deep(&self, depth: usize) -> Vec<Violation> {
-        vec![Violation {
-            instance_path: String::new(),
-            schema_path: String::new(),
-            message: format!(
+        vec![Violation::whole(
+            "",
+            format!(
                 "the value nests arrays and objects {depth}+ levels deep; the limit is {} levels",
                 self.max_depth
             ),
-        }]
+        )]
     }
 
     /// The argument rule of this schema.
@@ -242,14 +241,13 @@ impl CompiledSchema {
         match self.arguments {
             ArgumentList::Single => match args {
                 [one] => self.validate_value(one),
-                _ => Err(vec![Violation {
-                    instance_path: String::new(),
-                    schema_path: String::new(),
-                    message: format!(
+                _ => Err(vec![Violation::whole(
+                    "",
+                    format!(
                         "expected exactly 1 argument, got {} (a schema with `x-socketio-args: spread` describes several)",
                         args.len()
                     ),
-                }]),
+                )]),
             },
             ArgumentList::Spread => {
                 // The list itself is one level: check before copying it.
