@@ -5,7 +5,7 @@
 
 mod support;
 
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -17,22 +17,6 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::process::{ChildStdin, ChildStdout};
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn wait_listening(addr: SocketAddr, what: &str) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(addr).is_err() {
-        assert!(Instant::now() < deadline, "{what} did not start listening");
-        std::thread::sleep(Duration::from_millis(25));
-    }
-}
-
 /// A private `redis-server` on a free loopback port (never 6379 or a running server); killed
 /// on drop.
 struct Redis {
@@ -43,7 +27,7 @@ struct Redis {
 impl Redis {
     fn start() -> Self {
         let mut redis = Self {
-            port: free_port(),
+            port: support::free_port(),
             child: None,
         };
         redis.launch();
@@ -122,39 +106,9 @@ impl Drop for Redis {
 }
 
 /// An OS process of the `user_accounts` example in the cluster; killed on drop.
-struct Node(Child);
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn user_accounts(redis: &Redis) -> (Node, SocketAddr) {
-    // target/<profile>/deps/cluster-<hash> → target/<profile>/examples/user_accounts
-    let exe = std::env::current_exe().unwrap();
-    let bin: PathBuf = exe
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .join("examples/user_accounts");
-    assert!(
-        bin.exists(),
-        "{} is not built (`cargo test --all-features` builds examples)",
-        bin.display()
-    );
-    let port = free_port();
-    let child = Command::new(bin)
-        .env("PORT", port.to_string())
-        .env("REDIS_URL", redis.url())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-    let node = Node(child);
-    wait_listening(addr, "user_accounts");
+fn user_accounts(redis: &Redis) -> (support::example::Example, SocketAddr) {
+    let node = support::example::start("user_accounts", &[("REDIS_URL", &redis.url())]);
+    let addr = node.addr;
     (node, addr)
 }
 

@@ -11,9 +11,7 @@
 
 mod support;
 
-use std::net::{SocketAddr, TcpListener};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -43,67 +41,12 @@ impl Doc {
     }
 }
 
-/// A running `conformance` example, killed on drop.
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn example_binary() -> PathBuf {
-    // target/<profile>/deps/conformance-<hash> → target/<profile>/examples/conformance
-    let exe = std::env::current_exe().unwrap();
-    exe.parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .join("examples")
-        .join("conformance")
-}
-
-fn start(doc: Doc) -> Server {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let bin = example_binary();
-    assert!(
-        bin.exists(),
-        "{} is not built (plain `cargo test` builds examples; with `--test conformance` run `cargo build --example conformance` first)",
-        bin.display()
-    );
-    let child = Command::new(bin)
-        .env("PORT", port.to_string())
-        .env("ASYNCTION_CONFORMANCE_SPEC", doc.version())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut server = Server {
-        child,
-        addr: format!("127.0.0.1:{port}").parse().unwrap(),
-    };
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(server.addr).is_err() {
-        if let Some(status) = server.child.try_wait().unwrap() {
-            panic!(
-                "the conformance example ({}) exited: {status}",
-                doc.version()
-            );
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the conformance example did not start listening"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    server
+/// The `conformance` example serving `doc`, killed on drop.
+fn start(doc: Doc) -> support::example::Example {
+    support::example::start(
+        "conformance",
+        &[("ASYNCTION_CONFORMANCE_SPEC", doc.version())],
+    )
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,59 +2,15 @@
 
 mod support;
 
-use std::net::{SocketAddr, TcpListener};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::net::SocketAddr;
 
 use serde_json::json;
 use support::{error_ack, node};
 
-/// A running example process, killed on drop.
-struct Example(Child);
-
-impl Drop for Example {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn example_binary(name: &str) -> PathBuf {
-    // target/<profile>/deps/examples-<hash> → target/<profile>/examples/<name>
-    let exe = std::env::current_exe().unwrap();
-    exe.parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .join("examples")
-        .join(name)
-}
-
-fn start(name: &str) -> (Example, SocketAddr) {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let bin = example_binary(name);
-    assert!(
-        bin.exists(),
-        "{} is not built (cargo test builds examples)",
-        bin.display()
-    );
-    let child = Command::new(bin)
-        .env("PORT", port.to_string())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(addr).is_err() {
-        assert!(Instant::now() < deadline, "{name} did not start listening");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    (Example(child), addr)
+fn start(name: &str) -> (support::example::Example, SocketAddr) {
+    let example = support::example::start(name, &[]);
+    let addr = example.addr;
+    (example, addr)
 }
 
 #[tokio::test]

@@ -31,6 +31,9 @@ fn cargo(project: &Path, args: &[&str]) -> Output {
         .env("CARGO_TARGET_DIR", shared_target_dir())
         // Warnings in the generated code fail the build.
         .env("RUSTFLAGS", "-D warnings")
+        // Compile-and-test only: no debug info or incremental caches (they cost GBs of disk).
+        .env("CARGO_PROFILE_DEV_DEBUG", "false")
+        .env("CARGO_INCREMENTAL", "0")
         .env_remove("CARGO_MANIFEST_DIR")
         .output()
         .expect("cargo runs")

@@ -10,7 +10,7 @@ use super::naming::{Names, handler_fn_name, pascal_case, qualified_handler_fn_na
 use super::samples::minimal_instance;
 use super::types::TypesModule;
 use crate::model::Namespace;
-use crate::security::HandlerKind;
+use crate::security::{HANDLER_EXTENSIONS, HandlerKind};
 use crate::spec::Document;
 use crate::spec::source::SourceFile;
 
@@ -103,16 +103,6 @@ pub struct PayloadCheck {
     /// A minimal instance of the schema, used when the message has no example.
     pub minimal: Value,
 }
-
-/// The extensions (without `x-`) naming security functions, and their kinds.
-const SECURITY_EXTENSIONS: [(&str, HandlerKind); 6] = [
-    ("basicInfoFunc", HandlerKind::Basic),
-    ("bearerInfoFunc", HandlerKind::Bearer),
-    ("basicBearerInfoFunc", HandlerKind::Bearer),
-    ("apiKeyInfoFunc", HandlerKind::ApiKey),
-    ("tokenInfoFunc", HandlerKind::TokenInfo),
-    ("scopeValidateFunc", HandlerKind::ScopeValidator),
-];
 
 impl Plan {
     /// Plans the project for `doc`.
@@ -269,7 +259,7 @@ fn security_stubs(
     let mut stubs: Vec<SecurityStub> = Vec::new();
     for (scheme, definition) in &doc.api.security_schemes {
         for (extension, id) in &definition.handlers {
-            let Some((_, kind)) = SECURITY_EXTENSIONS.iter().find(|(e, _)| e == extension) else {
+            let Some((_, kind)) = HANDLER_EXTENSIONS.iter().find(|(e, _)| e == extension) else {
                 continue;
             };
             match stubs.iter_mut().find(|s| s.id == *id) {

@@ -73,6 +73,8 @@ use std::sync::Arc;
 pub use credentials::fuzz_read_every_credential;
 pub use credentials::{ENGINE_IO_QUERY_PARAMS, HandshakeRequest, MAX_CREDENTIAL_BYTES};
 pub use error::{ConfigProblem, HandlerKind, Refusal, SecurityConfigError};
+#[cfg(feature = "scaffold")]
+pub(crate) use handlers::HANDLER_EXTENSIONS;
 pub use handlers::{
     ApiKeyCredentials, BasicCredentials, BearerCredentials, CheckFuture, SecurityHandlers,
     SecurityInfo, TokenCredentials,

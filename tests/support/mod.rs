@@ -10,6 +10,7 @@ use std::sync::Once;
 use serde_json::Value;
 
 pub mod ajv;
+pub mod example;
 pub mod raw;
 
 /// The repository root.
@@ -40,6 +41,15 @@ pub fn ensure_node_peers() {
             .expect("npm must be installed to run the peer tests");
         assert!(status.success(), "npm install in tests/peers failed");
     });
+}
+
+/// A free loopback port (bound, then released for the caller).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// Serves `router` on 127.0.0.1 (free port) in the background.
