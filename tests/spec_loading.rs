@@ -333,6 +333,40 @@ fn presence_json_document_loads_like_yaml() {
     );
 }
 
+#[test]
+fn a_json_value_loads_like_its_text_and_is_held_to_the_same_limits() {
+    let path = fixture("valid/presence-2.6.0.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let from_text = Document::from_text(&text).unwrap();
+    let from_value = Document::from_value(value.clone()).unwrap();
+    assert_eq!(
+        serde_json::to_value(&*from_value.api).unwrap(),
+        serde_json::to_value(&*from_text.api).unwrap()
+    );
+    assert_eq!(from_value.resolved, from_text.resolved);
+    assert_eq!(from_value.path, Path::new("<value>"));
+
+    let small = asynction::LoadOptions::default().max_document_bytes(100);
+    let err = Document::from_value_with(value, &small)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("over the limit of 100"), "{err}");
+
+    // Diagnostics point into the value's pretty-printed JSON.
+    let err = Document::from_value(
+        json!({"asyncapi": "9.9.9", "info": {"title": "t", "version": "1"}, "channels": {}}),
+    )
+    .unwrap_err();
+    let d = &err.diagnostics()[0];
+    assert_eq!(d.location.file, Path::new("<value>"));
+    assert_eq!(
+        (d.location.line, d.location.column),
+        (Some(2), Some(3)),
+        "{err}"
+    );
+}
+
 /// The single diagnostic of an invalid fixture: (message fragment, line, column).
 fn assert_single_problem(rel: &str, fragment: &str, line: u32, column: Option<u32>) {
     let path = fixture(rel);

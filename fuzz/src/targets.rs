@@ -94,10 +94,8 @@ pub fn resolve_refs(data: &[u8]) {
             "messages": { "M0": { "name": "e", "x-handler": "h", "payload": payload } },
         },
     });
-    let Ok(text) = serde_json::to_string(&doc) else {
-        return;
-    };
-    let Ok(doc) = Document::from_text_with(&text, &options()) else {
+    // From the value: YAML/JSON text parsing is `load_document`'s surface, not this one's.
+    let Ok(doc) = Document::from_value_with(doc, &options()) else {
         return;
     };
     let Ok(validators) = Validators::compile(&doc) else {

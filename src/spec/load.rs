@@ -60,7 +60,7 @@ pub struct Document {
     pub resolved: Arc<Value>,
     /// The main file's text as written (served as `asyncapi.yaml`).
     pub text: Arc<str>,
-    /// The main file's path (`<string>` when loaded from memory).
+    /// The main file's path (`<string>` when loaded from text, `<value>` from a JSON value).
     pub path: PathBuf,
 }
 
@@ -99,7 +99,12 @@ impl Document {
         let text = std::fs::read_to_string(path)
             .map_err(|e| fail(format!("cannot read the document: {e}")))?;
         let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-        load(SourceFile::new(abs, text), path.to_path_buf(), options)
+        load(
+            SourceFile::new(abs, text),
+            path.to_path_buf(),
+            options,
+            None,
+        )
     }
 
     /// Loads a document from YAML or JSON text. Relative file `$ref`s are read from the current
@@ -110,46 +115,70 @@ impl Document {
 
     /// [`Document::from_text`] with explicit limits.
     pub fn from_text_with(text: &str, options: &LoadOptions) -> Result<Self, SpecError> {
-        let path = PathBuf::from("<string>");
-        if text.len() > options.max_document_bytes {
-            return Err(SpecError::new(vec![Diagnostic {
-                location: Location {
-                    file: path,
-                    line: None,
-                    column: None,
-                },
-                pointer: String::new(),
-                message: format!(
-                    "the document is {} bytes, over the limit of {}",
-                    text.len(),
-                    options.max_document_bytes
-                ),
-            }]));
+        let display = Path::new("<string>");
+        let base = std::env::current_dir().unwrap_or_default().join(display);
+        let source = SourceFile::new(base, text.to_owned());
+        if let Some(too_big) = oversized(&source, display, options) {
+            return Err(too_big);
         }
-        let base = std::env::current_dir().unwrap_or_default().join("<string>");
-        load(SourceFile::new(base, text.to_owned()), path, options)
+        load(source, display.to_path_buf(), options, None)
     }
 
-    /// Loads a document that is already a JSON value.
+    /// Loads a document that is already a JSON value. Relative file `$ref`s are read from the
+    /// current directory.
     pub fn from_value(value: Value) -> Result<Self, SpecError> {
+        Self::from_value_with(value, &LoadOptions::default())
+    }
+
+    /// [`Document::from_value`] with explicit limits. The value is used as it is (not printed
+    /// and parsed again); its pretty-printed JSON is the document "as written" (served as
+    /// `asyncapi.yaml`, and what diagnostics' line:col point into).
+    pub fn from_value_with(value: Value, options: &LoadOptions) -> Result<Self, SpecError> {
+        let display = Path::new("<value>");
         let text = serde_json::to_string_pretty(&value).unwrap_or_default();
-        Self::from_text(&text)
+        let base = std::env::current_dir().unwrap_or_default().join(display);
+        let source = SourceFile::new(base, text);
+        if let Some(too_big) = oversized(&source, display, options) {
+            return Err(too_big);
+        }
+        load(source, display.to_path_buf(), options, Some(value))
     }
 }
 
+/// The error for a document over `options.max_document_bytes`, if it is.
+fn oversized(source: &SourceFile, display: &Path, options: &LoadOptions) -> Option<SpecError> {
+    let len = source.text().len();
+    (len > options.max_document_bytes).then(|| {
+        SpecError::new(vec![Diagnostic {
+            location: Location {
+                file: display.to_path_buf(),
+                line: None,
+                column: None,
+            },
+            pointer: String::new(),
+            message: format!(
+                "the document is {len} bytes, over the limit of {} (LoadOptions::max_document_bytes)",
+                options.max_document_bytes
+            ),
+        }])
+    })
+}
+
+/// Loads `source` (parsed here unless `parsed` is its value already), resolving its `$ref`s
+/// and reading the model; diagnostics name the file as `display`.
 fn load(
     source: SourceFile,
     display: PathBuf,
     options: &LoadOptions,
+    parsed: Option<Value>,
 ) -> Result<Document, SpecError> {
-    let mut source = source;
-    let real_path = std::mem::replace(&mut source.path, display.clone());
-    // Diagnostics show the path as the user gave it; relative refs need the real one.
-    let source = SourceFile::new(real_path, source_text(&source));
-    let value = source
-        .parse()
-        .map_err(|d| SpecError::new(vec![relabel(d, &display)]))?;
-    let text: Arc<str> = Arc::from(source_text(&source));
+    let value = match parsed {
+        Some(value) => value,
+        None => source
+            .parse()
+            .map_err(|d| SpecError::new(vec![relabel(d, &display)]))?,
+    };
+    let text: Arc<str> = Arc::from(source.text());
     let source = Arc::new(source);
     // Shared with the resolver: the document as written is kept, not copied.
     let value = Arc::new(value);
@@ -181,10 +210,6 @@ fn load(
         }),
         _ => Err(SpecError::new(diagnostics)),
     }
-}
-
-fn source_text(s: &SourceFile) -> String {
-    s.text().to_owned()
 }
 
 fn relabel(mut d: Diagnostic, display: &Path) -> Diagnostic {
