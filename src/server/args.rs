@@ -1,7 +1,7 @@
 //! Socket.IO argument lists ⇄ JSON values, binary attachments included.
 //!
 //! socketioxide's `Data<T>` sees only the first argument unless `T` deserializes as a tuple;
-//! [`WireArgs`] deserializes as an unbounded tuple, so it receives *every* argument after the
+//! `WireArgs` deserializes as an unbounded tuple, so it receives *every* argument after the
 //! event name. Binary attachments (at any depth) are taken out and replaced by socket.io's own
 //! placeholder `{"_placeholder": true, "num": N}`; [`Args`] keeps them beside the JSON.
 //!

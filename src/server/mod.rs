@@ -1,8 +1,8 @@
 //! The spec-driven Socket.IO server on socketioxide.
 //!
 //! - [`builder`]: document + handlers → [`Asynction`] (layer, router, validated io handle).
-//! - [`connect`]: handshake bindings, security and the `connect` handler, before CONNECT.
-//! - [`dispatch`]: every event: lookup → validate → handler → validate ack → answer.
+//! - `connect`: handshake bindings, security and the `connect` handler, before CONNECT.
+//! - `dispatch`: every event: lookup → validate → handler → validate ack → answer.
 //! - [`emit`]: validated emits, broadcasts and emit-with-ack.
 //! - [`handler`], [`extract`]: async handler functions and their arguments.
 //! - [`reply`]: what clients see when something is refused.

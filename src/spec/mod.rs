@@ -1,7 +1,7 @@
 //! Reading AsyncAPI documents: text → resolved JSON → [`crate::model::Api`].
 //!
 //! The flow is one way: [`source`] parses text and knows positions, [`refs`] inlines `$ref`s,
-//! [`v2`] and [`v3`] build the version-free model, [`load`] ties them together.
+//! `v2` and `v3` build the version-free model, [`load`] ties them together.
 
 mod common;
 pub mod error;

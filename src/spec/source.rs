@@ -3,7 +3,7 @@
 //!
 //! Values are parsed with `serde-saphyr` (pure Rust, duplicate keys rejected, merge keys applied,
 //! YAML 1.2 booleans: only `true`/`false` are booleans, `yes`/`on` stay strings). Positions are
-//! only needed when something is wrong, so the [`SourceMap`] is built lazily from the same text
+//! only needed when something is wrong, so the source map is built lazily from the same text
 //! with `saphyr`'s marked tree: loading a valid document never pays for it.
 
 use std::collections::HashMap;

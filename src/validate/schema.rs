@@ -63,7 +63,7 @@ pub const DEFAULT_MAX_DEPTH: usize = 128;
 
 /// How deeply `value` nests arrays and objects (a scalar is 0); counting stops past `limit`,
 /// so the cost is bounded by the instance size. Shallow values (every real payload) are walked
-/// recursively without allocating; below [`RECURSION_CUTOFF`] levels the walk continues with an
+/// recursively without allocating; past 32 levels the walk continues with an
 /// explicit stack, so no instance can overflow the thread's stack.
 pub fn nesting_depth(value: &Value, limit: usize) -> usize {
     shallow_depth(value, 0, limit)
