@@ -108,7 +108,9 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
             return Box::pin(refuse(&nsr, s, event, Args::default(), ack, requested, err)).await;
         }
     };
-    let Some(route) = nsr.events.get(&event) else {
+    // The route's own key names the event from here on: the received `String` moves into the
+    // handler context without a copy.
+    let Some((name, route)) = nsr.events.get_key_value(&event) else {
         let err = EventError::from_validation(
             &ValidationError::new(Interaction::UnknownEvent, ns_path, Some(&event), Vec::new()),
             &event,
@@ -120,25 +122,12 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
         && let Some(schema) = validators.and_then(|v| v.payload.as_ref())
         && let Err(violations) = schema.validate_args(&args.validation_view())
     {
-        let e = ValidationError::new(
-            Interaction::IngressPayload,
-            ns_path,
-            Some(&event),
-            violations,
-        );
-        return Box::pin(refuse(
-            &nsr,
-            s,
-            event.clone(),
-            args,
-            ack,
-            requested,
-            EventError::from_validation(&e, &event),
-        ))
-        .await;
+        let e = ValidationError::new(Interaction::IngressPayload, ns_path, Some(name), violations);
+        let err = EventError::from_validation(&e, name);
+        return Box::pin(refuse(&nsr, s, event, args, ack, requested, err)).await;
     }
-    let ctx = HandlerContext::new(nsr.clone(), s, Some(event.clone()), args);
-    let reply = match run_handler(handler, ctx, ns_path, &event).await {
+    let ctx = HandlerContext::new(nsr.clone(), s, Some(event), args);
+    let reply = match run_handler(handler, ctx, ns_path, name).await {
         Ok(r) => r,
         Err(err) => return send_ack(ack, requested, &err.to_ack_args()),
     };
@@ -149,11 +138,11 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
         Reply::NoAck => Args::default(),
         Reply::Ack(a) => a,
         Reply::Refuse(message) => {
-            tracing::warn!(namespace = %ns_path, event = %event, %message, "handler returned an error");
+            tracing::warn!(namespace = %ns_path, event = %name, %message, "handler returned an error");
             return send_ack(
                 ack,
                 true,
-                &EventError::other("handler_error", ns_path, &event, message).to_ack_args(),
+                &EventError::other("handler_error", ns_path, name, message).to_ack_args(),
             );
         }
     };
@@ -161,12 +150,12 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
         && let Some(schema) = validators.and_then(|v| v.ack.as_ref())
         && let Err(violations) = schema.validate_args(&ack_args.validation_view())
     {
-        let e = ValidationError::new(Interaction::ServerAck, ns_path, Some(&event), violations);
+        let e = ValidationError::new(Interaction::ServerAck, ns_path, Some(name), violations);
         tracing::error!(error = %e, "the handler's ack breaks the document; the client gets an error ack");
         return send_ack(
             ack,
             true,
-            &EventError::from_validation(&e, &event).to_ack_args(),
+            &EventError::from_validation(&e, name).to_ack_args(),
         );
     }
     send_ack(ack, true, &ack_args);
