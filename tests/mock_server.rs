@@ -49,6 +49,7 @@ fn schema_of(doc: &Document, ns: &str, event: &str, ack: bool) -> Value {
 
 /// Groups received events (`[{event, args}]`) by name into Ajv cases against the document's
 /// egress payload schemas (every event carries exactly one argument here).
+#[cfg(feature = "cli")]
 fn event_cases(doc: &Document, ns: &str, events: &[Value]) -> Vec<(String, Value, Vec<Value>)> {
     let mut cases: Vec<(String, Value, Vec<Value>)> = Vec::new();
     for e in events {
@@ -70,6 +71,8 @@ fn event_cases(doc: &Document, ns: &str, events: &[Value]) -> Vec<(String, Value
     cases
 }
 
+/// The names of received events (`[{event, args}]`), in order.
+#[cfg(feature = "cli")]
 fn event_names(events: &Value) -> Vec<String> {
     events
         .as_array()
