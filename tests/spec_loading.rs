@@ -510,6 +510,16 @@ fn an_operation_on_a_channel_outside_channels_is_reported_at_channel() {
 }
 
 #[test]
+fn an_oauth2_flow_url_must_be_absolute() {
+    assert_single_problem(
+        "invalid/oauth2-relative-url.yaml",
+        "'authorizationUrl' must be an absolute URL such as https://auth.example.com/token; found '/authorize'",
+        26,
+        Some(11),
+    );
+}
+
+#[test]
 fn every_fixture_is_covered_by_a_test() {
     let covered = [
         "valid/user-account-2.0.0.yaml",
@@ -528,6 +538,7 @@ fn every_fixture_is_covered_by_a_test() {
         "invalid/undefined-security-scheme.yaml",
         "invalid/invalid-payload-schema.yaml",
         "invalid/unknown-channel-3.0.0.yaml",
+        "invalid/oauth2-relative-url.yaml",
     ];
     let root = fixture("");
     let mut found = Vec::new();

@@ -268,3 +268,49 @@ fn egress_emits_are_checked_by_name() {
         "{unknown}"
     );
 }
+
+#[test]
+fn a_ref_loop_that_never_descends_into_the_instance_is_refused_with_the_loop() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/validators/ref-loop.yaml");
+    let doc = Document::from_path(&path).expect("the document itself is well-formed");
+    let error = Validators::compile(&doc)
+        .expect_err("validation of such a schema would never end")
+        .to_string();
+    assert!(
+        error.contains("loops back to itself without descending"),
+        "{error}"
+    );
+    // file:line:col of the `$ref` that closes the loop: B's `- $ref: '#/components/schemas/A'`.
+    assert!(error.contains("ref-loop.yaml:24:11: "), "{error}");
+}
+
+#[test]
+fn the_fuzz_found_loop_through_several_spellings_of_one_ref_is_refused() {
+    // tests/fuzz_smoke.rs replays fuzz/corpus/resolve_refs/same-location-loop through the
+    // fuzz target; this is the same document, spelled out: S0 → payload → S1 → S0 through
+    // allOf only, with `%53%30` and `S0/allOf/1` naming schemas already on the loop. Before the
+    // check, validating any value against it allocated until the process ran out of memory.
+    let doc = Document::from_value(json!({
+        "asyncapi": "2.6.0",
+        "info": {"title": "refs", "version": "1.0.0"},
+        "channels": {"/": {"publish": {"message": {"$ref": "#/components/messages/M0"}}}},
+        "components": {
+            "schemas": {
+                "S0": {"allOf": [
+                    {"$ref": "#/components/schemas/S0/allOf/1"},
+                    {"$ref": "#/components/messages/M0/payload"}
+                ]},
+                "S1": {"$ref": "#/components/schemas/S0", "type": "object"},
+                "S3": {"type": "object", "properties": {"next": {"$ref": "#/components/schemas/%53%30"}}}
+            },
+            "messages": {"M0": {"name": "e", "x-handler": "h", "payload": {"allOf": [
+                {"$ref": "#/components/schemas/S1"},
+                {"$ref": "#/components/schemas/S3"}
+            ]}}}
+        }
+    }))
+    .unwrap();
+    let error = Validators::compile(&doc).expect_err("a loop").to_string();
+    assert!(error.contains("loops back to itself"), "{error}");
+}

@@ -123,7 +123,9 @@ pub fn security_scheme(
             let mut scopes = Vec::new();
             match r.object(obj, "flows", at) {
                 Some(flows) => {
-                    for (_, flow) in flows {
+                    let flows_at = child(at, "flows");
+                    for (name, flow) in flows {
+                        check_oauth2_flow(r, &child(&flows_at, name), name, flow);
                         // 2.x: `scopes`; 3.0: `availableScopes`.
                         for key in ["scopes", "availableScopes"] {
                             if let Some(Value::Object(s)) = flow.get(key) {
@@ -143,16 +145,20 @@ pub fn security_scheme(
             }
             SchemeKind::OAuth2 { scopes }
         }
-        "openIdConnect" => SchemeKind::OpenIdConnect {
-            url: r
+        "openIdConnect" => {
+            let url = r
                 .required_string(
                     obj,
                     "openIdConnectUrl",
                     at,
                     "an openIdConnect security scheme",
                 )
-                .unwrap_or_default(),
-        },
+                .unwrap_or_default();
+            if !url.is_empty() {
+                check_url(r, &child(at, "openIdConnectUrl"), "openIdConnectUrl", &url);
+            }
+            SchemeKind::OpenIdConnect { url }
+        }
         "userPassword"
         | "X509"
         | "symmetricEncryption"
@@ -366,5 +372,58 @@ pub fn namespace_path(key: &str) -> String {
         key.to_owned()
     } else {
         format!("/{key}")
+    }
+}
+
+/// The URLs an OAuth2 flow needs, by flow name (AsyncAPI 2.x and 3.0 spell them alike).
+fn required_flow_urls(flow: &str) -> &'static [&'static str] {
+    match flow {
+        "implicit" => &["authorizationUrl"],
+        "password" | "clientCredentials" => &["tokenUrl"],
+        "authorizationCode" => &["authorizationUrl", "tokenUrl"],
+        _ => &[],
+    }
+}
+
+/// An OAuth2 flow has the URLs its kind needs, and each URL it gives is absolute (as AsyncAPI
+/// and @asyncapi/parser require; the original Asynction accepted any string).
+fn check_oauth2_flow(r: &mut Reader<'_>, at: &str, name: &str, flow: &Value) {
+    let Some(flow) = flow.as_object() else {
+        r.error(
+            at,
+            format!(
+                "the oauth2 flow '{name}' must be an object, found {}",
+                kind(flow)
+            ),
+        );
+        return;
+    };
+    for &key in required_flow_urls(name) {
+        if !flow.contains_key(key) {
+            r.error(
+                at,
+                format!("the oauth2 flow '{name}' must have required property '{key}'"),
+            );
+        }
+    }
+    for key in ["authorizationUrl", "tokenUrl", "refreshUrl"] {
+        match flow.get(key) {
+            Some(Value::String(url)) => check_url(r, &child(at, key), key, url),
+            Some(other) => r.error(
+                &child(at, key),
+                format!("'{key}' must be a URL string, found {}", kind(other)),
+            ),
+            None => {}
+        }
+    }
+}
+
+/// `url` is an absolute URL (`https://auth.example.com/token`).
+fn check_url(r: &mut Reader<'_>, at: &str, key: &str, url: &str) {
+    if url::Url::parse(url).is_err() {
+        r.error(
+            at,
+            format!("'{key}' must be an absolute URL such as https://auth.example.com/token; found '{url}'"),
+        );
     }
 }

@@ -5,6 +5,7 @@
 //! Lookups on the event path are one hash probe per namespace and one per event.
 
 pub mod coerce;
+pub mod cycles;
 pub mod error;
 pub mod schema;
 

@@ -155,19 +155,31 @@ impl CompiledSchema {
             .with_draft(jsonschema::Draft::Draft202012)
             .should_validate_formats(true);
         let (compiled, wrapped) = self_contained(schema, document);
+        // Inside the compiled document the schema sits under COMPILED_SCHEMA_KEY.
+        let in_document = |path: &str| match path.strip_prefix(&format!("/{COMPILED_SCHEMA_KEY}")) {
+            Some(rest) => format!("{}{rest}", schema.pointer),
+            None if wrapped => path.to_owned(),
+            None => format!("{}{path}", schema.pointer),
+        };
+        if wrapped && let Some(found) = super::cycles::find_same_location_loop(&compiled) {
+            let refs: Vec<String> = found.refs.iter().map(|p| in_document(p)).collect();
+            return Err(InvalidSchema {
+                pointer: refs
+                    .last()
+                    .cloned()
+                    .unwrap_or_else(|| schema.pointer.clone()),
+                message: format!(
+                    "the schema loops back to itself without descending into the instance \
+                     (through the $refs at {}); validation would never end. A recursive \
+                     schema must recurse through properties, items or the like",
+                    refs.join(" → ")
+                ),
+            });
+        }
         let built = options.build(&compiled);
-        let base = if wrapped { "" } else { schema.pointer.as_str() };
-        let validator = built.map_err(|e| {
-            // Inside the compiled document the schema sits under COMPILED_SCHEMA_KEY.
-            let path = e.instance_path().as_str();
-            let located = match path.strip_prefix(&format!("/{COMPILED_SCHEMA_KEY}")) {
-                Some(rest) => format!("{}{rest}", schema.pointer),
-                None => format!("{base}{path}"),
-            };
-            InvalidSchema {
-                pointer: located,
-                message: format!("invalid JSON Schema: {e}"),
-            }
+        let validator = built.map_err(|e| InvalidSchema {
+            pointer: in_document(e.instance_path().as_str()),
+            message: format!("invalid JSON Schema: {e}"),
         })?;
         Ok(Self {
             validator: Arc::new(validator),
