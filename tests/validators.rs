@@ -314,3 +314,28 @@ fn the_fuzz_found_loop_through_several_spellings_of_one_ref_is_refused() {
     let error = Validators::compile(&doc).expect_err("a loop").to_string();
     assert!(error.contains("loops back to itself"), "{error}");
 }
+
+#[test]
+fn a_loop_behind_a_property_is_refused_too() {
+    // fuzz/corpus/resolve_refs/loop-behind-a-property, spelled out: the payload descends into
+    // `next` once, and there S3 → S0 → S1/properties/next (= S3) loops through allOf only.
+    let doc = Document::from_value(json!({
+        "asyncapi": "2.6.0",
+        "info": {"title": "refs", "version": "1.0.0"},
+        "channels": {"/": {"publish": {"message": {"$ref": "#/components/messages/M0"}}}},
+        "components": {
+            "schemas": {
+                "S0": {"allOf": [{"$ref": "#/components/schemas/S1/properties/next"}]},
+                "S1": {"type": "object", "properties": {"next": {"$ref": "#/components/schemas/S3"}}},
+                "S3": {"allOf": [{"type": "object"}, {"$ref": "#/components/schemas/S0"}]}
+            },
+            "messages": {"M0": {"name": "e", "x-handler": "h", "payload": {
+                "type": "object",
+                "properties": {"next": {"$ref": "#/components/schemas/S3"}}
+            }}}
+        }
+    }))
+    .unwrap();
+    let error = Validators::compile(&doc).expect_err("a loop").to_string();
+    assert!(error.contains("loops back to itself"), "{error}");
+}

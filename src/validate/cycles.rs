@@ -5,11 +5,12 @@
 //! of keywords that apply to the *same* instance location (`$ref`, `allOf`, `anyOf`, `oneOf`,
 //! `not`, `if`/`then`/`else`, `dependentSchemas`) never ends: JSON Schema leaves its behaviour
 //! undefined, and the `jsonschema` crate, given such a loop through several references,
-//! allocates until the process runs out of memory (found by the `resolve_refs` fuzz target with a
-//! 37-byte input). Such a schema cannot mean anything, so compiling it fails with the loop
+//! allocates until the process runs out of memory (found by the `resolve_refs` fuzz target: a
+//! 37-byte input with such a loop at the value itself, and a 22-byte one with the loop behind a
+//! property, reached once validation descends into `next`). Such a schema cannot mean anything, so compiling it fails with the loop
 //! spelled out, instead of taking a server down on the first event.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -36,19 +37,52 @@ enum Mark {
     Done,
 }
 
-/// The first loop of same-location references reachable from `root` (a schema document whose
-/// local `$ref`s are JSON pointers into itself), if any. Runs in time linear in the number of
-/// subschemas, without recursion.
+/// The first loop of same-location references among the subschemas reachable from `root` (a
+/// schema document whose local `$ref`s are JSON pointers into itself), if any: at the root's
+/// own location or at any depth of the instance (behind `properties`, `items`, …). Runs in time
+/// linear in the number of subschemas, without recursion.
 pub fn find_same_location_loop(root: &Value) -> Option<SameLocationLoop> {
     let mut marks: HashMap<String, Mark> = HashMap::new();
-    // Each frame: a schema's pointer, its same-location successors, the next one to visit and,
-    // for successors reached through `$ref`, that `$ref`'s own pointer.
+    for start in reachable_schemas(root) {
+        if !marks.contains_key(&start)
+            && let Some(found) = loop_from(root, start, &mut marks)
+        {
+            return Some(found);
+        }
+    }
+    None
+}
+
+/// Every subschema reachable from the root through any keyword and local `$ref`, in walk order.
+fn reachable_schemas(root: &Value) -> Vec<String> {
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut order = Vec::new();
+    let mut stack = vec![String::new()];
+    while let Some(pointer) = stack.pop() {
+        if !seen.insert(pointer.clone()) {
+            continue;
+        }
+        stack.extend(descendants(root, &pointer));
+        stack.extend(successors(root, &pointer).into_iter().map(|(p, _)| p));
+        order.push(pointer);
+    }
+    order
+}
+
+/// A same-location loop reachable from `start` through same-location edges only; `marks` is
+/// shared between starts (a `Done` schema has no loop behind it).
+fn loop_from(
+    root: &Value,
+    start: String,
+    marks: &mut HashMap<String, Mark>,
+) -> Option<SameLocationLoop> {
+    // Each frame: a schema's pointer, its same-location successors (with, for those reached
+    // through `$ref`, that `$ref`'s own pointer) and the next one to visit.
     struct Frame {
         pointer: String,
         next: Vec<(String, Option<String>)>,
         index: usize,
     }
-    let start = String::new();
     marks.insert(start.clone(), Mark::Open);
     let mut stack = vec![Frame {
         next: successors(root, &start),
@@ -66,9 +100,9 @@ pub fn find_same_location_loop(root: &Value) -> Option<SameLocationLoop> {
             Some(Mark::Done) => {}
             Some(Mark::Open) => {
                 // The loop is the part of the path from `target` on, closed by this edge.
-                let from = stack.iter().position(|f| f.pointer == target).unwrap_or(0);
                 // Each frame's edge in use is the one before its `index`; a loop in a tree is
                 // impossible, so at least one of them is a `$ref`.
+                let from = stack.iter().position(|f| f.pointer == target).unwrap_or(0);
                 let refs = stack[from..]
                     .iter()
                     .filter_map(|f| f.next.get(f.index.checked_sub(1)?)?.1.clone())
@@ -87,6 +121,48 @@ pub fn find_same_location_loop(root: &Value) -> Option<SameLocationLoop> {
         }
     }
     None
+}
+
+/// Keywords whose subschema applies to a part of the instance (a member, an item, a key).
+const DESCENDING_ONE: &[&str] = &[
+    "additionalProperties",
+    "items",
+    "additionalItems",
+    "contains",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+];
+/// Keywords whose subschemas, as an array, apply to parts of the instance.
+const DESCENDING_LISTS: &[&str] = &["prefixItems", "items"];
+/// Keywords whose subschemas, as a map, apply to parts of the instance.
+const DESCENDING_MAPS: &[&str] = &["properties", "patternProperties"];
+
+/// The subschemas of the schema at `pointer` that apply to parts of the instance.
+fn descendants(root: &Value, pointer: &str) -> Vec<String> {
+    let Some(Value::Object(schema)) = root.pointer(pointer) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for &keyword in DESCENDING_ONE {
+        if matches!(schema.get(keyword), Some(Value::Object(_))) {
+            out.push(format!("{pointer}/{keyword}"));
+        }
+    }
+    for &keyword in DESCENDING_LISTS {
+        if let Some(Value::Array(items)) = schema.get(keyword) {
+            out.extend((0..items.len()).map(|i| format!("{pointer}/{keyword}/{i}")));
+        }
+    }
+    for &keyword in DESCENDING_MAPS {
+        if let Some(Value::Object(map)) = schema.get(keyword) {
+            out.extend(
+                map.keys()
+                    .map(|k| format!("{pointer}/{keyword}/{}", escape(k))),
+            );
+        }
+    }
+    out
 }
 
 /// The subschemas that apply to the same instance location as the schema at `pointer`: its
@@ -186,6 +262,24 @@ mod tests {
         assert_eq!(
             found.refs,
             ["/$defs/a/allOf/1/$ref", "/$defs/b/anyOf/0/$ref"]
+        );
+    }
+
+    #[test]
+    fn a_loop_behind_a_property_is_found_too() {
+        // The value itself is fine; its `next` member would never finish validating.
+        let schema = json!({
+            "$defs": {
+                "a": {"allOf": [{"$ref": "#/$defs/b"}]},
+                "b": {"allOf": [{"$ref": "#/$defs/a"}]}
+            },
+            "type": "object",
+            "properties": {"next": {"$ref": "#/$defs/a"}}
+        });
+        let found = find_same_location_loop(&schema).expect("a loop");
+        assert_eq!(
+            found.refs,
+            ["/$defs/a/allOf/0/$ref", "/$defs/b/allOf/0/$ref"]
         );
     }
 
