@@ -285,33 +285,41 @@ fn a_ref_loop_that_never_descends_into_the_instance_is_refused_with_the_loop() {
     assert!(error.contains("ref-loop.yaml:24:11: "), "{error}");
 }
 
+/// The compile error of a one-event document with these component schemas and this payload.
+fn loop_error(schemas: Value, payload: Value) -> String {
+    let doc = Document::from_value(json!({
+        "asyncapi": "2.6.0",
+        "info": {"title": "refs", "version": "1.0.0"},
+        "channels": {"/": {"publish": {"message": {"$ref": "#/components/messages/M0"}}}},
+        "components": {
+            "schemas": schemas,
+            "messages": {"M0": {"name": "e", "x-handler": "h", "payload": payload}}
+        }
+    }))
+    .expect("the document itself is well-formed");
+    Validators::compile(&doc).expect_err("a loop").to_string()
+}
+
 #[test]
 fn the_fuzz_found_loop_through_several_spellings_of_one_ref_is_refused() {
     // tests/fuzz_smoke.rs replays fuzz/corpus/resolve_refs/same-location-loop through the
     // fuzz target; this is the same document, spelled out: S0 → payload → S1 → S0 through
     // allOf only, with `%53%30` and `S0/allOf/1` naming schemas already on the loop. Before the
     // check, validating any value against it allocated until the process ran out of memory.
-    let doc = Document::from_value(json!({
-        "asyncapi": "2.6.0",
-        "info": {"title": "refs", "version": "1.0.0"},
-        "channels": {"/": {"publish": {"message": {"$ref": "#/components/messages/M0"}}}},
-        "components": {
-            "schemas": {
-                "S0": {"allOf": [
-                    {"$ref": "#/components/schemas/S0/allOf/1"},
-                    {"$ref": "#/components/messages/M0/payload"}
-                ]},
-                "S1": {"$ref": "#/components/schemas/S0", "type": "object"},
-                "S3": {"type": "object", "properties": {"next": {"$ref": "#/components/schemas/%53%30"}}}
-            },
-            "messages": {"M0": {"name": "e", "x-handler": "h", "payload": {"allOf": [
-                {"$ref": "#/components/schemas/S1"},
-                {"$ref": "#/components/schemas/S3"}
-            ]}}}
-        }
-    }))
-    .unwrap();
-    let error = Validators::compile(&doc).expect_err("a loop").to_string();
+    let error = loop_error(
+        json!({
+            "S0": {"allOf": [
+                {"$ref": "#/components/schemas/S0/allOf/1"},
+                {"$ref": "#/components/messages/M0/payload"}
+            ]},
+            "S1": {"$ref": "#/components/schemas/S0", "type": "object"},
+            "S3": {"type": "object", "properties": {"next": {"$ref": "#/components/schemas/%53%30"}}}
+        }),
+        json!({"allOf": [
+            {"$ref": "#/components/schemas/S1"},
+            {"$ref": "#/components/schemas/S3"}
+        ]}),
+    );
     assert!(error.contains("loops back to itself"), "{error}");
 }
 
@@ -319,23 +327,13 @@ fn the_fuzz_found_loop_through_several_spellings_of_one_ref_is_refused() {
 fn a_loop_behind_a_property_is_refused_too() {
     // fuzz/corpus/resolve_refs/loop-behind-a-property, spelled out: the payload descends into
     // `next` once, and there S3 → S0 → S1/properties/next (= S3) loops through allOf only.
-    let doc = Document::from_value(json!({
-        "asyncapi": "2.6.0",
-        "info": {"title": "refs", "version": "1.0.0"},
-        "channels": {"/": {"publish": {"message": {"$ref": "#/components/messages/M0"}}}},
-        "components": {
-            "schemas": {
-                "S0": {"allOf": [{"$ref": "#/components/schemas/S1/properties/next"}]},
-                "S1": {"type": "object", "properties": {"next": {"$ref": "#/components/schemas/S3"}}},
-                "S3": {"allOf": [{"type": "object"}, {"$ref": "#/components/schemas/S0"}]}
-            },
-            "messages": {"M0": {"name": "e", "x-handler": "h", "payload": {
-                "type": "object",
-                "properties": {"next": {"$ref": "#/components/schemas/S3"}}
-            }}}
-        }
-    }))
-    .unwrap();
-    let error = Validators::compile(&doc).expect_err("a loop").to_string();
+    let error = loop_error(
+        json!({
+            "S0": {"allOf": [{"$ref": "#/components/schemas/S1/properties/next"}]},
+            "S1": {"type": "object", "properties": {"next": {"$ref": "#/components/schemas/S3"}}},
+            "S3": {"allOf": [{"type": "object"}, {"$ref": "#/components/schemas/S0"}]}
+        }),
+        json!({"type": "object", "properties": {"next": {"$ref": "#/components/schemas/S3"}}}),
+    );
     assert!(error.contains("loops back to itself"), "{error}");
 }
