@@ -137,8 +137,7 @@ impl ClusterBroadcast {
     /// Validates `data` against `event`'s egress schema (one argument; with an
     /// `x-socketio-args: spread` schema, an array is sent as several arguments), then publishes.
     pub async fn emit<T: Serialize + ?Sized>(self, event: &str, data: &T) -> Result<(), EmitError> {
-        let value = serde_json::to_value(data).map_err(|e| EmitError::Serialize(e.to_string()))?;
-        let (args, spread) = egress_args(&self.ns, event, value);
+        let (args, spread) = egress_args(&self.ns, event, data)?;
         self.check(event, &args)?;
         if spread {
             self.publish(event, &Args::json(args).as_wire()).await

@@ -117,9 +117,8 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
         );
         return Box::pin(refuse(&nsr, s, event, args, ack, requested, err)).await;
     };
-    let (handler, validators) = (&route.handler, Some(&route.validators));
     if nsr.rt.validation
-        && let Some(schema) = validators.and_then(|v| v.payload.as_ref())
+        && let Some(schema) = &route.validators.payload
         && let Err(violations) = schema.validate_args(&args.validation_view())
     {
         let e = ValidationError::new(Interaction::IngressPayload, ns_path, Some(name), violations);
@@ -127,7 +126,7 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
         return Box::pin(refuse(&nsr, s, event, args, ack, requested, err)).await;
     }
     let ctx = HandlerContext::new(nsr.clone(), s, Some(event), args);
-    let reply = match run_handler(handler, ctx, ns_path, name).await {
+    let reply = match run_handler(&route.handler, ctx, ns_path, name).await {
         Ok(r) => r,
         Err(err) => return send_ack(ack, requested, &err.to_ack_args()),
     };
@@ -147,7 +146,7 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
         }
     };
     if nsr.rt.validation
-        && let Some(schema) = validators.and_then(|v| v.ack.as_ref())
+        && let Some(schema) = &route.validators.ack
         && let Err(violations) = schema.validate_args(&ack_args.validation_view())
     {
         let e = ValidationError::new(Interaction::ServerAck, ns_path, Some(name), violations);

@@ -42,22 +42,23 @@ pub enum EmitError {
     Ack(String),
 }
 
-/// Applies the argument rule of `event`'s egress schema to a serialized payload: a spread
-/// schema sends an array payload as several arguments.
-pub(crate) fn egress_args(
+/// Serializes `data` and applies the argument rule of `event`'s egress schema: a spread schema
+/// sends an array payload as several arguments. Returns the arguments and whether they spread.
+pub(crate) fn egress_args<T: Serialize + ?Sized>(
     ns: &NamespaceValidators,
     event: &str,
-    value: Value,
-) -> (Vec<Value>, bool) {
+    data: &T,
+) -> Result<(Vec<Value>, bool), EmitError> {
+    let value = serde_json::to_value(data).map_err(|e| EmitError::Serialize(e.to_string()))?;
     let spread = ns
         .egress
         .get(event)
         .and_then(|e| e.payload.as_ref())
         .is_some_and(|p| p.arguments() == ArgumentList::Spread);
-    match value {
+    Ok(match value {
         Value::Array(items) if spread => (items, true),
         other => (vec![other], false),
-    }
+    })
 }
 
 fn check(
@@ -73,22 +74,22 @@ fn check(
     Ok(())
 }
 
-fn check_client_ack(
+/// One client's ack to `event`: validated against the event's ack schema, then decoded.
+fn client_ack<V: DeserializeOwned>(
     rt: &SpecRuntime,
     ns: &NamespaceValidators,
     ns_path: &str,
     event: &str,
-    args: &Args,
-) -> Result<(), EmitError> {
-    if !rt.validation {
-        return Ok(());
-    }
-    if let Some(schema) = ns.egress.get(event).and_then(|e| e.ack.as_ref()) {
+    args: Args,
+) -> Result<V, EmitError> {
+    if rt.validation
+        && let Some(schema) = ns.egress.get(event).and_then(|e| e.ack.as_ref())
+    {
         schema
             .validate_args(&args.validation_view())
             .map_err(|v| ValidationError::new(Interaction::ClientAck, ns_path, Some(event), v))?;
     }
-    Ok(())
+    decode_ack(args)
 }
 
 fn decode_ack<V: DeserializeOwned>(args: Args) -> Result<V, EmitError> {
@@ -141,8 +142,7 @@ impl<A: Adapter> ValidatedSocket<A> {
     /// Emits `event` to this client after validating `data` (one argument; with a
     /// `x-socketio-args: spread` schema, an array/tuple is sent as several arguments).
     pub fn emit<T: Serialize + ?Sized>(&self, event: &str, data: &T) -> Result<(), EmitError> {
-        let value = serde_json::to_value(data).map_err(|e| EmitError::Serialize(e.to_string()))?;
-        let (args, spread) = egress_args(&self.ns, event, value);
+        let (args, spread) = egress_args(&self.ns, event, data)?;
         check(&self.rt, &self.ns, self.ns(), event, &args)?;
         if let Some(queue) = &self.deferred {
             queue
@@ -187,8 +187,7 @@ impl<A: Adapter> ValidatedSocket<A> {
         event: &str,
         data: &T,
     ) -> Result<V, EmitError> {
-        let value = serde_json::to_value(data).map_err(|e| EmitError::Serialize(e.to_string()))?;
-        let (args, spread) = egress_args(&self.ns, event, value);
+        let (args, spread) = egress_args(&self.ns, event, data)?;
         check(&self.rt, &self.ns, self.ns(), event, &args)?;
         if self.deferred.is_some() {
             return Err(EmitError::Send("emit_with_ack is not available before the connection is accepted; emit it after connect".into()));
@@ -201,8 +200,7 @@ impl<A: Adapter> ValidatedSocket<A> {
         }
         .map_err(|e| EmitError::Send(e.to_string()))?;
         let WireArgs(ack) = stream.await.map_err(|e| EmitError::Ack(e.to_string()))?;
-        check_client_ack(&self.rt, &self.ns, self.ns(), event, &ack)?;
-        decode_ack(ack)
+        client_ack(&self.rt, &self.ns, self.ns(), event, ack)
     }
 
     /// Joins rooms.
@@ -294,8 +292,7 @@ impl<A: Adapter> ValidatedBroadcast<A> {
 
     /// Emits `event` to every selected client after validating `data`.
     pub async fn emit<T: Serialize + ?Sized>(self, event: &str, data: &T) -> Result<(), EmitError> {
-        let value = serde_json::to_value(data).map_err(|e| EmitError::Serialize(e.to_string()))?;
-        let (args, spread) = egress_args(&self.ns, event, value);
+        let (args, spread) = egress_args(&self.ns, event, data)?;
         check(&self.rt, &self.ns, &self.ns_path, event, &args)?;
         let sent = if spread {
             self.inner.emit(event, &Args::json(args).as_wire()).await
@@ -330,8 +327,7 @@ impl<A: Adapter> ValidatedBroadcast<A> {
         data: &T,
     ) -> Result<Vec<(Sid, Result<V, EmitError>)>, EmitError> {
         use futures_util::StreamExt;
-        let value = serde_json::to_value(data).map_err(|e| EmitError::Serialize(e.to_string()))?;
-        let (args, spread) = egress_args(&self.ns, event, value);
+        let (args, spread) = egress_args(&self.ns, event, data)?;
         check(&self.rt, &self.ns, &self.ns_path, event, &args)?;
         let ops = self.inner.timeout(self.rt.ack_timeout);
         let stream = if spread {
@@ -344,12 +340,9 @@ impl<A: Adapter> ValidatedBroadcast<A> {
         let (rt, ns, ns_path) = (self.rt, self.ns, self.ns_path);
         Ok(stream
             .map(|(sid, ack)| {
-                let result =
-                    ack.map_err(|e| EmitError::Ack(e.to_string()))
-                        .and_then(|WireArgs(ack)| {
-                            check_client_ack(&rt, &ns, &ns_path, event, &ack)?;
-                            decode_ack(ack)
-                        });
+                let result = ack
+                    .map_err(|e| EmitError::Ack(e.to_string()))
+                    .and_then(|WireArgs(ack)| client_ack(&rt, &ns, &ns_path, event, ack));
                 (sid, result)
             })
             .collect()
