@@ -89,12 +89,8 @@ impl Document {
         };
         let meta =
             std::fs::metadata(path).map_err(|e| fail(format!("cannot read the document: {e}")))?;
-        if meta.len() as usize > options.max_document_bytes {
-            return Err(fail(format!(
-                "the document is {} bytes, over the limit of {} (LoadOptions::max_document_bytes)",
-                meta.len(),
-                options.max_document_bytes
-            )));
+        if let Some(too_big) = oversized(meta.len(), path, options) {
+            return Err(too_big);
         }
         let text = std::fs::read_to_string(path)
             .map_err(|e| fail(format!("cannot read the document: {e}")))?;
@@ -117,10 +113,10 @@ impl Document {
     pub fn from_text_with(text: &str, options: &LoadOptions) -> Result<Self, SpecError> {
         let display = Path::new("<string>");
         let base = std::env::current_dir().unwrap_or_default().join(display);
-        let source = SourceFile::new(base, text.to_owned());
-        if let Some(too_big) = oversized(&source, display, options) {
+        if let Some(too_big) = oversized(text.len() as u64, display, options) {
             return Err(too_big);
         }
+        let source = SourceFile::new(base, text.to_owned());
         load(source, display.to_path_buf(), options, None)
     }
 
@@ -137,18 +133,17 @@ impl Document {
         let display = Path::new("<value>");
         let text = serde_json::to_string_pretty(&value).unwrap_or_default();
         let base = std::env::current_dir().unwrap_or_default().join(display);
-        let source = SourceFile::new(base, text);
-        if let Some(too_big) = oversized(&source, display, options) {
+        if let Some(too_big) = oversized(text.len() as u64, display, options) {
             return Err(too_big);
         }
+        let source = SourceFile::new(base, text);
         load(source, display.to_path_buf(), options, Some(value))
     }
 }
 
-/// The error for a document over `options.max_document_bytes`, if it is.
-fn oversized(source: &SourceFile, display: &Path, options: &LoadOptions) -> Option<SpecError> {
-    let len = source.text().len();
-    (len > options.max_document_bytes).then(|| {
+/// The error for a document of `len` bytes, if that is over `options.max_document_bytes`.
+fn oversized(len: u64, display: &Path, options: &LoadOptions) -> Option<SpecError> {
+    (len > options.max_document_bytes as u64).then(|| {
         SpecError::new(vec![Diagnostic {
             location: Location {
                 file: display.to_path_buf(),
