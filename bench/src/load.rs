@@ -310,7 +310,12 @@ mod tests {
     async fn closed_loop_against_raw_server_counts_acks_without_errors() {
         let url = start_raw_server().await;
         for event in ["message", "echo"] {
-            let report = run_load(&config(url.clone(), event)).await;
+            let mut cfg = config(url.clone(), event);
+            // What this checks is the counting, not the latency of a debug build on a loaded
+            // CI machine: an ack later than 2 s (seen once while the other tests of this binary
+            // loaded both cores) is not an error here. Timeout counting has its own test below.
+            cfg.ack_timeout = Duration::from_secs(10);
+            let report = run_load(&cfg).await;
             assert_eq!(report.clients, 2, "{}", report.human_line());
             assert!(report.acked > 0, "{}", report.human_line());
             assert_eq!(
