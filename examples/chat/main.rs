@@ -121,7 +121,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
-    let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/chat/asyncapi.yaml");
+    let spec = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/chat/asyncapi.yaml"
+    );
     let app = AsynctionSocketIo::from_spec(spec)?
         .with_state(Chat::default())
         .handler("chat.add_user", add_user)

@@ -61,7 +61,7 @@ async fn token_info(key: ApiKeyCredentials) -> Result<SecurityInfo, Refusal> {
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let spec = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/examples/chat_bench/asyncapi.yaml"
+        "/../../examples/chat_bench/asyncapi.yaml"
     );
     let app = AsynctionSocketIo::from_spec(spec)?
         .handler("handlers.chat_message", chat_message)

@@ -32,7 +32,7 @@ async fn ack_with_same_args(args: Args) -> Args {
 fn spec_path() -> String {
     let version = std::env::var("ASYNCTION_CONFORMANCE_SPEC").unwrap_or_else(|_| "2.6".into());
     format!(
-        "{}/examples/conformance/asyncapi-{version}.yaml",
+        "{}/../../examples/conformance/asyncapi-{version}.yaml",
         env!("CARGO_MANIFEST_DIR")
     )
 }

@@ -63,7 +63,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .init();
     let spec = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/examples/user_accounts/asyncapi.yaml"
+        "/../../examples/user_accounts/asyncapi.yaml"
     );
     let builder = AsynctionSocketIo::from_spec(spec)?;
     match std::env::var("REDIS_URL") {

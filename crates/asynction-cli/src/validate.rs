@@ -1,0 +1,205 @@
+//! `asynction validate [FILE…]`: loads each document, builds its model and compiles its
+//! JSON Schemas, and reports every problem as `file:line:col: message (at /pointer)`.
+//!
+//! Without FILE arguments the `--spec` document is checked. `--server NAME` also requires that
+//! server to exist; `--without-validation` skips compiling the JSON Schemas (what a server
+//! started with that flag would skip).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anstyle::{AnsiColor, Style};
+use asynction::Document;
+use asynction::validate::Validators;
+use asynction::{Diagnostic, Location};
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+
+use crate::GlobalOptions;
+
+/// Arguments of `asynction validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Documents to check (default: the --spec document).
+    #[arg(value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// How problems are printed.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+/// Output formats of `validate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// One line per problem (colored on a terminal), one summary line per valid file.
+    Text,
+    /// A JSON array of problems: `{file, line, column, pointer, message}`.
+    Json,
+}
+
+/// What `--format json` prints for one problem.
+#[derive(Debug, Serialize)]
+struct JsonProblem {
+    file: String,
+    line: Option<u32>,
+    column: Option<u32>,
+    pointer: String,
+    message: String,
+}
+
+/// The verdict on one document.
+enum Verdict {
+    Valid {
+        asyncapi: String,
+        namespaces: usize,
+        events: usize,
+    },
+    Invalid(Vec<Diagnostic>),
+}
+
+/// Runs the subcommand; returns exit code 0 when every document is valid, 1 otherwise.
+pub fn run(global: &GlobalOptions, args: &ValidateArgs) -> ExitCode {
+    let files = if args.files.is_empty() {
+        vec![global.spec.clone()]
+    } else {
+        args.files.clone()
+    };
+    let verdicts: Vec<(PathBuf, Verdict)> = files
+        .into_iter()
+        .map(|f| (f.clone(), check(&f, global)))
+        .collect();
+    let all_valid = verdicts
+        .iter()
+        .all(|(_, v)| matches!(v, Verdict::Valid { .. }));
+    let written = match args.format {
+        Format::Text => print_text(&verdicts),
+        Format::Json => print_json(&verdicts),
+    };
+    match written {
+        Ok(()) if all_valid => ExitCode::SUCCESS,
+        Ok(()) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("asynction: cannot write the report: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn check(file: &Path, global: &GlobalOptions) -> Verdict {
+    let doc = match Document::from_path(file) {
+        Ok(doc) => doc,
+        Err(e) => return Verdict::Invalid(e.diagnostics().to_vec()),
+    };
+    let mut problems = Vec::new();
+    if let Some(name) = &global.server
+        && doc.api.server(name).is_none()
+    {
+        let known: Vec<&str> = doc.api.servers.iter().map(|s| s.name.as_str()).collect();
+        problems.push(Diagnostic {
+            location: Location {
+                file: file.to_path_buf(),
+                line: None,
+                column: None,
+            },
+            pointer: "/servers".to_owned(),
+            message: format!(
+                "server '{name}' is not defined in the document (servers: {})",
+                if known.is_empty() {
+                    "none".to_owned()
+                } else {
+                    known.join(", ")
+                }
+            ),
+        });
+    }
+    if !global.without_validation
+        && let Err(e) = Validators::compile(&doc)
+    {
+        problems.extend(e.diagnostics().iter().cloned());
+    }
+    if !problems.is_empty() {
+        return Verdict::Invalid(problems);
+    }
+    let events = doc
+        .api
+        .namespaces
+        .iter()
+        .map(|n| n.ingress.len() + n.egress.len())
+        .sum();
+    Verdict::Valid {
+        asyncapi: doc.api.asyncapi.clone(),
+        namespaces: doc.api.namespaces.len(),
+        events,
+    }
+}
+
+fn print_text(verdicts: &[(PathBuf, Verdict)]) -> std::io::Result<()> {
+    // anstream strips the styles when stdout is not a terminal (and honours NO_COLOR).
+    let mut out = anstream::stdout().lock();
+    let place = Style::new().bold();
+    let error = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
+    let ok = Style::new().fg_color(Some(AnsiColor::Green.into())).bold();
+    let dim = Style::new().dimmed();
+    for (file, verdict) in verdicts {
+        match verdict {
+            Verdict::Valid {
+                asyncapi,
+                namespaces,
+                events,
+            } => writeln!(
+                out,
+                "{place}{}{place:#}: {ok}valid{ok:#} (AsyncAPI {asyncapi}, {namespaces} {}, {events} {})",
+                file.display(),
+                plural(*namespaces, "namespace", "namespaces"),
+                plural(*events, "event", "events"),
+            )?,
+            Verdict::Invalid(diagnostics) => {
+                for d in diagnostics {
+                    write!(out, "{place}{}{place:#}", location(&d.location))?;
+                    write!(out, ": {error}{}{error:#}", d.message)?;
+                    if !d.pointer.is_empty() {
+                        write!(out, " {dim}(at {}){dim:#}", d.pointer)?;
+                    }
+                    writeln!(out)?;
+                }
+            }
+        }
+    }
+    out.flush()
+}
+
+/// `file:line:col`, as [`Diagnostic`]'s `Display` writes it.
+fn location(l: &Location) -> String {
+    match (l.line, l.column) {
+        (Some(line), Some(col)) => format!("{}:{line}:{col}", l.file.display()),
+        (Some(line), None) => format!("{}:{line}", l.file.display()),
+        _ => l.file.display().to_string(),
+    }
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+fn print_json(verdicts: &[(PathBuf, Verdict)]) -> std::io::Result<()> {
+    let problems: Vec<JsonProblem> = verdicts
+        .iter()
+        .filter_map(|(_, v)| match v {
+            Verdict::Invalid(ds) => Some(ds),
+            Verdict::Valid { .. } => None,
+        })
+        .flatten()
+        .map(|d| JsonProblem {
+            file: d.location.file.display().to_string(),
+            line: d.location.line,
+            column: d.location.column,
+            pointer: d.pointer.clone(),
+            message: d.message.clone(),
+        })
+        .collect();
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, &problems).map_err(std::io::Error::other)?;
+    writeln!(out)?;
+    out.flush()
+}

@@ -1,0 +1,177 @@
+//! `asynction validate`: exit codes, the text and JSON reports, and the global options.
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn fixtures() -> PathBuf {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("tests/fixtures/spec")
+}
+
+/// Runs the binary in the fixtures folder, so that reports name files as given.
+fn asynction(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_asynction"))
+        .args(args)
+        .current_dir(fixtures())
+        .env_remove("ASYNCTION_SPEC")
+        .env_remove("CLICOLOR_FORCE")
+        .output()
+        .expect("the asynction binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+#[test]
+fn valid_documents_exit_0_with_a_summary_each() {
+    let out = asynction(&[
+        "validate",
+        "valid/user-account-2.0.0.yaml",
+        "valid/trivia-3.0.0.yaml",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(
+        stdout(&out),
+        "valid/user-account-2.0.0.yaml: valid (AsyncAPI 2.0.0, 2 namespaces, 3 events)\n\
+         valid/trivia-3.0.0.yaml: valid (AsyncAPI 3.0.0, 2 namespaces, 4 events)\n"
+    );
+}
+
+#[test]
+fn any_invalid_document_exits_1_and_prints_file_line_col_message_pointer() {
+    let out = asynction(&[
+        "validate",
+        "valid/presence-2.6.0.json",
+        "invalid/dangling-ref.yaml",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.contains("valid/presence-2.6.0.json: valid (AsyncAPI 2.6.0, 1 namespace, 2 events)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "invalid/dangling-ref.yaml:10:9: dangling $ref '#/components/messages/Missing': no such node \
+             (at /channels/~1/publish/message/$ref)\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        !text.contains('\u{1b}'),
+        "no colors when stdout is not a terminal"
+    );
+}
+
+#[test]
+fn invalid_json_schemas_are_reported_by_validate() {
+    let out = asynction(&["validate", "invalid/invalid-payload-schema.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).starts_with("invalid/invalid-payload-schema.yaml:15:15: invalid JSON Schema"),
+        "{}",
+        stdout(&out)
+    );
+    // --without-validation skips the schemas, as a server started with it would.
+    let skipped = asynction(&[
+        "validate",
+        "--without-validation",
+        "invalid/invalid-payload-schema.yaml",
+    ]);
+    assert_eq!(skipped.status.code(), Some(0), "{}", stdout(&skipped));
+}
+
+#[test]
+fn json_format_prints_an_array_of_problems() {
+    let out = asynction(&[
+        "validate",
+        "--format",
+        "json",
+        "valid/chat/chat-2.3.0.yaml",
+        "invalid/missing-info-version.yaml",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let problems: Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    assert_eq!(
+        problems,
+        serde_json::json!([{
+            "file": "invalid/missing-info-version.yaml",
+            "line": 3,
+            "column": 1,
+            "pointer": "/info",
+            "message": "info must have required property 'version'"
+        }])
+    );
+    let clean = asynction(&["validate", "--format", "json", "valid/chat/chat-2.3.0.yaml"]);
+    assert_eq!(clean.status.code(), Some(0));
+    assert_eq!(
+        serde_json::from_slice::<Value>(&clean.stdout).unwrap(),
+        serde_json::json!([])
+    );
+}
+
+#[test]
+fn without_files_the_spec_option_or_its_environment_variable_is_validated() {
+    let out = asynction(&["validate", "--spec", "valid/outline-2.6.0.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).starts_with("valid/outline-2.6.0.yaml: valid"));
+
+    let from_env = Command::new(env!("CARGO_BIN_EXE_asynction"))
+        .arg("validate")
+        .current_dir(fixtures())
+        .env("ASYNCTION_SPEC", "invalid/unsupported-version.yaml")
+        .output()
+        .unwrap();
+    assert_eq!(from_env.status.code(), Some(1));
+    assert!(
+        stdout(&from_env)
+            .starts_with("invalid/unsupported-version.yaml:2:1: AsyncAPI version '1.2.0'")
+    );
+
+    // The default is ./asyncapi.yaml, which the fixtures folder does not have.
+    let default = asynction(&["validate"]);
+    assert_eq!(default.status.code(), Some(1));
+    assert!(
+        stdout(&default).starts_with("asyncapi.yaml: cannot read the document"),
+        "{}",
+        stdout(&default)
+    );
+}
+
+#[test]
+fn an_unknown_server_is_a_problem() {
+    let ok = asynction(&[
+        "--server",
+        "production",
+        "validate",
+        "valid/outline-2.6.0.yaml",
+    ]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
+    let out = asynction(&[
+        "validate",
+        "--server",
+        "staging",
+        "valid/outline-2.6.0.yaml",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains(
+            "server 'staging' is not defined in the document (servers: production) (at /servers)"
+        ),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(
+        asynction(&["validate", "--format", "xml", "x.yaml"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(asynction(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(asynction(&[]).status.code(), Some(2));
+}

@@ -1,0 +1,565 @@
+//! Scale-out through Redis: two server nodes (OS processes of the `user_accounts` example, or
+//! in-process servers) share one private `redis-server`; real socket.io-clients on each node;
+//! `asynction emit` publishes validated events; Redis is killed and restarted mid-test.
+use crate::support;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use asynction::cluster::RedisAdapter;
+use asynction::server::{Ack, AsynctionSocketIo, Payload, ValidatedSocket};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
+use tokio::process::{ChildStdin, ChildStdout};
+
+/// A private `redis-server` on a free loopback port (never 6379 or a running server); killed
+/// on drop.
+struct Redis {
+    port: u16,
+    child: Option<Child>,
+}
+
+impl Redis {
+    fn start() -> Self {
+        let mut redis = Self {
+            port: support::free_port(),
+            child: None,
+        };
+        redis.launch();
+        redis
+    }
+
+    /// Starts (again) on the same port.
+    fn launch(&mut self) {
+        let port = self.port.to_string();
+        let child = Command::new("redis-server")
+            .args(["--port", &port, "--save", "", "--appendonly", "no"])
+            .args(["--bind", "127.0.0.1"])
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "redis-server (Redis 7 or later) is needed by the cluster tests but could not be started: {e}; scripts/install-peers.sh installs it"
+                )
+            });
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.cli(&["PING"]).trim() != "PONG" {
+            assert!(Instant::now() < deadline, "redis-server did not start");
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// `redis-cli -p PORT args…`, its stdout.
+    fn cli(&self, args: &[&str]) -> String {
+        let out = Command::new("redis-cli")
+            .args(["-p", &self.port.to_string()])
+            .args(args)
+            .stderr(Stdio::null())
+            .output();
+        out.map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default()
+    }
+
+    /// Waits until `n` nodes subscribe to `namespace`'s request channel.
+    fn wait_nodes(&self, namespace: &str, n: usize) {
+        let channel = format!("socket.io-request#{namespace}#");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let out = self.cli(&["PUBSUB", "NUMSUB", &channel]);
+            let count = out
+                .lines()
+                .nth(1)
+                .and_then(|l| l.trim().parse::<usize>().ok());
+            if count == Some(n) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{n} nodes did not subscribe to {channel}: {out}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// An OS process of the `user_accounts` example in the cluster; killed on drop.
+fn user_accounts(redis: &Redis) -> (support::example::Example, SocketAddr) {
+    let node = support::example::start("user_accounts", &[("REDIS_URL", &redis.url())]);
+    let addr = node.addr;
+    (node, addr)
+}
+
+#[derive(Deserialize)]
+struct Say {
+    room: String,
+    text: String,
+}
+
+async fn join(socket: ValidatedSocket<RedisAdapter>, Payload(room): Payload<String>) -> Ack<bool> {
+    socket.join(room);
+    Ack(true)
+}
+
+async fn say(socket: ValidatedSocket<RedisAdapter>, Payload(m): Payload<Say>) -> Ack<bool> {
+    let sent = socket
+        .to(m.room)
+        .emit("said", &json!({"text": m.text}))
+        .await;
+    Ack(sent.is_ok())
+}
+
+#[derive(Deserialize)]
+struct Poll {
+    room: String,
+    question: String,
+}
+
+/// Asks every client in the room, on every node, and acks what they answered: the answers
+/// (sorted) and how many acks were refused (broke the ack schema or never came).
+async fn poll(socket: ValidatedSocket<RedisAdapter>, Payload(p): Payload<Poll>) -> Ack<Value> {
+    let acks = socket
+        .to(p.room)
+        .emit_with_ack::<_, String>("question", &p.question)
+        .await
+        .expect("the question is valid");
+    let mut answers: Vec<String> = acks
+        .iter()
+        .filter_map(|(_, a)| a.as_ref().ok().cloned())
+        .collect();
+    answers.sort();
+    let refused = acks.iter().filter(|(_, a)| a.is_err()).count();
+    Ack(json!({ "answers": answers, "refused": refused }))
+}
+
+fn rooms_spec() -> PathBuf {
+    support::root().join("tests/fixtures/cluster/rooms.yaml")
+}
+
+/// An in-process node serving `tests/fixtures/cluster/rooms.yaml`.
+async fn rooms_node(redis: &Redis) -> SocketAddr {
+    let app = AsynctionSocketIo::from_spec(rooms_spec())
+        .unwrap()
+        .with_adapter::<RedisAdapter>()
+        .handler("rooms.join", join)
+        .handler("rooms.say", say)
+        .handler("rooms.poll", poll)
+        .build_redis(&redis.url())
+        .await
+        .unwrap();
+    support::serve(app.into_router()).await
+}
+
+/// A socket.io-client scenario the test interleaves with its own actions at `pause` steps.
+struct Scenario {
+    child: tokio::process::Child,
+    stdin: ChildStdin,
+    lines: Lines<BufReader<ChildStdout>>,
+}
+
+impl Scenario {
+    fn start(addr: SocketAddr, steps: Value) -> Self {
+        support::ensure_node_peers();
+        let scenario =
+            json!({ "url": format!("http://{addr}"), "path": "/socket.io", "steps": steps });
+        let mut child = tokio::process::Command::new("node")
+            .arg(support::peers().join("sio-client.mjs"))
+            .arg(scenario.to_string())
+            .current_dir(support::peers())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("node must be installed");
+        let stdin = child.stdin.take().unwrap();
+        let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        Self {
+            child,
+            stdin,
+            lines,
+        }
+    }
+
+    async fn next_line(&mut self) -> Option<String> {
+        tokio::time::timeout(Duration::from_secs(60), self.lines.next_line())
+            .await
+            .expect("the scenario hung")
+            .unwrap()
+    }
+
+    /// Waits for the `pause` step labelled `label`.
+    async fn paused(&mut self, label: &str) {
+        let line = self.next_line().await.expect("the scenario ended early");
+        assert_eq!(
+            serde_json::from_str::<Value>(&line).unwrap(),
+            json!({ "paused": label })
+        );
+    }
+
+    async fn resume(&mut self) {
+        self.stdin.write_all(b"\n").await.unwrap();
+        self.stdin.flush().await.unwrap();
+    }
+
+    /// One result per step.
+    async fn finish(mut self) -> Vec<Value> {
+        let mut last = None;
+        while let Some(line) = self.next_line().await {
+            last = Some(line);
+        }
+        assert!(self.child.wait().await.unwrap().success());
+        serde_json::from_str(&last.expect("no output")).unwrap()
+    }
+}
+
+/// `asynction emit --spec rooms.yaml --redis URL --namespace /chat …`.
+async fn cli_emit(redis: &Redis, args: &[&str]) -> Output {
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_asynction"))
+        .arg("emit")
+        .arg("--spec")
+        .arg(rooms_spec())
+        .args(["--redis", &redis.url(), "--namespace", "/chat"])
+        .args(args)
+        .output()
+        .await
+        .unwrap()
+}
+
+fn credentials() -> Value {
+    json!({"username": "ada", "password": "lovelace1815"})
+}
+
+fn metrics(events: &Value) -> Vec<&str> {
+    events
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["event"] == "metrics")
+        .map(|e| e["args"][0].as_str().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_sign_up_on_one_process_reaches_admins_on_the_other() {
+    let redis = Redis::start();
+    let (_a, a) = user_accounts(&redis);
+    let (_b, b) = user_accounts(&redis);
+    let b_url = format!("http://{b}");
+    let r = support::node(a, "/socket.io", json!([
+        {"op": "connect", "id": "admin_b", "url": b_url, "ns": "/admin", "query": {"token": "t"}},
+        {"op": "connect", "id": "admin_a", "ns": "/admin", "query": {"token": "t"}},
+        {"op": "connect", "id": "user_a", "ns": "/user"},
+        {"op": "connect", "id": "user_b", "url": b_url, "ns": "/user"},
+        {"op": "emit", "id": "user_a", "event": "sign up", "args": [credentials()]},
+        {"op": "expect", "id": "admin_b", "event": "metrics"},
+        {"op": "expect", "id": "admin_a", "event": "metrics"},
+        {"op": "emit", "id": "user_b", "event": "log in", "args": [credentials()], "ack": true},
+        {"op": "expect", "id": "admin_a", "event": "metrics"},
+        {"op": "expect", "id": "admin_b", "event": "metrics"},
+    ]))
+    .await;
+    for (i, step) in r[..4].iter().enumerate() {
+        assert_eq!(step, &json!({"connected": true}), "step {i}");
+    }
+    assert_eq!(r[5], json!({"args": ["signup"]}), "A → B");
+    assert_eq!(r[6], json!({"args": ["signup"]}), "A → A");
+    assert_eq!(r[7], json!({"ack": [true]}));
+    assert_eq!(r[8], json!({"args": ["login"]}), "B → A");
+    assert_eq!(r[9], json!({"args": ["login"]}), "B → B");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rooms_span_the_nodes() {
+    let redis = Redis::start();
+    let one = rooms_node(&redis).await;
+    let two = rooms_node(&redis).await;
+    let two_url = format!("http://{two}");
+    let r = support::node(one, "/socket.io", json!([
+        {"op": "connect", "id": "blue_1", "ns": "/chat"},
+        {"op": "connect", "id": "blue_2", "url": two_url, "ns": "/chat"},
+        {"op": "connect", "id": "red_2", "url": two_url, "ns": "/chat"},
+        {"op": "emit", "id": "blue_1", "event": "join", "args": ["blue"], "ack": true},
+        {"op": "emit", "id": "blue_2", "event": "join", "args": ["blue"], "ack": true},
+        {"op": "emit", "id": "red_2", "event": "join", "args": ["red"], "ack": true},
+        {"op": "emit", "id": "blue_1", "event": "say", "args": [{"room": "blue", "text": "hi"}], "ack": true},
+        {"op": "expect", "id": "blue_2", "event": "said"},
+        {"op": "emit", "id": "red_2", "event": "say", "args": [{"room": "blue", "text": "from red"}], "ack": true},
+        {"op": "expect", "id": "blue_1", "event": "said"},
+        {"op": "expect", "id": "blue_2", "event": "said"},
+        {"op": "expect", "id": "red_2", "event": "said", "timeout": 1000},
+        {"op": "expect", "id": "blue_1", "event": "said", "timeout": 500},
+    ]))
+    .await;
+    assert_eq!(r[5], json!({"ack": [true]}));
+    assert_eq!(r[6], json!({"ack": [true]}));
+    assert_eq!(
+        r[7],
+        json!({"args": [{"text": "hi"}]}),
+        "node 1 → node 2 room"
+    );
+    assert_eq!(
+        r[9],
+        json!({"args": [{"text": "from red"}]}),
+        "node 2 → node 1"
+    );
+    assert_eq!(
+        r[10],
+        json!({"args": [{"text": "from red"}]}),
+        "node 2 → node 2"
+    );
+    assert_eq!(r[11], json!({"timeout": true}), "red is not in blue");
+    assert_eq!(r[12], json!({"timeout": true}), "a sender misses its own");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broadcast_emit_with_ack_collects_acks_from_both_nodes() {
+    let redis = Redis::start();
+    let one = rooms_node(&redis).await;
+    let two = rooms_node(&redis).await;
+    let two_url = format!("http://{two}");
+    let r = support::node(
+        one,
+        "/socket.io",
+        json!([
+            {"op": "connect", "id": "asker", "ns": "/chat"},
+            {"op": "connect", "id": "near", "ns": "/chat"},
+            {"op": "connect", "id": "far", "url": two_url, "ns": "/chat"},
+            {"op": "connect", "id": "rude", "url": two_url, "ns": "/chat"},
+            {"op": "connect", "id": "outsider", "url": two_url, "ns": "/chat"},
+            {"op": "answer", "id": "near", "event": "question", "reply": ["no"]},
+            {"op": "answer", "id": "far", "event": "question", "reply": ["yes"]},
+            {"op": "answer", "id": "rude", "event": "question", "reply": [42]},
+            {"op": "answer", "id": "outsider", "event": "question", "reply": ["not asked"]},
+            {"op": "emit", "id": "asker", "event": "join", "args": ["blue"], "ack": true},
+            {"op": "emit", "id": "near", "event": "join", "args": ["blue"], "ack": true},
+            {"op": "emit", "id": "far", "event": "join", "args": ["blue"], "ack": true},
+            {"op": "emit", "id": "rude", "event": "join", "args": ["blue"], "ack": true},
+            {"op": "emit", "id": "asker", "event": "poll",
+             "args": [{"room": "blue", "question": "tea?"}], "ack": true},
+            {"op": "expect", "id": "far", "event": "question"},
+            {"op": "expect", "id": "outsider", "event": "question", "timeout": 500},
+        ]),
+    )
+    .await;
+    for (i, step) in r[9..13].iter().enumerate() {
+        assert_eq!(step, &json!({"ack": [true]}), "join {i}");
+    }
+    assert_eq!(
+        r[13],
+        json!({"ack": [{"answers": ["no", "yes"], "refused": 1}]}),
+        "node 1's ack from node 1 and node 2; the rude client's 42 breaks the ack schema"
+    );
+    assert_eq!(
+        r[14],
+        json!({"args": ["tea?"]}),
+        "node 2's client was asked"
+    );
+    assert_eq!(r[15], json!({"timeout": true}), "not in the room");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn asynction_emit_reaches_both_nodes_and_an_invalid_emit_publishes_nothing() {
+    let redis = Redis::start();
+    let one = rooms_node(&redis).await;
+    let two = rooms_node(&redis).await;
+    let mut scenario = Scenario::start(
+        one,
+        json!([
+            {"op": "connect", "id": "c1", "ns": "/chat"},
+            {"op": "connect", "id": "c2", "url": format!("http://{two}"), "ns": "/chat"},
+            {"op": "emit", "id": "c1", "event": "join", "args": ["blue"], "ack": true},
+            {"op": "pause", "label": "connected"},
+            {"op": "expect", "id": "c1", "event": "alert"},
+            {"op": "expect", "id": "c2", "event": "alert"},
+            {"op": "expect", "id": "c1", "event": "said"},
+            {"op": "expect", "id": "c2", "event": "said", "timeout": 500},
+            {"op": "expect", "id": "c1", "event": "pair"},
+            {"op": "expect", "id": "c2", "event": "pair"},
+            {"op": "events", "id": "c1"},
+            {"op": "events", "id": "c2"},
+        ]),
+    );
+    scenario.paused("connected").await;
+
+    let ok = cli_emit(&redis, &["--event", "alert", "\"hello\""]).await;
+    assert!(ok.status.success(), "{ok:?}");
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("published 'alert'"));
+    let ok = cli_emit(
+        &redis,
+        &[
+            "--event",
+            "said",
+            "--room",
+            "blue",
+            r#"{"text":"blue only"}"#,
+        ],
+    )
+    .await;
+    assert!(ok.status.success(), "{ok:?}");
+    let ok = cli_emit(&redis, &["--event", "pair", r#"["a", 2]"#]).await;
+    assert!(ok.status.success(), "{ok:?}");
+
+    // Everything Redis receives from now on.
+    let mut monitor = tokio::process::Command::new("redis-cli")
+        .args(["-p", &redis.port.to_string(), "monitor"])
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut seen = BufReader::new(monitor.stdout.take().unwrap()).lines();
+    assert_eq!(seen.next_line().await.unwrap().as_deref(), Some("OK"));
+
+    let bad = cli_emit(&redis, &["--event", "said", r#"{"text": 5}"#]).await;
+    assert_eq!(bad.status.code(), Some(1), "{bad:?}");
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        stderr.contains("invalid emit in namespace /chat, event 'said'")
+            && stderr.contains("/text"),
+        "{stderr}"
+    );
+    // An array is one argument unless the schema spreads: not a string.
+    let bad = cli_emit(&redis, &["--event", "alert", r#"["x", "y"]"#]).await;
+    assert_eq!(bad.status.code(), Some(1), "{bad:?}");
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("event 'alert'"));
+    let bad = cli_emit(&redis, &["--event", "pair", r#"["a"]"#]).await;
+    assert_eq!(bad.status.code(), Some(1), "{bad:?}");
+    let bad = cli_emit(&redis, &["--event", "nope", "1"]).await;
+    assert_eq!(bad.status.code(), Some(1), "{bad:?}");
+
+    redis.cli(&["ECHO", "end-of-invalid-emits"]);
+    let mut commands = Vec::new();
+    loop {
+        let line = tokio::time::timeout(Duration::from_secs(10), seen.next_line())
+            .await
+            .expect("MONITOR saw no marker")
+            .unwrap()
+            .unwrap();
+        if line.contains("end-of-invalid-emits") {
+            break;
+        }
+        commands.push(line);
+    }
+    assert!(
+        !commands
+            .iter()
+            .any(|c| c.to_ascii_lowercase().contains("\"publish\"")),
+        "invalid emits published: {commands:#?}"
+    );
+    drop(monitor);
+
+    scenario.resume().await;
+    let r = scenario.finish().await;
+    assert_eq!(r[4], json!({"args": ["hello"]}), "node 1");
+    assert_eq!(r[5], json!({"args": ["hello"]}), "node 2");
+    assert_eq!(r[6], json!({"args": [{"text": "blue only"}]}));
+    assert_eq!(r[7], json!({"timeout": true}), "c2 is not in blue");
+    assert_eq!(r[8], json!({"args": ["a", 2]}), "spread: two arguments");
+    assert_eq!(r[9], json!({"args": ["a", 2]}));
+    assert_eq!(r[10].as_array().unwrap().len(), 3, "{}", r[10]);
+    assert_eq!(r[11].as_array().unwrap().len(), 2, "{}", r[11]);
+}
+
+#[tokio::test]
+async fn nodes_serve_locally_while_redis_is_down_and_reconnect_after_it_restarts() {
+    let mut redis = Redis::start();
+    let (_a, a) = user_accounts(&redis);
+    let (_b, b) = user_accounts(&redis);
+    let b_url = format!("http://{b}");
+    let mut scenario = Scenario::start(
+        a,
+        json!([
+            {"op": "connect", "id": "admin_a", "ns": "/admin", "query": {"token": "t"}},
+            {"op": "connect", "id": "admin_b", "url": b_url, "ns": "/admin", "query": {"token": "t"}},
+            {"op": "connect", "id": "user_a", "ns": "/user"},
+            {"op": "connect", "id": "user_b", "url": b_url, "ns": "/user"},
+            {"op": "emit", "id": "user_a", "event": "sign up", "args": [credentials()]},
+            {"op": "expect", "id": "admin_a", "event": "metrics"},
+            {"op": "expect", "id": "admin_b", "event": "metrics"},
+            {"op": "pause", "label": "kill"},
+            // Redis is down: each node still serves its own clients.
+            {"op": "emit", "id": "user_a", "event": "sign up", "args": [credentials()]},
+            {"op": "expect", "id": "admin_a", "event": "metrics"},
+            {"op": "emit", "id": "user_b", "event": "log in", "args": [credentials()], "ack": true},
+            {"op": "expect", "id": "admin_b", "event": "metrics"},
+            {"op": "expect", "id": "admin_b", "event": "metrics", "timeout": 1500},
+            {"op": "expect", "id": "admin_a", "event": "metrics", "timeout": 500},
+            {"op": "pause", "label": "restart"},
+            // Redis is back: cross-node delivery resumes.
+            {"op": "emit", "id": "user_a", "event": "sign up", "args": [credentials()]},
+            {"op": "expect", "id": "admin_b", "event": "metrics"},
+            {"op": "expect", "id": "admin_a", "event": "metrics"},
+            {"op": "emit", "id": "user_b", "event": "log in", "args": [credentials()], "ack": true},
+            {"op": "expect", "id": "admin_a", "event": "metrics"},
+            {"op": "expect", "id": "admin_b", "event": "metrics"},
+            {"op": "events", "id": "admin_a"},
+            {"op": "events", "id": "admin_b"},
+        ]),
+    );
+    scenario.paused("kill").await;
+    redis.kill();
+    // Both nodes notice at once (the connection closes); leave them a moment.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    scenario.resume().await;
+    scenario.paused("restart").await;
+    redis.launch();
+    redis.wait_nodes("/admin", 2);
+    redis.wait_nodes("/user", 2);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    scenario.resume().await;
+    let r = scenario.finish().await;
+
+    assert_eq!(r[5], json!({"args": ["signup"]}));
+    assert_eq!(r[6], json!({"args": ["signup"]}));
+    assert_eq!(
+        r[9],
+        json!({"args": ["signup"]}),
+        "local delivery on A during the outage"
+    );
+    assert_eq!(r[10], json!({"ack": [true]}), "B answers during the outage");
+    assert_eq!(
+        r[11],
+        json!({"args": ["login"]}),
+        "local delivery on B during the outage"
+    );
+    assert_eq!(
+        r[12],
+        json!({"timeout": true}),
+        "A's sign up does not reach B"
+    );
+    assert_eq!(
+        r[13],
+        json!({"timeout": true}),
+        "B's log in does not reach A"
+    );
+    assert_eq!(
+        r[16],
+        json!({"args": ["signup"]}),
+        "A → B after the restart"
+    );
+    assert_eq!(r[17], json!({"args": ["signup"]}));
+    assert_eq!(r[18], json!({"ack": [true]}));
+    assert_eq!(r[19], json!({"args": ["login"]}), "B → A after the restart");
+    assert_eq!(r[20], json!({"args": ["login"]}));
+    assert_eq!(metrics(&r[21]), ["signup", "signup", "signup", "login"]);
+    assert_eq!(metrics(&r[22]), ["signup", "login", "signup", "login"]);
+}

@@ -1,0 +1,9 @@
+//! The `asynction` binary's tests, in one binary: each module runs the built command against
+//! documents and real peers (Node socket.io-client, a private redis-server).
+
+#[path = "../../../asynction/tests/integration/support/mod.rs"]
+mod support;
+
+mod cli_validate;
+mod cluster;
+mod mock_server;

@@ -1,0 +1,667 @@
+//! The mock server, driven by the real Node `socket.io-client`: through the `asynction mock run`
+//! CLI (2.6 and 3.0 documents) and as a library ([`MockServer`]). Every ack and every emitted
+//! event is checked with an independent validator (Ajv 2020-12, `tests/peers/ajv-check.mjs`);
+//! refusals (invalid events, unknown namespaces, bindings, the mock security policy), `--seed`
+//! reproducibility, the idle CPU of a document without egress events and `asynction docs`.
+use crate::support;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use asynction::Document;
+use asynction::mock::{MockOptions, MockServer};
+use serde_json::{Value, json};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+        .join("tests/fixtures/mockserver")
+        .join(name)
+}
+
+/// Checks values with Ajv: `cases` is `[(name, schema, values)]`; every case must have values
+/// and none may be invalid.
+fn ajv_all_valid(cases: Vec<(String, Value, Vec<Value>)>) {
+    let input: Vec<Value> = cases
+        .iter()
+        .map(|(name, schema, values)| json!({"name": name, "schema": schema, "values": values}))
+        .collect();
+    for v in support::ajv::verdicts(&input) {
+        assert!(v["checked"].as_u64().unwrap() > 0, "nothing checked: {v}");
+        assert_eq!(v["invalid"], 0, "Ajv rejects a mock value: {v}");
+    }
+}
+
+/// What one document says about one event: `(payload or ack schema for Ajv, spread?)`.
+fn schema_of(doc: &Document, ns: &str, event: &str, ack: bool) -> Value {
+    let namespace = doc.api.namespace(ns).expect("namespace");
+    let ev = if ack {
+        namespace.ingress_event(event)
+    } else {
+        namespace.egress_event(event)
+    }
+    .unwrap_or_else(|| panic!("{ns} has no event {event}"));
+    let schema = if ack { &ev.ack } else { &ev.payload };
+    support::ajv::schema(schema.as_ref().expect("schema"), &doc.resolved)
+}
+
+/// Groups received events (`[{event, args}]`) by name into Ajv cases against the document's
+/// egress payload schemas (every event carries exactly one argument here).
+fn event_cases(doc: &Document, ns: &str, events: &[Value]) -> Vec<(String, Value, Vec<Value>)> {
+    let mut cases: Vec<(String, Value, Vec<Value>)> = Vec::new();
+    for e in events {
+        let name = e["event"].as_str().unwrap();
+        let args = e["args"].as_array().unwrap();
+        assert_eq!(args.len(), 1, "one argument per event: {e}");
+        match cases
+            .iter_mut()
+            .find(|(n, _, _)| n == &format!("{ns} {name}"))
+        {
+            Some((_, _, values)) => values.push(args[0].clone()),
+            None => cases.push((
+                format!("{ns} {name}"),
+                schema_of(doc, ns, name, false),
+                vec![args[0].clone()],
+            )),
+        }
+    }
+    cases
+}
+
+/// The names of received events (`[{event, args}]`), in order.
+fn event_names(events: &Value) -> Vec<String> {
+    events
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+mod cli {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::{Child, Command, Stdio};
+    use std::sync::mpsc;
+
+    use super::*;
+
+    /// A running `asynction mock run` process; killed on drop.
+    pub struct MockProcess {
+        pub child: Child,
+        pub addr: SocketAddr,
+        pub banner: Vec<String>,
+    }
+
+    impl MockProcess {
+        /// Starts the mock on a free port and waits for its banner.
+        pub fn start(spec: &Path, args: &[&str]) -> Self {
+            let mut child = Command::new(env!("CARGO_BIN_EXE_asynction"))
+                .arg("--spec")
+                .arg(spec)
+                .args(["mock", "run", "--port", "0"])
+                .args(args)
+                .env("RUST_LOG", "warn")
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("the asynction binary runs");
+            let stdout = child.stdout.take().unwrap();
+            let (tx, rx) = mpsc::channel();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                    if tx.send(line).is_err() {
+                        break;
+                    }
+                }
+            });
+            let mut banner = Vec::new();
+            let addr = loop {
+                let line = rx
+                    .recv_timeout(Duration::from_secs(60))
+                    .expect("the mock prints its banner");
+                banner.push(line.clone());
+                if let Some(url) = line.trim().strip_prefix("listening on http://") {
+                    break url.parse().expect("an address");
+                }
+            };
+            // The rest of the banner follows at once.
+            while let Ok(line) = rx.recv_timeout(Duration::from_millis(300)) {
+                banner.push(line);
+            }
+            MockProcess {
+                child,
+                addr,
+                banner,
+            }
+        }
+
+        /// CPU time (user + system) of the process so far, in clock ticks (`/proc/PID/stat`).
+        pub fn cpu_ticks(&self) -> u64 {
+            let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap();
+            // Fields after the parenthesised command name; utime and stime are fields 14, 15.
+            let rest = &stat[stat.rfind(')').unwrap() + 2..];
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+        }
+    }
+
+    impl Drop for MockProcess {
+        fn drop(&mut self) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn chat_2_6_acks_emits_and_refusals() {
+        let spec = fixture("chat-2.6.yaml");
+        let doc = Document::from_path(&spec).unwrap();
+        let mock = MockProcess::start(&spec, &["--interval", "0.2", "--seed", "7"]);
+        let banner = mock.banner.join("\n");
+        for needle in [
+            "Socket.IO path /socket.io",
+            "/docs",
+            "/chat",
+            "receives: new message (ack), typing",
+            "sends:    new message, user joined",
+            "seed 7",
+        ] {
+            assert!(banner.contains(needle), "banner lacks {needle}: {banner}");
+        }
+        let r = support::node(
+            mock.addr,
+            "/socket.io",
+            json!([
+                {"op": "connect", "id": "c", "ns": "/chat"},
+                {"op": "emit", "id": "c", "event": "new message", "args": ["Hello there."], "ack": true},
+                {"op": "emit", "id": "c", "event": "new message", "args": ["Again."], "ack": true},
+                {"op": "emit", "id": "c", "event": "typing", "args": [null], "ack": true},
+                {"op": "emit", "id": "c", "event": "new message", "args": [42], "ack": true},
+                {"op": "emit", "id": "c", "event": "no such event", "args": [], "ack": true},
+                {"op": "sleep", "ms": 1500},
+                {"op": "events", "id": "c"},
+                {"op": "connect", "id": "x", "ns": "/nope"},
+            ]),
+        )
+        .await;
+        assert_eq!(r[0], json!({"connected": true}));
+        // Fake acks valid against x-ack; no ack schema → an empty ack.
+        let acks: Vec<Value> = [&r[1], &r[2]]
+            .iter()
+            .map(|a| {
+                let args = a["ack"].as_array().unwrap_or_else(|| panic!("ack: {a}"));
+                assert_eq!(args.len(), 1, "{a}");
+                args[0].clone()
+            })
+            .collect();
+        assert_eq!(r[3], json!({"ack": []}));
+        assert_eq!(support::error_ack(&r[4])["code"], "invalid_payload");
+        assert_eq!(support::error_ack(&r[5])["code"], "unknown_event");
+        // Both egress events appear within a few intervals, alternating.
+        let names = event_names(&r[7]);
+        assert!(names.len() >= 4, "{names:?}");
+        assert!(names.iter().any(|n| n == "new message"), "{names:?}");
+        assert!(names.iter().any(|n| n == "user joined"), "{names:?}");
+        assert!(
+            names.windows(2).all(|w| w[0] != w[1]),
+            "round-robin: {names:?}"
+        );
+        for e in r[7].as_array().unwrap() {
+            let username = e["args"][0]["username"].as_str().unwrap();
+            assert!(username.starts_with(char::is_uppercase), "first_name: {e}");
+            if let Some(message) = e["args"][0]["message"].as_str() {
+                assert!(
+                    message.ends_with('.') && message.contains(' '),
+                    "sentence: {e}"
+                );
+            }
+        }
+        assert_eq!(r[8]["connect_error"], "Invalid namespace");
+        let mut cases = event_cases(&doc, "/chat", r[7].as_array().unwrap());
+        cases.push((
+            "/chat new message ack".into(),
+            schema_of(&doc, "/chat", "new message", true),
+            acks,
+        ));
+
+        // Bindings and the mock security policy.
+        let r = support::node(
+            mock.addr,
+            "/socket.io",
+            json!([
+                {"op": "connect", "id": "a", "ns": "/search"},
+                {"op": "connect", "id": "b", "ns": "/search", "query": {"limit": 50}},
+                {"op": "connect", "id": "s", "ns": "/search", "query": {"limit": 3}},
+                {"op": "emit", "id": "s", "event": "search", "args": ["rust"], "ack": true},
+                {"op": "emit", "id": "s", "event": "search", "args": [""], "ack": true},
+                {"op": "expect", "id": "s", "event": "suggestion"},
+                {"op": "connect", "id": "u", "ns": "/secure"},
+                {"op": "connect", "id": "e", "ns": "/secure", "headers": {"Authorization": "Bearer "}},
+                {"op": "connect", "id": "t", "ns": "/secure", "headers": {"Authorization": "Bearer anything"}},
+                {"op": "connect", "id": "p", "ns": "/secure", "auth": {"token": "x"}},
+                {"op": "expect", "id": "t", "event": "notice"},
+            ]),
+        )
+        .await;
+        assert!(
+            r[0]["connect_error"]
+                .as_str()
+                .unwrap()
+                .starts_with("invalid_handshake:"),
+            "{}",
+            r[0]
+        );
+        assert!(
+            r[1]["connect_error"]
+                .as_str()
+                .unwrap()
+                .contains("/query/limit"),
+            "{}",
+            r[1]
+        );
+        assert_eq!(r[2], json!({"connected": true}));
+        let search_ack = r[3]["ack"][0].clone();
+        assert!(search_ack.is_array(), "{}", r[3]);
+        assert_eq!(support::error_ack(&r[4])["code"], "invalid_payload");
+        let suggestion = r[5]["args"][0].clone();
+        assert!(
+            r[6]["connect_error"]
+                .as_str()
+                .unwrap()
+                .starts_with("unauthorized"),
+            "{}",
+            r[6]
+        );
+        assert!(
+            r[7]["connect_error"]
+                .as_str()
+                .unwrap()
+                .starts_with("unauthorized"),
+            "{}",
+            r[7]
+        );
+        assert_eq!(r[8], json!({"connected": true}));
+        assert_eq!(r[9], json!({"connected": true}));
+        let notice = r[10]["args"][0].clone();
+        cases.push((
+            "/search search ack".into(),
+            schema_of(&doc, "/search", "search", true),
+            vec![search_ack],
+        ));
+        cases.push((
+            "/search suggestion".into(),
+            schema_of(&doc, "/search", "suggestion", false),
+            vec![suggestion],
+        ));
+        cases.push((
+            "/secure notice".into(),
+            schema_of(&doc, "/secure", "notice", false),
+            vec![notice],
+        ));
+        ajv_all_valid(cases);
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn trivia_3_0_replies_sends_dynamic_namespaces_and_security() {
+        let spec = fixture("trivia-3.0.yaml");
+        let doc = Document::from_path(&spec).unwrap();
+        let mock = MockProcess::start(&spec, &["--interval", "0.2", "--seed", "7"]);
+        let r = support::node(
+            mock.addr,
+            "/socket.io",
+            json!([
+                {"op": "connect", "id": "c", "ns": "/trivia"},
+                {"op": "emit", "id": "c", "event": "answer", "args": [{"question": 1, "choice": "a"}], "ack": true},
+                {"op": "emit", "id": "c", "event": "answer", "args": [{"question": 2, "choice": "d"}], "ack": true},
+                {"op": "emit", "id": "c", "event": "answer", "args": [{"question": 0, "choice": "e"}], "ack": true},
+                {"op": "emit", "id": "c", "event": "ping", "args": [], "ack": true},
+                {"op": "connect", "id": "t", "ns": "/tenant/acme"},
+                {"op": "connect", "id": "z", "ns": "/tenant/zeta"},
+                {"op": "connect", "id": "n", "ns": "/admin"},
+                {"op": "connect", "id": "a", "ns": "/admin", "headers": {"Authorization": "Bearer t0k3n"}},
+                {"op": "emit", "id": "a", "event": "command", "args": [""], "ack": true},
+                {"op": "sleep", "ms": 1500},
+                {"op": "events", "id": "c"},
+                {"op": "events", "id": "t"},
+                {"op": "events", "id": "z"},
+                {"op": "events", "id": "a"},
+            ]),
+        )
+        .await;
+        assert_eq!(r[0], json!({"connected": true}));
+        let verdicts: Vec<Value> = [&r[1], &r[2]].iter().map(|a| a["ack"][0].clone()).collect();
+        assert!(verdicts.iter().all(Value::is_object), "{verdicts:?}");
+        let invalid = support::error_ack(&r[3]);
+        assert_eq!(invalid["code"], "invalid_payload");
+        assert!(
+            invalid["violations"].as_array().unwrap().len() >= 2,
+            "{invalid}"
+        );
+        assert_eq!(r[4], json!({"ack": []}));
+        assert_eq!(r[5], json!({"connected": true}));
+        assert_eq!(r[6], json!({"connected": true}));
+        assert!(
+            r[7]["connect_error"]
+                .as_str()
+                .unwrap()
+                .starts_with("unauthorized"),
+            "{}",
+            r[7]
+        );
+        assert_eq!(r[8], json!({"connected": true}));
+        assert_eq!(support::error_ack(&r[9])["code"], "invalid_payload");
+        let trivia = event_names(&r[11]);
+        assert!(trivia.iter().any(|n| n == "question"), "{trivia:?}");
+        assert!(trivia.iter().any(|n| n == "leaderboard"), "{trivia:?}");
+        // Each concrete tenant namespace gets the tenant stream.
+        assert!(event_names(&r[12]).iter().any(|n| n == "tick"), "{}", r[12]);
+        assert!(event_names(&r[13]).iter().any(|n| n == "tick"), "{}", r[13]);
+        assert!(
+            event_names(&r[14]).iter().any(|n| n == "alert"),
+            "{}",
+            r[14]
+        );
+        let mut cases = event_cases(&doc, "/trivia", r[11].as_array().unwrap());
+        cases.extend(event_cases(&doc, "/tenant/{id}", r[12].as_array().unwrap()));
+        cases.extend(event_cases(&doc, "/admin", r[14].as_array().unwrap()));
+        cases.push((
+            "/trivia answer reply".into(),
+            schema_of(&doc, "/trivia", "answer", true),
+            verdicts,
+        ));
+        ajv_all_valid(cases);
+    }
+
+    /// The first `n` events a fresh client of /chat receives.
+    async fn first_events(seed: &str, n: usize) -> Vec<Value> {
+        let mock = MockProcess::start(
+            &fixture("chat-2.6.yaml"),
+            &["--interval", "0.1", "--seed", seed],
+        );
+        let r = support::node(
+            mock.addr,
+            "/socket.io",
+            json!([
+                {"op": "connect", "id": "c", "ns": "/chat"},
+                {"op": "sleep", "ms": 100 * n as u64 + 600},
+                {"op": "events", "id": "c"},
+            ]),
+        )
+        .await;
+        let events = r[2].as_array().unwrap().clone();
+        assert!(events.len() >= n, "{events:?}");
+        events[..n].to_vec()
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn the_same_seed_replays_the_same_events() {
+        let first = first_events("7", 6).await;
+        let second = first_events("7", 6).await;
+        assert_eq!(first, second);
+        let other = first_events("8", 6).await;
+        assert_ne!(first, other);
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_document_without_egress_events_keeps_the_process_idle() {
+        let mock = MockProcess::start(&fixture("idle-2.6.yaml"), &["--interval", "0.01"]);
+        let r = support::node(
+            mock.addr,
+            "/socket.io",
+            json!([
+                {"op": "connect", "id": "c", "ns": "/"},
+                {"op": "emit", "id": "c", "event": "ping", "args": [1], "ack": true},
+            ]),
+        )
+        .await;
+        assert!(r[1]["ack"][0].is_string(), "{}", r[1]);
+        let before = mock.cpu_ticks();
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        let ticks = mock.cpu_ticks() - before;
+        eprintln!("idle mock: {ticks} clock ticks of CPU in 10 s");
+        // A busy loop would burn ~1000 ticks (100 Hz); allow scheduler noise only.
+        assert!(
+            ticks <= 5,
+            "the idle mock used {ticks} ticks of CPU in 10 s"
+        );
+    }
+
+    #[test]
+    fn unsatisfiable_schemas_are_all_listed_at_startup() {
+        let spec = fixture("unsatisfiable-2.6.yaml");
+        let out = Command::new(env!("CARGO_BIN_EXE_asynction"))
+            .arg("--spec")
+            .arg(&spec)
+            .args(["mock", "run", "--port", "0"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let file = spec.display().to_string();
+        assert!(
+            stderr.contains(&format!(
+                "{file}:13:47: namespace / event 'ask' ack: cannot generate"
+            )),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("(at /channels/~1/publish/message/x-ack/args/maxLength)"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains(&format!(
+                "{file}:17:35: namespace / event 'news' payload: cannot generate"
+            )),
+            "{stderr}"
+        );
+        assert!(out.stdout.is_empty(), "no banner on failure");
+    }
+
+    #[test]
+    fn an_invalid_document_is_reported_as_file_line_col() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = dir.path().join("broken.yaml");
+        std::fs::write(
+            &spec,
+            "asyncapi: 2.6.0\ninfo: { title: T, version: '1' }\nchannels:\n  /:\n    publish:\n      message:\n        $ref: '#/nope'\n",
+        )
+        .unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_asynction"))
+            .arg("--spec")
+            .arg(&spec)
+            .args(["mock", "run", "--port", "0"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.starts_with(&format!("{}:7:", spec.display())),
+            "{stderr}"
+        );
+    }
+
+    #[test]
+    fn sigterm_shuts_down_cleanly() {
+        let mut mock = MockProcess::start(&fixture("chat-2.6.yaml"), &[]);
+        let status = Command::new("kill")
+            .args(["-TERM", &mock.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let code = mock.child.wait().unwrap();
+        assert_eq!(code.code(), Some(0));
+    }
+
+    #[test]
+    fn help_is_available_on_every_command() {
+        for args in [
+            &["--help"][..],
+            &["mock", "--help"],
+            &["mock", "run", "--help"],
+            &["docs", "--help"],
+        ] {
+            let out = Command::new(env!("CARGO_BIN_EXE_asynction"))
+                .args(args)
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(0), "{args:?}");
+            assert!(
+                String::from_utf8_lossy(&out.stdout).contains("Usage:"),
+                "{args:?}"
+            );
+        }
+        let out = Command::new(env!("CARGO_BIN_EXE_asynction"))
+            .args(["mock", "run", "--help"])
+            .output()
+            .unwrap();
+        let help = String::from_utf8_lossy(&out.stdout);
+        for flag in [
+            "--interval",
+            "subscription-task-interval",
+            "--seed",
+            "--port",
+        ] {
+            assert!(help.contains(flag), "{flag}: {help}");
+        }
+    }
+
+    #[test]
+    fn the_original_interval_flag_is_accepted() {
+        let mut mock = MockProcess::start(
+            &fixture("idle-2.6.yaml"),
+            &["--subscription-task-interval", "0.5"],
+        );
+        assert!(
+            mock.banner.iter().any(|l| l.contains("every 0.5 s")),
+            "{:?}",
+            mock.banner
+        );
+        let _ = mock.child.kill();
+        let mut rest = String::new();
+        let _ = mock
+            .child
+            .stdout
+            .take()
+            .map(|mut s| s.read_to_string(&mut rest));
+    }
+
+    #[test]
+    fn docs_command_writes_the_static_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let out_dir = dir.path().join("site");
+        let out = Command::new(env!("CARGO_BIN_EXE_asynction"))
+            .arg("docs")
+            .arg(fixture("chat-2.6.yaml"))
+            .arg("--out")
+            .arg(&out_dir)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let html = std::fs::read_to_string(out_dir.join("index.html")).unwrap();
+        assert!(html.contains("Mock chat"));
+        assert!(html.contains("user joined"));
+        let json: Value =
+            serde_json::from_str(&std::fs::read_to_string(out_dir.join("asyncapi.json")).unwrap())
+                .unwrap();
+        assert_eq!(json["asyncapi"], "2.6.0");
+        let yaml = std::fs::read_to_string(out_dir.join("asyncapi.yaml")).unwrap();
+        assert_eq!(
+            yaml,
+            std::fs::read_to_string(fixture("chat-2.6.yaml")).unwrap()
+        );
+        let out = Command::new(env!("CARGO_BIN_EXE_asynction"))
+            .args(["docs", "/no/such/file.yaml", "--out"])
+            .arg(&out_dir)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/file.yaml"));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn library_mock_server_acks_emits_and_serves_docs() {
+    let doc = Document::from_path(fixture("chat-2.6.yaml")).unwrap();
+    let mock = MockServer::new(
+        doc.clone(),
+        MockOptions {
+            interval: Duration::from_millis(100),
+            seed: Some(3),
+            ..MockOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(mock.seed(), 3);
+    assert_eq!(mock.socketio_path(), "/socket.io");
+    assert_eq!(mock.docs_path(), Some("/docs"));
+    assert_eq!(
+        mock.streamed_namespaces(),
+        vec!["/chat", "/search", "/secure"]
+    );
+    let emitters = mock.start_emitters();
+    assert_eq!(emitters.len(), 3);
+    let addr: SocketAddr = support::serve(mock.into_router()).await;
+    let (status, html) = support::http_get(addr, "/docs").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Mock chat"));
+    let r = support::node(
+        addr,
+        "/socket.io",
+        json!([
+            {"op": "connect", "id": "c", "ns": "/chat"},
+            {"op": "emit", "id": "c", "event": "new message", "args": ["Hi."], "ack": true},
+            {"op": "expect", "id": "c", "event": "user joined"},
+            {"op": "expect", "id": "c", "event": "new message"},
+        ]),
+    )
+    .await;
+    assert_eq!(r[0], json!({"connected": true}));
+    ajv_all_valid(vec![
+        (
+            "ack".into(),
+            schema_of(&doc, "/chat", "new message", true),
+            vec![r[1]["ack"][0].clone()],
+        ),
+        (
+            "user joined".into(),
+            schema_of(&doc, "/chat", "user joined", false),
+            vec![r[2]["args"][0].clone()],
+        ),
+        (
+            "new message".into(),
+            schema_of(&doc, "/chat", "new message", false),
+            vec![r[3]["args"][0].clone()],
+        ),
+    ]);
+    drop(emitters);
+
+    let idle = MockServer::new(
+        Document::from_path(fixture("idle-2.6.yaml")).unwrap(),
+        MockOptions::default(),
+    )
+    .unwrap();
+    assert!(idle.start_emitters().is_empty());
+    let err = MockServer::new(
+        Document::from_path(fixture("unsatisfiable-2.6.yaml")).unwrap(),
+        MockOptions::default(),
+    )
+    .unwrap_err();
+    let pointers: Vec<&str> = err
+        .diagnostics()
+        .iter()
+        .map(|d| d.pointer.as_str())
+        .collect();
+    assert_eq!(
+        pointers,
+        vec![
+            "/channels/~1/publish/message/x-ack/args/maxLength",
+            "/channels/~1/subscribe/message/payload/enum",
+        ]
+    );
+}

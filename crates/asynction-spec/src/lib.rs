@@ -1,0 +1,44 @@
+#![warn(missing_docs)]
+//! Read AsyncAPI documents in Rust: 2.0–2.6 and 3.x, YAML 1.2 or JSON, with `$ref`s across
+//! files, into one version-free [`model::Api`], and diagnostics a user can act on
+//! (`file:line:col`, a JSON pointer, one sentence).
+//!
+//! ```
+//! use asynction_spec::Document;
+//!
+//! let doc = Document::from_text(r#"
+//! asyncapi: 2.6.0
+//! info: { title: Chat, version: 1.0.0 }
+//! channels:
+//!   /chat:
+//!     publish:
+//!       message:
+//!         name: message
+//!         payload: { type: string }
+//! "#)?;
+//! let chat = doc.api.namespace("/chat").expect("the channel is a namespace");
+//! assert_eq!(chat.ingress[0].name, "message");
+//! # Ok::<(), asynction_spec::SpecError>(())
+//! ```
+//!
+//! The crate knows nothing of Socket.IO servers (no socketioxide, axum or tokio in its
+//! dependency tree): the `asynction` framework, its command-line tool and its code generators
+//! all read documents through it, and so can any other tool.
+//!
+//! The flow is one way: `source` parses text and knows positions, `refs` inlines `$ref`s,
+//! `v2` and `v3` build the version-free model, `load` ties them together. Only the model,
+//! [`Document`] and the diagnostics are public; the stages are not.
+
+mod common;
+mod error;
+mod fields;
+mod load;
+pub mod model;
+mod refs;
+mod source;
+mod v2;
+mod v3;
+
+pub use error::{Diagnostic, Location, SpecError};
+pub use load::{Document, LoadOptions, SUPPORTED_VERSIONS};
+pub use model::Api;

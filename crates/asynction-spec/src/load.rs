@@ -1,0 +1,315 @@
+//! Loading: bytes or a path → parsed → `$ref`s inlined → version checked → [`Api`].
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::error::{Diagnostic, Location, SpecError};
+use super::fields::Reader;
+use super::refs;
+use super::source::SourceFile;
+use super::{v2, v3};
+use crate::model::Api;
+
+/// The AsyncAPI versions asynction reads.
+pub const SUPPORTED_VERSIONS: &[&str] = &[
+    "2.0.0", "2.1.0", "2.2.0", "2.3.0", "2.4.0", "2.5.0", "2.6.0", "3.0.0",
+];
+
+/// Limits applied while loading a document, so that a hostile document cannot exhaust the
+/// process.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct LoadOptions {
+    /// Largest accepted document file, in bytes (default 16 MiB).
+    pub max_document_bytes: usize,
+    /// Most `$ref` expansions while inlining (default 100 000).
+    pub max_ref_expansions: usize,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        Self {
+            max_document_bytes: 16 * 1024 * 1024,
+            max_ref_expansions: 100_000,
+        }
+    }
+}
+
+impl LoadOptions {
+    /// Sets [`LoadOptions::max_document_bytes`].
+    pub fn max_document_bytes(mut self, bytes: usize) -> Self {
+        self.max_document_bytes = bytes;
+        self
+    }
+
+    /// Sets [`LoadOptions::max_ref_expansions`].
+    pub fn max_ref_expansions(mut self, n: usize) -> Self {
+        self.max_ref_expansions = n;
+        self
+    }
+}
+
+/// A loaded AsyncAPI document: the model and what the docs pages serve.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The normalized model.
+    pub api: Arc<Api>,
+    /// The document with every `$ref` inlined (served as `asyncapi.json`).
+    pub resolved: Arc<Value>,
+    /// The main file's text as written (served as `asyncapi.yaml`).
+    pub text: Arc<str>,
+    /// The main file's path (`<string>` when loaded from text, `<value>` from a JSON value).
+    pub path: PathBuf,
+    /// The main file's text with its lazily built position map, for [`Document::diagnostic`].
+    source: Arc<SourceFile>,
+}
+
+impl Document {
+    /// A diagnostic about the node at `pointer` (a JSON pointer into the document as written
+    /// or resolved: inlined `$ref` targets keep the pointer of their place of use), located at
+    /// that node's `line:column` in the main file, or its nearest ancestor's.
+    ///
+    /// The position map is built on the first call and shared by clones of the document:
+    /// loading a valid document never pays for it.
+    ///
+    /// ```
+    /// let doc = asynction_spec::Document::from_text("asyncapi: 2.6.0\ninfo:\n  title: T\n  version: '1'\nchannels: {}\n")?;
+    /// let d = doc.diagnostic("/info/title", "a better title, please");
+    /// assert_eq!((d.location.line, d.location.column), (Some(3), Some(3))); // the `title` key
+    /// # Ok::<(), asynction_spec::SpecError>(())
+    /// ```
+    pub fn diagnostic(&self, pointer: &str, message: impl Into<String>) -> Diagnostic {
+        let mut d = self.source.diagnostic(pointer, message);
+        d.location.file = self.path.clone();
+        d
+    }
+
+    /// The main file as written, parsed to JSON (no `$ref` inlined), or `None` when it was
+    /// loaded from a value that does not print back (it always does for loaded documents).
+    pub fn as_written(&self) -> Option<Value> {
+        self.source.parse().ok()
+    }
+
+    /// Loads a document from a file (YAML or JSON); relative `$ref`s are read next to it.
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Self, SpecError> {
+        Self::from_path_with(path, &LoadOptions::default())
+    }
+
+    /// [`Document::from_path`] with explicit limits.
+    pub fn from_path_with(
+        path: impl AsRef<Path>,
+        options: &LoadOptions,
+    ) -> Result<Self, SpecError> {
+        let path = path.as_ref();
+        let fail = |message: String| {
+            SpecError::new(vec![Diagnostic {
+                location: Location {
+                    file: path.to_path_buf(),
+                    line: None,
+                    column: None,
+                },
+                pointer: String::new(),
+                message,
+            }])
+        };
+        let meta =
+            std::fs::metadata(path).map_err(|e| fail(format!("cannot read the document: {e}")))?;
+        if let Some(too_big) = oversized(meta.len(), path, options) {
+            return Err(too_big);
+        }
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| fail(format!("cannot read the document: {e}")))?;
+        let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        load(
+            SourceFile::new(abs, text),
+            path.to_path_buf(),
+            options,
+            None,
+        )
+    }
+
+    /// Loads a document from YAML or JSON text. Relative file `$ref`s are read from the current
+    /// directory.
+    pub fn from_text(text: &str) -> Result<Self, SpecError> {
+        Self::from_text_with(text, &LoadOptions::default())
+    }
+
+    /// [`Document::from_text`] with explicit limits.
+    pub fn from_text_with(text: &str, options: &LoadOptions) -> Result<Self, SpecError> {
+        let display = Path::new("<string>");
+        let base = std::env::current_dir().unwrap_or_default().join(display);
+        if let Some(too_big) = oversized(text.len() as u64, display, options) {
+            return Err(too_big);
+        }
+        let source = SourceFile::new(base, text.to_owned());
+        load(source, display.to_path_buf(), options, None)
+    }
+
+    /// Loads a document that is already a JSON value. Relative file `$ref`s are read from the
+    /// current directory.
+    pub fn from_value(value: Value) -> Result<Self, SpecError> {
+        Self::from_value_with(value, &LoadOptions::default())
+    }
+
+    /// [`Document::from_value`] with explicit limits. The value is used as it is (not printed
+    /// and parsed again); its pretty-printed JSON is the document "as written" (served as
+    /// `asyncapi.yaml`, and what diagnostics' line:col point into).
+    pub fn from_value_with(value: Value, options: &LoadOptions) -> Result<Self, SpecError> {
+        let display = Path::new("<value>");
+        let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+        let base = std::env::current_dir().unwrap_or_default().join(display);
+        if let Some(too_big) = oversized(text.len() as u64, display, options) {
+            return Err(too_big);
+        }
+        let source = SourceFile::new(base, text);
+        load(source, display.to_path_buf(), options, Some(value))
+    }
+}
+
+/// The error for a document of `len` bytes, if that is over `options.max_document_bytes`.
+fn oversized(len: u64, display: &Path, options: &LoadOptions) -> Option<SpecError> {
+    (len > options.max_document_bytes as u64).then(|| {
+        SpecError::new(vec![Diagnostic {
+            location: Location {
+                file: display.to_path_buf(),
+                line: None,
+                column: None,
+            },
+            pointer: String::new(),
+            message: format!(
+                "the document is {len} bytes, over the limit of {} (LoadOptions::max_document_bytes)",
+                options.max_document_bytes
+            ),
+        }])
+    })
+}
+
+/// Loads `source` (parsed here unless `parsed` is its value already), resolving its `$ref`s
+/// and reading the model; diagnostics name the file as `display`.
+fn load(
+    source: SourceFile,
+    display: PathBuf,
+    options: &LoadOptions,
+    parsed: Option<Value>,
+) -> Result<Document, SpecError> {
+    let value = match parsed {
+        Some(value) => value,
+        None => source
+            .parse()
+            .map_err(|d| SpecError::new(vec![relabel(d, &display)]))?,
+    };
+    let text: Arc<str> = Arc::from(source.text());
+    let source = Arc::new(source);
+    // Shared with the resolver: the document as written is kept, not copied.
+    let value = Arc::new(value);
+    let resolved = refs::resolve(source.clone(), value.clone(), options.max_ref_expansions)
+        .map_err(|ds| {
+            SpecError::new(
+                ds.into_iter()
+                    .map(|d| relabel_main(d, &source.path, &display))
+                    .collect(),
+            )
+        })?;
+    let mut reader = Reader {
+        source: &source,
+        raw: &value,
+        diagnostics: Vec::new(),
+    };
+    let api = build(&mut reader, &resolved.value);
+    let diagnostics: Vec<Diagnostic> = reader
+        .diagnostics
+        .into_iter()
+        .map(|d| relabel(d, &display))
+        .collect();
+    match api {
+        Some(api) if diagnostics.is_empty() => Ok(Document {
+            api: Arc::new(api),
+            resolved: Arc::new(resolved.value),
+            text,
+            path: display,
+            source,
+        }),
+        _ => Err(SpecError::new(diagnostics)),
+    }
+}
+
+fn relabel(mut d: Diagnostic, display: &Path) -> Diagnostic {
+    d.location.file = display.to_path_buf();
+    d
+}
+
+fn relabel_main(mut d: Diagnostic, real: &Path, display: &Path) -> Diagnostic {
+    if d.location.file == real {
+        d.location.file = display.to_path_buf();
+    }
+    d
+}
+
+fn build(r: &mut Reader<'_>, root: &Value) -> Option<Api> {
+    let Some(obj) = root.as_object() else {
+        r.error(
+            "",
+            format!(
+                "an AsyncAPI document must be an object, found {}",
+                super::fields::kind(root)
+            ),
+        );
+        return None;
+    };
+    let version = match obj.get("asyncapi") {
+        Some(Value::String(v)) => v.clone(),
+        Some(other) => {
+            r.error(
+                "/asyncapi",
+                format!("'asyncapi' must be a string such as \"2.6.0\", found {other}"),
+            );
+            return None;
+        }
+        None => {
+            r.error(
+                "",
+                "the document must have required property 'asyncapi' (the AsyncAPI version)",
+            );
+            return None;
+        }
+    };
+    if !SUPPORTED_VERSIONS.contains(&version.as_str()) {
+        r.error(
+            "/asyncapi",
+            format!(
+                "AsyncAPI version '{version}' is not supported; supported versions: {}",
+                SUPPORTED_VERSIONS.join(", ")
+            ),
+        );
+        return None;
+    }
+    let api = if version.starts_with("3.") {
+        v3::build(r, obj, version)
+    } else {
+        v2::build(r, obj, version)
+    };
+    check_duplicates(r, &api);
+    Some(api)
+}
+
+/// Two ingress events of one namespace with the same name would make dispatch ambiguous.
+fn check_duplicates(r: &mut Reader<'_>, api: &Api) {
+    for ns in &api.namespaces {
+        for (i, ev) in ns.ingress.iter().enumerate() {
+            if ns.ingress[..i]
+                .iter()
+                .any(|e| e.name == ev.name && e.pointer != ev.pointer)
+            {
+                r.error(
+                    &ev.pointer,
+                    format!(
+                        "namespace {} receives two different messages named '{}'",
+                        ns.path, ev.name
+                    ),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,381 @@
+//! The normalized, version-free model of an AsyncAPI document for Socket.IO.
+//!
+//! [`Api`] is built once from a resolved document by [`crate::Document`]; AsyncAPI 2.x and 3.0 map to
+//! the same model, so every later stage (validators, server, security, docs, mock) is written
+//! once. The model never sees YAML and never holds an unresolved non-schema `$ref`.
+//!
+//! Vocabulary follows socketioxide: a *namespace* is an AsyncAPI channel, an *event* is a
+//! message, an *ack* is the Socket.IO acknowledgement. *Ingress* events travel client → server
+//! (2.x `publish`, 3.0 `receive`), *egress* events server → client (2.x `subscribe`, 3.0 `send`).
+
+use indexmap::IndexMap;
+use serde::Serialize;
+use serde_json::Value;
+
+/// A whole API: what one AsyncAPI document describes.
+#[derive(Debug, Clone, Serialize)]
+pub struct Api {
+    /// The `asyncapi` version field, e.g. `"2.6.0"` or `"3.0.0"`.
+    pub asyncapi: String,
+    /// Title, version and description of the API.
+    pub info: Info,
+    /// Servers, in document order.
+    pub servers: Vec<Server>,
+    /// Namespaces (channels), in document order. Several 3.0 channels that share one address
+    /// are merged into one namespace.
+    pub namespaces: Vec<Namespace>,
+    /// `components.securitySchemes`, by name.
+    pub security_schemes: IndexMap<String, SecurityScheme>,
+}
+
+/// `info` of the document.
+#[derive(Debug, Clone, Serialize)]
+pub struct Info {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description` (CommonMark).
+    pub description: Option<String>,
+}
+
+/// One entry of `servers`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Server {
+    /// The key of the server in `servers`.
+    pub name: String,
+    /// The url as written (2.x `url`; 3.0 `host` + `pathname`), variables substituted with their
+    /// defaults.
+    pub url: String,
+    /// `protocol` (e.g. `ws`, `wss`).
+    pub protocol: String,
+    /// The Socket.IO (engine.io) request path derived from the url, without a trailing slash:
+    /// `/socket.io` when the url has no path.
+    pub socketio_path: String,
+    /// Server-level security requirements (alternatives); empty means none.
+    pub security: Vec<SecurityRequirement>,
+    /// `description` (CommonMark).
+    pub description: Option<String>,
+}
+
+impl Server {
+    /// The base under which docs are served: the parent of [`Server::socketio_path`]
+    /// (`/socket.io` → ``, `/events/socket.io` → `/events`).
+    pub fn docs_base(&self) -> String {
+        docs_base(&self.socketio_path)
+    }
+}
+
+/// The parent of a Socket.IO path, without trailing slash (`/a/socket.io` → `/a`, `/socket.io` → ``).
+pub fn docs_base(socketio_path: &str) -> String {
+    let trimmed = socketio_path.trim_end_matches('/');
+    match trimmed.rfind('/') {
+        Some(i) => trimmed[..i].to_owned(),
+        None => String::new(),
+    }
+}
+
+/// A Socket.IO namespace: one AsyncAPI channel.
+#[derive(Debug, Clone, Serialize)]
+pub struct Namespace {
+    /// The namespace path as clients connect to it, always starting with `/`. May contain
+    /// `{param}` segments (see [`Namespace::is_dynamic`]).
+    pub path: String,
+    /// JSON pointer of the channel in the resolved document.
+    pub pointer: String,
+    /// `description` of the channel (CommonMark).
+    pub description: Option<String>,
+    /// Events clients send (2.x `publish`, 3.0 `receive`).
+    pub ingress: Vec<Event>,
+    /// Events the server sends (2.x `subscribe`, 3.0 `send`).
+    pub egress: Vec<Event>,
+    /// `x-handlers`: connect, disconnect, error.
+    pub handlers: NamespaceHandlers,
+    /// `bindings.ws`: what the handshake request must carry.
+    pub bindings: HandshakeBindings,
+    /// `x-security` (2.x) or the union of the namespace's operation security (3.0). `None`
+    /// inherits the server's requirements; `Some(vec![])` makes the namespace public.
+    pub security: Option<Vec<SecurityRequirement>>,
+    /// Channel `parameters`, by name (schemas of the `{param}` segments).
+    pub parameters: IndexMap<String, Schema>,
+}
+
+impl Namespace {
+    /// Whether the path has `{param}` segments (a socketioxide dynamic namespace).
+    pub fn is_dynamic(&self) -> bool {
+        self.path.contains('{')
+    }
+
+    /// The ingress event called `name`.
+    pub fn ingress_event(&self, name: &str) -> Option<&Event> {
+        self.ingress.iter().find(|e| e.name == name)
+    }
+
+    /// The egress event called `name` (the first, when several messages share a name).
+    pub fn egress_event(&self, name: &str) -> Option<&Event> {
+        self.egress.iter().find(|e| e.name == name)
+    }
+}
+
+/// Handler ids of a namespace's lifecycle hooks (`x-handlers`).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct NamespaceHandlers {
+    /// Runs when a client connects, after bindings and security checks; may refuse.
+    pub connect: Option<String>,
+    /// Runs when a client disconnects.
+    pub disconnect: Option<String>,
+    /// Receives every refused event of the namespace.
+    pub error: Option<String>,
+}
+
+/// One Socket.IO event: an AsyncAPI message.
+#[derive(Debug, Clone, Serialize)]
+pub struct Event {
+    /// The Socket.IO event name (message `name`; `message` when the message has none).
+    pub name: String,
+    /// JSON pointer of the message in the resolved document.
+    pub pointer: String,
+    /// `summary` of the message.
+    pub summary: Option<String>,
+    /// `description` of the message (CommonMark).
+    pub description: Option<String>,
+    /// Schema of the event's arguments; `None` accepts any arguments.
+    pub payload: Option<Schema>,
+    /// Schema of the acknowledgement (2.x `x-ack.args`, 3.0 operation `reply`); `None` means
+    /// the event is not acknowledged with data.
+    pub ack: Option<Schema>,
+    /// `x-handler` of the message (3.0: of the operation, else of the message).
+    pub handler: Option<String>,
+    /// Example payloads (message `examples[].payload`), in document order.
+    pub examples: Vec<Value>,
+}
+
+/// A JSON Schema somewhere in the document, with the rule that maps Socket.IO arguments onto it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Schema {
+    /// JSON pointer of the schema in the resolved document.
+    pub pointer: String,
+    /// The schema, `$ref`s inlined (recursive ones left as local `$ref`s).
+    pub value: Value,
+    /// How Socket.IO arguments map onto the schema (see [`ArgumentList`]).
+    pub arguments: ArgumentList,
+}
+
+/// How a Socket.IO argument list maps onto a payload or ack schema — asynction's answer to the
+/// original's open issue #205.
+///
+/// Socket.IO events carry a *list* of arguments; JSON Schema describes one value. The original
+/// guessed (one argument → that argument, several → an array), so "one array argument" and
+/// "several arguments" were indistinguishable. asynction makes it explicit, per schema:
+/// - [`ArgumentList::Single`] (the default): the event carries exactly one argument, validated
+///   against the schema. An array schema describes one array argument.
+/// - [`ArgumentList::Spread`]: the schema carries `x-socketio-args: spread` and must describe an
+///   array (e.g. with `prefixItems`); the *list of arguments* is validated as that array, so
+///   `emit("move", 1, "up")` is `[1, "up"]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ArgumentList {
+    /// Exactly one argument, validated as-is.
+    Single,
+    /// All arguments, validated as one array.
+    Spread,
+}
+
+/// `bindings.ws` of a channel: what the engine.io handshake request must satisfy.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct HandshakeBindings {
+    /// Schema of the query parameters (an object schema; values are coerced from strings).
+    pub query: Option<Schema>,
+    /// Schema of the headers (an object schema; names compared case-insensitively).
+    pub headers: Option<Schema>,
+    /// Required HTTP method (`GET`, `POST`).
+    pub method: Option<String>,
+}
+
+impl HandshakeBindings {
+    /// Whether the bindings require anything at all.
+    pub fn is_empty(&self) -> bool {
+        self.query.is_none() && self.headers.is_none() && self.method.is_none()
+    }
+}
+
+/// One security requirement object: every scheme listed must pass (AND). A list of them is a
+/// list of alternatives (OR).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SecurityRequirement {
+    /// Scheme name → required scopes.
+    pub schemes: IndexMap<String, Vec<String>>,
+}
+
+/// A security scheme of `components.securitySchemes`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SecurityScheme {
+    /// The scheme's name in `components.securitySchemes`.
+    pub name: String,
+    /// What kind of credential it is and where it is read.
+    pub kind: SchemeKind,
+    /// `description` (CommonMark).
+    pub description: Option<String>,
+    /// Ids of the functions that check credentials, by extension name without the `x-`
+    /// (`basicInfoFunc`, `bearerInfoFunc`, `apiKeyInfoFunc`, `tokenInfoFunc`,
+    /// `scopeValidateFunc`).
+    pub handlers: IndexMap<String, String>,
+}
+
+/// Kinds of security scheme asynction understands.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum SchemeKind {
+    /// `http` with `scheme: basic`.
+    HttpBasic,
+    /// `http` with `scheme: bearer`.
+    HttpBearer {
+        /// `bearerFormat`, a hint such as `JWT`.
+        bearer_format: Option<String>,
+    },
+    /// `httpApiKey`: a key in the query, a header or a cookie.
+    HttpApiKey {
+        /// Where the key is read.
+        location: ApiKeyLocation,
+        /// Query parameter, header or cookie name.
+        name: String,
+    },
+    /// `apiKey` (AsyncAPI's user/password form): read from the CONNECT `auth` payload.
+    ApiKey {
+        /// `in`: `user` or `password`.
+        location: String,
+    },
+    /// `oauth2`: a bearer token, introspected by a handler; scopes checked.
+    OAuth2 {
+        /// Every scope declared by any flow.
+        scopes: Vec<String>,
+    },
+    /// `openIdConnect`: a bearer token checked by a handler.
+    OpenIdConnect {
+        /// `openIdConnectUrl`.
+        url: String,
+    },
+    /// Any other type (`X509`, `plain`, `http` digest, …): asynction cannot check it and refuses
+    /// to start when a requirement uses it.
+    Unsupported {
+        /// The `type` (and `scheme`) as written.
+        description: String,
+    },
+}
+
+/// Where an `httpApiKey` is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ApiKeyLocation {
+    /// A query parameter of the handshake request.
+    Query,
+    /// A header of the handshake request.
+    Header,
+    /// A cookie of the handshake request.
+    Cookie,
+}
+
+impl Api {
+    /// The namespace at `path` (exact match of the document's path).
+    pub fn namespace(&self, path: &str) -> Option<&Namespace> {
+        self.namespaces.iter().find(|n| n.path == path)
+    }
+
+    /// The server called `name`.
+    pub fn server(&self, name: &str) -> Option<&Server> {
+        self.servers.iter().find(|s| s.name == name)
+    }
+
+    /// Every handler id the document names, with where it is named (for error messages).
+    pub fn handler_ids(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for ns in &self.namespaces {
+            let h = &ns.handlers;
+            for (what, id) in [
+                ("connect", &h.connect),
+                ("disconnect", &h.disconnect),
+                ("error", &h.error),
+            ] {
+                if let Some(id) = id {
+                    out.push((
+                        id.clone(),
+                        format!("namespace {} x-handlers.{what}", ns.path),
+                    ));
+                }
+            }
+            for ev in &ns.ingress {
+                if let Some(id) = &ev.handler {
+                    out.push((
+                        id.clone(),
+                        format!("namespace {} event '{}'", ns.path, ev.name),
+                    ));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Which kind of credential-checking function a security scheme's `x-…Func` extension names
+/// (the original Asynction's extensions; `asynction::security::SecurityHandlers` registers one
+/// function per kind).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SecurityFunctionKind {
+    /// Checks a user name and password (`x-basicInfoFunc`).
+    Basic,
+    /// Checks a bearer token (`x-bearerInfoFunc`).
+    Bearer,
+    /// Checks an API key (`x-apiKeyInfoFunc`).
+    ApiKey,
+    /// Turns an OAuth2 / OpenID Connect token into scopes (`x-tokenInfoFunc`).
+    TokenInfo,
+    /// Decides whether granted scopes satisfy required ones (`x-scopeValidateFunc`).
+    ScopeValidator,
+}
+
+impl SecurityFunctionKind {
+    /// The scheme extensions (without `x-`) that name checking functions, and the kind of
+    /// function each names. `basicBearerInfoFunc` is the original README's spelling of
+    /// `bearerInfoFunc`.
+    pub const EXTENSIONS: [(&'static str, SecurityFunctionKind); 6] = [
+        ("basicInfoFunc", SecurityFunctionKind::Basic),
+        ("bearerInfoFunc", SecurityFunctionKind::Bearer),
+        ("basicBearerInfoFunc", SecurityFunctionKind::Bearer),
+        ("apiKeyInfoFunc", SecurityFunctionKind::ApiKey),
+        ("tokenInfoFunc", SecurityFunctionKind::TokenInfo),
+        ("scopeValidateFunc", SecurityFunctionKind::ScopeValidator),
+    ];
+
+    /// The kind named by `extension` (without `x-`), if it is one of [`Self::EXTENSIONS`].
+    pub fn from_extension(extension: &str) -> Option<Self> {
+        Self::EXTENSIONS
+            .iter()
+            .find(|(e, _)| *e == extension)
+            .map(|(_, kind)| *kind)
+    }
+
+    /// The extension (without `x-`) that names a function of this kind, as asynction spells it.
+    pub fn extension(self) -> &'static str {
+        match self {
+            SecurityFunctionKind::Basic => "basicInfoFunc",
+            SecurityFunctionKind::Bearer => "bearerInfoFunc",
+            SecurityFunctionKind::ApiKey => "apiKeyInfoFunc",
+            SecurityFunctionKind::TokenInfo => "tokenInfoFunc",
+            SecurityFunctionKind::ScopeValidator => "scopeValidateFunc",
+        }
+    }
+}
+
+impl std::fmt::Display for SecurityFunctionKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            SecurityFunctionKind::Basic => "basic",
+            SecurityFunctionKind::Bearer => "bearer",
+            SecurityFunctionKind::ApiKey => "api_key",
+            SecurityFunctionKind::TokenInfo => "token_info",
+            SecurityFunctionKind::ScopeValidator => "scope_validator",
+        })
+    }
+}

@@ -1,0 +1,637 @@
+//! The model → the page: a view of everything shown, rendered by the embedded minijinja
+//! templates (`templates/page.html`, autoescaped).
+//!
+//! All decisions (what security applies, which example to show, how a schema reads) are made
+//! here in Rust and handed to the template as plain data; the template only lays it out. Text
+//! from the document reaches the page either autoescaped or, for `*_html` fields, as the output
+//! of [`markdown::to_safe_html`].
+
+use std::collections::HashSet;
+
+use minijinja::value::Serde;
+use minijinja::{Environment, context};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::schema_tree::{self, SchemaNode};
+use super::{DocsError, DocsOptions, markdown};
+use crate::model::{
+    ApiKeyLocation, ArgumentList, Event, Namespace, SchemeKind, SecurityRequirement,
+    SecurityScheme, Server,
+};
+use crate::spec::Document;
+
+/// Longest example payload shown, in characters of pretty JSON.
+const MAX_EXAMPLE_CHARS: usize = 20_000;
+/// Longest example put into a code snippet before it is replaced by a placeholder.
+const MAX_SNIPPET_VALUE_CHARS: usize = 160;
+
+/// Where the page links to the two machine-readable forms of the document.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentLinks {
+    /// The resolved document (`asyncapi.json`).
+    pub json: String,
+    /// The document as written (`asyncapi.yaml`).
+    pub yaml: String,
+}
+
+impl DocumentLinks {
+    /// Absolute links under the docs path of `options`.
+    pub fn served(options: &DocsOptions) -> Self {
+        let docs = options.docs_path();
+        Self {
+            json: format!("{docs}/asyncapi.json"),
+            yaml: format!("{docs}/asyncapi.yaml"),
+        }
+    }
+}
+
+/// Renders the docs page for a loaded document.
+///
+/// Fails only when [`DocsOptions::server`] names a server the document lacks (or, as a bug,
+/// when the embedded template fails).
+pub fn render_html(doc: &Document, options: &DocsOptions) -> Result<String, DocsError> {
+    render_with_links(doc, options, &DocumentLinks::served(options))
+}
+
+/// [`render_html`] with explicit links to `asyncapi.json` and `asyncapi.yaml`.
+pub fn render_with_links(
+    doc: &Document,
+    options: &DocsOptions,
+    links: &DocumentLinks,
+) -> Result<String, DocsError> {
+    let page = PageBuilder::new(doc, options)?.page(links);
+    let mut env = Environment::new();
+    env.add_template("page.html", include_str!("templates/page.html"))?;
+    env.add_template("styles.html", include_str!("templates/styles.html"))?;
+    env.add_template("schema.html", include_str!("templates/schema.html"))?;
+    env.add_template("security.html", include_str!("templates/security.html"))?;
+    env.add_template("event.html", include_str!("templates/event.html"))?;
+    let html = env
+        .get_template("page.html")?
+        .render(context! { page => Serde(&page) })?;
+    Ok(html)
+}
+
+#[derive(Serialize)]
+struct Page {
+    title: String,
+    version: String,
+    asyncapi: String,
+    description_html: Option<String>,
+    socketio_path: String,
+    links: DocumentLinks,
+    servers: Vec<ServerView>,
+    schemes: Vec<SchemeView>,
+    namespaces: Vec<NamespaceView>,
+    generator: String,
+}
+
+#[derive(Serialize)]
+struct ServerView {
+    name: String,
+    url: String,
+    protocol: String,
+    socketio_path: String,
+    description_html: Option<String>,
+    security: SecurityView,
+}
+
+#[derive(Serialize)]
+struct SchemeView {
+    anchor: String,
+    name: String,
+    kind_text: String,
+    description_html: Option<String>,
+}
+
+/// One set of security requirements and where it comes from.
+#[derive(Serialize)]
+struct SecurityView {
+    /// `public`, `none`, `required`.
+    state: &'static str,
+    note: String,
+    /// Alternatives (any one suffices); each lists schemes that must all pass.
+    alternatives: Vec<Vec<SchemeUse>>,
+}
+
+#[derive(Serialize)]
+struct SchemeUse {
+    name: String,
+    href: String,
+    kind_text: String,
+    scopes: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct NamespaceView {
+    anchor: String,
+    path: String,
+    dynamic: bool,
+    connect_snippet: String,
+    description_html: Option<String>,
+    parameters: Vec<NamedTree>,
+    handshake: Option<HandshakeView>,
+    security: Vec<SecurityView>,
+    ingress: Vec<EventView>,
+    egress: Vec<EventView>,
+}
+
+#[derive(Serialize)]
+struct NamedTree {
+    name: String,
+    tree: SchemaNode,
+}
+
+#[derive(Serialize)]
+struct HandshakeView {
+    method: Option<String>,
+    query: Option<SchemaNode>,
+    headers: Option<SchemaNode>,
+}
+
+#[derive(Serialize)]
+struct EventView {
+    anchor: String,
+    name: String,
+    /// `send` (client → server) or `receive` (server → client), from the client's side.
+    direction: &'static str,
+    summary: Option<String>,
+    description_html: Option<String>,
+    payload: Option<SchemaNode>,
+    arguments: String,
+    ack: Option<SchemaNode>,
+    ack_arguments: Option<String>,
+    examples: Vec<ExampleView>,
+    ack_example: Option<ExampleView>,
+    snippet: String,
+}
+
+#[derive(Serialize)]
+struct ExampleView {
+    json: String,
+    /// `document` or `generated`.
+    source: &'static str,
+}
+
+struct PageBuilder<'a> {
+    doc: &'a Document,
+    options: &'a DocsOptions,
+    servers: Vec<&'a Server>,
+    anchors: HashSet<String>,
+}
+
+impl<'a> PageBuilder<'a> {
+    fn new(doc: &'a Document, options: &'a DocsOptions) -> Result<Self, DocsError> {
+        let api = &doc.api;
+        let servers: Vec<&Server> = match &options.server {
+            Some(name) => match api.server(name) {
+                Some(server) => vec![server],
+                None => {
+                    let names: Vec<&str> = api.servers.iter().map(|s| s.name.as_str()).collect();
+                    return Err(DocsError::UnknownServer {
+                        name: name.clone(),
+                        available: if names.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            names.join(", ")
+                        },
+                    });
+                }
+            },
+            None => api.servers.iter().collect(),
+        };
+        Ok(Self {
+            doc,
+            options,
+            servers,
+            anchors: HashSet::new(),
+        })
+    }
+
+    fn page(mut self, links: &DocumentLinks) -> Page {
+        let api = self.doc.api.clone();
+        let schemes = api
+            .security_schemes
+            .values()
+            .map(|s| SchemeView {
+                anchor: scheme_anchor(&s.name),
+                name: s.name.clone(),
+                kind_text: scheme_kind_text(&s.kind),
+                description_html: s.description.as_deref().map(markdown::to_safe_html),
+            })
+            .collect();
+        let servers = self
+            .servers
+            .iter()
+            .map(|s| ServerView {
+                name: s.name.clone(),
+                url: s.url.clone(),
+                protocol: s.protocol.clone(),
+                socketio_path: s.socketio_path.clone(),
+                description_html: s.description.as_deref().map(markdown::to_safe_html),
+                security: self.requirements_view(&s.security, "Set on this server.".to_owned()),
+            })
+            .collect();
+        let namespaces = api.namespaces.iter().map(|ns| self.namespace(ns)).collect();
+        Page {
+            title: api.info.title.clone(),
+            version: api.info.version.clone(),
+            asyncapi: api.asyncapi.clone(),
+            description_html: api.info.description.as_deref().map(markdown::to_safe_html),
+            socketio_path: self.options.socketio_path.clone(),
+            links: links.clone(),
+            servers,
+            schemes,
+            namespaces,
+            generator: format!("asynction {}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+
+    /// A unique `id` built from `base`.
+    fn anchor(&mut self, base: String) -> String {
+        let mut candidate = base.clone();
+        let mut n = 1;
+        while !self.anchors.insert(candidate.clone()) {
+            n += 1;
+            candidate = format!("{base}-{n}");
+        }
+        candidate
+    }
+
+    fn namespace(&mut self, ns: &Namespace) -> NamespaceView {
+        let slug = slug(&ns.path, "root");
+        let anchor = self.anchor(format!("ns-{slug}"));
+        let resolved = &*self.doc.resolved;
+        let parameters = ns
+            .parameters
+            .iter()
+            .map(|(name, schema)| NamedTree {
+                name: name.clone(),
+                tree: schema_tree::build(
+                    schema,
+                    &format!("{anchor}-param-{}", slug_of(name)),
+                    resolved,
+                ),
+            })
+            .collect();
+        let b = &ns.bindings;
+        let handshake = (!b.is_empty()).then(|| HandshakeView {
+            method: b.method.clone(),
+            query: b
+                .query
+                .as_ref()
+                .map(|s| schema_tree::build(s, &format!("{anchor}-query"), resolved)),
+            headers: b
+                .headers
+                .as_ref()
+                .map(|s| schema_tree::build(s, &format!("{anchor}-headers"), resolved)),
+        });
+        let security = self.namespace_security(ns);
+        let ingress = ns
+            .ingress
+            .iter()
+            .map(|ev| self.event(ev, &slug, true))
+            .collect();
+        let egress = ns
+            .egress
+            .iter()
+            .map(|ev| self.event(ev, &slug, false))
+            .collect();
+        NamespaceView {
+            anchor,
+            path: ns.path.clone(),
+            dynamic: ns.is_dynamic(),
+            connect_snippet: format!(
+                "const socket = io({}, {{ path: {} }});",
+                js_string(&ns.path),
+                js_string(&self.options.socketio_path)
+            ),
+            description_html: ns.description.as_deref().map(markdown::to_safe_html),
+            parameters,
+            handshake,
+            security,
+            ingress,
+            egress,
+        }
+    }
+
+    /// `Some(vec![])` makes a namespace public; `None` inherits each shown server's rules.
+    fn namespace_security(&self, ns: &Namespace) -> Vec<SecurityView> {
+        if let Some(reqs) = &ns.security {
+            if reqs.is_empty() {
+                return vec![SecurityView {
+                    state: "public",
+                    note: "Public: this namespace requires no credentials, whatever the server requires.".to_owned(),
+                    alternatives: Vec::new(),
+                }];
+            }
+            return vec![self.requirements_view(reqs, "Set on this namespace.".to_owned())];
+        }
+        let mut views: Vec<(Vec<String>, &Vec<SecurityRequirement>)> = Vec::new();
+        for server in &self.servers {
+            match views.iter_mut().find(|(_, reqs)| **reqs == server.security) {
+                Some((names, _)) => names.push(server.name.clone()),
+                None => views.push((vec![server.name.clone()], &server.security)),
+            }
+        }
+        if views.is_empty() {
+            return vec![SecurityView {
+                state: "none",
+                note: "No credentials required.".to_owned(),
+                alternatives: Vec::new(),
+            }];
+        }
+        views
+            .into_iter()
+            .map(|(names, reqs)| {
+                let plural = if names.len() == 1 {
+                    "server"
+                } else {
+                    "servers"
+                };
+                let source = format!("{plural} {}", names.join(", "));
+                match reqs.is_empty() {
+                    true => SecurityView {
+                        state: "none",
+                        note: format!("No credentials required (as on {source})."),
+                        alternatives: Vec::new(),
+                    },
+                    false => self.requirements_view(reqs, format!("Inherited from {source}.")),
+                }
+            })
+            .collect()
+    }
+
+    fn requirements_view(&self, reqs: &[SecurityRequirement], note: String) -> SecurityView {
+        if reqs.is_empty() {
+            return SecurityView {
+                state: "none",
+                note: "No credentials required.".to_owned(),
+                alternatives: Vec::new(),
+            };
+        }
+        let schemes = &self.doc.api.security_schemes;
+        let alternatives = reqs
+            .iter()
+            .map(|req| {
+                req.schemes
+                    .iter()
+                    .map(|(name, scopes)| SchemeUse {
+                        name: display_scheme_name(name, schemes.get(name)),
+                        href: format!("#{}", scheme_anchor(name)),
+                        kind_text: schemes
+                            .get(name)
+                            .map(|s| scheme_kind_text(&s.kind))
+                            .unwrap_or_default(),
+                        scopes: scopes.clone(),
+                    })
+                    .collect()
+            })
+            .collect();
+        SecurityView {
+            state: "required",
+            note,
+            alternatives,
+        }
+    }
+
+    fn event(&mut self, ev: &Event, ns_slug: &str, ingress: bool) -> EventView {
+        let direction = if ingress { "send" } else { "receive" };
+        let anchor = self.anchor(format!(
+            "ev-{ns_slug}-{direction}-{}",
+            slug(&ev.name, "event")
+        ));
+        let resolved = &*self.doc.resolved;
+        let generate = |schema: &crate::model::Schema| {
+            self.options
+                .example_generator
+                .as_ref()
+                .and_then(|g| g(schema))
+        };
+        let mut examples: Vec<ExampleView> = ev
+            .examples
+            .iter()
+            .map(|v| ExampleView {
+                json: pretty(v),
+                source: "document",
+            })
+            .collect();
+        let mut snippet_value = ev.examples.first().cloned();
+        if examples.is_empty()
+            && let Some(value) = ev.payload.as_ref().and_then(generate)
+        {
+            examples.push(ExampleView {
+                json: pretty(&value),
+                source: "generated",
+            });
+            snippet_value = Some(value);
+        }
+        let ack_example = ev.ack.as_ref().and_then(generate).map(|v| ExampleView {
+            json: pretty(&v),
+            source: "generated",
+        });
+        let spread = ev
+            .payload
+            .as_ref()
+            .is_some_and(|p| p.arguments == ArgumentList::Spread);
+        EventView {
+            name: ev.name.clone(),
+            direction,
+            summary: ev.summary.clone(),
+            description_html: ev.description.as_deref().map(markdown::to_safe_html),
+            payload: ev
+                .payload
+                .as_ref()
+                .map(|s| schema_tree::build(s, &format!("{anchor}-payload"), resolved)),
+            arguments: match &ev.payload {
+                Some(schema) => schema_tree::argument_rule(schema),
+                None => "any arguments (the document gives no payload schema)".to_owned(),
+            },
+            ack: ev
+                .ack
+                .as_ref()
+                .map(|s| schema_tree::build(s, &format!("{anchor}-ack"), resolved)),
+            ack_arguments: ev.ack.as_ref().map(schema_tree::argument_rule),
+            examples,
+            ack_example,
+            snippet: snippet(
+                &ev.name,
+                ingress,
+                spread,
+                ev.ack.is_some(),
+                snippet_value.as_ref(),
+            ),
+            anchor,
+        }
+    }
+}
+
+/// A line of Socket.IO client code that sends or handles the event.
+fn snippet(
+    name: &str,
+    ingress: bool,
+    spread: bool,
+    acked: bool,
+    example: Option<&Value>,
+) -> String {
+    let name = js_string(name);
+    if ingress {
+        let args = match example {
+            Some(Value::Array(items)) if spread => items
+                .iter()
+                .map(Value::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+            Some(value) => value.to_string(),
+            None if spread => "...args".to_owned(),
+            None => "payload".to_owned(),
+        };
+        let args = if args.chars().count() > MAX_SNIPPET_VALUE_CHARS {
+            if spread {
+                "...args".to_owned()
+            } else {
+                "payload".to_owned()
+            }
+        } else {
+            args
+        };
+        let args = if args.is_empty() {
+            String::new()
+        } else {
+            format!(", {args}")
+        };
+        if acked {
+            format!("const ack = await socket.emitWithAck({name}{args});")
+        } else {
+            format!("socket.emit({name}{args});")
+        }
+    } else {
+        let params = match (spread, acked) {
+            (true, true) => "(...args) => { /* the last argument is the ack callback */ }",
+            (true, false) => "(...args) => { … }",
+            (false, true) => "(payload, ack) => { ack(reply); }",
+            (false, false) => "(payload) => { … }",
+        };
+        format!("socket.on({name}, {params});")
+    }
+}
+
+/// A JavaScript string literal (JSON strings are valid JavaScript).
+fn js_string(s: &str) -> String {
+    Value::String(s.to_owned()).to_string()
+}
+
+fn pretty(value: &Value) -> String {
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    if text.chars().count() <= MAX_EXAMPLE_CHARS {
+        return text;
+    }
+    let cut: String = text.chars().take(MAX_EXAMPLE_CHARS).collect();
+    format!("{cut}\n… (cut; see asyncapi.json)")
+}
+
+fn scheme_anchor(name: &str) -> String {
+    format!("scheme-{}", slug(name, "scheme"))
+}
+
+/// 3.0 inline schemes are named after where they are written; show them by type instead.
+fn display_scheme_name(name: &str, scheme: Option<&SecurityScheme>) -> String {
+    match (name.strip_prefix("inline:"), scheme) {
+        (Some(_), Some(s)) => format!("inline {}", scheme_kind_text(&s.kind)),
+        _ => name.to_owned(),
+    }
+}
+
+/// What a client must present for a scheme, in words.
+fn scheme_kind_text(kind: &SchemeKind) -> String {
+    match kind {
+        SchemeKind::HttpBasic => {
+            "HTTP Basic: an \"Authorization: Basic …\" header on the handshake request".to_owned()
+        }
+        SchemeKind::HttpBearer { bearer_format } => {
+            let format = bearer_format
+                .as_deref()
+                .map(|f| format!(" ({f})"))
+                .unwrap_or_default();
+            format!(
+                "HTTP Bearer token{format}: an \"Authorization: Bearer …\" header on the handshake request"
+            )
+        }
+        SchemeKind::HttpApiKey { location, name } => {
+            let place = match location {
+                ApiKeyLocation::Query => "query parameter",
+                ApiKeyLocation::Header => "header",
+                ApiKeyLocation::Cookie => "cookie",
+            };
+            format!("API key in the handshake {place} \"{name}\"")
+        }
+        SchemeKind::ApiKey { location } => {
+            format!("API key in the Socket.IO auth payload ({location})")
+        }
+        SchemeKind::OAuth2 { scopes } if scopes.is_empty() => {
+            "OAuth2 access token: an \"Authorization: Bearer …\" header".to_owned()
+        }
+        SchemeKind::OAuth2 { scopes } => {
+            format!(
+                "OAuth2 access token: an \"Authorization: Bearer …\" header; scopes: {}",
+                scopes.join(", ")
+            )
+        }
+        SchemeKind::OpenIdConnect { url } => format!("OpenID Connect token (discovery: {url})"),
+        SchemeKind::Unsupported { description } => {
+            format!("{description} (not checked by asynction)")
+        }
+        // The model may learn new kinds before this page does.
+        _ => "a security scheme this page cannot describe (not checked by asynction)".to_owned(),
+    }
+}
+
+/// Lowercase ASCII letters and digits joined by `-`; `fallback` when nothing is left.
+fn slug(text: &str, fallback: &str) -> String {
+    let s = slug_of(text);
+    if s.is_empty() { fallback.to_owned() } else { s }
+}
+
+fn slug_of(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("/", "root"), "root");
+        assert_eq!(slug("/chat", "root"), "chat");
+        assert_eq!(slug("/rooms/{roomId}/Live", "root"), "rooms-roomid-live");
+        assert_eq!(slug("chat message", "event"), "chat-message");
+    }
+
+    #[test]
+    fn snippets_read_like_client_code() {
+        let ex = serde_json::json!([1, "up"]);
+        assert_eq!(
+            snippet("move", true, true, false, Some(&ex)),
+            r#"socket.emit("move", 1, "up");"#
+        );
+        let ex = serde_json::json!({"text": "hi"});
+        assert_eq!(
+            snippet("say", true, false, true, Some(&ex)),
+            r#"const ack = await socket.emitWithAck("say", {"text":"hi"});"#
+        );
+        assert_eq!(
+            snippet("news", false, false, false, None),
+            r#"socket.on("news", (payload) => { … });"#
+        );
+    }
+}

@@ -1,0 +1,238 @@
+//! Compiled validators for every schema of a document: payloads, acks and handshake bindings.
+//!
+//! [`Validators::compile`] runs once at startup; each schema becomes a [`CompiledSchema`] and
+//! an invalid schema is a startup error with its JSON pointer, never a runtime surprise.
+//! Lookups on the event path are one hash probe per namespace and one per event.
+
+pub mod coerce;
+pub mod cycles;
+pub mod error;
+pub mod schema;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+pub use error::{Interaction, ValidationError, Violation};
+pub use schema::{CompiledSchema, DEFAULT_MAX_DEPTH, InvalidSchema, nesting_depth};
+
+use crate::model::{Api, Event, Namespace, Schema};
+use crate::spec::{Document, SpecError};
+
+/// Validators of one event.
+#[derive(Debug, Clone, Default)]
+pub struct EventValidators {
+    /// The payload (argument list) schema, if any.
+    pub payload: Option<CompiledSchema>,
+    /// The ack schema, if any.
+    pub ack: Option<CompiledSchema>,
+}
+
+/// Validators of one namespace.
+#[derive(Debug, Clone, Default)]
+pub struct NamespaceValidators {
+    /// Ingress events by name.
+    pub ingress: HashMap<String, EventValidators>,
+    /// Egress events by name.
+    pub egress: HashMap<String, EventValidators>,
+    /// `bindings.ws.query`.
+    pub query: Option<CompiledSchema>,
+    /// `bindings.ws.headers` (property names lower-cased).
+    pub headers: Option<CompiledSchema>,
+    /// The query schema as written (for coercion).
+    pub query_schema: Option<Value>,
+    /// The headers schema, names lower-cased (for coercion).
+    pub headers_schema: Option<Value>,
+    /// `bindings.ws.method`.
+    pub method: Option<String>,
+}
+
+/// Every compiled schema of a document, by namespace path (as written in the document).
+#[derive(Debug, Clone, Default)]
+pub struct Validators {
+    namespaces: HashMap<String, Arc<NamespaceValidators>>,
+}
+
+impl Validators {
+    /// Compiles every schema of `doc`; every invalid schema is reported.
+    pub fn compile(doc: &Document) -> Result<Self, SpecError> {
+        let mut diagnostics = Vec::new();
+        let mut namespaces = HashMap::new();
+        let resolved = doc.resolved.as_ref();
+        // Positions are only needed for a failure: the source map is built on the first one.
+        let mut compile = |schema: &Schema| -> Option<CompiledSchema> {
+            match CompiledSchema::compile_located(schema, resolved) {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    diagnostics.push(doc.diagnostic(&e.pointer, e.message));
+                    None
+                }
+            }
+        };
+        for ns in &doc.api.namespaces {
+            namespaces.insert(
+                ns.path.clone(),
+                Arc::new(compile_namespace(ns, &mut compile)),
+            );
+        }
+        if diagnostics.is_empty() {
+            Ok(Self { namespaces })
+        } else {
+            Err(SpecError::new(diagnostics))
+        }
+    }
+
+    /// Validators of the namespace whose document path is `path`.
+    pub fn namespace(&self, path: &str) -> Option<&Arc<NamespaceValidators>> {
+        self.namespaces.get(path)
+    }
+
+    /// Validates the arguments of an egress event before it is sent.
+    pub fn check_emit(
+        &self,
+        namespace: &str,
+        event: &str,
+        args: &[Value],
+    ) -> Result<(), ValidationError> {
+        let ns = self.namespace(namespace).ok_or_else(|| {
+            ValidationError::new(
+                Interaction::EgressPayload,
+                namespace,
+                Some(event),
+                vec![Violation::whole(
+                    "",
+                    format!("namespace {namespace} is not defined in the AsyncAPI document"),
+                )],
+            )
+        })?;
+        ns.check_emit(namespace, event, args)
+    }
+
+    /// Total number of compiled schemas (for diagnostics and benchmarks).
+    pub fn len(&self) -> usize {
+        self.namespaces
+            .values()
+            .map(|n| {
+                n.ingress
+                    .values()
+                    .chain(n.egress.values())
+                    .map(|e| e.payload.is_some() as usize + e.ack.is_some() as usize)
+                    .sum::<usize>()
+                    + n.query.is_some() as usize
+                    + n.headers.is_some() as usize
+            })
+            .sum()
+    }
+
+    /// Whether no schema was compiled.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Sets the deepest instance nesting every schema accepts (see
+    /// [`CompiledSchema::with_max_depth`]; default [`schema::DEFAULT_MAX_DEPTH`]).
+    pub fn set_max_depth(&mut self, depth: usize) {
+        for ns in self.namespaces.values_mut() {
+            let ns = Arc::make_mut(ns);
+            for ev in ns.ingress.values_mut().chain(ns.egress.values_mut()) {
+                for slot in [&mut ev.payload, &mut ev.ack] {
+                    *slot = slot.take().map(|s| s.with_max_depth(depth));
+                }
+            }
+            for slot in [&mut ns.query, &mut ns.headers] {
+                *slot = slot.take().map(|s| s.with_max_depth(depth));
+            }
+        }
+    }
+}
+
+impl NamespaceValidators {
+    /// Validates the arguments of an egress event `event` (its name must be an egress event).
+    pub fn check_emit(
+        &self,
+        namespace: &str,
+        event: &str,
+        args: &[Value],
+    ) -> Result<(), ValidationError> {
+        let Some(ev) = self.egress.get(event) else {
+            return Err(ValidationError::new(
+                Interaction::EgressPayload,
+                namespace,
+                Some(event),
+                vec![Violation::whole(
+                    "",
+                    format!(
+                        "event '{event}' is not an event the server sends in namespace {namespace}"
+                    ),
+                )],
+            ));
+        };
+        match &ev.payload {
+            Some(schema) => schema.validate_args(args).map_err(|v| {
+                ValidationError::new(Interaction::EgressPayload, namespace, Some(event), v)
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
+fn compile_namespace(
+    ns: &Namespace,
+    compile: &mut impl FnMut(&Schema) -> Option<CompiledSchema>,
+) -> NamespaceValidators {
+    let mut events = |list: &[Event]| {
+        let mut map = HashMap::new();
+        for ev in list {
+            // The first message with a name wins (as in the original's egress lookup).
+            map.entry(ev.name.clone())
+                .or_insert_with(|| EventValidators {
+                    payload: ev.payload.as_ref().and_then(&mut *compile),
+                    ack: ev.ack.as_ref().and_then(&mut *compile),
+                });
+        }
+        map
+    };
+    let ingress = events(&ns.ingress);
+    let egress = events(&ns.egress);
+    let headers_schema = ns.bindings.headers.as_ref().map(|s| Schema {
+        pointer: s.pointer.clone(),
+        value: lowercase_properties(&s.value),
+        arguments: s.arguments,
+    });
+    NamespaceValidators {
+        ingress,
+        egress,
+        query: ns.bindings.query.as_ref().and_then(&mut *compile),
+        headers: headers_schema.as_ref().and_then(&mut *compile),
+        query_schema: ns.bindings.query.as_ref().map(|s| s.value.clone()),
+        headers_schema: headers_schema.map(|s| s.value),
+        method: ns.bindings.method.clone(),
+    }
+}
+
+/// Header names are case-insensitive; the schema's property names and `required` are
+/// lower-cased to match the lower-cased request headers.
+fn lowercase_properties(schema: &Value) -> Value {
+    let mut out = schema.clone();
+    if let Some(Value::Object(props)) = out.get_mut("properties") {
+        let lowered = props
+            .iter()
+            .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+            .collect();
+        *props = lowered;
+    }
+    if let Some(Value::Array(req)) = out.get_mut("required") {
+        for r in req.iter_mut() {
+            if let Value::String(s) = r {
+                *s = s.to_ascii_lowercase();
+            }
+        }
+    }
+    out
+}
+
+/// Compiles a document's validators and returns both, for callers that need the model too.
+pub fn compile_document(doc: &Document) -> Result<(Arc<Api>, Validators), SpecError> {
+    Ok((doc.api.clone(), Validators::compile(doc)?))
+}

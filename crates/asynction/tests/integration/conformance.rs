@@ -1,0 +1,831 @@
+//! Socket.IO protocol conformance: the `conformance` example (the server the official
+//! socket.io-protocol test suite expects, booted through asynction from its AsyncAPI 2.6 and
+//! 3.0 documents with validation on) checked against every server behaviour of the suite's
+//! inventory (`shared/research/peers.md` §1.1). Our own tests, written from that inventory.
+//!
+//! Raw Engine.IO frames go through tokio-tungstenite (websocket) and a raw HTTP/1.1 client
+//! (polling). Incoming frames are queued by a reader task, so two frames arriving in one TCP
+//! read are never lost (the suite's one-shot-listener race). socketioxide sends its first PING
+//! right after the Engine.IO handshake (then every 300 ms); the websocket client answers pings
+//! itself unless a test drives the heartbeat by hand.
+
+use crate::support;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::Message;
+
+/// How long any single expected frame or response may take before the test fails.
+const WAIT: Duration = Duration::from_secs(5);
+
+/// The document the example boots from.
+#[derive(Debug, Clone, Copy)]
+enum Doc {
+    V2_6,
+    V3_0,
+}
+
+impl Doc {
+    fn version(self) -> &'static str {
+        match self {
+            Doc::V2_6 => "2.6",
+            Doc::V3_0 => "3.0",
+        }
+    }
+}
+
+/// The `conformance` example serving `doc`, killed on drop.
+fn start(doc: Doc) -> support::example::Example {
+    support::example::start(
+        "conformance",
+        &[("ASYNCTION_CONFORMANCE_SPEC", doc.version())],
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP long-polling
+
+fn polling_url(sid: Option<&str>) -> String {
+    match sid {
+        Some(sid) => format!("/socket.io/?EIO=4&transport=polling&sid={sid}"),
+        None => "/socket.io/?EIO=4&transport=polling".to_owned(),
+    }
+}
+
+/// One HTTP/1.1 request over a fresh connection: `(status, body)`; `(0, "")` when the server
+/// resets the connection instead of answering.
+async fn http(addr: SocketAddr, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
+    let exchange = async {
+        let mut stream = tokio::net::TcpStream::connect(addr).await?;
+        let body = body.unwrap_or_default();
+        let request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
+             Content-Type: text/plain;charset=UTF-8\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        stream.write_all(request.as_bytes()).await?;
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).await?;
+        Ok::<_, std::io::Error>(raw)
+    };
+    let raw = match tokio::time::timeout(WAIT, exchange).await {
+        Ok(Ok(raw)) => raw,
+        Ok(Err(_)) => return (0, String::new()),
+        Err(_) => panic!("{method} {path}: no response within {WAIT:?}"),
+    };
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let chunked = head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked");
+    (
+        status,
+        if chunked {
+            dechunk(body)
+        } else {
+            body.to_owned()
+        },
+    )
+}
+
+fn dechunk(mut body: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = body.split_once("\r\n") {
+        let size = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if size == 0 || rest.len() < size {
+            break;
+        }
+        out.push_str(&rest[..size]);
+        body = rest[size..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+/// The Engine.IO OPEN packet's JSON (`0{...}`).
+fn open_packet(frame: &str) -> Value {
+    let json = frame
+        .strip_prefix('0')
+        .unwrap_or_else(|| panic!("expected an OPEN packet, got {frame:?}"));
+    serde_json::from_str(json).unwrap()
+}
+
+/// Checks the handshake keys and values the suite asserts; returns the sid.
+fn check_handshake(open: &Value, upgrades: Value) -> String {
+    let obj = open.as_object().unwrap();
+    let mut keys: Vec<&str> = obj.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "maxPayload",
+            "pingInterval",
+            "pingTimeout",
+            "sid",
+            "upgrades"
+        ],
+        "{open}"
+    );
+    assert_eq!(open["upgrades"], upgrades, "{open}");
+    assert_eq!(open["pingInterval"], 300, "{open}");
+    assert_eq!(open["pingTimeout"], 200, "{open}");
+    assert_eq!(open["maxPayload"], 1_000_000, "{open}");
+    let sid = open["sid"].as_str().expect("sid is a string");
+    assert!(!sid.is_empty());
+    sid.to_owned()
+}
+
+/// Opens a polling session; returns its sid.
+async fn open_polling(addr: SocketAddr) -> String {
+    let (status, body) = http(addr, "GET", &polling_url(None), None).await;
+    assert_eq!(status, 200, "{body}");
+    check_handshake(&open_packet(&body), json!(["websocket"]))
+}
+
+// ---------------------------------------------------------------------------------------------
+// WebSocket
+
+/// One frame received over the websocket, in order.
+#[derive(Debug, Clone, PartialEq)]
+enum Frame {
+    Text(String),
+    Binary(Vec<u8>),
+    Closed,
+}
+
+/// A raw Engine.IO websocket client; a reader task queues every frame.
+struct RawWs {
+    frames: mpsc::UnboundedReceiver<Frame>,
+    out: mpsc::UnboundedSender<Message>,
+    auto_pong: Arc<AtomicBool>,
+}
+
+impl RawWs {
+    /// Connects with `query` (e.g. `EIO=4&transport=websocket`); pings are answered by the
+    /// reader task (and not queued) while `auto_pong` holds.
+    async fn connect(
+        addr: SocketAddr,
+        query: &str,
+        auto_pong: bool,
+    ) -> Result<Self, tokio_tungstenite::tungstenite::Error> {
+        let url = format!("ws://{addr}/socket.io/?{query}");
+        let (ws, _) = tokio::time::timeout(WAIT, tokio_tungstenite::connect_async(url))
+            .await
+            .expect("websocket connect timed out")?;
+        let (mut sink, mut stream) = ws.split();
+        let (out, mut to_send) = mpsc::unbounded_channel::<Message>();
+        tokio::spawn(async move {
+            while let Some(m) = to_send.recv().await {
+                if sink.send(m).await.is_err() {
+                    break;
+                }
+            }
+        });
+        let (queue, frames) = mpsc::unbounded_channel();
+        let auto_pong = Arc::new(AtomicBool::new(auto_pong));
+        let (pong, auto) = (out.clone(), auto_pong.clone());
+        tokio::spawn(async move {
+            while let Some(Ok(msg)) = stream.next().await {
+                let frame = match msg {
+                    Message::Text(t) if t.as_str() == "2" && auto.load(Ordering::SeqCst) => {
+                        let _ = pong.send(Message::text("3"));
+                        continue;
+                    }
+                    Message::Text(t) => Frame::Text(t.as_str().to_owned()),
+                    Message::Binary(b) => Frame::Binary(b.to_vec()),
+                    Message::Close(_) => break,
+                    _ => continue,
+                };
+                if queue.send(frame).is_err() {
+                    return;
+                }
+            }
+            let _ = queue.send(Frame::Closed);
+        });
+        Ok(Self {
+            frames,
+            out,
+            auto_pong,
+        })
+    }
+
+    /// A new Engine.IO session over websocket (pings answered); checks the OPEN packet.
+    async fn open(addr: SocketAddr) -> Self {
+        let mut ws = Self::connect(addr, "EIO=4&transport=websocket", true)
+            .await
+            .unwrap();
+        let open = open_packet(&ws.text().await);
+        check_handshake(&open, json!([]));
+        ws
+    }
+
+    fn send(&self, text: &str) {
+        let _ = self.out.send(Message::text(text));
+    }
+
+    fn send_binary(&self, bytes: &[u8]) {
+        let _ = self.out.send(Message::binary(bytes.to_vec()));
+    }
+
+    fn set_auto_pong(&self, on: bool) {
+        self.auto_pong.store(on, Ordering::SeqCst);
+    }
+
+    async fn next(&mut self) -> Frame {
+        tokio::time::timeout(WAIT, self.frames.recv())
+            .await
+            .unwrap_or_else(|_| panic!("no frame within {WAIT:?}"))
+            .unwrap_or(Frame::Closed)
+    }
+
+    async fn text(&mut self) -> String {
+        match self.next().await {
+            Frame::Text(t) => t,
+            other => panic!("expected a text frame, got {other:?}"),
+        }
+    }
+
+    async fn binary(&mut self) -> Vec<u8> {
+        match self.next().await {
+            Frame::Binary(b) => b,
+            other => panic!("expected a binary frame, got {other:?}"),
+        }
+    }
+
+    /// The server closes the connection next. Pings in between are tolerated, and so is the
+    /// Engine.IO CLOSE packet `1` that socketioxide sends before closing the websocket.
+    async fn expect_closed(&mut self) {
+        loop {
+            match self.next().await {
+                Frame::Closed => return,
+                Frame::Text(t) if t == "2" || t == "1" => continue,
+                other => panic!("expected the server to close, got {other:?}"),
+            }
+        }
+    }
+
+    /// Socket.IO CONNECT: sends `packet` (e.g. `40`, `40/custom,{...}`), expects the CONNECT
+    /// reply with only a `sid`, then the `auth` event carrying `auth`.
+    async fn sio_connect(&mut self, packet: &str, nsp_prefix: &str, auth: Value) {
+        self.send(packet);
+        let reply = self.text().await;
+        let body = reply
+            .strip_prefix(&format!("40{nsp_prefix}"))
+            .unwrap_or_else(|| panic!("expected CONNECT for {packet:?}, got {reply:?}"));
+        let body: Value = serde_json::from_str(body).unwrap();
+        let keys: Vec<&String> = body.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["sid"], "{reply}");
+        assert!(body["sid"].is_string(), "{reply}");
+        assert_packet(
+            &self.text().await,
+            &format!("42{nsp_prefix}"),
+            json!(["auth", auth]),
+        );
+    }
+}
+
+/// A websocket request with `query` opens no session: the HTTP upgrade is refused with 400, or
+/// the websocket closes before any frame. Returns which of the two happened.
+async fn assert_websocket_refused(addr: SocketAddr, query: &str) -> &'static str {
+    use tokio_tungstenite::tungstenite::Error;
+    match RawWs::connect(addr, query, false).await {
+        Err(Error::Http(response)) => {
+            assert_eq!(response.status(), 400, "{query}");
+            "HTTP 400"
+        }
+        Err(e) => panic!("{query}: unexpected websocket error {e}"),
+        Ok(mut ws) => {
+            assert_eq!(ws.next().await, Frame::Closed, "{query}");
+            "closed"
+        }
+    }
+}
+
+/// `frame` is exactly `prefix` followed by `expected` serialized compactly, as the suite
+/// compares frames (serde_json keeps `json!` key order, so placeholders read
+/// `{"_placeholder":true,"num":N}`).
+fn assert_packet(frame: &str, prefix: &str, expected: Value) {
+    assert_eq!(frame, format!("{prefix}{expected}"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Engine.IO handshake
+
+async fn polling_handshake_opens_a_session(doc: Doc) {
+    let server = start(doc);
+    open_polling(server.addr).await;
+}
+
+async fn polling_handshake_rejects_invalid_eio(doc: Doc) {
+    let server = start(doc);
+    for path in [
+        "/socket.io/?transport=polling",
+        "/socket.io/?EIO=abc&transport=polling",
+    ] {
+        assert_eq!(http(server.addr, "GET", path, None).await.0, 400, "{path}");
+    }
+}
+
+async fn polling_handshake_rejects_invalid_transport(doc: Doc) {
+    let server = start(doc);
+    for path in ["/socket.io/?EIO=4", "/socket.io/?EIO=4&transport=abc"] {
+        assert_eq!(http(server.addr, "GET", path, None).await.0, 400, "{path}");
+    }
+}
+
+async fn polling_handshake_rejects_post_and_put_without_sid(doc: Doc) {
+    let server = start(doc);
+    for method in ["POST", "PUT"] {
+        let (status, _) = http(server.addr, method, &polling_url(None), Some("")).await;
+        assert_eq!(status, 400, "{method}");
+    }
+}
+
+async fn websocket_handshake_opens_a_session(doc: Doc) {
+    let server = start(doc);
+    RawWs::open(server.addr).await;
+}
+
+/// The suite sends these without awaiting anything; we check the upgrade is refused with 400.
+async fn websocket_handshake_with_invalid_eio_or_transport_opens_no_session(doc: Doc) {
+    let server = start(doc);
+    for query in [
+        "transport=websocket",
+        "EIO=abc&transport=websocket",
+        "EIO=4&transport=abc",
+    ] {
+        let how = assert_websocket_refused(server.addr, query).await;
+        assert_eq!(how, "HTTP 400", "{query}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Heartbeat
+
+async fn polling_heartbeat_sends_pings_and_accepts_pongs(doc: Doc) {
+    let server = start(doc);
+    let sid = open_polling(server.addr).await;
+    for round in 0..3 {
+        let (status, body) = http(server.addr, "GET", &polling_url(Some(&sid)), None).await;
+        assert_eq!((status, body.as_str()), (200, "2"), "round {round}");
+        let (status, _) = http(server.addr, "POST", &polling_url(Some(&sid)), Some("3")).await;
+        assert_eq!(status, 200, "round {round}");
+    }
+}
+
+async fn polling_session_closes_on_ping_timeout(doc: Doc) {
+    let server = start(doc);
+    let sid = open_polling(server.addr).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (status, _) = http(server.addr, "GET", &polling_url(Some(&sid)), None).await;
+    assert_eq!(status, 400);
+}
+
+async fn websocket_heartbeat_sends_pings_and_accepts_pongs(doc: Doc) {
+    let server = start(doc);
+    let mut ws = RawWs::connect(server.addr, "EIO=4&transport=websocket", false)
+        .await
+        .unwrap();
+    check_handshake(&open_packet(&ws.text().await), json!([]));
+    let opened = Instant::now();
+    let mut last: Option<Instant> = None;
+    for round in 0..3 {
+        assert_eq!(ws.text().await, "2", "round {round}");
+        let now = Instant::now();
+        match last {
+            // socketioxide's documented difference from the Node server: the first PING comes
+            // right after the handshake, not after pingInterval.
+            None => assert!(now - opened < Duration::from_millis(300), "first ping late"),
+            // Then pings follow the 300 ms interval.
+            Some(last) => assert!(now - last >= Duration::from_millis(250), "round {round}"),
+        }
+        last = Some(now);
+        ws.send("3");
+    }
+}
+
+async fn websocket_closes_on_ping_timeout(doc: Doc) {
+    let server = start(doc);
+    let mut ws = RawWs::connect(server.addr, "EIO=4&transport=websocket", false)
+        .await
+        .unwrap();
+    check_handshake(&open_packet(&ws.text().await), json!([]));
+    assert_eq!(ws.text().await, "2");
+    ws.expect_closed().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Close
+
+async fn polling_close_packet_ends_the_session(doc: Doc) {
+    let server = start(doc);
+    let addr = server.addr;
+    let sid = open_polling(addr).await;
+    // Consume and answer socketioxide's immediate first ping, so the next GET stays pending.
+    assert_eq!(
+        http(addr, "GET", &polling_url(Some(&sid)), None).await.1,
+        "2"
+    );
+    assert_eq!(
+        http(addr, "POST", &polling_url(Some(&sid)), Some("3"))
+            .await
+            .0,
+        200
+    );
+    let url = polling_url(Some(&sid));
+    let pending = tokio::spawn(async move { http(addr, "GET", &url, None).await });
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let (status, _) = http(addr, "POST", &polling_url(Some(&sid)), Some("1")).await;
+    assert_eq!(status, 200);
+    let (status, body) = pending.await.unwrap();
+    assert_eq!((status, body.as_str()), (200, "6"));
+    let (status, _) = http(addr, "GET", &polling_url(Some(&sid)), None).await;
+    assert_eq!(status, 400);
+}
+
+async fn websocket_close_packet_closes_the_connection(doc: Doc) {
+    let server = start(doc);
+    let mut ws = RawWs::open(server.addr).await;
+    ws.send("1");
+    ws.expect_closed().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Upgrade
+
+/// Opens a polling session and upgrades it to websocket (`2probe` → `3probe`, `5`).
+async fn upgraded_session(addr: SocketAddr) -> (String, RawWs) {
+    let sid = open_polling(addr).await;
+    assert_eq!(
+        http(addr, "GET", &polling_url(Some(&sid)), None).await.1,
+        "2"
+    );
+    assert_eq!(
+        http(addr, "POST", &polling_url(Some(&sid)), Some("3"))
+            .await
+            .0,
+        200
+    );
+    let mut ws = RawWs::connect(addr, &format!("EIO=4&transport=websocket&sid={sid}"), true)
+        .await
+        .unwrap();
+    ws.send("2probe");
+    assert_eq!(ws.text().await, "3probe");
+    ws.send("5");
+    // Packets after `5` are read once the upgrade is complete: this round trip waits for it.
+    ws.sio_connect("40", "", json!({})).await;
+    (sid, ws)
+}
+
+async fn upgrade_probe_is_answered_and_the_session_moves_to_websocket(doc: Doc) {
+    let server = start(doc);
+    let (_, mut ws) = upgraded_session(server.addr).await;
+    ws.send(r#"42["message","over websocket"]"#);
+    assert_packet(
+        &ws.text().await,
+        "42",
+        json!(["message-back", "over websocket"]),
+    );
+}
+
+async fn polling_requests_after_upgrade_are_refused(doc: Doc) {
+    let server = start(doc);
+    let (sid, _ws) = upgraded_session(server.addr).await;
+    let (status, _) = http(server.addr, "GET", &polling_url(Some(&sid)), None).await;
+    assert_eq!(status, 400);
+}
+
+async fn second_websocket_for_an_upgraded_session_is_closed(doc: Doc) {
+    let server = start(doc);
+    let (sid, _ws) = upgraded_session(server.addr).await;
+    let query = format!("EIO=4&transport=websocket&sid={sid}");
+    // socketioxide accepts the HTTP upgrade, then closes the websocket without a frame.
+    let how = assert_websocket_refused(server.addr, &query).await;
+    assert_eq!(how, "closed");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Socket.IO connect
+
+async fn connect_to_main_namespace_emits_empty_auth(doc: Doc) {
+    let server = start(doc);
+    let mut ws = RawWs::open(server.addr).await;
+    ws.sio_connect("40", "", json!({})).await;
+}
+
+async fn connect_to_main_namespace_with_payload_emits_it_as_auth(doc: Doc) {
+    let server = start(doc);
+    let mut ws = RawWs::open(server.addr).await;
+    ws.sio_connect(r#"40{"token":"123"}"#, "", json!({"token": "123"}))
+        .await;
+}
+
+async fn connect_to_custom_namespace_emits_empty_auth(doc: Doc) {
+    let server = start(doc);
+    let mut ws = RawWs::open(server.addr).await;
+    ws.sio_connect("40/custom,", "/custom,", json!({})).await;
+}
+
+async fn connect_to_custom_namespace_with_payload_emits_it_as_auth(doc: Doc) {
+    let server = start(doc);
+    let mut ws = RawWs::open(server.addr).await;
+    ws.sio_connect(
+        r#"40/custom,{"token":"abc"}"#,
+        "/custom,",
+        json!({"token": "abc"}),
+    )
+    .await;
+}
+
+async fn connect_to_unknown_namespace_is_refused(doc: Doc) {
+    let server = start(doc);
+    let mut ws = RawWs::open(server.addr).await;
+    ws.send("40/random");
+    assert_eq!(
+        ws.text().await,
+        r#"44/random,{"message":"Invalid namespace"}"#
+    );
+}
+
+async fn invalid_handshake_closes_the_connection(doc: Doc) {
+    let server = start(doc);
+    let mut ws = RawWs::open(server.addr).await;
+    ws.send("4abc");
+    ws.expect_closed().await;
+}
+
+async fn no_handshake_closes_the_connection_after_connect_timeout(doc: Doc) {
+    let server = start(doc);
+    let mut ws = RawWs::open(server.addr).await;
+    let opened = Instant::now();
+    ws.expect_closed().await;
+    let elapsed = opened.elapsed();
+    assert!(
+        elapsed >= Duration::from_millis(500) && elapsed < Duration::from_millis(2000),
+        "closed after {elapsed:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Socket.IO disconnect
+
+async fn disconnect_keeps_the_engine_io_session(doc: Doc) {
+    let server = start(doc);
+    let mut ws = RawWs::open(server.addr).await;
+    ws.sio_connect("40", "", json!({})).await;
+    ws.set_auto_pong(false);
+    ws.send("41");
+    assert_eq!(ws.text().await, "2", "the next frame is a heartbeat PING");
+    ws.send("3");
+    ws.set_auto_pong(true);
+    ws.sio_connect("40", "", json!({})).await;
+}
+
+async fn disconnect_from_custom_keeps_the_main_namespace(doc: Doc) {
+    let server = start(doc);
+    let mut ws = RawWs::open(server.addr).await;
+    ws.sio_connect("40", "", json!({})).await;
+    ws.sio_connect("40/custom,", "/custom,", json!({})).await;
+    ws.send("41/custom,");
+    ws.send(r#"42["message","message to main namespace"]"#);
+    assert_packet(
+        &ws.text().await,
+        "42",
+        json!(["message-back", "message to main namespace"]),
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Socket.IO messages
+
+async fn connected(addr: SocketAddr) -> RawWs {
+    let mut ws = RawWs::open(addr).await;
+    ws.sio_connect("40", "", json!({})).await;
+    ws
+}
+
+async fn message_with_several_arguments_is_echoed(doc: Doc) {
+    let server = start(doc);
+    let mut ws = connected(server.addr).await;
+    ws.send(r#"42["message",1,"2",{"3":[true]}]"#);
+    assert_packet(
+        &ws.text().await,
+        "42",
+        json!(["message-back", 1, "2", {"3": [true]}]),
+    );
+}
+
+fn placeholder(num: u64) -> Value {
+    json!({"_placeholder": true, "num": num})
+}
+
+async fn binary_message_is_echoed_with_its_attachments(doc: Doc) {
+    let server = start(doc);
+    let mut ws = connected(server.addr).await;
+    ws.send(r#"452-["message",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}]"#);
+    ws.send_binary(&[1, 2, 3]);
+    ws.send_binary(&[4, 5, 6]);
+    assert_packet(
+        &ws.text().await,
+        "452-",
+        json!(["message-back", placeholder(0), placeholder(1)]),
+    );
+    assert_eq!(ws.binary().await, [1, 2, 3]);
+    assert_eq!(ws.binary().await, [4, 5, 6]);
+}
+
+async fn ack_carries_the_same_arguments(doc: Doc) {
+    let server = start(doc);
+    let mut ws = connected(server.addr).await;
+    ws.send(r#"42456["message-with-ack",1,"2",{"3":[false]}]"#);
+    assert_packet(&ws.text().await, "43456", json!([1, "2", {"3": [false]}]));
+}
+
+async fn binary_ack_carries_the_attachments(doc: Doc) {
+    let server = start(doc);
+    let mut ws = connected(server.addr).await;
+    ws.send(
+        r#"452-789["message-with-ack",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}]"#,
+    );
+    ws.send_binary(&[1, 2, 3]);
+    ws.send_binary(&[4, 5, 6]);
+    assert_packet(
+        &ws.text().await,
+        "462-789",
+        json!([placeholder(0), placeholder(1)]),
+    );
+    assert_eq!(ws.binary().await, [1, 2, 3]);
+    assert_eq!(ws.binary().await, [4, 5, 6]);
+}
+
+async fn unknown_packet_type_closes_the_connection(doc: Doc) {
+    let server = start(doc);
+    let mut ws = connected(server.addr).await;
+    ws.send("4abc");
+    ws.expect_closed().await;
+}
+
+async fn invalid_payload_closes_the_connection(doc: Doc) {
+    let server = start(doc);
+    let mut ws = connected(server.addr).await;
+    ws.send("42{}");
+    ws.expect_closed().await;
+}
+
+async fn invalid_ack_id_closes_the_connection(doc: Doc) {
+    let server = start(doc);
+    let mut ws = connected(server.addr).await;
+    ws.send(r#"42abc["message-with-ack",1,"2",{"3":[false]}]"#);
+    ws.expect_closed().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The real Node socket.io-client
+
+async fn node_client_receives_its_auth_payload_on_connect(doc: Doc) {
+    let server = start(doc);
+    let r = support::node(
+        server.addr,
+        "/socket.io",
+        json!([
+            {"op": "connect", "id": "main", "ns": "/", "auth": {"token": "123"}},
+            {"op": "expect", "id": "main", "event": "auth"},
+            {"op": "connect", "id": "custom", "ns": "/custom", "auth": {"token": "abc"}},
+            {"op": "expect", "id": "custom", "event": "auth"},
+            {"op": "connect", "id": "anonymous", "ns": "/"},
+            {"op": "expect", "id": "anonymous", "event": "auth"},
+        ]),
+    )
+    .await;
+    assert_eq!(r[0], json!({"connected": true}));
+    assert_eq!(r[1], json!({"args": [{"token": "123"}]}));
+    assert_eq!(r[2], json!({"connected": true}));
+    assert_eq!(r[3], json!({"args": [{"token": "abc"}]}));
+    assert_eq!(r[5], json!({"args": [{}]}));
+}
+
+async fn node_client_round_trips_several_arguments(doc: Doc) {
+    let server = start(doc);
+    let args = json!([1, "2", {"3": [true]}, null, [4.5]]);
+    let r = support::node(
+        server.addr,
+        "/socket.io",
+        json!([
+            {"op": "connect", "id": "a", "ns": "/"},
+            {"op": "emit", "id": "a", "event": "message", "args": args},
+            {"op": "expect", "id": "a", "event": "message-back"},
+        ]),
+    )
+    .await;
+    assert_eq!(r[2], json!({"args": args}));
+}
+
+async fn node_client_round_trips_binary(doc: Doc) {
+    let server = start(doc);
+    let r = support::node(
+        server.addr,
+        "/socket.io",
+        json!([
+            {"op": "connect", "id": "a", "ns": "/"},
+            {"op": "emit", "id": "a", "event": "message",
+             "args": [{"$binary": "first"}, "text", {"nested": {"$binary": "second"}}]},
+            {"op": "expect", "id": "a", "event": "message-back"},
+            {"op": "emit", "id": "a", "event": "message-with-ack",
+             "args": [{"$binary": "acked"}, 7], "ack": true},
+        ]),
+    )
+    .await;
+    assert_eq!(
+        r[2],
+        json!({"args": [{"$binary": "first"}, "text", {"nested": {"$binary": "second"}}]})
+    );
+    assert_eq!(r[3], json!({"ack": [{"$binary": "acked"}, 7]}));
+}
+
+async fn node_client_ack_carries_several_arguments(doc: Doc) {
+    let server = start(doc);
+    let r = support::node(
+        server.addr,
+        "/socket.io",
+        json!([
+            {"op": "connect", "id": "a", "ns": "/"},
+            {"op": "emit", "id": "a", "event": "message-with-ack",
+             "args": [1, "2", {"3": [false]}], "ack": true},
+        ]),
+    )
+    .await;
+    assert_eq!(r[1], json!({"ack": [1, "2", {"3": [false]}]}));
+}
+
+async fn node_client_is_refused_an_unknown_namespace(doc: Doc) {
+    let server = start(doc);
+    let r = support::node(
+        server.addr,
+        "/socket.io",
+        json!([{"op": "connect", "id": "a", "ns": "/random"}]),
+    )
+    .await;
+    assert_eq!(r[0]["connect_error"], "Invalid namespace", "{}", r[0]);
+}
+
+/// Runs every check above once per document.
+macro_rules! per_document {
+    ($($name:ident),* $(,)?) => {
+        mod asyncapi_2_6 {
+            $(#[tokio::test] async fn $name() { super::$name(super::Doc::V2_6).await })*
+        }
+        mod asyncapi_3_0 {
+            $(#[tokio::test] async fn $name() { super::$name(super::Doc::V3_0).await })*
+        }
+    };
+}
+
+per_document!(
+    polling_handshake_opens_a_session,
+    polling_handshake_rejects_invalid_eio,
+    polling_handshake_rejects_invalid_transport,
+    polling_handshake_rejects_post_and_put_without_sid,
+    websocket_handshake_opens_a_session,
+    websocket_handshake_with_invalid_eio_or_transport_opens_no_session,
+    polling_heartbeat_sends_pings_and_accepts_pongs,
+    polling_session_closes_on_ping_timeout,
+    websocket_heartbeat_sends_pings_and_accepts_pongs,
+    websocket_closes_on_ping_timeout,
+    polling_close_packet_ends_the_session,
+    websocket_close_packet_closes_the_connection,
+    upgrade_probe_is_answered_and_the_session_moves_to_websocket,
+    polling_requests_after_upgrade_are_refused,
+    second_websocket_for_an_upgraded_session_is_closed,
+    connect_to_main_namespace_emits_empty_auth,
+    connect_to_main_namespace_with_payload_emits_it_as_auth,
+    connect_to_custom_namespace_emits_empty_auth,
+    connect_to_custom_namespace_with_payload_emits_it_as_auth,
+    connect_to_unknown_namespace_is_refused,
+    invalid_handshake_closes_the_connection,
+    no_handshake_closes_the_connection_after_connect_timeout,
+    disconnect_keeps_the_engine_io_session,
+    disconnect_from_custom_keeps_the_main_namespace,
+    message_with_several_arguments_is_echoed,
+    binary_message_is_echoed_with_its_attachments,
+    ack_carries_the_same_arguments,
+    binary_ack_carries_the_attachments,
+    unknown_packet_type_closes_the_connection,
+    invalid_payload_closes_the_connection,
+    invalid_ack_id_closes_the_connection,
+    node_client_receives_its_auth_payload_on_connect,
+    node_client_round_trips_several_arguments,
+    node_client_round_trips_binary,
+    node_client_ack_carries_several_arguments,
+    node_client_is_refused_an_unknown_namespace,
+);

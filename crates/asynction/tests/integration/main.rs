@@ -1,0 +1,21 @@
+//! asynction's integration tests, in one binary (one link of the dependency tree instead of one
+//! per file). Each module is one behaviour area; `support` holds the harness (serve an app on a
+//! free port, the Node and Python peers, the raw Socket.IO client, Ajv).
+
+mod support;
+
+mod bad_input;
+mod conformance;
+mod docs;
+mod examples;
+mod fuzz_smoke;
+mod limits;
+#[cfg(feature = "mock")]
+mod mock_generate;
+mod parser_agreement;
+mod security_peers;
+mod security_unit;
+mod server_node;
+mod server_python;
+mod spec_loading;
+mod validators;

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The crate split is a promise about dependency trees; this checks it (run by .ci/run):
+# - asynction-spec (the AsyncAPI model) pulls in no server stack: no socketioxide, axum, hyper
+#   or tokio, so any Rust project can read AsyncAPI with it;
+# - asynction-codegen reads the model only: no server stack either;
+# - asynction (the framework) pulls in no command-line parser: clap is the CLI crate's.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+forbid() {
+  local crate=$1; shift
+  local tree
+  tree=$(cargo tree -p "$crate" -e normal --all-features --prefix none --format '{p}' | awk '{print $1}' | sort -u)
+  local bad=()
+  for name in "$@"; do
+    if grep -qx "$name" <<<"$tree"; then bad+=("$name"); fi
+  done
+  if ((${#bad[@]})); then
+    echo "dependency tree of $crate must not contain: ${bad[*]}" >&2
+    for name in "${bad[@]}"; do cargo tree -p "$crate" -e normal --all-features -i "$name" >&2 || true; done
+    exit 1
+  fi
+  echo "dependency tree of $crate: none of $* (ok)"
+}
+
+forbid asynction-spec socketioxide axum hyper tokio clap
+forbid asynction-codegen socketioxide axum hyper tokio clap
+forbid asynction clap
