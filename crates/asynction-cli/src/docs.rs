@@ -9,7 +9,7 @@ use asynction::Document;
 use asynction::docs::DocsOptions;
 use clap::Args;
 
-use crate::GlobalOptions;
+use crate::{GlobalOptions, ServerOption};
 
 /// Arguments of `asynction docs`.
 #[derive(Debug, Args)]
@@ -23,6 +23,8 @@ pub struct DocsArgs {
     /// Seed of the generated examples.
     #[arg(long, value_name = "N", default_value_t = 0)]
     seed: u64,
+    #[command(flatten)]
+    server: ServerOption,
 }
 
 /// Runs the subcommand; exit code 0 when the site was written, 1 otherwise.
@@ -38,7 +40,7 @@ pub fn run(global: &GlobalOptions, args: &DocsArgs) -> ExitCode {
         }
     };
     let mut options = DocsOptions::default();
-    if let Some(name) = &global.server {
+    if let Some(name) = &args.server.server {
         match doc.api.server(name) {
             Some(server) => {
                 options = options

@@ -14,7 +14,7 @@ use asynction::cluster::Emitter;
 use asynction::server::Args as EventArgs;
 use clap::Args;
 
-use crate::GlobalOptions;
+use crate::{GlobalOptions, ValidationOption};
 
 /// Arguments of `asynction emit`.
 #[derive(Debug, Args)]
@@ -37,6 +37,8 @@ pub struct EmitArgs {
     /// The payload as JSON.
     #[arg(value_name = "JSON")]
     payload: Option<String>,
+    #[command(flatten)]
+    validation: ValidationOption,
 }
 
 /// Runs `asynction emit`.
@@ -72,7 +74,7 @@ async fn emit(global: &GlobalOptions, args: &EmitArgs) -> Result<(), String> {
     let emitter = Emitter::connect(&doc, &args.redis)
         .await
         .map_err(|e| e.to_string())?
-        .validation(!global.without_validation);
+        .validation(!args.validation.without_validation);
     let mut target = emitter.of(&args.namespace).map_err(|e| e.to_string())?;
     for room in &args.room {
         target = target.to(room.clone());

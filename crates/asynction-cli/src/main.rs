@@ -27,7 +27,9 @@ struct Cli {
     command: Command,
 }
 
-/// Options every subcommand understands (accepted before or after the subcommand name).
+/// Options every subcommand understands (accepted before or after the subcommand name). Options
+/// that only some commands use are theirs ([`ServerOption`], [`ValidationOption`]), so that
+/// `--help` lists an option only where it means something.
 #[derive(Debug, Clone, Args)]
 pub struct GlobalOptions {
     /// The AsyncAPI document (YAML or JSON).
@@ -39,11 +41,21 @@ pub struct GlobalOptions {
         default_value = "asyncapi.yaml"
     )]
     pub spec: PathBuf,
+}
+
+/// `--server NAME`, on the commands that use one of the document's servers.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ServerOption {
     /// Use the document's server NAME (its path and security); the default uses none.
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, value_name = "NAME")]
     pub server: Option<String>,
+}
+
+/// `--without-validation`, on the commands that validate against the document's schemas.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ValidationOption {
     /// Do not validate payloads, acks and handshakes against their JSON Schemas.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub without_validation: bool,
 }
 

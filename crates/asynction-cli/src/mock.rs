@@ -10,7 +10,7 @@ use asynction::Document;
 use asynction::mock::{MockError, MockOptions, MockServer};
 use clap::{Args, Subcommand};
 
-use crate::GlobalOptions;
+use crate::{GlobalOptions, ServerOption, ValidationOption};
 
 /// Arguments of `asynction mock`.
 #[derive(Debug, Args)]
@@ -51,6 +51,10 @@ pub struct RunArgs {
     /// Do not serve the docs page.
     #[arg(long)]
     no_docs: bool,
+    #[command(flatten)]
+    server: ServerOption,
+    #[command(flatten)]
+    validation: ValidationOption,
 }
 
 fn parse_interval(text: &str) -> Result<Duration, String> {
@@ -97,8 +101,8 @@ async fn serve(global: &GlobalOptions, args: &RunArgs) -> ExitCode {
     let options = MockOptions {
         interval: args.interval,
         seed: args.seed,
-        validation: !global.without_validation,
-        server: global.server.clone(),
+        validation: !args.validation.without_validation,
+        server: args.server.server.clone(),
         path: None,
         docs: !args.no_docs,
     };
@@ -113,7 +117,12 @@ async fn serve(global: &GlobalOptions, args: &RunArgs) -> ExitCode {
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("asynction: cannot listen on {addr}: {e}");
+            let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
+                " (another process uses it: pick another port with --port N, or --port 0 for any free one)"
+            } else {
+                ""
+            };
+            eprintln!("asynction: cannot listen on {addr}: {e}{hint}");
             return ExitCode::from(1);
         }
     };

@@ -27,6 +27,12 @@ pub struct ValidateArgs {
     /// How problems are printed.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Also check that the document defines the server NAME (as `mock run --server` needs).
+    #[arg(long, value_name = "NAME")]
+    server: Option<String>,
+    /// Skip the JSON Schemas: check the document as a server started without validation reads it.
+    #[arg(long)]
+    without_validation: bool,
 }
 
 /// Output formats of `validate`.
@@ -67,7 +73,7 @@ pub fn run(global: &GlobalOptions, args: &ValidateArgs) -> ExitCode {
     };
     let verdicts: Vec<(PathBuf, Verdict)> = files
         .into_iter()
-        .map(|f| (f.clone(), check(&f, global)))
+        .map(|f| (f.clone(), check(&f, args)))
         .collect();
     let all_valid = verdicts
         .iter()
@@ -86,13 +92,13 @@ pub fn run(global: &GlobalOptions, args: &ValidateArgs) -> ExitCode {
     }
 }
 
-fn check(file: &Path, global: &GlobalOptions) -> Verdict {
+fn check(file: &Path, args: &ValidateArgs) -> Verdict {
     let doc = match Document::from_path(file) {
         Ok(doc) => doc,
         Err(e) => return Verdict::Invalid(e.diagnostics().to_vec()),
     };
     let mut problems = Vec::new();
-    if let Some(name) = &global.server
+    if let Some(name) = &args.server
         && doc.api.server(name).is_none()
     {
         let known: Vec<&str> = doc.api.servers.iter().map(|s| s.name.as_str()).collect();
@@ -113,7 +119,7 @@ fn check(file: &Path, global: &GlobalOptions) -> Verdict {
             ),
         });
     }
-    if !global.without_validation
+    if !args.without_validation
         && let Err(e) = Validators::compile(&doc)
     {
         problems.extend(e.diagnostics().iter().cloned());

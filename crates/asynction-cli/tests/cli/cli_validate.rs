@@ -142,9 +142,9 @@ fn without_files_the_spec_option_or_its_environment_variable_is_validated() {
 #[test]
 fn an_unknown_server_is_a_problem() {
     let ok = asynction(&[
+        "validate",
         "--server",
         "production",
-        "validate",
         "valid/outline-2.6.0.yaml",
     ]);
     assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));

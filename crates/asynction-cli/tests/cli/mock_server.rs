@@ -527,6 +527,48 @@ mod cli {
     }
 
     #[test]
+    fn options_are_listed_only_on_the_commands_they_affect() {
+        let help = |args: &[&str]| {
+            let out = Command::new(env!("CARGO_BIN_EXE_asynction"))
+                .args(args)
+                .output()
+                .unwrap();
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        };
+        for args in [&["scaffold", "--help"][..], &["docs", "--help"]] {
+            assert!(!help(args).contains("--without-validation"), "{args:?}");
+        }
+        assert!(!help(&["scaffold", "--help"]).contains("--server"));
+        let run = help(&["mock", "run", "--help"]);
+        assert!(
+            run.contains("--without-validation") && run.contains("--server"),
+            "{run}"
+        );
+        assert!(help(&["emit", "--help"]).contains("--without-validation"));
+        // Every command reads a document.
+        assert!(help(&["scaffold", "--help"]).contains("--spec"));
+    }
+
+    #[test]
+    fn a_port_in_use_is_reported_with_the_way_out() {
+        let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = taken.local_addr().unwrap().port().to_string();
+        let out = Command::new(env!("CARGO_BIN_EXE_asynction"))
+            .arg("--spec")
+            .arg(fixture("idle-2.6.yaml"))
+            .args(["mock", "run", "--port", &port])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&format!("cannot listen on 127.0.0.1:{port}"))
+                && stderr.contains("--port"),
+            "{stderr}"
+        );
+    }
+
+    #[test]
     fn the_original_interval_flag_is_accepted() {
         let mut mock = MockProcess::start(
             &fixture("idle-2.6.yaml"),

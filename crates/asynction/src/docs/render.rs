@@ -156,7 +156,8 @@ struct EventView {
     name: String,
     /// `send` (client → server) or `receive` (server → client), from the client's side.
     direction: &'static str,
-    summary: Option<String>,
+    /// `summary` rendered as safe CommonMark, like `description`.
+    summary_html: Option<String>,
     description_html: Option<String>,
     payload: Option<SchemaNode>,
     arguments: String,
@@ -438,7 +439,7 @@ impl<'a> PageBuilder<'a> {
         EventView {
             name: ev.name.clone(),
             direction,
-            summary: ev.summary.clone(),
+            summary_html: ev.summary.as_deref().map(markdown::to_safe_html),
             description_html: ev.description.as_deref().map(markdown::to_safe_html),
             payload: ev
                 .payload

@@ -645,3 +645,30 @@ async fn headless_chromium_renders_the_page_without_errors_or_outside_requests()
     );
     assert_clean_load(&report, &origin);
 }
+
+#[tokio::test]
+async fn summaries_are_rendered_as_markdown_like_descriptions() {
+    let doc = Document::from_text(
+        r#"
+asyncapi: 2.6.0
+info: { title: T, version: "1" }
+channels:
+  /:
+    publish:
+      message:
+        name: ping
+        summary: "Sends `ping` with **care** <b>now</b>"
+        payload: { type: string }
+"#,
+    )
+    .expect("loads");
+    let (_, response) = fetch_page(&doc, DocsOptions::default()).await;
+    let html = response.text();
+    assert!(html.contains("<code>ping</code>"), "backticks are code");
+    assert!(html.contains("<strong>care</strong>"), "emphasis is kept");
+    assert!(
+        html.contains("&lt;b&gt;now&lt;&#x2f;b&gt;") || html.contains("&lt;b&gt;now&lt;/b&gt;"),
+        "raw HTML stays text"
+    );
+    assert!(!html.contains("`ping`"), "no literal backticks");
+}
