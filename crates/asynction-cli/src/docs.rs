@@ -25,6 +25,24 @@ pub struct DocsArgs {
     seed: u64,
     #[command(flatten)]
     server: ServerOption,
+    /// Add the live console to the page, connecting to the Socket.IO server at URL
+    /// (`http://host:port`; the page's own origin when it is served by that server). Without
+    /// it, the page has no console.
+    #[arg(long, value_name = "URL", value_parser = parse_console_url)]
+    console_url: Option<String>,
+}
+
+/// An absolute `http`/`https` URL: what a browser can open a WebSocket to.
+fn parse_console_url(text: &str) -> Result<String, String> {
+    let (scheme, rest) = text
+        .split_once("://")
+        .ok_or_else(|| format!("'{text}' is not an absolute URL (e.g. http://127.0.0.1:5000)"))?;
+    if !matches!(scheme, "http" | "https") || rest.is_empty() {
+        return Err(format!(
+            "'{text}': the console URL must be http:// or https://"
+        ));
+    }
+    Ok(text.trim_end_matches('/').to_owned())
 }
 
 /// Runs the subcommand; exit code 0 when the site was written, 1 otherwise.
@@ -63,6 +81,9 @@ pub fn run(global: &GlobalOptions, args: &DocsArgs) -> ExitCode {
         }
     }
     options.example_generator = Some(asynction::mock::docs_example_generator(&doc, args.seed));
+    if let Some(url) = &args.console_url {
+        options = options.console_url(url.clone());
+    }
     match asynction::docs::write_static_site(&doc, &options, &args.out) {
         Ok(()) => {
             println!(

@@ -51,6 +51,9 @@ pub struct RunArgs {
     /// Do not serve the docs page.
     #[arg(long)]
     no_docs: bool,
+    /// Serve the docs page without its live console (connect, send events, watch the log).
+    #[arg(long)]
+    no_console: bool,
     #[command(flatten)]
     server: ServerOption,
     #[command(flatten)]
@@ -105,6 +108,7 @@ async fn serve(global: &GlobalOptions, args: &RunArgs) -> ExitCode {
         server: args.server.server.clone(),
         path: None,
         docs: !args.no_docs,
+        console: !args.no_console,
     };
     let mock = match MockServer::new(doc, options) {
         Ok(mock) => mock,

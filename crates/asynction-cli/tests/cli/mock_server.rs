@@ -550,6 +550,47 @@ mod cli {
     }
 
     #[test]
+    fn docs_with_a_console_url_write_the_console_and_a_bad_url_is_a_usage_error() {
+        let spec = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/fixtures/docs/console.yaml"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_asynction"))
+            .args(["docs", spec, "--out"])
+            .arg(dir.path())
+            .args(["--console-url", "http://127.0.0.1:5000/"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let data = std::fs::read_to_string(dir.path().join("console.json")).unwrap();
+        assert!(data.contains(r#""url":"http://127.0.0.1:5000""#), "{data}");
+        assert!(dir.path().join("console/console.js").is_file());
+        // Without the option, no console.
+        let plain = tempfile::tempdir().unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_asynction"))
+            .args(["docs", spec, "--out"])
+            .arg(plain.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        assert!(!plain.path().join("console.json").exists());
+        let bad = Command::new(env!("CARGO_BIN_EXE_asynction"))
+            .args(["docs", spec, "--out"])
+            .arg(plain.path())
+            .args(["--console-url", "ftp://x"])
+            .output()
+            .unwrap();
+        assert_eq!(bad.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&bad.stderr).contains("http:// or https://"));
+    }
+
+    #[test]
     fn a_port_in_use_is_reported_with_the_way_out() {
         let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = taken.local_addr().unwrap().port().to_string();

@@ -15,7 +15,22 @@
 //!
 //! Descriptions are CommonMark; raw HTML in them is shown as text and unsafe link schemes are
 //! dropped, so a document cannot inject script into the page.
+//!
+//! # The console
+//!
+//! With [`DocsOptions::console`] the page also carries a live console: per namespace a
+//! "Connect" form (credential and query fields from the security schemes and handshake
+//! bindings), per client-sent event a "Payload" editor checked against the schema in the page
+//! before it is sent (with "Send anyway" to see the server's refusal), the acknowledgement
+//! marked valid or invalid, and a log of everything the server sends, each checked against the
+//! document. The page keeps working without JavaScript (the console stays hidden), its scripts
+//! are served from the docs path (`{base}/docs/console/*.js`, a small WebSocket-only Socket.IO
+//! client written for it, no third-party bundle) and the CSP then allows `script-src 'self'`
+//! and `connect-src 'self'`, still no inline script and no `eval`. The mock turns it on by
+//! default; a real server opts in (`docs_console(true)` on the builder), since a production
+//! API may not want a send button on its public docs.
 
+mod console;
 mod markdown;
 mod render;
 mod routes;
@@ -28,7 +43,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 pub use render::render_html;
-pub use routes::{CONTENT_SECURITY_POLICY, router, try_router};
+pub use routes::{CONSOLE_CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY, router, try_router};
 
 use crate::model::Schema;
 
@@ -48,6 +63,11 @@ pub struct DocsOptions {
     pub server: Option<String>,
     /// Makes example payloads for events whose message has no `examples`.
     pub example_generator: Option<ExampleGenerator>,
+    /// Adds the live console to the page (see [`console`](self#the-console)); off by default.
+    pub console: bool,
+    /// The server the console connects to (`http://host:port`) when the page is not served by
+    /// it (a static site); `None`: the origin the page was loaded from.
+    pub console_url: Option<String>,
 }
 
 impl Default for DocsOptions {
@@ -56,6 +76,8 @@ impl Default for DocsOptions {
             socketio_path: "/socket.io".to_owned(),
             server: None,
             example_generator: None,
+            console: false,
+            console_url: None,
         }
     }
 }
@@ -65,6 +87,8 @@ impl fmt::Debug for DocsOptions {
         f.debug_struct("DocsOptions")
             .field("socketio_path", &self.socketio_path)
             .field("server", &self.server)
+            .field("console", &self.console)
+            .field("console_url", &self.console_url)
             .field(
                 "example_generator",
                 &self
@@ -98,6 +122,19 @@ impl DocsOptions {
         self
     }
 
+    /// Sets [`DocsOptions::console`].
+    pub fn console(mut self, on: bool) -> Self {
+        self.console = on;
+        self
+    }
+
+    /// Sets [`DocsOptions::console_url`] (and turns the console on).
+    pub fn console_url(mut self, url: impl Into<String>) -> Self {
+        self.console_url = Some(url.into());
+        self.console = true;
+        self
+    }
+
     /// Where the page is served: `{parent of socketio_path}/docs`.
     pub fn docs_path(&self) -> String {
         format!("{}/docs", crate::model::docs_base(&self.socketio_path))
@@ -124,6 +161,8 @@ pub enum DocsError {
 /// Writes `index.html`, `asyncapi.json` (the resolved document) and `asyncapi.yaml` (the
 /// document as written) into `out_dir`, creating it if needed. The page links to the two
 /// documents by relative paths, so the directory can be served or opened from anywhere.
+/// With [`DocsOptions::console`], also `console.json` and `console/*.js`; the console then
+/// connects to [`DocsOptions::console_url`] (the page's own origin when it is `None`).
 pub fn write_static_site(
     doc: &crate::spec::Document,
     options: &DocsOptions,
@@ -133,9 +172,21 @@ pub fn write_static_site(
         json: "asyncapi.json".to_owned(),
         yaml: "asyncapi.yaml".to_owned(),
     };
-    let html = render::render_with_links(doc, options, &links).map_err(std::io::Error::other)?;
+    let console = options.console.then(console::ConsoleLinks::relative);
+    let html = render::render_with_links(doc, options, &links, console.as_ref())
+        .map_err(std::io::Error::other)?;
     std::fs::create_dir_all(out_dir)?;
     std::fs::write(out_dir.join("index.html"), html)?;
+    if options.console {
+        std::fs::create_dir_all(out_dir.join("console"))?;
+        for (name, script) in console::SCRIPTS {
+            std::fs::write(out_dir.join("console").join(name), script)?;
+        }
+        std::fs::write(
+            out_dir.join("console.json"),
+            console::console_data(doc, options).to_string(),
+        )?;
+    }
     std::fs::write(out_dir.join("asyncapi.json"), resolved_json(doc))?;
     std::fs::write(out_dir.join("asyncapi.yaml"), doc.text.as_bytes())?;
     Ok(())

@@ -13,6 +13,7 @@ use minijinja::{Environment, context};
 use serde::Serialize;
 use serde_json::Value;
 
+use super::console::{self, ConsoleLinks, EventConsole, NamespaceConsole};
 use super::schema_tree::{self, SchemaNode};
 use super::{DocsError, DocsOptions, markdown};
 use crate::model::{
@@ -51,22 +52,31 @@ impl DocumentLinks {
 /// Fails only when [`DocsOptions::server`] names a server the document lacks (or, as a bug,
 /// when the embedded template fails).
 pub fn render_html(doc: &Document, options: &DocsOptions) -> Result<String, DocsError> {
-    render_with_links(doc, options, &DocumentLinks::served(options))
+    let console = options.console.then(|| ConsoleLinks::served(options));
+    render_with_links(
+        doc,
+        options,
+        &DocumentLinks::served(options),
+        console.as_ref(),
+    )
 }
 
-/// [`render_html`] with explicit links to `asyncapi.json` and `asyncapi.yaml`.
-pub fn render_with_links(
+/// [`render_html`] with explicit links to `asyncapi.json` and `asyncapi.yaml`, and to the
+/// console's scripts and data when the console is on.
+pub(crate) fn render_with_links(
     doc: &Document,
     options: &DocsOptions,
     links: &DocumentLinks,
+    console: Option<&ConsoleLinks>,
 ) -> Result<String, DocsError> {
-    let page = PageBuilder::new(doc, options)?.page(links);
+    let page = PageBuilder::new(doc, options)?.page(links, console);
     let mut env = Environment::new();
     env.add_template("page.html", include_str!("templates/page.html"))?;
     env.add_template("styles.html", include_str!("templates/styles.html"))?;
     env.add_template("schema.html", include_str!("templates/schema.html"))?;
     env.add_template("security.html", include_str!("templates/security.html"))?;
     env.add_template("event.html", include_str!("templates/event.html"))?;
+    env.add_template("console.html", include_str!("templates/console.html"))?;
     let html = env
         .get_template("page.html")?
         .render(context! { page => Serde(&page) })?;
@@ -85,6 +95,8 @@ struct Page {
     schemes: Vec<SchemeView>,
     namespaces: Vec<NamespaceView>,
     generator: String,
+    /// The console's scripts and data, when it is on.
+    console: Option<ConsoleLinks>,
 }
 
 #[derive(Serialize)]
@@ -135,6 +147,8 @@ struct NamespaceView {
     security: Vec<SecurityView>,
     ingress: Vec<EventView>,
     egress: Vec<EventView>,
+    /// The console region (index into `console.json`'s namespaces = this view's position).
+    console: Option<NamespaceConsole>,
 }
 
 #[derive(Serialize)]
@@ -166,6 +180,8 @@ struct EventView {
     examples: Vec<ExampleView>,
     ack_example: Option<ExampleView>,
     snippet: String,
+    /// The console's form, for client-sent events when the console is on.
+    console: Option<EventConsole>,
 }
 
 #[derive(Serialize)]
@@ -210,7 +226,7 @@ impl<'a> PageBuilder<'a> {
         })
     }
 
-    fn page(mut self, links: &DocumentLinks) -> Page {
+    fn page(mut self, links: &DocumentLinks, console: Option<&ConsoleLinks>) -> Page {
         let api = self.doc.api.clone();
         let schemes = api
             .security_schemes
@@ -246,6 +262,7 @@ impl<'a> PageBuilder<'a> {
             schemes,
             namespaces,
             generator: format!("asynction {}", env!("CARGO_PKG_VERSION")),
+            console: console.cloned(),
         }
     }
 
@@ -289,6 +306,17 @@ impl<'a> PageBuilder<'a> {
                 .map(|s| schema_tree::build(s, &format!("{anchor}-headers"), resolved)),
         });
         let security = self.namespace_security(ns);
+        let console = self.options.console.then(|| {
+            let requirements: Vec<&SecurityRequirement> = match &ns.security {
+                Some(reqs) => reqs.iter().collect(),
+                None => self
+                    .servers
+                    .iter()
+                    .flat_map(|s| s.security.iter())
+                    .collect(),
+            };
+            console::namespace_console(self.doc, ns, &requirements)
+        });
         let ingress = ns
             .ingress
             .iter()
@@ -314,6 +342,7 @@ impl<'a> PageBuilder<'a> {
             security,
             ingress,
             egress,
+            console,
         }
     }
 
@@ -463,6 +492,8 @@ impl<'a> PageBuilder<'a> {
                 ev.ack.is_some(),
                 snippet_value.as_ref(),
             ),
+            console: (ingress && self.options.console)
+                .then(|| console::event_console(ev, snippet_value.as_ref())),
             anchor,
         }
     }

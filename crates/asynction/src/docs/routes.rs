@@ -6,7 +6,7 @@ use axum::routing::get;
 use bytes::Bytes;
 use http::{HeaderValue, StatusCode, header};
 
-use super::{DocsError, DocsOptions, render, resolved_json};
+use super::{DocsError, DocsOptions, console, render, resolved_json};
 use crate::spec::Document;
 
 /// The Content-Security-Policy of every docs response: the page may load nothing, run no
@@ -14,12 +14,20 @@ use crate::spec::Document;
 /// images apply.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/// The Content-Security-Policy of the docs with the console on ([`DocsOptions::console`]):
+/// as [`CONTENT_SECURITY_POLICY`], plus the page's own scripts (`script-src 'self'`: files
+/// served by asynction, never inline, no `eval`) and connections to its own origin
+/// (`connect-src 'self'`: `console.json` and the Socket.IO WebSocket).
+pub const CONSOLE_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 /// Routes serving the docs of `doc` under `{base}/docs`, where `{base}` is the parent of
 /// [`DocsOptions::socketio_path`] ([`crate::model::docs_base`]):
 ///
 /// - `GET {base}/docs`: the HTML page;
 /// - `GET {base}/docs/asyncapi.json`: the resolved document (every `$ref` inlined);
-/// - `GET {base}/docs/asyncapi.yaml`: the document as written.
+/// - `GET {base}/docs/asyncapi.yaml`: the document as written;
+/// - with [`DocsOptions::console`]: `GET {base}/docs/console.json` (what the console needs)
+///   and `GET {base}/docs/console/*.js` (its scripts).
 ///
 /// The page is rendered here, once. If it cannot be rendered (an unknown
 /// [`DocsOptions::server`]), the error is logged and the page answers
@@ -56,30 +64,55 @@ pub fn router(doc: &Document, options: DocsOptions) -> Router {
 /// [`router`], failing when the page cannot be rendered.
 pub fn try_router(doc: &Document, options: DocsOptions) -> Result<Router, DocsError> {
     let docs_path = options.docs_path();
+    let csp = if options.console {
+        CONSOLE_CONTENT_SECURITY_POLICY
+    } else {
+        CONTENT_SECURITY_POLICY
+    };
     let html = Bytes::from(render::render_html(doc, &options)?);
     let json = Bytes::from(resolved_json(doc));
     let yaml = Bytes::from(doc.text.to_string());
-    Ok(Router::new()
+    let mut router = Router::new()
         .route(
             &docs_path,
-            get(move || respond(html.clone(), "text/html; charset=utf-8")),
+            get(move || respond(html.clone(), "text/html; charset=utf-8", csp)),
         )
         .route(
             &format!("{docs_path}/asyncapi.json"),
-            get(move || respond(json.clone(), "application/json")),
+            get(move || respond(json.clone(), "application/json", csp)),
         )
         .route(
             &format!("{docs_path}/asyncapi.yaml"),
-            get(move || respond(yaml.clone(), "application/yaml; charset=utf-8")),
-        ))
+            get(move || respond(yaml.clone(), "application/yaml; charset=utf-8", csp)),
+        );
+    if options.console {
+        let data = Bytes::from(console::console_data(doc, &options).to_string());
+        router = router.route(
+            &format!("{docs_path}/console.json"),
+            get(move || respond(data.clone(), "application/json", csp)),
+        );
+        for (name, script) in console::SCRIPTS {
+            router = router.route(
+                &format!("{docs_path}/console/{name}"),
+                get(move || {
+                    respond(
+                        Bytes::from_static(script.as_bytes()),
+                        "text/javascript; charset=utf-8",
+                        csp,
+                    )
+                }),
+            );
+        }
+    }
+    Ok(router)
 }
 
-async fn respond(body: Bytes, content_type: &'static str) -> Response {
+async fn respond(body: Bytes, content_type: &'static str, csp: &'static str) -> Response {
     let headers = [
         (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
         (
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+            HeaderValue::from_static(csp),
         ),
         (
             header::X_CONTENT_TYPE_OPTIONS,

@@ -74,6 +74,9 @@ pub struct MockOptions {
     pub path: Option<String>,
     /// Serve the docs at `{base}/docs`. Default: on.
     pub docs: bool,
+    /// Add the live console to the docs page ([`crate::docs::DocsOptions::console`]).
+    /// Default: on (a mock is where a client author tries an API).
+    pub console: bool,
 }
 
 impl Default for MockOptions {
@@ -85,6 +88,7 @@ impl Default for MockOptions {
             server: None,
             path: None,
             docs: true,
+            console: true,
         }
     }
 }
@@ -329,8 +333,9 @@ impl MockServer {
         }
         let app = builder.build()?;
         let docs = if options.docs {
-            let mut docs_options =
-                DocsOptions::default().socketio_path(app.socketio_path().to_owned());
+            let mut docs_options = DocsOptions::default()
+                .socketio_path(app.socketio_path().to_owned())
+                .console(options.console);
             if let Some(server) = &options.server {
                 docs_options = docs_options.server(server.clone());
             }

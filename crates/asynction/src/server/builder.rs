@@ -125,6 +125,7 @@ pub struct AsynctionSocketIo<S = (), A: Adapter = LocalAdapter> {
     path: Option<String>,
     validation: bool,
     docs: bool,
+    docs_console: bool,
     ack_timeout: Duration,
     configure: Vec<Configure>,
     security: SecurityMode,
@@ -158,6 +159,7 @@ impl AsynctionSocketIo<()> {
             path: None,
             validation: true,
             docs: true,
+            docs_console: false,
             ack_timeout: Duration::from_secs(5),
             configure: Vec::new(),
             security: SecurityMode::Handlers(SecurityHandlers::new()),
@@ -183,6 +185,7 @@ impl<S, A: Adapter> AsynctionSocketIo<S, A> {
             path: self.path,
             validation: self.validation,
             docs: self.docs,
+            docs_console: self.docs_console,
             ack_timeout: self.ack_timeout,
             configure: self.configure,
             security: self.security,
@@ -226,6 +229,7 @@ pub struct Asynction<A: Adapter = LocalAdapter> {
     socketio_path: String,
     server: Option<String>,
     docs: bool,
+    docs_console: bool,
     max_header_bytes: usize,
 }
 
@@ -265,8 +269,9 @@ impl<A: Adapter> Asynction<A> {
     pub fn into_router(self) -> axum::Router {
         let mut router = axum::Router::new();
         if self.docs {
-            let mut options =
-                crate::docs::DocsOptions::default().socketio_path(self.socketio_path.clone());
+            let mut options = crate::docs::DocsOptions::default()
+                .socketio_path(self.socketio_path.clone())
+                .console(self.docs_console);
             if let Some(server) = &self.server {
                 options = options.server(server.clone());
             }
@@ -350,6 +355,15 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
     /// Serves the docs at `{base}/docs`. Default: on.
     pub fn docs(mut self, on: bool) -> Self {
         self.docs = on;
+        self
+    }
+
+    /// Adds the live console to the docs page: connect, send each client event from a form,
+    /// watch acks and server events, each checked against the document (see
+    /// [`crate::docs`]). Default: off, since a production API may not want a send button on
+    /// its public docs; the mock server turns it on.
+    pub fn docs_console(mut self, on: bool) -> Self {
+        self.docs_console = on;
         self
     }
 
@@ -568,6 +582,7 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
             socketio_path,
             server,
             docs: self.docs,
+            docs_console: self.docs_console,
             max_header_bytes: self.limits.max_header_bytes,
         };
         Ok((app, pending))

@@ -33,14 +33,14 @@ async fn serve(app: axum::Router) -> SocketAddr {
     addr
 }
 
-struct HttpResponse {
-    status: u16,
+pub(crate) struct HttpResponse {
+    pub(crate) status: u16,
     headers: Vec<(String, String)>,
     body: Vec<u8>,
 }
 
 impl HttpResponse {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
@@ -64,7 +64,7 @@ fn decoded(html: &str) -> String {
 }
 
 /// A plain HTTP/1.1 GET over a TCP stream (`Connection: close`, so the body ends at EOF).
-async fn get(addr: SocketAddr, path: &str) -> HttpResponse {
+pub(crate) async fn get(addr: SocketAddr, path: &str) -> HttpResponse {
     let mut stream = TcpStream::connect(addr).await.expect("connect");
     let request =
         format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nAccept: */*\r\n\r\n");
@@ -508,7 +508,7 @@ fn a_static_site_holds_the_page_and_both_documents() {
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 
-fn ensure_chromium() {
+pub(crate) fn ensure_chromium() {
     if Path::new(CHROMIUM).exists() {
         return;
     }
@@ -534,7 +534,7 @@ fn ensure_chromium() {
     );
 }
 
-fn ensure_playwright(peers: &Path) {
+pub(crate) fn ensure_playwright(peers: &Path) {
     if peers.join("node_modules/playwright-core").exists() {
         return;
     }
