@@ -89,7 +89,7 @@ fn assert_console_works(steps: &Value) {
     assert_eq!(steps["validAckMark"], "valid");
     assert_eq!(
         steps["inPageViolations"],
-        json!(["/text: \"\" is shorter than 1 characters"])
+        json!(["/text: \"\" is shorter than 1 character"])
     );
     assert_eq!(steps["anywayAckMark"], "invalid", "the server's error ack");
     let refusal: Value = serde_json::from_str(steps["anywayAck"].as_str().unwrap()).unwrap();

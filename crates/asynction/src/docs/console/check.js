@@ -101,8 +101,8 @@
     }
     if (typeof value === "string") {
       const length = [...value].length;
-      if (typeof schema.minLength === "number" && length < schema.minLength) fail(`${show(value)} is shorter than ${schema.minLength} characters`);
-      if (typeof schema.maxLength === "number" && length > schema.maxLength) fail(`${show(value)} is longer than ${schema.maxLength} characters`);
+      if (typeof schema.minLength === "number" && length < schema.minLength) fail(`${show(value)} is shorter than ${schema.minLength} character${schema.minLength === 1 ? "" : "s"}`);
+      if (typeof schema.maxLength === "number" && length > schema.maxLength) fail(`${show(value)} is longer than ${schema.maxLength} character${schema.maxLength === 1 ? "" : "s"}`);
       if (typeof schema.pattern === "string") {
         let re = null;
         try { re = new RegExp(schema.pattern, "u"); } catch (e) { re = null; }

@@ -20,6 +20,8 @@
   }
 
   function pretty(value) {
+    const compact = JSON.stringify(value);
+    if (compact !== undefined && compact.length <= 80) return compact;
     let text = JSON.stringify(value, null, 2);
     if (text === undefined) text = String(value);
     return text.length > MAX_SHOWN ? text.slice(0, MAX_SHOWN) + "\n…" : text;
@@ -181,6 +183,7 @@
       form.addEventListener("submit", (e) => {
         e.preventDefault();
         violationsBox.textContent = "";
+        ackOut.textContent = "";
         anyway.hidden = true;
         pending = null;
         const parsed = argumentsOf();
