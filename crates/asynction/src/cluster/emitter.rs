@@ -64,7 +64,8 @@ impl Emitter {
     /// [`super::redis_client`] for the URL forms). Fails when a schema is invalid or Redis is
     /// unreachable.
     pub async fn connect(doc: &Document, url: &str) -> Result<Self, ClusterError> {
-        let namespaces = NamespaceIndex::new(&doc.api, Validators::compile(doc)?)?;
+        let namespaces = NamespaceIndex::new(&doc.api, Validators::compile(doc)?)
+            .map_err(crate::server::BuildError::from)?;
         let client = redis_client(url)?;
         let redacted = redact_url(url);
         let config = ConnectionManagerConfig::new()

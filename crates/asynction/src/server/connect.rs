@@ -10,18 +10,13 @@ use socketioxide::adapter::Adapter;
 use socketioxide::extract::SocketRef;
 
 use super::args::Args;
-use super::context::HandlerContext;
-use super::dispatch::{NamespaceRuntime, run_handler};
+use super::context::{ConnectAuth, HandlerContext};
 use super::emit::Deferred;
-use super::handler::Reply;
+use super::handler::{NamespaceHandlers, Reply, run_handler};
 use super::reply::ConnectRefusal;
 use crate::security::HandshakeRequest;
 use crate::validate::coerce::coerce_pairs;
 use crate::validate::{NamespaceValidators, Violation};
-
-/// The CONNECT `auth` payload, kept in the socket's extensions for later handlers.
-#[derive(Debug, Clone)]
-pub(crate) struct ConnectAuth(pub Value);
 
 /// Emits made by the connect handler, delivered once the client is connected.
 #[derive(Clone)]
@@ -88,7 +83,7 @@ pub(crate) fn check_bindings(
 
 /// The connect middleware: every check that may refuse the connection.
 pub(crate) async fn accept<S: Clone + Send + Sync + 'static, A: Adapter>(
-    nsr: Arc<NamespaceRuntime<S, A>>,
+    nsh: Arc<NamespaceHandlers<S, A>>,
     s: SocketRef<A>,
     auth: Option<Value>,
 ) -> Result<(), ConnectRefusal> {
@@ -99,6 +94,7 @@ pub(crate) async fn accept<S: Clone + Send + Sync + 'static, A: Adapter>(
         uri: &s.req_parts().uri,
         auth: auth.as_ref(),
     };
+    let nsr = &nsh.runtime;
     match nsr
         .rt
         .authenticator
@@ -127,7 +123,7 @@ pub(crate) async fn accept<S: Clone + Send + Sync + 'static, A: Adapter>(
     if let Some(auth) = &auth {
         s.extensions.insert(ConnectAuth(auth.clone()));
     }
-    if let Some(handler) = &nsr.connect {
+    if let Some(handler) = &nsh.connect {
         let deferred: Deferred = Default::default();
         let mut ctx = HandlerContext::new(nsr.clone(), s.clone(), None, Args::default());
         ctx.deferred = Some(deferred.clone());
@@ -142,11 +138,8 @@ pub(crate) async fn accept<S: Clone + Send + Sync + 'static, A: Adapter>(
     Ok(())
 }
 
-/// After CONNECT: deliver the connect handler's emits and install the dispatchers.
-pub(crate) fn connected<S: Clone + Send + Sync + 'static, A: Adapter>(
-    nsr: Arc<NamespaceRuntime<S, A>>,
-    s: SocketRef<A>,
-) {
+/// After CONNECT: delivers the emits the connect handler made (validated when it made them).
+pub(crate) fn deliver_pending_emits<A: Adapter>(s: &SocketRef<A>) {
     if let Some(PendingEmits(queue)) = s.extensions.get::<PendingEmits>() {
         let emits = std::mem::take(&mut *queue.lock().unwrap_or_else(|e| e.into_inner()));
         for (event, args) in emits {
@@ -155,43 +148,5 @@ pub(crate) fn connected<S: Clone + Send + Sync + 'static, A: Adapter>(
             }
         }
         s.extensions.remove::<PendingEmits>();
-    }
-    let events = nsr.clone();
-    s.on_fallback(
-        move |s: SocketRef<A>,
-              socketioxide::extract::Event(event): socketioxide::extract::Event,
-              socketioxide::extract::TryData(data): socketioxide::extract::TryData<
-            super::args::WireArgs,
-        >,
-              ack: socketioxide::extract::AckSender<A>,
-              super::dispatch::AckRequested(requested): super::dispatch::AckRequested| {
-            let nsr = events.clone();
-            // Boxed: socketioxide spawns this future per event, and tokio copies a spawned
-            // future by value several times; a pointer is cheaper to move than the dispatch state.
-            Box::pin(super::dispatch::dispatch(
-                nsr,
-                s,
-                event.to_string(),
-                data,
-                ack,
-                requested,
-            ))
-        },
-    );
-    if nsr.disconnect.is_some() {
-        let on_disconnect = nsr.clone();
-        s.on_disconnect(
-            move |s: SocketRef<A>, reason: socketioxide::socket::DisconnectReason| {
-                let nsr = on_disconnect.clone();
-                async move {
-                    if let Some(handler) = &nsr.disconnect {
-                        let ns = s.ns().to_owned();
-                        let mut ctx = HandlerContext::new(nsr.clone(), s, None, Args::default());
-                        ctx.disconnect_reason = Some(reason);
-                        let _ = run_handler(handler, ctx, &ns, "disconnect").await;
-                    }
-                }
-            },
-        );
     }
 }
