@@ -109,8 +109,9 @@ pub enum ConfigProblem {
         /// The ids, in document order.
         ids: Vec<String>,
     },
-    /// An `httpApiKey` in the query uses a parameter name engine.io reserves (`EIO`,
-    /// `transport`, `t`, `sid`), so the key could never be read.
+    /// An `httpApiKey` in the query uses a parameter name engine.io reserves (one of
+    /// [`ENGINE_IO_QUERY_PARAMS`](crate::validate::ENGINE_IO_QUERY_PARAMS): `EIO`, `transport`,
+    /// `sid`, `t`, `j`, `b64`), so the key could never be read.
     ReservedQueryName {
         /// Scheme name.
         scheme: String,

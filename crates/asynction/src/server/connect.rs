@@ -1,7 +1,9 @@
-//! Accepting a connection: handshake bindings, security, then the namespace's `connect`
-//! handler — in that order, all before socketioxide sends CONNECT, so any of them can still
-//! refuse with a `connect_error`. Bindings are always checked when validation is on (the
-//! original skipped them unless a connect handler existed).
+//! Accepting a connection: security, handshake bindings
+//! ([`NamespaceValidators::check_handshake`](crate::validate::NamespaceValidators::check_handshake)),
+//! then the namespace's `connect` handler — in that order (an unauthenticated client learns
+//! nothing about the handshake schema), all before socketioxide sends CONNECT, so any of them
+//! can still refuse with a `connect_error`. Bindings are always checked when validation is on
+//! (the original skipped them unless a connect handler existed).
 
 use std::sync::Arc;
 
@@ -15,71 +17,10 @@ use super::emit::Deferred;
 use super::handler::{NamespaceHandlers, Reply, run_handler};
 use super::reply::ConnectRefusal;
 use crate::security::HandshakeRequest;
-use crate::validate::coerce::coerce_pairs;
-use crate::validate::{NamespaceValidators, Violation};
 
 /// Emits made by the connect handler, delivered once the client is connected.
 #[derive(Clone)]
 pub(crate) struct PendingEmits(pub Deferred);
-
-/// Engine.IO's own query parameters, never part of a `bindings.ws.query` schema.
-const ENGINE_IO_QUERY: &[&str] = &["EIO", "transport", "t", "sid", "j", "b64"];
-
-/// Checks the handshake request against the namespace's `bindings.ws`.
-pub(crate) fn check_bindings(
-    ns: &NamespaceValidators,
-    parts: &http::request::Parts,
-) -> Result<(), Vec<Violation>> {
-    let mut violations = Vec::new();
-    if let Some(method) = &ns.method
-        && parts.method.as_str() != method
-    {
-        violations.push(Violation::whole(
-            "/method",
-            format!(
-                "the handshake request method {} does not match {method}",
-                parts.method
-            ),
-        ));
-    }
-    if let (Some(schema), Some(raw)) = (&ns.query, &ns.query_schema) {
-        let query = parts.uri.query().unwrap_or_default();
-        let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
-            .filter(|(k, _)| !ENGINE_IO_QUERY.contains(&k.as_ref()))
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        let instance = coerce_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), raw);
-        if let Err(v) = schema.validate_value(&instance) {
-            violations.extend(v.into_iter().map(|mut v| {
-                v.instance_path = format!("/query{}", v.instance_path);
-                v
-            }));
-        }
-    }
-    if let (Some(schema), Some(raw)) = (&ns.headers, &ns.headers_schema) {
-        let pairs: Vec<(String, String)> = parts
-            .headers
-            .iter()
-            .filter_map(|(k, v)| {
-                v.to_str()
-                    .ok()
-                    .map(|v| (k.as_str().to_ascii_lowercase(), v.to_owned()))
-            })
-            .collect();
-        let instance = coerce_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), raw);
-        if let Err(v) = schema.validate_value(&instance) {
-            violations.extend(v.into_iter().map(|mut v| {
-                v.instance_path = format!("/headers{}", v.instance_path);
-                v
-            }));
-        }
-    }
-    if violations.is_empty() {
-        Ok(())
-    } else {
-        Err(violations)
-    }
-}
 
 /// The connect middleware: every check that may refuse the connection.
 pub(crate) async fn accept<S: Clone + Send + Sync + 'static, A: Adapter>(
@@ -111,9 +52,9 @@ pub(crate) async fn accept<S: Clone + Send + Sync + 'static, A: Adapter>(
         }
     }
     if nsr.rt.validation
-        && let Err(violations) = check_bindings(&nsr.validators, s.req_parts())
+        && let Err(e) = nsr.validators.check_handshake(&ns_path, s.req_parts())
     {
-        let details: Vec<String> = violations.iter().map(ToString::to_string).collect();
+        let details: Vec<String> = e.violations.iter().map(ToString::to_string).collect();
         tracing::debug!(namespace = %ns_path, reason = %details.join("; "), "handshake refused");
         return Err(ConnectRefusal(format!(
             "invalid_handshake: {}",
