@@ -47,19 +47,16 @@ pub(crate) async fn accept<S: Clone + Send + Sync + 'static, A: Adapter>(
         }
         Ok(None) => {}
         Err(refusal) => {
-            tracing::debug!(namespace = %ns_path, %refusal, "connection refused by security");
-            return Err(ConnectRefusal(refusal.to_string()));
+            tracing::debug!(namespace = %ns_path, code = refusal.code().as_str(), "connection refused by security");
+            return Err(refusal.into());
         }
     }
     if nsr.rt.validation
         && let Err(e) = nsr.validators.check_handshake(&ns_path, s.req_parts())
     {
-        let details: Vec<String> = e.violations.iter().map(ToString::to_string).collect();
-        tracing::debug!(namespace = %ns_path, reason = %details.join("; "), "handshake refused");
-        return Err(ConnectRefusal(format!(
-            "invalid_handshake: {}",
-            details.join("; ")
-        )));
+        let refusal = ConnectRefusal::handshake(&e);
+        tracing::debug!(namespace = %ns_path, code = refusal.code().as_str(), reason = refusal.details().unwrap_or_default(), "handshake refused");
+        return Err(refusal);
     }
     if let Some(auth) = &auth {
         s.extensions.insert(ConnectAuth(auth.clone()));
@@ -70,9 +67,9 @@ pub(crate) async fn accept<S: Clone + Send + Sync + 'static, A: Adapter>(
         ctx.deferred = Some(deferred.clone());
         ctx.auth = auth;
         match run_handler(handler, ctx, &ns_path, "connect").await {
-            Ok(Reply::Refuse(message)) => return Err(ConnectRefusal(message)),
+            Ok(Reply::Refuse(message)) => return Err(ConnectRefusal::handler(message)),
             Ok(_) => {}
-            Err(e) => return Err(ConnectRefusal(e.code.to_owned())),
+            Err(e) => return Err(ConnectRefusal::code_only(e.code)),
         }
         s.extensions.insert(PendingEmits(deferred));
     }

@@ -12,7 +12,7 @@ use socketioxide::socket::{DisconnectReason, Socket};
 use super::args::{Args, WireArgs};
 use super::context::HandlerContext;
 use super::handler::{NamespaceHandlers, Reply, run_handler};
-use super::reply::EventError;
+use super::reply::{EventError, RefusalCode};
 use crate::validate::{Interaction, ValidationError};
 
 /// Whether the client asked for an ack (socketioxide's `AckSender` cannot tell).
@@ -121,7 +121,7 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
             return send_ack(
                 ack,
                 true,
-                &EventError::other("handler_error", ns_path, name, message).to_ack_args(),
+                &EventError::other(RefusalCode::HandlerError, ns_path, name, message).to_ack_args(),
             );
         }
     };
@@ -174,7 +174,7 @@ async fn refuse<S: Clone + Send + Sync + 'static, A: Adapter>(
         tracing::debug!(error = %err, "event refused; answered with an error ack");
         send_ack(ack, true, &err.to_ack_args());
     } else {
-        tracing::warn!(namespace = %err.namespace, event = %err.event, code = err.code, reason = %err.message, "event refused");
+        tracing::warn!(namespace = %err.namespace, event = %err.event, code = err.code.as_str(), reason = %err.message, "event refused");
     }
 }
 

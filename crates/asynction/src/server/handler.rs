@@ -35,7 +35,7 @@ use super::extract::ExtractError;
 /// Re-exported from [`super::extract`], where the extractors live; kept here because a handler's
 /// arguments are what it is about.
 pub use super::extract::FromContext;
-use super::reply::EventError;
+use super::reply::{EventError, RefusalCode};
 use super::runtime::NamespaceRuntime;
 use crate::validate::EventValidators;
 
@@ -195,7 +195,7 @@ pub(crate) async fn run_handler<S, A: Adapter>(
         Ok(Err(e)) => {
             tracing::error!(namespace = ns, event, error = %e, "handler argument extraction failed");
             Err(EventError::other(
-                "internal_error",
+                RefusalCode::InternalError,
                 ns,
                 event,
                 "the server failed to handle the event",
@@ -204,7 +204,7 @@ pub(crate) async fn run_handler<S, A: Adapter>(
         Err(_) => {
             tracing::error!(namespace = ns, event, "handler panicked");
             Err(EventError::other(
-                "internal_error",
+                RefusalCode::InternalError,
                 ns,
                 event,
                 "the server failed to handle the event",

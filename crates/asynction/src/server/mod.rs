@@ -49,5 +49,5 @@ pub use emit::{EmitError, ValidatedBroadcast, ValidatedIo, ValidatedSocket};
 pub use extract::{AuthPayload, EventName, ExtractError, Payload, State};
 pub use handler::{Ack, FromContext, Handler, IntoReply, Reply};
 pub use limits::{HeaderLimitLayer, Limits};
-pub use reply::{ConnectRefusal, EventError};
+pub use reply::{ConnectRefusal, EventError, RefusalCode};
 pub use socketioxide::socket::DisconnectReason;
