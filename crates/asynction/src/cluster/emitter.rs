@@ -14,7 +14,7 @@ use super::ClusterError;
 use super::redis::{redact_url, redis_client};
 use crate::server::emit::egress_args;
 use crate::server::namespaces::NamespaceIndex;
-use crate::server::{Args, EmitError};
+use crate::server::{Args, EmitError, SendFailure};
 use crate::spec::Document;
 use crate::validate::{NamespaceValidators, Validators};
 
@@ -172,11 +172,16 @@ impl ClusterBroadcast {
         tokio::time::timeout(TIMEOUT * 2, io.emit(event, data, publisher))
             .await
             .map_err(|_| {
-                EmitError::Send(format!(
+                EmitError::Send(SendFailure::Publish(format!(
                     "publishing to Redis at {} timed out",
                     publisher.url
-                ))
+                )))
             })?
-            .map_err(|e| EmitError::Send(format!("publishing to Redis at {}: {e}", publisher.url)))
+            .map_err(|e| {
+                EmitError::Send(SendFailure::Publish(format!(
+                    "publishing to Redis at {}: {e}",
+                    publisher.url
+                )))
+            })
     }
 }

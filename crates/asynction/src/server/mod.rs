@@ -45,7 +45,9 @@ mod runtime;
 pub use args::Args;
 pub use builder::{Asynction, AsynctionSocketIo, BuildError};
 pub use context::HandlerContext;
-pub use emit::{EmitError, ValidatedBroadcast, ValidatedIo, ValidatedSocket};
+pub use emit::{
+    AckFailure, EmitError, SendFailure, ValidatedBroadcast, ValidatedIo, ValidatedSocket,
+};
 pub use extract::{AuthPayload, EventName, ExtractError, Payload, State};
 pub use handler::{Ack, FromContext, Handler, IntoReply, Reply};
 pub use limits::{HeaderLimitLayer, Limits};
