@@ -14,7 +14,7 @@ use super::ClusterError;
 use super::redis::{redact_url, redis_client};
 use crate::server::emit::egress_args;
 use crate::server::namespaces::NamespaceIndex;
-use crate::server::{Args, EmitError};
+use crate::server::{Args, EmitError, SendFailure};
 use crate::spec::Document;
 use crate::validate::{NamespaceValidators, Validators};
 
@@ -64,7 +64,8 @@ impl Emitter {
     /// [`super::redis_client`] for the URL forms). Fails when a schema is invalid or Redis is
     /// unreachable.
     pub async fn connect(doc: &Document, url: &str) -> Result<Self, ClusterError> {
-        let namespaces = NamespaceIndex::new(&doc.api, Validators::compile(doc)?)?;
+        let namespaces = NamespaceIndex::new(&doc.api, Validators::compile(doc)?)
+            .map_err(crate::server::BuildError::from)?;
         let client = redis_client(url)?;
         let redacted = redact_url(url);
         let config = ConnectionManagerConfig::new()
@@ -171,11 +172,16 @@ impl ClusterBroadcast {
         tokio::time::timeout(TIMEOUT * 2, io.emit(event, data, publisher))
             .await
             .map_err(|_| {
-                EmitError::Send(format!(
+                EmitError::Send(SendFailure::Publish(format!(
                     "publishing to Redis at {} timed out",
                     publisher.url
-                ))
+                )))
             })?
-            .map_err(|e| EmitError::Send(format!("publishing to Redis at {}: {e}", publisher.url)))
+            .map_err(|e| {
+                EmitError::Send(SendFailure::Publish(format!(
+                    "publishing to Redis at {}: {e}",
+                    publisher.url
+                )))
+            })
     }
 }

@@ -18,13 +18,11 @@ use http::header::{AUTHORIZATION, COOKIE, HeaderName};
 use serde_json::Value;
 
 use crate::model::ApiKeyLocation;
+use crate::validate::ENGINE_IO_QUERY_PARAMS;
 
 /// The longest credential accepted, in bytes. An `Authorization` header longer than this
 /// refuses the handshake outright; any other longer credential fails its scheme.
 pub const MAX_CREDENTIAL_BYTES: usize = 8 * 1024;
-
-/// Query parameters engine.io adds to every handshake; never read as API keys.
-pub const ENGINE_IO_QUERY_PARAMS: [&str; 4] = ["EIO", "transport", "t", "sid"];
 
 /// What the security layer reads from a Socket.IO handshake.
 ///

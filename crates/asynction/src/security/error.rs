@@ -5,6 +5,7 @@
 use std::fmt;
 
 use crate::model::SecurityFunctionKind;
+use crate::refusal::RefusalCode;
 
 /// Why a handshake is refused. Its [`Display`](fmt::Display) is the exact `connect_error`
 /// message the client receives; it never says which check failed, so a client cannot probe
@@ -18,12 +19,19 @@ pub enum Refusal {
     Forbidden,
 }
 
+impl Refusal {
+    /// Its code: [`RefusalCode::Unauthorized`] or [`RefusalCode::Forbidden`].
+    pub fn code(self) -> RefusalCode {
+        match self {
+            Refusal::Unauthorized => RefusalCode::Unauthorized,
+            Refusal::Forbidden => RefusalCode::Forbidden,
+        }
+    }
+}
+
 impl fmt::Display for Refusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Refusal::Unauthorized => "unauthorized",
-            Refusal::Forbidden => "forbidden",
-        })
+        f.write_str(self.code().as_str())
     }
 }
 
@@ -109,8 +117,9 @@ pub enum ConfigProblem {
         /// The ids, in document order.
         ids: Vec<String>,
     },
-    /// An `httpApiKey` in the query uses a parameter name engine.io reserves (`EIO`,
-    /// `transport`, `t`, `sid`), so the key could never be read.
+    /// An `httpApiKey` in the query uses a parameter name engine.io reserves (one of
+    /// [`ENGINE_IO_QUERY_PARAMS`](crate::validate::ENGINE_IO_QUERY_PARAMS): `EIO`, `transport`,
+    /// `sid`, `t`, `j`, `b64`), so the key could never be read.
     ReservedQueryName {
         /// Scheme name.
         scheme: String,

@@ -70,9 +70,12 @@ mod requirements;
 use std::sync::Arc;
 
 pub use crate::model::SecurityFunctionKind;
+/// Engine.IO's query parameters, never read as API keys: the one list the handshake bindings
+/// use too.
+pub use crate::validate::ENGINE_IO_QUERY_PARAMS;
 #[doc(hidden)]
 pub use credentials::fuzz_read_every_credential;
-pub use credentials::{ENGINE_IO_QUERY_PARAMS, HandshakeRequest, MAX_CREDENTIAL_BYTES};
+pub use credentials::{HandshakeRequest, MAX_CREDENTIAL_BYTES};
 pub use error::{ConfigProblem, Refusal, SecurityConfigError};
 pub use handlers::{
     ApiKeyCredentials, BasicCredentials, BearerCredentials, CheckFuture, SecurityHandlers,

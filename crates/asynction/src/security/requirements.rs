@@ -11,9 +11,7 @@ use std::sync::Arc;
 use futures_util::FutureExt;
 use indexmap::IndexMap;
 
-use super::credentials::{
-    Credential, CredentialSource, ENGINE_IO_QUERY_PARAMS, HandshakeRequest, Lookup,
-};
+use super::credentials::{Credential, CredentialSource, HandshakeRequest, Lookup};
 use super::error::{ConfigProblem, Refusal, SecurityConfigError};
 use super::handlers::{
     ApiKeyCredentials, BasicCredentials, BearerCredentials, Handler, SecurityHandlers,
@@ -22,6 +20,7 @@ use super::handlers::{
 use super::mock_policy;
 use crate::model::SecurityFunctionKind;
 use crate::model::{Api, ApiKeyLocation, SchemeKind, SecurityRequirement, SecurityScheme, Server};
+use crate::validate::ENGINE_IO_QUERY_PARAMS;
 
 /// Who checks a credential.
 #[derive(Clone)]

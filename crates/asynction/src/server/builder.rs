@@ -33,13 +33,13 @@ use socketioxide::layer::SocketIoLayer;
 use socketioxide::{ParserConfig, SocketIo, SocketIoBuilder};
 use socketioxide_core::adapter::{CoreAdapter, DefinedAdapter, Spawnable};
 
-use super::connect::{accept, connected};
-use super::dispatch::{EventRoute, NamespaceRuntime};
+use super::connect::{accept, deliver_pending_emits};
+use super::dispatch::serve;
 use super::emit::ValidatedIo;
-use super::handler::{BoxedHandler, Handler, boxed};
+use super::handler::{BoxedHandler, EventRoute, Handler, NamespaceHandlers, boxed};
 use super::limits::{HeaderLimitLayer, Limits};
-use super::namespaces::NamespaceIndex;
-use super::runtime::SpecRuntime;
+use super::namespaces::{NamespaceIndex, NamespacePatternError};
+use super::runtime::{NamespaceRuntime, SpecRuntime};
 use crate::security::{Authenticator, SecurityHandlers};
 use crate::spec::{Document, SpecError};
 use crate::validate::Validators;
@@ -86,6 +86,15 @@ pub enum BuildError {
     /// Handlers were registered before `with_state` and were dropped.
     #[error("handlers {0:?} were registered before with_state(); call with_state() first")]
     HandlersBeforeState(Vec<String>),
+}
+
+impl From<NamespacePatternError> for BuildError {
+    fn from(e: NamespacePatternError) -> Self {
+        BuildError::Namespace {
+            path: e.path,
+            reason: e.reason,
+        }
+    }
 }
 
 fn handler_message(missing: &[(String, String)], unknown: &[String]) -> String {
@@ -559,18 +568,20 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
                     })
                     .collect(),
             };
-            let nsr = Arc::new(NamespaceRuntime {
-                doc_path: ns.path.clone(),
-                validators,
+            let nsh = Arc::new(NamespaceHandlers {
+                runtime: Arc::new(NamespaceRuntime {
+                    doc_path: ns.path.clone(),
+                    validators,
+                    state: self.state.clone(),
+                    rt: rt.clone(),
+                    io: io.clone(),
+                }),
                 events,
                 connect: lookup(&ns.handlers.connect),
                 disconnect: lookup(&ns.handlers.disconnect),
                 error: lookup(&ns.handlers.error),
-                state: self.state.clone(),
-                rt: rt.clone(),
-                io: vio.clone(),
             });
-            if let Some(init) = register(&io, nsr)? {
+            if let Some(init) = register(&io, nsh)? {
                 pending.push((ns.path.clone(), init));
             }
         }
@@ -626,24 +637,27 @@ pub(crate) type PendingInits<A> = Vec<(String, <A as CoreAdapter<Emitter>>::Init
 /// started.
 fn register<S: Clone + Send + Sync + 'static, A: Adapter + DefinedAdapter>(
     io: &SocketIo<A>,
-    nsr: Arc<NamespaceRuntime<S, A>>,
+    nsh: Arc<NamespaceHandlers<S, A>>,
 ) -> Result<Option<A::InitRes>, BuildError> {
     let on_connect = {
-        let nsr = nsr.clone();
+        let nsh = nsh.clone();
         move |s: SocketRef<A>| {
-            let nsr = nsr.clone();
-            async move { connected(nsr, s) }
+            let nsh = nsh.clone();
+            async move {
+                deliver_pending_emits(&s);
+                serve(nsh, s)
+            }
         }
     };
     let middleware = {
-        let nsr = nsr.clone();
+        let nsh = nsh.clone();
         move |s: SocketRef<A>, TryData(auth): TryData<Value>| {
-            let nsr = nsr.clone();
+            let nsh = nsh.clone();
             let auth = auth.ok().filter(|v| !v.is_null());
-            async move { accept(nsr, s, auth).await }
+            async move { accept(nsh, s, auth).await }
         }
     };
-    let path = nsr.doc_path.clone();
+    let path = nsh.runtime.doc_path.clone();
     if path.contains('{') {
         io.dyn_ns(path.clone(), on_connect.with(middleware))
             .map_err(|e| BuildError::Namespace {

@@ -1,7 +1,9 @@
-//! Accepting a connection: handshake bindings, security, then the namespace's `connect`
-//! handler — in that order, all before socketioxide sends CONNECT, so any of them can still
-//! refuse with a `connect_error`. Bindings are always checked when validation is on (the
-//! original skipped them unless a connect handler existed).
+//! Accepting a connection: security, handshake bindings
+//! ([`NamespaceValidators::check_handshake`](crate::validate::NamespaceValidators::check_handshake)),
+//! then the namespace's `connect` handler — in that order (an unauthenticated client learns
+//! nothing about the handshake schema), all before socketioxide sends CONNECT, so any of them
+//! can still refuse with a `connect_error`. Bindings are always checked when validation is on
+//! (the original skipped them unless a connect handler existed).
 
 use std::sync::Arc;
 
@@ -10,85 +12,19 @@ use socketioxide::adapter::Adapter;
 use socketioxide::extract::SocketRef;
 
 use super::args::Args;
-use super::context::HandlerContext;
-use super::dispatch::{NamespaceRuntime, run_handler};
+use super::context::{ConnectAuth, HandlerContext};
 use super::emit::Deferred;
-use super::handler::Reply;
+use super::handler::{NamespaceHandlers, Reply, run_handler};
 use super::reply::ConnectRefusal;
 use crate::security::HandshakeRequest;
-use crate::validate::coerce::coerce_pairs;
-use crate::validate::{NamespaceValidators, Violation};
-
-/// The CONNECT `auth` payload, kept in the socket's extensions for later handlers.
-#[derive(Debug, Clone)]
-pub(crate) struct ConnectAuth(pub Value);
 
 /// Emits made by the connect handler, delivered once the client is connected.
 #[derive(Clone)]
 pub(crate) struct PendingEmits(pub Deferred);
 
-/// Engine.IO's own query parameters, never part of a `bindings.ws.query` schema.
-const ENGINE_IO_QUERY: &[&str] = &["EIO", "transport", "t", "sid", "j", "b64"];
-
-/// Checks the handshake request against the namespace's `bindings.ws`.
-pub(crate) fn check_bindings(
-    ns: &NamespaceValidators,
-    parts: &http::request::Parts,
-) -> Result<(), Vec<Violation>> {
-    let mut violations = Vec::new();
-    if let Some(method) = &ns.method
-        && parts.method.as_str() != method
-    {
-        violations.push(Violation::whole(
-            "/method",
-            format!(
-                "the handshake request method {} does not match {method}",
-                parts.method
-            ),
-        ));
-    }
-    if let (Some(schema), Some(raw)) = (&ns.query, &ns.query_schema) {
-        let query = parts.uri.query().unwrap_or_default();
-        let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
-            .filter(|(k, _)| !ENGINE_IO_QUERY.contains(&k.as_ref()))
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        let instance = coerce_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), raw);
-        if let Err(v) = schema.validate_value(&instance) {
-            violations.extend(v.into_iter().map(|mut v| {
-                v.instance_path = format!("/query{}", v.instance_path);
-                v
-            }));
-        }
-    }
-    if let (Some(schema), Some(raw)) = (&ns.headers, &ns.headers_schema) {
-        let pairs: Vec<(String, String)> = parts
-            .headers
-            .iter()
-            .filter_map(|(k, v)| {
-                v.to_str()
-                    .ok()
-                    .map(|v| (k.as_str().to_ascii_lowercase(), v.to_owned()))
-            })
-            .collect();
-        let instance = coerce_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), raw);
-        if let Err(v) = schema.validate_value(&instance) {
-            violations.extend(v.into_iter().map(|mut v| {
-                v.instance_path = format!("/headers{}", v.instance_path);
-                v
-            }));
-        }
-    }
-    if violations.is_empty() {
-        Ok(())
-    } else {
-        Err(violations)
-    }
-}
-
 /// The connect middleware: every check that may refuse the connection.
 pub(crate) async fn accept<S: Clone + Send + Sync + 'static, A: Adapter>(
-    nsr: Arc<NamespaceRuntime<S, A>>,
+    nsh: Arc<NamespaceHandlers<S, A>>,
     s: SocketRef<A>,
     auth: Option<Value>,
 ) -> Result<(), ConnectRefusal> {
@@ -99,6 +35,7 @@ pub(crate) async fn accept<S: Clone + Send + Sync + 'static, A: Adapter>(
         uri: &s.req_parts().uri,
         auth: auth.as_ref(),
     };
+    let nsr = &nsh.runtime;
     match nsr
         .rt
         .authenticator
@@ -110,43 +47,37 @@ pub(crate) async fn accept<S: Clone + Send + Sync + 'static, A: Adapter>(
         }
         Ok(None) => {}
         Err(refusal) => {
-            tracing::debug!(namespace = %ns_path, %refusal, "connection refused by security");
-            return Err(ConnectRefusal(refusal.to_string()));
+            tracing::debug!(namespace = %ns_path, code = refusal.code().as_str(), "connection refused by security");
+            return Err(refusal.into());
         }
     }
     if nsr.rt.validation
-        && let Err(violations) = check_bindings(&nsr.validators, s.req_parts())
+        && let Err(e) = nsr.validators.check_handshake(&ns_path, s.req_parts())
     {
-        let details: Vec<String> = violations.iter().map(ToString::to_string).collect();
-        tracing::debug!(namespace = %ns_path, reason = %details.join("; "), "handshake refused");
-        return Err(ConnectRefusal(format!(
-            "invalid_handshake: {}",
-            details.join("; ")
-        )));
+        let refusal = ConnectRefusal::handshake(&e);
+        tracing::debug!(namespace = %ns_path, code = refusal.code().as_str(), reason = refusal.details().unwrap_or_default(), "handshake refused");
+        return Err(refusal);
     }
     if let Some(auth) = &auth {
         s.extensions.insert(ConnectAuth(auth.clone()));
     }
-    if let Some(handler) = &nsr.connect {
+    if let Some(handler) = &nsh.connect {
         let deferred: Deferred = Default::default();
         let mut ctx = HandlerContext::new(nsr.clone(), s.clone(), None, Args::default());
         ctx.deferred = Some(deferred.clone());
         ctx.auth = auth;
         match run_handler(handler, ctx, &ns_path, "connect").await {
-            Ok(Reply::Refuse(message)) => return Err(ConnectRefusal(message)),
+            Ok(Reply::Refuse(message)) => return Err(ConnectRefusal::handler(message)),
             Ok(_) => {}
-            Err(e) => return Err(ConnectRefusal(e.code.to_owned())),
+            Err(e) => return Err(ConnectRefusal::code_only(e.code)),
         }
         s.extensions.insert(PendingEmits(deferred));
     }
     Ok(())
 }
 
-/// After CONNECT: deliver the connect handler's emits and install the dispatchers.
-pub(crate) fn connected<S: Clone + Send + Sync + 'static, A: Adapter>(
-    nsr: Arc<NamespaceRuntime<S, A>>,
-    s: SocketRef<A>,
-) {
+/// After CONNECT: delivers the emits the connect handler made (validated when it made them).
+pub(crate) fn deliver_pending_emits<A: Adapter>(s: &SocketRef<A>) {
     if let Some(PendingEmits(queue)) = s.extensions.get::<PendingEmits>() {
         let emits = std::mem::take(&mut *queue.lock().unwrap_or_else(|e| e.into_inner()));
         for (event, args) in emits {
@@ -155,43 +86,5 @@ pub(crate) fn connected<S: Clone + Send + Sync + 'static, A: Adapter>(
             }
         }
         s.extensions.remove::<PendingEmits>();
-    }
-    let events = nsr.clone();
-    s.on_fallback(
-        move |s: SocketRef<A>,
-              socketioxide::extract::Event(event): socketioxide::extract::Event,
-              socketioxide::extract::TryData(data): socketioxide::extract::TryData<
-            super::args::WireArgs,
-        >,
-              ack: socketioxide::extract::AckSender<A>,
-              super::dispatch::AckRequested(requested): super::dispatch::AckRequested| {
-            let nsr = events.clone();
-            // Boxed: socketioxide spawns this future per event, and tokio copies a spawned
-            // future by value several times; a pointer is cheaper to move than the dispatch state.
-            Box::pin(super::dispatch::dispatch(
-                nsr,
-                s,
-                event.to_string(),
-                data,
-                ack,
-                requested,
-            ))
-        },
-    );
-    if nsr.disconnect.is_some() {
-        let on_disconnect = nsr.clone();
-        s.on_disconnect(
-            move |s: SocketRef<A>, reason: socketioxide::socket::DisconnectReason| {
-                let nsr = on_disconnect.clone();
-                async move {
-                    if let Some(handler) = &nsr.disconnect {
-                        let ns = s.ns().to_owned();
-                        let mut ctx = HandlerContext::new(nsr.clone(), s, None, Args::default());
-                        ctx.disconnect_reason = Some(reason);
-                        let _ = run_handler(handler, ctx, &ns, "disconnect").await;
-                    }
-                }
-            },
-        );
     }
 }

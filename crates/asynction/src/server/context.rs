@@ -12,9 +12,14 @@ use socketioxide::extract::SocketRef;
 use socketioxide::socket::DisconnectReason;
 
 use super::args::Args;
-use super::dispatch::NamespaceRuntime;
-use super::emit::{Deferred, ValidatedSocket};
+use super::emit::{Deferred, ValidatedIo, ValidatedSocket};
 use super::reply::EventError;
+use super::runtime::NamespaceRuntime;
+
+/// The CONNECT `auth` payload, kept in the socket's extensions for the handlers that run after
+/// the connection was accepted.
+#[derive(Debug, Clone)]
+pub(crate) struct ConnectAuth(pub Value);
 
 /// Everything one handler call may extract from. Built by the dispatcher; extractors take
 /// what they need from it.
@@ -57,5 +62,21 @@ impl<S, A: Adapter> HandlerContext<S, A> {
             rt: self.runtime.rt.clone(),
             deferred: self.deferred.clone(),
         }
+    }
+
+    /// The server handle with validated emits.
+    pub(crate) fn validated_io(&self) -> ValidatedIo<A> {
+        ValidatedIo {
+            io: self.runtime.io.clone(),
+            rt: self.runtime.rt.clone(),
+        }
+    }
+
+    /// The CONNECT `auth` payload: given directly to a connect handler, read back from the
+    /// socket's extensions by the handlers that run later.
+    pub(crate) fn connect_auth(&self) -> Option<Value> {
+        self.auth
+            .clone()
+            .or_else(|| self.socket.extensions.get::<ConnectAuth>().map(|a| a.0))
     }
 }

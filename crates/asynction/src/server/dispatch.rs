@@ -2,43 +2,18 @@
 //! event up in the document, validates its arguments, runs the handler, validates the ack and
 //! answers. Anything refused is answered as [`super::reply`] describes.
 
-use std::collections::HashMap;
-use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
-use futures_util::FutureExt;
 use socketioxide::adapter::Adapter;
-use socketioxide::extract::{AckSender, SocketRef};
+use socketioxide::extract::{AckSender, Event, SocketRef, TryData};
 use socketioxide::handler::FromMessageParts;
-use socketioxide::socket::Socket;
+use socketioxide::socket::{DisconnectReason, Socket};
 
 use super::args::{Args, WireArgs};
 use super::context::HandlerContext;
-use super::emit::ValidatedIo;
-use super::handler::{BoxedHandler, Reply};
-use super::reply::EventError;
-use super::runtime::SpecRuntime;
-use crate::validate::{Interaction, NamespaceValidators, ValidationError};
-
-/// What handling one ingress event needs.
-pub(crate) struct EventRoute<S, A: Adapter> {
-    pub handler: BoxedHandler<S, A>,
-    pub validators: crate::validate::EventValidators,
-}
-
-/// Everything the handlers of one namespace need, shared by all its sockets.
-pub(crate) struct NamespaceRuntime<S, A: Adapter> {
-    pub doc_path: String,
-    pub validators: Arc<NamespaceValidators>,
-    /// Ingress events by name: handler and compiled schemas, found with one lookup.
-    pub events: HashMap<String, EventRoute<S, A>>,
-    pub connect: Option<BoxedHandler<S, A>>,
-    pub disconnect: Option<BoxedHandler<S, A>>,
-    pub error: Option<BoxedHandler<S, A>>,
-    pub state: S,
-    pub rt: Arc<SpecRuntime>,
-    pub io: ValidatedIo<A>,
-}
+use super::handler::{NamespaceHandlers, Reply, run_handler};
+use super::reply::{EventError, RefusalCode};
+use crate::validate::{Interaction, ValidationError};
 
 /// Whether the client asked for an ack (socketioxide's `AckSender` cannot tell).
 pub(crate) struct AckRequested(pub bool);
@@ -54,39 +29,44 @@ impl<A: Adapter> FromMessageParts<A> for AckRequested {
     }
 }
 
-/// Runs a handler, turning panics and extractor failures into an `internal_error`.
-pub(crate) async fn run_handler<S, A: Adapter>(
-    handler: &BoxedHandler<S, A>,
-    ctx: HandlerContext<S, A>,
-    ns: &str,
-    event: &str,
-) -> Result<Reply, EventError> {
-    match AssertUnwindSafe(handler(ctx)).catch_unwind().await {
-        Ok(Ok(reply)) => Ok(reply),
-        Ok(Err(e)) => {
-            tracing::error!(namespace = ns, event, error = %e, "handler argument extraction failed");
-            Err(EventError::other(
-                "internal_error",
-                ns,
-                event,
-                "the server failed to handle the event",
-            ))
-        }
-        Err(_) => {
-            tracing::error!(namespace = ns, event, "handler panicked");
-            Err(EventError::other(
-                "internal_error",
-                ns,
-                event,
-                "the server failed to handle the event",
-            ))
-        }
+/// After CONNECT: installs the socket's event dispatcher and, when the namespace has one, its
+/// disconnect handler.
+pub(crate) fn serve<S: Clone + Send + Sync + 'static, A: Adapter>(
+    nsh: Arc<NamespaceHandlers<S, A>>,
+    s: SocketRef<A>,
+) {
+    let events = nsh.clone();
+    s.on_fallback(
+        move |s: SocketRef<A>,
+              Event(event): Event,
+              TryData(data): TryData<WireArgs>,
+              ack: AckSender<A>,
+              AckRequested(requested): AckRequested| {
+            let nsh = events.clone();
+            // Boxed: socketioxide spawns this future per event, and tokio copies a spawned
+            // future by value several times; a pointer is cheaper to move than the dispatch state.
+            Box::pin(dispatch(nsh, s, event.to_string(), data, ack, requested))
+        },
+    );
+    if nsh.disconnect.is_some() {
+        s.on_disconnect(move |s: SocketRef<A>, reason: DisconnectReason| {
+            let nsh = nsh.clone();
+            async move {
+                if let Some(handler) = &nsh.disconnect {
+                    let ns = s.ns().to_owned();
+                    let mut ctx =
+                        HandlerContext::new(nsh.runtime.clone(), s, None, Args::default());
+                    ctx.disconnect_reason = Some(reason);
+                    let _ = run_handler(handler, ctx, &ns, "disconnect").await;
+                }
+            }
+        });
     }
 }
 
 /// Handles one incoming event.
 pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
-    nsr: Arc<NamespaceRuntime<S, A>>,
+    nsh: Arc<NamespaceHandlers<S, A>>,
     s: SocketRef<A>,
     event: String,
     data: Result<WireArgs, socketioxide_core::parser::ParserError>,
@@ -105,27 +85,27 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
                 &event,
                 format!("malformed arguments: {e}"),
             );
-            return Box::pin(refuse(&nsr, s, event, Args::default(), ack, requested, err)).await;
+            return Box::pin(refuse(&nsh, s, event, Args::default(), ack, requested, err)).await;
         }
     };
     // The route's own key names the event from here on: the received `String` moves into the
     // handler context without a copy.
-    let Some((name, route)) = nsr.events.get_key_value(&event) else {
+    let Some((name, route)) = nsh.events.get_key_value(&event) else {
         let err = EventError::from_validation(
             &ValidationError::new(Interaction::UnknownEvent, ns_path, Some(&event), Vec::new()),
             &event,
         );
-        return Box::pin(refuse(&nsr, s, event, args, ack, requested, err)).await;
+        return Box::pin(refuse(&nsh, s, event, args, ack, requested, err)).await;
     };
-    if nsr.rt.validation
+    if nsh.runtime.rt.validation
         && let Some(schema) = &route.validators.payload
         && let Err(violations) = schema.validate_args(&args.validation_view())
     {
         let e = ValidationError::new(Interaction::IngressPayload, ns_path, Some(name), violations);
         let err = EventError::from_validation(&e, name);
-        return Box::pin(refuse(&nsr, s, event, args, ack, requested, err)).await;
+        return Box::pin(refuse(&nsh, s, event, args, ack, requested, err)).await;
     }
-    let ctx = HandlerContext::new(nsr.clone(), s, Some(event), args);
+    let ctx = HandlerContext::new(nsh.runtime.clone(), s, Some(event), args);
     let reply = match run_handler(&route.handler, ctx, ns_path, name).await {
         Ok(r) => r,
         Err(err) => return send_ack(ack, requested, &err.to_ack_args()),
@@ -141,11 +121,11 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
             return send_ack(
                 ack,
                 true,
-                &EventError::other("handler_error", ns_path, name, message).to_ack_args(),
+                &EventError::other(RefusalCode::HandlerError, ns_path, name, message).to_ack_args(),
             );
         }
     };
-    if nsr.rt.validation
+    if nsh.runtime.rt.validation
         && let Some(schema) = &route.validators.ack
         && let Err(violations) = schema.validate_args(&ack_args.validation_view())
     {
@@ -168,7 +148,7 @@ fn send_ack<A: Adapter>(ack: AckSender<A>, requested: bool, args: &Args) {
 
 /// Answers a refused event: the error handler, else an error ack, else a log line.
 async fn refuse<S: Clone + Send + Sync + 'static, A: Adapter>(
-    nsr: &Arc<NamespaceRuntime<S, A>>,
+    nsh: &Arc<NamespaceHandlers<S, A>>,
     s: SocketRef<A>,
     event: String,
     args: Args,
@@ -176,9 +156,9 @@ async fn refuse<S: Clone + Send + Sync + 'static, A: Adapter>(
     requested: bool,
     err: EventError,
 ) {
-    if let Some(handler) = &nsr.error {
+    if let Some(handler) = &nsh.error {
         let ns = s.ns().to_owned();
-        let mut ctx = HandlerContext::new(nsr.clone(), s, Some(event.clone()), args);
+        let mut ctx = HandlerContext::new(nsh.runtime.clone(), s, Some(event.clone()), args);
         ctx.error = Some(err.clone());
         let reply = run_handler(handler, ctx, &ns, &event).await;
         if requested {
@@ -194,7 +174,7 @@ async fn refuse<S: Clone + Send + Sync + 'static, A: Adapter>(
         tracing::debug!(error = %err, "event refused; answered with an error ack");
         send_ack(ack, true, &err.to_ack_args());
     } else {
-        tracing::warn!(namespace = %err.namespace, event = %err.event, code = err.code, reason = %err.message, "event refused");
+        tracing::warn!(namespace = %err.namespace, event = %err.event, code = err.code.as_str(), reason = %err.message, "event refused");
     }
 }
 

@@ -21,7 +21,8 @@ use super::runtime::SpecRuntime;
 use crate::model::ArgumentList;
 use crate::validate::{Interaction, NamespaceValidators, ValidationError};
 
-/// Why an emit did not happen (or its ack was refused).
+/// Why an emit did not happen (or its ack was refused). The error of the layer below
+/// (serde, socketioxide) is kept as the [`source`](std::error::Error::source).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum EmitError {
@@ -33,13 +34,87 @@ pub enum EmitError {
     UnknownNamespace(String),
     /// The payload could not be turned into JSON.
     #[error("the payload could not be serialized: {0}")]
-    Serialize(String),
-    /// socketioxide could not send (socket closed, send buffer full, adapter error).
+    Serialize(#[source] serde_json::Error),
+    /// The event could not be sent (socket closed, send buffer full, adapter error).
     #[error("the event could not be sent: {0}")]
-    Send(String),
+    Send(#[source] SendFailure),
     /// The client did not acknowledge in time, or its ack could not be decoded.
     #[error("no valid ack from the client: {0}")]
-    Ack(String),
+    Ack(#[source] AckFailure),
+}
+
+/// Why socketioxide (or the cluster's Redis publisher) could not send an event.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SendFailure {
+    /// Sending to one socket failed: the packet did not encode, or the socket is closed or its
+    /// send buffer is full.
+    #[error(transparent)]
+    Socket(#[from] socketioxide::SendError),
+    /// A broadcast could not reach these sockets (closed, send buffer full).
+    #[error("Error sending data through the engine.io socket: {0:?}")]
+    Sockets(Vec<socketioxide::SocketError>),
+    /// The packet of a broadcast could not be encoded.
+    #[error("the packet could not be encoded: {0}")]
+    Encode(#[source] socketioxide::ParserError),
+    /// The adapter could not broadcast to the other nodes. socketioxide's adapter errors are
+    /// not `Sync`, so only their message is kept.
+    #[error("adapter error: {0}")]
+    Adapter(String),
+    /// The cluster `Emitter`'s Redis publisher failed or timed out.
+    #[error("{0}")]
+    Publish(String),
+    /// `emit_with_ack` inside a `connect` handler: the client cannot answer before it is
+    /// connected.
+    #[error(
+        "emit_with_ack is not available before the connection is accepted; emit it after connect"
+    )]
+    NotConnected,
+}
+
+impl From<socketioxide::BroadcastError> for SendFailure {
+    fn from(e: socketioxide::BroadcastError) -> Self {
+        use socketioxide::BroadcastError as B;
+        match e {
+            B::Socket(sockets) => SendFailure::Sockets(sockets),
+            B::Serialize(p) => SendFailure::Encode(p),
+            B::Adapter(a) => SendFailure::Adapter(a.to_string()),
+        }
+    }
+}
+
+impl From<socketioxide::EmitWithAckError> for SendFailure {
+    fn from(e: socketioxide::EmitWithAckError) -> Self {
+        use socketioxide::EmitWithAckError as E;
+        match e {
+            E::Encode(p) => SendFailure::Encode(p),
+            E::Adapter(a) => SendFailure::Adapter(a.to_string()),
+        }
+    }
+}
+
+impl From<SendFailure> for EmitError {
+    fn from(e: SendFailure) -> Self {
+        EmitError::Send(e)
+    }
+}
+
+/// Why a client's ack to an emit could not be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AckFailure {
+    /// socketioxide's: no ack before the timeout, an undecodable ack packet, a closed socket.
+    #[error(transparent)]
+    Socketio(#[from] socketioxide::AckError),
+    /// The ack is valid for the document but does not deserialize into the requested type.
+    #[error("the ack does not deserialize: {0}")]
+    Decode(#[source] serde_json::Error),
+}
+
+impl From<AckFailure> for EmitError {
+    fn from(e: AckFailure) -> Self {
+        EmitError::Ack(e)
+    }
 }
 
 /// Serializes `data` and applies the argument rule of `event`'s egress schema: a spread schema
@@ -49,7 +124,7 @@ pub(crate) fn egress_args<T: Serialize + ?Sized>(
     event: &str,
     data: &T,
 ) -> Result<(Vec<Value>, bool), EmitError> {
-    let value = serde_json::to_value(data).map_err(|e| EmitError::Serialize(e.to_string()))?;
+    let value = serde_json::to_value(data).map_err(EmitError::Serialize)?;
     let spread = ns
         .egress
         .get(event)
@@ -98,8 +173,7 @@ fn decode_ack<V: DeserializeOwned>(args: Args) -> Result<V, EmitError> {
         0 => Value::Null,
         _ => Value::Array(args.values),
     };
-    serde_json::from_value(value)
-        .map_err(|e| EmitError::Ack(format!("the ack does not deserialize: {e}")))
+    serde_json::from_value(value).map_err(|e| AckFailure::Decode(e).into())
 }
 
 /// A connected client's socket whose emits are validated against the document.
@@ -156,7 +230,7 @@ impl<A: Adapter> ValidatedSocket<A> {
         } else {
             self.inner.emit(event, data)
         };
-        sent.map_err(|e| EmitError::Send(e.to_string()))
+        sent.map_err(|e| EmitError::Send(e.into()))
     }
 
     /// Emits `event` with several arguments, binary attachments included.
@@ -177,7 +251,7 @@ impl<A: Adapter> ValidatedSocket<A> {
         }
         self.inner
             .emit(event, &args.as_wire())
-            .map_err(|e| EmitError::Send(e.to_string()))
+            .map_err(|e| EmitError::Send(e.into()))
     }
 
     /// Emits `event` and waits for the client's ack, validated against the event's ack schema
@@ -190,7 +264,7 @@ impl<A: Adapter> ValidatedSocket<A> {
         let (args, spread) = egress_args(&self.ns, event, data)?;
         check(&self.rt, &self.ns, self.ns(), event, &args)?;
         if self.deferred.is_some() {
-            return Err(EmitError::Send("emit_with_ack is not available before the connection is accepted; emit it after connect".into()));
+            return Err(SendFailure::NotConnected.into());
         }
         let ops = self.inner.timeout(self.rt.ack_timeout);
         let stream = if spread {
@@ -198,8 +272,8 @@ impl<A: Adapter> ValidatedSocket<A> {
         } else {
             ops.emit_with_ack::<_, WireArgs>(event, data)
         }
-        .map_err(|e| EmitError::Send(e.to_string()))?;
-        let WireArgs(ack) = stream.await.map_err(|e| EmitError::Ack(e.to_string()))?;
+        .map_err(|e| EmitError::Send(e.into()))?;
+        let WireArgs(ack) = stream.await.map_err(|e| EmitError::Ack(e.into()))?;
         client_ack(&self.rt, &self.ns, self.ns(), event, ack)
     }
 
@@ -299,7 +373,7 @@ impl<A: Adapter> ValidatedBroadcast<A> {
         } else {
             self.inner.emit(event, data).await
         };
-        sent.map_err(|e| EmitError::Send(e.to_string()))
+        sent.map_err(|e| EmitError::Send(e.into()))
     }
 
     /// Emits `event` with several arguments, binary attachments included.
@@ -314,7 +388,7 @@ impl<A: Adapter> ValidatedBroadcast<A> {
         self.inner
             .emit(event, &args.as_wire())
             .await
-            .map_err(|e| EmitError::Send(e.to_string()))
+            .map_err(|e| EmitError::Send(e.into()))
     }
 
     /// Emits `event` to every selected client (on every node, with a remote adapter) and
@@ -336,12 +410,12 @@ impl<A: Adapter> ValidatedBroadcast<A> {
         } else {
             ops.emit_with_ack::<_, WireArgs>(event, data).await
         }
-        .map_err(|e| EmitError::Send(e.to_string()))?;
+        .map_err(|e| EmitError::Send(e.into()))?;
         let (rt, ns, ns_path) = (self.rt, self.ns, self.ns_path);
         Ok(stream
             .map(|(sid, ack)| {
                 let result = ack
-                    .map_err(|e| EmitError::Ack(e.to_string()))
+                    .map_err(|e| EmitError::Ack(e.into()))
                     .and_then(|WireArgs(ack)| client_ack(&rt, &ns, &ns_path, event, ack));
                 (sid, result)
             })
@@ -393,5 +467,81 @@ impl<A: Adapter> ValidatedIo<A> {
     /// The raw socketioxide handle. **Emits through it are not validated.**
     pub fn unvalidated(&self) -> &SocketIo<A> {
         &self.io
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::error::Error as _;
+
+    use serde_json::json;
+    use socketioxide::{AckError, BroadcastError, SendError, SocketError};
+
+    use super::*;
+
+    #[test]
+    fn a_payload_that_is_not_json_keeps_serde_s_error_as_the_source() {
+        // JSON object keys must be strings.
+        let data = BTreeMap::from([((1, 2), "x")]);
+        let err = egress_args(&NamespaceValidators::default(), "event", &data)
+            .expect_err("a map with tuple keys is not JSON");
+        assert!(matches!(err, EmitError::Serialize(_)), "{err:?}");
+        assert!(
+            err.to_string()
+                .starts_with("the payload could not be serialized: "),
+            "{err}"
+        );
+        let source = err.source().expect("serde's error is the source");
+        assert!(source.downcast_ref::<serde_json::Error>().is_some());
+    }
+
+    #[test]
+    fn an_ack_that_does_not_decode_keeps_serde_s_error_in_the_chain() {
+        let err = decode_ack::<u32>(Args::json(vec![json!("seven")])).expect_err("not a u32");
+        assert!(
+            matches!(err, EmitError::Ack(AckFailure::Decode(_))),
+            "{err:?}"
+        );
+        assert!(
+            err.to_string()
+                .starts_with("no valid ack from the client: the ack does not deserialize: "),
+            "{err}"
+        );
+        let failure = err.source().expect("the ack failure is the source");
+        assert!(failure.downcast_ref::<AckFailure>().is_some());
+        let serde = failure.source().expect("serde's error is its source");
+        assert!(serde.downcast_ref::<serde_json::Error>().is_some());
+    }
+
+    #[test]
+    fn socketioxide_errors_stay_typed_and_read_as_before() {
+        let timeout = EmitError::from(AckFailure::from(AckError::Timeout));
+        assert_eq!(
+            timeout.to_string(),
+            format!("no valid ack from the client: {}", AckError::Timeout)
+        );
+        assert!(matches!(
+            timeout,
+            EmitError::Ack(AckFailure::Socketio(AckError::Timeout))
+        ));
+
+        let closed = SendError::Socket(SocketError::Closed);
+        let before = closed.to_string();
+        let err = EmitError::Send(closed.into());
+        assert_eq!(
+            err.to_string(),
+            format!("the event could not be sent: {before}")
+        );
+        assert!(matches!(
+            err,
+            EmitError::Send(SendFailure::Socket(SendError::Socket(SocketError::Closed)))
+        ));
+
+        let broadcast = BroadcastError::Socket(vec![SocketError::InternalChannelFull]);
+        let before = broadcast.to_string();
+        let failure = SendFailure::from(broadcast);
+        assert_eq!(failure.to_string(), before);
+        assert!(matches!(failure, SendFailure::Sockets(ref s) if s.len() == 1));
     }
 }

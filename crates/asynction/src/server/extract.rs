@@ -23,9 +23,14 @@ use socketioxide::socket::DisconnectReason;
 use super::args::Args;
 use super::context::HandlerContext;
 use super::emit::{ValidatedIo, ValidatedSocket};
-use super::handler::FromContext;
 use super::reply::EventError;
 use crate::security::SecurityInfo;
+
+/// Builds one argument of a handler from the context.
+pub trait FromContext<S, A: Adapter>: Sized {
+    /// Extracts the value; an error is reported to the client as an internal error.
+    fn from_context(ctx: &mut HandlerContext<S, A>) -> Result<Self, ExtractError>;
+}
 
 /// An extractor could not produce its value (a programming error in the server, reported to
 /// the client as an `internal_error` and logged).
@@ -87,7 +92,7 @@ impl<S, A: Adapter> FromContext<S, A> for ValidatedSocket<A> {
 
 impl<S, A: Adapter> FromContext<S, A> for ValidatedIo<A> {
     fn from_context(ctx: &mut HandlerContext<S, A>) -> Result<Self, ExtractError> {
-        Ok(ctx.runtime.io.clone())
+        Ok(ctx.validated_io())
     }
 }
 
@@ -109,15 +114,9 @@ pub struct AuthPayload(pub Value);
 
 impl<S, A: Adapter> FromContext<S, A> for AuthPayload {
     fn from_context(ctx: &mut HandlerContext<S, A>) -> Result<Self, ExtractError> {
-        // Connect handlers get it directly; later handlers read what connect stored.
-        let auth = ctx.auth.clone().or_else(|| {
-            ctx.socket
-                .extensions
-                .get::<super::connect::ConnectAuth>()
-                .map(|a| a.0)
-        });
         Ok(AuthPayload(
-            auth.unwrap_or_else(|| Value::Object(Default::default())),
+            ctx.connect_auth()
+                .unwrap_or_else(|| Value::Object(Default::default())),
         ))
     }
 }

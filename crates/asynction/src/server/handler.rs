@@ -18,10 +18,13 @@
 //! The same traits serve event handlers, namespace `connect`/`disconnect`/`error` handlers:
 //! each receives a [`HandlerContext`] and picks from it what its arguments ask for.
 
+use std::collections::HashMap;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::Arc;
 
+use futures_util::FutureExt;
 use serde::Serialize;
 use serde_json::Value;
 use socketioxide::adapter::{Adapter, LocalAdapter};
@@ -29,6 +32,12 @@ use socketioxide::adapter::{Adapter, LocalAdapter};
 use super::args::Args;
 use super::context::HandlerContext;
 use super::extract::ExtractError;
+/// Re-exported from [`super::extract`], where the extractors live; kept here because a handler's
+/// arguments are what it is about.
+pub use super::extract::FromContext;
+use super::reply::{EventError, RefusalCode};
+use super::runtime::NamespaceRuntime;
+use crate::validate::EventValidators;
 
 /// What a handler produced.
 #[derive(Debug, Clone)]
@@ -107,12 +116,6 @@ pub trait Handler<T, S, A: Adapter = LocalAdapter>: Clone + Send + Sync + 'stati
     fn call(&self, ctx: HandlerContext<S, A>) -> BoxFuture<Result<Reply, ExtractError>>;
 }
 
-/// Builds one argument of a handler from the context.
-pub trait FromContext<S, A: Adapter>: Sized {
-    /// Extracts the value; an error is reported to the client as an internal error.
-    fn from_context(ctx: &mut HandlerContext<S, A>) -> Result<Self, ExtractError>;
-}
-
 macro_rules! impl_handler {
     ($($ty:ident),*) => {
         #[allow(non_snake_case, unused_variables, unused_mut)]
@@ -160,4 +163,52 @@ where
     A: Adapter,
 {
     Arc::new(move |ctx| h.call(ctx))
+}
+
+/// What handling one ingress event needs: found with one lookup per event.
+pub(crate) struct EventRoute<S, A: Adapter> {
+    pub handler: BoxedHandler<S, A>,
+    pub validators: EventValidators,
+}
+
+/// The handlers of one namespace beside what its sockets share; the connect middleware and the
+/// dispatcher both serve from it.
+pub(crate) struct NamespaceHandlers<S, A: Adapter> {
+    /// Validators, state and server handle: what every handler call's context holds.
+    pub runtime: Arc<NamespaceRuntime<S, A>>,
+    /// Ingress events by name: handler and compiled schemas, found with one lookup.
+    pub events: HashMap<String, EventRoute<S, A>>,
+    pub connect: Option<BoxedHandler<S, A>>,
+    pub disconnect: Option<BoxedHandler<S, A>>,
+    pub error: Option<BoxedHandler<S, A>>,
+}
+
+/// Runs a handler, turning panics and extractor failures into an `internal_error`.
+pub(crate) async fn run_handler<S, A: Adapter>(
+    handler: &BoxedHandler<S, A>,
+    ctx: HandlerContext<S, A>,
+    ns: &str,
+    event: &str,
+) -> Result<Reply, EventError> {
+    match AssertUnwindSafe(handler(ctx)).catch_unwind().await {
+        Ok(Ok(reply)) => Ok(reply),
+        Ok(Err(e)) => {
+            tracing::error!(namespace = ns, event, error = %e, "handler argument extraction failed");
+            Err(EventError::other(
+                RefusalCode::InternalError,
+                ns,
+                event,
+                "the server failed to handle the event",
+            ))
+        }
+        Err(_) => {
+            tracing::error!(namespace = ns, event, "handler panicked");
+            Err(EventError::other(
+                RefusalCode::InternalError,
+                ns,
+                event,
+                "the server failed to handle the event",
+            ))
+        }
+    }
 }

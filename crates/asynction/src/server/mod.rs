@@ -8,6 +8,26 @@
 //! - [`reply`]: what clients see when something is refused.
 //! - [`args`]: Socket.IO argument lists with binary attachments.
 //! - [`limits`]: what one client may send (message size, attachments, nesting, headers).
+//!
+//! # Layering
+//!
+//! Modules import downward only, so each can be read knowing only what lies below it:
+//!
+//! ```text
+//! builder                      document + handlers → registered namespaces (imports all below)
+//!   connect    dispatch        before CONNECT / after CONNECT; never import each other
+//!     handler                  Handler, Reply, NamespaceHandlers, run_handler
+//!       extract                FromContext and the extractors
+//!         context              HandlerContext (what one handler call sees), ConnectAuth
+//!           emit               validated emits (ValidatedSocket, ValidatedIo, EmitError)
+//!             runtime          SpecRuntime, NamespaceRuntime: shared, read-only, no handlers
+//!               namespaces     path → document namespace → validators
+//! leaves: args, reply, limits  (import no other server module)
+//! ```
+//!
+//! The types are recursive (a namespace's handlers take a context that holds the namespace's
+//! runtime); the split between `runtime::NamespaceRuntime` (what a context holds) and
+//! `handler::NamespaceHandlers` (the runtime plus the handlers) is what keeps the modules acyclic.
 
 pub mod args;
 pub mod builder;
@@ -25,9 +45,11 @@ mod runtime;
 pub use args::Args;
 pub use builder::{Asynction, AsynctionSocketIo, BuildError};
 pub use context::HandlerContext;
-pub use emit::{EmitError, ValidatedBroadcast, ValidatedIo, ValidatedSocket};
+pub use emit::{
+    AckFailure, EmitError, SendFailure, ValidatedBroadcast, ValidatedIo, ValidatedSocket,
+};
 pub use extract::{AuthPayload, EventName, ExtractError, Payload, State};
 pub use handler::{Ack, FromContext, Handler, IntoReply, Reply};
 pub use limits::{HeaderLimitLayer, Limits};
-pub use reply::{ConnectRefusal, EventError};
+pub use reply::{ConnectRefusal, EventError, RefusalCode};
 pub use socketioxide::socket::DisconnectReason;

@@ -4,9 +4,19 @@
 
 use std::sync::Arc;
 
-use super::BuildError;
 use crate::model::Api;
 use crate::validate::{NamespaceValidators, Validators};
+
+/// A dynamic namespace path that is not a valid pattern, or conflicts with another one
+/// (the builder reports it as `BuildError::Namespace`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("namespace {path} could not be registered: {reason}")]
+pub struct NamespacePatternError {
+    /// The document's namespace path.
+    pub path: String,
+    /// matchit's reason.
+    pub reason: String,
+}
 
 /// A document's compiled validators, found by concrete namespace path.
 #[derive(Debug)]
@@ -19,12 +29,12 @@ pub(crate) struct NamespaceIndex {
 impl NamespaceIndex {
     /// Indexes `validators` (compiled from `api`) by the namespaces of `api`; fails when a
     /// dynamic path is not a valid pattern or two patterns conflict.
-    pub fn new(api: &Api, validators: Validators) -> Result<Self, BuildError> {
+    pub fn new(api: &Api, validators: Validators) -> Result<Self, NamespacePatternError> {
         let mut dynamic = matchit::Router::new();
         for ns in api.namespaces.iter().filter(|n| n.is_dynamic()) {
             dynamic
                 .insert(ns.path.clone(), ns.path.clone())
-                .map_err(|e| BuildError::Namespace {
+                .map_err(|e| NamespacePatternError {
                     path: ns.path.clone(),
                     reason: e.to_string(),
                 })?;
@@ -60,7 +70,7 @@ mod tests {
     use super::*;
     use crate::spec::Document;
 
-    fn index(channels: &str) -> Result<NamespaceIndex, BuildError> {
+    fn index(channels: &str) -> Result<NamespaceIndex, NamespacePatternError> {
         let text =
             format!("asyncapi: 2.6.0\ninfo: {{title: t, version: '1'}}\nchannels:\n{channels}");
         let doc = Document::from_text(&text).expect("the test document loads");

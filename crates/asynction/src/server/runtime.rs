@@ -1,7 +1,14 @@
-//! Shared, read-only state of a running server: compiled validators and switches.
+//! Shared, read-only state of a running server: compiled validators and switches, per server
+//! ([`SpecRuntime`]) and per namespace ([`NamespaceRuntime`]).
+//!
+//! The bottom of the server stack: it names no handler, context or extractor, so every other
+//! module may read it.
 
 use std::sync::Arc;
 use std::time::Duration;
+
+use socketioxide::SocketIo;
+use socketioxide::adapter::Adapter;
 
 use super::namespaces::NamespaceIndex;
 use crate::security::Authenticator;
@@ -23,4 +30,16 @@ impl SpecRuntime {
     pub fn namespace_validators(&self, path: &str) -> Option<Arc<NamespaceValidators>> {
         self.namespaces.lookup(path).cloned()
     }
+}
+
+/// What every socket of one document namespace shares, handlers aside (they live one layer up,
+/// in `handler::NamespaceHandlers`, because they take a context that holds this).
+pub(crate) struct NamespaceRuntime<S, A: Adapter> {
+    /// The namespace's path as the document writes it (`/tenant/{id}` for a dynamic one).
+    pub doc_path: String,
+    pub validators: Arc<NamespaceValidators>,
+    pub state: S,
+    pub rt: Arc<SpecRuntime>,
+    /// The socketioxide server, for `ValidatedIo` extractors.
+    pub io: SocketIo<A>,
 }

@@ -4,6 +4,8 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::refusal::RefusalCode;
+
 /// One way an instance breaks its schema.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Violation {
@@ -59,15 +61,15 @@ pub enum Interaction {
 }
 
 impl Interaction {
-    /// A stable, machine-readable code (also the `code` of error acks sent to clients).
-    pub fn code(self) -> &'static str {
+    /// Its stable, machine-readable code (also the `code` of error acks sent to clients).
+    pub fn code(self) -> RefusalCode {
         match self {
-            Interaction::IngressPayload => "invalid_payload",
-            Interaction::ServerAck => "invalid_server_ack",
-            Interaction::EgressPayload => "invalid_emit",
-            Interaction::ClientAck => "invalid_client_ack",
-            Interaction::Handshake => "invalid_handshake",
-            Interaction::UnknownEvent => "unknown_event",
+            Interaction::IngressPayload => RefusalCode::InvalidPayload,
+            Interaction::ServerAck => RefusalCode::InvalidServerAck,
+            Interaction::EgressPayload => RefusalCode::InvalidEmit,
+            Interaction::ClientAck => RefusalCode::InvalidClientAck,
+            Interaction::Handshake => RefusalCode::InvalidHandshake,
+            Interaction::UnknownEvent => RefusalCode::UnknownEvent,
         }
     }
 }
@@ -124,3 +126,23 @@ impl fmt::Display for ValidationError {
 }
 
 impl std::error::Error for ValidationError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_interaction_has_its_wire_code() {
+        let codes = [
+            (Interaction::IngressPayload, "invalid_payload"),
+            (Interaction::ServerAck, "invalid_server_ack"),
+            (Interaction::EgressPayload, "invalid_emit"),
+            (Interaction::ClientAck, "invalid_client_ack"),
+            (Interaction::Handshake, "invalid_handshake"),
+            (Interaction::UnknownEvent, "unknown_event"),
+        ];
+        for (interaction, wire) in codes {
+            assert_eq!(interaction.code().as_str(), wire, "{interaction:?}");
+        }
+    }
+}

@@ -1,4 +1,5 @@
-//! Compiled validators for every schema of a document: payloads, acks and handshake bindings.
+//! Compiled validators for every schema of a document: payloads, acks and handshake bindings
+//! ([`NamespaceValidators::check_handshake`]).
 //!
 //! [`Validators::compile`] runs once at startup; each schema becomes a [`CompiledSchema`] and
 //! an invalid schema is a startup error with its JSON pointer, never a runtime surprise.
@@ -7,6 +8,7 @@
 pub mod coerce;
 pub mod cycles;
 pub mod error;
+pub mod handshake;
 pub mod schema;
 
 use std::collections::HashMap;
@@ -15,6 +17,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 pub use error::{Interaction, ValidationError, Violation};
+pub use handshake::ENGINE_IO_QUERY_PARAMS;
 pub use schema::{CompiledSchema, DEFAULT_MAX_DEPTH, InvalidSchema, nesting_depth};
 
 use crate::model::{Api, Event, Namespace, Schema};

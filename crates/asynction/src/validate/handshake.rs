@@ -1,0 +1,223 @@
+//! The engine.io handshake request against a namespace's `bindings.ws` (method, query,
+//! headers).
+//!
+//! Query and header values arrive as strings and are [coerced](super::coerce) to the types the
+//! schema asks for. Engine.IO's own query parameters ([`ENGINE_IO_QUERY_PARAMS`]) are removed
+//! first: a client library adds them to every handshake, so a document's query schema never
+//! describes them (and `additionalProperties: false` must not refuse them).
+
+use super::coerce::coerce_pairs;
+use super::{Interaction, NamespaceValidators, ValidationError, Violation};
+
+/// Query parameters Engine.IO puts on the handshake request; never part of a
+/// `bindings.ws.query` instance and never read as an API key (see [`crate::security`]).
+///
+/// - `EIO`: protocol version; `transport`: `polling` or `websocket`; `sid`: the session id of
+///   an upgrade or a polling request (all three read by engineioxide);
+/// - `b64`: Engine.IO v3 base64 polling (read by engineioxide);
+/// - `t`: the client's cache-busting timestamp (`timestampParam`);
+/// - `j`: the JSONP callback index of Engine.IO v3 clients.
+///
+/// One list for bindings and security: before it was shared, security did not reserve `j` and
+/// `b64`, so an API key named `b64` was accepted by the security checks but removed from the
+/// query the bindings validated. Now a security scheme naming any of them is refused when the
+/// server is built (`ConfigProblem::ReservedQueryName`).
+pub const ENGINE_IO_QUERY_PARAMS: &[&str] = &["EIO", "transport", "sid", "t", "j", "b64"];
+
+impl NamespaceValidators {
+    /// Checks an engine.io handshake request (its method, query and headers) against the
+    /// namespace's `bindings.ws`; every violation is reported, with instance paths under
+    /// `/method`, `/query` and `/headers`.
+    ///
+    /// ```
+    /// use asynction::Document;
+    /// use asynction::validate::Validators;
+    ///
+    /// let doc = Document::from_text(
+    ///     "asyncapi: 2.6.0\ninfo: {title: t, version: '1'}\nchannels:\n  /:\n    bindings:\n      ws:\n        query:\n          type: object\n          properties: {limit: {type: integer}}\n          required: [limit]\n",
+    /// )?;
+    /// let validators = Validators::compile(&doc)?;
+    /// let ns = validators.namespace("/").expect("the document names /");
+    /// let request = http::Request::get("/socket.io/?EIO=4&transport=websocket&limit=5").body(())?;
+    /// assert!(ns.check_handshake("/", &request.into_parts().0).is_ok());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn check_handshake(
+        &self,
+        namespace: &str,
+        request: &http::request::Parts,
+    ) -> Result<(), ValidationError> {
+        let mut violations = Vec::new();
+        if let Some(method) = &self.method
+            && request.method.as_str() != method
+        {
+            violations.push(Violation::whole(
+                "/method",
+                format!(
+                    "the handshake request method {} does not match {method}",
+                    request.method
+                ),
+            ));
+        }
+        if let (Some(schema), Some(raw)) = (&self.query, &self.query_schema) {
+            let query = request.uri.query().unwrap_or_default();
+            let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+                .filter(|(k, _)| !ENGINE_IO_QUERY_PARAMS.contains(&k.as_ref()))
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            let instance = coerce_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), raw);
+            if let Err(v) = schema.validate_value(&instance) {
+                violations.extend(under("/query", v));
+            }
+        }
+        if let (Some(schema), Some(raw)) = (&self.headers, &self.headers_schema) {
+            let pairs: Vec<(String, String)> = request
+                .headers
+                .iter()
+                .filter_map(|(k, v)| {
+                    v.to_str()
+                        .ok()
+                        .map(|v| (k.as_str().to_ascii_lowercase(), v.to_owned()))
+                })
+                .collect();
+            let instance = coerce_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), raw);
+            if let Err(v) = schema.validate_value(&instance) {
+                violations.extend(under("/headers", v));
+            }
+        }
+        if violations.is_empty() {
+            Ok(())
+        } else {
+            Err(ValidationError::new(
+                Interaction::Handshake,
+                namespace,
+                None,
+                violations,
+            ))
+        }
+    }
+}
+
+/// Moves violations of a query or headers instance under `prefix` in the handshake request.
+fn under(prefix: &str, violations: Vec<Violation>) -> impl Iterator<Item = Violation> + '_ {
+    violations.into_iter().map(move |mut v| {
+        v.instance_path = format!("{prefix}{}", v.instance_path);
+        v
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::Document;
+    use crate::validate::Validators;
+
+    const DOC: &str = "asyncapi: 2.6.0
+info: {title: t, version: '1'}
+channels:
+  /limited:
+    bindings:
+      ws:
+        method: GET
+        query:
+          type: object
+          properties:
+            limit: {type: integer, maximum: 10}
+          required: [limit]
+          additionalProperties: false
+        headers:
+          type: object
+          properties:
+            X-Client: {type: string, enum: [tests]}
+          required: [X-Client]
+  /open: {}
+";
+
+    fn validators() -> Validators {
+        let doc = Document::from_text(DOC).expect("the test document loads");
+        Validators::compile(&doc).expect("its schemas compile")
+    }
+
+    fn request(method: &str, uri: &str, headers: &[(&str, &str)]) -> http::request::Parts {
+        let mut builder = http::Request::builder().method(method).uri(uri);
+        for (k, v) in headers {
+            builder = builder.header(*k, *v);
+        }
+        builder
+            .body(())
+            .expect("a valid test request")
+            .into_parts()
+            .0
+    }
+
+    fn check(ns: &str, req: &http::request::Parts) -> Result<(), ValidationError> {
+        let validators = validators();
+        let namespace = validators.namespace(ns).expect("the document names it");
+        namespace.check_handshake(ns, req)
+    }
+
+    #[test]
+    fn a_handshake_that_matches_the_bindings_passes_with_every_engine_io_parameter() {
+        let uri = "/socket.io/?EIO=4&transport=polling&t=PZx1&sid=abc&j=0&b64=1&limit=5";
+        let req = request("GET", uri, &[("x-client", "tests")]);
+        assert_eq!(check("/limited", &req), Ok(()));
+    }
+
+    #[test]
+    fn query_values_are_coerced_then_validated_under_query() {
+        let req = request(
+            "GET",
+            "/socket.io/?EIO=4&limit=11",
+            &[("X-Client", "tests")],
+        );
+        let err = check("/limited", &req).expect_err("11 is above the maximum");
+        assert_eq!(err.interaction, Interaction::Handshake);
+        assert_eq!(err.namespace, "/limited");
+        assert_eq!(err.event, None);
+        assert_eq!(err.violations.len(), 1, "{err}");
+        assert_eq!(err.violations[0].instance_path, "/query/limit");
+    }
+
+    #[test]
+    fn an_unknown_query_parameter_is_refused_but_engine_io_ones_never_are() {
+        for name in ENGINE_IO_QUERY_PARAMS {
+            let req = request(
+                "GET",
+                &format!("/socket.io/?{name}=1&limit=1"),
+                &[("x-client", "tests")],
+            );
+            assert_eq!(check("/limited", &req), Ok(()), "{name}");
+        }
+        let req = request(
+            "GET",
+            "/socket.io/?limit=1&extra=1",
+            &[("x-client", "tests")],
+        );
+        assert!(check("/limited", &req).is_err());
+    }
+
+    #[test]
+    fn method_query_and_header_violations_are_all_reported() {
+        let req = request("POST", "/socket.io/?EIO=4", &[("x-client", "other")]);
+        let err = check("/limited", &req).expect_err("everything is wrong");
+        let paths: Vec<&str> = err
+            .violations
+            .iter()
+            .map(|v| v.instance_path.as_str())
+            .collect();
+        assert_eq!(paths, ["", "/query", "/headers/x-client"], "{err}");
+        assert_eq!(err.violations[0].schema_path, "/method");
+        assert!(
+            err.violations[0]
+                .message
+                .contains("POST does not match GET"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_namespace_without_bindings_accepts_any_handshake() {
+        let req = request("PUT", "/socket.io/?anything=1", &[]);
+        assert_eq!(check("/open", &req), Ok(()));
+    }
+}
