@@ -331,7 +331,10 @@ impl EngineIo {
     /// Sends one text frame as is (one POST on polling).
     pub async fn send_text(&mut self, text: impl Into<String>) -> Result<()> {
         match &mut self.inner {
-            Inner::Websocket(ws) => Ok(ws.send(Message::text(text.into())).await?),
+            Inner::Websocket(ws) => ws
+                .send(Message::text(text.into()))
+                .await
+                .map_err(write_error),
             Inner::Polling(p) => p.poster.post(text.into()).await,
         }
     }
@@ -340,7 +343,7 @@ impl EngineIo {
     pub async fn send_binary(&mut self, bytes: impl Into<Bytes>) -> Result<()> {
         let bytes = bytes.into();
         match &mut self.inner {
-            Inner::Websocket(ws) => Ok(ws.send(Message::binary(bytes)).await?),
+            Inner::Websocket(ws) => ws.send(Message::binary(bytes)).await.map_err(write_error),
             Inner::Polling(p) => {
                 let encoded = base64::engine::general_purpose::STANDARD.encode(&bytes);
                 p.poster.post(format!("b{encoded}")).await
@@ -357,9 +360,9 @@ impl EngineIo {
                         Frame::Text(t) => Message::text(t),
                         Frame::Binary(b) => Message::binary(b),
                     };
-                    ws.feed(message).await?;
+                    ws.feed(message).await.map_err(write_error)?;
                 }
-                Ok(ws.flush().await?)
+                ws.flush().await.map_err(write_error)
             }
             Inner::Polling(p) => {
                 let mut body = String::new();
@@ -445,6 +448,15 @@ impl EngineIo {
                 p.poster.post("1".into()).await
             }
         }
+    }
+}
+
+/// A failed websocket write: the connection is gone unless the frame itself was refused.
+fn write_error(e: tokio_tungstenite::tungstenite::Error) -> Error {
+    use tokio_tungstenite::tungstenite::Error as WsError;
+    match e {
+        WsError::Io(_) | WsError::Protocol(_) => Error::Closed,
+        other => other.into(),
     }
 }
 
