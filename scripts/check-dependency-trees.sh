@@ -3,7 +3,8 @@
 # - asynction-spec (the AsyncAPI model) pulls in no server stack: no socketioxide, axum, hyper
 #   or tokio, so any Rust project can read AsyncAPI with it;
 # - asynction-codegen reads the model only: no server stack either;
-# - asynction (the framework) pulls in no command-line parser: clap is the CLI crate's.
+# - asynction (the framework) pulls in no command-line parser: clap is the CLI crate's;
+# - asynction-client is a client of any Socket.IO server: no socketioxide, no axum.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,3 +27,4 @@ forbid() {
 forbid asynction-spec socketioxide axum hyper tokio clap
 forbid asynction-codegen socketioxide axum hyper tokio clap
 forbid asynction clap
+forbid asynction-client socketioxide socketioxide-core engineioxide axum clap

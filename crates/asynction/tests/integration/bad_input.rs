@@ -9,9 +9,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use asynction::server::{Ack, Args, AsynctionSocketIo, EmitError, Payload, State, ValidatedSocket};
+use asynction_client::Frame;
+use asynction_client::packet::encode_connect;
 use serde_json::{Value, json};
-use support::raw::{Frame, RawClient};
-use support::{node, serve};
+use support::{ack_json, ack_of, ack_of_text, node, serve, sio, sio_open};
 use tokio::sync::oneshot;
 
 const FIXTURE: &str = concat!(
@@ -100,7 +101,7 @@ struct Steady {
 
 impl Steady {
     async fn start(addr: SocketAddr) -> Steady {
-        let mut client = RawClient::connect(addr, "/").await;
+        let mut client = sio(addr, "/").await;
         let (stop, mut stopped) = oneshot::channel();
         let task = tokio::spawn(async move {
             let mut sent = 0u32;
@@ -108,13 +109,14 @@ impl Steady {
             loop {
                 let text = format!("ok-{sent}");
                 sent += 1;
-                match client.emit_ack("/", "echo", &[json!(text)]).await {
+                match ack_of(&mut client, "/", "echo", &[json!(text)]).await {
                     Ok(ack) if ack == json!([text]) => {}
                     other => wrong.push(format!("{text}: {other:?}")),
                 }
                 if stopped.try_recv().is_ok() {
                     return (sent, wrong);
                 }
+                // Pacing (a steady trickle of traffic), not synchronization.
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
         });
@@ -180,28 +182,27 @@ async fn malformed_packets_close_only_the_offending_connection() {
         ("42/nowhere,[\"echo\",\"x\"]", false),
     ];
     for (frame, closes) in frames {
-        let mut bad = RawClient::connect(addr, "/").await;
-        bad.send_text(frame).await;
-        let closed = bad.closed_within(Duration::from_millis(200)).await;
+        let mut bad = sio(addr, "/").await;
+        bad.raw().send_text(frame).await.unwrap();
+        let closed = bad.raw().closed_within(Duration::from_millis(200)).await;
         assert_eq!(closed, closes, "{frame:?}");
         if !closed {
             // A connection that survives is answered properly afterwards.
-            let ack = bad.emit_ack("/", "echo", &[json!("after")]).await;
-            assert_eq!(ack, Ok(json!(["after"])), "{frame:?}");
+            let ack = ack_of(&mut bad, "/", "echo", &[json!("after")]).await;
+            let ack = ack.unwrap_or_else(|e| panic!("{frame:?}: {e}"));
+            assert_eq!(ack, json!(["after"]), "{frame:?}");
         }
     }
     // A binary event announcing an attachment, followed by a text packet instead.
-    let mut bad = RawClient::connect(addr, "/").await;
-    bad.send_text("451-[\"upload\"]").await;
-    assert_eq!(
-        bad.emit_ack("/", "echo", &[json!("x")]).await,
-        Err(Frame::Closed)
-    );
+    let mut bad = sio(addr, "/").await;
+    bad.raw().send_text("451-[\"upload\"]").await.unwrap();
+    let after = ack_of(&mut bad, "/", "echo", &[json!("x")]).await;
+    assert!(matches!(after, Err(ref e) if e.is_closed()), "{after:?}");
     // A binary frame with no binary packet waiting for it.
-    let mut bad = RawClient::connect(addr, "/").await;
-    bad.send_binary(vec![0xff, 0xfe, 0x00]).await;
+    let mut bad = sio(addr, "/").await;
+    bad.raw().send_binary(vec![0xff, 0xfe, 0x00]).await.unwrap();
     assert!(
-        bad.closed_within(Duration::from_secs(2)).await,
+        bad.raw().closed_within(Duration::from_secs(2)).await,
         "an unexpected binary frame closes the connection"
     );
     steady.finish(addr).await;
@@ -211,8 +212,8 @@ async fn malformed_packets_close_only_the_offending_connection() {
 async fn events_without_arguments_and_with_wrong_types_get_error_acks() {
     let (addr, _) = start().await;
     let steady = Steady::start(addr).await;
-    let mut bad = RawClient::connect(addr, "/").await;
-    let ack = bad.emit_raw_ack("/", "[\"echo\"]").await.unwrap();
+    let mut bad = sio(addr, "/").await;
+    let ack = ack_of_text(&mut bad, "/", "[\"echo\"]").await.unwrap();
     assert_eq!(error_code(&ack), "invalid_payload");
     assert!(
         ack[0]["error"]["violations"][0]["message"]
@@ -223,7 +224,7 @@ async fn events_without_arguments_and_with_wrong_types_get_error_acks() {
     );
     // An event without a payload schema takes any list, the empty one included.
     assert_eq!(
-        bad.emit_raw_ack("/", "[\"nothing\"]").await.unwrap(),
+        ack_of_text(&mut bad, "/", "[\"nothing\"]").await.unwrap(),
         json!(["0 args"])
     );
     for wrong in [
@@ -234,19 +235,18 @@ async fn events_without_arguments_and_with_wrong_types_get_error_acks() {
         json!({"count": 1.5}),
         json!([]),
     ] {
-        let ack = bad
-            .emit_ack("/", "typed", std::slice::from_ref(&wrong))
+        let ack = ack_of(&mut bad, "/", "typed", std::slice::from_ref(&wrong))
             .await
             .unwrap();
         assert_eq!(error_code(&ack), "invalid_payload", "{wrong}");
         assert_eq!(ack[0]["error"]["event"], "typed");
     }
-    let ack = bad.emit_ack("/", "echo", &[json!(7)]).await.unwrap();
+    let ack = ack_of(&mut bad, "/", "echo", &[json!(7)]).await.unwrap();
     assert_eq!(error_code(&ack), "invalid_payload");
-    let ack = bad.emit_ack("/", "no such event", &[]).await.unwrap();
+    let ack = ack_of(&mut bad, "/", "no such event", &[]).await.unwrap();
     assert_eq!(error_code(&ack), "unknown_event");
     assert_eq!(
-        bad.emit_ack("/", "typed", &[json!({"count": 3})])
+        ack_of(&mut bad, "/", "typed", &[json!({"count": 3})])
             .await
             .unwrap(),
         json!([3])
@@ -258,15 +258,15 @@ async fn events_without_arguments_and_with_wrong_types_get_error_acks() {
 async fn huge_strings_are_refused_by_schema_or_by_the_payload_limit() {
     let (addr, _) = start().await;
     let steady = Steady::start(addr).await;
-    let mut bad = RawClient::connect(addr, "/").await;
+    let mut bad = sio(addr, "/").await;
     // Under the 1 MB message limit: the schema (maxLength 20) refuses it.
     let big = "x".repeat(900_000);
-    let ack = bad.emit_ack("/", "echo", &[json!(big)]).await.unwrap();
+    let ack = ack_of(&mut bad, "/", "echo", &[json!(big)]).await.unwrap();
     assert_eq!(error_code(&ack), "invalid_payload");
     // Over it: the connection is closed before anything is parsed.
     let huge = "x".repeat(1_100_000);
-    let _ = bad.emit_ack("/", "echo", &[json!(huge)]).await;
-    assert!(bad.closed_within(Duration::from_secs(2)).await);
+    let _ = ack_of(&mut bad, "/", "echo", &[json!(huge)]).await;
+    assert!(bad.raw().closed_within(Duration::from_secs(2)).await);
     steady.finish(addr).await;
 }
 
@@ -291,16 +291,14 @@ fn nested_tree(depth: usize) -> String {
 async fn deep_nesting_is_refused_without_overflowing_the_stack() {
     let (addr, _) = start_with(|a| a.max_nesting_depth(16)).await;
     let steady = Steady::start(addr).await;
-    let mut bad = RawClient::connect(addr, "/").await;
+    let mut bad = sio(addr, "/").await;
     // Within the limit, a valid recursive tree is accepted.
-    let ack = bad
-        .emit_raw_ack("/", &format!("[\"tree\",{}]", nested_tree(7)))
+    let ack = ack_of_text(&mut bad, "/", &format!("[\"tree\",{}]", nested_tree(7)))
         .await
         .unwrap();
     assert_eq!(ack, json!([true]));
     // Past the configured depth (16), refused before validation recurses.
-    let ack = bad
-        .emit_raw_ack("/", &format!("[\"tree\",{}]", nested_tree(12)))
+    let ack = ack_of_text(&mut bad, "/", &format!("[\"tree\",{}]", nested_tree(12)))
         .await
         .unwrap();
     assert_eq!(error_code(&ack), "invalid_payload");
@@ -316,7 +314,7 @@ async fn deep_nesting_is_refused_without_overflowing_the_stack() {
         format!("[\"tree\",{}]", nested_tree(10_000)),
         format!("[\"echo\",{}]", nested_text(10_000)),
     ] {
-        let ack = bad.emit_raw_ack("/", &body).await.unwrap();
+        let ack = ack_of_text(&mut bad, "/", &body).await.unwrap();
         assert_eq!(error_code(&ack), "invalid_payload");
         assert!(
             ack[0]["error"]["message"]
@@ -333,21 +331,25 @@ async fn deep_nesting_is_refused_without_overflowing_the_stack() {
 async fn non_utf8_binary_attachments_are_delivered_as_bytes() {
     let (addr, _) = start().await;
     let steady = Steady::start(addr).await;
-    let mut bad = RawClient::connect(addr, "/").await;
-    bad.send_text("451-1[\"upload\",{\"_placeholder\":true,\"num\":0}]")
-        .await;
-    bad.send_binary(vec![0xff, 0xfe, 0xc3, 0x28, 0x00]).await;
-    assert_eq!(
-        bad.wait_ack("/", 1, Duration::from_secs(2)).await.unwrap(),
-        json!([5])
-    );
+    let mut bad = sio(addr, "/").await;
+    bad.raw()
+        .send_text("451-1[\"upload\",{\"_placeholder\":true,\"num\":0}]")
+        .await
+        .unwrap();
+    bad.raw()
+        .send_binary(vec![0xff, 0xfe, 0xc3, 0x28, 0x00])
+        .await
+        .unwrap();
+    assert_eq!(ack_json(&mut bad, "/", 1).await.unwrap(), json!([5]));
     // A text argument where a binary one is expected is still just a string for the schema.
-    bad.send_text(
-        "451-2[\"upload\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":0}]",
-    )
-    .await;
-    bad.send_binary(vec![1]).await;
-    let ack = bad.wait_ack("/", 2, Duration::from_secs(2)).await;
+    bad.raw()
+        .send_text(
+            "451-2[\"upload\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":0}]",
+        )
+        .await
+        .unwrap();
+    bad.raw().send_binary(vec![1]).await.unwrap();
+    let ack = ack_json(&mut bad, "/", 2).await;
     // One attachment announced, two placeholders: two arguments for a one-argument schema.
     assert_eq!(error_code(&ack.unwrap()), "invalid_payload");
     steady.finish(addr).await;
@@ -357,20 +359,24 @@ async fn non_utf8_binary_attachments_are_delivered_as_bytes() {
 async fn too_many_binary_attachments_close_the_connection() {
     let (addr, _) = start_with(|a| a.max_binary_attachments(2)).await;
     let steady = Steady::start(addr).await;
-    let mut ok = RawClient::connect(addr, "/").await;
-    ok.send_text(
-        "452-1[\"upload\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]",
-    )
-    .await;
-    ok.send_binary(vec![1, 2]).await;
-    ok.send_binary(vec![3]).await;
+    let mut ok = sio(addr, "/").await;
+    ok.raw()
+        .send_text(
+            "452-1[\"upload\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]",
+        )
+        .await
+        .unwrap();
+    ok.raw().send_binary(vec![1, 2]).await.unwrap();
+    ok.raw().send_binary(vec![3]).await.unwrap();
     // Two attachments are allowed (the schema then refuses two arguments).
-    let ack = ok.wait_ack("/", 1, Duration::from_secs(2)).await.unwrap();
+    let ack = ack_json(&mut ok, "/", 1).await.unwrap();
     assert_eq!(error_code(&ack), "invalid_payload");
-    let mut bad = RawClient::connect(addr, "/").await;
-    bad.send_text("453-1[\"upload\",{\"_placeholder\":true,\"num\":0}]")
-        .await;
-    assert!(bad.closed_within(Duration::from_secs(2)).await);
+    let mut bad = sio(addr, "/").await;
+    bad.raw()
+        .send_text("453-1[\"upload\",{\"_placeholder\":true,\"num\":0}]")
+        .await
+        .unwrap();
+    assert!(bad.raw().closed_within(Duration::from_secs(2)).await);
     steady.finish(addr).await;
 }
 
@@ -378,18 +384,23 @@ async fn too_many_binary_attachments_close_the_connection() {
 async fn unknown_namespaces_are_refused_with_connect_error() {
     let (addr, _) = start().await;
     let steady = Steady::start(addr).await;
-    let mut bad = RawClient::open(addr).await;
+    let mut bad = sio_open(addr).await;
     for ns in ["/nope", "/admin", "/%00", "/a,b"] {
-        let reply = bad.join(ns).await;
+        // Raw frames: the reply to `40/a,b,` names the namespace `/a`, not the one asked for.
+        bad.raw().send_text(encode_connect(ns, None)).await.unwrap();
+        let reply = match bad.raw().recv_timeout(Duration::from_secs(2)).await {
+            Ok(Frame::Text(t)) => t,
+            other => panic!("no answer to CONNECT {ns}: {other:?}"),
+        };
         assert!(
             reply.starts_with("44") && reply.contains("Invalid namespace"),
             "{ns}: {reply}"
         );
     }
     // The same engine.io connection can still join a real namespace.
-    assert!(bad.join("/").await.starts_with("40"));
+    bad.join("/", None).await.expect("CONNECT to / accepted");
     assert_eq!(
-        bad.emit_ack("/", "echo", &[json!("x")]).await.unwrap(),
+        ack_of(&mut bad, "/", "echo", &[json!("x")]).await.unwrap(),
         json!(["x"])
     );
     steady.finish(addr).await;
@@ -399,9 +410,9 @@ async fn unknown_namespaces_are_refused_with_connect_error() {
 async fn a_client_that_never_acks_gives_the_handler_an_ack_error() {
     let (addr, log) = start().await;
     let steady = Steady::start(addr).await;
-    let mut silent = RawClient::connect(addr, "/").await;
+    let mut silent = sio(addr, "/").await;
     // The raw client reads the `question` emit but never answers it.
-    let ack = silent.emit_raw_ack("/", "[\"ask\"]").await.unwrap();
+    let ack = ack_of_text(&mut silent, "/", "[\"ask\"]").await.unwrap();
     let text = ack[0].as_str().unwrap();
     assert!(text.starts_with("ack error:"), "{ack}");
     assert_eq!(log.lock().unwrap().as_slice(), [text.to_owned()]);
@@ -412,11 +423,17 @@ async fn a_client_that_never_acks_gives_the_handler_an_ack_error() {
 async fn a_client_that_disconnects_mid_handler_lets_the_handler_finish() {
     let (addr, log) = start().await;
     let steady = Steady::start(addr).await;
-    let mut leaving = RawClient::connect(addr, "/").await;
-    leaving.send_text("421[\"slow\"]").await;
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    leaving.drop_connection().await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut leaving = sio(addr, "/").await;
+    leaving.raw().send_text("421[\"slow\"]").await.unwrap();
+    support::until("the slow handler starts", || {
+        !log.lock().unwrap().is_empty()
+    })
+    .await;
+    leaving.close().await.unwrap();
+    support::until("the slow handler finishes", || {
+        log.lock().unwrap().len() == 2
+    })
+    .await;
     assert_eq!(
         log.lock().unwrap().as_slice(),
         ["slow started", "slow finished"]

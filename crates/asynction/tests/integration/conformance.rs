@@ -3,24 +3,19 @@
 //! 3.0 documents with validation on) checked against every server behaviour of the suite's
 //! inventory (`shared/research/peers.md` §1.1). Our own tests, written from that inventory.
 //!
-//! Raw Engine.IO frames go through tokio-tungstenite (websocket) and a raw HTTP/1.1 client
-//! (polling). Incoming frames are queued by a reader task, so two frames arriving in one TCP
-//! read are never lost (the suite's one-shot-listener race). socketioxide sends its first PING
-//! right after the Engine.IO handshake (then every 300 ms); the websocket client answers pings
-//! itself unless a test drives the heartbeat by hand.
+//! Raw Engine.IO frames go through asynction-client's raw-frames API: [`EngineIo`] over a
+//! websocket (frames sent as written, the next frame read; tungstenite buffers what arrives, so
+//! two frames in one TCP read are never lost) and `engine::request` for HTTP long-polling.
+//! socketioxide sends its first PING right after the Engine.IO handshake (then every 300 ms);
+//! the client answers pings while it reads, unless a test drives the heartbeat by hand.
 
 use crate::support;
 
 use std::net::SocketAddr;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use futures_util::{SinkExt, StreamExt};
+use asynction_client::{ClientBuilder, EngineIo, Error, Frame};
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::sync::mpsc;
-use tokio_tungstenite::tungstenite::Message;
 
 /// How long any single expected frame or response may take before the test fails.
 const WAIT: Duration = Duration::from_secs(5);
@@ -62,55 +57,14 @@ fn polling_url(sid: Option<&str>) -> String {
 /// One HTTP/1.1 request over a fresh connection: `(status, body)`; `(0, "")` when the server
 /// resets the connection instead of answering.
 async fn http(addr: SocketAddr, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
-    let exchange = async {
-        let mut stream = tokio::net::TcpStream::connect(addr).await?;
-        let body = body.unwrap_or_default();
-        let request = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
-             Content-Type: text/plain;charset=UTF-8\r\nContent-Length: {}\r\n\r\n{body}",
-            body.len()
-        );
-        stream.write_all(request.as_bytes()).await?;
-        let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).await?;
-        Ok::<_, std::io::Error>(raw)
-    };
-    let raw = match tokio::time::timeout(WAIT, exchange).await {
-        Ok(Ok(raw)) => raw,
-        Ok(Err(_)) => return (0, String::new()),
+    let authority = addr.to_string();
+    let exchange =
+        asynction_client::engine::request(&authority, method, path, &[], body.map(str::to_owned));
+    match tokio::time::timeout(WAIT, exchange).await {
+        Ok(Ok((status, body))) => (status, String::from_utf8_lossy(&body).into_owned()),
+        Ok(Err(_)) => (0, String::new()),
         Err(_) => panic!("{method} {path}: no response within {WAIT:?}"),
-    };
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let chunked = head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked");
-    (
-        status,
-        if chunked {
-            dechunk(body)
-        } else {
-            body.to_owned()
-        },
-    )
-}
-
-fn dechunk(mut body: &str) -> String {
-    let mut out = String::new();
-    while let Some((size, rest)) = body.split_once("\r\n") {
-        let size = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
-        if size == 0 || rest.len() < size {
-            break;
-        }
-        out.push_str(&rest[..size]);
-        body = rest[size..].trim_start_matches("\r\n");
     }
-    out
 }
 
 /// The Engine.IO OPEN packet's JSON (`0{...}`).
@@ -156,157 +110,106 @@ async fn open_polling(addr: SocketAddr) -> String {
 // ---------------------------------------------------------------------------------------------
 // WebSocket
 
-/// One frame received over the websocket, in order.
+/// What the next websocket read gave, in order; `Closed` once the server closed.
 #[derive(Debug, Clone, PartialEq)]
-enum Frame {
+enum Next {
     Text(String),
     Binary(Vec<u8>),
     Closed,
 }
 
-/// A raw Engine.IO websocket client; a reader task queues every frame.
-struct RawWs {
-    frames: mpsc::UnboundedReceiver<Frame>,
-    out: mpsc::UnboundedSender<Message>,
-    auto_pong: Arc<AtomicBool>,
+/// Opens a websocket with `query` (e.g. `EIO=4&transport=websocket`) and reads nothing; pings
+/// are answered (and not returned) while `auto_pong` holds.
+async fn ws_connect(addr: SocketAddr, query: &str, auto_pong: bool) -> Result<EngineIo, Error> {
+    let ws = ClientBuilder::new(format!("http://{addr}"))
+        .engine_query(query)
+        .timeout(WAIT)
+        .websocket(None)
+        .await?;
+    ws.set_auto_pong(auto_pong);
+    Ok(ws)
 }
 
-impl RawWs {
-    /// Connects with `query` (e.g. `EIO=4&transport=websocket`); pings are answered by the
-    /// reader task (and not queued) while `auto_pong` holds.
-    async fn connect(
-        addr: SocketAddr,
-        query: &str,
-        auto_pong: bool,
-    ) -> Result<Self, tokio_tungstenite::tungstenite::Error> {
-        let url = format!("ws://{addr}/socket.io/?{query}");
-        let (ws, _) = tokio::time::timeout(WAIT, tokio_tungstenite::connect_async(url))
-            .await
-            .expect("websocket connect timed out")?;
-        let (mut sink, mut stream) = ws.split();
-        let (out, mut to_send) = mpsc::unbounded_channel::<Message>();
-        tokio::spawn(async move {
-            while let Some(m) = to_send.recv().await {
-                if sink.send(m).await.is_err() {
-                    break;
-                }
-            }
-        });
-        let (queue, frames) = mpsc::unbounded_channel();
-        let auto_pong = Arc::new(AtomicBool::new(auto_pong));
-        let (pong, auto) = (out.clone(), auto_pong.clone());
-        tokio::spawn(async move {
-            while let Some(Ok(msg)) = stream.next().await {
-                let frame = match msg {
-                    Message::Text(t) if t.as_str() == "2" && auto.load(Ordering::SeqCst) => {
-                        let _ = pong.send(Message::text("3"));
-                        continue;
-                    }
-                    Message::Text(t) => Frame::Text(t.as_str().to_owned()),
-                    Message::Binary(b) => Frame::Binary(b.to_vec()),
-                    Message::Close(_) => break,
-                    _ => continue,
-                };
-                if queue.send(frame).is_err() {
-                    return;
-                }
-            }
-            let _ = queue.send(Frame::Closed);
-        });
-        Ok(Self {
-            frames,
-            out,
-            auto_pong,
-        })
-    }
+/// A new Engine.IO session over websocket (pings answered); checks the OPEN packet.
+async fn ws_open(addr: SocketAddr) -> EngineIo {
+    let mut ws = ws_connect(addr, "EIO=4&transport=websocket", true)
+        .await
+        .unwrap();
+    let open = open_packet(&text(&mut ws).await);
+    check_handshake(&open, json!([]));
+    ws
+}
 
-    /// A new Engine.IO session over websocket (pings answered); checks the OPEN packet.
-    async fn open(addr: SocketAddr) -> Self {
-        let mut ws = Self::connect(addr, "EIO=4&transport=websocket", true)
-            .await
-            .unwrap();
-        let open = open_packet(&ws.text().await);
-        check_handshake(&open, json!([]));
-        ws
-    }
+/// Sends one text frame; the connection may already be gone (the next read tells).
+async fn send(ws: &mut EngineIo, frame: &str) {
+    let _ = ws.send_text(frame).await;
+}
 
-    fn send(&self, text: &str) {
-        let _ = self.out.send(Message::text(text));
+async fn next(ws: &mut EngineIo) -> Next {
+    match ws.recv_timeout(WAIT).await {
+        Ok(Frame::Text(t)) => Next::Text(t),
+        Ok(Frame::Binary(b)) => Next::Binary(b.to_vec()),
+        Err(Error::Closed) => Next::Closed,
+        Err(e) => panic!("no frame within {WAIT:?}: {e}"),
     }
+}
 
-    fn send_binary(&self, bytes: &[u8]) {
-        let _ = self.out.send(Message::binary(bytes.to_vec()));
+async fn text(ws: &mut EngineIo) -> String {
+    match next(ws).await {
+        Next::Text(t) => t,
+        other => panic!("expected a text frame, got {other:?}"),
     }
+}
 
-    fn set_auto_pong(&self, on: bool) {
-        self.auto_pong.store(on, Ordering::SeqCst);
+async fn binary(ws: &mut EngineIo) -> Vec<u8> {
+    match next(ws).await {
+        Next::Binary(b) => b,
+        other => panic!("expected a binary frame, got {other:?}"),
     }
+}
 
-    async fn next(&mut self) -> Frame {
-        tokio::time::timeout(WAIT, self.frames.recv())
-            .await
-            .unwrap_or_else(|_| panic!("no frame within {WAIT:?}"))
-            .unwrap_or(Frame::Closed)
-    }
-
-    async fn text(&mut self) -> String {
-        match self.next().await {
-            Frame::Text(t) => t,
-            other => panic!("expected a text frame, got {other:?}"),
+/// The server closes the connection next. Pings in between are tolerated, and so is the
+/// Engine.IO CLOSE packet `1` that socketioxide sends before closing the websocket.
+async fn expect_closed(ws: &mut EngineIo) {
+    loop {
+        match next(ws).await {
+            Next::Closed => return,
+            Next::Text(t) if t == "2" || t == "1" => continue,
+            other => panic!("expected the server to close, got {other:?}"),
         }
     }
+}
 
-    async fn binary(&mut self) -> Vec<u8> {
-        match self.next().await {
-            Frame::Binary(b) => b,
-            other => panic!("expected a binary frame, got {other:?}"),
-        }
-    }
-
-    /// The server closes the connection next. Pings in between are tolerated, and so is the
-    /// Engine.IO CLOSE packet `1` that socketioxide sends before closing the websocket.
-    async fn expect_closed(&mut self) {
-        loop {
-            match self.next().await {
-                Frame::Closed => return,
-                Frame::Text(t) if t == "2" || t == "1" => continue,
-                other => panic!("expected the server to close, got {other:?}"),
-            }
-        }
-    }
-
-    /// Socket.IO CONNECT: sends `packet` (e.g. `40`, `40/custom,{...}`), expects the CONNECT
-    /// reply with only a `sid`, then the `auth` event carrying `auth`.
-    async fn sio_connect(&mut self, packet: &str, nsp_prefix: &str, auth: Value) {
-        self.send(packet);
-        let reply = self.text().await;
-        let body = reply
-            .strip_prefix(&format!("40{nsp_prefix}"))
-            .unwrap_or_else(|| panic!("expected CONNECT for {packet:?}, got {reply:?}"));
-        let body: Value = serde_json::from_str(body).unwrap();
-        let keys: Vec<&String> = body.as_object().unwrap().keys().collect();
-        assert_eq!(keys, ["sid"], "{reply}");
-        assert!(body["sid"].is_string(), "{reply}");
-        assert_packet(
-            &self.text().await,
-            &format!("42{nsp_prefix}"),
-            json!(["auth", auth]),
-        );
-    }
+/// Socket.IO CONNECT: sends `packet` (e.g. `40`, `40/custom,{...}`), expects the CONNECT
+/// reply with only a `sid`, then the `auth` event carrying `auth`.
+async fn sio_connect(ws: &mut EngineIo, packet: &str, nsp_prefix: &str, auth: Value) {
+    send(ws, packet).await;
+    let reply = text(ws).await;
+    let body = reply
+        .strip_prefix(&format!("40{nsp_prefix}"))
+        .unwrap_or_else(|| panic!("expected CONNECT for {packet:?}, got {reply:?}"));
+    let body: Value = serde_json::from_str(body).unwrap();
+    let keys: Vec<&String> = body.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["sid"], "{reply}");
+    assert!(body["sid"].is_string(), "{reply}");
+    assert_packet(
+        &text(ws).await,
+        &format!("42{nsp_prefix}"),
+        json!(["auth", auth]),
+    );
 }
 
 /// A websocket request with `query` opens no session: the HTTP upgrade is refused with 400, or
 /// the websocket closes before any frame. Returns which of the two happened.
 async fn assert_websocket_refused(addr: SocketAddr, query: &str) -> &'static str {
-    use tokio_tungstenite::tungstenite::Error;
-    match RawWs::connect(addr, query, false).await {
-        Err(Error::Http(response)) => {
-            assert_eq!(response.status(), 400, "{query}");
+    match ws_connect(addr, query, false).await {
+        Err(Error::HttpStatus { status, .. }) => {
+            assert_eq!(status, 400, "{query}");
             "HTTP 400"
         }
         Err(e) => panic!("{query}: unexpected websocket error {e}"),
         Ok(mut ws) => {
-            assert_eq!(ws.next().await, Frame::Closed, "{query}");
+            assert_eq!(next(&mut ws).await, Next::Closed, "{query}");
             "closed"
         }
     }
@@ -354,7 +257,7 @@ async fn polling_handshake_rejects_post_and_put_without_sid(doc: Doc) {
 
 async fn websocket_handshake_opens_a_session(doc: Doc) {
     let server = start(doc);
-    RawWs::open(server.addr).await;
+    ws_open(server.addr).await;
 }
 
 /// The suite sends these without awaiting anything; we check the upgrade is refused with 400.
@@ -387,6 +290,7 @@ async fn polling_heartbeat_sends_pings_and_accepts_pongs(doc: Doc) {
 async fn polling_session_closes_on_ping_timeout(doc: Doc) {
     let server = start(doc);
     let sid = open_polling(server.addr).await;
+    // The behaviour under test: no pong for longer than pingInterval + pingTimeout (500 ms).
     tokio::time::sleep(Duration::from_millis(500)).await;
     let (status, _) = http(server.addr, "GET", &polling_url(Some(&sid)), None).await;
     assert_eq!(status, 400);
@@ -394,14 +298,14 @@ async fn polling_session_closes_on_ping_timeout(doc: Doc) {
 
 async fn websocket_heartbeat_sends_pings_and_accepts_pongs(doc: Doc) {
     let server = start(doc);
-    let mut ws = RawWs::connect(server.addr, "EIO=4&transport=websocket", false)
+    let mut ws = ws_connect(server.addr, "EIO=4&transport=websocket", false)
         .await
         .unwrap();
-    check_handshake(&open_packet(&ws.text().await), json!([]));
+    check_handshake(&open_packet(&text(&mut ws).await), json!([]));
     let opened = Instant::now();
     let mut last: Option<Instant> = None;
     for round in 0..3 {
-        assert_eq!(ws.text().await, "2", "round {round}");
+        assert_eq!(text(&mut ws).await, "2", "round {round}");
         let now = Instant::now();
         match last {
             // socketioxide's documented difference from the Node server: the first PING comes
@@ -411,18 +315,18 @@ async fn websocket_heartbeat_sends_pings_and_accepts_pongs(doc: Doc) {
             Some(last) => assert!(now - last >= Duration::from_millis(250), "round {round}"),
         }
         last = Some(now);
-        ws.send("3");
+        send(&mut ws, "3").await;
     }
 }
 
 async fn websocket_closes_on_ping_timeout(doc: Doc) {
     let server = start(doc);
-    let mut ws = RawWs::connect(server.addr, "EIO=4&transport=websocket", false)
+    let mut ws = ws_connect(server.addr, "EIO=4&transport=websocket", false)
         .await
         .unwrap();
-    check_handshake(&open_packet(&ws.text().await), json!([]));
-    assert_eq!(ws.text().await, "2");
-    ws.expect_closed().await;
+    check_handshake(&open_packet(&text(&mut ws).await), json!([]));
+    assert_eq!(text(&mut ws).await, "2");
+    expect_closed(&mut ws).await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -445,6 +349,8 @@ async fn polling_close_packet_ends_the_session(doc: Doc) {
     );
     let url = polling_url(Some(&sid));
     let pending = tokio::spawn(async move { http(addr, "GET", &url, None).await });
+    // The GET must be pending at the server before the CLOSE arrives, and nothing on the wire
+    // says it is (the server answers it only at the next ping or on close): a short head start.
     tokio::time::sleep(Duration::from_millis(20)).await;
     let (status, _) = http(addr, "POST", &polling_url(Some(&sid)), Some("1")).await;
     assert_eq!(status, 200);
@@ -456,16 +362,16 @@ async fn polling_close_packet_ends_the_session(doc: Doc) {
 
 async fn websocket_close_packet_closes_the_connection(doc: Doc) {
     let server = start(doc);
-    let mut ws = RawWs::open(server.addr).await;
-    ws.send("1");
-    ws.expect_closed().await;
+    let mut ws = ws_open(server.addr).await;
+    send(&mut ws, "1").await;
+    expect_closed(&mut ws).await;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Upgrade
 
 /// Opens a polling session and upgrades it to websocket (`2probe` → `3probe`, `5`).
-async fn upgraded_session(addr: SocketAddr) -> (String, RawWs) {
+async fn upgraded_session(addr: SocketAddr) -> (String, EngineIo) {
     let sid = open_polling(addr).await;
     assert_eq!(
         http(addr, "GET", &polling_url(Some(&sid)), None).await.1,
@@ -477,23 +383,23 @@ async fn upgraded_session(addr: SocketAddr) -> (String, RawWs) {
             .0,
         200
     );
-    let mut ws = RawWs::connect(addr, &format!("EIO=4&transport=websocket&sid={sid}"), true)
+    let mut ws = ws_connect(addr, &format!("EIO=4&transport=websocket&sid={sid}"), true)
         .await
         .unwrap();
-    ws.send("2probe");
-    assert_eq!(ws.text().await, "3probe");
-    ws.send("5");
+    send(&mut ws, "2probe").await;
+    assert_eq!(text(&mut ws).await, "3probe");
+    send(&mut ws, "5").await;
     // Packets after `5` are read once the upgrade is complete: this round trip waits for it.
-    ws.sio_connect("40", "", json!({})).await;
+    sio_connect(&mut ws, "40", "", json!({})).await;
     (sid, ws)
 }
 
 async fn upgrade_probe_is_answered_and_the_session_moves_to_websocket(doc: Doc) {
     let server = start(doc);
     let (_, mut ws) = upgraded_session(server.addr).await;
-    ws.send(r#"42["message","over websocket"]"#);
+    send(&mut ws, r#"42["message","over websocket"]"#).await;
     assert_packet(
-        &ws.text().await,
+        &text(&mut ws).await,
         "42",
         json!(["message-back", "over websocket"]),
     );
@@ -520,27 +426,27 @@ async fn second_websocket_for_an_upgraded_session_is_closed(doc: Doc) {
 
 async fn connect_to_main_namespace_emits_empty_auth(doc: Doc) {
     let server = start(doc);
-    let mut ws = RawWs::open(server.addr).await;
-    ws.sio_connect("40", "", json!({})).await;
+    let mut ws = ws_open(server.addr).await;
+    sio_connect(&mut ws, "40", "", json!({})).await;
 }
 
 async fn connect_to_main_namespace_with_payload_emits_it_as_auth(doc: Doc) {
     let server = start(doc);
-    let mut ws = RawWs::open(server.addr).await;
-    ws.sio_connect(r#"40{"token":"123"}"#, "", json!({"token": "123"}))
-        .await;
+    let mut ws = ws_open(server.addr).await;
+    sio_connect(&mut ws, r#"40{"token":"123"}"#, "", json!({"token": "123"})).await;
 }
 
 async fn connect_to_custom_namespace_emits_empty_auth(doc: Doc) {
     let server = start(doc);
-    let mut ws = RawWs::open(server.addr).await;
-    ws.sio_connect("40/custom,", "/custom,", json!({})).await;
+    let mut ws = ws_open(server.addr).await;
+    sio_connect(&mut ws, "40/custom,", "/custom,", json!({})).await;
 }
 
 async fn connect_to_custom_namespace_with_payload_emits_it_as_auth(doc: Doc) {
     let server = start(doc);
-    let mut ws = RawWs::open(server.addr).await;
-    ws.sio_connect(
+    let mut ws = ws_open(server.addr).await;
+    sio_connect(
+        &mut ws,
         r#"40/custom,{"token":"abc"}"#,
         "/custom,",
         json!({"token": "abc"}),
@@ -550,26 +456,26 @@ async fn connect_to_custom_namespace_with_payload_emits_it_as_auth(doc: Doc) {
 
 async fn connect_to_unknown_namespace_is_refused(doc: Doc) {
     let server = start(doc);
-    let mut ws = RawWs::open(server.addr).await;
-    ws.send("40/random");
+    let mut ws = ws_open(server.addr).await;
+    send(&mut ws, "40/random").await;
     assert_eq!(
-        ws.text().await,
+        text(&mut ws).await,
         r#"44/random,{"message":"Invalid namespace"}"#
     );
 }
 
 async fn invalid_handshake_closes_the_connection(doc: Doc) {
     let server = start(doc);
-    let mut ws = RawWs::open(server.addr).await;
-    ws.send("4abc");
-    ws.expect_closed().await;
+    let mut ws = ws_open(server.addr).await;
+    send(&mut ws, "4abc").await;
+    expect_closed(&mut ws).await;
 }
 
 async fn no_handshake_closes_the_connection_after_connect_timeout(doc: Doc) {
     let server = start(doc);
-    let mut ws = RawWs::open(server.addr).await;
+    let mut ws = ws_open(server.addr).await;
     let opened = Instant::now();
-    ws.expect_closed().await;
+    expect_closed(&mut ws).await;
     let elapsed = opened.elapsed();
     assert!(
         elapsed >= Duration::from_millis(500) && elapsed < Duration::from_millis(2000),
@@ -582,25 +488,29 @@ async fn no_handshake_closes_the_connection_after_connect_timeout(doc: Doc) {
 
 async fn disconnect_keeps_the_engine_io_session(doc: Doc) {
     let server = start(doc);
-    let mut ws = RawWs::open(server.addr).await;
-    ws.sio_connect("40", "", json!({})).await;
+    let mut ws = ws_open(server.addr).await;
+    sio_connect(&mut ws, "40", "", json!({})).await;
     ws.set_auto_pong(false);
-    ws.send("41");
-    assert_eq!(ws.text().await, "2", "the next frame is a heartbeat PING");
-    ws.send("3");
+    send(&mut ws, "41").await;
+    assert_eq!(
+        text(&mut ws).await,
+        "2",
+        "the next frame is a heartbeat PING"
+    );
+    send(&mut ws, "3").await;
     ws.set_auto_pong(true);
-    ws.sio_connect("40", "", json!({})).await;
+    sio_connect(&mut ws, "40", "", json!({})).await;
 }
 
 async fn disconnect_from_custom_keeps_the_main_namespace(doc: Doc) {
     let server = start(doc);
-    let mut ws = RawWs::open(server.addr).await;
-    ws.sio_connect("40", "", json!({})).await;
-    ws.sio_connect("40/custom,", "/custom,", json!({})).await;
-    ws.send("41/custom,");
-    ws.send(r#"42["message","message to main namespace"]"#);
+    let mut ws = ws_open(server.addr).await;
+    sio_connect(&mut ws, "40", "", json!({})).await;
+    sio_connect(&mut ws, "40/custom,", "/custom,", json!({})).await;
+    send(&mut ws, "41/custom,").await;
+    send(&mut ws, r#"42["message","message to main namespace"]"#).await;
     assert_packet(
-        &ws.text().await,
+        &text(&mut ws).await,
         "42",
         json!(["message-back", "message to main namespace"]),
     );
@@ -609,18 +519,18 @@ async fn disconnect_from_custom_keeps_the_main_namespace(doc: Doc) {
 // ---------------------------------------------------------------------------------------------
 // Socket.IO messages
 
-async fn connected(addr: SocketAddr) -> RawWs {
-    let mut ws = RawWs::open(addr).await;
-    ws.sio_connect("40", "", json!({})).await;
+async fn connected(addr: SocketAddr) -> EngineIo {
+    let mut ws = ws_open(addr).await;
+    sio_connect(&mut ws, "40", "", json!({})).await;
     ws
 }
 
 async fn message_with_several_arguments_is_echoed(doc: Doc) {
     let server = start(doc);
     let mut ws = connected(server.addr).await;
-    ws.send(r#"42["message",1,"2",{"3":[true]}]"#);
+    send(&mut ws, r#"42["message",1,"2",{"3":[true]}]"#).await;
     assert_packet(
-        &ws.text().await,
+        &text(&mut ws).await,
         "42",
         json!(["message-back", 1, "2", {"3": [true]}]),
     );
@@ -633,61 +543,69 @@ fn placeholder(num: u64) -> Value {
 async fn binary_message_is_echoed_with_its_attachments(doc: Doc) {
     let server = start(doc);
     let mut ws = connected(server.addr).await;
-    ws.send(r#"452-["message",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}]"#);
-    ws.send_binary(&[1, 2, 3]);
-    ws.send_binary(&[4, 5, 6]);
+    send(
+        &mut ws,
+        r#"452-["message",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}]"#,
+    )
+    .await;
+    ws.send_binary([1, 2, 3].to_vec()).await.unwrap();
+    ws.send_binary([4, 5, 6].to_vec()).await.unwrap();
     assert_packet(
-        &ws.text().await,
+        &text(&mut ws).await,
         "452-",
         json!(["message-back", placeholder(0), placeholder(1)]),
     );
-    assert_eq!(ws.binary().await, [1, 2, 3]);
-    assert_eq!(ws.binary().await, [4, 5, 6]);
+    assert_eq!(binary(&mut ws).await, [1, 2, 3]);
+    assert_eq!(binary(&mut ws).await, [4, 5, 6]);
 }
 
 async fn ack_carries_the_same_arguments(doc: Doc) {
     let server = start(doc);
     let mut ws = connected(server.addr).await;
-    ws.send(r#"42456["message-with-ack",1,"2",{"3":[false]}]"#);
-    assert_packet(&ws.text().await, "43456", json!([1, "2", {"3": [false]}]));
+    send(&mut ws, r#"42456["message-with-ack",1,"2",{"3":[false]}]"#).await;
+    assert_packet(
+        &text(&mut ws).await,
+        "43456",
+        json!([1, "2", {"3": [false]}]),
+    );
 }
 
 async fn binary_ack_carries_the_attachments(doc: Doc) {
     let server = start(doc);
     let mut ws = connected(server.addr).await;
-    ws.send(
+    send(&mut ws,
         r#"452-789["message-with-ack",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}]"#,
-    );
-    ws.send_binary(&[1, 2, 3]);
-    ws.send_binary(&[4, 5, 6]);
+    ).await;
+    ws.send_binary([1, 2, 3].to_vec()).await.unwrap();
+    ws.send_binary([4, 5, 6].to_vec()).await.unwrap();
     assert_packet(
-        &ws.text().await,
+        &text(&mut ws).await,
         "462-789",
         json!([placeholder(0), placeholder(1)]),
     );
-    assert_eq!(ws.binary().await, [1, 2, 3]);
-    assert_eq!(ws.binary().await, [4, 5, 6]);
+    assert_eq!(binary(&mut ws).await, [1, 2, 3]);
+    assert_eq!(binary(&mut ws).await, [4, 5, 6]);
 }
 
 async fn unknown_packet_type_closes_the_connection(doc: Doc) {
     let server = start(doc);
     let mut ws = connected(server.addr).await;
-    ws.send("4abc");
-    ws.expect_closed().await;
+    send(&mut ws, "4abc").await;
+    expect_closed(&mut ws).await;
 }
 
 async fn invalid_payload_closes_the_connection(doc: Doc) {
     let server = start(doc);
     let mut ws = connected(server.addr).await;
-    ws.send("42{}");
-    ws.expect_closed().await;
+    send(&mut ws, "42{}").await;
+    expect_closed(&mut ws).await;
 }
 
 async fn invalid_ack_id_closes_the_connection(doc: Doc) {
     let server = start(doc);
     let mut ws = connected(server.addr).await;
-    ws.send(r#"42abc["message-with-ack",1,"2",{"3":[false]}]"#);
-    ws.expect_closed().await;
+    send(&mut ws, r#"42abc["message-with-ack",1,"2",{"3":[false]}]"#).await;
+    expect_closed(&mut ws).await;
 }
 
 // ---------------------------------------------------------------------------------------------

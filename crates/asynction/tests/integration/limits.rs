@@ -12,9 +12,9 @@ use asynction::server::limits::{
 use asynction::server::{Ack, Args, AsynctionSocketIo, Limits, Payload};
 use asynction::validate::{DEFAULT_MAX_DEPTH, Validators};
 use asynction::{Document, LoadOptions};
+use asynction_client::Client;
 use serde_json::{Value, json};
-use support::raw::RawClient;
-use support::{http_request as http, serve};
+use support::{ack_json, ack_of, http_request as http, serve, sio};
 
 const FIXTURE: &str = concat!(
     concat!(env!("CARGO_MANIFEST_DIR"), "/../.."),
@@ -55,10 +55,12 @@ async fn start(configure: impl FnOnce(AsynctionSocketIo) -> AsynctionSocketIo) -
 }
 
 /// A client connected before the offence still gets a right ack after it.
-async fn still_served(client: &mut RawClient) {
+async fn still_served(client: &mut Client) {
     assert_eq!(
-        client.emit_ack("/", "echo", &[json!("still")]).await,
-        Ok(json!(["still"]))
+        ack_of(client, "/", "echo", &[json!("still")])
+            .await
+            .unwrap(),
+        json!(["still"])
     );
 }
 
@@ -83,42 +85,36 @@ fn defaults_are_documented_values() {
 #[tokio::test]
 async fn websocket_messages_over_max_payload_close_only_that_connection() {
     let addr = start(|a| a.max_payload(10_000)).await;
-    let mut other = RawClient::connect(addr, "/").await;
-    let mut bad = RawClient::connect(addr, "/").await;
+    let mut other = sio(addr, "/").await;
+    let mut bad = sio(addr, "/").await;
     // Under the limit: parsed and answered (the schema refuses the length).
-    let ack = bad
-        .emit_ack("/", "echo", &[json!("x".repeat(9_000))])
+    let ack = ack_of(&mut bad, "/", "echo", &[json!("x".repeat(9_000))])
         .await
         .unwrap();
     assert_eq!(ack[0]["error"]["code"], "invalid_payload");
-    let _ = bad
-        .emit_ack("/", "echo", &[json!("x".repeat(20_000))])
-        .await;
-    assert!(bad.closed_within(Duration::from_secs(2)).await);
+    let _ = ack_of(&mut bad, "/", "echo", &[json!("x".repeat(20_000))]).await;
+    assert!(bad.raw().closed_within(Duration::from_secs(2)).await);
     still_served(&mut other).await;
 }
 
 #[tokio::test]
 async fn default_max_payload_is_one_megabyte_on_websocket() {
     let addr = start(|a| a).await;
-    let mut other = RawClient::connect(addr, "/").await;
-    let mut bad = RawClient::connect(addr, "/").await;
-    let ack = bad
-        .emit_ack("/", "echo", &[json!("x".repeat(990_000))])
+    let mut other = sio(addr, "/").await;
+    let mut bad = sio(addr, "/").await;
+    let ack = ack_of(&mut bad, "/", "echo", &[json!("x".repeat(990_000))])
         .await
         .unwrap();
     assert_eq!(ack[0]["error"]["code"], "invalid_payload");
-    let _ = bad
-        .emit_ack("/", "echo", &[json!("x".repeat(1_000_001))])
-        .await;
-    assert!(bad.closed_within(Duration::from_secs(2)).await);
+    let _ = ack_of(&mut bad, "/", "echo", &[json!("x".repeat(1_000_001))]).await;
+    assert!(bad.raw().closed_within(Duration::from_secs(2)).await);
     still_served(&mut other).await;
 }
 
 #[tokio::test]
 async fn polling_posts_over_max_payload_are_refused_with_413() {
     let addr = start(|a| a.max_payload(10_000)).await;
-    let mut other = RawClient::connect(addr, "/").await;
+    let mut other = sio(addr, "/").await;
     let (status, open) = http(addr, "GET", "/socket.io/?EIO=4&transport=polling", "", "").await;
     assert_eq!(status, 200, "{open}");
     let sid = serde_json::from_str::<Value>(&open[1..]).unwrap()["sid"]
@@ -139,27 +135,28 @@ async fn polling_posts_over_max_payload_are_refused_with_413() {
 #[tokio::test]
 async fn binary_attachment_count_is_limited_per_event() {
     let addr = start(|a| a.max_binary_attachments(3)).await;
-    let mut other = RawClient::connect(addr, "/").await;
+    let mut other = sio(addr, "/").await;
     let placeholders = |n: usize| {
         (0..n)
             .map(|i| format!("{{\"_placeholder\":true,\"num\":{i}}}"))
             .collect::<Vec<_>>()
             .join(",")
     };
-    let mut ok = RawClient::connect(addr, "/").await;
-    ok.send_text(&format!("453-1[\"nothing\",{}]", placeholders(3)))
-        .await;
+    let mut ok = sio(addr, "/").await;
+    ok.raw()
+        .send_text(&format!("453-1[\"nothing\",{}]", placeholders(3)))
+        .await
+        .unwrap();
     for _ in 0..3 {
-        ok.send_binary(vec![7; 10]).await;
+        ok.raw().send_binary(vec![7; 10]).await.unwrap();
     }
-    assert_eq!(
-        ok.wait_ack("/", 1, Duration::from_secs(2)).await,
-        Ok(json!(["3 args"]))
-    );
-    let mut bad = RawClient::connect(addr, "/").await;
-    bad.send_text(&format!("454-1[\"nothing\",{}]", placeholders(4)))
-        .await;
-    assert!(bad.closed_within(Duration::from_secs(2)).await);
+    assert_eq!(ack_json(&mut ok, "/", 1).await.unwrap(), json!(["3 args"]));
+    let mut bad = sio(addr, "/").await;
+    bad.raw()
+        .send_text(&format!("454-1[\"nothing\",{}]", placeholders(4)))
+        .await
+        .unwrap();
+    assert!(bad.raw().closed_within(Duration::from_secs(2)).await);
     still_served(&mut other).await;
     still_served(&mut ok).await;
 }
@@ -167,11 +164,14 @@ async fn binary_attachment_count_is_limited_per_event() {
 #[tokio::test]
 async fn default_binary_attachment_limit_refuses_a_flood_of_placeholders() {
     let addr = start(|a| a).await;
-    let mut other = RawClient::connect(addr, "/").await;
-    let mut bad = RawClient::connect(addr, "/").await;
+    let mut other = sio(addr, "/").await;
+    let mut bad = sio(addr, "/").await;
     let n = DEFAULT_MAX_BINARY_ATTACHMENTS + 1;
-    bad.send_text(&format!("45{n}-1[\"nothing\"]")).await;
-    assert!(bad.closed_within(Duration::from_secs(2)).await);
+    bad.raw()
+        .send_text(&format!("45{n}-1[\"nothing\"]"))
+        .await
+        .unwrap();
+    assert!(bad.raw().closed_within(Duration::from_secs(2)).await);
     still_served(&mut other).await;
 }
 
@@ -261,7 +261,7 @@ fn the_nesting_limit_is_settable_per_schema() {
 #[tokio::test]
 async fn oversized_request_heads_get_431_before_socket_io() {
     let addr = start(|a| a).await;
-    let mut other = RawClient::connect(addr, "/").await;
+    let mut other = sio(addr, "/").await;
     let handshake = "/socket.io/?EIO=4&transport=polling";
     let (status, _) = http(
         addr,
@@ -295,7 +295,7 @@ async fn oversized_request_heads_get_431_before_socket_io() {
 #[tokio::test]
 async fn the_header_limit_is_settable() {
     let addr = start(|a| a.max_header_bytes(1_024)).await;
-    let mut other = RawClient::connect(addr, "/").await;
+    let mut other = sio(addr, "/").await;
     let handshake = "/socket.io/?EIO=4&transport=polling";
     let header = format!("X-Big: {}\r\n", "a".repeat(2_000));
     let (status, body) = http(addr, "GET", handshake, &header, "").await;

@@ -7,11 +7,13 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::Once;
 
+use std::time::Duration;
+
+use asynction_client::{Client, ClientBuilder};
 use serde_json::Value;
 
 pub mod ajv;
 pub mod example;
-pub mod raw;
 
 /// The repository (workspace) root: fixtures, peers and examples are shared by every crate.
 pub fn root() -> PathBuf {
@@ -174,4 +176,75 @@ pub async fn http_request(
         .map(|(_, b)| b.to_owned())
         .unwrap_or_default();
     (status, body)
+}
+
+/// How long a test waits for one ack of the Socket.IO client.
+pub const ACK_WAIT: Duration = Duration::from_secs(3);
+
+/// A Socket.IO client (asynction-client, websocket) on `addr` with the Engine.IO session open
+/// and no namespace joined.
+pub async fn sio_open(addr: SocketAddr) -> Client {
+    ClientBuilder::new(format!("http://{addr}"))
+        .open()
+        .await
+        .expect("engine.io handshake")
+}
+
+/// A Socket.IO client (asynction-client, websocket) joined to `ns` on `addr`; panics unless the
+/// CONNECT is accepted.
+pub async fn sio(addr: SocketAddr, ns: &str) -> Client {
+    ClientBuilder::new(format!("http://{addr}"))
+        .connect(ns)
+        .await
+        .unwrap_or_else(|e| panic!("CONNECT to {ns}: {e}"))
+}
+
+/// Emits `event` with `args` on `ns` and returns the ack's arguments as one JSON array.
+pub async fn ack_of(
+    client: &mut Client,
+    ns: &str,
+    event: &str,
+    args: &[Value],
+) -> Result<Value, asynction_client::Error> {
+    client
+        .emit_with_ack(ns, event, args, ACK_WAIT)
+        .await
+        .map(|a| a.to_value())
+}
+
+/// Sends `42{ns},{id}{list}` with the argument list written verbatim; the ack as a JSON array.
+pub async fn ack_of_text(
+    client: &mut Client,
+    ns: &str,
+    list: &str,
+) -> Result<Value, asynction_client::Error> {
+    client
+        .emit_text_with_ack(ns, list, ACK_WAIT)
+        .await
+        .map(|a| a.to_value())
+}
+
+/// Waits for the ack `id` on `ns`; its arguments as a JSON array.
+pub async fn ack_json(
+    client: &mut Client,
+    ns: &str,
+    id: u64,
+) -> Result<Value, asynction_client::Error> {
+    client
+        .wait_ack(ns, id, Duration::from_secs(2))
+        .await
+        .map(|a| a.to_value())
+}
+
+/// Waits (polling every few milliseconds, at most 5 s) until `done` holds; panics with `what`
+/// otherwise. For state a test can only observe, not await.
+pub async fn until(what: &str, done: impl Fn() -> bool) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while !done() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting until {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
 }
