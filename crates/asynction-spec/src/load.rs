@@ -14,7 +14,7 @@ use crate::model::Api;
 
 /// The AsyncAPI versions asynction reads.
 pub const SUPPORTED_VERSIONS: &[&str] = &[
-    "2.0.0", "2.1.0", "2.2.0", "2.3.0", "2.4.0", "2.5.0", "2.6.0", "3.0.0",
+    "2.0.0", "2.1.0", "2.2.0", "2.3.0", "2.4.0", "2.5.0", "2.6.0", "3.0.0", "3.1.0",
 ];
 
 /// Limits applied while loading a document, so that a hostile document cannot exhaust the

@@ -520,6 +520,79 @@ fn an_oauth2_flow_url_must_be_absolute() {
 }
 
 #[test]
+fn asyncapi_3_1_applies_its_operation_example_extension_and_binding_rules() {
+    let doc = load("valid/features-3.1.0.yaml");
+    let api = &doc.api;
+    assert_eq!(api.asyncapi, "3.1.0");
+    // Dotted x- keys on the server and ros2 bindings are accepted and ignored.
+    let server = api.server("local").unwrap();
+    assert_eq!(server.socketio_path, "/socket.io");
+    assert_eq!(paths(api), ["/lobby", "/quiet"]);
+    let lobby = namespace(api, "/lobby");
+    // An operation without `messages` takes every message of its channel.
+    assert_eq!(names(&lobby.ingress), ["greet", "count", "move", "tick"]);
+    assert_eq!(names(&lobby.egress), ["tick"]);
+    assert!(
+        lobby.bindings.query.is_some(),
+        "ws bindings still describe the handshake"
+    );
+    // `messages: []` takes none.
+    let quiet = namespace(api, "/quiet");
+    assert!(quiet.ingress.is_empty() && quiet.egress.is_empty());
+    // Example payloads of any JSON type; 3.1.0 (json, yaml) and 3.0.0 schema formats.
+    let payload = |name: &str| lobby.ingress_event(name).unwrap();
+    assert_eq!(payload("greet").examples, [json!("hello")]);
+    assert_eq!(payload("count").examples, [json!(3)]);
+    assert_eq!(
+        payload("count").payload.as_ref().unwrap().value["minimum"],
+        0
+    );
+    assert_eq!(payload("move").examples, [json!([1, "up"])]);
+    assert_eq!(
+        payload("move").payload.as_ref().unwrap().arguments,
+        ArgumentList::Spread
+    );
+    assert_eq!(payload("tick").examples, [json!(true)]);
+    assert_eq!(
+        payload("tick").payload.as_ref().unwrap().value["type"],
+        "boolean"
+    );
+}
+
+#[test]
+fn messages_in_an_operation_trait_are_refused_at_the_key() {
+    // @asyncapi/parser: 25:16 Property "messages" is not expected to be here.
+    assert_single_problem(
+        "invalid/operation-trait-messages-3.1.0.yaml",
+        "an Operation Trait must not contain 'messages'",
+        25,
+        Some(7),
+    );
+}
+
+#[test]
+fn an_unknown_binding_protocol_is_refused_in_3_x() {
+    // @asyncapi/parser: 12:16 Property "socketio" is not expected to be here.
+    assert_single_problem(
+        "invalid/unknown-binding-3.1.0.yaml",
+        "channel bindings may contain only protocol bindings",
+        12,
+        Some(7),
+    );
+}
+
+#[test]
+fn ros2_bindings_need_asyncapi_3_1() {
+    // @asyncapi/parser: 11:12 Property "ros2" is not expected to be here.
+    assert_single_problem(
+        "invalid/ros2-binding-3.0.0.yaml",
+        "found 'ros2'",
+        11,
+        Some(7),
+    );
+}
+
+#[test]
 fn every_fixture_is_covered_by_a_test() {
     let covered = [
         "valid/user-account-2.0.0.yaml",
@@ -539,6 +612,10 @@ fn every_fixture_is_covered_by_a_test() {
         "invalid/invalid-payload-schema.yaml",
         "invalid/unknown-channel-3.0.0.yaml",
         "invalid/oauth2-relative-url.yaml",
+        "valid/features-3.1.0.yaml",
+        "invalid/operation-trait-messages-3.1.0.yaml",
+        "invalid/unknown-binding-3.1.0.yaml",
+        "invalid/ros2-binding-3.0.0.yaml",
     ];
     let root = fixture("");
     let mut found = Vec::new();
