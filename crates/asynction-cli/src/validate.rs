@@ -2,8 +2,12 @@
 //! JSON Schemas, and reports every problem as `file:line:col: message (at /pointer)`.
 //!
 //! Without FILE arguments the `--spec` document is checked. `--server NAME` also requires that
-//! server to exist; `--without-validation` skips compiling the JSON Schemas (what a server
-//! started with that flag would skip).
+//! server to exist; `--without-validation` skips compiling the JSON Schemas and checking the
+//! message examples (what a server started with that flag would skip).
+//!
+//! Verdicts follow @asyncapi/parser: a message example that does not match its schema is an
+//! error in an AsyncAPI 2.x document and a warning (`file:line:col: warning: …`, exit code 0)
+//! in a 3.x one; `--strict` makes warnings errors.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -12,7 +16,7 @@ use std::process::ExitCode;
 use anstyle::{AnsiColor, Style};
 use asynction::Document;
 use asynction::validate::Validators;
-use asynction::{Diagnostic, Location};
+use asynction::{Diagnostic, Location, Severity};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
@@ -27,6 +31,10 @@ pub struct ValidateArgs {
     /// How problems are printed.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Treat warnings as errors (exit code 1). Warnings are what @asyncapi/parser accepts but
+    /// is probably wrong: AsyncAPI 3.x message examples that do not match their schemas.
+    #[arg(long)]
+    strict: bool,
 }
 
 /// Output formats of `validate`.
@@ -34,7 +42,7 @@ pub struct ValidateArgs {
 enum Format {
     /// One line per problem (colored on a terminal), one summary line per valid file.
     Text,
-    /// A JSON array of problems: `{file, line, column, pointer, message}`.
+    /// A JSON array of problems: `{file, line, column, pointer, message, severity}`.
     Json,
 }
 
@@ -46,6 +54,8 @@ struct JsonProblem {
     column: Option<u32>,
     pointer: String,
     message: String,
+    /// `error` or `warning`.
+    severity: &'static str,
 }
 
 /// The verdict on one document.
@@ -54,6 +64,7 @@ enum Verdict {
         asyncapi: String,
         namespaces: usize,
         events: usize,
+        warnings: Vec<Diagnostic>,
     },
     Invalid(Vec<Diagnostic>),
 }
@@ -67,7 +78,7 @@ pub fn run(global: &GlobalOptions, args: &ValidateArgs) -> ExitCode {
     };
     let verdicts: Vec<(PathBuf, Verdict)> = files
         .into_iter()
-        .map(|f| (f.clone(), check(&f, global)))
+        .map(|f| (f.clone(), check(&f, global, args.strict)))
         .collect();
     let all_valid = verdicts
         .iter()
@@ -86,7 +97,7 @@ pub fn run(global: &GlobalOptions, args: &ValidateArgs) -> ExitCode {
     }
 }
 
-fn check(file: &Path, global: &GlobalOptions) -> Verdict {
+fn check(file: &Path, global: &GlobalOptions, strict: bool) -> Verdict {
     let doc = match Document::from_path(file) {
         Ok(doc) => doc,
         Err(e) => return Verdict::Invalid(e.diagnostics().to_vec()),
@@ -97,6 +108,7 @@ fn check(file: &Path, global: &GlobalOptions) -> Verdict {
     {
         let known: Vec<&str> = doc.api.servers.iter().map(|s| s.name.as_str()).collect();
         problems.push(Diagnostic {
+            severity: Severity::Error,
             location: Location {
                 file: file.to_path_buf(),
                 line: None,
@@ -113,10 +125,16 @@ fn check(file: &Path, global: &GlobalOptions) -> Verdict {
             ),
         });
     }
-    if !global.without_validation
-        && let Err(e) = Validators::compile(&doc)
-    {
-        problems.extend(e.diagnostics().iter().cloned());
+    let mut warnings = Vec::new();
+    if !global.without_validation {
+        match Validators::compile(&doc) {
+            Ok(validators) => warnings = validators.warnings().to_vec(),
+            Err(e) => problems.extend(e.diagnostics().iter().cloned()),
+        }
+    }
+    if strict {
+        // --strict: every warning is an error.
+        problems.extend(warnings.drain(..).map(|w| w.with_severity(Severity::Error)));
     }
     if !problems.is_empty() {
         return Verdict::Invalid(problems);
@@ -131,6 +149,7 @@ fn check(file: &Path, global: &GlobalOptions) -> Verdict {
         asyncapi: doc.api.asyncapi.clone(),
         namespaces: doc.api.namespaces.len(),
         events,
+        warnings,
     }
 }
 
@@ -139,6 +158,7 @@ fn print_text(verdicts: &[(PathBuf, Verdict)]) -> std::io::Result<()> {
     let mut out = anstream::stdout().lock();
     let place = Style::new().bold();
     let error = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
+    let warning = Style::new().fg_color(Some(AnsiColor::Yellow.into())).bold();
     let ok = Style::new().fg_color(Some(AnsiColor::Green.into())).bold();
     let dim = Style::new().dimmed();
     for (file, verdict) in verdicts {
@@ -147,13 +167,28 @@ fn print_text(verdicts: &[(PathBuf, Verdict)]) -> std::io::Result<()> {
                 asyncapi,
                 namespaces,
                 events,
-            } => writeln!(
-                out,
-                "{place}{}{place:#}: {ok}valid{ok:#} (AsyncAPI {asyncapi}, {namespaces} {}, {events} {})",
-                file.display(),
-                plural(*namespaces, "namespace", "namespaces"),
-                plural(*events, "event", "events"),
-            )?,
+                warnings,
+            } => {
+                for d in warnings {
+                    write!(out, "{place}{}{place:#}", location(&d.location))?;
+                    write!(out, ": {warning}warning{warning:#}: {}", d.message)?;
+                    if !d.pointer.is_empty() {
+                        write!(out, " {dim}(at {}){dim:#}", d.pointer)?;
+                    }
+                    writeln!(out)?;
+                }
+                writeln!(
+                    out,
+                    "{place}{}{place:#}: {ok}valid{ok:#} (AsyncAPI {asyncapi}, {namespaces} {}, {events} {}{})",
+                    file.display(),
+                    plural(*namespaces, "namespace", "namespaces"),
+                    plural(*events, "event", "events"),
+                    match warnings.len() {
+                        0 => String::new(),
+                        n => format!(", {n} {}", plural(n, "warning", "warnings")),
+                    },
+                )?
+            }
             Verdict::Invalid(diagnostics) => {
                 for d in diagnostics {
                     write!(out, "{place}{}{place:#}", location(&d.location))?;
@@ -185,17 +220,17 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
 fn print_json(verdicts: &[(PathBuf, Verdict)]) -> std::io::Result<()> {
     let problems: Vec<JsonProblem> = verdicts
         .iter()
-        .filter_map(|(_, v)| match v {
-            Verdict::Invalid(ds) => Some(ds),
-            Verdict::Valid { .. } => None,
+        .flat_map(|(_, v)| match v {
+            Verdict::Invalid(ds) => ds,
+            Verdict::Valid { warnings, .. } => warnings,
         })
-        .flatten()
         .map(|d| JsonProblem {
             file: d.location.file.display().to_string(),
             line: d.location.line,
             column: d.location.column,
             pointer: d.pointer.clone(),
             message: d.message.clone(),
+            severity: d.severity.as_str(),
         })
         .collect();
     let mut out = std::io::stdout().lock();

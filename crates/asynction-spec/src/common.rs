@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use super::fields::{Reader, child, kind};
 use crate::model::{
-    ApiKeyLocation, Event, HandshakeBindings, Info, NamespaceHandlers, SchemeKind,
+    ApiKeyLocation, Event, Example, HandshakeBindings, Info, NamespaceHandlers, SchemeKind,
     SecurityRequirement, SecurityScheme,
 };
 
@@ -318,14 +318,30 @@ pub fn event(r: &mut Reader<'_>, message: &Value, at: &str) -> Option<Event> {
     };
     let mut examples = Vec::new();
     if let Some(list) = r.array(m, "examples", at) {
-        for ex in list {
+        let list_at = child(at, "examples");
+        for (i, ex) in list.iter().enumerate() {
+            let pointer = r.written_pointer(&format!("{list_at}/{i}"));
             match ex {
-                Value::Object(o) if o.contains_key("payload") => {
-                    examples.push(o["payload"].clone())
+                Value::Object(o) if o.contains_key("payload") || o.contains_key("headers") => {
+                    examples.push(Example {
+                        pointer,
+                        name: o.get("name").and_then(Value::as_str).map(str::to_owned),
+                        summary: o.get("summary").and_then(Value::as_str).map(str::to_owned),
+                        payload: o.get("payload").cloned(),
+                        headers: o.get("headers").cloned(),
+                        payload_pointer: "/payload".to_owned(),
+                    })
                 }
                 Value::Object(_) => {}
                 // 2.0 allowed bare example values.
-                other => examples.push(other.clone()),
+                other => examples.push(Example {
+                    pointer,
+                    name: None,
+                    summary: None,
+                    payload: Some(other.clone()),
+                    headers: None,
+                    payload_pointer: String::new(),
+                }),
             }
         }
     }
@@ -350,6 +366,7 @@ pub fn event(r: &mut Reader<'_>, message: &Value, at: &str) -> Option<Event> {
         payload: r.schema(m, "payload", at),
         ack,
         handler: r.string(m, "x-handler", at),
+        headers: r.schema(m, "headers", at),
         examples,
     })
 }

@@ -39,6 +39,6 @@ mod source;
 mod v2;
 mod v3;
 
-pub use error::{Diagnostic, Location, SpecError};
+pub use error::{Diagnostic, Location, Severity, SpecError};
 pub use load::{Document, LoadOptions, SUPPORTED_VERSIONS};
 pub use model::Api;

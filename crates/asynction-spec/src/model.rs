@@ -146,8 +146,40 @@ pub struct Event {
     pub ack: Option<Schema>,
     /// `x-handler` of the message (3.0: of the operation, else of the message).
     pub handler: Option<String>,
-    /// Example payloads (message `examples[].payload`), in document order.
-    pub examples: Vec<Value>,
+    /// Schema of the message `headers`. Socket.IO events carry no headers: it is kept so that
+    /// examples' `headers` can be checked against it.
+    pub headers: Option<Schema>,
+    /// The message `examples`, in document order. Whether each matches the schemas is checked
+    /// by the framework (`asynction::validate::examples`), not here.
+    pub examples: Vec<Example>,
+}
+
+impl Event {
+    /// The `payload` of every example that has one, in document order (valid or not).
+    pub fn example_payloads(&self) -> impl Iterator<Item = &Value> {
+        self.examples.iter().filter_map(|e| e.payload.as_ref())
+    }
+}
+
+/// One message example (`examples[i]`; AsyncAPI 2.0's bare example values are read as payloads).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Example {
+    /// JSON pointer of the example where it is written in the main file (local `$ref`s
+    /// followed, so an example of a message in `components` is known by one pointer however
+    /// often the message is used); diagnostics about it point here.
+    pub pointer: String,
+    /// `name` of the example.
+    pub name: Option<String>,
+    /// `summary` of the example.
+    pub summary: Option<String>,
+    /// The example payload: any JSON value (AsyncAPI 3.1 says so explicitly; Socket.IO payloads
+    /// are often strings, numbers or argument lists).
+    pub payload: Option<Value>,
+    /// The example headers.
+    pub headers: Option<Value>,
+    /// Where [`Example::payload`] sits below [`Example::pointer`]: `/payload`, or empty for a
+    /// bare 2.0 example value.
+    pub payload_pointer: String,
 }
 
 /// A JSON Schema somewhere in the document, with the rule that maps Socket.IO arguments onto it.

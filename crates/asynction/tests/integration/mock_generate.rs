@@ -32,7 +32,7 @@ fn schemas(doc: &Document) -> Vec<(String, Schema, Vec<Value>)> {
                 out.push((
                     format!("{} '{}' payload", ns.path, ev.name),
                     p.clone(),
-                    ev.examples.clone(),
+                    ev.example_payloads().cloned().collect(),
                 ));
             }
             if let Some(a) = &ev.ack {
@@ -218,10 +218,11 @@ fn valid_examples_are_preferred_and_invalid_ones_ignored() {
         .and_then(|n| n.egress_event("user joined"))
         .expect("event");
     assert_eq!(ev.examples.len(), 2, "one valid and one invalid example");
+    let examples: Vec<Value> = ev.example_payloads().cloned().collect();
     let generator = FakeGenerator::new(
         ev.payload.as_ref().expect("payload"),
         &doc.resolved,
-        &ev.examples,
+        &examples,
     )
     .expect("satisfiable");
     assert_eq!(
@@ -366,7 +367,8 @@ fn a_pattern_the_generator_cannot_sample_is_served_from_examples() {
         blocked_at(&err),
         ("/channels/~1/subscribe/message/payload/pattern", "pattern")
     );
-    let generator = FakeGenerator::new(&schema, &doc.resolved, &ev.examples)
+    let examples: Vec<Value> = ev.example_payloads().cloned().collect();
+    let generator = FakeGenerator::new(&schema, &doc.resolved, &examples)
         .expect("the valid example rescues it");
     assert_eq!(
         generator.generate(&mut StdRng::seed_from_u64(0)),
