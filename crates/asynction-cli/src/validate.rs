@@ -42,7 +42,8 @@ pub struct ValidateArgs {
 enum Format {
     /// One line per problem (colored on a terminal), one summary line per valid file.
     Text,
-    /// A JSON array of problems: `{file, line, column, pointer, message, severity}`.
+    /// A JSON array of problems: `{file, line, column, pointer, message}`, and
+    /// `severity: "warning"` for warnings.
     Json,
 }
 
@@ -54,8 +55,9 @@ struct JsonProblem {
     column: Option<u32>,
     pointer: String,
     message: String,
-    /// `error` or `warning`.
-    severity: &'static str,
+    /// `"warning"` for warnings; absent for errors (the format errors always had).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    severity: Option<&'static str>,
 }
 
 /// The verdict on one document.
@@ -230,7 +232,7 @@ fn print_json(verdicts: &[(PathBuf, Verdict)]) -> std::io::Result<()> {
             column: d.location.column,
             pointer: d.pointer.clone(),
             message: d.message.clone(),
-            severity: d.severity.as_str(),
+            severity: (d.severity == Severity::Warning).then_some("warning"),
         })
         .collect();
     let mut out = std::io::stdout().lock();

@@ -375,3 +375,46 @@ fn a_pattern_the_generator_cannot_sample_is_served_from_examples() {
         json!("ab1")
     );
 }
+
+#[test]
+fn the_mock_prefers_plain_value_examples_and_never_uses_a_mismatching_one() {
+    // AsyncAPI 3.1: example payloads of any type; an example whose headers do not match is
+    // not used either, although its payload would pass the payload schema.
+    let doc = Document::from_text(
+        r#"
+asyncapi: 3.1.0
+info: { title: Mock examples, version: 1.0.0 }
+channels:
+  news:
+    address: /news
+    messages:
+      headline:
+        name: headline
+        payload: { type: string }
+        headers:
+          type: object
+          properties: { lang: { type: string } }
+        examples:
+          - payload: headers do not match
+            headers: { lang: 7 }
+          - payload: a plain string
+            headers: { lang: en }
+operations:
+  publish:
+    action: send
+    channel: { $ref: '#/channels/news' }
+"#,
+    )
+    .expect("document loads");
+    let ev = doc
+        .api
+        .namespace("/news")
+        .unwrap()
+        .egress_event("headline")
+        .unwrap();
+    let payload = ev.payload.as_ref().expect("payload");
+    let generate = asynction::mock::docs_example_generator(&doc, 3);
+    for _ in 0..20 {
+        assert_eq!(generate(payload), Some(json!("a plain string")));
+    }
+}
