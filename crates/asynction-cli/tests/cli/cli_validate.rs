@@ -194,7 +194,7 @@ fn asyncapi_3_x_examples_that_do_not_match_are_warnings_and_strict_makes_them_er
     );
     assert!(lines[0].ends_with("(at /channels/chat/messages/say/examples/1/payload)"));
     assert!(
-        lines[1].starts_with("valid/bad-examples-3.1.0.yaml:44:")
+        lines[1].starts_with("valid/bad-examples-3.1.0.yaml:45:")
             && lines[1].contains(": warning: example #2 of event 'count'"),
         "{text}"
     );

@@ -648,7 +648,7 @@ fn a_3_x_example_that_does_not_match_its_schema_is_a_warning_at_the_value() {
         warnings[0].3
     );
     // A message referenced from components: where the example is written, reported once.
-    assert_eq!(warnings[1].0, Some(44));
+    assert_eq!(warnings[1].0, Some(45));
     assert_eq!(
         warnings[1].2,
         "/components/messages/count/examples/1/payload"
