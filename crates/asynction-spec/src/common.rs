@@ -317,32 +317,12 @@ pub fn event(r: &mut Reader<'_>, message: &Value, at: &str) -> Option<Event> {
         return None;
     };
     let mut examples = Vec::new();
-    if let Some(list) = r.array(m, "examples", at) {
-        let list_at = child(at, "examples");
-        for (i, ex) in list.iter().enumerate() {
-            let pointer = r.written_pointer(&format!("{list_at}/{i}"));
-            match ex {
-                Value::Object(o) if o.contains_key("payload") || o.contains_key("headers") => {
-                    examples.push(Example {
-                        pointer,
-                        name: o.get("name").and_then(Value::as_str).map(str::to_owned),
-                        summary: o.get("summary").and_then(Value::as_str).map(str::to_owned),
-                        payload: o.get("payload").cloned(),
-                        headers: o.get("headers").cloned(),
-                        payload_pointer: "/payload".to_owned(),
-                    })
-                }
-                Value::Object(_) => {}
-                // 2.0 allowed bare example values.
-                other => examples.push(Example {
-                    pointer,
-                    name: None,
-                    summary: None,
-                    payload: Some(other.clone()),
-                    headers: None,
-                    payload_pointer: String::new(),
-                }),
-            }
+    if r.array(m, "examples", at).is_some() {
+        examples = Example::read_all(m, at);
+        // Known by where they are written (a message of `components` has one set of examples,
+        // however often it is used).
+        for example in &mut examples {
+            example.pointer = r.written_pointer(&example.pointer);
         }
     }
     let ack = match r.object(m, "x-ack", at) {

@@ -182,6 +182,45 @@ pub struct Example {
     pub payload_pointer: String,
 }
 
+impl Example {
+    /// The `examples` of a message object written at `at`: Example Objects with a `payload`
+    /// or `headers` (others are skipped), and AsyncAPI 2.0's bare values as payloads. Each
+    /// example's pointer is `{at}/examples/{i}`.
+    pub fn read_all(message: &serde_json::Map<String, Value>, at: &str) -> Vec<Example> {
+        let Some(Value::Array(list)) = message.get("examples") else {
+            return Vec::new();
+        };
+        list.iter()
+            .enumerate()
+            .filter_map(|(i, ex)| {
+                let pointer = format!("{at}/examples/{i}");
+                match ex {
+                    Value::Object(o) if o.contains_key("payload") || o.contains_key("headers") => {
+                        Some(Example {
+                            pointer,
+                            name: o.get("name").and_then(Value::as_str).map(str::to_owned),
+                            summary: o.get("summary").and_then(Value::as_str).map(str::to_owned),
+                            payload: o.get("payload").cloned(),
+                            headers: o.get("headers").cloned(),
+                            payload_pointer: "/payload".to_owned(),
+                        })
+                    }
+                    Value::Object(_) => None,
+                    // 2.0 allowed bare example values.
+                    other => Some(Example {
+                        pointer,
+                        name: None,
+                        summary: None,
+                        payload: Some(other.clone()),
+                        headers: None,
+                        payload_pointer: String::new(),
+                    }),
+                }
+            })
+            .collect()
+    }
+}
+
 /// A JSON Schema somewhere in the document, with the rule that maps Socket.IO arguments onto it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Schema {

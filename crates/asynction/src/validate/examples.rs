@@ -47,36 +47,80 @@ impl ExampleCheck {
                 .or_insert_with(|| CompiledSchema::compile(schema, resolved).ok())
                 .clone()
         };
-        for ns in &doc.api.namespaces {
-            for ev in ns.ingress.iter().chain(&ns.egress) {
-                if ev.examples.is_empty() {
+        let mut judge = |name: &str,
+                         examples: &[Example],
+                         payload: Option<&Schema>,
+                         headers: Option<&Schema>,
+                         check: &mut Self| {
+            if examples.is_empty() {
+                return;
+            }
+            let payload = payload.map(&mut compile);
+            let headers = headers.map(&mut compile);
+            for (i, example) in examples.iter().enumerate() {
+                if !seen.insert(example.pointer.clone()) {
                     continue;
                 }
-                let payload = ev.payload.as_ref().map(&mut compile);
-                let headers = ev.headers.as_ref().map(&mut compile);
-                for (i, example) in ev.examples.iter().enumerate() {
-                    if !seen.insert(example.pointer.clone()) {
-                        continue;
-                    }
-                    let problems = check_one(example, payload.as_ref(), headers.as_ref());
-                    if problems.is_empty() {
-                        continue;
-                    }
-                    check.invalid.insert(example.pointer.clone());
-                    for (pointer, what, message) in problems {
-                        check.diagnostics.push(
-                            doc.diagnostic(
-                                &pointer,
-                                format!(
-                                    "{} of event '{}' does not match its {what} schema: {message}",
-                                    describe(example, i),
-                                    ev.name
-                                ),
-                            )
-                            .with_severity(severity),
-                        );
-                    }
+                let problems = check_one(example, payload.as_ref(), headers.as_ref());
+                if problems.is_empty() {
+                    continue;
                 }
+                check.invalid.insert(example.pointer.clone());
+                for (pointer, what, message) in problems {
+                    check.diagnostics.push(
+                        doc.diagnostic(
+                            &pointer,
+                            format!(
+                                "{} of {name} does not match its {what} schema: {message}",
+                                describe(example, i),
+                            ),
+                        )
+                        .with_severity(severity),
+                    );
+                }
+            }
+        };
+        for ns in &doc.api.namespaces {
+            for ev in ns.ingress.iter().chain(&ns.egress) {
+                judge(
+                    &format!("event '{}'", ev.name),
+                    &ev.examples,
+                    ev.payload.as_ref(),
+                    ev.headers.as_ref(),
+                    &mut check,
+                );
+            }
+        }
+        // @asyncapi/parser also rules the examples of 2.x messages in `components.messages`
+        // that no channel uses (those a channel uses were checked above, by the same pointer).
+        if severity == Severity::Error
+            && let Some(messages) = resolved
+                .pointer("/components/messages")
+                .and_then(Value::as_object)
+        {
+            for (key, message) in messages {
+                let at = format!("/components/messages/{}", escape(key));
+                let Some(m) = message.as_object() else {
+                    continue;
+                };
+                if m.contains_key("schemaFormat") {
+                    continue;
+                }
+                let examples = Example::read_all(m, &at);
+                let schema = |field: &str| {
+                    m.get(field).map(|value| Schema {
+                        pointer: format!("{at}/{field}"),
+                        value: value.clone(),
+                        arguments: ArgumentList::Single,
+                    })
+                };
+                judge(
+                    &format!("message '{key}'"),
+                    &examples,
+                    schema("payload").as_ref(),
+                    schema("headers").as_ref(),
+                    &mut check,
+                );
             }
         }
         check
@@ -113,6 +157,11 @@ pub fn severity_for(asyncapi: &str) -> Severity {
     } else {
         Severity::Warning
     }
+}
+
+/// A JSON pointer token (RFC 6901).
+fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
 }
 
 /// `example 'name'` or `example #2` (1-based).

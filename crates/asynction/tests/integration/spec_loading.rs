@@ -616,6 +616,17 @@ fn a_2_x_example_that_does_not_match_its_schema_is_an_error_at_the_value() {
 }
 
 #[test]
+fn a_2_x_example_of_an_unused_component_message_is_checked_too() {
+    // @asyncapi/parser: 27:20 "payload" property must not have more than 3 characters.
+    assert_single_problem(
+        "invalid/bad-component-example-2.6.0.yaml",
+        "example 'too loud' of message 'shout' does not match its payload schema",
+        27,
+        Some(11),
+    );
+}
+
+#[test]
 fn a_3_x_example_that_does_not_match_its_schema_is_a_warning_at_the_value() {
     let doc = Document::from_path(fixture("valid/bad-examples-3.1.0.yaml")).unwrap();
     let validators = Validators::compile(&doc).expect("3.x examples never refuse a document");
@@ -694,6 +705,7 @@ fn every_fixture_is_covered_by_a_test() {
         "invalid/unknown-binding-3.1.0.yaml",
         "invalid/ros2-binding-3.0.0.yaml",
         "invalid/bad-example-2.6.0.yaml",
+        "invalid/bad-component-example-2.6.0.yaml",
         "valid/bad-examples-3.1.0.yaml",
     ];
     let root = fixture("");
