@@ -120,3 +120,38 @@ impl fmt::Display for SpecError {
 }
 
 impl std::error::Error for SpecError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(severity: Severity) -> Diagnostic {
+        Diagnostic {
+            severity,
+            location: Location {
+                file: PathBuf::from("api.yaml"),
+                line: Some(12),
+                column: Some(7),
+            },
+            pointer: "/channels/chat".to_owned(),
+            message: "something".to_owned(),
+        }
+    }
+
+    #[test]
+    fn errors_print_as_before_and_warnings_say_so() {
+        assert_eq!(
+            at(Severity::Error).to_string(),
+            "api.yaml:12:7: something (at /channels/chat)"
+        );
+        assert_eq!(
+            at(Severity::Warning).to_string(),
+            "api.yaml:12:7: warning: something (at /channels/chat)"
+        );
+        assert_eq!(Severity::default(), Severity::Error);
+        assert_eq!(
+            at(Severity::Error).with_severity(Severity::Warning),
+            at(Severity::Warning)
+        );
+    }
+}

@@ -6,7 +6,7 @@
 //!
 //! Vocabulary follows socketioxide: a *namespace* is an AsyncAPI channel, an *event* is a
 //! message, an *ack* is the Socket.IO acknowledgement. *Ingress* events travel client → server
-//! (2.x `publish`, 3.0 `receive`), *egress* events server → client (2.x `subscribe`, 3.0 `send`).
+//! (2.x `publish`, 3.x `receive`), *egress* events server → client (2.x `subscribe`, 3.x `send`).
 
 use indexmap::IndexMap;
 use serde::Serialize;

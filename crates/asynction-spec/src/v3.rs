@@ -562,3 +562,61 @@ fn written_objects<'v>(root: &'v Value, pattern: &str) -> Vec<(String, &'v Map<S
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{BindingsKind, binding_protocols};
+    use crate::Document;
+
+    #[test]
+    fn ros2_binds_3_1_servers_and_operations_only() {
+        for (version, kind, has_ros2) in [
+            ("3.0.0", BindingsKind::Server, false),
+            ("3.1.0", BindingsKind::Server, true),
+            ("3.1.0", BindingsKind::Operation, true),
+            ("3.1.0", BindingsKind::Channel, false),
+            ("3.1.0", BindingsKind::Message, false),
+        ] {
+            assert_eq!(binding_protocols(version, kind).contains(&"ros2"), has_ros2);
+        }
+        assert!(binding_protocols("3.1.0", BindingsKind::Channel).contains(&"pulsar"));
+        assert!(!binding_protocols("3.1.0", BindingsKind::Message).contains(&"pulsar"));
+    }
+
+    fn doc(operations: &str) -> Document {
+        Document::from_text(&format!(
+            "asyncapi: 3.1.0\ninfo: {{ title: T, version: '1' }}\nchannels:\n  c:\n    address: /c\n    messages:\n      a: {{ name: a }}\n      b: {{ name: b }}\noperations:\n{operations}"
+        ))
+        .expect("loads")
+    }
+
+    #[test]
+    fn an_operation_without_messages_takes_all_and_an_empty_list_none() {
+        let all = doc("  r:\n    action: receive\n    channel: { $ref: '#/channels/c' }\n");
+        let names: Vec<&str> = all.api.namespaces[0]
+            .ingress
+            .iter()
+            .map(|e| e.name.as_str())
+            .collect();
+        assert_eq!(names, ["a", "b"]);
+        let none = doc(
+            "  r:\n    action: receive\n    channel: { $ref: '#/channels/c' }\n    messages: []\n",
+        );
+        assert!(none.api.namespaces[0].ingress.is_empty());
+    }
+
+    #[test]
+    fn x_keys_with_dots_are_accepted_in_bindings_and_unknown_protocols_refused() {
+        let ok = doc(
+            "  r:\n    action: receive\n    channel: { $ref: '#/channels/c' }\n    bindings:\n      x-acme.sio: { path: /x }\n      ros2: { role: subscriber, node: /n }\n",
+        );
+        assert_eq!(ok.api.namespaces[0].ingress.len(), 2);
+        let err = Document::from_text(
+            "asyncapi: 3.1.0\ninfo: { title: T, version: '1' }\nchannels:\n  c:\n    address: /c\n    messages:\n      a:\n        name: a\n        bindings:\n          ros2: {}\n",
+        )
+        .expect_err("ros2 does not bind messages");
+        let d = &err.diagnostics()[0];
+        assert_eq!(d.pointer, "/channels/c/messages/a/bindings/ros2");
+        assert_eq!((d.location.line, d.location.column), (Some(10), Some(11)));
+    }
+}
