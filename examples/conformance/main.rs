@@ -4,6 +4,7 @@
 //! ```sh
 //! PORT=3000 cargo run --release --example conformance                           # AsyncAPI 2.6
 //! ASYNCTION_CONFORMANCE_SPEC=3.0 PORT=3000 cargo run --release --example conformance  # AsyncAPI 3.0
+//! ASYNCTION_CONFORMANCE_SPEC=3.1 PORT=3000 cargo run --release --example conformance  # AsyncAPI 3.1
 //! ```
 //! Engine.IO settings the suite asserts (not expressible in AsyncAPI): ping interval 300 ms,
 //! ping timeout 200 ms, max payload 1 000 000 bytes, connect timeout 1000 ms.

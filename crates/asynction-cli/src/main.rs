@@ -62,7 +62,13 @@ pub struct ValidationOption {
 /// The subcommands; each variant's arguments live in the subcommand's own module.
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Check AsyncAPI documents: syntax, references, model and JSON Schemas.
+    /// Check AsyncAPI documents: syntax, references, model, JSON Schemas and message examples.
+    ///
+    /// Reads AsyncAPI 2.0–2.6, 3.0 and 3.1 (YAML or JSON). Every problem is printed as
+    /// `file:line:col: message (at /json/pointer)`. Verdicts follow @asyncapi/parser: a message
+    /// example whose payload or headers do not match their schema is an error in a 2.x document
+    /// and a warning (`file:line:col: warning: …`, exit code 0) in a 3.x document, which the
+    /// reference parser accepts; --strict makes warnings errors (exit code 1).
     Validate(validate::ValidateArgs),
     /// Serve a mock of the document: validated, fake acks and periodic fake events.
     Mock(mock::MockArgs),

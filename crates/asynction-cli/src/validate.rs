@@ -2,8 +2,12 @@
 //! JSON Schemas, and reports every problem as `file:line:col: message (at /pointer)`.
 //!
 //! Without FILE arguments the `--spec` document is checked. `--server NAME` also requires that
-//! server to exist; `--without-validation` skips compiling the JSON Schemas (what a server
-//! started with that flag would skip).
+//! server to exist; `--without-validation` skips compiling the JSON Schemas and checking the
+//! message examples (what a server started with that flag would skip).
+//!
+//! Verdicts follow @asyncapi/parser: a message example that does not match its schema is an
+//! error in an AsyncAPI 2.x document and a warning (`file:line:col: warning: …`, exit code 0)
+//! in a 3.x one; `--strict` makes warnings errors.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -12,7 +16,7 @@ use std::process::ExitCode;
 use anstyle::{AnsiColor, Style};
 use asynction::Document;
 use asynction::validate::Validators;
-use asynction::{Diagnostic, Location};
+use asynction::{Diagnostic, Location, Severity};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
@@ -33,6 +37,10 @@ pub struct ValidateArgs {
     /// Skip the JSON Schemas: check the document as a server started without validation reads it.
     #[arg(long)]
     without_validation: bool,
+    /// Treat warnings as errors (exit code 1). Warnings are what @asyncapi/parser accepts but
+    /// is probably wrong: AsyncAPI 3.x message examples that do not match their schemas.
+    #[arg(long)]
+    strict: bool,
 }
 
 /// Output formats of `validate`.
@@ -40,7 +48,8 @@ pub struct ValidateArgs {
 enum Format {
     /// One line per problem (colored on a terminal), one summary line per valid file.
     Text,
-    /// A JSON array of problems: `{file, line, column, pointer, message}`.
+    /// A JSON array of problems: `{file, line, column, pointer, message}`, and
+    /// `severity: "warning"` for warnings.
     Json,
 }
 
@@ -52,6 +61,9 @@ struct JsonProblem {
     column: Option<u32>,
     pointer: String,
     message: String,
+    /// `"warning"` for warnings; absent for errors (the format errors always had).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    severity: Option<&'static str>,
 }
 
 /// The verdict on one document.
@@ -60,6 +72,7 @@ enum Verdict {
         asyncapi: String,
         namespaces: usize,
         events: usize,
+        warnings: Vec<Diagnostic>,
     },
     Invalid(Vec<Diagnostic>),
 }
@@ -103,6 +116,7 @@ fn check(file: &Path, args: &ValidateArgs) -> Verdict {
     {
         let known: Vec<&str> = doc.api.servers.iter().map(|s| s.name.as_str()).collect();
         problems.push(Diagnostic {
+            severity: Severity::Error,
             location: Location {
                 file: file.to_path_buf(),
                 line: None,
@@ -119,10 +133,16 @@ fn check(file: &Path, args: &ValidateArgs) -> Verdict {
             ),
         });
     }
-    if !args.without_validation
-        && let Err(e) = Validators::compile(&doc)
-    {
-        problems.extend(e.diagnostics().iter().cloned());
+    let mut warnings = Vec::new();
+    if !args.without_validation {
+        match Validators::compile(&doc) {
+            Ok(validators) => warnings = validators.warnings().to_vec(),
+            Err(e) => problems.extend(e.diagnostics().iter().cloned()),
+        }
+    }
+    if args.strict {
+        // --strict: every warning is an error.
+        problems.extend(warnings.drain(..).map(|w| w.with_severity(Severity::Error)));
     }
     if !problems.is_empty() {
         return Verdict::Invalid(problems);
@@ -137,6 +157,7 @@ fn check(file: &Path, args: &ValidateArgs) -> Verdict {
         asyncapi: doc.api.asyncapi.clone(),
         namespaces: doc.api.namespaces.len(),
         events,
+        warnings,
     }
 }
 
@@ -145,6 +166,7 @@ fn print_text(verdicts: &[(PathBuf, Verdict)]) -> std::io::Result<()> {
     let mut out = anstream::stdout().lock();
     let place = Style::new().bold();
     let error = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
+    let warning = Style::new().fg_color(Some(AnsiColor::Yellow.into())).bold();
     let ok = Style::new().fg_color(Some(AnsiColor::Green.into())).bold();
     let dim = Style::new().dimmed();
     for (file, verdict) in verdicts {
@@ -153,13 +175,28 @@ fn print_text(verdicts: &[(PathBuf, Verdict)]) -> std::io::Result<()> {
                 asyncapi,
                 namespaces,
                 events,
-            } => writeln!(
-                out,
-                "{place}{}{place:#}: {ok}valid{ok:#} (AsyncAPI {asyncapi}, {namespaces} {}, {events} {})",
-                file.display(),
-                plural(*namespaces, "namespace", "namespaces"),
-                plural(*events, "event", "events"),
-            )?,
+                warnings,
+            } => {
+                for d in warnings {
+                    write!(out, "{place}{}{place:#}", location(&d.location))?;
+                    write!(out, ": {warning}warning{warning:#}: {}", d.message)?;
+                    if !d.pointer.is_empty() {
+                        write!(out, " {dim}(at {}){dim:#}", d.pointer)?;
+                    }
+                    writeln!(out)?;
+                }
+                writeln!(
+                    out,
+                    "{place}{}{place:#}: {ok}valid{ok:#} (AsyncAPI {asyncapi}, {namespaces} {}, {events} {}{})",
+                    file.display(),
+                    plural(*namespaces, "namespace", "namespaces"),
+                    plural(*events, "event", "events"),
+                    match warnings.len() {
+                        0 => String::new(),
+                        n => format!(", {n} {}", plural(n, "warning", "warnings")),
+                    },
+                )?
+            }
             Verdict::Invalid(diagnostics) => {
                 for d in diagnostics {
                     write!(out, "{place}{}{place:#}", location(&d.location))?;
@@ -191,17 +228,17 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
 fn print_json(verdicts: &[(PathBuf, Verdict)]) -> std::io::Result<()> {
     let problems: Vec<JsonProblem> = verdicts
         .iter()
-        .filter_map(|(_, v)| match v {
-            Verdict::Invalid(ds) => Some(ds),
-            Verdict::Valid { .. } => None,
+        .flat_map(|(_, v)| match v {
+            Verdict::Invalid(ds) => ds,
+            Verdict::Valid { warnings, .. } => warnings,
         })
-        .flatten()
         .map(|d| JsonProblem {
             file: d.location.file.display().to_string(),
             line: d.location.line,
             column: d.location.column,
             pointer: d.pointer.clone(),
             message: d.message.clone(),
+            severity: (d.severity == Severity::Warning).then_some("warning"),
         })
         .collect();
     let mut out = std::io::stdout().lock();

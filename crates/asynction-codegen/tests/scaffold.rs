@@ -142,6 +142,22 @@ fn asyncapi_3_project_builds_and_its_tests_pass() {
 }
 
 #[test]
+fn asyncapi_3_1_project_uses_only_matching_examples() {
+    // Plain-value example payloads; `count`'s second example ("three") does not match its
+    // integer schema: the generated tests must skip it (asynction only warns about it).
+    let dir = scaffold_and_test(
+        "tests/fixtures/spec/valid/bad-examples-3.1.0.yaml",
+        "examples-v31",
+    );
+    let tests = read(&dir, "tests/handlers.rs");
+    assert!(tests.contains("fn payload_of_count()"), "{tests}");
+    assert!(
+        tests.contains("ExampleCheck::run(doc).valid_payloads(event)"),
+        "{tests}"
+    );
+}
+
+#[test]
 fn secured_project_builds_and_its_tests_pass() {
     let dir = scaffold_and_test("tests/fixtures/security/security.yaml", "secured");
     let lib = read(&dir, "src/lib.rs");

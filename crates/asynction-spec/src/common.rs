@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use super::fields::{Reader, child, kind};
 use crate::model::{
-    ApiKeyLocation, Event, HandshakeBindings, Info, NamespaceHandlers, SchemeKind,
+    ApiKeyLocation, Event, Example, HandshakeBindings, Info, NamespaceHandlers, SchemeKind,
     SecurityRequirement, SecurityScheme,
 };
 
@@ -317,16 +317,12 @@ pub fn event(r: &mut Reader<'_>, message: &Value, at: &str) -> Option<Event> {
         return None;
     };
     let mut examples = Vec::new();
-    if let Some(list) = r.array(m, "examples", at) {
-        for ex in list {
-            match ex {
-                Value::Object(o) if o.contains_key("payload") => {
-                    examples.push(o["payload"].clone())
-                }
-                Value::Object(_) => {}
-                // 2.0 allowed bare example values.
-                other => examples.push(other.clone()),
-            }
+    if r.array(m, "examples", at).is_some() {
+        examples = Example::read_all(m, at);
+        // Known by where they are written (a message of `components` has one set of examples,
+        // however often it is used).
+        for example in &mut examples {
+            example.pointer = r.written_pointer(&example.pointer);
         }
     }
     let ack = match r.object(m, "x-ack", at) {
@@ -350,6 +346,7 @@ pub fn event(r: &mut Reader<'_>, message: &Value, at: &str) -> Option<Event> {
         payload: r.schema(m, "payload", at),
         ack,
         handler: r.string(m, "x-handler", at),
+        headers: r.schema(m, "headers", at),
         examples,
     })
 }

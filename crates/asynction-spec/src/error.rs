@@ -18,9 +18,39 @@ pub struct Location {
     pub column: Option<u32>,
 }
 
+/// How serious a [`Diagnostic`] is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    /// The document is refused (the default; what every loading problem is).
+    #[default]
+    Error,
+    /// The document is accepted, but something in it is probably wrong (for example an AsyncAPI
+    /// 3.x message example that does not match its schema, which @asyncapi/parser does not
+    /// check yet). `asynction validate --strict` treats warnings as errors.
+    Warning,
+}
+
+impl Severity {
+    /// `"error"` or `"warning"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One problem in an AsyncAPI document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Error (the document is refused) or warning (it is accepted).
+    pub severity: Severity,
     /// Where in the source the problem is.
     pub location: Location,
     /// RFC 6901 JSON pointer of the node (empty for the document root).
@@ -29,6 +59,16 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+impl Diagnostic {
+    /// The same diagnostic with `severity`.
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+}
+
+/// `file:line:col: message (at /pointer)` for errors (the format every tool reads);
+/// `file:line:col: warning: message (at /pointer)` for warnings.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.location.file.display())?;
@@ -37,6 +77,9 @@ impl fmt::Display for Diagnostic {
             if let Some(col) = self.location.column {
                 write!(f, ":{col}")?;
             }
+        }
+        if self.severity == Severity::Warning {
+            write!(f, ": warning")?;
         }
         write!(f, ": {}", self.message)?;
         if !self.pointer.is_empty() {
@@ -77,3 +120,38 @@ impl fmt::Display for SpecError {
 }
 
 impl std::error::Error for SpecError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(severity: Severity) -> Diagnostic {
+        Diagnostic {
+            severity,
+            location: Location {
+                file: PathBuf::from("api.yaml"),
+                line: Some(12),
+                column: Some(7),
+            },
+            pointer: "/channels/chat".to_owned(),
+            message: "something".to_owned(),
+        }
+    }
+
+    #[test]
+    fn errors_print_as_before_and_warnings_say_so() {
+        assert_eq!(
+            at(Severity::Error).to_string(),
+            "api.yaml:12:7: something (at /channels/chat)"
+        );
+        assert_eq!(
+            at(Severity::Warning).to_string(),
+            "api.yaml:12:7: warning: something (at /channels/chat)"
+        );
+        assert_eq!(Severity::default(), Severity::Error);
+        assert_eq!(
+            at(Severity::Error).with_severity(Severity::Warning),
+            at(Severity::Warning)
+        );
+    }
+}

@@ -154,6 +154,50 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// Where the node at `pointer` (a pointer into the resolved document) is written in the main
+    /// file: local `$ref`s met on the way are followed, so the answer points into the target
+    /// (`/channels/a/messages/m/examples/0` → `/components/messages/M/examples/0`). A `$ref` to
+    /// another file leaves `pointer` as it is (diagnostics then point at the `$ref`).
+    pub fn written_pointer(&self, pointer: &str) -> String {
+        let mut node = self.raw;
+        let mut at = String::new();
+        let mut hops = 0;
+        for token in pointer.split('/').skip(1) {
+            while let Some(target) = node
+                .as_object()
+                .and_then(|m| m.get("$ref"))
+                .and_then(Value::as_str)
+            {
+                hops += 1;
+                let Some(local) = target.strip_prefix('#') else {
+                    return pointer.to_owned();
+                };
+                match super::refs::lookup(self.raw, local) {
+                    Some(next) if hops <= 64 => {
+                        node = next;
+                        at = local.to_owned();
+                    }
+                    _ => return pointer.to_owned(),
+                }
+            }
+            let key = token.replace("~1", "/").replace("~0", "~");
+            node = match node {
+                Value::Object(m) => match m.get(&key) {
+                    Some(v) => v,
+                    None => return pointer.to_owned(),
+                },
+                Value::Array(a) => match key.parse::<usize>().ok().and_then(|i| a.get(i)) {
+                    Some(v) => v,
+                    None => return pointer.to_owned(),
+                },
+                _ => return pointer.to_owned(),
+            };
+            at.push('/');
+            at.push_str(token);
+        }
+        at
+    }
+
     /// The `$ref` written at `pointer` in the raw document, following `$ref`s met on the way.
     pub fn raw_ref(&self, pointer: &str) -> Option<String> {
         let mut node = self.raw;

@@ -1,5 +1,5 @@
 #![warn(missing_docs)]
-//! Read AsyncAPI documents in Rust: 2.0–2.6 and 3.x, YAML 1.2 or JSON, with `$ref`s across
+//! Read AsyncAPI documents in Rust: 2.0–2.6, 3.0 and 3.1, YAML 1.2 or JSON, with `$ref`s across
 //! files, into one version-free [`model::Api`], and diagnostics a user can act on
 //! (`file:line:col`, a JSON pointer, one sentence).
 //!
@@ -39,6 +39,6 @@ mod source;
 mod v2;
 mod v3;
 
-pub use error::{Diagnostic, Location, SpecError};
+pub use error::{Diagnostic, Location, Severity, SpecError};
 pub use load::{Document, LoadOptions, SUPPORTED_VERSIONS};
 pub use model::Api;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::error::{Diagnostic, Location, SpecError};
+use super::error::{Diagnostic, Location, Severity, SpecError};
 use super::fields::Reader;
 use super::refs;
 use super::source::SourceFile;
@@ -14,7 +14,7 @@ use crate::model::Api;
 
 /// The AsyncAPI versions asynction reads.
 pub const SUPPORTED_VERSIONS: &[&str] = &[
-    "2.0.0", "2.1.0", "2.2.0", "2.3.0", "2.4.0", "2.5.0", "2.6.0", "3.0.0",
+    "2.0.0", "2.1.0", "2.2.0", "2.3.0", "2.4.0", "2.5.0", "2.6.0", "3.0.0", "3.1.0",
 ];
 
 /// Limits applied while loading a document, so that a hostile document cannot exhaust the
@@ -105,6 +105,7 @@ impl Document {
         let path = path.as_ref();
         let fail = |message: String| {
             SpecError::new(vec![Diagnostic {
+                severity: Severity::Error,
                 location: Location {
                     file: path.to_path_buf(),
                     line: None,
@@ -172,6 +173,7 @@ impl Document {
 fn oversized(len: u64, display: &Path, options: &LoadOptions) -> Option<SpecError> {
     (len > options.max_document_bytes as u64).then(|| {
         SpecError::new(vec![Diagnostic {
+            severity: Severity::Error,
             location: Location {
                 file: display.to_path_buf(),
                 line: None,

@@ -6,7 +6,7 @@
 //!
 //! Vocabulary follows socketioxide: a *namespace* is an AsyncAPI channel, an *event* is a
 //! message, an *ack* is the Socket.IO acknowledgement. *Ingress* events travel client → server
-//! (2.x `publish`, 3.0 `receive`), *egress* events server → client (2.x `subscribe`, 3.0 `send`).
+//! (2.x `publish`, 3.x `receive`), *egress* events server → client (2.x `subscribe`, 3.x `send`).
 
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -146,8 +146,79 @@ pub struct Event {
     pub ack: Option<Schema>,
     /// `x-handler` of the message (3.0: of the operation, else of the message).
     pub handler: Option<String>,
-    /// Example payloads (message `examples[].payload`), in document order.
-    pub examples: Vec<Value>,
+    /// Schema of the message `headers`. Socket.IO events carry no headers: it is kept so that
+    /// examples' `headers` can be checked against it.
+    pub headers: Option<Schema>,
+    /// The message `examples`, in document order. Whether each matches the schemas is checked
+    /// by the framework (`asynction::validate::examples`), not here.
+    pub examples: Vec<Example>,
+}
+
+impl Event {
+    /// The `payload` of every example that has one, in document order (valid or not).
+    pub fn example_payloads(&self) -> impl Iterator<Item = &Value> {
+        self.examples.iter().filter_map(|e| e.payload.as_ref())
+    }
+}
+
+/// One message example (`examples[i]`; AsyncAPI 2.0's bare example values are read as payloads).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Example {
+    /// JSON pointer of the example where it is written in the main file (local `$ref`s
+    /// followed, so an example of a message in `components` is known by one pointer however
+    /// often the message is used); diagnostics about it point here.
+    pub pointer: String,
+    /// `name` of the example.
+    pub name: Option<String>,
+    /// `summary` of the example.
+    pub summary: Option<String>,
+    /// The example payload: any JSON value (AsyncAPI 3.1 says so explicitly; Socket.IO payloads
+    /// are often strings, numbers or argument lists).
+    pub payload: Option<Value>,
+    /// The example headers.
+    pub headers: Option<Value>,
+    /// Where [`Example::payload`] sits below [`Example::pointer`]: `/payload`, or empty for a
+    /// bare 2.0 example value.
+    pub payload_pointer: String,
+}
+
+impl Example {
+    /// The `examples` of a message object written at `at`: Example Objects with a `payload`
+    /// or `headers` (others are skipped), and AsyncAPI 2.0's bare values as payloads. Each
+    /// example's pointer is `{at}/examples/{i}`.
+    pub fn read_all(message: &serde_json::Map<String, Value>, at: &str) -> Vec<Example> {
+        let Some(Value::Array(list)) = message.get("examples") else {
+            return Vec::new();
+        };
+        list.iter()
+            .enumerate()
+            .filter_map(|(i, ex)| {
+                let pointer = format!("{at}/examples/{i}");
+                match ex {
+                    Value::Object(o) if o.contains_key("payload") || o.contains_key("headers") => {
+                        Some(Example {
+                            pointer,
+                            name: o.get("name").and_then(Value::as_str).map(str::to_owned),
+                            summary: o.get("summary").and_then(Value::as_str).map(str::to_owned),
+                            payload: o.get("payload").cloned(),
+                            headers: o.get("headers").cloned(),
+                            payload_pointer: "/payload".to_owned(),
+                        })
+                    }
+                    Value::Object(_) => None,
+                    // 2.0 allowed bare example values.
+                    other => Some(Example {
+                        pointer,
+                        name: None,
+                        summary: None,
+                        payload: Some(other.clone()),
+                        headers: None,
+                        payload_pointer: String::new(),
+                    }),
+                }
+            })
+            .collect()
+    }
 }
 
 /// A JSON Schema somewhere in the document, with the rule that maps Socket.IO arguments onto it.

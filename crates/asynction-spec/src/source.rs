@@ -14,7 +14,7 @@ use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
 use serde_json::Value;
 use serde_saphyr::{MessageFormatter, UserMessageFormatter};
 
-use super::error::{Diagnostic, Location};
+use super::error::{Diagnostic, Location, Severity};
 
 /// One source file of a document: its path, text and lazily built position map.
 #[derive(Debug)]
@@ -68,6 +68,7 @@ impl SourceFile {
                     .trim()
                     .to_owned();
                 Err(Diagnostic {
+                    severity: Severity::Error,
                     location: Location {
                         file: self.path.clone(),
                         line,
@@ -87,6 +88,7 @@ impl SourceFile {
             .map(|(l, c)| (Some(l), Some(c)))
             .unwrap_or((None, None));
         Diagnostic {
+            severity: Severity::Error,
             location: Location {
                 file: self.path.clone(),
                 line,

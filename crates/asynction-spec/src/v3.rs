@@ -1,4 +1,12 @@
-//! AsyncAPI 3.0 → [`Api`].
+//! AsyncAPI 3.0 and 3.1 → [`Api`].
+//!
+//! 3.1 reads like 3.0 (its changes are clarifications the 3.0 reading already followed, such as
+//! an operation without `messages` meaning every message of its channel), plus `ros2` bindings
+//! on servers and operations and schema formats of version 3.1.0. Both versions refuse what
+//! their JSON Schema refuses and @asyncapi/parser reports: `messages` in an Operation Trait, and
+//! keys of a Bindings Object other than the protocols it lists and `x-` extensions (Socket.IO
+//! settings live in asynction's `x-` extensions of channels, operations and messages, never in
+//! `bindings`; `bindings.ws` describes the handshake).
 //!
 //! Channels carry an `address` (the namespace; several channels may share one and are merged)
 //! and their `messages`; `operations` say who sends what: `action: receive` (the server receives:
@@ -16,6 +24,7 @@ use crate::model::{Api, Event, Namespace, SecurityRequirement, SecurityScheme, S
 
 /// Builds the model of a resolved 3.0 document.
 pub fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: String) -> Api {
+    check_as_written(r, &asyncapi);
     let info = common::info(r, root);
     let mut security_schemes = common::security_schemes(r, root);
     let servers = servers(r, root, &mut security_schemes);
@@ -145,6 +154,8 @@ pub fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: String) ->
                 .get(&channel_id)
                 .cloned()
                 .unwrap_or_default();
+            // No `messages`: every message of the channel (3.1 says so; 3.0 was read the same
+            // way). An explicit empty list: none.
             let keys: Vec<String> = match r.array(obj, "messages", &at) {
                 Some(list) => {
                     let mut keys = Vec::new();
@@ -393,4 +404,219 @@ fn referenced_key(r: &Reader<'_>, pointer: &str, prefix: &str) -> Option<String>
         return None;
     }
     Some(rest.replace("~1", "/").replace("~0", "~"))
+}
+
+/// The protocols a 3.x Bindings Object of `kind` may name (besides `x-` extensions), from the
+/// version's JSON Schema: `ros2` arrived in 3.1 for servers and operations; `pulsar` binds
+/// servers and channels only.
+fn binding_protocols(asyncapi: &str, kind: BindingsKind) -> Vec<&'static str> {
+    let mut keys = vec![
+        "amqp",
+        "amqp1",
+        "anypointmq",
+        "googlepubsub",
+        "http",
+        "ibmmq",
+        "jms",
+        "kafka",
+        "mqtt",
+        "nats",
+        "redis",
+        "sns",
+        "solace",
+        "sqs",
+        "stomp",
+        "ws",
+    ];
+    if matches!(kind, BindingsKind::Server | BindingsKind::Channel) {
+        keys.push("pulsar");
+    }
+    if asyncapi != "3.0.0" && matches!(kind, BindingsKind::Server | BindingsKind::Operation) {
+        keys.push("ros2");
+    }
+    keys.sort_unstable();
+    keys
+}
+
+/// Which object a Bindings Object binds.
+#[derive(Clone, Copy)]
+enum BindingsKind {
+    Server,
+    Channel,
+    Operation,
+    Message,
+}
+
+/// Where Bindings Objects and Operation Traits are written in a 3.x document. `*` is any key
+/// of a map or index of a list.
+const SERVER_BINDINGS: &[&str] = &[
+    "servers/*/bindings",
+    "components/servers/*/bindings",
+    "components/serverBindings/*",
+];
+const CHANNEL_BINDINGS: &[&str] = &[
+    "channels/*/bindings",
+    "components/channels/*/bindings",
+    "components/channelBindings/*",
+];
+const OPERATION_BINDINGS: &[&str] = &[
+    "operations/*/bindings",
+    "operations/*/traits/*/bindings",
+    "components/operations/*/bindings",
+    "components/operations/*/traits/*/bindings",
+    "components/operationTraits/*/bindings",
+    "components/operationBindings/*",
+];
+const MESSAGE_BINDINGS: &[&str] = &[
+    "channels/*/messages/*/bindings",
+    "channels/*/messages/*/traits/*/bindings",
+    "components/channels/*/messages/*/bindings",
+    "components/channels/*/messages/*/traits/*/bindings",
+    "components/messages/*/bindings",
+    "components/messages/*/traits/*/bindings",
+    "components/messageTraits/*/bindings",
+    "components/messageBindings/*",
+];
+const OPERATION_TRAITS: &[&str] = &[
+    "operations/*/traits/*",
+    "components/operations/*/traits/*",
+    "components/operationTraits/*",
+];
+
+/// Checks made on the main file as written, so that each object is checked once, where it is
+/// written (a `$ref` is checked at its target) and diagnostics point at the offending key:
+/// Operation Traits without `messages`, Bindings Objects with known protocols only.
+fn check_as_written(r: &mut Reader<'_>, asyncapi: &str) {
+    let raw = r.raw;
+    for pointer_pattern in OPERATION_TRAITS {
+        for (at, trait_obj) in written_objects(raw, pointer_pattern) {
+            if trait_obj.contains_key("messages") {
+                r.error(
+                    &child(&at, "messages"),
+                    "an Operation Trait must not contain 'messages' (operation traits may \
+                     hold any operation property except action, channel, messages and traits)",
+                );
+            }
+        }
+    }
+    for (patterns, kind, what) in [
+        (SERVER_BINDINGS, BindingsKind::Server, "server"),
+        (CHANNEL_BINDINGS, BindingsKind::Channel, "channel"),
+        (OPERATION_BINDINGS, BindingsKind::Operation, "operation"),
+        (MESSAGE_BINDINGS, BindingsKind::Message, "message"),
+    ] {
+        let known = binding_protocols(asyncapi, kind);
+        for pattern in patterns {
+            for (at, bindings) in written_objects(raw, pattern) {
+                for key in bindings.keys() {
+                    if key.starts_with("x-") || known.contains(&key.as_str()) {
+                        continue;
+                    }
+                    r.error(
+                        &child(&at, key),
+                        format!(
+                            "{what} bindings may contain only protocol bindings ({}) and x- \
+                             extensions in AsyncAPI {asyncapi}, found '{key}' (asynction's \
+                             Socket.IO settings are x- extensions of channels, operations \
+                             and messages; bindings.ws describes the handshake)",
+                            known.join(", ")
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The objects at `pattern` (`/`-separated keys, `*` for any) in the document as written,
+/// with their JSON pointers; a `$ref` met on the way ends that branch (its target is checked
+/// where it is written).
+fn written_objects<'v>(root: &'v Value, pattern: &str) -> Vec<(String, &'v Map<String, Value>)> {
+    let mut nodes: Vec<(String, &Value)> = vec![(String::new(), root)];
+    for segment in pattern.split('/') {
+        let mut next = Vec::new();
+        for (at, node) in nodes {
+            match (node, segment) {
+                (Value::Object(m), _) if m.contains_key("$ref") => {}
+                (Value::Object(m), "*") => {
+                    next.extend(m.iter().map(|(k, v)| (child(&at, k), v)));
+                }
+                (Value::Object(m), key) => {
+                    if let Some(v) = m.get(key) {
+                        next.push((child(&at, key), v));
+                    }
+                }
+                (Value::Array(a), "*") => {
+                    next.extend(a.iter().enumerate().map(|(i, v)| (format!("{at}/{i}"), v)));
+                }
+                _ => {}
+            }
+        }
+        nodes = next;
+    }
+    nodes
+        .into_iter()
+        .filter_map(|(at, node)| match node {
+            Value::Object(m) if !m.contains_key("$ref") => Some((at, m)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{BindingsKind, binding_protocols};
+    use crate::Document;
+
+    #[test]
+    fn ros2_binds_3_1_servers_and_operations_only() {
+        for (version, kind, has_ros2) in [
+            ("3.0.0", BindingsKind::Server, false),
+            ("3.1.0", BindingsKind::Server, true),
+            ("3.1.0", BindingsKind::Operation, true),
+            ("3.1.0", BindingsKind::Channel, false),
+            ("3.1.0", BindingsKind::Message, false),
+        ] {
+            assert_eq!(binding_protocols(version, kind).contains(&"ros2"), has_ros2);
+        }
+        assert!(binding_protocols("3.1.0", BindingsKind::Channel).contains(&"pulsar"));
+        assert!(!binding_protocols("3.1.0", BindingsKind::Message).contains(&"pulsar"));
+    }
+
+    fn doc(operations: &str) -> Document {
+        Document::from_text(&format!(
+            "asyncapi: 3.1.0\ninfo: {{ title: T, version: '1' }}\nchannels:\n  c:\n    address: /c\n    messages:\n      a: {{ name: a }}\n      b: {{ name: b }}\noperations:\n{operations}"
+        ))
+        .expect("loads")
+    }
+
+    #[test]
+    fn an_operation_without_messages_takes_all_and_an_empty_list_none() {
+        let all = doc("  r:\n    action: receive\n    channel: { $ref: '#/channels/c' }\n");
+        let names: Vec<&str> = all.api.namespaces[0]
+            .ingress
+            .iter()
+            .map(|e| e.name.as_str())
+            .collect();
+        assert_eq!(names, ["a", "b"]);
+        let none = doc(
+            "  r:\n    action: receive\n    channel: { $ref: '#/channels/c' }\n    messages: []\n",
+        );
+        assert!(none.api.namespaces[0].ingress.is_empty());
+    }
+
+    #[test]
+    fn x_keys_with_dots_are_accepted_in_bindings_and_unknown_protocols_refused() {
+        let ok = doc(
+            "  r:\n    action: receive\n    channel: { $ref: '#/channels/c' }\n    bindings:\n      x-acme.sio: { path: /x }\n      ros2: { role: subscriber, node: /n }\n",
+        );
+        assert_eq!(ok.api.namespaces[0].ingress.len(), 2);
+        let err = Document::from_text(
+            "asyncapi: 3.1.0\ninfo: { title: T, version: '1' }\nchannels:\n  c:\n    address: /c\n    messages:\n      a:\n        name: a\n        bindings:\n          ros2: {}\n",
+        )
+        .expect_err("ros2 does not bind messages");
+        let d = &err.diagnostics()[0];
+        assert_eq!(d.pointer, "/channels/c/messages/a/bindings/ros2");
+        assert_eq!((d.location.line, d.location.column), (Some(10), Some(11)));
+    }
 }

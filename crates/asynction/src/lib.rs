@@ -15,7 +15,7 @@ pub mod cluster;
 
 /// The AsyncAPI document model, from [`asynction_spec`]: what a loaded document says, version-free.
 pub use asynction_spec::model;
-pub use asynction_spec::{Api, Diagnostic, Document, LoadOptions, Location, SpecError};
+pub use asynction_spec::{Api, Diagnostic, Document, LoadOptions, Location, Severity, SpecError};
 
 /// Crate-internal name for the document crate, so that `crate::spec::…` reads as one layer.
 use asynction_spec as spec;

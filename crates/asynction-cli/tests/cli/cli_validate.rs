@@ -165,6 +165,76 @@ fn an_unknown_server_is_a_problem() {
 }
 
 #[test]
+fn a_2_x_example_that_does_not_match_is_an_error() {
+    let out = asynction(&["validate", "invalid/bad-example-2.6.0.yaml"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stdout(&out).starts_with(
+            "invalid/bad-example-2.6.0.yaml:19:15: example #1 of event 'say' does not match its \
+             payload schema: "
+        ),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn asyncapi_3_x_examples_that_do_not_match_are_warnings_and_strict_makes_them_errors() {
+    let out = asynction(&["validate", "valid/bad-examples-3.1.0.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(
+        lines[0].starts_with(
+            "valid/bad-examples-3.1.0.yaml:26:13: warning: example 'too long' of event 'say' \
+             does not match its payload schema: "
+        ),
+        "{text}"
+    );
+    assert!(lines[0].ends_with("(at /channels/chat/messages/say/examples/1/payload)"));
+    assert!(
+        lines[1].starts_with("valid/bad-examples-3.1.0.yaml:45:")
+            && lines[1].contains(": warning: example #2 of event 'count'"),
+        "{text}"
+    );
+    assert_eq!(
+        lines[2],
+        "valid/bad-examples-3.1.0.yaml: valid (AsyncAPI 3.1.0, 1 namespace, 2 events, 2 warnings)"
+    );
+
+    let json = asynction(&[
+        "validate",
+        "--format",
+        "json",
+        "valid/bad-examples-3.1.0.yaml",
+    ]);
+    assert_eq!(json.status.code(), Some(0));
+    let problems: Value = serde_json::from_slice(&json.stdout).expect("stdout is JSON");
+    assert_eq!(problems[0]["severity"], "warning");
+    assert_eq!(problems[0]["line"], 26);
+    assert_eq!(problems.as_array().unwrap().len(), 2);
+
+    let strict = asynction(&["validate", "--strict", "valid/bad-examples-3.1.0.yaml"]);
+    assert_eq!(strict.status.code(), Some(1), "{}", stdout(&strict));
+    assert!(
+        stdout(&strict).starts_with(
+            "valid/bad-examples-3.1.0.yaml:26:13: example 'too long' of event 'say' does not \
+             match its payload schema: "
+        ),
+        "{}",
+        stdout(&strict)
+    );
+    // --strict changes nothing for a document without warnings.
+    let clean = asynction(&["validate", "--strict", "valid/features-3.1.0.yaml"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
+    assert_eq!(
+        stdout(&clean),
+        "valid/features-3.1.0.yaml: valid (AsyncAPI 3.1.0, 2 namespaces, 5 events)\n"
+    );
+}
+
+#[test]
 fn usage_errors_exit_2() {
     assert_eq!(
         asynction(&["validate", "--format", "xml", "x.yaml"])

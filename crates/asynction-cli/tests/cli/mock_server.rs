@@ -459,6 +459,53 @@ mod cli {
     }
 
     #[test]
+    fn mismatching_3_x_examples_are_logged_at_startup_and_the_mock_serves() {
+        let spec = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+            .join("tests/fixtures/spec/valid/bad-examples-3.1.0.yaml");
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("stderr.log");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_asynction"))
+            .arg("--spec")
+            .arg(&spec)
+            .args(["mock", "run", "--port", "0"])
+            .env("RUST_LOG", "warn")
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("the asynction binary runs");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let listening = lines
+            .by_ref()
+            .map_while(Result::ok)
+            .any(|l| l.contains("listening on http://"));
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(
+            listening,
+            "a 3.x document with mismatching examples still serves"
+        );
+        let mut stderr = String::new();
+        std::fs::File::open(&log)
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        let file = spec.display().to_string();
+        assert!(
+            stderr.contains(&format!(
+                "{file}:26:13: warning: example 'too long' of event 'say' does not match"
+            )),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains(&format!("{file}:45:"))
+                && stderr.contains("example #2 of event 'count'"),
+            "{stderr}"
+        );
+    }
+
+    #[test]
     fn an_invalid_document_is_reported_as_file_line_col() {
         let dir = tempfile::tempdir().unwrap();
         let spec = dir.path().join("broken.yaml");

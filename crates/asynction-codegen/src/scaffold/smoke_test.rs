@@ -1,6 +1,6 @@
 //! The generated project's `tests/handlers.rs`: the server builds with the generated handlers
 //! (every handler id registered), and every payload and ack type accepts the document's message
-//! examples, or a minimal instance of its schema when the message has none.
+//! examples that match their schemas, or a minimal instance of its schema when there are none.
 
 use super::plan::Plan;
 use super::types::string_literal;
@@ -66,12 +66,14 @@ where
     }}
 }}
 
-/// The message's examples, else the minimal instance generated with the project.
-fn samples(event: &Event, minimal: &str) -> Vec<Value> {{
-    if event.examples.is_empty() {{
+/// The payloads of the message's examples that match its schemas (asynction warns about the
+/// others), else the minimal instance generated with the project.
+fn samples(doc: &Document, event: &Event, minimal: &str) -> Vec<Value> {{
+    let examples = asynction::validate::ExampleCheck::run(doc).valid_payloads(event);
+    if examples.is_empty() {{
         vec![serde_json::from_str(minimal).expect("the minimal instance is JSON")]
     }} else {{
-        event.examples.clone()
+        examples
     }}
 }}
 "#
@@ -91,7 +93,7 @@ fn samples(event: &Event, minimal: &str) -> Vec<Value> {{
                 raw_string(&minimal)
             )
         } else {
-            format!("samples(event, {})", raw_string(&minimal))
+            format!("samples(&doc, event, {})", raw_string(&minimal))
         };
         out.push_str(&format!(
             "\n#[test]\nfn {test}() {{\n    let doc = document();\n    let {event_binding} = event(&doc, {ns}, {ingress}, {index}, {name});\n    assert_accepts::<{lib}::types::{ty}>(&{samples}, {what});\n}}\n",

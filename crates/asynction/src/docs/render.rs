@@ -21,6 +21,7 @@ use crate::model::{
     SecurityScheme, Server,
 };
 use crate::spec::Document;
+use crate::validate::ExampleCheck;
 
 /// Longest example payload shown, in characters of pretty JSON.
 const MAX_EXAMPLE_CHARS: usize = 20_000;
@@ -196,6 +197,8 @@ struct PageBuilder<'a> {
     options: &'a DocsOptions,
     servers: Vec<&'a Server>,
     anchors: HashSet<String>,
+    /// Which message examples match their schemas (only those are shown).
+    examples: ExampleCheck,
 }
 
 impl<'a> PageBuilder<'a> {
@@ -223,6 +226,7 @@ impl<'a> PageBuilder<'a> {
             options,
             servers,
             anchors: HashSet::new(),
+            examples: ExampleCheck::run(doc),
         })
     }
 
@@ -439,15 +443,17 @@ impl<'a> PageBuilder<'a> {
                 .as_ref()
                 .and_then(|g| g(schema))
         };
-        let mut examples: Vec<ExampleView> = ev
-            .examples
+        // Only examples that match their schemas are shown (the others are reported when the
+        // document is compiled).
+        let valid = self.examples.valid_payloads(ev);
+        let mut examples: Vec<ExampleView> = valid
             .iter()
             .map(|v| ExampleView {
                 json: pretty(v),
                 source: "document",
             })
             .collect();
-        let mut snippet_value = ev.examples.first().cloned();
+        let mut snippet_value = valid.first().cloned();
         if examples.is_empty()
             && let Some(value) = ev.payload.as_ref().and_then(generate)
         {

@@ -58,6 +58,7 @@ use crate::server::builder::{Asynction, AsynctionSocketIo, BuildError};
 use crate::server::emit::ValidatedIo;
 use crate::server::handler::{BoxedHandler, Reply};
 use crate::spec::{Diagnostic, Document, SpecError};
+use crate::validate::ExampleCheck;
 
 /// How the mock server runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -189,12 +190,15 @@ impl Generators {
             by_pointer: HashMap::new(),
             failures: Vec::new(),
         };
+        // Only examples that match their schemas are used (the others are warned about).
+        let checked = ExampleCheck::run(doc);
         for ns in &doc.api.namespaces {
             let sides = [(&ns.ingress, false), (&ns.egress, true)];
             for (events, egress) in sides {
                 for ev in events {
+                    let examples = checked.valid_payloads(ev);
                     let schemas = [
-                        (ev.payload.as_ref(), "payload", egress, &ev.examples[..]),
+                        (ev.payload.as_ref(), "payload", egress, &examples[..]),
                         (ev.ack.as_ref(), "ack", !egress, &[][..]),
                     ];
                     for (schema, role, required, examples) in schemas {

@@ -458,6 +458,10 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
             return Err(BuildError::HandlersBeforeState(self.dropped));
         }
         let mut validators = Validators::compile(&self.doc)?;
+        // E.g. AsyncAPI 3.x examples that do not match their schemas: logged, not fatal.
+        for warning in validators.warnings() {
+            tracing::warn!("{warning}");
+        }
         validators.set_max_depth(self.limits.max_nesting_depth);
         let api = self.doc.api.clone();
         if self.generated.is_none() {

@@ -4,10 +4,15 @@
 //! [`Validators::compile`] runs once at startup; each schema becomes a [`CompiledSchema`] and
 //! an invalid schema is a startup error with its JSON pointer, never a runtime surprise.
 //! Lookups on the event path are one hash probe per namespace and one per event.
+//!
+//! Compiling also checks every message example against its schemas ([`examples`]): a
+//! mismatch is an error in AsyncAPI 2.x documents and a warning ([`Validators::warnings`]) in
+//! 3.x documents, as @asyncapi/parser judges them.
 
 pub mod coerce;
 pub mod cycles;
 pub mod error;
+pub mod examples;
 pub mod handshake;
 pub mod schema;
 
@@ -17,11 +22,12 @@ use std::sync::Arc;
 use serde_json::Value;
 
 pub use error::{Interaction, ValidationError, Violation};
+pub use examples::ExampleCheck;
 pub use handshake::ENGINE_IO_QUERY_PARAMS;
 pub use schema::{CompiledSchema, DEFAULT_MAX_DEPTH, InvalidSchema, nesting_depth};
 
 use crate::model::{Api, Event, Namespace, Schema};
-use crate::spec::{Document, SpecError};
+use crate::spec::{Diagnostic, Document, Severity, SpecError};
 
 /// Validators of one event.
 #[derive(Debug, Clone, Default)]
@@ -55,10 +61,13 @@ pub struct NamespaceValidators {
 #[derive(Debug, Clone, Default)]
 pub struct Validators {
     namespaces: HashMap<String, Arc<NamespaceValidators>>,
+    warnings: Vec<Diagnostic>,
 }
 
 impl Validators {
-    /// Compiles every schema of `doc`; every invalid schema is reported.
+    /// Compiles every schema of `doc` and checks every message example; every invalid schema
+    /// is reported, and every example that does not match its schemas: as an error in an
+    /// AsyncAPI 2.x document, as a warning ([`Validators::warnings`]) in a 3.x one.
     pub fn compile(doc: &Document) -> Result<Self, SpecError> {
         let mut diagnostics = Vec::new();
         let mut namespaces = HashMap::new();
@@ -79,11 +88,27 @@ impl Validators {
                 Arc::new(compile_namespace(ns, &mut compile)),
             );
         }
+        let (example_errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = ExampleCheck::run(doc)
+            .diagnostics()
+            .iter()
+            .cloned()
+            .partition(|d| d.severity == Severity::Error);
+        diagnostics.extend(example_errors);
         if diagnostics.is_empty() {
-            Ok(Self { namespaces })
+            Ok(Self {
+                namespaces,
+                warnings,
+            })
         } else {
             Err(SpecError::new(diagnostics))
         }
+    }
+
+    /// What compiling found wrong without refusing the document: the message examples of an
+    /// AsyncAPI 3.x document that do not match their schemas. Servers and mocks log them at
+    /// startup; `asynction validate` prints them (`--strict` makes them errors).
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
     }
 
     /// Validators of the namespace whose document path is `path`.

@@ -1,6 +1,7 @@
 //! Socket.IO protocol conformance: the `conformance` example (the server the official
-//! socket.io-protocol test suite expects, booted through asynction from its AsyncAPI 2.6 and
-//! 3.0 documents with validation on) checked against every server behaviour of the suite's
+//! socket.io-protocol test suite expects, booted through asynction from its AsyncAPI 2.6,
+//! 3.0 and 3.1 documents with validation on; the 3.1 one uses operations without `messages`,
+//! plain-value example payloads and dotted `x-` keys) checked against every server behaviour of the suite's
 //! inventory (`shared/research/peers.md` §1.1). Our own tests, written from that inventory.
 //!
 //! Raw Engine.IO frames go through asynction-client's raw-frames API: [`EngineIo`] over a
@@ -25,6 +26,7 @@ const WAIT: Duration = Duration::from_secs(5);
 enum Doc {
     V2_6,
     V3_0,
+    V3_1,
 }
 
 impl Doc {
@@ -32,6 +34,7 @@ impl Doc {
         match self {
             Doc::V2_6 => "2.6",
             Doc::V3_0 => "3.0",
+            Doc::V3_1 => "3.1",
         }
     }
 }
@@ -705,6 +708,9 @@ macro_rules! per_document {
         }
         mod asyncapi_3_0 {
             $(#[tokio::test] async fn $name() { super::$name(super::Doc::V3_0).await })*
+        }
+        mod asyncapi_3_1 {
+            $(#[tokio::test] async fn $name() { super::$name(super::Doc::V3_1).await })*
         }
     };
 }

@@ -672,3 +672,23 @@ channels:
     );
     assert!(!html.contains("`ping`"), "no literal backticks");
 }
+
+#[tokio::test]
+async fn plain_value_examples_are_shown_and_mismatching_ones_never() {
+    let doc = load("examples-3.1.yaml");
+    let options = DocsOptions::default().example_generator(|_| Some(json!(12345)));
+    let html = decoded(&docs::render_html(&doc, &options).expect("renders"));
+    let say = section(&html, "ev-chat-send-say");
+    assert!(say.contains(r#""hello from the docs""#), "{say}");
+    assert!(!say.contains("far too long"), "{say}");
+    // The client snippet uses the matching example too.
+    assert!(
+        say.contains(r#"emit("say", "hello from the docs""#),
+        "{say}"
+    );
+    // count's only example does not match: the generator fills in, as without examples.
+    let count = section(&html, "ev-chat-send-count");
+    assert!(!count.contains("three"), "{count}");
+    assert!(count.contains("12345"), "{count}");
+    assert!(count.contains("generated from the schema"), "{count}");
+}

@@ -32,7 +32,7 @@ fn schemas(doc: &Document) -> Vec<(String, Schema, Vec<Value>)> {
                 out.push((
                     format!("{} '{}' payload", ns.path, ev.name),
                     p.clone(),
-                    ev.examples.clone(),
+                    ev.example_payloads().cloned().collect(),
                 ));
             }
             if let Some(a) = &ev.ack {
@@ -218,10 +218,11 @@ fn valid_examples_are_preferred_and_invalid_ones_ignored() {
         .and_then(|n| n.egress_event("user joined"))
         .expect("event");
     assert_eq!(ev.examples.len(), 2, "one valid and one invalid example");
+    let examples: Vec<Value> = ev.example_payloads().cloned().collect();
     let generator = FakeGenerator::new(
         ev.payload.as_ref().expect("payload"),
         &doc.resolved,
-        &ev.examples,
+        &examples,
     )
     .expect("satisfiable");
     assert_eq!(
@@ -366,10 +367,54 @@ fn a_pattern_the_generator_cannot_sample_is_served_from_examples() {
         blocked_at(&err),
         ("/channels/~1/subscribe/message/payload/pattern", "pattern")
     );
-    let generator = FakeGenerator::new(&schema, &doc.resolved, &ev.examples)
+    let examples: Vec<Value> = ev.example_payloads().cloned().collect();
+    let generator = FakeGenerator::new(&schema, &doc.resolved, &examples)
         .expect("the valid example rescues it");
     assert_eq!(
         generator.generate(&mut StdRng::seed_from_u64(0)),
         json!("ab1")
     );
+}
+
+#[test]
+fn the_mock_prefers_plain_value_examples_and_never_uses_a_mismatching_one() {
+    // AsyncAPI 3.1: example payloads of any type; an example whose headers do not match is
+    // not used either, although its payload would pass the payload schema.
+    let doc = Document::from_text(
+        r#"
+asyncapi: 3.1.0
+info: { title: Mock examples, version: 1.0.0 }
+channels:
+  news:
+    address: /news
+    messages:
+      headline:
+        name: headline
+        payload: { type: string }
+        headers:
+          type: object
+          properties: { lang: { type: string } }
+        examples:
+          - payload: headers do not match
+            headers: { lang: 7 }
+          - payload: a plain string
+            headers: { lang: en }
+operations:
+  publish:
+    action: send
+    channel: { $ref: '#/channels/news' }
+"#,
+    )
+    .expect("document loads");
+    let ev = doc
+        .api
+        .namespace("/news")
+        .unwrap()
+        .egress_event("headline")
+        .unwrap();
+    let payload = ev.payload.as_ref().expect("payload");
+    let generate = asynction::mock::docs_example_generator(&doc, 3);
+    for _ in 0..20 {
+        assert_eq!(generate(payload), Some(json!("a plain string")));
+    }
 }

@@ -2,6 +2,11 @@
 //! `tests/peers/asyncapi-parse.mjs`) must reach the same verdict on every fixture document:
 //! valid for both, or invalid for both. Any divergence fails with both verdicts printed.
 //!
+//! The same holds on every document of the AsyncAPI corpus (the official examples of 2.0.0,
+//! 2.6.0, 3.0.0 and 3.1.0 and public Socket.IO documents, with the reference parser's recorded
+//! verdicts in `EXPECTED-RESULTS.tsv`): read from `$ASYNCAPI_CORPUS`, by default
+//! `shared/asyncapi-corpus` beside the workspace.
+//!
 //! Needs `node` and `npm` on PATH; `npm install --prefix tests/peers` runs on first use.
 
 use std::path::{Path, PathBuf};
@@ -96,10 +101,16 @@ fn install_parser() {
 /// Runs the parser script on `files` (relative to the fixtures folder); `None` when it did not
 /// finish within `timeout`.
 fn run_parser(files: &[&str], timeout: Duration) -> Option<Vec<ParserVerdict>> {
+    run_parser_in(&fixtures(), files, timeout)
+}
+
+/// Runs the parser script on `files` (relative to `dir`); `None` when it did not finish
+/// within `timeout`.
+fn run_parser_in(dir: &Path, files: &[&str], timeout: Duration) -> Option<Vec<ParserVerdict>> {
     let mut child = Command::new("node")
         .arg(peers().join("asyncapi-parse.mjs"))
         .args(files)
-        .current_dir(fixtures())
+        .current_dir(dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -132,7 +143,12 @@ fn run_parser(files: &[&str], timeout: Duration) -> Option<Vec<ParserVerdict>> {
 
 /// asynction's verdict: the document loads and its schemas compile.
 fn asynction_verdict(rel: &str) -> Result<(), String> {
-    let doc = Document::from_path(fixtures().join(rel)).map_err(|e| e.to_string())?;
+    asynction_verdict_at(&fixtures().join(rel))
+}
+
+/// asynction's verdict on the document at `path`.
+fn asynction_verdict_at(path: &Path) -> Result<(), String> {
+    let doc = Document::from_path(path).map_err(|e| e.to_string())?;
     Validators::compile(&doc)
         .map(|_| ())
         .map_err(|e| e.to_string())
@@ -192,6 +208,107 @@ fn asynction_and_the_reference_parser_agree_on_every_fixture() {
     assert!(
         divergences.is_empty(),
         "verdicts diverge:\n{}",
+        divergences.join("\n")
+    );
+}
+
+/// The corpus folder: `$ASYNCAPI_CORPUS`, else `shared/asyncapi-corpus` beside the workspace.
+fn corpus() -> PathBuf {
+    match std::env::var_os("ASYNCAPI_CORPUS") {
+        Some(dir) => PathBuf::from(dir),
+        None => root().join("../shared/asyncapi-corpus"),
+    }
+}
+
+/// One row of the corpus's `EXPECTED-RESULTS.tsv`: a document, its `asyncapi` version and
+/// the verdict @asyncapi/parser 3.6.6 gave when the corpus was assembled.
+struct CorpusDocument {
+    file: String,
+    asyncapi: String,
+    recorded_valid: bool,
+}
+
+fn corpus_documents() -> Vec<CorpusDocument> {
+    let tsv = corpus().join("EXPECTED-RESULTS.tsv");
+    let text = std::fs::read_to_string(&tsv).unwrap_or_else(|e| {
+        panic!(
+            "the AsyncAPI corpus is missing ({}: {e}); set ASYNCAPI_CORPUS to its folder",
+            tsv.display()
+        )
+    });
+    text.lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| {
+            let cols: Vec<&str> = line.split('\t').collect();
+            assert!(
+                cols.len() >= 4,
+                "malformed EXPECTED-RESULTS.tsv row: {line}"
+            );
+            CorpusDocument {
+                file: cols[0].to_owned(),
+                asyncapi: cols[1].to_owned(),
+                recorded_valid: match cols[3] {
+                    "PARSED" => true,
+                    "FAILED" => false,
+                    other => panic!("unknown recorded verdict {other} in: {line}"),
+                },
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn asynction_and_the_reference_parser_agree_on_every_corpus_document() {
+    install_parser();
+    let documents = corpus_documents();
+    let v3_1 = documents.iter().filter(|d| d.asyncapi == "3.1.0").count();
+    assert!(
+        documents.len() >= 90 && v3_1 >= 23,
+        "corpus incomplete: {} documents, {v3_1} of AsyncAPI 3.1.0",
+        documents.len()
+    );
+    let files: Vec<&str> = documents.iter().map(|d| d.file.as_str()).collect();
+    let verdicts = run_parser_in(&corpus(), &files, Duration::from_secs(600))
+        .expect("the parser finishes the corpus");
+    assert_eq!(verdicts.len(), documents.len(), "one verdict per document");
+
+    let mut divergences = Vec::new();
+    let mut agreed = 0;
+    for (doc, verdict) in documents.iter().zip(&verdicts) {
+        assert_eq!(doc.file, verdict.file);
+        let ours = asynction_verdict_at(&corpus().join(&doc.file));
+        // The live parser must still give the recorded verdict, and asynction the same.
+        if ours.is_ok() != verdict.valid || verdict.valid != doc.recorded_valid {
+            divergences.push(format!(
+                "{} (AsyncAPI {}, recorded {}):\n  asynction: {}\n  @asyncapi/parser: {}{}",
+                doc.file,
+                doc.asyncapi,
+                describe(doc.recorded_valid),
+                describe(ours.is_ok()),
+                describe(verdict.valid),
+                ours.err()
+                    .map(|e| format!("\n  asynction says: {e}"))
+                    .unwrap_or_default()
+                    + &verdict
+                        .errors
+                        .iter()
+                        .map(|e| format!("\n  parser says: {e}"))
+                        .collect::<String>(),
+            ));
+        } else {
+            agreed += 1;
+        }
+    }
+    eprintln!(
+        "corpus: asynction agrees with @asyncapi/parser on {agreed}/{} documents ({v3_1} of AsyncAPI 3.1.0)",
+        documents.len()
+    );
+    assert!(
+        divergences.is_empty(),
+        "verdicts diverge on {} of {} corpus documents:\n{}",
+        divergences.len(),
+        documents.len(),
         divergences.join("\n")
     );
 }

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use asynction::model::{ApiKeyLocation, ArgumentList, Namespace, SchemeKind};
-use asynction::validate::Validators;
-use asynction::{Api, Document};
+use asynction::validate::{ExampleCheck, Validators};
+use asynction::{Api, Document, Severity};
 use serde_json::json;
 
 fn fixture(rel: &str) -> PathBuf {
@@ -520,6 +520,167 @@ fn an_oauth2_flow_url_must_be_absolute() {
 }
 
 #[test]
+fn asyncapi_3_1_applies_its_operation_example_extension_and_binding_rules() {
+    let doc = load("valid/features-3.1.0.yaml");
+    let api = &doc.api;
+    assert_eq!(api.asyncapi, "3.1.0");
+    // Dotted x- keys on the server and ros2 bindings are accepted and ignored.
+    let server = api.server("local").unwrap();
+    assert_eq!(server.socketio_path, "/socket.io");
+    assert_eq!(paths(api), ["/lobby", "/quiet"]);
+    let lobby = namespace(api, "/lobby");
+    // An operation without `messages` takes every message of its channel.
+    assert_eq!(names(&lobby.ingress), ["greet", "count", "move", "tick"]);
+    assert_eq!(names(&lobby.egress), ["tick"]);
+    assert!(
+        lobby.bindings.query.is_some(),
+        "ws bindings still describe the handshake"
+    );
+    // `messages: []` takes none.
+    let quiet = namespace(api, "/quiet");
+    assert!(quiet.ingress.is_empty() && quiet.egress.is_empty());
+    // Example payloads of any JSON type; 3.1.0 (json, yaml) and 3.0.0 schema formats.
+    let payload = |name: &str| lobby.ingress_event(name).unwrap();
+    assert_eq!(
+        payload("greet").example_payloads().collect::<Vec<_>>(),
+        [&json!("hello")]
+    );
+    assert_eq!(
+        payload("count").example_payloads().collect::<Vec<_>>(),
+        [&json!(3)]
+    );
+    assert_eq!(
+        payload("count").payload.as_ref().unwrap().value["minimum"],
+        0
+    );
+    assert_eq!(
+        payload("move").example_payloads().collect::<Vec<_>>(),
+        [&json!([1, "up"])]
+    );
+    assert_eq!(
+        payload("move").payload.as_ref().unwrap().arguments,
+        ArgumentList::Spread
+    );
+    assert_eq!(
+        payload("tick").example_payloads().collect::<Vec<_>>(),
+        [&json!(true)]
+    );
+    assert_eq!(
+        payload("tick").payload.as_ref().unwrap().value["type"],
+        "boolean"
+    );
+}
+
+#[test]
+fn messages_in_an_operation_trait_are_refused_at_the_key() {
+    // @asyncapi/parser: 25:16 Property "messages" is not expected to be here.
+    assert_single_problem(
+        "invalid/operation-trait-messages-3.1.0.yaml",
+        "an Operation Trait must not contain 'messages'",
+        25,
+        Some(7),
+    );
+}
+
+#[test]
+fn an_unknown_binding_protocol_is_refused_in_3_x() {
+    // @asyncapi/parser: 12:16 Property "socketio" is not expected to be here.
+    assert_single_problem(
+        "invalid/unknown-binding-3.1.0.yaml",
+        "channel bindings may contain only protocol bindings",
+        12,
+        Some(7),
+    );
+}
+
+#[test]
+fn ros2_bindings_need_asyncapi_3_1() {
+    // @asyncapi/parser: 11:12 Property "ros2" is not expected to be here.
+    assert_single_problem(
+        "invalid/ros2-binding-3.0.0.yaml",
+        "found 'ros2'",
+        11,
+        Some(7),
+    );
+}
+
+#[test]
+fn a_2_x_example_that_does_not_match_its_schema_is_an_error_at_the_value() {
+    // @asyncapi/parser: 19:21 "text" property type must be string.
+    assert_single_problem(
+        "invalid/bad-example-2.6.0.yaml",
+        "example #1 of event 'say' does not match its payload schema",
+        19,
+        Some(15),
+    );
+}
+
+#[test]
+fn a_2_x_example_of_an_unused_component_message_is_checked_too() {
+    // @asyncapi/parser: 27:20 "payload" property must not have more than 3 characters.
+    assert_single_problem(
+        "invalid/bad-component-example-2.6.0.yaml",
+        "example 'too loud' of message 'shout' does not match its payload schema",
+        27,
+        Some(11),
+    );
+}
+
+#[test]
+fn a_3_x_example_that_does_not_match_its_schema_is_a_warning_at_the_value() {
+    let doc = Document::from_path(fixture("valid/bad-examples-3.1.0.yaml")).unwrap();
+    let validators = Validators::compile(&doc).expect("3.x examples never refuse a document");
+    let warnings: Vec<(Option<u32>, Option<u32>, &str, &str)> = validators
+        .warnings()
+        .iter()
+        .map(|d| {
+            assert_eq!(d.severity, Severity::Warning);
+            (
+                d.location.line,
+                d.location.column,
+                d.pointer.as_str(),
+                d.message.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(warnings.len(), 2, "{warnings:#?}");
+    // An inline message: at its example's payload.
+    assert_eq!(warnings[0].0, Some(26));
+    assert_eq!(warnings[0].1, Some(13));
+    assert_eq!(
+        warnings[0].2,
+        "/channels/chat/messages/say/examples/1/payload"
+    );
+    assert!(
+        warnings[0]
+            .3
+            .starts_with("example 'too long' of event 'say' does not match its payload schema"),
+        "{}",
+        warnings[0].3
+    );
+    // A message referenced from components: where the example is written, reported once.
+    assert_eq!(warnings[1].0, Some(45));
+    assert_eq!(
+        warnings[1].2,
+        "/components/messages/count/examples/1/payload"
+    );
+    let shown = validators.warnings()[0].to_string();
+    assert!(
+        shown.contains("bad-examples-3.1.0.yaml:26:13: warning: example 'too long'"),
+        "{shown}"
+    );
+    // Only matching examples are used.
+    let check = ExampleCheck::run(&doc);
+    let chat = namespace(&doc.api, "/chat");
+    let say = chat.ingress_event("say").unwrap();
+    assert_eq!(check.valid_payloads(say), [json!("hi")]);
+    assert_eq!(
+        check.valid_payloads(chat.ingress_event("count").unwrap()),
+        [json!(1)]
+    );
+}
+
+#[test]
 fn every_fixture_is_covered_by_a_test() {
     let covered = [
         "valid/user-account-2.0.0.yaml",
@@ -539,6 +700,13 @@ fn every_fixture_is_covered_by_a_test() {
         "invalid/invalid-payload-schema.yaml",
         "invalid/unknown-channel-3.0.0.yaml",
         "invalid/oauth2-relative-url.yaml",
+        "valid/features-3.1.0.yaml",
+        "invalid/operation-trait-messages-3.1.0.yaml",
+        "invalid/unknown-binding-3.1.0.yaml",
+        "invalid/ros2-binding-3.0.0.yaml",
+        "invalid/bad-example-2.6.0.yaml",
+        "invalid/bad-component-example-2.6.0.yaml",
+        "valid/bad-examples-3.1.0.yaml",
     ];
     let root = fixture("");
     let mut found = Vec::new();
