@@ -705,10 +705,7 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
         Ok((app, pending))
     }
 
-    fn check_handlers(
-        &self,
-        routes: &RoutedHandlers<'_, S, A>,
-    ) -> Result<(), BuildError> {
+    fn check_handlers(&self, routes: &RoutedHandlers<'_, S, A>) -> Result<(), BuildError> {
         let named = self.doc.api.handler_ids();
         let mut missing: Vec<(String, String)> = named
             .iter()
