@@ -163,7 +163,7 @@ fn mix(mut z: u64) -> u64 {
 
 /// The seed of the stream called `label` (a namespace path, `ack <ns> <event>`, `docs`):
 /// stable across runs, platforms and Rust versions (FNV-1a of the label, mixed with `seed`).
-pub fn derive_seed(seed: u64, label: &str) -> u64 {
+pub(crate) fn derive_seed(seed: u64, label: &str) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in label.bytes() {
         hash ^= u64::from(byte);

@@ -33,7 +33,7 @@
 //!   handlers need a state that was not given ([`NoState`] explains the error).
 //! - The adapter is named by the build method: [`AsynctionSocketIo::build`] runs on
 //!   socketioxide's `LocalAdapter`, `build_redis` (feature `redis`) on
-//!   [`crate::cluster::RedisAdapter`], [`AsynctionSocketIo::build_with_adapter`] on any other
+//!   `asynction::cluster::RedisAdapter`, [`AsynctionSocketIo::build_with_adapter`] on any other
 //!   (name it where inference cannot: `AsynctionSocketIo::<_, MyAdapter>::from_spec(..)`).
 //!   Handlers generic over `A: Adapter` serve every adapter.
 //!

@@ -4,20 +4,22 @@
 //! an invalid schema is a startup error with its JSON pointer, never a runtime surprise.
 //! Lookups on the event path are one hash probe per namespace and one per event.
 
-pub mod coerce;
-pub mod cycles;
-pub mod error;
-pub mod schema;
+// Internal stages: what users need is re-exported below.
+pub(crate) mod coerce;
+mod cycles;
+mod error;
+pub(crate) mod schema;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde_json::Value;
 
+pub use coerce::coerce_pairs;
 pub use error::{Interaction, ValidationError, Violation};
-pub use schema::{CompiledSchema, DEFAULT_MAX_DEPTH, InvalidSchema, nesting_depth};
+pub use schema::{CompiledSchema, DEFAULT_MAX_DEPTH, InvalidSchema, nesting_depth, self_contained};
 
-use crate::model::{Api, Event, Namespace, Schema};
+use crate::model::{Event, Namespace, Schema};
 use crate::spec::{Document, SpecError};
 
 /// Validators of one event.
@@ -131,7 +133,7 @@ impl Validators {
     }
 
     /// Sets the deepest instance nesting every schema accepts (see
-    /// [`CompiledSchema::with_max_depth`]; default [`schema::DEFAULT_MAX_DEPTH`]).
+    /// [`CompiledSchema::with_max_depth`]; default [`DEFAULT_MAX_DEPTH`]).
     pub fn set_max_depth(&mut self, depth: usize) {
         for ns in self.namespaces.values_mut() {
             let ns = Arc::make_mut(ns);
@@ -230,9 +232,4 @@ fn lowercase_properties(schema: &Value) -> Value {
         }
     }
     out
-}
-
-/// Compiles a document's validators and returns both, for callers that need the model too.
-pub fn compile_document(doc: &Document) -> Result<(Arc<Api>, Validators), SpecError> {
-    Ok((doc.api.clone(), Validators::compile(doc)?))
 }
