@@ -151,7 +151,7 @@ impl Authenticator {
     }
 
     /// Whether this authenticator runs the mock policy.
-    #[cfg(test)]
+    #[cfg(all(test, feature = "mock"))]
     pub(crate) fn is_mock(&self) -> bool {
         self.mock
     }
