@@ -69,7 +69,8 @@ impl<S, A: Adapter> FromContext<S, A> for Args {
     }
 }
 
-/// The state given to [`crate::server::AsynctionSocketIo::with_state`].
+/// The state given to [`crate::server::AsynctionSocketIo::with_state`] (the same `S` for every
+/// handler of a server).
 #[derive(Debug, Clone)]
 pub struct State<S>(pub S);
 
