@@ -126,13 +126,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "/../../examples/chat/asyncapi.yaml"
     );
     let app = AsynctionSocketIo::from_spec(spec)?
-        .with_state(Chat::default())
         .handler("chat.add_user", add_user)
         .handler("chat.new_message", new_message)
         .handler("chat.typing", typing)
         .handler("chat.stop_typing", stop_typing)
         .handler("chat.join_room", join_room)
         .handler("chat.disconnect", disconnect)
+        .with_state(Chat::default())
         .build()?;
     let port = std::env::var("PORT").unwrap_or_else(|_| "5000".into());
     let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}")).await?;

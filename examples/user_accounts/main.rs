@@ -12,9 +12,8 @@
 //! REDIS_URL=redis://127.0.0.1:6379 PORT=5001 cargo run --features redis --example user_accounts
 //! ```
 
-use asynction::server::{Ack, AsynctionSocketIo, EventError, Payload, ValidatedIo};
+use asynction::server::{Ack, Adapter, AsynctionSocketIo, EventError, Payload, ValidatedIo};
 use serde::Deserialize;
-use socketioxide::adapter::Adapter;
 
 #[derive(Debug, Deserialize)]
 struct Credentials {
@@ -65,31 +64,29 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         env!("CARGO_MANIFEST_DIR"),
         "/../../examples/user_accounts/asyncapi.yaml"
     );
-    let builder = AsynctionSocketIo::from_spec(spec)?;
     match std::env::var("REDIS_URL") {
-        Ok(url) if !url.is_empty() => serve_cluster(builder, &url).await,
-        _ => serve(handlers(builder).build()?).await,
+        Ok(url) if !url.is_empty() => serve_cluster(handlers(spec)?, &url).await,
+        // `build()` runs the generic handlers on socketioxide's local adapter.
+        _ => serve(handlers(spec)?.build()?).await,
     }
 }
 
-/// The same handlers for one process and for a cluster.
-fn handlers<A: Adapter>(builder: AsynctionSocketIo<(), A>) -> AsynctionSocketIo<(), A> {
-    builder
+/// The same handlers for one process and for a cluster: the build method picks the adapter.
+fn handlers<A: Adapter>(spec: &str) -> Result<AsynctionSocketIo<(), A>, asynction::SpecError> {
+    Ok(AsynctionSocketIo::from_spec(spec)?
         .handler("user_accounts.sign_up", sign_up::<A>)
         .handler("user_accounts.log_in", log_in::<A>)
         .handler("user_accounts.user_error", user_error)
-        .handler("user_accounts.admin_error", admin_error)
+        .handler("user_accounts.admin_error", admin_error))
 }
 
 #[cfg(feature = "redis")]
 async fn serve_cluster(
-    builder: AsynctionSocketIo,
+    builder: AsynctionSocketIo<(), asynction::cluster::RedisAdapter>,
     url: &str,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    use asynction::cluster::{RedisAdapter, redact_url};
-    let app = handlers(builder.with_adapter::<RedisAdapter>())
-        .build_redis(url)
-        .await?;
+    use asynction::cluster::redact_url;
+    let app = builder.build_redis(url).await?;
     tracing::info!(redis = %redact_url(url), "joined the cluster");
     serve(app).await
 }

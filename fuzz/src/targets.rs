@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use asynction::Document;
 use asynction::LoadOptions;
 use asynction::security::{HandshakeRequest, fuzz_read_every_credential};
-use asynction::validate::coerce::coerce_pairs;
+use asynction::validate::coerce_pairs;
 use asynction::validate::{CompiledSchema, Validators};
 use serde_json::{Value, json};
 

@@ -15,7 +15,19 @@ pub mod cluster;
 
 /// The AsyncAPI document model, from [`asynction_spec`]: what a loaded document says, version-free.
 pub use asynction_spec::model;
+
+// What a server needs, in one list: `use asynction::{AsynctionSocketIo, Payload, Ack};`. The
+// modules hold the rest (limits, replies, the security credential types, docs options…).
 pub use asynction_spec::{Api, Diagnostic, Document, LoadOptions, Location, Severity, SpecError};
+#[cfg(feature = "mock")]
+pub use mock::{MockOptions, MockServer};
+pub use security::{Refusal, SecurityHandlers, SecurityInfo};
+pub use server::{
+    Ack, Adapter, Args, Asynction, AsynctionSocketIo, AsynctionWithState, AuthPayload, BuildError,
+    DisconnectReason, EmitError, EventError, EventName, Payload, RefusalCode, Reply, RouteError,
+    State, ValidatedBroadcast, ValidatedIo, ValidatedSocket,
+};
+pub use validate::ValidationError;
 
 /// Crate-internal name for the document crate, so that `crate::spec::…` reads as one layer.
 use asynction_spec as spec;

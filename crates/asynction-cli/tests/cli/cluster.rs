@@ -160,7 +160,6 @@ fn rooms_spec() -> PathBuf {
 async fn rooms_node(redis: &Redis) -> SocketAddr {
     let app = AsynctionSocketIo::from_spec(rooms_spec())
         .unwrap()
-        .with_adapter::<RedisAdapter>()
         .handler("rooms.join", join)
         .handler("rooms.say", say)
         .handler("rooms.poll", poll)

@@ -2,11 +2,10 @@
 //! are not Socket.IO servers emit validated events to them (feature `redis`).
 //!
 //! ```no_run
-//! use asynction::cluster::RedisAdapter;
-//! use asynction::server::{AsynctionSocketIo, ValidatedIo};
-//! use socketioxide::adapter::Adapter;
+//! use asynction::server::{Adapter, AsynctionSocketIo, ValidatedIo};
 //!
-//! // Handlers generic over the adapter serve a single process and a cluster alike.
+//! // Handlers generic over the adapter serve a single process and a cluster alike;
+//! // `build_redis` runs them on `RedisAdapter`.
 //! async fn sign_up<A: Adapter>(io: ValidatedIo<A>) {
 //!     if let Ok(admins) = io.of("/admin") {
 //!         let _ = admins.emit("metrics", "signup").await; // reaches /admin on every node
@@ -15,7 +14,6 @@
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let app = AsynctionSocketIo::from_spec("asyncapi.yaml")?
-//!     .with_adapter::<RedisAdapter>()
 //!     .handler("user_accounts.sign_up", sign_up)
 //!     .build_redis("redis://127.0.0.1:6379")
 //!     .await?;

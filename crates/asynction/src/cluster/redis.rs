@@ -7,12 +7,12 @@ use url::Url;
 
 use super::ClusterError;
 use super::driver::ResilientDriver;
-use crate::server::{Asynction, AsynctionSocketIo};
+use crate::server::builder::NoState;
+use crate::server::{Asynction, AsynctionSocketIo, AsynctionWithState};
 
 /// The socketioxide adapter of a cluster node: socketioxide-redis on a [`ResilientDriver`]
-/// (reconnects and resubscribes after a Redis outage). Name it in
-/// [`AsynctionSocketIo::with_adapter`] and in handlers that are not generic
-/// (`ValidatedSocket<RedisAdapter>`).
+/// (reconnects and resubscribes after a Redis outage). [`AsynctionSocketIo::build_redis`]
+/// builds on it; name it in handlers that are not generic (`ValidatedSocket<RedisAdapter>`).
 pub type RedisAdapter = CustomRedisAdapter<Emitter, ResilientDriver>;
 
 /// `url` with its password (if any) replaced by `***`, for messages and logs.
@@ -80,7 +80,18 @@ pub async fn redis_adapter(url: &str) -> Result<RedisAdapterCtr<ResilientDriver>
 impl<S: Clone + Send + Sync + 'static> AsynctionSocketIo<S, RedisAdapter> {
     /// Connects to Redis at `url`, builds the server and waits until every namespace is
     /// subscribed to its Redis channels: once this returns, the node receives what other nodes
-    /// broadcast. See [`crate::cluster`].
+    /// broadcast. See [`crate::cluster`]. For handlers that take no state; otherwise
+    /// [`AsynctionWithState::build_redis`].
+    pub async fn build_redis(self, url: &str) -> Result<Asynction<RedisAdapter>, ClusterError>
+    where
+        (): NoState<S>,
+    {
+        self.with_state(().no_state()).build_redis(url).await
+    }
+}
+
+impl<S: Clone + Send + Sync + 'static> AsynctionWithState<S, RedisAdapter> {
+    /// [`AsynctionSocketIo::build_redis`] with the state.
     pub async fn build_redis(self, url: &str) -> Result<Asynction<RedisAdapter>, ClusterError> {
         let adapter = redis_adapter(url).await?;
         let (app, pending) = self.build_pending(adapter)?;

@@ -102,18 +102,21 @@ impl fmt::Debug for DocsOptions {
 
 impl DocsOptions {
     /// Sets [`DocsOptions::socketio_path`].
+    #[must_use]
     pub fn socketio_path(mut self, path: impl Into<String>) -> Self {
         self.socketio_path = path.into();
         self
     }
 
     /// Sets [`DocsOptions::server`].
+    #[must_use]
     pub fn server(mut self, name: impl Into<String>) -> Self {
         self.server = Some(name.into());
         self
     }
 
     /// Sets [`DocsOptions::example_generator`].
+    #[must_use]
     pub fn example_generator(
         mut self,
         generator: impl Fn(&Schema) -> Option<Value> + Send + Sync + 'static,

@@ -3,7 +3,7 @@
 //! [`FakeGenerator::new`] prepares one schema at startup (and rejects unsatisfiable schemas
 //! with the keyword and JSON pointer that blocked generation); [`FakeGenerator::generate`]
 //! returns one valid value, and [`fake_arguments`] turns it into a Socket.IO argument list.
-//! [`MockServer`] ([`serve`]) runs a whole mock Socket.IO server from a document.
+//! [`MockServer`] runs a whole mock Socket.IO server from a document.
 //!
 //! ```
 //! use asynction::mock::{FakeGenerator, fake_arguments};
@@ -44,7 +44,7 @@
 //!   `oneOf`/`anyOf`/`if`-`then`-`else` (a compatible branch is picked), `not` (regenerated),
 //!   and local `$ref`s into the document (recursion is cut off by depth).
 //! - Every value is re-validated with [`crate::validate::CompiledSchema`]; invalid ones are
-//!   regenerated (up to [`generate::RUNTIME_ATTEMPTS`] times), then a value known to be valid
+//!   regenerated (up to [`RUNTIME_ATTEMPTS`] times), then a value known to be valid
 //!   from startup is returned.
 //! - Reproducible: the same RNG state gives the same value (seed a `rand::rngs::StdRng`).
 //!
@@ -116,9 +116,13 @@
 //! | `md5`, `sha1`, `sha256` | random lower-case hex of that length | `9e10…` |
 //! | `ipv4_public` | `internet::IPv4` | `203.0.113.7` |
 
-pub mod formats;
-pub mod generate;
-pub mod serve;
+// Internal stages: what users need is re-exported below.
+mod formats;
+mod generate;
+mod serve;
 
-pub use generate::{FakeGenerator, GenerateError, fake_arguments};
+pub use formats::{FAKER_FORMATS, STANDARD_FORMATS};
+pub use generate::{
+    FakeGenerator, GenerateError, RUNTIME_ATTEMPTS, STARTUP_ATTEMPTS, fake_arguments,
+};
 pub use serve::{MockEmitters, MockError, MockOptions, MockServer, docs_example_generator};

@@ -19,8 +19,8 @@
 //!   An event with an ack schema is acknowledged with a fake value valid against it; an event
 //!   without one gets an empty ack when the client asks for one. One ack value is drawn per
 //!   accepted event (whether or not the client asked for an ack).
-//! - **Security**: the mock policy ([`crate::security::Authenticator::mock`]): credentials are
-//!   checked for presence and shape only.
+//! - **Security**: the mock policy (`security/mock_policy.rs`, reachable only from here):
+//!   credentials are checked for presence and shape only.
 //! - **Egress**: per namespace with events the server sends, one task emits one event per
 //!   [`MockOptions::interval`], round-robin over those events in document order, to every client
 //!   of the namespace, through [`ValidatedIo`] (so nothing the document forbids is ever sent).
@@ -168,7 +168,7 @@ fn mix(mut z: u64) -> u64 {
 
 /// The seed of the stream called `label` (a namespace path, `ack <ns> <event>`, `docs`):
 /// stable across runs, platforms and Rust versions (FNV-1a of the label, mixed with `seed`).
-pub fn derive_seed(seed: u64, label: &str) -> u64 {
+pub(crate) fn derive_seed(seed: u64, label: &str) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in label.bytes() {
         hash ^= u64::from(byte);

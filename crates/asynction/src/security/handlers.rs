@@ -32,6 +32,7 @@ pub struct SecurityInfo {
 
 impl SecurityInfo {
     /// Info for an authenticated `user`.
+    #[must_use]
     pub fn for_user(user: impl Into<String>) -> Self {
         SecurityInfo {
             user: Some(user.into()),
@@ -40,6 +41,7 @@ impl SecurityInfo {
     }
 
     /// Sets the granted scopes from a list.
+    #[must_use]
     pub fn with_scopes<I, S>(mut self, scopes: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -57,11 +59,13 @@ impl SecurityInfo {
     /// let info = SecurityInfo::default().with_scope_string("read  write");
     /// assert_eq!(info.scopes, ["read", "write"]);
     /// ```
+    #[must_use]
     pub fn with_scope_string(self, scope: &str) -> Self {
         self.with_scopes(scope.split_whitespace())
     }
 
     /// Adds one claim.
+    #[must_use]
     pub fn with_claim(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
         self.claims.insert(name.into(), value.into());
         self
@@ -212,6 +216,7 @@ impl Handler {
 ///     });
 /// ```
 #[derive(Clone, Default)]
+#[must_use = "security handlers check nothing until given to the builder's security_handlers()"]
 pub struct SecurityHandlers {
     pub(crate) by_id: HashMap<String, Handler>,
     /// Ids in the order they were first registered (a later registration of an id wins).

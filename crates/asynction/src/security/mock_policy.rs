@@ -82,3 +82,212 @@ mod tests {
         );
     }
 }
+
+/// Moved from the integration tests when the mock policy became crate-internal: the same
+/// fixtures (`tests/fixtures/security/`), checked through [`Authenticator::mock`](super::Authenticator).
+#[cfg(all(test, feature = "mock"))]
+mod through_authenticator {
+    use std::path::Path;
+
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD as BASE64;
+    use http::{HeaderMap, HeaderName, HeaderValue, Uri};
+    use serde_json::{Value, json};
+
+    use crate::Document;
+    use crate::security::{Authenticator, ConfigProblem, HandshakeRequest, Refusal, SecurityInfo};
+
+    const UNAUTHORIZED: Result<Option<SecurityInfo>, Refusal> = Err(Refusal::Unauthorized);
+
+    fn load(name: &str) -> Document {
+        let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+            .join("tests/fixtures/security")
+            .join(name);
+        Document::from_path(&path).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    /// A handshake: headers, the query string, the CONNECT auth payload.
+    struct Handshake {
+        headers: HeaderMap,
+        uri: Uri,
+        auth: Option<Value>,
+    }
+
+    impl Handshake {
+        fn new() -> Self {
+            Handshake {
+                headers: HeaderMap::new(),
+                uri: Uri::from_static("/socket.io/?EIO=4&transport=polling"),
+                auth: None,
+            }
+        }
+        fn header(mut self, name: &str, value: &str) -> Self {
+            self.headers.append(
+                HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                HeaderValue::from_str(value).unwrap(),
+            );
+            self
+        }
+        fn basic(self, user: &str, password: &str) -> Self {
+            let v = format!("Basic {}", BASE64.encode(format!("{user}:{password}")));
+            self.header("authorization", &v)
+        }
+        fn bearer(self, token: &str) -> Self {
+            self.header("authorization", &format!("Bearer {token}"))
+        }
+        fn query(mut self, query: &str) -> Self {
+            self.uri = format!("/socket.io/?EIO=4&transport=websocket&{query}")
+                .parse()
+                .unwrap();
+            self
+        }
+        fn auth(mut self, auth: Value) -> Self {
+            self.auth = Some(auth);
+            self
+        }
+    }
+
+    struct Fixture {
+        auth: Authenticator,
+    }
+
+    impl Fixture {
+        fn mock(name: &str) -> Self {
+            let doc = load(name);
+            let auth = Authenticator::mock(&doc.api, doc.api.servers.first())
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            Fixture { auth }
+        }
+        async fn check(
+            &self,
+            namespace: &str,
+            h: Handshake,
+        ) -> Result<Option<SecurityInfo>, Refusal> {
+            let req = HandshakeRequest {
+                headers: &h.headers,
+                uri: &h.uri,
+                auth: h.auth.as_ref(),
+            };
+            self.auth.authenticate(namespace, &req).await
+        }
+        async fn passes(&self, namespace: &str, h: Handshake) -> SecurityInfo {
+            match self.check(namespace, h).await {
+                Ok(Some(info)) => info,
+                other => panic!("{namespace}: expected a pass, got {other:?}"),
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn mock_accepts_well_formed_credentials_of_any_value() {
+        let f = Fixture::mock("security.yaml");
+        assert!(f.auth.is_mock());
+        let info = f
+            .passes("/", Handshake::new().basic("anyone", "anything"))
+            .await;
+        assert_eq!(
+            (info.user.as_deref(), info.scheme.as_str()),
+            (Some("anyone"), "basic")
+        );
+        assert_eq!(
+            f.passes("/", Handshake::new().bearer("whatever"))
+                .await
+                .scheme,
+            "bearer"
+        );
+        assert_eq!(
+            f.passes("/", Handshake::new().query("api_key=x"))
+                .await
+                .scheme,
+            "apiKey"
+        );
+        assert_eq!(
+            f.passes("/", Handshake::new().auth(json!({"token": "t"})))
+                .await
+                .scheme,
+            "bearer"
+        );
+    }
+
+    #[tokio::test]
+    async fn mock_refuses_absent_or_malformed_credentials() {
+        let f = Fixture::mock("security.yaml");
+        assert_eq!(f.check("/", Handshake::new()).await, UNAUTHORIZED);
+        assert_eq!(
+            f.check("/", Handshake::new().header("authorization", "Basic %%%"))
+                .await,
+            UNAUTHORIZED
+        );
+        assert_eq!(
+            f.check(
+                "/",
+                Handshake::new().header("authorization", "Basic OnBhc3M=")
+            )
+            .await,
+            UNAUTHORIZED
+        );
+        assert_eq!(
+            f.check("/", Handshake::new().header("authorization", "Bearer "))
+                .await,
+            UNAUTHORIZED
+        );
+        assert_eq!(
+            f.check("/", Handshake::new().query("api_key=")).await,
+            UNAUTHORIZED
+        );
+    }
+
+    #[tokio::test]
+    async fn mock_grants_required_scopes_and_checks_every_kind() {
+        let f = Fixture::mock("security_oauth2.yaml");
+        assert_eq!(
+            f.passes("/ab", Handshake::new().bearer("x")).await.scopes,
+            ["b", "a"]
+        );
+        let f = Fixture::mock("security_schemes.yaml");
+        assert_eq!(
+            f.passes("/oidc", Handshake::new().bearer("x")).await.scopes,
+            ["read"]
+        );
+        assert_eq!(
+            f.passes("/user_key", Handshake::new().auth(json!({"user": "bob"})))
+                .await
+                .user
+                .as_deref(),
+            Some("bob")
+        );
+        assert_eq!(
+            f.check("/and", Handshake::new().basic("u", "p")).await,
+            UNAUTHORIZED
+        );
+        assert_eq!(
+            f.passes(
+                "/and",
+                Handshake::new().basic("u", "p").header("x-api-key", "k")
+            )
+            .await
+            .scheme,
+            "basic+headerKey"
+        );
+        assert_eq!(
+            f.passes("/cookie", Handshake::new().header("cookie", "session=s"))
+                .await
+                .scheme,
+            "cookieKey"
+        );
+        assert_eq!(f.check("/public", Handshake::new()).await, Ok(None));
+    }
+
+    #[test]
+    fn mock_config_only_fails_on_what_cannot_be_checked() {
+        let doc = load("config_errors.yaml");
+        let err = Authenticator::mock(&doc.api, doc.api.server("main")).unwrap_err();
+        assert_eq!(err.problems.len(), 2, "{err}");
+        assert!(
+            matches!(&err.problems[0], ConfigProblem::UnsupportedScheme { scheme, .. } if scheme == "cert")
+        );
+        assert!(
+            matches!(&err.problems[1], ConfigProblem::ReservedQueryName { name, .. } if name == "sid")
+        );
+    }
+}

@@ -10,7 +10,7 @@
 //! payload (see [below](#where-credentials-are-read) and `docs/security.md`), and
 //! checked by the functions registered in [`SecurityHandlers`] under the ids the document names
 //! (`x-basicInfoFunc`, `x-bearerInfoFunc`, `x-apiKeyInfoFunc`, `x-tokenInfoFunc`,
-//! `x-scopeValidateFunc`), or by the [mock policy](Authenticator::mock).
+//! `x-scopeValidateFunc`), or, in the mock server only, by the mock policy (shape only).
 //!
 //! # Why it differs from the original asynction
 //! - A failed check always refuses the connection; no error handler can turn it into an accept.
@@ -142,7 +142,10 @@ impl Authenticator {
     ///
     /// Fails when a requirement uses a scheme asynction cannot check, or an `httpApiKey` reads a
     /// query parameter engine.io reserves.
-    pub fn mock(api: &Api, server: Option<&Server>) -> Result<Self, SecurityConfigError> {
+    ///
+    /// Crate-internal: only the mock server (feature `mock`) may run this policy.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock(api: &Api, server: Option<&Server>) -> Result<Self, SecurityConfigError> {
         let policy = requirements::compile(api, server, None)?;
         Ok(Authenticator {
             policy: Arc::new(policy),
@@ -151,7 +154,8 @@ impl Authenticator {
     }
 
     /// Whether this authenticator runs the mock policy.
-    pub fn is_mock(&self) -> bool {
+    #[cfg(all(test, feature = "mock"))]
+    pub(crate) fn is_mock(&self) -> bool {
         self.mock
     }
 

@@ -19,6 +19,43 @@
 //! axum::serve(listener, app.into_router()).await?;
 //! # Ok(()) }
 //! ```
+//!
+//! # State and adapter come last, as types the handlers decide
+//!
+//! Handlers name the state they extract ([`State<S>`](super::State)) and the adapter their
+//! socket handles run on ([`ValidatedSocket<A>`](super::ValidatedSocket)) in their types. So
+//! [`AsynctionSocketIo<S, A>`] does not fix either up front: like axum's `Router<S>`, `S` is
+//! the state the registered handlers *need*, inferred from them, and is given last:
+//!
+//! - [`AsynctionSocketIo::with_state`] takes the state and returns an [`AsynctionWithState`],
+//!   which can only build. A state-taking handler cannot be registered after it (there is no
+//!   `handler` method there), and [`AsynctionSocketIo::build`] does not compile while the
+//!   handlers need a state that was not given ([`NoState`] explains the error).
+//! - The adapter is named by the build method: [`AsynctionSocketIo::build`] runs on
+//!   socketioxide's `LocalAdapter`, `build_redis` (feature `redis`) on
+//!   `asynction::cluster::RedisAdapter`, [`AsynctionSocketIo::build_with_adapter`] on any other
+//!   (name it where inference cannot: `AsynctionSocketIo::<_, MyAdapter>::from_spec(..)`).
+//!   Handlers generic over `A: Adapter` serve every adapter.
+//!
+//! The earlier design (`with_state` / `with_adapter` retyping the builder, dropping the
+//! handlers registered before it and failing `build()` at run time) made a mistake possible
+//! that the compiler can rule out; this one cannot be called in the wrong order.
+//!
+//! ```no_run
+//! use asynction::server::{AsynctionSocketIo, State};
+//!
+//! #[derive(Clone, Default)]
+//! struct Users;
+//!
+//! async fn sign_up(State(_users): State<Users>) {}
+//!
+//! # fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let app = AsynctionSocketIo::from_spec("asyncapi.yaml")?
+//!     .handler("user_accounts.sign_up", sign_up)
+//!     .with_state(Users::default())
+//!     .build()?;
+//! # Ok(()) }
+//! ```
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -83,9 +120,67 @@ pub enum BuildError {
         "the document has several servers with different security ({0}); select one with .server(name)"
     )]
     AmbiguousServer(String),
-    /// Handlers were registered before `with_state` and were dropped.
-    #[error("handlers {0:?} were registered before with_state(); call with_state() first")]
-    HandlersBeforeState(Vec<String>),
+    /// Events routed in code with [`AsynctionSocketIo::on`] that the document does not let
+    /// through: every problem is listed.
+    #[error("{}", route_message(.0))]
+    Routes(Vec<RouteError>),
+}
+
+/// Why one [`AsynctionSocketIo::on`] route was refused by `build()`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RouteError {
+    /// The document defines no namespace at this path.
+    #[error(
+        "event '{event}' is routed to namespace {namespace}, which the document does not define (namespaces: {available})"
+    )]
+    UnknownNamespace {
+        /// The namespace given to `on`.
+        namespace: String,
+        /// The event given to `on`.
+        event: String,
+        /// The document's namespaces.
+        available: String,
+    },
+    /// The namespace exists but does not receive this event from clients.
+    #[error("namespace {namespace} does not receive event '{event}' (it receives: {receives})")]
+    UnknownEvent {
+        /// The namespace given to `on`.
+        namespace: String,
+        /// The event given to `on`.
+        event: String,
+        /// The events the namespace receives.
+        receives: String,
+    },
+    /// The document names an `x-handler` for the event: it is routed by that id, so a second
+    /// route in code would make the handler ambiguous.
+    #[error(
+        "namespace {namespace} event '{event}' has x-handler '{handler_id}' and is also routed with .on(); register it one way"
+    )]
+    AlsoXHandler {
+        /// The namespace given to `on`.
+        namespace: String,
+        /// The event given to `on`.
+        event: String,
+        /// The document's handler id.
+        handler_id: String,
+    },
+    /// `on` was called twice for the same event.
+    #[error("namespace {namespace} event '{event}' is routed with .on() more than once")]
+    Duplicate {
+        /// The namespace given to `on`.
+        namespace: String,
+        /// The event given to `on`.
+        event: String,
+    },
+}
+
+fn route_message(errors: &[RouteError]) -> String {
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 impl From<NamespacePatternError> for BuildError {
@@ -124,12 +219,17 @@ pub(crate) type GeneratedHandlers<S, A> =
     Box<dyn Fn(&crate::model::Namespace, &crate::model::Event) -> BoxedHandler<S, A> + Send>;
 
 /// Builds a Socket.IO server from an AsyncAPI document: register a handler for every id the
-/// document names, then [`AsynctionSocketIo::build`].
+/// document names (and route events without one with [`AsynctionSocketIo::on`]), then
+/// [`AsynctionSocketIo::build`] — or give the handlers' state with
+/// [`AsynctionSocketIo::with_state`] and build that.
+///
+/// `S` is the state the registered handlers extract and `A` the adapter they run on; both are
+/// inferred (see the [module docs](self)).
+#[must_use = "a builder does nothing until it is built"]
 pub struct AsynctionSocketIo<S = (), A: Adapter = LocalAdapter> {
     doc: Document,
     handlers: HashMap<String, BoxedHandler<S, A>>,
-    dropped: Vec<String>,
-    state: S,
+    routes: Vec<CodeRoute<S, A>>,
     server: Option<String>,
     path: Option<String>,
     validation: bool,
@@ -144,14 +244,55 @@ pub struct AsynctionSocketIo<S = (), A: Adapter = LocalAdapter> {
     msgpack: bool,
 }
 
+/// The handlers of [`AsynctionSocketIo::on`] routes by `(namespace, event)`, once checked.
+type RoutedHandlers<'a, S, A> = HashMap<(&'a str, &'a str), BoxedHandler<S, A>>;
+
+/// An event routed in code with [`AsynctionSocketIo::on`].
+struct CodeRoute<S, A: Adapter> {
+    namespace: String,
+    event: String,
+    handler: BoxedHandler<S, A>,
+}
+
 /// How connections are authenticated.
 #[derive(Clone)]
 pub(crate) enum SecurityMode {
     Handlers(SecurityHandlers),
+    #[cfg(feature = "mock")]
     Mock,
 }
 
-impl AsynctionSocketIo<()> {
+/// An [`AsynctionSocketIo`] whose handlers have their state: all that is left is to build it.
+/// Made by [`AsynctionSocketIo::with_state`]; handlers are registered before that call.
+#[must_use = "a builder does nothing until it is built"]
+pub struct AsynctionWithState<S, A: Adapter = LocalAdapter> {
+    builder: AsynctionSocketIo<S, A>,
+    state: S,
+}
+
+/// Implemented only by `()` for `NoState<()>`: [`AsynctionSocketIo::build`] needs it, so a
+/// builder whose handlers take a [`State<S>`](super::State) cannot be built before the state is
+/// given with [`AsynctionSocketIo::with_state`]. Sealed.
+#[diagnostic::on_unimplemented(
+    message = "the handlers take `State<{S}>`, but no state was given",
+    label = "this needs the state first",
+    note = "give it last, just before building: `.with_state(value).build()`"
+)]
+pub trait NoState<S>: sealed::Sealed {
+    /// The state of handlers that take none.
+    fn no_state(self) -> S;
+}
+
+impl NoState<()> for () {
+    fn no_state(self) {}
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for () {}
+}
+
+impl<S, A: Adapter> AsynctionSocketIo<S, A> {
     /// Loads the document at `path` (YAML or JSON, AsyncAPI 2.x or 3.0).
     pub fn from_spec(path: impl AsRef<Path>) -> Result<Self, SpecError> {
         Ok(Self::from_document(Document::from_path(path)?))
@@ -162,8 +303,7 @@ impl AsynctionSocketIo<()> {
         Self {
             doc,
             handlers: HashMap::new(),
-            dropped: Vec::new(),
-            state: (),
+            routes: Vec::new(),
             server: None,
             path: None,
             validation: true,
@@ -178,56 +318,19 @@ impl AsynctionSocketIo<()> {
             msgpack: false,
         }
     }
-}
 
-impl<S, A: Adapter> AsynctionSocketIo<S, A> {
-    /// The same configuration with another state and adapter type. Handlers are typed by both,
-    /// so registered ones cannot follow: their ids are kept to fail `build()` with a clear
-    /// message instead of vanishing.
-    fn retype<S2, A2: Adapter>(self, state: impl FnOnce(S) -> S2) -> AsynctionSocketIo<S2, A2> {
-        AsynctionSocketIo {
-            doc: self.doc,
-            handlers: HashMap::new(),
-            dropped: self.handlers.into_keys().chain(self.dropped).collect(),
-            state: state(self.state),
-            server: self.server,
-            path: self.path,
-            validation: self.validation,
-            docs: self.docs,
-            docs_console: self.docs_console,
-            ack_timeout: self.ack_timeout,
-            configure: self.configure,
-            security: self.security,
-            generated: None,
-            limits: self.limits,
-            #[cfg(feature = "msgpack")]
-            msgpack: self.msgpack,
+    /// Gives the handlers their shared state (extracted with [`State<S>`](super::State)), last:
+    /// what remains can only be built. Register every handler before this call.
+    pub fn with_state(self, state: S) -> AsynctionWithState<S, A> {
+        AsynctionWithState {
+            builder: self,
+            state,
         }
     }
 }
 
-impl<A: Adapter> AsynctionSocketIo<(), A> {
-    /// Shared state, extracted by handlers with [`super::State`]. Call before registering
-    /// handlers.
-    pub fn with_state<S2: Clone + Send + Sync + 'static>(
-        self,
-        state: S2,
-    ) -> AsynctionSocketIo<S2, A> {
-        self.retype(|()| state)
-    }
-}
-
-impl<S> AsynctionSocketIo<S, LocalAdapter> {
-    /// Runs the server on another socketioxide adapter (e.g. Redis, to scale out across
-    /// processes; see [`crate::cluster`]). Call before registering handlers: handlers name the
-    /// adapter in their types (`ValidatedSocket<A>`), so generic handlers
-    /// (`async fn h<A: Adapter>(s: ValidatedSocket<A>)`) serve both.
-    pub fn with_adapter<A2: Adapter>(self) -> AsynctionSocketIo<S, A2> {
-        self.retype(|state| state)
-    }
-}
-
 /// A built server: mount [`Asynction::into_router`], or the layer into your own app.
+#[must_use = "a built server serves nothing until it is mounted or served"]
 pub struct Asynction<A: Adapter = LocalAdapter> {
     /// The socketioxide layer serving Socket.IO at [`Asynction::socketio_path`].
     pub layer: SocketIoLayer<A>,
@@ -304,6 +407,43 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
         self
     }
 
+    /// Routes the event `event` of namespace `namespace` (its path as the document writes it,
+    /// e.g. `/user` or `/tenant/{id}`) to `handler`, for events the document gives no
+    /// `x-handler`. Checked by `build()` like handler ids: a namespace the document does not
+    /// define, an event the namespace does not receive, an event that has an `x-handler`, or a
+    /// second route for the same event is a [`BuildError::Routes`].
+    ///
+    /// ```no_run
+    /// use asynction::server::{Ack, AsynctionSocketIo, Payload};
+    ///
+    /// async fn echo(Payload(text): Payload<String>) -> Ack<String> {
+    ///     Ack(text)
+    /// }
+    ///
+    /// # fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let app = AsynctionSocketIo::from_spec("asyncapi.yaml")?
+    ///     .on("/chat", "echo", echo)
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn on<H, T>(
+        mut self,
+        namespace: impl Into<String>,
+        event: impl Into<String>,
+        handler: H,
+    ) -> Self
+    where
+        H: Handler<T, S, A>,
+        T: 'static,
+    {
+        self.routes.push(CodeRoute {
+            namespace: namespace.into(),
+            event: event.into(),
+            handler: boxed(handler),
+        });
+        self
+    }
+
     /// Takes every ingress event's handler from `make` instead of the registered functions, and
     /// ignores the document's `x-handler` / `x-handlers` ids (no handler-id checks; no
     /// connect, disconnect or error handlers). Used by the mock server.
@@ -326,9 +466,10 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
         self
     }
 
-    /// Authenticates with the mock policy (credentials checked for presence and shape only),
-    /// for mock servers. See [`crate::security::Authenticator::mock`].
-    pub fn mock_security(mut self) -> Self {
+    /// Authenticates with the mock policy (credentials checked for presence and shape only):
+    /// the mock server's, never a real server's (crate-internal, feature `mock`).
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_security(mut self) -> Self {
         self.security = SecurityMode::Mock;
         self
     }
@@ -430,33 +571,17 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
         self
     }
 
-    /// Checks handlers against the document, compiles every schema and builds the service
-    /// on `adapter_state` (what `A` needs, e.g. a Redis connection).
-    pub fn build_with_adapter(self, adapter_state: A::State) -> Result<Asynction<A>, BuildError>
-    where
-        A: DefinedAdapter,
-    {
-        let (app, pending) = self.build_pending(adapter_state)?;
-        // Remote adapters subscribe asynchronously; failures are logged by the adapter.
-        for (_, init) in pending {
-            init.spawn();
-        }
-        Ok(app)
-    }
-
-    /// [`AsynctionSocketIo::build_with_adapter`] without starting the adapters: returns each
-    /// static namespace's adapter initialisation (for remote adapters, the future that
-    /// subscribes its channels) so the caller can await readiness.
+    /// Builds the service with `state` on `adapter_state` without starting the adapters:
+    /// returns each static namespace's adapter initialisation (for remote adapters, the future
+    /// that subscribes its channels) so the caller can await readiness.
     pub(crate) fn build_pending(
         self,
+        state: S,
         adapter_state: A::State,
     ) -> Result<(Asynction<A>, PendingInits<A>), BuildError>
     where
         A: DefinedAdapter,
     {
-        if !self.dropped.is_empty() {
-            return Err(BuildError::HandlersBeforeState(self.dropped));
-        }
         let mut validators = Validators::compile(&self.doc)?;
         // E.g. AsyncAPI 3.x examples that do not match their schemas: logged, not fatal.
         for warning in validators.warnings() {
@@ -464,8 +589,10 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
         }
         validators.set_max_depth(self.limits.max_nesting_depth);
         let api = self.doc.api.clone();
+        let mut routes = HashMap::new();
         if self.generated.is_none() {
-            self.check_handlers()?;
+            routes = check_routes(&api, &self.routes)?;
+            self.check_handlers(&routes)?;
         }
         let server = match &self.server {
             Some(name) => Some(api.server(name).ok_or_else(|| {
@@ -495,6 +622,7 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
         };
         let authenticator = match &self.security {
             SecurityMode::Handlers(handlers) => Authenticator::new(&api, server, handlers.clone())?,
+            #[cfg(feature = "mock")]
             SecurityMode::Mock => Authenticator::mock(&api, server)?,
         };
         let socketio_path = self
@@ -567,7 +695,10 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
                     .ingress
                     .iter()
                     .filter_map(|e| {
-                        let handler = self.handlers.get(e.handler.as_ref()?)?.clone();
+                        let handler = match &e.handler {
+                            Some(id) => self.handlers.get(id)?.clone(),
+                            None => routes.get(&(ns.path.as_str(), e.name.as_str()))?.clone(),
+                        };
                         Some(route(e, handler))
                     })
                     .collect(),
@@ -576,7 +707,7 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
                 runtime: Arc::new(NamespaceRuntime {
                     doc_path: ns.path.clone(),
                     validators,
-                    state: self.state.clone(),
+                    state: state.clone(),
                     rt: rt.clone(),
                     io: io.clone(),
                 }),
@@ -603,7 +734,7 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
         Ok((app, pending))
     }
 
-    fn check_handlers(&self) -> Result<(), BuildError> {
+    fn check_handlers(&self, routes: &RoutedHandlers<'_, S, A>) -> Result<(), BuildError> {
         let named = self.doc.api.handler_ids();
         let mut missing: Vec<(String, String)> = named
             .iter()
@@ -611,10 +742,16 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
             .cloned()
             .collect();
         for ns in &self.doc.api.namespaces {
-            for ev in ns.ingress.iter().filter(|e| e.handler.is_none()) {
+            let unrouted = |e: &&crate::model::Event| {
+                e.handler.is_none() && !routes.contains_key(&(ns.path.as_str(), e.name.as_str()))
+            };
+            for ev in ns.ingress.iter().filter(unrouted) {
                 missing.push((
                     "<none>".into(),
-                    format!("namespace {} event '{}' has no x-handler", ns.path, ev.name),
+                    format!(
+                        "namespace {} event '{}' has no x-handler; route it with .on({:?}, {:?}, handler)",
+                        ns.path, ev.name, ns.path, ev.name
+                    ),
                 ));
             }
         }
@@ -631,6 +768,59 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
         } else {
             Err(BuildError::Handlers { missing, unknown })
         }
+    }
+}
+
+/// Checks the [`AsynctionSocketIo::on`] routes against the document; returns their
+/// handlers by `(namespace, event)`.
+fn check_routes<'a, S, A: Adapter>(
+    api: &'a crate::model::Api,
+    code_routes: &[CodeRoute<S, A>],
+) -> Result<RoutedHandlers<'a, S, A>, BuildError> {
+    let mut routes = HashMap::new();
+    let mut errors = Vec::new();
+    for r in code_routes {
+        let (namespace, event) = (r.namespace.clone(), r.event.clone());
+        let Some(ns) = api.namespaces.iter().find(|ns| ns.path == r.namespace) else {
+            let available = api.namespaces.iter().map(|ns| ns.path.as_str());
+            errors.push(RouteError::UnknownNamespace {
+                namespace,
+                event,
+                available: available.collect::<Vec<_>>().join(", "),
+            });
+            continue;
+        };
+        let Some(ev) = ns.ingress.iter().find(|e| e.name == r.event) else {
+            let receives = ns.ingress.iter().map(|e| format!("'{}'", e.name));
+            let receives = receives.collect::<Vec<_>>().join(", ");
+            errors.push(RouteError::UnknownEvent {
+                namespace,
+                event,
+                receives: if receives.is_empty() {
+                    "no events".into()
+                } else {
+                    receives
+                },
+            });
+            continue;
+        };
+        if let Some(id) = &ev.handler {
+            errors.push(RouteError::AlsoXHandler {
+                namespace,
+                event,
+                handler_id: id.clone(),
+            });
+            continue;
+        }
+        let key = (ns.path.as_str(), ev.name.as_str());
+        if routes.insert(key, r.handler.clone()).is_some() {
+            errors.push(RouteError::Duplicate { namespace, event });
+        }
+    }
+    if errors.is_empty() {
+        Ok(routes)
+    } else {
+        Err(BuildError::Routes(errors))
     }
 }
 
@@ -674,9 +864,53 @@ fn register<S: Clone + Send + Sync + 'static, A: Adapter + DefinedAdapter>(
     }
 }
 
+impl<S: Clone + Send + Sync + 'static, A: Adapter + DefinedAdapter> AsynctionSocketIo<S, A> {
+    /// Checks handlers against the document, compiles every schema and builds the service on
+    /// `adapter_state` (what `A` needs). For handlers that take no state; otherwise
+    /// [`AsynctionWithState::build_with_adapter`].
+    pub fn build_with_adapter(self, adapter_state: A::State) -> Result<Asynction<A>, BuildError>
+    where
+        (): NoState<S>,
+    {
+        self.with_state(().no_state())
+            .build_with_adapter(adapter_state)
+    }
+}
+
 impl<S: Clone + Send + Sync + 'static> AsynctionSocketIo<S, LocalAdapter> {
     /// Checks handlers against the document, compiles every schema and builds the service
-    /// (single process; see [`AsynctionSocketIo::with_adapter`] to scale out).
+    /// (single process; build with `build_redis` to scale out). For handlers that take no
+    /// state; otherwise [`AsynctionSocketIo::with_state`] first.
+    pub fn build(self) -> Result<Asynction, BuildError>
+    where
+        (): NoState<S>,
+    {
+        self.build_with_adapter(())
+    }
+}
+
+impl<S: Clone + Send + Sync + 'static, A: Adapter + DefinedAdapter> AsynctionWithState<S, A> {
+    /// [`AsynctionSocketIo::build_with_adapter`] with the state.
+    pub fn build_with_adapter(self, adapter_state: A::State) -> Result<Asynction<A>, BuildError> {
+        let (app, pending) = self.build_pending(adapter_state)?;
+        // Remote adapters subscribe asynchronously; failures are logged by the adapter.
+        for (_, init) in pending {
+            init.spawn();
+        }
+        Ok(app)
+    }
+
+    /// [`AsynctionSocketIo::build_pending`] with the state.
+    pub(crate) fn build_pending(
+        self,
+        adapter_state: A::State,
+    ) -> Result<(Asynction<A>, PendingInits<A>), BuildError> {
+        self.builder.build_pending(self.state, adapter_state)
+    }
+}
+
+impl<S: Clone + Send + Sync + 'static> AsynctionWithState<S, LocalAdapter> {
+    /// [`AsynctionSocketIo::build`] with the state.
     pub fn build(self) -> Result<Asynction, BuildError> {
         self.build_with_adapter(())
     }

@@ -332,6 +332,7 @@ impl<A: Adapter> ValidatedSocket<A> {
 }
 
 /// Emits to several clients of one namespace (rooms, broadcast), validated first.
+#[must_use = "a broadcast sends nothing until one of its emit methods is awaited"]
 pub struct ValidatedBroadcast<A: Adapter = LocalAdapter> {
     inner: BroadcastOperators<A>,
     ns: Arc<NamespaceValidators>,

@@ -27,6 +27,12 @@ use super::reply::EventError;
 use crate::security::SecurityInfo;
 
 /// Builds one argument of a handler from the context.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a handler argument",
+    label = "not an extractor",
+    note = "handler arguments are extractors: `Payload<T>` (T: Deserialize) for the event's arguments, `State<S>`, `ValidatedSocket`, `ValidatedIo`, `Args`, `EventName`, `AuthPayload`, `EventError`, `DisconnectReason`, `SecurityInfo`, `Option<SecurityInfo>`",
+    note = "every handler of one server that takes `State<_>` takes the same state type, the one given to `with_state`"
+)]
 pub trait FromContext<S, A: Adapter>: Sized {
     /// Extracts the value; an error is reported to the client as an internal error.
     fn from_context(ctx: &mut HandlerContext<S, A>) -> Result<Self, ExtractError>;
@@ -74,7 +80,8 @@ impl<S, A: Adapter> FromContext<S, A> for Args {
     }
 }
 
-/// The state given to [`crate::server::AsynctionSocketIo::with_state`].
+/// The state given to [`crate::server::AsynctionSocketIo::with_state`] (the same `S` for every
+/// handler of a server).
 #[derive(Debug, Clone)]
 pub struct State<S>(pub S);
 

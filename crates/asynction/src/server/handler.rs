@@ -53,6 +53,11 @@ pub enum Reply {
 }
 
 /// Turns a handler's return value into a [`Reply`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a reply a handler can return",
+    label = "not a reply",
+    note = "a handler returns `()` (no ack data), `Ack<T>` (T: Serialize), `Args`, `Reply`, `Option<serde_json::Value>`, or `Result<R, E>` with R one of these and E: Display"
+)]
 pub trait IntoReply {
     /// The reply.
     fn into_reply(self) -> Reply;
@@ -111,6 +116,13 @@ impl IntoReply for Option<Value> {
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 
 /// A handler function. Implemented for `async fn`s of up to 8 extractor arguments.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a handler",
+    label = "not an `async fn` whose arguments are extractors and whose return value is a reply",
+    note = "every argument must be an extractor (`FromContext`): `Payload<T>` (T: Deserialize) for the event's arguments, `State<S>`, `ValidatedSocket`, `ValidatedIo`, `Args`, `EventName`, `AuthPayload`, `EventError`, `DisconnectReason`, `SecurityInfo`, `Option<SecurityInfo>`",
+    note = "the return value must be a reply (`IntoReply`): `()`, `Ack<T>` (T: Serialize), `Args`, `Reply`, `Option<serde_json::Value>`, or `Result<R, E>` with E: Display",
+    note = "the function must be `async` (or return a `Send` future), `Clone + Send + Sync + 'static`, with at most 8 arguments"
+)]
 pub trait Handler<T, S, A: Adapter = LocalAdapter>: Clone + Send + Sync + 'static {
     /// Extracts the arguments and runs the function.
     fn call(&self, ctx: HandlerContext<S, A>) -> BoxFuture<Result<Reply, ExtractError>>;

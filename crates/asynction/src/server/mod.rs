@@ -43,7 +43,9 @@ pub mod reply;
 mod runtime;
 
 pub use args::Args;
-pub use builder::{Asynction, AsynctionSocketIo, BuildError};
+pub use builder::{
+    Asynction, AsynctionSocketIo, AsynctionWithState, BuildError, NoState, RouteError,
+};
 pub use context::HandlerContext;
 pub use emit::{
     AckFailure, EmitError, SendFailure, ValidatedBroadcast, ValidatedIo, ValidatedSocket,
@@ -52,4 +54,7 @@ pub use extract::{AuthPayload, EventName, ExtractError, Payload, State};
 pub use handler::{Ack, FromContext, Handler, IntoReply, Reply};
 pub use limits::{HeaderLimitLayer, Limits};
 pub use reply::{ConnectRefusal, EventError, RefusalCode};
+/// socketioxide's adapter trait: handlers generic over `A: Adapter` serve a single process and
+/// a cluster alike.
+pub use socketioxide::adapter::Adapter;
 pub use socketioxide::socket::DisconnectReason;

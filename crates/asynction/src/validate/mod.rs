@@ -9,24 +9,26 @@
 //! mismatch is an error in AsyncAPI 2.x documents and a warning ([`Validators::warnings`]) in
 //! 3.x documents, as @asyncapi/parser judges them.
 
-pub mod coerce;
-pub mod cycles;
-pub mod error;
+// Internal stages: what users need is re-exported below.
+pub(crate) mod coerce;
+mod cycles;
+mod error;
 pub mod examples;
 pub mod handshake;
-pub mod schema;
+pub(crate) mod schema;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde_json::Value;
 
+pub use coerce::coerce_pairs;
 pub use error::{Interaction, ValidationError, Violation};
 pub use examples::ExampleCheck;
 pub use handshake::ENGINE_IO_QUERY_PARAMS;
-pub use schema::{CompiledSchema, DEFAULT_MAX_DEPTH, InvalidSchema, nesting_depth};
+pub use schema::{CompiledSchema, DEFAULT_MAX_DEPTH, InvalidSchema, nesting_depth, self_contained};
 
-use crate::model::{Api, Event, Namespace, Schema};
+use crate::model::{Event, Namespace, Schema};
 use crate::spec::{Diagnostic, Document, Severity, SpecError};
 
 /// Validators of one event.
@@ -159,7 +161,7 @@ impl Validators {
     }
 
     /// Sets the deepest instance nesting every schema accepts (see
-    /// [`CompiledSchema::with_max_depth`]; default [`schema::DEFAULT_MAX_DEPTH`]).
+    /// [`CompiledSchema::with_max_depth`]; default [`DEFAULT_MAX_DEPTH`]).
     pub fn set_max_depth(&mut self, depth: usize) {
         for ns in self.namespaces.values_mut() {
             let ns = Arc::make_mut(ns);
@@ -258,9 +260,4 @@ fn lowercase_properties(schema: &Value) -> Value {
         }
     }
     out
-}
-
-/// Compiles a document's validators and returns both, for callers that need the model too.
-pub fn compile_document(doc: &Document) -> Result<(Arc<Api>, Validators), SpecError> {
-    Ok((doc.api.clone(), Validators::compile(doc)?))
 }

@@ -318,7 +318,7 @@ fn contains_ref(v: &Value) -> bool {
 }
 
 /// Rewrites draft-07 spellings into 2020-12 ones (see the module docs).
-pub fn normalize(v: &Value) -> Value {
+pub(crate) fn normalize(v: &Value) -> Value {
     match v {
         Value::Object(m) => {
             let mut out = Map::with_capacity(m.len());

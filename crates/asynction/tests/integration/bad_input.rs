@@ -67,10 +67,10 @@ async fn ask(socket: ValidatedSocket, State(log): State<Log>) -> Ack<String> {
     Ack(answer)
 }
 
-fn app(log: Log) -> AsynctionSocketIo<Log> {
+/// The fixture's handlers; they take `State<Log>`, given last with `with_state`.
+fn app() -> AsynctionSocketIo<Log> {
     AsynctionSocketIo::from_spec(FIXTURE)
         .unwrap()
-        .with_state(log)
         .ack_timeout(Duration::from_millis(300))
         .handler("echo", echo)
         .handler("nothing", nothing)
@@ -85,7 +85,10 @@ async fn start_with(
     configure: impl FnOnce(AsynctionSocketIo<Log>) -> AsynctionSocketIo<Log>,
 ) -> (SocketAddr, Log) {
     let log = Log::default();
-    let built = configure(app(log.clone())).build().expect("fixture builds");
+    let built = configure(app())
+        .with_state(log.clone())
+        .build()
+        .expect("fixture builds");
     (serve(built.into_router()).await, log)
 }
 

@@ -1,6 +1,7 @@
 //! The security layer against the original asynction's fixtures (ported) and the cases the
 //! original got wrong: every accepted and refused handshake, malformed credentials, scopes,
-//! Forbidden vs Unauthorized, the mock policy and configuration errors.
+//! Forbidden vs Unauthorized and configuration errors. (The mock policy is crate-internal: its
+//! tests are in `src/security/mock_policy.rs`.)
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -165,15 +166,6 @@ impl Fixture {
         let auth = Authenticator::new(&doc.api, server, handlers(&doc, &log))
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         Fixture { auth, log }
-    }
-    fn mock(name: &str) -> Self {
-        let doc = load(name);
-        let auth = Authenticator::mock(&doc.api, doc.api.servers.first())
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
-        Fixture {
-            auth,
-            log: CallLog::default(),
-        }
     }
     async fn check(&self, namespace: &str, h: Handshake) -> Result<Option<SecurityInfo>, Refusal> {
         self.auth.authenticate(namespace, &h.request()).await
@@ -706,108 +698,6 @@ async fn asyncapi_3_server_and_operation_security() {
     );
 }
 
-// ---- mock policy ----
-
-#[tokio::test]
-async fn mock_accepts_well_formed_credentials_of_any_value() {
-    let f = Fixture::mock("security.yaml");
-    assert!(f.auth.is_mock());
-    let info = f
-        .passes("/", Handshake::new().basic("anyone", "anything"))
-        .await;
-    assert_eq!(
-        (info.user.as_deref(), info.scheme.as_str()),
-        (Some("anyone"), "basic")
-    );
-    assert_eq!(
-        f.passes("/", Handshake::new().bearer("whatever"))
-            .await
-            .scheme,
-        "bearer"
-    );
-    assert_eq!(
-        f.passes("/", Handshake::new().query("api_key=x"))
-            .await
-            .scheme,
-        "apiKey"
-    );
-    assert_eq!(
-        f.passes("/", Handshake::new().auth(json!({"token": "t"})))
-            .await
-            .scheme,
-        "bearer"
-    );
-}
-
-#[tokio::test]
-async fn mock_refuses_absent_or_malformed_credentials() {
-    let f = Fixture::mock("security.yaml");
-    assert_eq!(f.check("/", Handshake::new()).await, UNAUTHORIZED);
-    assert_eq!(
-        f.check("/", Handshake::new().header("authorization", "Basic %%%"))
-            .await,
-        UNAUTHORIZED
-    );
-    assert_eq!(
-        f.check(
-            "/",
-            Handshake::new().header("authorization", "Basic OnBhc3M=")
-        )
-        .await,
-        UNAUTHORIZED
-    );
-    assert_eq!(
-        f.check("/", Handshake::new().header("authorization", "Bearer "))
-            .await,
-        UNAUTHORIZED
-    );
-    assert_eq!(
-        f.check("/", Handshake::new().query("api_key=")).await,
-        UNAUTHORIZED
-    );
-}
-
-#[tokio::test]
-async fn mock_grants_required_scopes_and_checks_every_kind() {
-    let f = Fixture::mock("security_oauth2.yaml");
-    assert_eq!(
-        f.passes("/ab", Handshake::new().bearer("x")).await.scopes,
-        ["b", "a"]
-    );
-    let f = Fixture::mock("security_schemes.yaml");
-    assert_eq!(
-        f.passes("/oidc", Handshake::new().bearer("x")).await.scopes,
-        ["read"]
-    );
-    assert_eq!(
-        f.passes("/user_key", Handshake::new().auth(json!({"user": "bob"})))
-            .await
-            .user
-            .as_deref(),
-        Some("bob")
-    );
-    assert_eq!(
-        f.check("/and", Handshake::new().basic("u", "p")).await,
-        UNAUTHORIZED
-    );
-    assert_eq!(
-        f.passes(
-            "/and",
-            Handshake::new().basic("u", "p").header("x-api-key", "k")
-        )
-        .await
-        .scheme,
-        "basic+headerKey"
-    );
-    assert_eq!(
-        f.passes("/cookie", Handshake::new().header("cookie", "session=s"))
-            .await
-            .scheme,
-        "cookieKey"
-    );
-    assert_eq!(f.check("/public", Handshake::new()).await, Ok(None));
-}
-
 // ---- configuration errors ----
 
 #[test]
@@ -911,19 +801,6 @@ fn missing_handlers_are_all_reported_with_where_they_are_needed() {
                 SecurityFunctionKind::ApiKey
             ),
         ]
-    );
-}
-
-#[test]
-fn mock_config_only_fails_on_what_cannot_be_checked() {
-    let doc = load("config_errors.yaml");
-    let err = Authenticator::mock(&doc.api, doc.api.server("main")).unwrap_err();
-    assert_eq!(err.problems.len(), 2, "{err}");
-    assert!(
-        matches!(&err.problems[0], ConfigProblem::UnsupportedScheme { scheme, .. } if scheme == "cert")
-    );
-    assert!(
-        matches!(&err.problems[1], ConfigProblem::ReservedQueryName { name, .. } if name == "sid")
     );
 }
 

@@ -6,8 +6,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use asynction::server::{
-    Ack, Args, AsynctionSocketIo, AuthPayload, BuildError, EmitError, EventError, Payload, State,
-    ValidatedSocket,
+    Ack, Args, AsynctionSocketIo, AuthPayload, BuildError, EmitError, EventError, Payload,
+    RouteError, State, ValidatedSocket,
 };
 use serde_json::{Value, json};
 use support::{error_ack, node, serve};
@@ -131,10 +131,10 @@ async fn on_disconnect(State(log): State<Log>) {
     log.lock().unwrap().push("disconnect".into());
 }
 
-fn app(log: Log) -> AsynctionSocketIo<Log> {
+/// The fixture's handlers; they take `State<Log>`, given last with `with_state`.
+fn app() -> AsynctionSocketIo<Log> {
     AsynctionSocketIo::from_spec(FIXTURE)
         .unwrap()
-        .with_state(log)
         .ack_timeout(Duration::from_millis(500))
         .handler("echo", echo)
         .handler("bad_ack", bad_ack)
@@ -156,7 +156,10 @@ fn app(log: Log) -> AsynctionSocketIo<Log> {
 
 async fn start() -> (std::net::SocketAddr, Log) {
     let log = Log::default();
-    let built = app(log.clone()).build().expect("the fixture builds");
+    let built = app()
+        .with_state(log.clone())
+        .build()
+        .expect("the fixture builds");
     (serve(built.into_router()).await, log)
 }
 
@@ -472,7 +475,11 @@ async fn connect_handler_can_refuse_with_its_message() {
 
 #[tokio::test]
 async fn validation_off_lets_everything_through() {
-    let built = app(Log::default()).validation(false).build().unwrap();
+    let built = app()
+        .validation(false)
+        .with_state(Log::default())
+        .build()
+        .unwrap();
     let addr = serve(built.into_router()).await;
     let r = node(
         addr,
@@ -525,8 +532,9 @@ fn build_lists_every_missing_and_unknown_handler() {
 
 #[test]
 fn unknown_server_name_is_a_build_error() {
-    let err = app(Log::default())
+    let err = app()
         .server("production")
+        .with_state(Log::default())
         .build()
         .err()
         .unwrap();
@@ -539,7 +547,7 @@ fn unknown_server_name_is_a_build_error() {
 
 #[tokio::test]
 async fn built_server_serves_docs_beside_socketio() {
-    let built = app(Log::default()).build().unwrap();
+    let built = app().with_state(Log::default()).build().unwrap();
     assert_eq!(built.docs_path().as_deref(), Some("/docs"));
     let addr = serve(built.into_router()).await;
     let (status, body) = support::http_get(addr, "/docs").await;
@@ -548,7 +556,11 @@ async fn built_server_serves_docs_beside_socketio() {
     let (status, body) = support::http_get(addr, "/docs/asyncapi.json").await;
     assert_eq!(status, 200);
     assert!(body.contains("\"with_error_handler\"") || body.contains("/with_error_handler"));
-    let built = app(Log::default()).docs(false).build().unwrap();
+    let built = app()
+        .docs(false)
+        .with_state(Log::default())
+        .build()
+        .unwrap();
     let addr = serve(built.into_router()).await;
     assert_eq!(support::http_get(addr, "/docs").await.0, 404);
 }
@@ -556,7 +568,11 @@ async fn built_server_serves_docs_beside_socketio() {
 #[cfg(feature = "msgpack")]
 #[tokio::test]
 async fn msgpack_parser_validates_the_same_way() {
-    let built = app(Log::default()).msgpack(true).build().unwrap();
+    let built = app()
+        .msgpack(true)
+        .with_state(Log::default())
+        .build()
+        .unwrap();
     let addr = serve(built.into_router()).await;
     let r = support::node_msgpack(
         addr,
@@ -614,18 +630,160 @@ async fn acks_from_many_clients_are_validated_one_by_one() {
     );
 }
 
-#[test]
-fn handlers_registered_before_with_state_fail_the_build_by_name() {
-    let err = AsynctionSocketIo::from_spec(FIXTURE)
+// ---- events routed in code with `.on(namespace, event, handler)` ----
+
+const ROUTES: &str = concat!(
+    concat!(env!("CARGO_MANIFEST_DIR"), "/../.."),
+    "/tests/fixtures/server/routes.yaml"
+);
+
+async fn shout(socket: ValidatedSocket, Payload(text): Payload<String>) -> Ack<String> {
+    let loud = text.to_uppercase();
+    socket
+        .emit("shouted", &loud)
+        .expect("a string is a valid `shouted`");
+    Ack(loud)
+}
+
+async fn whisper(Payload(text): Payload<String>) -> Ack<String> {
+    Ack(text.to_lowercase())
+}
+
+async fn enter(State(log): State<Log>, Payload(room): Payload<String>) -> Ack<usize> {
+    let mut log = log.lock().unwrap();
+    log.push(room);
+    Ack(log.len())
+}
+
+fn routed() -> AsynctionSocketIo<Log> {
+    AsynctionSocketIo::from_spec(ROUTES)
         .unwrap()
-        .handler("echo", echo)
-        .with_state(Log::default())
+        .on("/", "shout", shout)
+        .handler("whisper", whisper)
+        .on("/rooms", "enter", enter)
+}
+
+#[tokio::test]
+async fn event_routed_with_on_is_validated_handled_and_acked() {
+    let log = Log::default();
+    let built = routed().with_state(log.clone()).build().unwrap();
+    let addr = serve(built.into_router()).await;
+    let r = node(
+        addr,
+        "/socket.io",
+        json!([
+            connect("a", "/"),
+            emit("a", "shout", json!(["hey"])),
+            {"op": "expect", "id": "a", "event": "shouted"},
+            emit("a", "shout", json!(["far too long to shout"])),
+            emit("a", "whisper", json!(["PSST"])),
+            connect("b", "/rooms"),
+            emit("b", "enter", json!(["lobby"])),
+        ]),
+    )
+    .await;
+    assert_eq!(r[1], json!({"ack": ["HEY"]}), "{r:?}");
+    assert_eq!(r[2], json!({"args": ["HEY"]}), "{r:?}");
+    assert_eq!(
+        error_ack(&r[3])["code"],
+        "invalid_payload",
+        "a routed event is validated like any other: {r:?}"
+    );
+    assert_eq!(r[4], json!({"ack": ["psst"]}), "{r:?}");
+    assert_eq!(r[6], json!({"ack": [1]}), "{r:?}");
+    assert_eq!(*log.lock().unwrap(), ["lobby"]);
+}
+
+fn route_errors(builder: AsynctionSocketIo<Log>) -> Vec<RouteError> {
+    match builder.with_state(Log::default()).build() {
+        Err(BuildError::Routes(errors)) => errors,
+        Err(other) => panic!("expected route errors, got {other}"),
+        Ok(_) => panic!("expected route errors, the server built"),
+    }
+}
+
+#[test]
+fn route_to_an_unknown_namespace_or_event_is_a_build_error_naming_both() {
+    let errors = route_errors(
+        routed()
+            .on("/nowhere", "shout", shout)
+            .on("/rooms", "leave", enter),
+    );
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert!(
+        matches!(&errors[0], RouteError::UnknownNamespace { namespace, event, .. }
+            if namespace == "/nowhere" && event == "shout"),
+        "{errors:?}"
+    );
+    assert!(
+        text[0].contains("/nowhere") && text[0].contains("'shout'") && text[0].contains("/rooms"),
+        "{}",
+        text[0]
+    );
+    assert!(
+        matches!(&errors[1], RouteError::UnknownEvent { namespace, event, .. }
+            if namespace == "/rooms" && event == "leave"),
+        "{errors:?}"
+    );
+    assert!(
+        text[1].contains("/rooms") && text[1].contains("'leave'") && text[1].contains("'enter'"),
+        "{}",
+        text[1]
+    );
+}
+
+#[test]
+fn event_sent_by_the_server_only_cannot_be_routed() {
+    let errors = route_errors(routed().on("/", "shouted", shout));
+    assert!(
+        matches!(&errors[..], [RouteError::UnknownEvent { event, .. }] if event == "shouted"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn event_with_an_x_handler_routed_with_on_too_is_a_build_error() {
+    let errors = route_errors(routed().on("/", "whisper", whisper));
+    assert_eq!(
+        errors,
+        [RouteError::AlsoXHandler {
+            namespace: "/".into(),
+            event: "whisper".into(),
+            handler_id: "whisper".into(),
+        }]
+    );
+    assert!(errors[0].to_string().contains("x-handler 'whisper'"));
+}
+
+#[test]
+fn event_routed_twice_is_a_build_error() {
+    let errors = route_errors(routed().on("/", "shout", shout));
+    assert_eq!(
+        errors,
+        [RouteError::Duplicate {
+            namespace: "/".into(),
+            event: "shout".into(),
+        }]
+    );
+}
+
+#[test]
+fn unrouted_event_without_x_handler_is_missing_and_the_message_says_how_to_route_it() {
+    let err = AsynctionSocketIo::from_spec(ROUTES)
+        .unwrap()
+        .handler("whisper", whisper)
+        .on("/", "shout", shout)
         .build()
         .err()
-        .expect("handlers dropped by with_state must not vanish silently");
+        .expect("/rooms enter has no handler");
+    let BuildError::Handlers { missing, unknown } = &err else {
+        panic!("expected missing handlers, got {err}");
+    };
+    assert!(unknown.is_empty(), "{err}");
+    assert_eq!(missing.len(), 1, "{err}");
     assert!(
-        matches!(&err, BuildError::HandlersBeforeState(ids) if ids == &["echo".to_owned()]),
+        missing[0].1.contains(r#".on("/rooms", "enter", handler)"#),
         "{err}"
     );
-    assert!(err.to_string().contains("call with_state() first"), "{err}");
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use asynction::Document;
 use asynction::model::{ArgumentList, Schema};
-use asynction::validate::coerce::coerce_pairs;
+use asynction::validate::coerce_pairs;
 use asynction::validate::{CompiledSchema, Validators};
 use serde_json::{Value, json};
 

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 /// The schema as Ajv gets it: exactly what asynction compiles for `schema`.
 pub fn schema(schema: &asynction::model::Schema, document: &Value) -> Value {
-    asynction::validate::schema::self_contained(schema, document).0
+    asynction::validate::self_contained(schema, document).0
 }
 
 /// Runs Ajv over `cases` (`{name, schema, values}` objects) and returns one verdict per case:
