@@ -1,7 +1,7 @@
 //! The engine.io handshake request against a namespace's `bindings.ws` (method, query,
 //! headers).
 //!
-//! Query and header values arrive as strings and are [coerced](super::coerce) to the types the
+//! Query and header values arrive as strings and are coerced (`validate::coerce`) to the types the
 //! schema asks for. Engine.IO's own query parameters ([`ENGINE_IO_QUERY_PARAMS`]) are removed
 //! first: a client library adds them to every handshake, so a document's query schema never
 //! describes them (and `additionalProperties: false` must not refuse them).
