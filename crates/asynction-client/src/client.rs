@@ -377,7 +377,10 @@ impl Client {
             if let Some(answer) = self.connects.remove(&namespace) {
                 return match answer {
                     Ok(data) => {
-                        let sid = data["sid"].as_str().unwrap_or_default().to_owned();
+                        let sid = data["sid"].as_str().ok_or_else(|| {
+                            Error::Protocol(format!("CONNECT answer without sid: {data}"))
+                        })?;
+                        let sid = sid.to_owned();
                         self.sids.insert(namespace, sid.clone());
                         Ok(sid)
                     }
@@ -631,5 +634,42 @@ impl Client {
             }
         }
         Ok(Some(received))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_is_built_from_http_ws_or_bare_urls() {
+        let e = ClientBuilder::new("http://127.0.0.1:5000/")
+            .endpoint()
+            .unwrap();
+        assert_eq!(
+            (e.authority.as_str(), e.path.as_str()),
+            ("127.0.0.1:5000", "/socket.io/")
+        );
+        let e = ClientBuilder::new("ws://127.0.0.1:1")
+            .path("ws/socket.io/")
+            .query("a", "b c")
+            .endpoint()
+            .unwrap();
+        assert_eq!(
+            (e.authority.as_str(), e.path.as_str()),
+            ("127.0.0.1:1", "/ws/socket.io/")
+        );
+        assert_eq!(e.query, "&a=b%20c");
+        let e = ClientBuilder::new("localhost:3000")
+            .path("/")
+            .endpoint()
+            .unwrap();
+        assert_eq!(
+            (e.authority.as_str(), e.path.as_str()),
+            ("localhost:3000", "/")
+        );
+        for bad in ["https://x", "wss://x", "http://", ""] {
+            assert!(ClientBuilder::new(bad).endpoint().is_err(), "{bad:?}");
+        }
     }
 }
