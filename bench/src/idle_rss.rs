@@ -7,12 +7,11 @@
 
 use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
+use futures_util::StreamExt;
 use serde::Serialize;
 use tokio::sync::watch;
-use tokio_tungstenite::tungstenite::Message;
 
-use crate::client::{EnginePacket, SocketIoClient, Target, parse_engine_packet};
+use crate::client::{EngineIo, Target};
 use crate::cpu::{raise_open_file_limit, resident_set_kib};
 use crate::servers::{ServerSpec, free_port};
 
@@ -111,7 +110,7 @@ async fn measure_one(config: &IdleRssConfig, count: usize) -> Result<IdleRssRow,
     let results: Vec<_> = futures_util::stream::iter(0..count)
         .map(|_| {
             let target = target.clone();
-            async move { SocketIoClient::connect(&target, connect_timeout).await }
+            async move { target.connect(connect_timeout).await }
         })
         .buffer_unordered(config.parallel_connects.max(1))
         .collect()
@@ -160,23 +159,15 @@ async fn measure_one(config: &IdleRssConfig, count: usize) -> Result<IdleRssRow,
 }
 
 /// Keeps a client connected, answering pings, until told to stop; then closes it (bounded).
-async fn hold_idle(client: SocketIoClient, mut stop: watch::Receiver<bool>) {
-    let mut ws = client.ws;
+async fn hold_idle(mut ws: EngineIo, mut stop: watch::Receiver<bool>) {
     loop {
         tokio::select! {
             _ = stop.changed() => break,
-            frame = ws.next() => match frame {
-                Some(Ok(Message::Text(text))) => {
-                    if let Ok(EnginePacket::Ping(payload)) = parse_engine_packet(&text)
-                        && ws.send(Message::text(format!("3{payload}"))).await.is_err()
-                    {
-                        return;
-                    }
-                }
-                Some(Ok(_)) => {}
-                Some(Err(_)) | None => return,
+            // Pings are answered inside `recv`; anything else is ignored.
+            frame = ws.recv() => if frame.is_err() {
+                return;
             },
         }
     }
-    let _ = tokio::time::timeout(Duration::from_secs(2), ws.close(None)).await;
+    let _ = tokio::time::timeout(Duration::from_secs(2), ws.close()).await;
 }

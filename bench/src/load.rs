@@ -9,12 +9,10 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
 use tokio::time::Instant;
-use tokio_tungstenite::tungstenite::Message;
 
 use crate::client::{
-    EnginePacket, EventEncoder, SocketIoClient, SocketPacketKind, Target, Ws, ack_is_error,
+    EngineIo, EnginePacket, EventEncoder, Frame, SocketPacketKind, Target, ack_is_error,
     parse_engine_packet,
 };
 use crate::cpu::{CpuTicks, load_average_1m};
@@ -69,7 +67,7 @@ pub async fn run_load(config: &LoadConfig) -> LoadReport {
     let connects = (0..config.concurrency.max(1)).map(|_| {
         let target = config.target.clone();
         let timeout = config.connect_timeout;
-        tokio::spawn(async move { SocketIoClient::connect(&target, timeout).await })
+        tokio::spawn(async move { target.connect(timeout).await })
     });
     let mut clients = Vec::new();
     let mut errors = ErrorCounts::default();
@@ -108,7 +106,7 @@ pub async fn run_load(config: &LoadConfig) -> LoadReport {
             let encoder = encoder.clone();
             let (in_flight, ack_timeout) = (config.in_flight.max(1), config.ack_timeout);
             tokio::spawn(async move {
-                drive_client(client.ws, &encoder, in_flight, ack_timeout, window).await
+                drive_client(client, &encoder, in_flight, ack_timeout, window).await
             })
         })
         .collect();
@@ -162,7 +160,7 @@ pub async fn run_load(config: &LoadConfig) -> LoadReport {
 
 /// One client's closed loop: keep `in_flight` emits outstanding until the window ends.
 async fn drive_client(
-    mut ws: Ws,
+    mut ws: EngineIo,
     encoder: &EventEncoder,
     in_flight: usize,
     ack_timeout: Duration,
@@ -190,25 +188,19 @@ async fn drive_client(
             break;
         }
         tokio::select! {
-            frame = ws.next() => {
+            // Pings are answered inside `recv`.
+            frame = ws.recv() => {
                 let text = match frame {
-                    Some(Ok(Message::Text(text))) => text,
-                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => {
+                    Ok(Frame::Text(text)) => text,
+                    Ok(Frame::Binary(_)) => continue,
+                    Err(_) => {
                         outcome.errors.disconnects += 1;
                         outcome.errors.timeouts += pending.len() as u64;
                         return outcome;
                     }
-                    Some(Ok(_)) => continue,
                 };
                 let Ok(packet) = parse_engine_packet(&text) else { continue };
                 match packet {
-                    EnginePacket::Ping(payload) => {
-                        let pong = ws.send(Message::text(format!("3{payload}"))).await;
-                        if pong.is_err() {
-                            outcome.errors.disconnects += 1;
-                            return outcome;
-                        }
-                    }
                     EnginePacket::Close => {
                         outcome.errors.disconnects += 1;
                         return outcome;
@@ -251,20 +243,20 @@ async fn drive_client(
         }
     }
     // Outstanding emits past the grace period are neither acked nor counted: the window is over.
-    let _ = tokio::time::timeout(Duration::from_secs(1), ws.close(None)).await;
+    let _ = tokio::time::timeout(Duration::from_secs(1), ws.close()).await;
     outcome
 }
 
 async fn emit(
-    ws: &mut Ws,
+    ws: &mut EngineIo,
     encoder: &EventEncoder,
     next_id: &mut u64,
     pending: &mut HashMap<u64, Instant>,
-) -> Result<(), tokio_tungstenite::tungstenite::Error> {
+) -> Result<(), crate::client::ConnectError> {
     let id = *next_id;
     *next_id += 1;
     pending.insert(id, Instant::now());
-    ws.send(Message::text(encoder.encode(id))).await
+    ws.send_text(encoder.encode(id)).await
 }
 
 #[cfg(test)]
@@ -347,11 +339,11 @@ mod tests {
             path: "/socket.io".into(),
             namespace: "/nope".into(),
         };
-        let err = SocketIoClient::connect(&target, Duration::from_secs(5))
+        let err = target
+            .connect(Duration::from_secs(5))
             .await
-            .err()
-            .expect("refused");
-        assert!(matches!(err, ConnectError::Refused(_)), "{err}");
+            .expect_err("refused");
+        assert!(matches!(err, ConnectError::ConnectError { .. }), "{err}");
         let mut cfg = config(target.url, "message");
         cfg.target.namespace = "/nope".into();
         let report = run_load(&cfg).await;

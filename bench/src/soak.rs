@@ -13,12 +13,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
 use tokio::time::Instant;
-use tokio_tungstenite::tungstenite::Message;
 
 use crate::client::{
-    EnginePacket, EventEncoder, SocketIoClient, SocketPacketKind, Target, ack_is_error,
+    EngineIo, EnginePacket, EventEncoder, Frame, SocketPacketKind, Target, ack_is_error,
     parse_engine_packet,
 };
 use crate::cpu::resident_set_kib;
@@ -130,7 +128,7 @@ pub async fn run_soak(config: &SoakConfig) -> (Vec<SoakRow>, u64) {
             let (target, sem) = (config.target.clone(), semaphore.clone());
             tokio::spawn(async move {
                 let _permit = sem.acquire().await;
-                SocketIoClient::connect(&target, Duration::from_secs(20)).await
+                target.connect(Duration::from_secs(20)).await
             })
         })
         .collect();
@@ -231,14 +229,7 @@ async fn alive_tasks(url: &str) -> Option<u64> {
 }
 
 /// One well-behaved-or-invalid connection until `end`.
-async fn drive(
-    client: SocketIoClient,
-    seed: u64,
-    config: &SoakConfig,
-    end: Instant,
-    shared: Shared,
-) {
-    let mut ws = client.ws;
+async fn drive(mut ws: EngineIo, seed: u64, config: &SoakConfig, end: Instant, shared: Shared) {
     let mut rng = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
     let valid = EventEncoder::new(
         &config.target.namespace,
@@ -275,24 +266,22 @@ async fn drive(
                     valid.encode(next_id)
                 };
                 pending.insert(next_id, (now, is_invalid));
-                if ws.send(Message::text(frame)).await.is_err() {
+                if ws.send_text(frame).await.is_err() {
                     local.dropped_connections += 1;
                     break;
                 }
             }
-            msg = ws.next() => {
+            // Pings are answered inside `recv`.
+            msg = ws.recv() => {
                 let text = match msg {
-                    Some(Ok(Message::Text(t))) => t,
-                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => {
+                    Ok(Frame::Text(t)) => t,
+                    Ok(Frame::Binary(_)) => continue,
+                    Err(_) => {
                         local.dropped_connections += 1;
                         break;
                     }
-                    Some(Ok(_)) => continue,
                 };
                 match parse_engine_packet(&text) {
-                    Ok(EnginePacket::Ping(p)) => {
-                        let _ = ws.send(Message::text(format!("3{p}"))).await;
-                    }
                     Ok(EnginePacket::Message(p)) if p.kind == SocketPacketKind::Ack => {
                         let Some((sent, is_invalid)) = p.ack_id.and_then(|id| pending.remove(&id)) else {
                             local.wrong_answers += 1;
@@ -316,7 +305,7 @@ async fn drive(
     }
     local.timeouts += pending.len() as u64;
     shared.lock().unwrap().add(&local);
-    let _ = ws.close(None).await;
+    let _ = ws.close().await;
 }
 
 /// Connect, send a malformed packet, expect the server to close; repeat until `end`.
@@ -333,20 +322,9 @@ async fn abuse(target: Target, seed: u64, end: Instant, shared: Shared) {
     let mut n = seed;
     while Instant::now() < end {
         n += 1;
-        if let Ok(mut c) = SocketIoClient::connect(&target, Duration::from_secs(5)).await {
-            let _ =
-                c.ws.send(Message::text(garbage[(n % 4) as usize].clone()))
-                    .await;
-            let closed = tokio::time::timeout(Duration::from_secs(5), async {
-                loop {
-                    match c.ws.next().await {
-                        None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return,
-                        _ => {}
-                    }
-                }
-            })
-            .await
-            .is_ok();
+        if let Ok(mut ws) = target.connect(Duration::from_secs(5)).await {
+            let _ = ws.send_text(garbage[(n % 4) as usize].clone()).await;
+            let closed = ws.closed_within(Duration::from_secs(5)).await;
             let mut s = shared.lock().unwrap();
             if closed {
                 s.abuser_cycles += 1;

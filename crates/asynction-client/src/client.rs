@@ -280,6 +280,8 @@ impl ClientBuilder {
 
 /// A received Socket.IO packet with its attachments.
 struct Received {
+    /// How many attachments the packet announced.
+    expected: usize,
     kind: SocketPacketKind,
     namespace: String,
     ack_id: Option<u64>,
@@ -318,6 +320,8 @@ pub struct Client {
     /// Connect answers not yet claimed by [`Client::join`]: namespace → `Ok(data)` / error.
     connects: HashMap<String, Result<Value, Value>>,
     sids: HashMap<String, String>,
+    /// A binary packet whose attachments are still arriving (kept across cancelled waits).
+    partial: Option<Received>,
 }
 
 impl std::fmt::Debug for Client {
@@ -339,6 +343,7 @@ impl Client {
             acks: HashMap::new(),
             connects: HashMap::new(),
             sids: HashMap::new(),
+            partial: None,
         }
     }
 
@@ -377,7 +382,10 @@ impl Client {
             if let Some(answer) = self.connects.remove(&namespace) {
                 return match answer {
                     Ok(data) => {
-                        let sid = data["sid"].as_str().unwrap_or_default().to_owned();
+                        let sid = data["sid"].as_str().ok_or_else(|| {
+                            Error::Protocol(format!("CONNECT answer without sid: {data}"))
+                        })?;
+                        let sid = sid.to_owned();
                         self.sids.insert(namespace, sid.clone());
                         Ok(sid)
                     }
@@ -598,38 +606,90 @@ impl Client {
         Ok(())
     }
 
-    /// The next Socket.IO packet; `None` for Engine.IO packets that carry none.
+    /// The next Socket.IO packet; `None` for Engine.IO packets that carry none. Cancel-safe:
+    /// a binary packet read in part is kept in `partial` and completed by the next call.
     async fn read_packet(&mut self) -> Result<Option<Received>> {
-        let text = match self.engine.recv().await? {
-            Frame::Text(t) => t,
-            Frame::Binary(_) => {
-                return Err(Error::Protocol(
-                    "binary frame without a binary packet".into(),
-                ));
+        if self.partial.is_none() {
+            let text = match self.engine.recv().await? {
+                Frame::Text(t) => t,
+                Frame::Binary(_) => {
+                    return Err(Error::Protocol(
+                        "binary frame without a binary packet".into(),
+                    ));
+                }
+            };
+            let p = match parse_engine_packet(&text)? {
+                EnginePacket::Message(p) => p,
+                EnginePacket::Close => return Err(Error::Closed),
+                _ => return Ok(None),
+            };
+            let received = Received {
+                expected: p.attachments,
+                kind: p.kind,
+                namespace: p.namespace.to_owned(),
+                ack_id: p.ack_id,
+                data: p.data.to_owned(),
+                binaries: Vec::with_capacity(p.attachments),
+            };
+            if received.expected == 0 {
+                return Ok(Some(received));
             }
-        };
-        let p = match parse_engine_packet(&text)? {
-            EnginePacket::Message(p) => p,
-            EnginePacket::Close => return Err(Error::Closed),
-            _ => return Ok(None),
-        };
-        let mut received = Received {
-            kind: p.kind,
-            namespace: p.namespace.to_owned(),
-            ack_id: p.ack_id,
-            data: p.data.to_owned(),
-            binaries: Vec::with_capacity(p.attachments),
-        };
-        while received.binaries.len() < p.attachments {
-            match self.engine.recv().await? {
-                Frame::Binary(b) => received.binaries.push(b),
+            self.partial = Some(received);
+        }
+        loop {
+            let frame = self.engine.recv().await?;
+            let Some(partial) = self.partial.as_mut() else {
+                unreachable!("set above or by a cancelled call")
+            };
+            match frame {
+                Frame::Binary(b) => partial.binaries.push(b),
                 Frame::Text(t) => {
+                    self.partial = None;
                     return Err(Error::Protocol(format!(
                         "text frame {t:?} while attachments were due"
                     )));
                 }
             }
+            if partial.binaries.len() == partial.expected {
+                return Ok(self.partial.take());
+            }
         }
-        Ok(Some(received))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_is_built_from_http_ws_or_bare_urls() {
+        let e = ClientBuilder::new("http://127.0.0.1:5000/")
+            .endpoint()
+            .unwrap();
+        assert_eq!(
+            (e.authority.as_str(), e.path.as_str()),
+            ("127.0.0.1:5000", "/socket.io/")
+        );
+        let e = ClientBuilder::new("ws://127.0.0.1:1")
+            .path("ws/socket.io/")
+            .query("a", "b c")
+            .endpoint()
+            .unwrap();
+        assert_eq!(
+            (e.authority.as_str(), e.path.as_str()),
+            ("127.0.0.1:1", "/ws/socket.io/")
+        );
+        assert_eq!(e.query, "&a=b%20c");
+        let e = ClientBuilder::new("localhost:3000")
+            .path("/")
+            .endpoint()
+            .unwrap();
+        assert_eq!(
+            (e.authority.as_str(), e.path.as_str()),
+            ("localhost:3000", "/")
+        );
+        for bad in ["https://x", "wss://x", "http://", ""] {
+            assert!(ClientBuilder::new(bad).endpoint().is_err(), "{bad:?}");
+        }
     }
 }

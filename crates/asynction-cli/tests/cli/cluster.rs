@@ -105,7 +105,7 @@ impl Drop for Redis {
 
 /// An OS process of the `user_accounts` example in the cluster; killed on drop.
 fn user_accounts(redis: &Redis) -> (support::example::Example, SocketAddr) {
-    let node = support::example::start("user_accounts", &[("REDIS_URL", &redis.url())]);
+    let node = support::example::start_logged("user_accounts", &[("REDIS_URL", &redis.url())]);
     let addr = node.addr;
     (node, addr)
 }
@@ -481,8 +481,8 @@ async fn asynction_emit_reaches_both_nodes_and_an_invalid_emit_publishes_nothing
 #[tokio::test]
 async fn nodes_serve_locally_while_redis_is_down_and_reconnect_after_it_restarts() {
     let mut redis = Redis::start();
-    let (_a, a) = user_accounts(&redis);
-    let (_b, b) = user_accounts(&redis);
+    let (node_a, a) = user_accounts(&redis);
+    let (node_b, b) = user_accounts(&redis);
     let b_url = format!("http://{b}");
     let mut scenario = Scenario::start(
         a,
@@ -516,14 +516,16 @@ async fn nodes_serve_locally_while_redis_is_down_and_reconnect_after_it_restarts
     );
     scenario.paused("kill").await;
     redis.kill();
-    // Both nodes notice at once (the connection closes); leave them a moment.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Both nodes notice at once (the connection closes), and say so.
+    node_a.wait_log("lost the connection to Redis").await;
+    node_b.wait_log("lost the connection to Redis").await;
     scenario.resume().await;
     scenario.paused("restart").await;
     redis.launch();
     redis.wait_nodes("/admin", 2);
     redis.wait_nodes("/user", 2);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    node_a.wait_log("reconnected to Redis").await;
+    node_b.wait_log("reconnected to Redis").await;
     scenario.resume().await;
     let r = scenario.finish().await;
 

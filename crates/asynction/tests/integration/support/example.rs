@@ -1,8 +1,10 @@
 //! Runs a compiled example (`examples/NAME`) as its own OS process on a free loopback port.
 
+use std::io::BufRead;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// A running example process, killed on drop.
@@ -10,6 +12,21 @@ pub struct Example {
     child: Child,
     /// Where it listens.
     pub addr: SocketAddr,
+    /// Its stdout lines so far (the examples log there), when started with [`start_logged`].
+    log: Option<Arc<Mutex<Vec<String>>>>,
+}
+
+impl Example {
+    /// Waits until the example has logged a line containing `needle` (at most 20 s): for
+    /// states only the process itself can tell, like a lost or restored Redis connection.
+    pub async fn wait_log(&self, needle: &str) {
+        let log = self.log.as_ref().expect("started with start_logged");
+        let what = format!("the example logs {needle:?}");
+        super::until(&what, || {
+            log.lock().unwrap().iter().any(|l| l.contains(needle))
+        })
+        .await;
+    }
 }
 
 impl Drop for Example {
@@ -34,6 +51,15 @@ fn binary(name: &str) -> PathBuf {
 /// Starts example `name` with `PORT` set to a free port plus `envs`, and waits until it listens.
 /// Panics if the binary is missing, the process exits, or it does not listen within 20 s.
 pub fn start(name: &str, envs: &[(&str, &str)]) -> Example {
+    launch(name, envs, false)
+}
+
+/// [`start`], keeping the example's stdout (its log) for [`Example::wait_log`].
+pub fn start_logged(name: &str, envs: &[(&str, &str)]) -> Example {
+    launch(name, envs, true)
+}
+
+fn launch(name: &str, envs: &[(&str, &str)], logged: bool) -> Example {
     let bin = binary(name);
     assert!(
         bin.exists(),
@@ -47,13 +73,30 @@ pub fn start(name: &str, envs: &[(&str, &str)]) -> Example {
         .current_dir(super::root())
         .env("PORT", port.to_string())
         .envs(envs.iter().copied())
-        .stdout(Stdio::null())
+        .env("NO_COLOR", "1")
+        .stdout(if logged {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .spawn()
         .unwrap();
     let mut example = Example {
         child,
         addr: SocketAddr::from(([127, 0, 0, 1], port)),
+        log: None,
     };
+    if let Some(stdout) = example.child.stdout.take() {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let lines = log.clone();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(line) = line else { return };
+                lines.lock().unwrap().push(line);
+            }
+        });
+        example.log = Some(log);
+    }
     let deadline = Instant::now() + Duration::from_secs(20);
     while std::net::TcpStream::connect(example.addr).is_err() {
         if let Some(status) = example.child.try_wait().unwrap() {

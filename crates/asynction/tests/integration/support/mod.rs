@@ -236,10 +236,10 @@ pub async fn ack_json(
         .map(|a| a.to_value())
 }
 
-/// Waits (polling every few milliseconds, at most 5 s) until `done` holds; panics with `what`
+/// Waits (polling every few milliseconds, at most 20 s) until `done` holds; panics with `what`
 /// otherwise. For state a test can only observe, not await.
 pub async fn until(what: &str, done: impl Fn() -> bool) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     while !done() {
         assert!(
             tokio::time::Instant::now() < deadline,
