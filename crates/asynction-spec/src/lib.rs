@@ -29,7 +29,9 @@
 //! `v2` and `v3` build the version-free model, `load` ties them together. Only the model,
 //! [`Document`] and the diagnostics are public; the stages are not.
 
+mod bundle;
 mod common;
+mod convert;
 mod error;
 mod fields;
 mod load;
@@ -39,6 +41,8 @@ mod source;
 mod v2;
 mod v3;
 
+pub use bundle::{bundle, to_json, to_yaml};
+pub use convert::{Conversion, TargetVersion, convert};
 pub use error::{Diagnostic, Location, SpecError};
 pub use load::{Document, LoadOptions, SUPPORTED_VERSIONS};
 pub use model::Api;
