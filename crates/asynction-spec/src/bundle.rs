@@ -230,7 +230,7 @@ impl Bundler {
         &mut self,
         reference: &str,
         file: usize,
-        at: &mut String,
+        at: &str,
         context: &mut Vec<String>,
         in_schema: bool,
     ) -> Value {

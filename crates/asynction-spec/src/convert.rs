@@ -144,6 +144,10 @@ pub fn convert(path: impl AsRef<Path>, to: TargetVersion) -> Result<Conversion, 
     })
 }
 
+/// One message of a 2.x operation: its channel message key, its `x-ack` and the channel
+/// message key of its reply.
+type Entry = (String, Option<Value>, Option<String>);
+
 struct Converter {
     source: Arc<SourceFile>,
     notes: Vec<Diagnostic>,
@@ -652,10 +656,8 @@ impl Converter {
                             }
                         }
                     }
-                    ("amqp", "message") => {
-                        if b.remove("replyTo").is_some() {
-                            dropped.push("replyTo");
-                        }
+                    ("amqp", "message") if b.remove("replyTo").is_some() => {
+                        dropped.push("replyTo");
                     }
                     ("kafka", "operation") => {
                         for key in ["clientId", "groupId"] {
@@ -939,7 +941,7 @@ impl Converter {
                     .unwrap_or_else(|| format!("{action}_{id}"));
                 // Messages with different acks need one operation each (one reply per operation).
                 let same_ack = entries.windows(2).all(|w| w[0].1 == w[1].1);
-                let groups: Vec<Vec<&(String, Option<Value>, Option<String>)>> = if same_ack {
+                let groups: Vec<Vec<&Entry>> = if same_ack {
                     vec![entries.iter().collect()]
                 } else {
                     entries.iter().map(|e| vec![e]).collect()
@@ -1020,9 +1022,88 @@ impl Converter {
             if !messages.is_empty() {
                 out.insert("messages".into(), Value::Object(messages));
             }
-            // Address first, then the channel's fields in the order 3.x documents list them.
             channels.insert(id, Value::Object(out));
         }
         (channels, operations)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn convert_text(text: &str) -> Conversion {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("doc.yaml");
+        std::fs::write(&path, text).unwrap();
+        convert(&path, TargetVersion::V3_0).unwrap()
+    }
+
+    #[test]
+    fn channel_ids_are_readable_and_unique() {
+        assert_eq!(ident("/user"), "user");
+        assert_eq!(ident("/"), "root");
+        assert_eq!(ident("/game/{gameId}"), "game_gameId");
+        let mut taken = HashSet::new();
+        assert_eq!(unique("a", &mut taken), "a");
+        assert_eq!(unique("a", &mut taken), "a_2");
+        assert_eq!(unique("a", &mut taken), "a_3");
+    }
+
+    #[test]
+    fn publish_with_acks_becomes_receive_operations_with_replies() {
+        let c = convert_text(
+            "asyncapi: 2.6.0\ninfo: {title: T, version: '1'}\nchannels:\n  /chat:\n    publish:\n      operationId: chat\n      message:\n        oneOf:\n          - {name: hi, x-handler: h.hi, payload: {type: string}, x-ack: {args: {type: boolean}}}\n          - {name: bye, payload: {type: string}}\n    subscribe:\n      message: {name: news, payload: {type: string}}\n",
+        );
+        assert!(c.notes.is_empty(), "{:?}", c.notes);
+        let v = &c.value;
+        assert_eq!(v["channels"]["chat"]["address"], "/chat");
+        assert_eq!(v["operations"]["chat_hi"]["action"], "receive");
+        assert_eq!(
+            v["operations"]["chat_hi"]["reply"],
+            json!({"messages": [{"$ref": "#/channels/chat/messages/hiAck"}]})
+        );
+        assert_eq!(
+            v["channels"]["chat"]["messages"]["hiAck"],
+            json!({"payload": {"type": "boolean"}})
+        );
+        assert_eq!(v["channels"]["chat"]["messages"]["hi"]["x-handler"], "h.hi");
+        assert!(
+            v["channels"]["chat"]["messages"]["hi"]
+                .get("x-ack")
+                .is_none()
+        );
+        assert_eq!(v["operations"]["chat_bye"].get("reply"), None);
+        assert_eq!(v["operations"]["send_chat"]["action"], "send");
+    }
+
+    #[test]
+    fn security_becomes_scheme_refs_and_an_and_requirement_is_a_note() {
+        let c = convert_text(
+            "asyncapi: 2.6.0\ninfo: {title: T, version: '1'}\nservers:\n  s: {url: 'ws://h:1/api/socket.io', protocol: ws, security: [{o: [read]}]}\nchannels:\n  /a:\n    x-security: [{k: [], o: []}]\n    publish: {message: {payload: {type: string}}}\ncomponents:\n  securitySchemes:\n    k: {type: httpApiKey, in: query, name: k}\n    o: {type: oauth2, flows: {clientCredentials: {tokenUrl: 'https://x/t', scopes: {read: r}}}}\n",
+        );
+        let v = &c.value;
+        assert_eq!(v["servers"]["s"]["host"], "h:1");
+        assert_eq!(v["servers"]["s"]["pathname"], "/api/socket.io");
+        assert_eq!(
+            v["servers"]["s"]["security"],
+            json!([{"$ref": "#/components/securitySchemes/o", "scopes": ["read"]}])
+        );
+        assert_eq!(
+            v["components"]["securitySchemes"]["o"]["flows"]["clientCredentials"]["availableScopes"],
+            json!({"read": "r"})
+        );
+        assert_eq!(
+            v["channels"]["a"]["x-security"],
+            json!([{"k": [], "o": []}])
+        );
+        assert_eq!(v["channels"]["a"]["messages"]["message"]["name"], "message");
+        assert_eq!(c.notes.len(), 1, "{:?}", c.notes);
+        assert!(
+            c.notes[0]
+                .message
+                .contains("needs 2 schemes at once (k and o)")
+        );
+        assert_eq!(c.notes[0].location.line, Some(7));
     }
 }

@@ -28,6 +28,11 @@
 //! The flow is one way: `source` parses text and knows positions, `refs` inlines `$ref`s,
 //! `v2` and `v3` build the version-free model, `load` ties them together. Only the model,
 //! [`Document`] and the diagnostics are public; the stages are not.
+//!
+//! Two document-to-document tools sit beside the loader: [`bundle()`] writes one
+//! self-contained document from one that `$ref`s other files, and [`convert()`] writes an
+//! AsyncAPI 2.x document as 3.0 or 3.1 with the same API ([`to_yaml`], [`to_json`] print
+//! either).
 
 mod bundle;
 mod common;
