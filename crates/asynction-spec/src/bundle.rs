@@ -275,7 +275,23 @@ impl Bundler {
         };
         let target_schema = in_schema || fragment.contains("/schemas/");
         match section(context, target_schema, self.version) {
-            Section::InPlace | Section::Inline => {
+            Section::InPlace => {
+                // The target becomes this component: later uses of it refer here.
+                let local = format!(
+                    "#/components/{}/{}",
+                    context[1],
+                    escape_pointer(&context[2]).replace('%', "%25")
+                );
+                self.lifted.insert(key, local);
+                self.walk(
+                    &target,
+                    target_file,
+                    &mut fragment.to_owned(),
+                    context,
+                    target_schema,
+                )
+            }
+            Section::Inline => {
                 // Guard against a reference loop through inlined nodes.
                 if context.len() > 256 {
                     return self.report(file, at, format!("$ref '{reference}' loops"));
@@ -422,10 +438,8 @@ fn section(context: &[String], in_schema: bool, version: Version) -> Section {
         ("", "operations", _) if version.v3 => Section::Lift("operations"),
         (_, _, "message") => Section::Lift("messages"),
         (_, "oneOf", _) if grand == "message" => Section::Lift("messages"),
-        (_, "messages", _) if !parent.is_empty() => {
-            // 3.x channel messages (a map) and operation/reply message lists.
-            Section::Lift("messages")
-        }
+        // 3.x channel messages (a map) and operation/reply message lists.
+        (_, "messages", _) => Section::Lift("messages"),
         (_, "parameters", _) => Section::Lift("parameters"),
         (_, "variables", _) => Section::Lift("serverVariables"),
         (_, _, "correlationId") => Section::Lift("correlationIds"),

@@ -89,7 +89,8 @@ fn bundle_all(dir: &Path) -> Vec<(PathBuf, PathBuf)> {
 fn assert_same_models(bundled: &[(PathBuf, PathBuf)]) -> usize {
     let mut differences = Vec::new();
     for (source, out) in bundled {
-        let original = Document::from_path(source).unwrap();
+        let original = Document::from_path(source)
+            .unwrap_or_else(|e| panic!("the source does not load:\n{e}"));
         match Document::from_path(out) {
             Ok(loaded) => {
                 if let Some(d) =
