@@ -846,8 +846,14 @@ impl Converter {
                     };
                     messages.insert(key.clone(), value);
                     // The ack's reply message.
+                    // Messages of one 2.x operation with the same ack share one reply message.
+                    let earlier = entries
+                        .iter()
+                        .find(|(_, a, _): &&Entry| a.is_some() && *a == ack)
+                        .and_then(|(_, _, r)| r.clone());
                     let reply = match &ack {
                         None => None,
+                        Some(_) if earlier.is_some() => earlier,
                         Some(ack) => {
                             let payload = match ack.get("args") {
                                 Some(args) => args.clone(),
@@ -907,7 +913,8 @@ impl Converter {
                             Some(reply_key)
                         }
                     };
-                    entries.push((key, ack, reply));
+                    let entry: Entry = (key, ack, reply);
+                    entries.push(entry);
                 }
                 ops.push((which, op_at, op.clone(), entries));
             }
@@ -1075,6 +1082,26 @@ mod tests {
         );
         assert_eq!(v["operations"]["chat_bye"].get("reply"), None);
         assert_eq!(v["operations"]["send_chat"]["action"], "send");
+    }
+
+    #[test]
+    fn messages_sharing_an_ack_share_one_operation_and_one_reply() {
+        let c = convert_text(
+            "asyncapi: 2.6.0\ninfo: {title: T, version: '1'}\nchannels:\n  /:\n    publish:\n      message:\n        oneOf:\n          - {name: a, x-ack: {args: {type: integer}}}\n          - {name: b, x-ack: {args: {type: integer}}}\n",
+        );
+        let v = &c.value;
+        let op = &v["operations"]["receive_root"];
+        assert_eq!(op["messages"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            op["reply"]["messages"][0],
+            json!({"$ref": "#/channels/root/messages/aAck"})
+        );
+        let keys: Vec<&String> = v["channels"]["root"]["messages"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
+        assert_eq!(keys, ["a", "aAck", "b"]);
     }
 
     #[test]
