@@ -1,10 +1,13 @@
 //! `asynction`: the command-line tool of the asynction crate.
 //!
 //! The binary is a thin dispatcher: it parses arguments with clap and hands each subcommand to
-//! its own module (`validate.rs`, `mock.rs`, `docs.rs`, `scaffold.rs`, `emit.rs`), which calls the
+//! its own module (`validate.rs`, `mock.rs`, `docs.rs`, `scaffold.rs`, `emit.rs`,
+//! `bundle.rs`, `convert.rs`), which calls the
 //! library. Every subcommand returns the process exit code: 0 on success, 1 when the documents or
 //! the run failed; clap itself exits with 2 on usage errors.
 
+mod bundle;
+mod convert;
 mod docs;
 mod emit;
 mod logging;
@@ -78,6 +81,10 @@ enum Command {
     Scaffold(scaffold::ScaffoldArgs),
     /// Validate an event against the document and publish it to a Redis cluster's clients.
     Emit(emit::EmitArgs),
+    /// Write one self-contained document from a document whose `$ref`s point into other files.
+    Bundle(bundle::BundleArgs),
+    /// Convert an AsyncAPI 2.x document into AsyncAPI 3.0 or 3.1 (same API).
+    Convert(convert::ConvertArgs),
 }
 
 fn main() -> ExitCode {
@@ -88,5 +95,7 @@ fn main() -> ExitCode {
         Command::Docs(args) => docs::run(&cli.global, &args),
         Command::Scaffold(args) => scaffold::run(&cli.global, &args),
         Command::Emit(args) => emit::run(&cli.global, &args),
+        Command::Bundle(args) => bundle::run(&cli.global, &args),
+        Command::Convert(args) => convert::run(&cli.global, &args),
     }
 }

@@ -28,8 +28,15 @@
 //! The flow is one way: `source` parses text and knows positions, `refs` inlines `$ref`s,
 //! `v2` and `v3` build the version-free model, `load` ties them together. Only the model,
 //! [`Document`] and the diagnostics are public; the stages are not.
+//!
+//! Two document-to-document tools sit beside the loader: [`bundle()`] writes one
+//! self-contained document from one that `$ref`s other files, and [`convert()`] writes an
+//! AsyncAPI 2.x document as 3.0 or 3.1 with the same API ([`to_yaml`], [`to_json`] print
+//! either).
 
+mod bundle;
 mod common;
+mod convert;
 mod error;
 mod fields;
 mod load;
@@ -39,6 +46,8 @@ mod source;
 mod v2;
 mod v3;
 
+pub use bundle::{bundle, to_json, to_yaml};
+pub use convert::{Conversion, TargetVersion, convert};
 pub use error::{Diagnostic, Location, Severity, SpecError};
 pub use load::{Document, LoadOptions, SUPPORTED_VERSIONS};
 pub use model::Api;

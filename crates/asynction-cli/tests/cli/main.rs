@@ -4,6 +4,9 @@
 #[path = "../../../asynction/tests/integration/support/mod.rs"]
 mod support;
 
+mod bundle;
 mod cli_validate;
 mod cluster;
+mod convert;
 mod mock_server;
+mod roundtrip;
