@@ -5,6 +5,7 @@
 //! library. Every subcommand returns the process exit code: 0 on success, 1 when the documents or
 //! the run failed; clap itself exits with 2 on usage errors.
 
+mod diff;
 mod docs;
 mod emit;
 mod logging;
@@ -72,6 +73,8 @@ enum Command {
     Scaffold(scaffold::ScaffoldArgs),
     /// Validate an event against the document and publish it to a Redis cluster's clients.
     Emit(emit::EmitArgs),
+    /// Compare two versions of a document: breaking changes, by who sends what.
+    Diff(diff::DiffArgs),
 }
 
 fn main() -> ExitCode {
@@ -82,5 +85,6 @@ fn main() -> ExitCode {
         Command::Docs(args) => docs::run(&cli.global, &args),
         Command::Scaffold(args) => scaffold::run(&cli.global, &args),
         Command::Emit(args) => emit::run(&cli.global, &args),
+        Command::Diff(args) => diff::run(&cli.global, &args),
     }
 }
