@@ -260,10 +260,10 @@ impl Report {
         parts.join(", ")
     }
 
-    /// The stable JSON shape (documented in the crate's README): `{"version": 1, "old", "new",
-    /// "summary": {"breaking", "warning", "info"}, "changes": [{"kind", "severity", "namespace",
-    /// "event", "message", "affected", "old": {"pointer", "file", "line", "column"} | null,
-    /// "new": … | null}]}`.
+    /// The stable JSON shape (documented in the workspace README, "Breaking changes"):
+    /// `{"version": 1, "old", "new", "summary": {"breaking", "warning", "info"}, "changes":
+    /// [{"kind", "severity", "namespace", "event", "message", "affected", "old": {"pointer",
+    /// "file", "line", "column"} | null, "new": … | null}]}`.
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({
             "version": 1,

@@ -4,8 +4,8 @@
 //! `properties`/`additionalProperties`/`patternProperties`, `items`/`prefixItems`/
 //! `additionalItems`, `type`/`nullable`, `minimum`/`exclusiveMinimum`, …). So when every keyword
 //! group of the new schema accepts at least what the same group of the old schema accepts, the
-//! new schema accepts every value the old one did. [`compare`] walks both schemas and reports,
-//! for every group that differs, whether the new schema *narrows* (rejects a value the old one
+//! new schema accepts every value the old one did. The comparison ([`compare_values`]) walks
+//! both schemas and reports, for every group that differs, whether the new schema *narrows* (rejects a value the old one
 //! accepted) and whether it *widens* (accepts a value the old one rejected), each as a
 //! [`Tri`]: no, maybe (could not prove either way) or yes.
 //!
