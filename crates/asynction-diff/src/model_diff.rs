@@ -3,7 +3,9 @@
 use std::collections::BTreeSet;
 
 use asynction_spec::Document;
-use asynction_spec::model::{Event, Namespace, Schema, SecurityRequirement, Server};
+use asynction_spec::model::{
+    ApiKeyLocation, Event, Namespace, Schema, SchemeKind, SecurityRequirement, Server,
+};
 use serde_json::{Value, json};
 
 use crate::schema::{self, Finding, Tri};
@@ -488,11 +490,19 @@ impl<'a> Differ<'a> {
             let b_ptr = b
                 .as_ref()
                 .map_or_else(|| n.pointer.clone(), |s| s.pointer.clone());
-            let av = a.as_ref().map_or(&any_object, |s| &s.value);
-            let bv = b.as_ref().map_or(&any_object, |s| &s.value);
+            let value = |s: &Option<Schema>| {
+                let v = s.as_ref().map_or(&any_object, |s| &s.value);
+                // Header names are compared case-insensitively by the server.
+                if what == "headers" {
+                    lowercase_names(v)
+                } else {
+                    v.clone()
+                }
+            };
+            let (av, bv) = (value(a), value(b));
             let findings = schema::compare(
-                av,
-                bv,
+                &av,
+                &bv,
                 &self.old.resolved,
                 &self.new.resolved,
                 &a_ptr,
@@ -697,8 +707,8 @@ impl<'a> Differ<'a> {
                             at,
                             format!(
                                 "security scheme {name} changed from {} to {}",
-                                serde_json::to_string(&o.kind).unwrap_or_default(),
-                                serde_json::to_string(&n.kind).unwrap_or_default()
+                                show_kind(&o.kind),
+                                show_kind(&n.kind)
                             ),
                             format!("Clients sending {name} credentials the old way are refused."),
                             Some(&ptr(name)),
@@ -732,6 +742,48 @@ impl<'a> Differ<'a> {
                 );
             }
         }
+    }
+}
+
+/// A headers schema with its property names and required names in lower case.
+fn lowercase_names(v: &Value) -> Value {
+    let mut v = v.clone();
+    if let Some(m) = v.as_object_mut() {
+        if let Some(Value::Object(props)) = m.get_mut("properties") {
+            *props = std::mem::take(props)
+                .into_iter()
+                .map(|(k, p)| (k.to_lowercase(), p))
+                .collect();
+        }
+        if let Some(Value::Array(req)) = m.get_mut("required") {
+            for r in req.iter_mut() {
+                if let Value::String(name) = r {
+                    *name = name.to_lowercase();
+                }
+            }
+        }
+    }
+    v
+}
+
+/// A security scheme kind in words (`httpApiKey in the query as 'key'`).
+fn show_kind(k: &SchemeKind) -> String {
+    match k {
+        SchemeKind::HttpBasic => "http basic".to_owned(),
+        SchemeKind::HttpBearer { .. } => "http bearer".to_owned(),
+        SchemeKind::HttpApiKey { location, name } => {
+            let at = match location {
+                ApiKeyLocation::Query => "query parameter",
+                ApiKeyLocation::Header => "header",
+                ApiKeyLocation::Cookie => "cookie",
+            };
+            format!("httpApiKey in {at} '{name}'")
+        }
+        SchemeKind::ApiKey { location } => format!("apiKey in {location}"),
+        SchemeKind::OAuth2 { scopes } => format!("oauth2 (scopes {})", scopes.join(", ")),
+        SchemeKind::OpenIdConnect { url } => format!("openIdConnect ({url})"),
+        SchemeKind::Unsupported { description } => description.clone(),
+        other => serde_json::to_string(other).unwrap_or_default(),
     }
 }
 
