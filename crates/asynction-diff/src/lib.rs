@@ -215,9 +215,10 @@ pub struct Change {
     pub message: String,
     /// Who is affected, in one sentence.
     pub affected: String,
-    /// Where in the old document (`None` for something added).
+    /// Where in the old document; for something added, its parent (the namespace of an added
+    /// event, `/channels` for an added namespace).
     pub old: Option<Place>,
-    /// Where in the new document (`None` for something removed).
+    /// Where in the new document; for something removed, its parent.
     pub new: Option<Place>,
 }
 

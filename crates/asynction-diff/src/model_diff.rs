@@ -164,7 +164,7 @@ impl<'a> Differ<'a> {
                         o.path
                     ),
                     Some(&o.pointer),
-                    None,
+                    Some("/channels"),
                 ),
             }
         }
@@ -179,7 +179,7 @@ impl<'a> Differ<'a> {
                     },
                     format!("namespace {} added", n.path),
                     "No existing client is affected.".to_owned(),
-                    None,
+                    Some("/channels"),
                     Some(&n.pointer),
                 );
             }
@@ -261,7 +261,7 @@ impl<'a> Differ<'a> {
                             format!("{} event '{name}' removed", flow_word(flow)),
                             affected,
                             Some(&oe.pointer),
-                            None,
+                            Some(&n.pointer),
                         );
                     }
                 }
@@ -278,7 +278,7 @@ impl<'a> Differ<'a> {
                         },
                         format!("{} event '{name}' added", flow_word(flow)),
                         "No existing client is affected.".to_owned(),
-                        None,
+                        Some(&o.pointer),
                         Some(&ne.pointer),
                     );
                 }
@@ -640,7 +640,7 @@ impl<'a> Differ<'a> {
                     format!("server {} removed ({})", o.name, o.url),
                     format!("Clients configured for server {} ({}) can no longer find it in the document.", o.name, o.url),
                     Some(&ptr(o)),
-                    None,
+                    Some("/servers"),
                 ),
                 Some(n) => {
                     if o.socketio_path != n.socketio_path {
@@ -675,7 +675,7 @@ impl<'a> Differ<'a> {
                     at,
                     format!("server {} added ({})", n.name, n.url),
                     "No existing client is affected.".to_owned(),
-                    None,
+                    Some("/servers"),
                     Some(&ptr(n)),
                 );
             }
@@ -697,7 +697,7 @@ impl<'a> Differ<'a> {
                         "Clients authenticating with {name} are refused wherever it was required."
                     ),
                     Some(&ptr(name)),
-                    None,
+                    Some("/components/securitySchemes"),
                 ),
                 Some(n) => {
                     if o.kind != n.kind {
@@ -737,7 +737,7 @@ impl<'a> Differ<'a> {
                     at,
                     format!("security scheme {name} added"),
                     "No existing client is affected.".to_owned(),
-                    None,
+                    Some("/components/securitySchemes"),
                     Some(&ptr(name)),
                 );
             }
