@@ -225,7 +225,7 @@ fn nodes(v: &Value, at: String, out: &mut Vec<String>) {
     if let Some(add @ Value::Object(_)) = m.get("additionalProperties") {
         nodes(add, format!("{at}/additionalProperties"), out);
     }
-    for k in ["prefixItems", "oneOf"] {
+    for k in ["prefixItems", "oneOf", "anyOf", "allOf"] {
         if let Some(Value::Array(a)) = m.get(k) {
             for (i, p) in a.iter().enumerate() {
                 nodes(p, format!("{at}/{k}/{i}"), out);
@@ -407,6 +407,18 @@ fn mutate(
                 options.push("change pattern");
             }
             options.push("add not");
+            if m.get("properties")
+                .and_then(Value::as_object)
+                .is_some_and(|p| !p.is_empty())
+            {
+                options.push("drop property");
+            }
+            if is("object") {
+                options.push("declare property");
+                options.push("additionalProperties schema");
+            }
+            options.push("wrap in anyOf");
+            options.push("wrap in allOf");
         }
     }
     if options.is_empty() {
@@ -572,6 +584,41 @@ fn mutate(
         "add not" => {
             m.insert("not".into(), json!({"const": "red"}));
         }
+        "drop property" => {
+            let props = m.get_mut("properties").unwrap().as_object_mut().unwrap();
+            let keys: Vec<String> = props.keys().cloned().collect();
+            props.remove(&keys[rng.below(keys.len())]);
+        }
+        "declare property" => {
+            let schema = [
+                json!({"type": "string"}),
+                json!({"type": "integer", "minimum": 0}),
+                json!(false),
+            ][rng.below(3)]
+            .clone();
+            let props = m.entry("properties").or_insert_with(|| json!({}));
+            props
+                .as_object_mut()
+                .unwrap()
+                .insert(NAMES[rng.below(NAMES.len())].into(), schema);
+        }
+        "additionalProperties schema" => {
+            m.insert(
+                "additionalProperties".into(),
+                json!({"type": "string", "maxLength": 2}),
+            );
+        }
+        "wrap in anyOf" => {
+            let inner = Value::Object(std::mem::take(m));
+            m.insert(
+                "anyOf".into(),
+                json!([inner, {"type": "string", "maxLength": 1}]),
+            );
+        }
+        "wrap in allOf" => {
+            let inner = Value::Object(std::mem::take(m));
+            m.insert("allOf".into(), json!([inner]));
+        }
         _ => unreachable!("{choice}"),
     }
     Some(choice)
@@ -601,7 +648,10 @@ fn gen_value(rng: &mut Rng, schema: &Value, depth: u32) -> Value {
     let Some(m) = schema.as_object() else {
         return noise(rng, 1);
     };
-    if let Some(Value::Array(b)) = m.get("oneOf") {
+    if let Some(Value::Array(b)) = m.get("allOf") {
+        return gen_value(rng, &b[0], depth);
+    }
+    if let Some(Value::Array(b)) = m.get("oneOf").or_else(|| m.get("anyOf")) {
         let i = rng.below(b.len());
         return gen_value(rng, &b[i], depth);
     }
