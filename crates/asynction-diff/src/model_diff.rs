@@ -493,11 +493,18 @@ impl<'a> Differ<'a> {
             let value = |s: &Option<Schema>| {
                 let v = s.as_ref().map_or(&any_object, |s| &s.value);
                 // Header names are compared case-insensitively by the server.
-                if what == "headers" {
+                let mut v = if what == "headers" {
                     lowercase_names(v)
                 } else {
                     v.clone()
+                };
+                // Handshake values arrive as strings (coerced only to declared types): an
+                // undeclared parameter is a string, not any value.
+                if let Some(m) = v.as_object_mut() {
+                    m.entry("additionalProperties")
+                        .or_insert_with(|| json!({"type": "string"}));
                 }
+                v
             };
             let (av, bv) = (value(a), value(b));
             let findings = schema::compare(
