@@ -3,6 +3,7 @@
 # - asynction-spec (the AsyncAPI model) pulls in no server stack: no socketioxide, axum, hyper
 #   or tokio, so any Rust project can read AsyncAPI with it;
 # - asynction-codegen reads the model only: no server stack either;
+# - asynction-diff compares two models: no server stack, no command-line parser;
 # - asynction (the framework) pulls in no command-line parser: clap is the CLI crate's;
 # - asynction-client is a client of any Socket.IO server: no socketioxide, no axum.
 set -euo pipefail
@@ -26,5 +27,6 @@ forbid() {
 
 forbid asynction-spec socketioxide axum hyper tokio clap
 forbid asynction-codegen socketioxide axum hyper tokio clap
+forbid asynction-diff socketioxide axum hyper tokio clap
 forbid asynction clap
 forbid asynction-client socketioxide socketioxide-core engineioxide axum clap

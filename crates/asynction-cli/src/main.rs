@@ -8,6 +8,7 @@
 
 mod bundle;
 mod convert;
+mod diff;
 mod docs;
 mod emit;
 mod logging;
@@ -85,6 +86,8 @@ enum Command {
     Bundle(bundle::BundleArgs),
     /// Convert an AsyncAPI 2.x document into AsyncAPI 3.0 or 3.1 (same API).
     Convert(convert::ConvertArgs),
+    /// Compare two versions of a document: breaking changes, by who sends what.
+    Diff(diff::DiffArgs),
 }
 
 fn main() -> ExitCode {
@@ -97,5 +100,6 @@ fn main() -> ExitCode {
         Command::Emit(args) => emit::run(&cli.global, &args),
         Command::Bundle(args) => bundle::run(&cli.global, &args),
         Command::Convert(args) => convert::run(&cli.global, &args),
+        Command::Diff(args) => diff::run(&cli.global, &args),
     }
 }

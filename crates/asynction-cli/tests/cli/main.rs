@@ -8,5 +8,6 @@ mod bundle;
 mod cli_validate;
 mod cluster;
 mod convert;
+mod diff;
 mod mock_server;
 mod roundtrip;

@@ -1,0 +1,290 @@
+//! `asynction diff`: exit codes (0 / 1 at or above --fail-on / 2 on usage or load errors), the
+//! text, JSON and Markdown reports, and `REV:PATH` documents read from git.
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn corpus() -> PathBuf {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("tests/fixtures/diff")
+}
+
+/// Runs `asynction diff ARGS` in `dir`, so that reports name files as given.
+fn diff_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_asynction"))
+        .arg("diff")
+        .args(args)
+        .current_dir(dir)
+        .env_remove("ASYNCTION_SPEC")
+        .env_remove("CLICOLOR_FORCE")
+        .output()
+        .expect("the asynction binary runs")
+}
+
+fn diff(args: &[&str]) -> Output {
+    diff_in(&corpus(), args)
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+#[test]
+fn equivalent_documents_exit_0() {
+    let out = diff(&["v2-vs-v3/old.yaml", "v2-vs-v3/new.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(
+        stdout(&out),
+        "v2-vs-v3/old.yaml → v2-vs-v3/new.yaml: no changes\n"
+    );
+}
+
+#[test]
+fn a_breaking_change_exits_1_with_changes_grouped_by_severity() {
+    let out = diff(&["required-added/old.yaml", "required-added/new.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with(
+            "required-added/old.yaml → required-added/new.yaml: 1 breaking, 0 warnings, 1 info\n\n\
+             breaking (1)\n  breaking /chat 'say': payload: now requires 'text' [schema_narrowed]\n    \
+             Clients that emit 'say' on /chat with values the old document accepted are now refused.\n    \
+             old: required-added/old.yaml:9:9 (/channels/~1chat/publish/message/payload)\n    \
+             new: required-added/new.yaml:9:74 (/channels/~1chat/publish/message/payload/required)\n"
+        ),
+        "{text}"
+    );
+    let b = text.find("breaking (1)").unwrap();
+    let i = text.find("info (1)").unwrap();
+    assert!(b < i, "{text}");
+    assert!(
+        !text.contains('\u{1b}'),
+        "no colours when stdout is not a terminal"
+    );
+}
+
+#[test]
+fn colours_when_forced() {
+    let out = Command::new(env!("CARGO_BIN_EXE_asynction"))
+        .args(["diff", "required-added/old.yaml", "required-added/new.yaml"])
+        .current_dir(corpus())
+        .env("CLICOLOR_FORCE", "1")
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    assert!(stdout(&out).contains("\u{1b}["), "{}", stdout(&out));
+}
+
+#[test]
+fn fail_on_picks_the_threshold() {
+    // Only warnings: compatible by default, failing with --fail-on warning.
+    let case = ["pattern-changed/old.yaml", "pattern-changed/new.yaml"];
+    assert_eq!(diff(&case).status.code(), Some(0));
+    let warning = [&case[..], &["--fail-on", "warning"]].concat();
+    assert_eq!(diff(&warning).status.code(), Some(1));
+    // Breaking changes, but --fail-on never.
+    let never = [
+        "required-added/old.yaml",
+        "required-added/new.yaml",
+        "--fail-on",
+        "never",
+    ];
+    assert_eq!(diff(&never).status.code(), Some(0));
+    // Only compatible changes: never fails, even with --fail-on warning.
+    let compatible = [
+        "handshake-relaxed/old.yaml",
+        "handshake-relaxed/new.yaml",
+        "--fail-on",
+        "warning",
+    ];
+    let out = diff(&compatible);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("0 breaking, 0 warnings, 3 info"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn json_has_the_documented_shape() {
+    let out = diff(&[
+        "ack-removed-added/old.yaml",
+        "ack-removed-added/new.yaml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["version"], 1);
+    assert_eq!(json["old"], "ack-removed-added/old.yaml");
+    assert_eq!(
+        json["summary"],
+        serde_json::json!({"breaking": 1, "warning": 0, "info": 2})
+    );
+    let first = &json["changes"][0];
+    assert_eq!(first["kind"], "ack_removed");
+    assert_eq!(first["severity"], "breaking");
+    assert_eq!(first["namespace"], "/shop");
+    assert_eq!(first["event"], "order");
+    assert_eq!(first["old"]["file"], "ack-removed-added/old.yaml");
+    assert!(first["old"]["line"].is_u64());
+    assert!(
+        first["old"]["pointer"]
+            .as_str()
+            .unwrap()
+            .ends_with("/x-ack/args")
+    );
+    assert!(
+        first["affected"]
+            .as_str()
+            .unwrap()
+            .contains("wait for its ack")
+    );
+}
+
+#[test]
+fn markdown_for_pull_requests() {
+    let out = diff(&[
+        "security-secured/old.yaml",
+        "security-secured/new.yaml",
+        "--format",
+        "markdown",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let md = stdout(&out);
+    assert!(
+        md.starts_with("### AsyncAPI changes: 1 breaking, 0 warnings, 1 info\n"),
+        "{md}"
+    );
+    assert!(md.contains("#### Breaking (1)\n\n- **`/public`** security changed from public to bearer (`security_changed`)"), "{md}");
+}
+
+#[test]
+fn a_document_that_does_not_load_exits_2_with_its_diagnostics() {
+    let spec = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("tests/fixtures/spec");
+    let out = diff_in(
+        &spec,
+        &["invalid/dangling-ref.yaml", "valid/trivia-3.0.0.yaml"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr(&out).contains(
+            "invalid/dangling-ref.yaml:10:9: dangling $ref '#/components/messages/Missing'"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let missing = diff(&["no-such-file.yaml", "identical/new.yaml"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing).starts_with("no-such-file.yaml: cannot read the document"),
+        "{}",
+        stderr(&missing)
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(diff(&["only-one.yaml"]).status.code(), Some(2));
+    let bad = diff(&[
+        "identical/old.yaml",
+        "identical/new.yaml",
+        "--fail-on",
+        "sometimes",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn rev_path_reads_the_document_and_its_relative_refs_from_git() {
+    let repo = tempfile::tempdir().unwrap();
+    let dir = repo.path();
+    std::fs::create_dir_all(dir.join("api/schemas")).unwrap();
+    let doc = "asyncapi: 2.6.0\ninfo: { title: T, version: 1.0.0 }\nchannels:\n  /chat:\n    publish:\n      message:\n        name: say\n        payload: { $ref: './schemas/say.yaml' }\n";
+    std::fs::write(dir.join("api/asyncapi.yaml"), doc).unwrap();
+    std::fs::write(dir.join("api/schemas/say.yaml"), "type: string\n").unwrap();
+    git(dir, &["init", "-q"]);
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-qm", "v1"]);
+    // The working tree narrows the referenced schema; the revision keeps the old one.
+    std::fs::write(
+        dir.join("api/schemas/say.yaml"),
+        "type: string\nmaxLength: 10\n",
+    )
+    .unwrap();
+    let out = diff_in(dir, &["HEAD:api/asyncapi.yaml", "api/asyncapi.yaml"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("HEAD:api/asyncapi.yaml → api/asyncapi.yaml: 1 breaking"),
+        "{text}"
+    );
+    assert!(
+        text.contains("payload: maximum length changed from unlimited to 10"),
+        "{text}"
+    );
+    assert!(text.contains("old: HEAD:api/asyncapi.yaml:8:"), "{text}");
+    // ./PATH is relative to the current directory, as `git show` reads it.
+    let out = diff_in(
+        &dir.join("api"),
+        &["HEAD:./asyncapi.yaml", "HEAD:asyncapi.yaml"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "HEAD:asyncapi.yaml is at the repository root: {}",
+        stderr(&out)
+    );
+    let out = diff_in(
+        &dir.join("api"),
+        &["HEAD:./asyncapi.yaml", "HEAD:api/asyncapi.yaml"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    // An unknown revision is a load error.
+    let out = diff_in(dir, &["nope:api/asyncapi.yaml", "api/asyncapi.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with("nope:api/asyncapi.yaml: git show"),
+        "{}",
+        stderr(&out)
+    );
+}
