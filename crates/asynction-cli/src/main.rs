@@ -7,6 +7,7 @@
 
 mod docs;
 mod emit;
+mod generate;
 mod logging;
 mod mock;
 mod scaffold;
@@ -72,6 +73,8 @@ enum Command {
     Scaffold(scaffold::ScaffoldArgs),
     /// Validate an event against the document and publish it to a Redis cluster's clients.
     Emit(emit::EmitArgs),
+    /// Generate client code from a document (`generate typescript`: a typed npm package).
+    Generate(generate::GenerateArgs),
 }
 
 fn main() -> ExitCode {
@@ -82,5 +85,6 @@ fn main() -> ExitCode {
         Command::Docs(args) => docs::run(&cli.global, &args),
         Command::Scaffold(args) => scaffold::run(&cli.global, &args),
         Command::Emit(args) => emit::run(&cli.global, &args),
+        Command::Generate(args) => generate::run(&cli.global, &args),
     }
 }

@@ -1,0 +1,170 @@
+//! [`Ty`] → zod 4 schema expressions (`--runtime-checks`).
+//!
+//! Every named type gets `export const NameSchema: z.ZodType<Name> = z.lazy(() => …)`: the
+//! annotation makes `tsc` check that whatever the schema accepts has the TypeScript type, and
+//! `z.lazy` lets schemas refer to each other (and to themselves) in any order.
+
+use serde_json::Value;
+
+use super::render::{property_key, string_literal};
+use super::schema::{Additional, Def, Ty};
+
+/// The name of the zod schema constant of the type `name`.
+pub fn schema_const(name: &str) -> String {
+    format!("{name}Schema")
+}
+
+/// `export const NameSchema: z.ZodType<Name> = z.lazy(() => …);`.
+pub fn schema_def(def: &Def) -> String {
+    format!(
+        "/** Runtime check of {{@link {name}}}. */\nexport const {}: z.ZodType<{name}> = z.lazy(() => {});\n",
+        schema_const(&def.name),
+        zod(&def.ty, ""),
+        name = def.name
+    )
+}
+
+fn num(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 9.0e15 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
+}
+
+/// The zod expression for `ty`.
+pub fn zod(ty: &Ty, indent: &str) -> String {
+    match ty {
+        Ty::Unknown => "z.unknown()".to_owned(),
+        Ty::Never => "z.never()".to_owned(),
+        Ty::Null => "z.null()".to_owned(),
+        Ty::Boolean => "z.boolean()".to_owned(),
+        Ty::Number { integer, bounds } => {
+            let mut s = if *integer {
+                "z.number().int()".to_owned()
+            } else {
+                "z.number()".to_owned()
+            };
+            if let Some(v) = bounds.minimum {
+                s.push_str(&format!(".gte({})", num(v)));
+            }
+            if let Some(v) = bounds.maximum {
+                s.push_str(&format!(".lte({})", num(v)));
+            }
+            if let Some(v) = bounds.exclusive_minimum {
+                s.push_str(&format!(".gt({})", num(v)));
+            }
+            if let Some(v) = bounds.exclusive_maximum {
+                s.push_str(&format!(".lt({})", num(v)));
+            }
+            s
+        }
+        Ty::String { min, max, .. } => {
+            let mut s = "z.string()".to_owned();
+            if let Some(v) = min {
+                s.push_str(&format!(".min({v})"));
+            }
+            if let Some(v) = max {
+                s.push_str(&format!(".max({v})"));
+            }
+            s
+        }
+        Ty::Binary => "binarySchema".to_owned(),
+        Ty::Literal(v) => match v {
+            Value::Null => "z.null()".to_owned(),
+            Value::String(s) => format!("z.literal({})", string_literal(s)),
+            other => format!("z.literal({other})"),
+        },
+        Ty::Named(n) => schema_const(n),
+        Ty::Union(members) => {
+            let literals: Option<Vec<String>> = members
+                .iter()
+                .map(|m| match m {
+                    Ty::Literal(Value::String(s)) => Some(string_literal(s)),
+                    Ty::Literal(Value::Number(n)) => Some(n.to_string()),
+                    Ty::Literal(Value::Bool(b)) => Some(b.to_string()),
+                    _ => None,
+                })
+                .collect();
+            match literals {
+                Some(l) => format!("z.literal([{}])", l.join(", ")),
+                None => format!(
+                    "z.union([{}])",
+                    members
+                        .iter()
+                        .map(|m| zod(m, indent))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }
+        }
+        Ty::Intersection(members) => {
+            let mut iter = members.iter();
+            let first = iter
+                .next()
+                .map(|m| zod(m, indent))
+                .unwrap_or_else(|| "z.unknown()".to_owned());
+            iter.fold(first, |acc, m| {
+                format!("z.intersection({acc}, {})", zod(m, indent))
+            })
+        }
+        Ty::Array { item, min, max } => {
+            let mut s = format!("z.array({})", zod(item, indent));
+            if let Some(v) = min {
+                s.push_str(&format!(".min({v})"));
+            }
+            if let Some(v) = max {
+                s.push_str(&format!(".max({v})"));
+            }
+            s
+        }
+        Ty::Tuple {
+            items,
+            required,
+            rest,
+        } => {
+            let elements: Vec<String> = items
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    let z = zod(t, indent);
+                    if i < *required {
+                        z
+                    } else {
+                        format!("{z}.optional()")
+                    }
+                })
+                .collect();
+            match rest {
+                Some(r) => format!("z.tuple([{}], {})", elements.join(", "), zod(r, indent)),
+                None => format!("z.tuple([{}])", elements.join(", ")),
+            }
+        }
+        Ty::Object {
+            properties,
+            additional,
+        } => {
+            let inner = format!("{indent}  ");
+            let mut body = String::new();
+            for p in properties {
+                let z = zod(&p.ty, &inner);
+                let z = if p.required {
+                    z
+                } else {
+                    format!("{z}.optional()")
+                };
+                body.push_str(&format!("{inner}{}: {z},\n", property_key(&p.name)));
+            }
+            let shape = if body.is_empty() {
+                "{}".to_owned()
+            } else {
+                format!("{{\n{body}{indent}}}")
+            };
+            match additional {
+                Additional::Open => format!("z.looseObject({shape})"),
+                Additional::Closed => format!("z.strictObject({shape})"),
+                Additional::Typed(t) => format!("z.object({shape}).catchall({})", zod(t, indent)),
+            }
+        }
+    }
+}

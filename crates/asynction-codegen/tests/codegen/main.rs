@@ -1,0 +1,4 @@
+//! The integration tests of asynction-codegen: one binary, one module per generator.
+
+mod scaffold;
+mod typescript;
