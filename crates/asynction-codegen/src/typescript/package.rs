@@ -123,6 +123,7 @@ pub fn tsconfig_json() -> String {
             "lib": ["ES2022", "DOM"],
             "strict": true,
             "declaration": true,
+            "rootDir": "src",
             "outDir": "dist",
             "skipLibCheck": true,
         },

@@ -230,8 +230,10 @@ function instrument(socket: Socket, namespace: string): void {
     }
     if (ack !== undefined) {
       const ackCheck = check.ack;
-      const withError = raw.flags.timeout !== undefined || raw._opts.ackTimeout !== undefined;
-      args.push((...response: unknown[]): void => {
+      // Error-first callbacks: with a timeout, and `emitWithAck`'s (marked `withError`).
+      const marked = (ack as { withError?: boolean }).withError === true;
+      const withError = marked || raw.flags.timeout !== undefined || raw._opts.ackTimeout !== undefined;
+      const checked = (...response: unknown[]): void => {
         if (ackCheck === undefined || (withError && response[0] != null)) {
           ack(...response);
           return;
@@ -246,7 +248,11 @@ function instrument(socket: Socket, namespace: string): void {
         if (withError) {
           ack(new InvalidAckError(namespace, event, violations));
         }
-      });
+      };
+      if (marked) {
+        (checked as { withError?: boolean }).withError = true;
+      }
+      args.push(checked);
     }
     return send(event, ...args);
   };

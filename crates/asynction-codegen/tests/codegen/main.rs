@@ -2,3 +2,4 @@
 
 mod scaffold;
 mod typescript;
+mod typescript_node;
