@@ -6,4 +6,5 @@ mod support;
 
 mod cli_validate;
 mod cluster;
+mod generate;
 mod mock_server;
