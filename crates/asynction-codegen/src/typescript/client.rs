@@ -134,6 +134,8 @@ const FIXED: &[&str] = &[
     "NAMESPACES",
     "instrument",
     "checkArgs",
+    "detached",
+    "describe",
     "RawSocket",
     "joinUrl",
     "issuePath",

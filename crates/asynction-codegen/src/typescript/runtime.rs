@@ -190,11 +190,30 @@ function issuePath(path: readonly PropertyKey[]): string {
   return path.map((p) => "/" + String(p)).join("");
 }
 
+/**
+ * A copy of the plain objects and arrays in `value` whose objects have no prototype, so that a
+ * check of an absent property named like an `Object.prototype` member (`constructor`,
+ * `toString`, `__proto__`) does not see the inherited one. Other values are kept as they are.
+ */
+function detached(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(detached);
+  }
+  if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    const copy = Object.create(null) as Record<string, unknown>;
+    for (const [key, item] of Object.entries(value)) {
+      copy[key] = detached(item);
+    }
+    return copy;
+  }
+  return value;
+}
+
 function checkArgs(check: ArgsCheck, args: readonly unknown[]): Violation[] {
   if (!check.spread && args.length !== 1) {
     return [{ path: "", message: `expected exactly 1 argument, got ${args.length}` }];
   }
-  const result = check.schema.safeParse(check.spread ? args : args[0]);
+  const result = check.schema.safeParse(detached(check.spread ? args : args[0]));
   if (result.success) {
     return [];
   }

@@ -153,7 +153,13 @@ pub fn zod(ty: &Ty, indent: &str) -> String {
                 } else {
                     format!("{z}.optional()")
                 };
-                body.push_str(&format!("{inner}{}: {z},\n", property_key(&p.name)));
+                // `__proto__: …` in an object literal would set the prototype, not a key.
+                let key = if p.name == "__proto__" {
+                    "[\"__proto__\"]".to_owned()
+                } else {
+                    property_key(&p.name)
+                };
+                body.push_str(&format!("{inner}{key}: {z},\n"));
             }
             let shape = if body.is_empty() {
                 "{}".to_owned()
