@@ -393,7 +393,7 @@ impl Client {
         order.extend(self.namespaces.iter().filter(|n| n.dynamic));
         let doc = |ns: &NamespaceInfo| {
             let mut lines = vec![format!(
-                "Connects to the namespace `{}` of the server at `baseUrl` (e.g. `http://localhost:3000`).",
+                "Connects to the namespace `{}` of the server at `baseUrl` (scheme, host and port, e.g. `http://localhost:3000`; a path there is ignored).",
                 ns.path
             )];
             lines.push(String::new());
@@ -422,7 +422,8 @@ impl Client {
             ""
         };
         out.push_str(&format!(
-            "export function connect(\n  baseUrl: string,\n  namespace: string,\n  options: BaseConnectOptions & {{ auth?: object; query?: object; extraHeaders?: object }} = {{}},\n): Socket {{\n  const url = baseUrl.replace(/\\/+$/, \"\") + namespace;\n  const socket = io(url, {{ path: SOCKET_IO_PATH, ...options }} as Partial<ManagerOptions & SocketOptions>);\n{check}  return socket;\n}}\n"
+            "export function connect(\n  baseUrl: string,\n  namespace: string,\n  options: BaseConnectOptions & {{ auth?: object; query?: object; extraHeaders?: object }} = {{}},\n): Socket {{\n  // socket.io-client reads the namespace from the URL's path: keep only the origin.
+  const url = new URL(baseUrl).origin + namespace;\n  const socket = io(url, {{ path: SOCKET_IO_PATH, ...options }} as Partial<ManagerOptions & SocketOptions>);\n{check}  return socket;\n}}\n"
         ));
         out
     }

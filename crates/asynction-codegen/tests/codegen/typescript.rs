@@ -505,3 +505,23 @@ fn options_are_checked() {
             .contains("\"name\": \"@acme/shapes\"")
     );
 }
+
+#[test]
+fn reference_loops_that_never_nest_become_unknown() {
+    let package = generate_file("tests/fixtures/validators/ref-loop.yaml", true);
+    let warnings: Vec<String> = package.warnings.iter().map(ToString::to_string).collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("ref-loop.yaml:") && w.contains("without nesting (a `$ref` loop)")),
+        "{warnings:#?}"
+    );
+    let ts = index_ts(&package);
+    assert!(
+        ts.contains("Approximation: the schema refers to itself through"),
+        "{ts}"
+    );
+    let dir = workspace();
+    package.write(&dir).expect("written");
+    assert_tsc_ok(&dir, &["-p", ".", "--strict", "--noEmit"], "ref-loop.yaml");
+}
