@@ -1,8 +1,10 @@
 //! [`Ty`] → zod 4 schema expressions (`--runtime-checks`).
 //!
-//! Every named type gets `export const NameSchema: z.ZodType<Name> = z.lazy(() => …)`: the
-//! annotation makes `tsc` check that whatever the schema accepts has the TypeScript type, and
-//! `z.lazy` lets schemas refer to each other (and to themselves) in any order.
+//! Every named type gets `export const NameSchema: z.ZodType<Name> = z.lazy(() => shapeOfName())`:
+//! the annotation makes `tsc` check that whatever the schema accepts has the TypeScript type, a
+//! generated `acceptsName` function checks the converse (every `Name` is an input the schema's
+//! type admits), and `z.lazy` over a hoisted function lets schemas refer to each other (and to
+//! themselves) in any order.
 
 use serde_json::Value;
 
@@ -14,14 +16,47 @@ pub fn schema_const(name: &str) -> String {
     format!("{name}Schema")
 }
 
-/// `export const NameSchema: z.ZodType<Name> = z.lazy(() => …);`.
+/// `export const NameSchema: z.ZodType<Name> = z.lazy(() => shapeOfName());`, the function
+/// that builds the schema, and (unless the type is knowingly wider than the schema) a check that
+/// every `Name` is an input the schema's own type admits: with the annotation, tsc checks the
+/// type and the schema both ways (other named types inside count as `unknown` on this side;
+/// each is checked on its own).
 pub fn schema_def(def: &Def) -> String {
-    format!(
-        "/** Runtime check of {{@link {name}}}. */\nexport const {}: z.ZodType<{name}> = z.lazy(() => {});\n",
-        schema_const(&def.name),
-        zod(&def.ty, ""),
-        name = def.name
-    )
+    let name = &def.name;
+    let shape = format!("shapeOf{name}");
+    let mut out = format!(
+        "/** Runtime check of {{@link {name}}}. */\nexport const {}: z.ZodType<{name}> = z.lazy(() => {shape}());\n\nfunction {shape}() {{\n  return {};\n}}\n",
+        schema_const(name),
+        zod(&def.ty, "  "),
+    );
+    if !widened(&def.ty) {
+        out.push_str(&format!(
+            "\n/** tsc: every `{name}` passes the schema's type. */\nconst accepts{name}: (value: {name}) => z.input<ReturnType<typeof {shape}>> = (value) => value;\nvoid accepts{name};\n"
+        ));
+    }
+    out
+}
+
+/// Whether the TypeScript type is knowingly wider than the zod schema: an object with declared
+/// properties and typed additional properties (the index signature admits the properties'
+/// types too).
+fn widened(ty: &Ty) -> bool {
+    match ty {
+        Ty::Object {
+            properties,
+            additional,
+        } => {
+            (matches!(additional, Additional::Typed(_)) && !properties.is_empty())
+                || properties.iter().any(|p| widened(&p.ty))
+                || matches!(additional, Additional::Typed(t) if widened(t))
+        }
+        Ty::Union(m) | Ty::Intersection(m) => m.iter().any(widened),
+        Ty::Array { item, .. } => widened(item),
+        Ty::Tuple { items, rest, .. } => {
+            items.iter().any(widened) || rest.as_deref().is_some_and(widened)
+        }
+        _ => false,
+    }
 }
 
 fn num(f: f64) -> String {

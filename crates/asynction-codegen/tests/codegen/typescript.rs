@@ -525,3 +525,32 @@ fn reference_loops_that_never_nest_become_unknown() {
     package.write(&dir).expect("written");
     assert_tsc_ok(&dir, &["-p", ".", "--strict", "--noEmit"], "ref-loop.yaml");
 }
+
+#[test]
+fn types_and_zod_schemas_are_checked_both_ways() {
+    let package = generate_file("tests/fixtures/typescript/shapes-2.6.yaml", true);
+    let ts = index_ts(&package);
+    assert!(
+        ts.contains(
+            "export const TicketSchema: z.ZodType<Ticket> = z.lazy(() => shapeOfTicket());"
+        ),
+        "{ts}"
+    );
+    assert!(ts.contains("const acceptsTicket: (value: Ticket) => z.input<ReturnType<typeof shapeOfTicket>> = (value) => value;"), "{ts}");
+    // A type wider than its schema, or a schema wider than its type, fails tsc.
+    for (from, to) in [
+        ("  priority: \"low\" | \"high\";", "  priority: string;"),
+        ("z.literal([\"low\", \"high\"])", "z.string()"),
+    ] {
+        assert!(ts.contains(from), "{from}");
+        let dir = workspace();
+        package.write(&dir).expect("written");
+        std::fs::write(dir.join("src/index.ts"), ts.replacen(from, to, 1)).expect("edited");
+        let out = tsc(&dir, &["-p", ".", "--strict", "--noEmit"]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            !out.status.success() && stdout.contains("error TS2322"),
+            "{to}: {stdout}"
+        );
+    }
+}
