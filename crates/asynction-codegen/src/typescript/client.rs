@@ -286,7 +286,7 @@ impl Client {
             "/** The Socket.IO request path `connect` uses unless `options.path` says otherwise (from the document's server). */\nexport const SOCKET_IO_PATH = {};\n\n",
             string_literal(&self.socketio_path)
         ));
-        if self.uses_binary || self.runtime_checks {
+        if self.uses_binary {
             out.push_str("/** Binary data (`format: binary` in the document): what socket.io-client sends and receives as an attachment. */\nexport type Binary = ArrayBuffer | Blob | Uint8Array;\n\n");
         }
         out.push_str("// ---- Types of the document's payload, ack and handshake schemas ----\n\n");
@@ -296,6 +296,9 @@ impl Client {
         }
         if self.runtime_checks {
             out.push_str(&runtime::prelude(&self.invalid_event));
+            if self.uses_binary {
+                out.push_str(runtime::BINARY);
+            }
             out.push_str("// ---- zod schemas: runtime checks of the types above ----\n\n");
             for def in &self.defs {
                 out.push_str(&zod::schema_def(def));

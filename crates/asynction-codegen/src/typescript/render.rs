@@ -233,8 +233,8 @@ pub fn tuple(items: &[Ty], required: usize, rest: Option<&Ty>, indent: &str) -> 
             if i < required {
                 text
             } else {
-                // An optional element's type binds like a postfix type.
-                format!("{}?", render(t, indent, Prec::Postfix))
+                // `| undefined` spelled out: the same under `exactOptionalPropertyTypes`.
+                format!("({} | undefined)?", render(t, indent, Prec::Union))
             }
         })
         .collect();
@@ -249,8 +249,15 @@ fn object(properties: &[super::schema::Property], additional: &Additional, inden
     let mut body = String::new();
     for p in properties {
         body.push_str(&tsdoc(&p.doc, &inner));
+        // Optional properties admit `undefined` (what zod's `.optional()` yields), so the types
+        // are the same under `exactOptionalPropertyTypes`; JSON drops such properties anyway.
+        let optional_undefined = if p.required || matches!(p.ty, Ty::Unknown) {
+            ""
+        } else {
+            " | undefined"
+        };
         body.push_str(&format!(
-            "{inner}{}{}: {};\n",
+            "{inner}{}{}: {}{optional_undefined};\n",
             property_key(&p.name),
             if p.required { "" } else { "?" },
             render(&p.ty, &inner, Prec::Union)

@@ -81,20 +81,23 @@ export interface InvalidMessage {{
   readonly violations: readonly Violation[];
 }}
 
-function isBinary(value: unknown): value is Binary {{
+"#,
+        invalid = string_literal(invalid_event)
+    )
+}
+
+/// The zod check of `Binary` (only when the document has binary data).
+pub const BINARY: &str = r#"function isBinary(value: unknown): value is Binary {
   return (
     value instanceof ArrayBuffer ||
     value instanceof Uint8Array ||
     (typeof Blob !== "undefined" && value instanceof Blob)
   );
-}}
-
-const binarySchema = z.custom<Binary>(isBinary, {{ message: "expected binary data" }});
-
-"#,
-        invalid = string_literal(invalid_event)
-    )
 }
+
+const binarySchema = z.custom<Binary>(isBinary, { message: "expected binary data" });
+
+"#;
 
 /// The table of checks per namespace and event.
 pub fn table(client: &Client) -> String {

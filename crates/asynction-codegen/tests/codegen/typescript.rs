@@ -198,7 +198,14 @@ fn every_loadable_document_compiles_under_tsc_strict() {
     "lib": ["ES2022", "DOM"],
     "strict": true,
     "noEmit": true,
-    "skipLibCheck": true
+    "skipLibCheck": true,
+    "noUnusedLocals": true,
+    "noUnusedParameters": true,
+    "exactOptionalPropertyTypes": true,
+    "noUncheckedIndexedAccess": true,
+    "noImplicitReturns": true,
+    "noPropertyAccessFromIndexSignature": true,
+    "noImplicitOverride": true
   },
   "include": ["packages/*/src/*.ts"]
 }
@@ -211,7 +218,7 @@ fn every_loadable_document_compiles_under_tsc_strict() {
         "the generated packages",
     );
     eprintln!(
-        "{} documents generated (with and without --runtime-checks) and compiled under tsc --strict; {} did not load:\n  {}",
+        "{} documents generated (with and without --runtime-checks) and compiled under tsc --strict (plus noUnusedLocals, exactOptionalPropertyTypes, noUncheckedIndexedAccess, …); {} did not load:\n  {}",
         generated.len(),
         skipped.len(),
         skipped.join("\n  ")
@@ -255,13 +262,13 @@ fn schemas_become_the_expected_types() {
     for expected in [
         // component names, descriptions as TSDoc, additionalProperties, const, enum, tuple, oneOf
         "/**\n * Payload of `ticket` (client → server, `/support`).\n *\n * A support ticket.\n */\nexport type Ticket = {",
-        "  priority: \"low\" | \"high\";\n  kind?: \"bug\";\n  tags?: string[];\n  labels?: {\n    [key: string]: string;\n  };\n  pair?: [number, number];\n  choice?: string | {\n    code: number;\n  };",
+        "  priority: \"low\" | \"high\";\n  kind?: \"bug\" | undefined;\n  tags?: string[] | undefined;\n  labels?: {\n    [key: string]: string;\n  } | undefined;\n  pair?: [number, number] | undefined;\n  choice?: string | {\n    code: number;\n  } | undefined;",
         // recursive schema
-        "export type Node = {\n  value: number;\n  children?: Node[];\n};",
+        "export type Node = {\n  value: number;\n  children?: Node[] | undefined;\n};",
         // nullable (both spellings), date-time documented
-        "   * Format: `date-time` (a string; the format is not checked by the type).\n   */\n  at: string;\n  note?: string | null;\n  legacy?: string | null;",
+        "   * Format: `date-time` (a string; the format is not checked by the type).\n   */\n  at: string;\n  note?: string | null | undefined;\n  legacy?: string | null | undefined;",
         // allOf, anyOf
-        "export type HelloPayload = Named & {\n  extra?: boolean;\n};",
+        "export type HelloPayload = Named & {\n  extra?: boolean | undefined;\n};",
         "export type HelloAck = string | number;",
         // binary
         "export type Binary = ArrayBuffer | Blob | Uint8Array;",
