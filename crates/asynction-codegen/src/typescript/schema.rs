@@ -939,6 +939,73 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn ts_of(value: Value) -> String {
+        let doc = json!({});
+        let mut t = Types::new(&doc, None, &[]);
+        let name = t.top(&value, "/x", &["T".into()], &[]);
+        let def = t.def(&name).cloned().expect("defined");
+        super::super::render::ts_type(&def.ty, "")
+    }
+
+    #[test]
+    fn tuples_in_both_spellings_with_optional_elements_and_rest() {
+        assert_eq!(
+            ts_of(
+                json!({"type": "array", "items": [{"type": "string"}, {"type": "integer"}], "additionalItems": false, "minItems": 1})
+            ),
+            "[string, (number | undefined)?]"
+        );
+        assert_eq!(
+            ts_of(
+                json!({"prefixItems": [{"type": "string"}], "items": {"type": "boolean"}, "minItems": 1})
+            ),
+            "[string, ...boolean[]]"
+        );
+        assert_eq!(
+            ts_of(
+                json!({"type": "array", "prefixItems": [{"type": "string"}, {"type": "string"}], "minItems": 2, "maxItems": 2})
+            ),
+            "[string, string]"
+        );
+        assert_eq!(
+            ts_of(json!({"type": "array", "prefixItems": [], "items": {"type": "integer"}})),
+            "number[]"
+        );
+    }
+
+    #[test]
+    fn type_lists_nullable_and_combinators() {
+        assert_eq!(
+            ts_of(json!({"type": ["string", "integer", "null"]})),
+            "string | number | null"
+        );
+        assert_eq!(
+            ts_of(json!({"type": "integer", "nullable": true})),
+            "number | null"
+        );
+        assert_eq!(
+            ts_of(json!({"anyOf": [{"type": "string"}, {"const": 1}]})),
+            "string | 1"
+        );
+        assert_eq!(
+            ts_of(
+                json!({"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}}, "allOf": [{"type": "object", "properties": {"b": {"type": "integer"}}}]})
+            ),
+            "{\n  a: string;\n} & {\n  b?: number | undefined;\n}"
+        );
+        assert_eq!(ts_of(json!({"format": "binary"})), "Binary");
+        assert_eq!(ts_of(json!({})), "unknown");
+        assert_eq!(ts_of(json!(false)), "never");
+        assert_eq!(
+            ts_of(json!({"type": "object", "additionalProperties": false})),
+            "Record<string, never>"
+        );
+        assert_eq!(
+            ts_of(json!({"type": "object", "additionalProperties": {"type": "integer"}})),
+            "{\n  [key: string]: number;\n}"
+        );
+    }
+
     #[test]
     fn component_names() {
         assert_eq!(
