@@ -684,6 +684,13 @@ impl<'d> Types<'d> {
                 let w = written_props.and_then(|p| p.get(name));
                 let ptr = format!("{pointer}/properties/{}", escape_pointer(name));
                 let (ty, mut doc) = self.nested(schema, w, &ptr);
+                if name == "__proto__" {
+                    self.approximate(
+                        &ptr,
+                        &mut doc,
+                        "a property named `__proto__` is typed, but zod does not check it at run time",
+                    );
+                }
                 if let Some(d) = description(schema) {
                     let mut lines: Vec<String> = d.lines().map(str::to_owned).collect();
                     if !doc.is_empty() {
