@@ -234,7 +234,9 @@ impl Client {
             );
             namespaces.push(NamespaceInfo {
                 path: ns.path.clone(),
-                literal: namespace_literal(&ns.path),
+                literal: namespace_literal(&ns.path, |param| {
+                    ns.parameters.get(param).map(|s| &s.value)
+                }),
                 dynamic: ns.is_dynamic(),
                 client_to_server: format!("{prefix}ClientToServerEvents"),
                 server_to_client: format!("{prefix}ServerToClientEvents"),
@@ -475,8 +477,9 @@ fn mentions_binary(ty: &Ty) -> bool {
 }
 
 /// The TypeScript type of the `namespace` argument: a string literal, or a template literal
-/// with `${string}` for each `{param}`.
-pub fn namespace_literal(path: &str) -> String {
+/// with a placeholder for each `{param}`: `${number}` for an integer or number parameter, the
+/// values of a string `enum`, else `${string}` (`schema` gives a parameter's schema).
+pub fn namespace_literal<'a>(path: &str, schema: impl Fn(&str) -> Option<&'a Value>) -> String {
     if !path.contains('{') {
         return string_literal(path);
     }
@@ -486,7 +489,8 @@ pub fn namespace_literal(path: &str) -> String {
         out.push_str(&escape_template(&rest[..start]));
         match rest[start..].find('}') {
             Some(end) => {
-                out.push_str("${string}");
+                let param = &rest[start + 1..start + end];
+                out.push_str(&placeholder(schema(param)));
                 rest = &rest[start + end + 1..];
             }
             None => {
@@ -498,6 +502,31 @@ pub fn namespace_literal(path: &str) -> String {
     out.push_str(&escape_template(rest));
     out.push('`');
     out
+}
+
+/// `${…}` for one path parameter.
+fn placeholder(schema: Option<&Value>) -> String {
+    let Some(m) = schema.and_then(Value::as_object) else {
+        return "${string}".to_owned();
+    };
+    if let Some(values) = m.get("enum").and_then(Value::as_array)
+        && !values.is_empty()
+        && values.iter().all(|v| {
+            v.as_str()
+                .is_some_and(|s| !s.contains('/') && !s.is_empty())
+        })
+    {
+        let literals: Vec<String> = values
+            .iter()
+            .filter_map(Value::as_str)
+            .map(string_literal)
+            .collect();
+        return format!("${{{}}}", literals.join(" | "));
+    }
+    match m.get("type").and_then(Value::as_str) {
+        Some("integer") | Some("number") => "${number}".to_owned(),
+        _ => "${string}".to_owned(),
+    }
 }
 
 fn escape_template(s: &str) -> String {
@@ -752,4 +781,23 @@ fn auth_type(
         return None;
     }
     Some((alternatives.join(" | "), !optional))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn dynamic_namespaces_are_template_literals_typed_by_their_parameters() {
+        let schemas =
+            json!({"id": {"type": "integer"}, "region": {"type": "string", "enum": ["eu", "us"]}});
+        let lookup = |p: &str| schemas.get(p);
+        assert_eq!(namespace_literal("/chat", lookup), "\"/chat\"");
+        assert_eq!(
+            namespace_literal("/t/{id}/{region}/{other}", lookup),
+            "`/t/${number}/${\"eu\" | \"us\"}/${string}`"
+        );
+        assert_eq!(namespace_literal("/a`$b/{x", lookup), "`/a\\`\\$b/{x`");
+    }
 }
