@@ -46,10 +46,11 @@ fn assert_tsc_ok(dir: &Path, args: &[&str], what: &str) {
     );
 }
 
-/// A directory whose `node_modules` is the peers' (so `socket.io-client` and `zod` resolve).
-fn workspace() -> PathBuf {
-    let dir = tempfile::tempdir().expect("temp dir").keep();
-    link_node_modules(&dir);
+/// A temporary directory (removed on drop) whose `node_modules` is the peers' (so
+/// `socket.io-client` and `zod` resolve).
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    link_node_modules(dir.path());
     dir
 }
 
@@ -167,7 +168,8 @@ fn any_uses(source: &str) -> Vec<String> {
 
 #[test]
 fn every_loadable_document_compiles_under_tsc_strict() {
-    let root = workspace();
+    let workspace = workspace();
+    let root = workspace.path();
     let mut generated = Vec::new();
     let mut skipped = Vec::new();
     for (i, path) in documents().iter().enumerate() {
@@ -236,10 +238,11 @@ fn every_loadable_document_compiles_under_tsc_strict() {
 
 #[test]
 fn the_package_compiles_with_its_own_tsconfig() {
-    let dir = workspace();
+    let workspace = workspace();
+    let dir = workspace.path();
     let package = generate_file("tests/fixtures/typescript/shapes-2.6.yaml", true);
-    package.write(&dir).expect("written");
-    assert_tsc_ok(&dir, &["-p", ".", "--noEmit"], "the shapes package");
+    package.write(dir).expect("written");
+    assert_tsc_ok(dir, &["-p", ".", "--noEmit"], "the shapes package");
     let manifest: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(dir.join("package.json")).expect("package.json"),
     )
@@ -386,9 +389,10 @@ connect("http://localhost:5000", "/nope");
 #[test]
 fn type_errors_stay_errors() {
     for runtime_checks in [false, true] {
-        let dir = workspace();
+        let workspace = workspace();
+        let dir = workspace.path();
         let package = generate_file("tests/fixtures/typescript/shapes-2.6.yaml", runtime_checks);
-        package.write(&dir).expect("written");
+        package.write(dir).expect("written");
         let mut usage = USAGE.to_owned();
         if runtime_checks {
             usage.push_str(
@@ -397,14 +401,14 @@ fn type_errors_stay_errors() {
         }
         std::fs::write(dir.join("src/usage.ts"), &usage).expect("usage.ts");
         // Every `@ts-expect-error` line must be an error: an unused directive fails tsc.
-        assert_tsc_ok(&dir, &["-p", ".", "--strict", "--noEmit"], "usage.ts");
+        assert_tsc_ok(dir, &["-p", ".", "--strict", "--noEmit"], "usage.ts");
         // And the directives are what keeps tsc quiet.
         std::fs::write(
             dir.join("src/usage.ts"),
             usage.replace("// @ts-expect-error\n", ""),
         )
         .expect("usage.ts");
-        let out = tsc(&dir, &["-p", ".", "--strict", "--noEmit"]);
+        let out = tsc(dir, &["-p", ".", "--strict", "--noEmit"]);
         let stdout = String::from_utf8_lossy(&out.stdout);
         let errors = stdout.matches("error TS").count();
         assert_eq!(
@@ -462,9 +466,10 @@ fn approximations_are_commented_and_warned_with_positions() {
     // The version is not semver: 0.0.0, said in the README.
     assert!(package.files[0].contents.contains("\"version\": \"0.0.0\""));
     assert!(package.files[3].contents.contains("is not semver"));
-    let dir = workspace();
-    package.write(&dir).expect("written");
-    assert_tsc_ok(&dir, &["-p", ".", "--strict", "--noEmit"], spec);
+    let workspace = workspace();
+    let dir = workspace.path();
+    package.write(dir).expect("written");
+    assert_tsc_ok(dir, &["-p", ".", "--strict", "--noEmit"], spec);
 }
 
 #[test]
@@ -528,9 +533,10 @@ fn reference_loops_that_never_nest_become_unknown() {
         ts.contains("Approximation: the schema refers to itself through"),
         "{ts}"
     );
-    let dir = workspace();
-    package.write(&dir).expect("written");
-    assert_tsc_ok(&dir, &["-p", ".", "--strict", "--noEmit"], "ref-loop.yaml");
+    let workspace = workspace();
+    let dir = workspace.path();
+    package.write(dir).expect("written");
+    assert_tsc_ok(dir, &["-p", ".", "--strict", "--noEmit"], "ref-loop.yaml");
 }
 
 #[test]
@@ -550,10 +556,11 @@ fn types_and_zod_schemas_are_checked_both_ways() {
         ("z.literal([\"low\", \"high\"])", "z.string()"),
     ] {
         assert!(ts.contains(from), "{from}");
-        let dir = workspace();
-        package.write(&dir).expect("written");
+        let workspace = workspace();
+        let dir = workspace.path();
+        package.write(dir).expect("written");
         std::fs::write(dir.join("src/index.ts"), ts.replacen(from, to, 1)).expect("edited");
-        let out = tsc(&dir, &["-p", ".", "--strict", "--noEmit"]);
+        let out = tsc(dir, &["-p", ".", "--strict", "--noEmit"]);
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(
             !out.status.success() && stdout.contains("error TS2322"),

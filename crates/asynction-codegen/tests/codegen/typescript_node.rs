@@ -85,9 +85,14 @@ fn example(name: &str) -> (Running, String) {
     )
 }
 
-/// Generates the package of `spec` with runtime checks, compiles it with its own tsconfig and
-/// returns `dist/index.js`.
-fn compiled_client(spec: &str) -> PathBuf {
+/// A compiled client: its temporary directory (removed on drop) and `dist/index.js`.
+struct Client {
+    _dir: tempfile::TempDir,
+    index_js: PathBuf,
+}
+
+/// Generates the package of `spec` with runtime checks and compiles it with its own tsconfig.
+fn compiled_client(spec: &str) -> Client {
     let doc = Document::from_path(repo(spec)).expect("loads");
     let package = generate(
         &doc,
@@ -97,7 +102,8 @@ fn compiled_client(spec: &str) -> PathBuf {
         },
     )
     .expect("generated");
-    let dir = tempfile::tempdir().expect("temp dir").keep();
+    let temp = tempfile::tempdir().expect("temp dir");
+    let dir = temp.path().to_path_buf();
     package.write(&dir).expect("written");
     let node_modules = repo("tests/peers/node_modules");
     #[cfg(unix)]
@@ -118,7 +124,10 @@ fn compiled_client(spec: &str) -> PathBuf {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    dir.join("dist/index.js")
+    Client {
+        index_js: dir.join("dist/index.js"),
+        _dir: temp,
+    }
 }
 
 /// Runs a scenario of `tests/peers/ts-client.mjs`; its JSON result.
@@ -145,7 +154,7 @@ fn drive(scenario: &str, index_js: &Path, base_url: Option<&str>) -> Value {
 fn generated_client_talks_to_the_user_accounts_example() {
     let client = compiled_client("examples/user_accounts/asyncapi.yaml");
     let (_server, url) = example("user_accounts");
-    let result = drive("user_accounts", &client, Some(&url));
+    let result = drive("user_accounts", &client.index_js, Some(&url));
     assert_eq!(
         result,
         json!({"loggedIn": true, "metrics": ["signup", "login"], "invalid": []})
@@ -156,7 +165,7 @@ fn generated_client_talks_to_the_user_accounts_example() {
 fn generated_client_talks_to_the_chat_example() {
     let client = compiled_client("examples/chat/asyncapi.yaml");
     let (_server, url) = example("chat");
-    let result = drive("chat", &client, Some(&url));
+    let result = drive("chat", &client.index_js, Some(&url));
     assert_eq!(
         result,
         json!({
@@ -192,7 +201,7 @@ fn generated_client_talks_to_the_mock_server() {
     let _mock = serve(command, port, "asynction mock");
     let result = drive(
         "mock_chat",
-        &client,
+        &client.index_js,
         Some(&format!("http://127.0.0.1:{port}")),
     );
     // The fake ack and fake events passed the client's checks: typed listeners saw them.
@@ -210,7 +219,7 @@ fn generated_client_talks_to_the_mock_server() {
 #[test]
 fn runtime_checks_refuse_bad_emits_and_divert_bad_server_events() {
     let client = compiled_client("tests/fixtures/typescript/shapes-2.6.yaml");
-    let result = drive("runtime", &client, None);
+    let result = drive("runtime", &client.index_js, None);
     // An invalid outgoing payload throws a typed error before anything is sent.
     assert_eq!(
         result["thrown"],
