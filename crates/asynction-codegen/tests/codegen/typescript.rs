@@ -215,7 +215,7 @@ fn every_loadable_document_compiles_under_tsc_strict() {
     )
     .expect("tsconfig");
     assert_tsc_ok(
-        &root,
+        root,
         &["-p", ".", "--strict", "--noEmit"],
         "the generated packages",
     );
