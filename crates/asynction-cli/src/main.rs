@@ -11,6 +11,7 @@ mod convert;
 mod diff;
 mod docs;
 mod emit;
+mod generate;
 mod logging;
 mod mock;
 mod scaffold;
@@ -88,6 +89,8 @@ enum Command {
     Convert(convert::ConvertArgs),
     /// Compare two versions of a document: breaking changes, by who sends what.
     Diff(diff::DiffArgs),
+    /// Generate client code from a document (`generate typescript`: a typed npm package).
+    Generate(generate::GenerateArgs),
 }
 
 fn main() -> ExitCode {
@@ -101,5 +104,6 @@ fn main() -> ExitCode {
         Command::Bundle(args) => bundle::run(&cli.global, &args),
         Command::Convert(args) => convert::run(&cli.global, &args),
         Command::Diff(args) => diff::run(&cli.global, &args),
+        Command::Generate(args) => generate::run(&cli.global, &args),
     }
 }

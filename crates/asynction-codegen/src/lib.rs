@@ -6,6 +6,8 @@
 //! | module | writes |
 //! |---|---|
 //! | [`scaffold`] | a Cargo project of an asynction server: handler stubs, payload types, tests |
+//! | [`typescript`] | an npm package: a typed Socket.IO client (types, `connect`, optional zod checks) |
 #![warn(missing_docs)]
 
 pub mod scaffold;
+pub mod typescript;

@@ -39,6 +39,7 @@ pub fn bundle(path: impl AsRef<Path>) -> Result<Value, SpecError> {
     let path = path.as_ref();
     let text = std::fs::read_to_string(path).map_err(|e| {
         SpecError::new(vec![Diagnostic {
+            severity: crate::Severity::Error,
             location: Location {
                 file: path.to_path_buf(),
                 line: None,

@@ -98,6 +98,7 @@ pub fn convert(path: impl AsRef<Path>, to: TargetVersion) -> Result<Conversion, 
         SpecError::new(vec![match source {
             Some(s) => s.diagnostic(pointer, message),
             None => Diagnostic {
+                severity: crate::Severity::Error,
                 location: Location {
                     file: path.to_path_buf(),
                     line: None,

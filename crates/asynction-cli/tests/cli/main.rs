@@ -9,5 +9,6 @@ mod cli_validate;
 mod cluster;
 mod convert;
 mod diff;
+mod generate;
 mod mock_server;
 mod roundtrip;

@@ -121,6 +121,11 @@ impl Names {
         }
     }
 
+    /// Whether `name` is still free.
+    pub fn is_free(&self, name: &str) -> bool {
+        !self.taken.contains(name)
+    }
+
     /// The first free candidate, else the first candidate with the smallest free numeric suffix
     /// (`_2`, `_3`, … for snake_case; `2`, `3`, … for PascalCase).
     pub fn claim(&mut self, candidates: &[String]) -> String {
