@@ -25,7 +25,8 @@
 //!             message: { type: string, format: sentence }
 //! "#).unwrap();
 //! let event = &doc.api.namespaces[0].egress[0];
-//! let generator = FakeGenerator::new(event.payload.as_ref().unwrap(), &doc.resolved, &event.examples).unwrap();
+//! let examples: Vec<_> = event.example_payloads().cloned().collect();
+//! let generator = FakeGenerator::new(event.payload.as_ref().unwrap(), &doc.resolved, &examples).unwrap();
 //! let mut rng = rand::rngs::StdRng::seed_from_u64(7);
 //! let args = fake_arguments(Some(&generator), &mut rng);
 //! assert!(args[0]["username"].is_string());
