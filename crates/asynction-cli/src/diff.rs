@@ -62,9 +62,10 @@ enum FailOn {
 }
 
 /// Runs the subcommand; returns the exit code.
-pub fn run(_global: &GlobalOptions, args: &DiffArgs) -> ExitCode {
-    let old = load(&args.old);
-    let new = load(&args.new);
+pub fn run(global: &GlobalOptions, args: &DiffArgs) -> ExitCode {
+    let options = global.load_options();
+    let old = load(&args.old, &options);
+    let new = load(&args.new, &options);
     let (old, new) = match (old, new) {
         (Ok(old), Ok(new)) => (old, new),
         (old, new) => {
@@ -109,16 +110,16 @@ struct Loaded {
 }
 
 /// `file` or `REV:PATH`; the error is printable (diagnostics, one per line).
-fn load(spec: &str) -> Result<Loaded, String> {
+fn load(spec: &str, options: &asynction::LoadOptions) -> Result<Loaded, String> {
     let as_file = Path::new(spec);
     if !as_file.exists()
         && let Some((rev, path)) = spec.split_once(':')
         && !rev.is_empty()
         && !path.is_empty()
     {
-        return load_from_git(spec, rev, path);
+        return load_from_git(spec, rev, path, options);
     }
-    Document::from_path(as_file)
+    Document::from_path_with(as_file, options)
         .map(|doc| Loaded {
             doc,
             label: spec.to_owned(),
@@ -143,7 +144,12 @@ fn diagnostics(ds: &[Diagnostic], relabel: Option<(&Path, &str)>) -> String {
 }
 
 /// Reads `REV:PATH` and the files it references from git into a temporary directory.
-fn load_from_git(spec: &str, rev: &str, path: &str) -> Result<Loaded, String> {
+fn load_from_git(
+    spec: &str,
+    rev: &str,
+    path: &str,
+    options: &asynction::LoadOptions,
+) -> Result<Loaded, String> {
     let fail = |msg: String| format!("{spec}: {msg}");
     let prefix = if path.starts_with("./") || path.starts_with("../") {
         git(&["rev-parse", "--show-prefix"])
@@ -184,7 +190,7 @@ fn load_from_git(spec: &str, rev: &str, path: &str) -> Result<Loaded, String> {
             }
         }
     }
-    let doc = Document::from_path(dir.path().join(&main))
+    let doc = Document::from_path_with(dir.path().join(&main), options)
         .map_err(|e| diagnostics(e.diagnostics(), Some((dir.path(), rev))))?;
     Ok(Loaded {
         doc,

@@ -48,7 +48,7 @@ fn parse_console_url(text: &str) -> Result<String, String> {
 /// Runs the subcommand; exit code 0 when the site was written, 1 otherwise.
 pub fn run(global: &GlobalOptions, args: &DocsArgs) -> ExitCode {
     let file = args.file.as_ref().unwrap_or(&global.spec);
-    let doc = match Document::from_path(file) {
+    let doc = match Document::from_path_with(file, &global.load_options()) {
         Ok(doc) => doc,
         Err(e) => {
             for d in e.diagnostics() {

@@ -64,7 +64,8 @@ pub fn run(global: &GlobalOptions, args: &EmitArgs) -> ExitCode {
 }
 
 async fn emit(global: &GlobalOptions, args: &EmitArgs) -> Result<(), String> {
-    let doc = Document::from_path(&global.spec).map_err(|e| e.to_string())?;
+    let doc = Document::from_path_with(&global.spec, &global.load_options())
+        .map_err(|e| e.to_string())?;
     let payload = args
         .payload
         .as_deref()

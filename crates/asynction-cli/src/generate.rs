@@ -5,7 +5,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use asynction_codegen::typescript::{TypeScriptOptions, generate_typescript};
+use asynction::Document;
+use asynction_codegen::typescript::{Package, TypeScriptError, TypeScriptOptions, generate};
 use clap::{Args, Subcommand};
 
 use crate::GlobalOptions;
@@ -54,7 +55,13 @@ pub fn run(global: &GlobalOptions, args: &GenerateArgs) -> ExitCode {
         server: args.server.clone(),
         runtime_checks: args.runtime_checks,
     };
-    match generate_typescript(&spec, &args.out, &options) {
+    let write = || -> Result<Package, TypeScriptError> {
+        let doc = Document::from_path_with(&spec, &global.load_options())?;
+        let package = generate(&doc, &options)?;
+        package.write(&args.out)?;
+        Ok(package)
+    };
+    match write() {
         Ok(package) => {
             for w in &package.warnings {
                 eprintln!("warning: {w}");

@@ -20,6 +20,7 @@ mod validate;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use asynction::model::ArgumentList;
 use clap::{Args, Parser, Subcommand};
 
 /// Spec-first Socket.IO APIs driven by an AsyncAPI document.
@@ -46,6 +47,39 @@ pub struct GlobalOptions {
         default_value = "asyncapi.yaml"
     )]
     pub spec: PathBuf,
+    /// How payload and ack schemas map onto Socket.IO argument lists where a schema does not
+    /// say (`x-socketio-args`): `single` (a schema is the one argument) or `spread` (a schema is
+    /// the whole list, as zod-sockets documents are written). Overrides the document's root
+    /// `x-socketio-args`; for documents one cannot edit.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "RULE",
+        env = "ASYNCTION_SOCKETIO_ARGS"
+    )]
+    pub socketio_args: Option<ArgumentRule>,
+}
+
+/// The values of `--socketio-args`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ArgumentRule {
+    /// A schema describes exactly one argument (asynction's default).
+    Single,
+    /// A schema describes the whole argument list (an array, `prefixItems` per argument).
+    Spread,
+}
+
+impl GlobalOptions {
+    /// How to load documents, given `--socketio-args`.
+    pub fn load_options(&self) -> asynction::LoadOptions {
+        let options = asynction::LoadOptions::default();
+        match self.socketio_args {
+            None => options,
+            Some(ArgumentRule::Single) => options.socketio_args(ArgumentList::Single),
+            Some(ArgumentRule::Spread) => options.socketio_args(ArgumentList::Spread),
+        }
+    }
 }
 
 /// `--server NAME`, on the commands that use one of the document's servers.

@@ -92,7 +92,7 @@ pub fn run(global: &GlobalOptions, args: &MockArgs) -> ExitCode {
 }
 
 async fn serve(global: &GlobalOptions, args: &RunArgs) -> ExitCode {
-    let doc = match Document::from_path(&global.spec) {
+    let doc = match Document::from_path_with(&global.spec, &global.load_options()) {
         Ok(doc) => doc,
         Err(e) => {
             for d in e.diagnostics() {

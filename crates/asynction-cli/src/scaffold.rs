@@ -36,6 +36,14 @@ pub struct ScaffoldArgs {
 /// Runs the subcommand: 0 when the project was written, 1 otherwise.
 pub fn run(global: &GlobalOptions, args: &ScaffoldArgs) -> ExitCode {
     let spec = args.file.clone().unwrap_or_else(|| global.spec.clone());
+    if global.socketio_args.is_some() {
+        // The generated server loads the document itself, at run time: a convention given
+        // here would be lost there. The document must say it.
+        eprintln!(
+            "asynction: scaffold does not take --socketio-args: the generated server reads the document as written; add `x-socketio-args: spread` (or `single`) at the document's root instead"
+        );
+        return ExitCode::from(2);
+    }
     let dependency = match (&args.asynction_version, &args.asynction_path) {
         (Some(version), _) => AsynctionDependency::Version(version.clone()),
         (None, Some(path)) => {

@@ -86,7 +86,7 @@ pub fn run(global: &GlobalOptions, args: &ValidateArgs) -> ExitCode {
     };
     let verdicts: Vec<(PathBuf, Verdict)> = files
         .into_iter()
-        .map(|f| (f.clone(), check(&f, args)))
+        .map(|f| (f.clone(), check(&f, args, &global.load_options())))
         .collect();
     let all_valid = verdicts
         .iter()
@@ -105,8 +105,8 @@ pub fn run(global: &GlobalOptions, args: &ValidateArgs) -> ExitCode {
     }
 }
 
-fn check(file: &Path, args: &ValidateArgs) -> Verdict {
-    let doc = match Document::from_path(file) {
+fn check(file: &Path, args: &ValidateArgs, load: &asynction::LoadOptions) -> Verdict {
+    let doc = match Document::from_path_with(file, load) {
         Ok(doc) => doc,
         Err(e) => return Verdict::Invalid(e.diagnostics().to_vec()),
     };

@@ -329,9 +329,9 @@ pub fn event(r: &mut Reader<'_>, message: &Value, at: &str) -> Option<Event> {
         Some(ack) => {
             let ack_at = child(at, "x-ack");
             match ack.get("args") {
-                Some(_) => r.schema(ack, "args", &ack_at),
+                Some(_) => r.argument_schema(ack, "args", &ack_at),
                 // `x-ack` written as the schema itself (as sio-asyncapi does).
-                None => r.schema(m, "x-ack", at),
+                None => r.argument_schema(m, "x-ack", at),
             }
         }
         None => None,
@@ -343,7 +343,7 @@ pub fn event(r: &mut Reader<'_>, message: &Value, at: &str) -> Option<Event> {
         pointer: at.to_owned(),
         summary: r.string(m, "summary", at),
         description: r.string(m, "description", at),
-        payload: r.schema(m, "payload", at),
+        payload: r.argument_schema(m, "payload", at),
         ack,
         handler: r.string(m, "x-handler", at),
         headers: r.schema(m, "headers", at),

@@ -15,6 +15,9 @@ pub struct Reader<'a> {
     pub raw: &'a Value,
     /// Problems found so far.
     pub diagnostics: Vec<Diagnostic>,
+    /// The document's argument convention: how payload and ack schemas without their own
+    /// `x-socketio-args` map onto Socket.IO argument lists (see [`crate::LoadOptions::socketio_args`]).
+    pub arguments: ArgumentList,
 }
 
 impl<'a> Reader<'a> {
@@ -99,6 +102,31 @@ impl<'a> Reader<'a> {
         let value = obj.get(key)?;
         let pointer = child(at, key);
         self.schema_value(value, pointer)
+    }
+
+    /// A payload or ack schema (`obj[key]`): its argument rule defaults to the document's
+    /// convention ([`Reader::arguments`]) instead of `single`.
+    pub fn argument_schema(
+        &mut self,
+        obj: &Map<String, Value>,
+        key: &str,
+        at: &str,
+    ) -> Option<Schema> {
+        let value = obj.get(key)?;
+        self.argument_schema_value(value, child(at, key))
+    }
+
+    /// [`Reader::argument_schema`] for a value found at `pointer`.
+    pub fn argument_schema_value(&mut self, value: &Value, pointer: String) -> Option<Schema> {
+        let mut schema = self.schema_value(value, pointer)?;
+        let own_rule = schema
+            .value
+            .as_object()
+            .is_some_and(|m| m.contains_key("x-socketio-args"));
+        if !own_rule {
+            schema.arguments = self.arguments;
+        }
+        Some(schema)
     }
 
     /// Wraps a schema value found at `pointer`, checking its shape and argument rule.

@@ -10,7 +10,7 @@ use super::fields::Reader;
 use super::refs;
 use super::source::SourceFile;
 use super::{v2, v3};
-use crate::model::Api;
+use crate::model::{Api, ArgumentList};
 
 /// The AsyncAPI versions asynction reads.
 pub const SUPPORTED_VERSIONS: &[&str] = &[
@@ -26,6 +26,15 @@ pub struct LoadOptions {
     pub max_document_bytes: usize,
     /// Most `$ref` expansions while inlining (default 100 000).
     pub max_ref_expansions: usize,
+    /// The argument convention of the document's payload and ack schemas, overriding its
+    /// root `x-socketio-args` (for documents one cannot edit); `None` (default) reads the
+    /// document's. A schema's own `x-socketio-args` always wins.
+    ///
+    /// AsyncAPI says nothing of Socket.IO argument lists. asynction's default, `single`, reads
+    /// a schema as the one argument of an event (an array schema is one array argument);
+    /// `spread` reads it as the whole argument list (`prefixItems` per argument), which is how
+    /// code-first tools such as zod-sockets describe every event.
+    pub socketio_args: Option<ArgumentList>,
 }
 
 impl Default for LoadOptions {
@@ -33,11 +42,18 @@ impl Default for LoadOptions {
         Self {
             max_document_bytes: 16 * 1024 * 1024,
             max_ref_expansions: 100_000,
+            socketio_args: None,
         }
     }
 }
 
 impl LoadOptions {
+    /// Sets [`LoadOptions::socketio_args`].
+    pub fn socketio_args(mut self, arguments: ArgumentList) -> Self {
+        self.socketio_args = Some(arguments);
+        self
+    }
+
     /// Sets [`LoadOptions::max_document_bytes`].
     pub fn max_document_bytes(mut self, bytes: usize) -> Self {
         self.max_document_bytes = bytes;
@@ -218,6 +234,11 @@ fn load(
         source: &source,
         raw: &value,
         diagnostics: Vec::new(),
+        arguments: ArgumentList::Single,
+    };
+    reader.arguments = match options.socketio_args {
+        Some(arguments) => arguments,
+        None => document_convention(&mut reader, &resolved.value),
     };
     let api = build(&mut reader, &resolved.value);
     let diagnostics: Vec<Diagnostic> = reader
@@ -234,6 +255,22 @@ fn load(
             source,
         }),
         _ => Err(SpecError::new(diagnostics)),
+    }
+}
+
+/// The root `x-socketio-args` of a document: `single` (also when absent) or `spread`.
+fn document_convention(r: &mut Reader<'_>, root: &Value) -> ArgumentList {
+    match root.get("x-socketio-args") {
+        None => ArgumentList::Single,
+        Some(Value::String(s)) if s == "single" => ArgumentList::Single,
+        Some(Value::String(s)) if s == "spread" => ArgumentList::Spread,
+        Some(other) => {
+            r.error(
+                "/x-socketio-args",
+                format!("x-socketio-args must be 'single' or 'spread', found {other}"),
+            );
+            ArgumentList::Single
+        }
     }
 }
 
@@ -313,5 +350,83 @@ fn check_duplicates(r: &mut Reader<'_>, api: &Api) {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = "asyncapi: 2.6.0
+info: {title: t, version: '1'}
+x-socketio-args: spread
+channels:
+  /:
+    publish:
+      message:
+        name: move
+        payload: {type: array, prefixItems: [{type: integer}, {type: string}]}
+        x-ack: {args: {type: array, prefixItems: [{type: boolean}]}}
+    subscribe:
+      message:
+        name: echo
+        payload: {type: string, x-socketio-args: single}
+";
+
+    fn rules(doc: &Document) -> Vec<ArgumentList> {
+        let ns = &doc.api.namespaces[0];
+        vec![
+            ns.ingress[0].payload.as_ref().unwrap().arguments,
+            ns.ingress[0].ack.as_ref().unwrap().arguments,
+            ns.egress[0].payload.as_ref().unwrap().arguments,
+        ]
+    }
+
+    #[test]
+    fn the_root_convention_applies_to_payloads_and_acks_and_a_schema_overrides_it() {
+        let doc = Document::from_text(DOC).unwrap();
+        assert_eq!(
+            rules(&doc),
+            [
+                ArgumentList::Spread,
+                ArgumentList::Spread,
+                ArgumentList::Single
+            ]
+        );
+    }
+
+    #[test]
+    fn load_options_override_the_document_convention_but_not_a_schema() {
+        let single = LoadOptions::default().socketio_args(ArgumentList::Single);
+        let text = DOC.replace("x-socketio-args: spread\n", "");
+        let doc = Document::from_text_with(DOC, &single).unwrap();
+        assert_eq!(rules(&doc)[0], ArgumentList::Single);
+        let spread = LoadOptions::default().socketio_args(ArgumentList::Spread);
+        let doc = Document::from_text_with(&text, &spread).unwrap();
+        assert_eq!(
+            rules(&doc),
+            [
+                ArgumentList::Spread,
+                ArgumentList::Spread,
+                ArgumentList::Single
+            ]
+        );
+        // Handshake schemas are not argument lists: the convention leaves them alone.
+        let doc = Document::from_text(&text).unwrap();
+        assert_eq!(
+            rules(&doc)[0],
+            ArgumentList::Single,
+            "the default is single"
+        );
+    }
+
+    #[test]
+    fn a_bad_root_convention_is_reported_at_its_line() {
+        let text = DOC.replace("x-socketio-args: spread", "x-socketio-args: both");
+        let err = Document::from_text(&text).unwrap_err();
+        let d = &err.diagnostics()[0];
+        assert_eq!(d.pointer, "/x-socketio-args");
+        assert_eq!(d.location.line, Some(3));
+        assert!(d.message.contains("'single' or 'spread'"), "{d}");
     }
 }

@@ -369,14 +369,14 @@ fn reply_schema(
         let mat = format!("{}/{i}", child(&rat, "messages"));
         match m.get("payload") {
             Some(p) => {
-                if let Some(s) = r.schema_value(p, child(&mat, "payload")) {
+                if let Some(s) = r.argument_schema_value(p, child(&mat, "payload")) {
                     payloads.push(s);
                 }
             }
             None => payloads.push(crate::model::Schema {
                 pointer: mat,
                 value: Value::Bool(true),
-                arguments: crate::model::ArgumentList::Single,
+                arguments: r.arguments,
             }),
         }
     }

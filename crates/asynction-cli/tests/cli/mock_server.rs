@@ -637,6 +637,121 @@ mod cli {
         assert!(String::from_utf8_lossy(&bad.stderr).contains("http:// or https://"));
     }
 
+    /// The zod-sockets example of the shared corpus (a document written by another
+    /// Socket.IO tool; not copied into this repository).
+    fn zod_sockets_document() -> PathBuf {
+        let corpus = std::env::var("ASYNCAPI_CORPUS")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| {
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/asyncapi-corpus")
+            });
+        let doc = corpus.join("socketio/zod-sockets-example-3.0.yaml");
+        assert!(
+            doc.is_file(),
+            "{} is missing: set ASYNCAPI_CORPUS to the shared AsyncAPI corpus",
+            doc.display()
+        );
+        doc
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn the_zod_sockets_example_works_end_to_end_with_socketio_args_spread() {
+        let spec = zod_sockets_document();
+        let mock = MockProcess::start(
+            &spec,
+            &[
+                "--socketio-args",
+                "spread",
+                "--interval",
+                "0.1",
+                "--seed",
+                "3",
+            ],
+        );
+        let r = support::node(
+            mock.addr,
+            "/socket.io",
+            json!([
+                {"op": "connect", "id": "c", "ns": "/"},
+                {"op": "emit", "id": "c", "event": "ping", "args": [], "ack": true},
+                // chat takes exactly one string argument (`items: not: {}` forbids more).
+                {"op": "emit", "id": "c", "event": "chat", "args": ["hi", "extra"], "ack": true},
+                {"op": "sleep", "ms": 800},
+                {"op": "events", "id": "c"},
+                // Long-polling carries no `connection: Upgrade` header: the ws binding's
+                // upgrade headers are not asked of it.
+                {"op": "connect", "id": "p", "ns": "/", "transports": ["polling"]},
+            ]),
+        )
+        .await;
+        assert_eq!(
+            r[0],
+            json!({"connected": true}),
+            "the Engine.IO query is validated as sent"
+        );
+        // The reply message is the whole argument list: "pong", then any echoed arguments.
+        let ack = r[1]["ack"]
+            .as_array()
+            .unwrap_or_else(|| panic!("an ack: {}", r[1]));
+        assert_eq!(
+            ack.first(),
+            Some(&json!("pong")),
+            "the reply's first argument: {}",
+            r[1]
+        );
+        assert_eq!(support::error_ack(&r[2])["code"], "invalid_payload");
+        let times: Vec<&Value> = r[4]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["event"] == "time")
+            .collect();
+        assert!(!times.is_empty(), "time is emitted: {}", r[4]);
+        for e in times {
+            let args = e["args"].as_array().unwrap();
+            assert_eq!(args.len(), 1, "time carries one argument: {e}");
+            assert!(args[0].is_string(), "a string: {e}");
+        }
+        assert_eq!(
+            r[5],
+            json!({"connected": true}),
+            "polling clients connect too"
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn the_zod_sockets_example_connects_without_the_option_and_its_query_is_validated() {
+        let spec = zod_sockets_document();
+        let mock = MockProcess::start(&spec, &[]);
+        let r = support::node(
+            mock.addr,
+            "/socket.io",
+            json!([
+                {"op": "connect", "id": "c", "ns": "/"},
+                {"op": "connect", "id": "p", "ns": "/", "transports": ["polling"]},
+            ]),
+        )
+        .await;
+        // The binding requires EIO and transport: they are validated as sent, not removed
+        // (before, every client was refused: `"EIO" is a required property`).
+        assert_eq!(r[0], json!({"connected": true}));
+        assert_eq!(r[1], json!({"connected": true}));
+    }
+
+    #[test]
+    fn scaffold_refuses_socketio_args_and_says_where_the_convention_goes() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_asynction"))
+            .args(["--socketio-args", "spread", "scaffold"])
+            .arg(fixture("idle-2.6.yaml"))
+            .arg("--out")
+            .arg(dir.path().join("p"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("x-socketio-args: spread"));
+    }
+
     #[test]
     fn a_port_in_use_is_reported_with_the_way_out() {
         let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -293,9 +293,30 @@ mod sealed {
 }
 
 impl<S, A: Adapter> AsynctionSocketIo<S, A> {
-    /// Loads the document at `path` (YAML or JSON, AsyncAPI 2.x or 3.0).
+    /// Loads the document at `path` (YAML or JSON, AsyncAPI 2.x or 3.x).
     pub fn from_spec(path: impl AsRef<Path>) -> Result<Self, SpecError> {
         Ok(Self::from_document(Document::from_path(path)?))
+    }
+
+    /// [`from_spec`](Self::from_spec) with explicit [`LoadOptions`](crate::LoadOptions): size
+    /// limits, and the argument convention of a document one cannot edit.
+    ///
+    /// ```no_run
+    /// use asynction::model::ArgumentList;
+    /// use asynction::{AsynctionSocketIo, LoadOptions};
+    ///
+    /// // A zod-sockets document describes every payload as the whole argument list.
+    /// let options = LoadOptions::default().socketio_args(ArgumentList::Spread);
+    /// let app = AsynctionSocketIo::from_spec_with("asyncapi.yaml", &options)?.build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_spec_with(
+        path: impl AsRef<Path>,
+        options: &crate::LoadOptions,
+    ) -> Result<Self, SpecError> {
+        Ok(Self::from_document(Document::from_path_with(
+            path, options,
+        )?))
     }
 
     /// Starts from an already loaded document.

@@ -2,9 +2,18 @@
 //! headers).
 //!
 //! Query and header values arrive as strings and are coerced (`validate::coerce`) to the types the
-//! schema asks for. Engine.IO's own query parameters ([`ENGINE_IO_QUERY_PARAMS`]) are removed
-//! first: a client library adds them to every handshake, so a document's query schema never
-//! describes them (and `additionalProperties: false` must not refuse them).
+//! schema asks for.
+//!
+//! - **Engine.IO's own query parameters** ([`ENGINE_IO_QUERY_PARAMS`]) are validated as sent
+//!   when the query schema declares them (zod-sockets documents pin `EIO: "4"` and
+//!   `transport`), and left out when it does not: a client library adds them to every
+//!   handshake, so a schema that does not mention them (with `additionalProperties: false`)
+//!   must not refuse them.
+//! - **The WebSocket upgrade's own headers** (`connection`, `upgrade`, `sec-websocket-*`) exist
+//!   only on a WebSocket handshake. A `ws` binding describes the WebSocket handshake, so a
+//!   document may pin `connection: Upgrade`; a long-polling handshake (`transport=polling`)
+//!   cannot carry them, and is checked against the schema without them (neither required nor
+//!   constrained). Every other header and query rule applies to both transports.
 
 use super::coerce::coerce_pairs;
 use super::{Interaction, NamespaceValidators, ValidationError, Violation};
@@ -61,8 +70,13 @@ impl NamespaceValidators {
         }
         if let (Some(schema), Some(raw)) = (&self.query, &self.query_schema) {
             let query = request.uri.query().unwrap_or_default();
+            let declared = |name: &str| {
+                raw.get("properties")
+                    .and_then(|p| p.as_object())
+                    .is_some_and(|p| p.contains_key(name))
+            };
             let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
-                .filter(|(k, _)| !ENGINE_IO_QUERY_PARAMS.contains(&k.as_ref()))
+                .filter(|(k, _)| !ENGINE_IO_QUERY_PARAMS.contains(&k.as_ref()) || declared(k))
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
                 .collect();
             let instance = coerce_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), raw);
@@ -70,7 +84,14 @@ impl NamespaceValidators {
                 violations.extend(under("/query", v));
             }
         }
-        if let (Some(schema), Some(raw)) = (&self.headers, &self.headers_schema) {
+        let websocket =
+            url::form_urlencoded::parse(request.uri.query().unwrap_or_default().as_bytes())
+                .any(|(k, v)| k == "transport" && v == "websocket");
+        let headers = match (&self.polling_headers, websocket) {
+            (Some(polling), false) => Some(polling),
+            _ => self.headers.as_ref(),
+        };
+        if let (Some(schema), Some(raw)) = (headers, &self.headers_schema) {
             let pairs: Vec<(String, String)> = request
                 .headers
                 .iter()
@@ -96,6 +117,35 @@ impl NamespaceValidators {
             ))
         }
     }
+}
+
+/// Headers only a WebSocket upgrade request carries (lower-cased; `sec-websocket-` is a prefix).
+const UPGRADE_HEADERS: &[&str] = &["connection", "upgrade"];
+
+fn is_upgrade_header(name: &str) -> bool {
+    UPGRADE_HEADERS.contains(&name) || name.starts_with("sec-websocket-")
+}
+
+/// The (lower-cased) headers schema without the WebSocket upgrade's own headers, or `None`
+/// when it names none of them.
+pub(crate) fn without_upgrade_headers(schema: &serde_json::Value) -> Option<serde_json::Value> {
+    let names_one = schema["properties"]
+        .as_object()
+        .is_some_and(|p| p.keys().any(|k| is_upgrade_header(k)))
+        || schema["required"]
+            .as_array()
+            .is_some_and(|r| r.iter().filter_map(|v| v.as_str()).any(is_upgrade_header));
+    if !names_one {
+        return None;
+    }
+    let mut out = schema.clone();
+    if let Some(props) = out.get_mut("properties").and_then(|p| p.as_object_mut()) {
+        props.retain(|k, _| !is_upgrade_header(k));
+    }
+    if let Some(required) = out.get_mut("required").and_then(|r| r.as_array_mut()) {
+        required.retain(|v| !v.as_str().is_some_and(is_upgrade_header));
+    }
+    Some(out)
 }
 
 /// Moves violations of a query or headers instance under `prefix` in the handshake request.
@@ -219,5 +269,96 @@ channels:
     fn a_namespace_without_bindings_accepts_any_handshake() {
         let req = request("PUT", "/socket.io/?anything=1", &[]);
         assert_eq!(check("/open", &req), Ok(()));
+    }
+
+    const ENGINE_IO_DOC: &str = "asyncapi: 2.6.0
+info: {title: t, version: '1'}
+channels:
+  /:
+    bindings:
+      ws:
+        query:
+          type: object
+          properties:
+            EIO: {type: string, const: '4'}
+            transport: {type: string, enum: [polling, websocket]}
+          required: [EIO, transport]
+        headers:
+          type: object
+          properties:
+            connection: {type: string, const: Upgrade}
+            upgrade: {type: string, const: websocket}
+          required: [connection, upgrade]
+";
+
+    fn engine_io_validators() -> Validators {
+        let doc = Document::from_text(ENGINE_IO_DOC).expect("loads");
+        Validators::compile(&doc).expect("compiles")
+    }
+
+    fn engine_request(uri: &str, upgrade: bool) -> http::request::Parts {
+        let headers: &[(&str, &str)] = if upgrade {
+            &[("Connection", "Upgrade"), ("Upgrade", "websocket")]
+        } else {
+            &[]
+        };
+        request("GET", uri, headers)
+    }
+
+    #[test]
+    fn declared_engine_io_parameters_are_validated_as_sent() {
+        let v = engine_io_validators();
+        let ns = v.namespace("/").unwrap();
+        assert!(
+            ns.check_handshake(
+                "/",
+                &engine_request("/socket.io/?EIO=4&transport=websocket", true)
+            )
+            .is_ok()
+        );
+        let err = ns
+            .check_handshake(
+                "/",
+                &engine_request("/socket.io/?EIO=3&transport=websocket", true),
+            )
+            .unwrap_err();
+        assert_eq!(err.violations[0].instance_path, "/query/EIO", "{err}");
+        let err = ns
+            .check_handshake(
+                "/",
+                &engine_request("/socket.io/?transport=websocket", true),
+            )
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("\"EIO\" is a required property"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn upgrade_headers_are_asked_only_of_websocket_handshakes() {
+        let v = engine_io_validators();
+        let ns = v.namespace("/").unwrap();
+        // Long-polling cannot carry `Connection: Upgrade`; the binding describes WebSocket.
+        assert!(
+            ns.check_handshake(
+                "/",
+                &engine_request("/socket.io/?EIO=4&transport=polling", false)
+            )
+            .is_ok()
+        );
+        // A WebSocket handshake without them breaks the binding.
+        let err = ns
+            .check_handshake(
+                "/",
+                &engine_request("/socket.io/?EIO=4&transport=websocket", false),
+            )
+            .unwrap_err();
+        assert!(
+            err.violations
+                .iter()
+                .all(|v| v.instance_path.starts_with("/headers")),
+            "{err}"
+        );
     }
 }

@@ -55,6 +55,10 @@ pub struct NamespaceValidators {
     pub query_schema: Option<Value>,
     /// The headers schema, names lower-cased (for coercion).
     pub headers_schema: Option<Value>,
+    /// `headers` without the WebSocket upgrade's own headers (`connection`, `upgrade`,
+    /// `sec-websocket-*`), for handshakes that are not WebSocket upgrades (long-polling);
+    /// `None` when the schema names none of them (see [`handshake`]).
+    pub polling_headers: Option<CompiledSchema>,
     /// `bindings.ws.method`.
     pub method: Option<String>,
 }
@@ -230,11 +234,19 @@ fn compile_namespace(
         value: lowercase_properties(&s.value),
         arguments: s.arguments,
     });
+    let polling_headers_schema = headers_schema.as_ref().and_then(|s| {
+        handshake::without_upgrade_headers(&s.value).map(|value| Schema {
+            pointer: s.pointer.clone(),
+            value,
+            arguments: s.arguments,
+        })
+    });
     NamespaceValidators {
         ingress,
         egress,
         query: ns.bindings.query.as_ref().and_then(&mut *compile),
         headers: headers_schema.as_ref().and_then(&mut *compile),
+        polling_headers: polling_headers_schema.as_ref().and_then(&mut *compile),
         query_schema: ns.bindings.query.as_ref().map(|s| s.value.clone()),
         headers_schema: headers_schema.map(|s| s.value),
         method: ns.bindings.method.clone(),
