@@ -7,6 +7,7 @@
 pub mod coerce;
 pub mod cycles;
 pub mod error;
+pub mod outgoing;
 pub mod schema;
 
 use std::collections::HashMap;
@@ -15,6 +16,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 pub use error::{Interaction, ValidationError, Violation};
+pub use outgoing::{CheckError, CheckedEvent};
 pub use schema::{CompiledSchema, DEFAULT_MAX_DEPTH, InvalidSchema, nesting_depth};
 
 use crate::model::{Api, Event, Namespace, Schema};

@@ -7,6 +7,7 @@ mod support;
 mod bad_input;
 mod conformance;
 mod docs;
+mod emit;
 mod examples;
 mod fuzz_smoke;
 mod limits;
