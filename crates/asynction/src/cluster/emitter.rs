@@ -7,16 +7,15 @@ use std::time::Duration;
 use redis::AsyncCommands;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use serde::Serialize;
-use serde_json::Value;
 use socketioxide_emitter::IoEmitter;
 
 use super::ClusterError;
 use super::redis::{redact_url, redis_client};
-use crate::server::emit::egress_args;
+use crate::server::emit::{check_outgoing, check_outgoing_args};
 use crate::server::namespaces::NamespaceIndex;
 use crate::server::{Args, EmitError, SendFailure};
 use crate::spec::Document;
-use crate::validate::{NamespaceValidators, Validators};
+use crate::validate::{CheckedEvent, NamespaceValidators, Validators};
 
 /// How long connecting or one `PUBLISH` may take.
 const TIMEOUT: Duration = Duration::from_secs(2);
@@ -138,29 +137,21 @@ impl ClusterBroadcast {
     /// Validates `data` against `event`'s egress schema (one argument; with an
     /// `x-socketio-args: spread` schema, an array is sent as several arguments), then publishes.
     pub async fn emit<T: Serialize + ?Sized>(self, event: &str, data: &T) -> Result<(), EmitError> {
-        let (args, spread) = egress_args(&self.ns, event, data)?;
-        self.check(event, &args)?;
-        if spread {
-            self.publish(event, &Args::json(args).as_wire()).await
-        } else {
-            self.publish(event, data).await
-        }
+        let validate = self.emitter.validation;
+        self.publish(check_outgoing(&self.ns, &self.path, event, data, validate)?)
+            .await
     }
 
     /// Validates and publishes several arguments, binary attachments included.
     pub async fn emit_args(self, event: &str, args: &Args) -> Result<(), EmitError> {
-        self.check(event, &args.validation_view())?;
-        self.publish(event, &args.as_wire()).await
+        let validate = self.emitter.validation;
+        self.publish(check_outgoing_args(
+            &self.ns, &self.path, event, args, validate,
+        )?)
+        .await
     }
 
-    fn check(&self, event: &str, args: &[Value]) -> Result<(), EmitError> {
-        if self.emitter.validation {
-            self.ns.check_emit(&self.path, event, args)?;
-        }
-        Ok(())
-    }
-
-    async fn publish<T: Serialize + ?Sized>(&self, event: &str, data: &T) -> Result<(), EmitError> {
+    async fn publish(&self, checked: CheckedEvent<'_>) -> Result<(), EmitError> {
         let mut io = IoEmitter::new().of(self.path.clone());
         if !self.rooms.is_empty() {
             io = io.to(self.rooms.clone());
@@ -169,19 +160,22 @@ impl ClusterBroadcast {
             io = io.except(self.except.clone());
         }
         let publisher = &self.emitter.publisher;
-        tokio::time::timeout(TIMEOUT * 2, io.emit(event, data, publisher))
-            .await
-            .map_err(|_| {
-                EmitError::Send(SendFailure::Publish(format!(
-                    "publishing to Redis at {} timed out",
-                    publisher.url
-                )))
-            })?
-            .map_err(|e| {
-                EmitError::Send(SendFailure::Publish(format!(
-                    "publishing to Redis at {}: {e}",
-                    publisher.url
-                )))
-            })
+        tokio::time::timeout(
+            TIMEOUT * 2,
+            io.emit(checked.event(), &checked.wire(), publisher),
+        )
+        .await
+        .map_err(|_| {
+            EmitError::Send(SendFailure::Publish(format!(
+                "publishing to Redis at {} timed out",
+                publisher.url
+            )))
+        })?
+        .map_err(|e| {
+            EmitError::Send(SendFailure::Publish(format!(
+                "publishing to Redis at {}: {e}",
+                publisher.url
+            )))
+        })
     }
 }

@@ -18,8 +18,9 @@ use socketioxide_core::adapter::RoomParam;
 
 use super::args::{Args, WireArgs};
 use super::runtime::SpecRuntime;
-use crate::model::ArgumentList;
-use crate::validate::{Interaction, NamespaceValidators, ValidationError};
+use crate::validate::{
+    CheckError, CheckedEvent, Interaction, NamespaceValidators, ValidationError,
+};
 
 /// Why an emit did not happen (or its ack was refused). The error of the layer below
 /// (serde, socketioxide) is kept as the [`source`](std::error::Error::source).
@@ -117,36 +118,32 @@ impl From<AckFailure> for EmitError {
     }
 }
 
-/// Serializes `data` and applies the argument rule of `event`'s egress schema: a spread schema
-/// sends an array payload as several arguments. Returns the arguments and whether they spread.
-pub(crate) fn egress_args<T: Serialize + ?Sized>(
-    ns: &NamespaceValidators,
-    event: &str,
-    data: &T,
-) -> Result<(Vec<Value>, bool), EmitError> {
-    let value = serde_json::to_value(data).map_err(EmitError::Serialize)?;
-    let spread = ns
-        .egress
-        .get(event)
-        .and_then(|e| e.payload.as_ref())
-        .is_some_and(|p| p.arguments() == ArgumentList::Spread);
-    Ok(match value {
-        Value::Array(items) if spread => (items, true),
-        other => (vec![other], false),
-    })
-}
-
-fn check(
-    rt: &SpecRuntime,
+/// The one way to an outgoing event: `data` serialized once, the argument rule of `event`'s
+/// egress schema applied, validated when `validate` is set (see [`CheckedEvent`]).
+pub(crate) fn check_outgoing<'e, T: Serialize + ?Sized>(
     ns: &NamespaceValidators,
     ns_path: &str,
-    event: &str,
-    args: &[Value],
-) -> Result<(), EmitError> {
-    if rt.validation {
-        ns.check_emit(ns_path, event, args)?;
-    }
-    Ok(())
+    event: &'e str,
+    data: &T,
+    validate: bool,
+) -> Result<CheckedEvent<'e>, EmitError> {
+    ns.check_outgoing(ns_path, event, data, validate)
+        .map_err(|e| match e {
+            CheckError::Invalid(e) => EmitError::Invalid(e),
+            CheckError::Serialize(e) => EmitError::Serialize(e),
+        })
+}
+
+/// [`check_outgoing`] for arguments given as they go on the wire (binary attachments
+/// included).
+pub(crate) fn check_outgoing_args<'a>(
+    ns: &NamespaceValidators,
+    ns_path: &str,
+    event: &'a str,
+    args: &'a Args,
+    validate: bool,
+) -> Result<CheckedEvent<'a>, EmitError> {
+    Ok(ns.check_outgoing_args(ns_path, event, args, validate)?)
 }
 
 /// One client's ack to `event`: validated against the event's ack schema, then decoded.
@@ -216,41 +213,37 @@ impl<A: Adapter> ValidatedSocket<A> {
     /// Emits `event` to this client after validating `data` (one argument; with a
     /// `x-socketio-args: spread` schema, an array/tuple is sent as several arguments).
     pub fn emit<T: Serialize + ?Sized>(&self, event: &str, data: &T) -> Result<(), EmitError> {
-        let (args, spread) = egress_args(&self.ns, event, data)?;
-        check(&self.rt, &self.ns, self.ns(), event, &args)?;
-        if let Some(queue) = &self.deferred {
-            queue
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push((event.to_owned(), Args::json(args)));
-            return Ok(());
-        }
-        let sent = if spread {
-            self.inner.emit(event, &Args::json(args).as_wire())
-        } else {
-            self.inner.emit(event, data)
-        };
-        sent.map_err(|e| EmitError::Send(e.into()))
+        self.send(check_outgoing(
+            &self.ns,
+            self.ns(),
+            event,
+            data,
+            self.rt.validation,
+        )?)
     }
 
     /// Emits `event` with several arguments, binary attachments included.
     pub fn emit_args(&self, event: &str, args: &Args) -> Result<(), EmitError> {
-        check(
-            &self.rt,
+        self.send(check_outgoing_args(
             &self.ns,
             self.ns(),
             event,
-            &args.validation_view(),
-        )?;
+            args,
+            self.rt.validation,
+        )?)
+    }
+
+    /// Sends a checked event now, or queues it while the connection is being accepted.
+    fn send(&self, checked: CheckedEvent<'_>) -> Result<(), EmitError> {
         if let Some(queue) = &self.deferred {
             queue
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .push((event.to_owned(), args.clone()));
+                .push(checked.into_owned_parts());
             return Ok(());
         }
         self.inner
-            .emit(event, &args.as_wire())
+            .emit(checked.event(), &checked.wire())
             .map_err(|e| EmitError::Send(e.into()))
     }
 
@@ -261,18 +254,15 @@ impl<A: Adapter> ValidatedSocket<A> {
         event: &str,
         data: &T,
     ) -> Result<V, EmitError> {
-        let (args, spread) = egress_args(&self.ns, event, data)?;
-        check(&self.rt, &self.ns, self.ns(), event, &args)?;
+        let checked = check_outgoing(&self.ns, self.ns(), event, data, self.rt.validation)?;
         if self.deferred.is_some() {
             return Err(SendFailure::NotConnected.into());
         }
-        let ops = self.inner.timeout(self.rt.ack_timeout);
-        let stream = if spread {
-            ops.emit_with_ack::<_, WireArgs>(event, &Args::json(args).as_wire())
-        } else {
-            ops.emit_with_ack::<_, WireArgs>(event, data)
-        }
-        .map_err(|e| EmitError::Send(e.into()))?;
+        let stream = self
+            .inner
+            .timeout(self.rt.ack_timeout)
+            .emit_with_ack::<_, WireArgs>(checked.event(), &checked.wire())
+            .map_err(|e| EmitError::Send(e.into()))?;
         let WireArgs(ack) = stream.await.map_err(|e| EmitError::Ack(e.into()))?;
         client_ack(&self.rt, &self.ns, self.ns(), event, ack)
     }
@@ -365,29 +355,23 @@ impl<A: Adapter> ValidatedBroadcast<A> {
         }
     }
 
-    /// Emits `event` to every selected client after validating `data`.
+    /// Emits `event` to every selected client after validating `data` (once, however many
+    /// clients receive it).
     pub async fn emit<T: Serialize + ?Sized>(self, event: &str, data: &T) -> Result<(), EmitError> {
-        let (args, spread) = egress_args(&self.ns, event, data)?;
-        check(&self.rt, &self.ns, &self.ns_path, event, &args)?;
-        let sent = if spread {
-            self.inner.emit(event, &Args::json(args).as_wire()).await
-        } else {
-            self.inner.emit(event, data).await
-        };
-        sent.map_err(|e| EmitError::Send(e.into()))
+        let checked = check_outgoing(&self.ns, &self.ns_path, event, data, self.rt.validation)?;
+        self.send(checked).await
     }
 
     /// Emits `event` with several arguments, binary attachments included.
     pub async fn emit_args(self, event: &str, args: &Args) -> Result<(), EmitError> {
-        check(
-            &self.rt,
-            &self.ns,
-            &self.ns_path,
-            event,
-            &args.validation_view(),
-        )?;
+        let checked =
+            check_outgoing_args(&self.ns, &self.ns_path, event, args, self.rt.validation)?;
+        self.send(checked).await
+    }
+
+    async fn send(self, checked: CheckedEvent<'_>) -> Result<(), EmitError> {
         self.inner
-            .emit(event, &args.as_wire())
+            .emit(checked.event(), &checked.wire())
             .await
             .map_err(|e| EmitError::Send(e.into()))
     }
@@ -402,16 +386,13 @@ impl<A: Adapter> ValidatedBroadcast<A> {
         data: &T,
     ) -> Result<Vec<(Sid, Result<V, EmitError>)>, EmitError> {
         use futures_util::StreamExt;
-        let (args, spread) = egress_args(&self.ns, event, data)?;
-        check(&self.rt, &self.ns, &self.ns_path, event, &args)?;
-        let ops = self.inner.timeout(self.rt.ack_timeout);
-        let stream = if spread {
-            ops.emit_with_ack::<_, WireArgs>(event, &Args::json(args).as_wire())
-                .await
-        } else {
-            ops.emit_with_ack::<_, WireArgs>(event, data).await
-        }
-        .map_err(|e| EmitError::Send(e.into()))?;
+        let checked = check_outgoing(&self.ns, &self.ns_path, event, data, self.rt.validation)?;
+        let stream = self
+            .inner
+            .timeout(self.rt.ack_timeout)
+            .emit_with_ack::<_, WireArgs>(checked.event(), &checked.wire())
+            .await
+            .map_err(|e| EmitError::Send(e.into()))?;
         let (rt, ns, ns_path) = (self.rt, self.ns, self.ns_path);
         Ok(stream
             .map(|(sid, ack)| {
@@ -485,7 +466,7 @@ mod tests {
     fn a_payload_that_is_not_json_keeps_serde_s_error_as_the_source() {
         // JSON object keys must be strings.
         let data = BTreeMap::from([((1, 2), "x")]);
-        let err = egress_args(&NamespaceValidators::default(), "event", &data)
+        let err = check_outgoing(&NamespaceValidators::default(), "/", "event", &data, false)
             .expect_err("a map with tuple keys is not JSON");
         assert!(matches!(err, EmitError::Serialize(_)), "{err:?}");
         assert!(

@@ -277,6 +277,20 @@ impl CompiledSchema {
         }
     }
 
+    /// Validates an argument list that is already one array value (`list` holds the arguments
+    /// as its items): the same verdict as [`Self::validate_args`] on those items, without
+    /// copying them. For a `x-socketio-args: spread` schema.
+    pub fn validate_list(&self, list: &Value) -> Result<(), Vec<Violation>> {
+        if self.unconstrained {
+            return Ok(());
+        }
+        match (self.arguments, list) {
+            (ArgumentList::Spread, Value::Array(_)) => self.validate_value(list),
+            (_, Value::Array(items)) => self.validate_args(items),
+            (_, one) => self.validate_args(std::slice::from_ref(one)),
+        }
+    }
+
     /// Whether the value is valid (fast path, no error details).
     pub fn is_valid(&self, instance: &Value) -> bool {
         nesting_depth(instance, self.max_depth) <= self.max_depth

@@ -8,6 +8,7 @@ mod bad_input;
 mod conformance;
 mod docs;
 mod docs_console;
+mod emit;
 mod examples;
 mod fuzz_smoke;
 mod limits;
