@@ -22,6 +22,7 @@ pub mod package;
 pub mod render;
 pub mod runtime;
 pub mod schema;
+pub mod shape;
 pub mod zod;
 
 use std::path::{Path, PathBuf};

@@ -6,8 +6,8 @@
 //! reaches `on`, `once` and `onAny` listeners) checks incoming events. What breaks the document
 //! goes to the `invalid` listener (`INVALID_EVENT`) only.
 
-use super::client::Client;
 use super::render::string_literal;
+use super::shape::Client;
 use super::zod::schema_const;
 
 /// Errors, violations and the binary check, before the zod schemas.
