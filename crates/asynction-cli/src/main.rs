@@ -10,6 +10,7 @@ mod emit;
 mod logging;
 mod mock;
 mod scaffold;
+mod test;
 mod validate;
 
 use std::path::PathBuf;
@@ -72,6 +73,8 @@ enum Command {
     Scaffold(scaffold::ScaffoldArgs),
     /// Validate an event against the document and publish it to a Redis cluster's clients.
     Emit(emit::EmitArgs),
+    /// Contract-test a running Socket.IO server against the document.
+    Test(test::TestArgs),
 }
 
 fn main() -> ExitCode {
@@ -82,5 +85,6 @@ fn main() -> ExitCode {
         Command::Docs(args) => docs::run(&cli.global, &args),
         Command::Scaffold(args) => scaffold::run(&cli.global, &args),
         Command::Emit(args) => emit::run(&cli.global, &args),
+        Command::Test(args) => test::run(&cli.global, &args),
     }
 }
