@@ -95,6 +95,9 @@ pub(crate) struct Runner<'a> {
     progress: &'a mut dyn FnMut(&Check),
     received: Vec<Received>,
     ack_generators: HashMap<(usize, String), Option<FakeGenerator>>,
+    /// The first shrunk value per (namespace, event, violation, negative label): later
+    /// failures of the same kind reuse it instead of shrinking again.
+    shrunk: HashMap<(usize, String, ViolationKind, String), Vec<Value>>,
 }
 
 fn label_seed(seed: u64, label: &str) -> u64 {
@@ -259,6 +262,7 @@ impl<'a> Runner<'a> {
             progress,
             received: Vec::new(),
             ack_generators: HashMap::new(),
+            shrunk: HashMap::new(),
         })
     }
 
@@ -294,6 +298,17 @@ impl<'a> Runner<'a> {
 
     pub(crate) async fn run(mut self) -> Result<Report, ContractError> {
         let started = Instant::now();
+        if let Err(e) = self
+            .builder(&Hs::default(), Transport::Polling)
+            .engine()
+            .await
+            && matches!(e, ClientError::Io(_) | ClientError::InvalidUrl { .. })
+        {
+            return Err(ContractError::Unreachable(format!(
+                "{}: {e}",
+                self.opts.url
+            )));
+        }
         let doc: &'a Document = self.doc;
         for (index, ns_doc) in doc.api.namespaces.iter().enumerate() {
             if !self.opts.namespaces.is_empty() && !self.opts.namespaces.contains(&ns_doc.path) {
@@ -1203,8 +1218,21 @@ impl<'a> Runner<'a> {
             self.check(phase, &ns.path, &event.name, case.name, started, None);
             return;
         };
-        let shrunk = match (&case.instance, case.generated) {
-            (Some(instance), true) => self.shrink(ns, event, t, instance, kind, negative).await,
+        let label = if negative {
+            case.name.clone()
+        } else {
+            String::new()
+        };
+        let key = (ns.index, event.name.clone(), kind, label);
+        let shrunk = match (&case.instance, case.generated, self.shrunk.get(&key)) {
+            (Some(_), true, Some(known)) => Some(known.clone()),
+            (Some(instance), true, None) => {
+                let s = self.shrink(ns, event, t, instance, kind, negative).await;
+                if let Some(s) = &s {
+                    self.shrunk.insert(key, s.clone());
+                }
+                s
+            }
             _ => None,
         };
         let repro_args = shrunk.clone().unwrap_or_else(|| case.args.values.clone());

@@ -146,6 +146,9 @@ pub enum ContractError {
     /// The document cannot be tested (a schema that does not compile or cannot be generated).
     #[error("the document cannot be tested: {0}")]
     Document(String),
+    /// The server cannot be reached at all (connection refused, bad URL).
+    #[error("cannot reach the server at {0}")]
+    Unreachable(String),
 }
 
 /// Runs every check against the server and returns what they found.
