@@ -409,6 +409,7 @@ async fn python_original_defects_are_reported() {
         .arg("/work/shared/tools/peer/server.py")
         .args(["--port", &port.to_string()])
         .current_dir("/work/shared/tools/peer")
+        .env("HYPOTHESIS_STORAGE_DIRECTORY", venv.join("../hypothesis"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
