@@ -256,10 +256,10 @@ impl Report {
                 f.message
             );
             if let Some(args) = &f.args {
-                let _ = writeln!(out, "  arguments: {}", compact(args));
+                let _ = writeln!(out, "  arguments: {}", short(args));
             }
             if let Some(shrunk) = &f.shrunk {
-                let _ = writeln!(out, "  shrunk to: {}", compact(shrunk));
+                let _ = writeln!(out, "  shrunk to: {}", short(shrunk));
             }
             if let Some(repro) = &f.reproduction {
                 let _ = writeln!(out, "  reproduce: {repro}");
@@ -377,6 +377,16 @@ pub(crate) fn compact(args: &[Value]) -> String {
         .map(|a| serde_json::to_string(a).unwrap_or_default())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// [`compact`], cut to about 300 characters for terminal output.
+fn short(args: &[Value]) -> String {
+    let s = compact(args);
+    if s.chars().count() <= 300 {
+        return s;
+    }
+    let cut: String = s.chars().take(300).collect();
+    format!("{cut}… ({} characters; full in --format json)", s.chars().count())
 }
 
 /// Escapes text for XML attributes and content; characters XML 1.0 cannot carry become `?`.

@@ -427,6 +427,8 @@ async fn python_original_defects_are_reported() {
     o.examples = 5;
     o.timeout = Duration::from_secs(1);
     o.transports = vec![asynction_contract::Transport::Websocket];
+    // handlers.token_info accepts this one token.
+    o.credentials.api_keys = vec![("tokenKey".into(), "secret".into())];
     let report = run(&doc, &o).await.unwrap();
     eprintln!("{}", report.render_text());
     assert!(
@@ -434,6 +436,14 @@ async fn python_original_defects_are_reported() {
             .failures()
             .any(|c| c.failure.as_ref().unwrap().kind == ViolationKind::InvalidEventUnanswered),
         "the original's unanswered invalid events were not reported:\n{}",
+        failures(&report).join("\n")
+    );
+    // Invalid handshakes were left hanging too (no connect_error).
+    assert!(
+        report
+            .failures()
+            .any(|c| c.failure.as_ref().unwrap().kind == ViolationKind::HandshakeTimeout),
+        "{}",
         failures(&report).join("\n")
     );
 }
