@@ -6,4 +6,5 @@ mod support;
 
 mod cli_validate;
 mod cluster;
+mod contract;
 mod mock_server;
