@@ -74,7 +74,7 @@ enum Command {
     /// Validate an event against the document and publish it to a Redis cluster's clients.
     Emit(emit::EmitArgs),
     /// Contract-test a running Socket.IO server against the document.
-    Test(test::TestArgs),
+    Test(Box<test::TestArgs>),
 }
 
 fn main() -> ExitCode {

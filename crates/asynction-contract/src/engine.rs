@@ -1082,10 +1082,8 @@ impl<'a> Runner<'a> {
                         &mut rest,
                     )
                     .await;
-                if lost {
-                    if let Some(c) = conn.take() {
-                        let _ = c.close().await;
-                    }
+                if lost && let Some(c) = conn.take() {
+                    let _ = c.close().await;
                 }
             }
             for case in rest {
@@ -1106,6 +1104,7 @@ impl<'a> Runner<'a> {
 
     /// Sends a window of cases at once; records their checks; cases whose fate is unknown after
     /// a lost connection go to `rest`. Returns whether the connection was lost.
+    #[allow(clippy::too_many_arguments)]
     async fn window(
         &mut self,
         ns: &Ns<'a>,
@@ -1486,14 +1485,13 @@ impl<'a> Runner<'a> {
                     .filter(|(_, e)| e.name == r.name)
                 {
                     let key = (r.ns, i);
-                    if !compiled.contains_key(&key) {
-                        let schema = c
-                            .payload
+                    let resolved = &self.doc.resolved;
+                    let schema = compiled.entry(key).or_insert_with(|| {
+                        c.payload
                             .as_ref()
-                            .and_then(|p| CompiledSchema::compile(p, &self.doc.resolved).ok());
-                        compiled.insert(key, schema);
-                    }
-                    match compiled[&key].as_ref().map(|v| v.validate_args(&r.values)) {
+                            .and_then(|p| CompiledSchema::compile(p, resolved).ok())
+                    });
+                    match schema.as_ref().map(|v| v.validate_args(&r.values)) {
                         Some(Ok(())) | None => valid = true,
                         Some(Err(vs)) => errors.push(violations_text(&vs)),
                     }

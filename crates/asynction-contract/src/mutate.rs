@@ -122,7 +122,7 @@ fn walk(
     };
     let ts = types(schema);
     if !ts.is_empty() {
-        let wrong = if ts.iter().any(|t| *t == "string") {
+        let wrong = if ts.contains(&"string") {
             json!(12345)
         } else {
             json!("not-a-number")

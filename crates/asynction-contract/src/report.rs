@@ -386,7 +386,10 @@ fn short(args: &[Value]) -> String {
         return s;
     }
     let cut: String = s.chars().take(300).collect();
-    format!("{cut}… ({} characters; full in --format json)", s.chars().count())
+    format!(
+        "{cut}… ({} characters; full in --format json)",
+        s.chars().count()
+    )
 }
 
 /// Escapes text for XML attributes and content; characters XML 1.0 cannot carry become `?`.
