@@ -1036,7 +1036,7 @@ impl<'a> Runner<'a> {
         };
         let mut conn: Option<Client> = None;
         for event in self.events_of(ns.doc) {
-            let cases = self.cases(ns, event, n, tname);
+            let mut cases = self.cases(ns, event, n, tname);
             let want_ack = event.ack.is_some();
             if conn.is_none() {
                 match self.connect(ns, &ns.good, t).await {
@@ -1062,6 +1062,49 @@ impl<'a> Runner<'a> {
                 }
             }
             let mut rest: Vec<Case> = Vec::new();
+            if !want_ack {
+                // No ack to wait for: send everything, then one short wait for a disconnect.
+                // After a loss, every case is retried alone to find the one to blame.
+                let started = Instant::now();
+                let batch = std::mem::take(&mut cases);
+                let client = conn.as_mut().expect("connected");
+                let mut lost = false;
+                for (i, case) in batch.iter().enumerate() {
+                    if client
+                        .emit(&ns.path, &event.name, case.args.clone())
+                        .await
+                        .is_err()
+                    {
+                        lost = true;
+                        break;
+                    }
+                    if i % WINDOW == WINDOW - 1 && !self.drain(ns, client).await {
+                        lost = true;
+                        break;
+                    }
+                }
+                if !lost {
+                    lost = self.grace(ns, client).await.is_some();
+                }
+                if lost {
+                    if let Some(c) = conn.take() {
+                        let _ = c.close().await;
+                    }
+                    rest = batch;
+                } else {
+                    let per = started.elapsed() / batch.len().max(1) as u32;
+                    for case in batch {
+                        self.record(Check {
+                            phase: Phase::Events,
+                            namespace: ns.path.clone(),
+                            event: event.name.clone(),
+                            name: case.name,
+                            duration: per,
+                            failure: None,
+                        });
+                    }
+                }
+            }
             let mut queue = cases.into_iter().peekable();
             // Pipelined windows while the connection holds; what is left after a loss goes one
             // by one.
