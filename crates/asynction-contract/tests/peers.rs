@@ -219,6 +219,7 @@ async fn mock_servers_of_several_documents_pass() {
         "tests/fixtures/mock/keywords-2.6.yaml",
         "tests/fixtures/mock/keywords-3.0.yaml",
         "tests/fixtures/contract/tickets.yaml",
+        "tests/fixtures/contract/secured.yaml",
     ] {
         let path = root().join(doc);
         let (addr, stop) = mock(&path);
