@@ -42,7 +42,8 @@ pub struct TestArgs {
     /// Transports to use.
     #[arg(long, value_enum, default_value_t = TransportArg::Both)]
     transport: TransportArg,
-    /// Bearer token (Authorization: Bearer …).
+    /// Bearer token (Authorization: Bearer …). Every credential option takes `/NS@VALUE` to
+    /// apply to one namespace (as written in the document) only.
     #[arg(long, value_name = "TOKEN")]
     bearer: Option<String>,
     /// Basic credentials, USER:PASS.
@@ -130,38 +131,85 @@ fn options(args: &TestArgs) -> Result<Options, String> {
         TransportArg::Polling => vec![Transport::Polling],
         TransportArg::Both => vec![Transport::Websocket, Transport::Polling],
     };
-    let basic = match &args.basic {
-        Some(b) => Some(
-            b.split_once(':')
-                .map(|(u, p)| (u.to_owned(), p.to_owned()))
-                .ok_or_else(|| format!("--basic '{b}' is not USER:PASS"))?,
-        ),
-        None => None,
-    };
-    let auth = match &args.auth {
-        Some(a) => Some(serde_json::from_str(a).map_err(|e| format!("--auth is not JSON: {e}"))?),
-        None => None,
-    };
-    o.credentials = Credentials {
-        bearer: args.bearer.clone(),
-        basic,
-        api_keys: args
-            .api_key
-            .iter()
-            .map(|p| pair(p, "--api-key"))
-            .collect::<Result<_, _>>()?,
-        query: args
-            .query
-            .iter()
-            .map(|p| pair(p, "--query"))
-            .collect::<Result<_, _>>()?,
-        headers: args
-            .header
-            .iter()
-            .map(|p| pair(p, "--header"))
-            .collect::<Result<_, _>>()?,
-        auth,
-    };
+    // Every credential option may start with `/ns@` to apply to that namespace only.
+    let mut global = Credentials::default();
+    let mut per_ns: Vec<(String, Credentials)> = Vec::new();
+    let mut apply =
+        |raw: &str, set: &mut dyn FnMut(&mut Credentials, &str) -> Result<(), String>| match raw
+            .strip_prefix('/')
+            .and_then(|r| r.split_once('@'))
+        {
+            Some((ns, value)) => {
+                let ns = format!("/{ns}");
+                if !per_ns.iter().any(|(n, _)| *n == ns) {
+                    per_ns.push((ns.clone(), Credentials::default()));
+                }
+                let entry = per_ns
+                    .iter_mut()
+                    .find(|(n, _)| *n == ns)
+                    .expect("added above");
+                set(&mut entry.1, value)
+            }
+            None => set(&mut global, raw),
+        };
+    if let Some(b) = &args.bearer {
+        apply(b, &mut |c, v| {
+            c.bearer = Some(v.to_owned());
+            Ok(())
+        })?;
+    }
+    if let Some(b) = &args.basic {
+        apply(b, &mut |c, v| {
+            let (u, p) = v
+                .split_once(':')
+                .ok_or_else(|| format!("--basic '{v}' is not USER:PASS"))?;
+            c.basic = Some((u.to_owned(), p.to_owned()));
+            Ok(())
+        })?;
+    }
+    for p in &args.api_key {
+        apply(p, &mut |c, v| {
+            c.api_keys.push(pair(v, "--api-key")?);
+            Ok(())
+        })?;
+    }
+    for p in &args.query {
+        apply(p, &mut |c, v| {
+            c.query.push(pair(v, "--query")?);
+            Ok(())
+        })?;
+    }
+    for p in &args.header {
+        apply(p, &mut |c, v| {
+            c.headers.push(pair(v, "--header")?);
+            Ok(())
+        })?;
+    }
+    if let Some(a) = &args.auth {
+        apply(a, &mut |c, v| {
+            c.auth = Some(serde_json::from_str(v).map_err(|e| format!("--auth is not JSON: {e}"))?);
+            Ok(())
+        })?;
+    }
+    // A namespace's own credentials complete the global ones.
+    for (_, c) in &mut per_ns {
+        c.bearer = c.bearer.take().or_else(|| global.bearer.clone());
+        c.basic = c.basic.take().or_else(|| global.basic.clone());
+        c.auth = c.auth.take().or_else(|| global.auth.clone());
+        for (list, from) in [
+            (&mut c.api_keys, &global.api_keys),
+            (&mut c.query, &global.query),
+            (&mut c.headers, &global.headers),
+        ] {
+            for (k, v) in from {
+                if !list.iter().any(|(n, _)| n == k) {
+                    list.push((k.clone(), v.clone()));
+                }
+            }
+        }
+    }
+    o.credentials = global;
+    o.namespace_credentials = per_ns;
     o.namespaces = args.namespace.clone();
     o.events = args.event.clone();
     o.only = args

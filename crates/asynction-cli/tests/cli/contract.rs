@@ -148,3 +148,37 @@ fn usage_and_document_errors_exit_2() {
         );
     }
 }
+
+#[test]
+fn per_namespace_credentials() {
+    let m = mock("tests/fixtures/contract/secured.yaml");
+    let url = format!("http://{}", m.1);
+    let out = test(
+        "tests/fixtures/contract/secured.yaml",
+        &[
+            "--url",
+            &url,
+            "--transport",
+            "websocket",
+            "--bearer",
+            "/tenant/{id}@tenant-token",
+            "--basic",
+            "/basic@ada:lovelace",
+            "--api-key",
+            "api_key=k1",
+            "--only",
+            "handshake",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = test(
+        "tests/fixtures/contract/secured.yaml",
+        &["--url", &url, "--basic", "/basic@no-colon"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
