@@ -15,6 +15,7 @@ mod generate;
 mod logging;
 mod mock;
 mod scaffold;
+mod test;
 mod validate;
 
 use std::path::PathBuf;
@@ -125,6 +126,8 @@ enum Command {
     Diff(diff::DiffArgs),
     /// Generate client code from a document (`generate typescript`: a typed npm package).
     Generate(generate::GenerateArgs),
+    /// Contract-test a running Socket.IO server against the document.
+    Test(Box<test::TestArgs>),
 }
 
 fn main() -> ExitCode {
@@ -139,5 +142,6 @@ fn main() -> ExitCode {
         Command::Convert(args) => convert::run(&cli.global, &args),
         Command::Diff(args) => diff::run(&cli.global, &args),
         Command::Generate(args) => generate::run(&cli.global, &args),
+        Command::Test(args) => test::run(&cli.global, &args),
     }
 }

@@ -7,6 +7,7 @@ mod support;
 mod bundle;
 mod cli_validate;
 mod cluster;
+mod contract;
 mod convert;
 mod diff;
 mod generate;

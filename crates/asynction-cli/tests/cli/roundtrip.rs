@@ -10,12 +10,14 @@ use serde_json::Value;
 use crate::support;
 
 /// The AsyncAPI corpus (official spec examples and public Socket.IO documents): the
-/// `ASYNCAPI_CORPUS` folder, by default `/work/shared/asyncapi-corpus`. It is not part of the
+/// `ASYNCAPI_CORPUS` folder, by default `shared/asyncapi-corpus` beside the workspace. It is not part of the
 /// repository; the corpus tests say so and check only the fixtures when it is missing.
 pub fn corpus() -> Option<PathBuf> {
     let dir = std::env::var_os("ASYNCAPI_CORPUS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/work/shared/asyncapi-corpus"));
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/asyncapi-corpus")
+        });
     if dir.is_dir() {
         Some(dir)
     } else {
