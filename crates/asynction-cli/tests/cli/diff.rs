@@ -288,3 +288,47 @@ fn rev_path_reads_the_document_and_its_relative_refs_from_git() {
         stderr(&out)
     );
 }
+
+/// A 2.x document and its `asynction convert` output (3.0 and 3.1) describe the same API:
+/// `diff` reports no change, for the examples and the diff corpus's 2.x documents.
+#[test]
+fn a_2x_document_and_its_3x_conversion_give_no_change() {
+    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
+    let dir = tempfile::tempdir().unwrap();
+    let documents = [
+        root.join("examples/user_accounts/asyncapi.yaml"),
+        root.join("examples/chat/asyncapi.yaml"),
+        root.join("examples/conformance/asyncapi-2.6.yaml"),
+        corpus().join("v2-vs-v3/old.yaml"),
+    ];
+    for (i, doc) in documents.iter().enumerate() {
+        for to in ["3.0", "3.1"] {
+            let converted = dir.path().join(format!("{i}-{to}.yaml"));
+            let out = Command::new(env!("CARGO_BIN_EXE_asynction"))
+                .arg("convert")
+                .arg(doc)
+                .args(["--to", to, "--out"])
+                .arg(&converted)
+                .output()
+                .unwrap();
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{}: {}",
+                doc.display(),
+                stderr(&out)
+            );
+            let d = doc.to_str().unwrap();
+            let c = converted.to_str().unwrap();
+            let out = diff_in(dir.path(), &[d, c]);
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{} → {to}: {}",
+                doc.display(),
+                stdout(&out)
+            );
+            assert!(stdout(&out).ends_with(": no changes\n"), "{}", stdout(&out));
+        }
+    }
+}
