@@ -48,10 +48,18 @@ pub(crate) fn serve<S: Clone + Send + Sync + 'static, A: Adapter>(
             Box::pin(dispatch(nsh, s, event.to_string(), data, ack, requested))
         },
     );
-    if nsh.disconnect.is_some() {
+    #[cfg(feature = "metrics")]
+    let counted = nsh.runtime.metrics.is_some();
+    #[cfg(not(feature = "metrics"))]
+    let counted = false;
+    if nsh.disconnect.is_some() || counted {
         s.on_disconnect(move |s: SocketRef<A>, reason: DisconnectReason| {
             let nsh = nsh.clone();
             async move {
+                #[cfg(feature = "metrics")]
+                if let Some(m) = &nsh.runtime.metrics {
+                    m.disconnected();
+                }
                 if let Some(handler) = &nsh.disconnect {
                     let ns = s.ns().to_owned();
                     let mut ctx =
@@ -76,6 +84,8 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
     // Kept for error messages without allocating the namespace name per event.
     let socket_for_errors = s.clone();
     let ns_path = socket_for_errors.ns();
+    #[cfg(feature = "metrics")]
+    let ns_metrics = nsh.runtime.metrics.as_deref();
     let args = match data {
         Ok(WireArgs(args)) => args,
         Err(e) => {
@@ -85,6 +95,12 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
                 &event,
                 format!("malformed arguments: {e}"),
             );
+            #[cfg(feature = "metrics")]
+            if let Some(m) = ns_metrics {
+                let em = m.event(&event);
+                em.received();
+                m.event_refused(em, err.code);
+            }
             return Box::pin(refuse(&nsh, s, event, Args::default(), ack, requested, err)).await;
         }
     };
@@ -95,18 +111,62 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
             &ValidationError::new(Interaction::UnknownEvent, ns_path, Some(&event), Vec::new()),
             &event,
         );
+        #[cfg(feature = "metrics")]
+        if let Some(m) = ns_metrics {
+            m.unknown.received();
+            m.event_refused(&m.unknown, err.code);
+        }
         return Box::pin(refuse(&nsh, s, event, args, ack, requested, err)).await;
     };
+    #[cfg(feature = "metrics")]
+    let event_metrics = route.metrics.as_ref();
+    #[cfg(feature = "metrics")]
+    if let Some(m) = event_metrics {
+        m.received();
+    }
+    #[cfg(feature = "metrics")]
+    let validation_started = nsh
+        .runtime
+        .rt
+        .metrics
+        .as_ref()
+        .and_then(|m| m.validation_timer());
     if nsh.runtime.rt.validation
         && let Some(schema) = &route.validators.payload
         && let Err(violations) = schema.validate_args(&args.validation_view())
     {
         let e = ValidationError::new(Interaction::IngressPayload, ns_path, Some(name), violations);
         let err = EventError::from_validation(&e, name);
+        #[cfg(feature = "metrics")]
+        if let (Some(m), Some(em)) = (ns_metrics, event_metrics) {
+            m.event_refused(em, err.code);
+        }
         return Box::pin(refuse(&nsh, s, event, args, ack, requested, err)).await;
     }
+    #[cfg(feature = "metrics")]
+    if let Some(m) = &nsh.runtime.rt.metrics {
+        m.validation_done(
+            validation_started,
+            crate::observe::metrics::Direction::Ingress,
+        );
+    }
     let ctx = HandlerContext::new(nsh.runtime.clone(), s, Some(event), args);
-    let reply = match run_handler(&route.handler, ctx, ns_path, name).await {
+    #[cfg(feature = "metrics")]
+    let handler_started = event_metrics.map(|_| std::time::Instant::now());
+    let reply = run_handler(&route.handler, ctx, ns_path, name).await;
+    #[cfg(feature = "metrics")]
+    if let (Some(m), Some(t)) = (event_metrics, handler_started) {
+        use crate::observe::metrics::HandlerOutcome;
+        m.handled(
+            t,
+            match &reply {
+                Ok(Reply::Refuse(_)) => HandlerOutcome::Error,
+                Ok(_) => HandlerOutcome::Ok,
+                Err(_) => HandlerOutcome::Panic,
+            },
+        );
+    }
+    let reply = match reply {
         Ok(r) => r,
         Err(err) => return send_ack(ack, requested, &err.to_ack_args()),
     };

@@ -19,6 +19,7 @@ use socketioxide_core::adapter::RoomParam;
 use super::args::{Args, WireArgs};
 use super::runtime::SpecRuntime;
 use crate::model::ArgumentList;
+use crate::observe::EmitKind;
 use crate::validate::{Interaction, NamespaceValidators, ValidationError};
 
 /// Why an emit did not happen (or its ack was refused). The error of the layer below
@@ -142,11 +143,49 @@ fn check(
     ns_path: &str,
     event: &str,
     args: &[Value],
+    kind: EmitKind,
 ) -> Result<(), EmitError> {
-    if rt.validation {
-        ns.check_emit(ns_path, event, args)?;
+    #[cfg(feature = "metrics")]
+    let started = rt.metrics.as_ref().and_then(|m| m.validation_timer());
+    let checked = if rt.validation {
+        ns.check_emit(ns_path, event, args)
+    } else {
+        Ok(())
+    };
+    #[cfg(feature = "metrics")]
+    if let Some(m) = &rt.metrics {
+        m.validation_done(started, crate::observe::metrics::Direction::Egress);
+        if let Some(doc_path) = rt.namespaces.document_path(ns_path) {
+            m.emit(doc_path, event, kind, checked.is_err());
+        }
     }
-    Ok(())
+    #[cfg(not(feature = "metrics"))]
+    let _ = kind;
+    Ok(checked?)
+}
+
+/// Counts one client's answer to an emit-with-ack.
+#[cfg(feature = "metrics")]
+fn observe_ack<V>(
+    rt: &SpecRuntime,
+    ns_path: &str,
+    event: &str,
+    started: std::time::Instant,
+    result: &Result<V, EmitError>,
+) {
+    use crate::observe::metrics::AckOutcome;
+    if let (Some(m), Some(doc_path)) = (&rt.metrics, rt.namespaces.document_path(ns_path)) {
+        let outcome = match result {
+            Ok(_) | Err(EmitError::Ack(AckFailure::Decode(_))) => AckOutcome::Answered,
+            Err(EmitError::Invalid(_)) => AckOutcome::Invalid,
+            Err(EmitError::Ack(AckFailure::Socketio(socketioxide::AckError::Timeout))) => {
+                AckOutcome::Timeout
+            }
+            // A closed socket or an undecodable ack packet: no answer either.
+            Err(_) => AckOutcome::Timeout,
+        };
+        m.client_ack(doc_path, event, started, outcome);
+    }
 }
 
 /// One client's ack to `event`: validated against the event's ack schema, then decoded.
@@ -217,7 +256,14 @@ impl<A: Adapter> ValidatedSocket<A> {
     /// `x-socketio-args: spread` schema, an array/tuple is sent as several arguments).
     pub fn emit<T: Serialize + ?Sized>(&self, event: &str, data: &T) -> Result<(), EmitError> {
         let (args, spread) = egress_args(&self.ns, event, data)?;
-        check(&self.rt, &self.ns, self.ns(), event, &args)?;
+        check(
+            &self.rt,
+            &self.ns,
+            self.ns(),
+            event,
+            &args,
+            EmitKind::Socket,
+        )?;
         if let Some(queue) = &self.deferred {
             queue
                 .lock()
@@ -241,6 +287,7 @@ impl<A: Adapter> ValidatedSocket<A> {
             self.ns(),
             event,
             &args.validation_view(),
+            EmitKind::Socket,
         )?;
         if let Some(queue) = &self.deferred {
             queue
@@ -262,7 +309,14 @@ impl<A: Adapter> ValidatedSocket<A> {
         data: &T,
     ) -> Result<V, EmitError> {
         let (args, spread) = egress_args(&self.ns, event, data)?;
-        check(&self.rt, &self.ns, self.ns(), event, &args)?;
+        check(
+            &self.rt,
+            &self.ns,
+            self.ns(),
+            event,
+            &args,
+            EmitKind::Socket,
+        )?;
         if self.deferred.is_some() {
             return Err(SendFailure::NotConnected.into());
         }
@@ -273,8 +327,14 @@ impl<A: Adapter> ValidatedSocket<A> {
             ops.emit_with_ack::<_, WireArgs>(event, data)
         }
         .map_err(|e| EmitError::Send(e.into()))?;
-        let WireArgs(ack) = stream.await.map_err(|e| EmitError::Ack(e.into()))?;
-        client_ack(&self.rt, &self.ns, self.ns(), event, ack)
+        #[cfg(feature = "metrics")]
+        let started = std::time::Instant::now();
+        let answer = stream.await.map_err(|e| EmitError::Ack(e.into()));
+        let result =
+            answer.and_then(|WireArgs(ack)| client_ack(&self.rt, &self.ns, self.ns(), event, ack));
+        #[cfg(feature = "metrics")]
+        observe_ack(&self.rt, self.ns(), event, started, &result);
+        result
     }
 
     /// Joins rooms.
@@ -298,22 +358,23 @@ impl<A: Adapter> ValidatedSocket<A> {
 
     /// Every other client in `rooms` (validated emits).
     pub fn to(&self, rooms: impl RoomParam) -> ValidatedBroadcast<A> {
-        self.broadcast_ops(self.inner.to(rooms))
+        self.broadcast_ops(self.inner.to(rooms), EmitKind::Room)
     }
 
     /// Every other client of the namespace (validated emits).
     pub fn broadcast(&self) -> ValidatedBroadcast<A> {
-        self.broadcast_ops(self.inner.broadcast())
+        self.broadcast_ops(self.inner.broadcast(), EmitKind::Broadcast)
     }
 
     /// Every client in `rooms`, this one included (validated emits).
     pub fn within(&self, rooms: impl RoomParam) -> ValidatedBroadcast<A> {
-        self.broadcast_ops(self.inner.within(rooms))
+        self.broadcast_ops(self.inner.within(rooms), EmitKind::Room)
     }
 
-    fn broadcast_ops(&self, inner: BroadcastOperators<A>) -> ValidatedBroadcast<A> {
+    fn broadcast_ops(&self, inner: BroadcastOperators<A>, kind: EmitKind) -> ValidatedBroadcast<A> {
         ValidatedBroadcast {
             inner,
+            kind,
             ns: self.ns.clone(),
             ns_path: self.ns().to_owned(),
             rt: self.rt.clone(),
@@ -338,6 +399,7 @@ pub struct ValidatedBroadcast<A: Adapter = LocalAdapter> {
     ns: Arc<NamespaceValidators>,
     ns_path: String,
     rt: Arc<SpecRuntime>,
+    kind: EmitKind,
 }
 
 impl<A: Adapter> ValidatedBroadcast<A> {
@@ -345,6 +407,7 @@ impl<A: Adapter> ValidatedBroadcast<A> {
     pub fn to(self, rooms: impl RoomParam) -> Self {
         Self {
             inner: self.inner.to(rooms),
+            kind: EmitKind::Room,
             ..self
         }
     }
@@ -368,7 +431,7 @@ impl<A: Adapter> ValidatedBroadcast<A> {
     /// Emits `event` to every selected client after validating `data`.
     pub async fn emit<T: Serialize + ?Sized>(self, event: &str, data: &T) -> Result<(), EmitError> {
         let (args, spread) = egress_args(&self.ns, event, data)?;
-        check(&self.rt, &self.ns, &self.ns_path, event, &args)?;
+        check(&self.rt, &self.ns, &self.ns_path, event, &args, self.kind)?;
         let sent = if spread {
             self.inner.emit(event, &Args::json(args).as_wire()).await
         } else {
@@ -385,6 +448,7 @@ impl<A: Adapter> ValidatedBroadcast<A> {
             &self.ns_path,
             event,
             &args.validation_view(),
+            self.kind,
         )?;
         self.inner
             .emit(event, &args.as_wire())
@@ -403,7 +467,7 @@ impl<A: Adapter> ValidatedBroadcast<A> {
     ) -> Result<Vec<(Sid, Result<V, EmitError>)>, EmitError> {
         use futures_util::StreamExt;
         let (args, spread) = egress_args(&self.ns, event, data)?;
-        check(&self.rt, &self.ns, &self.ns_path, event, &args)?;
+        check(&self.rt, &self.ns, &self.ns_path, event, &args, self.kind)?;
         let ops = self.inner.timeout(self.rt.ack_timeout);
         let stream = if spread {
             ops.emit_with_ack::<_, WireArgs>(event, &Args::json(args).as_wire())
@@ -413,11 +477,15 @@ impl<A: Adapter> ValidatedBroadcast<A> {
         }
         .map_err(|e| EmitError::Send(e.into()))?;
         let (rt, ns, ns_path) = (self.rt, self.ns, self.ns_path);
+        #[cfg(feature = "metrics")]
+        let started = std::time::Instant::now();
         Ok(stream
             .map(|(sid, ack)| {
                 let result = ack
                     .map_err(|e| EmitError::Ack(e.into()))
                     .and_then(|WireArgs(ack)| client_ack(&rt, &ns, &ns_path, event, ack));
+                #[cfg(feature = "metrics")]
+                observe_ack(&rt, &ns_path, event, started, &result);
                 (sid, result)
             })
             .collect()
@@ -454,6 +522,7 @@ impl<A: Adapter> ValidatedIo<A> {
             .ok_or_else(|| EmitError::UnknownNamespace(path.to_owned()))?;
         Ok(ValidatedBroadcast {
             inner,
+            kind: EmitKind::Broadcast,
             ns,
             ns_path: path.to_owned(),
             rt: self.rt.clone(),

@@ -11,6 +11,8 @@ mod docs_console;
 mod examples;
 mod fuzz_smoke;
 mod limits;
+#[cfg(feature = "metrics")]
+mod metrics;
 #[cfg(feature = "mock")]
 mod mock_generate;
 mod parser_agreement;
