@@ -376,6 +376,17 @@ impl<A: Adapter> Asynction<A> {
         self.metrics.as_ref().and_then(|(_, p)| p.as_deref())
     }
 
+    /// The metrics route alone, when metrics are on and served.
+    #[cfg(feature = "metrics")]
+    pub(crate) fn metrics_router(&self) -> Option<axum::Router> {
+        match &self.metrics {
+            Some((metrics, Some(path))) => {
+                Some(crate::observe::metrics::router(path, metrics.clone()))
+            }
+            _ => None,
+        }
+    }
+
     /// Serves [`Asynction::into_router`] on `listener` with `TCP_NODELAY` on every connection
     /// (Socket.IO traffic is small request/ack messages: Nagle's algorithm only adds latency),
     /// until `shutdown` resolves.

@@ -395,3 +395,33 @@ async fn the_route_is_configurable_linked_from_the_docs_or_not_served() {
 fn v0(m: &[Sample], name: &str, ns: &str) -> f64 {
     value(m, name, &[("namespace", ns)])
 }
+
+#[cfg(feature = "mock")]
+#[tokio::test]
+async fn the_mock_serves_metrics_when_asked() {
+    use asynction::mock::{MockOptions, MockServer};
+    let doc = asynction::Document::from_path(FIXTURE).unwrap();
+    let mock = MockServer::new(
+        doc,
+        MockOptions {
+            metrics: true,
+            ..MockOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(mock.metrics_path(), Some("/metrics"));
+    let addr = serve(mock.into_router()).await;
+    let mut client = support::sio(addr, "/").await;
+    let _ = support::ack_of(&mut client, "/", "echo", &[json!("hi")]).await;
+    let m = scrape(addr, "/metrics").await;
+    assert_eq!(
+        value(
+            &m,
+            "asynction_events_received_total",
+            &[("namespace", "/"), ("event", "echo")]
+        ),
+        1.0
+    );
+    let (_, page) = http_get(addr, "/docs").await;
+    assert!(page.contains("metrics</a> (Prometheus)"));
+}
