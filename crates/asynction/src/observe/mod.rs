@@ -1,8 +1,12 @@
 //! Observability: Prometheus metrics per namespace and event (feature `metrics`), named from
-//! the document. Every hook is compiled out without the feature.
+//! the document, and `tracing` spans per connection and event (feature `traces`). Every hook
+//! is compiled out without its feature.
 
 #[cfg(feature = "metrics")]
 pub mod metrics;
+
+#[cfg(feature = "traces")]
+pub(crate) mod traces;
 
 #[cfg(feature = "metrics")]
 pub use metrics::{Metrics, ServerMetrics, UNKNOWN_EVENT};

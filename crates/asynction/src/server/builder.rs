@@ -744,6 +744,8 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
                     EventRoute {
                         handler,
                         validators,
+                        #[cfg(feature = "traces")]
+                        handler_id: e.handler.clone(),
                         #[cfg(feature = "metrics")]
                         metrics: ns_metrics.as_ref().map(|m| m.event(&e.name).clone()),
                     },
@@ -908,6 +910,8 @@ fn register<S: Clone + Send + Sync + 'static, A: Adapter + DefinedAdapter>(
                 if let Some(m) = &nsh.runtime.metrics {
                     m.connected();
                 }
+                #[cfg(feature = "traces")]
+                crate::observe::traces::connected(&s, &nsh.runtime.doc_path);
                 deliver_pending_emits(&s);
                 serve(nsh, s)
             }

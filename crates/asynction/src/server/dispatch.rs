@@ -43,8 +43,22 @@ pub(crate) fn serve<S: Clone + Send + Sync + 'static, A: Adapter>(
               ack: AckSender<A>,
               AckRequested(requested): AckRequested| {
             let nsh = events.clone();
+            #[cfg(feature = "traces")]
+            {
+                use tracing::Instrument;
+                let route = nsh.events.get(event.as_str());
+                let span = crate::observe::traces::event(
+                    &s,
+                    &nsh.runtime.doc_path,
+                    &event,
+                    route.and_then(|r| r.handler_id.as_deref()),
+                    requested,
+                );
+                Box::pin(dispatch(nsh, s, event.to_string(), data, ack, requested).instrument(span))
+            }
             // Boxed: socketioxide spawns this future per event, and tokio copies a spawned
             // future by value several times; a pointer is cheaper to move than the dispatch state.
+            #[cfg(not(feature = "traces"))]
             Box::pin(dispatch(nsh, s, event.to_string(), data, ack, requested))
         },
     );
@@ -168,15 +182,23 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
     }
     let reply = match reply {
         Ok(r) => r,
-        Err(err) => return send_ack(ack, requested, &err.to_ack_args()),
+        Err(err) => {
+            outcome(Some(err.code));
+            return send_ack(ack, requested, &err.to_ack_args());
+        }
     };
     if !requested {
+        outcome(match reply {
+            Reply::Refuse(_) => Some(RefusalCode::HandlerError),
+            _ => None,
+        });
         return;
     }
     let ack_args = match reply {
         Reply::NoAck => Args::default(),
         Reply::Ack(a) => a,
         Reply::Refuse(message) => {
+            outcome(Some(RefusalCode::HandlerError));
             tracing::warn!(namespace = %ns_path, event = %name, %message, "handler returned an error");
             return send_ack(
                 ack,
@@ -190,6 +212,7 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
         && let Err(violations) = schema.validate_args(&ack_args.validation_view())
     {
         let e = ValidationError::new(Interaction::ServerAck, ns_path, Some(name), violations);
+        outcome(Some(RefusalCode::InvalidServerAck));
         tracing::error!(error = %e, "the handler's ack breaks the document; the client gets an error ack");
         return send_ack(
             ack,
@@ -197,7 +220,15 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
             &EventError::from_validation(&e, name).to_ack_args(),
         );
     }
+    outcome(None);
     send_ack(ack, true, &ack_args);
+}
+
+/// Records the event's outcome on its span (feature `traces`).
+#[inline]
+fn outcome(_code: Option<RefusalCode>) {
+    #[cfg(feature = "traces")]
+    crate::observe::traces::outcome(_code.map_or("ok", RefusalCode::as_str));
 }
 
 fn send_ack<A: Adapter>(ack: AckSender<A>, requested: bool, args: &Args) {
@@ -216,6 +247,7 @@ async fn refuse<S: Clone + Send + Sync + 'static, A: Adapter>(
     requested: bool,
     err: EventError,
 ) {
+    outcome(Some(err.code));
     if let Some(handler) = &nsh.error {
         let ns = s.ns().to_owned();
         let mut ctx = HandlerContext::new(nsh.runtime.clone(), s, Some(event.clone()), args);

@@ -181,6 +181,9 @@ where
 pub(crate) struct EventRoute<S, A: Adapter> {
     pub handler: BoxedHandler<S, A>,
     pub validators: EventValidators,
+    /// The event's `x-handler` id, for its span.
+    #[cfg(feature = "traces")]
+    pub handler_id: Option<String>,
     /// The event's metric handles, built once, when metrics are on.
     #[cfg(feature = "metrics")]
     pub metrics: Option<crate::observe::metrics::EventMetrics>,

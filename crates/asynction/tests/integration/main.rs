@@ -21,4 +21,6 @@ mod security_unit;
 mod server_node;
 mod server_python;
 mod spec_loading;
+#[cfg(feature = "traces")]
+mod traces;
 mod validators;
