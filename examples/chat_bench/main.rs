@@ -68,8 +68,16 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .handler("handlers.echo", echo)
         .handler("handlers.chat_disconnect", chat_disconnect)
         .handler("handlers.admin_connect", admin_connect)
-        .security_handlers(SecurityHandlers::new().api_key("handlers.token_info", token_info))
-        .build()?;
+        .security_handlers(SecurityHandlers::new().api_key("handlers.token_info", token_info));
+    // `ASYNCTION_METRICS=1` (built with `--features metrics`) turns the Prometheus metrics on,
+    // for the overhead measurement in BENCHMARKS.md.
+    #[cfg(feature = "metrics")]
+    let app = if std::env::var("ASYNCTION_METRICS").as_deref() == Ok("1") {
+        app.metrics(asynction::observe::Metrics::new())
+    } else {
+        app
+    };
+    let app = app.build()?;
     let port = std::env::var("PORT").unwrap_or_else(|_| "5000".into());
     let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}")).await?;
     tracing::info!(

@@ -54,6 +54,9 @@ pub struct RunArgs {
     /// Serve the docs page without its live console (connect, send events, watch the log).
     #[arg(long)]
     no_console: bool,
+    /// Serve Prometheus metrics (per namespace and event) at `{base}/metrics`.
+    #[arg(long)]
+    metrics: bool,
     #[command(flatten)]
     server: ServerOption,
     #[command(flatten)]
@@ -109,6 +112,7 @@ async fn serve(global: &GlobalOptions, args: &RunArgs) -> ExitCode {
         path: None,
         docs: !args.no_docs,
         console: !args.no_console,
+        metrics: args.metrics,
     };
     let mock = match MockServer::new(doc, options) {
         Ok(mock) => mock,
@@ -172,6 +176,9 @@ fn print_banner(mock: &MockServer, addr: SocketAddr, interval: Duration) {
     ));
     out.push_str(&format!("  listening on {base}\n"));
     out.push_str(&format!("  Socket.IO path {}\n", mock.socketio_path()));
+    if let Some(path) = mock.metrics_path() {
+        out.push_str(&format!("  metrics at {base}{path}\n"));
+    }
     match mock.docs_path() {
         Some(docs) => out.push_str(&format!("  docs at {base}{docs}\n")),
         None => out.push_str("  docs off\n"),

@@ -2,6 +2,7 @@
 #![warn(missing_docs)]
 
 pub mod docs;
+pub mod observe;
 pub mod refusal;
 pub mod security;
 pub mod server;

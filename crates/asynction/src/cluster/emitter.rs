@@ -11,7 +11,7 @@ use socketioxide_emitter::IoEmitter;
 
 use super::ClusterError;
 use super::redis::{redact_url, redis_client};
-use crate::server::emit::{check_outgoing, check_outgoing_args};
+use crate::server::emit::{checked_event, checked_event_args};
 use crate::server::namespaces::NamespaceIndex;
 use crate::server::{Args, EmitError, SendFailure};
 use crate::spec::Document;
@@ -138,14 +138,14 @@ impl ClusterBroadcast {
     /// `x-socketio-args: spread` schema, an array is sent as several arguments), then publishes.
     pub async fn emit<T: Serialize + ?Sized>(self, event: &str, data: &T) -> Result<(), EmitError> {
         let validate = self.emitter.validation;
-        self.publish(check_outgoing(&self.ns, &self.path, event, data, validate)?)
+        self.publish(checked_event(&self.ns, &self.path, event, data, validate)?)
             .await
     }
 
     /// Validates and publishes several arguments, binary attachments included.
     pub async fn emit_args(self, event: &str, args: &Args) -> Result<(), EmitError> {
         let validate = self.emitter.validation;
-        self.publish(check_outgoing_args(
+        self.publish(checked_event_args(
             &self.ns, &self.path, event, args, validate,
         )?)
         .await

@@ -68,6 +68,8 @@ pub struct DocsOptions {
     /// The server the console connects to (`http://host:port`) when the page is not served by
     /// it (a static site); `None`: the origin the page was loaded from.
     pub console_url: Option<String>,
+    /// Where the server serves its Prometheus metrics, linked from the page when set.
+    pub metrics_path: Option<String>,
 }
 
 impl Default for DocsOptions {
@@ -78,6 +80,7 @@ impl Default for DocsOptions {
             example_generator: None,
             console: false,
             console_url: None,
+            metrics_path: None,
         }
     }
 }
@@ -135,6 +138,12 @@ impl DocsOptions {
     pub fn console_url(mut self, url: impl Into<String>) -> Self {
         self.console_url = Some(url.into());
         self.console = true;
+        self
+    }
+
+    /// Sets [`DocsOptions::metrics_path`]: the page links the metrics route.
+    pub fn metrics_path(mut self, path: Option<String>) -> Self {
+        self.metrics_path = path;
         self
     }
 

@@ -91,6 +91,8 @@ struct Page {
     asyncapi: String,
     description_html: Option<String>,
     socketio_path: String,
+    /// The metrics route, when the server serves one.
+    metrics_path: Option<String>,
     links: DocumentLinks,
     servers: Vec<ServerView>,
     schemes: Vec<SchemeView>,
@@ -261,6 +263,7 @@ impl<'a> PageBuilder<'a> {
             asyncapi: api.asyncapi.clone(),
             description_html: api.info.description.as_deref().map(markdown::to_safe_html),
             socketio_path: self.options.socketio_path.clone(),
+            metrics_path: self.options.metrics_path.clone(),
             links: links.clone(),
             servers,
             schemes,

@@ -78,6 +78,10 @@ pub struct MockOptions {
     /// Add the live console to the docs page ([`crate::docs::DocsOptions::console`]).
     /// Default: on (a mock is where a client author tries an API).
     pub console: bool,
+    /// Keep Prometheus metrics and serve them at `{base}/metrics` (feature `metrics`).
+    /// Default: off.
+    #[cfg(feature = "metrics")]
+    pub metrics: bool,
 }
 
 impl Default for MockOptions {
@@ -90,6 +94,8 @@ impl Default for MockOptions {
             path: None,
             docs: true,
             console: true,
+            #[cfg(feature = "metrics")]
+            metrics: false,
         }
     }
 }
@@ -335,11 +341,19 @@ impl MockServer {
         if let Some(path) = &options.path {
             builder = builder.path(path.clone());
         }
+        #[cfg(feature = "metrics")]
+        if options.metrics {
+            builder = builder.metrics(crate::observe::Metrics::new());
+        }
         let app = builder.build()?;
         let docs = if options.docs {
             let mut docs_options = DocsOptions::default()
                 .socketio_path(app.socketio_path().to_owned())
                 .console(options.console);
+            #[cfg(feature = "metrics")]
+            {
+                docs_options = docs_options.metrics_path(app.metrics_path().map(str::to_owned));
+            }
             if let Some(server) = &options.server {
                 docs_options = docs_options.server(server.clone());
             }
@@ -368,7 +382,15 @@ impl MockServer {
         self.app.socketio_path()
     }
 
-    /// Where the docs are served, if enabled.
+    /// Where the metrics are served ([`MockOptions`]`::metrics`), if they are.
+    pub fn metrics_path(&self) -> Option<&str> {
+        #[cfg(feature = "metrics")]
+        return self.app.metrics_path();
+        #[cfg(not(feature = "metrics"))]
+        None
+    }
+
+    /// Where the docs are served, if they are.
     pub fn docs_path(&self) -> Option<&str> {
         self.docs.as_ref().map(|(path, _)| path.as_str())
     }
@@ -408,6 +430,10 @@ impl MockServer {
         let mut router = axum::Router::new();
         if let Some((_, docs)) = self.docs {
             router = router.merge(docs);
+        }
+        #[cfg(feature = "metrics")]
+        if let Some(metrics) = self.app.metrics_router() {
+            router = router.merge(metrics);
         }
         router.layer(self.app.layer)
     }

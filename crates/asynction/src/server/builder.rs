@@ -242,6 +242,8 @@ pub struct AsynctionSocketIo<S = (), A: Adapter = LocalAdapter> {
     limits: Limits,
     #[cfg(feature = "msgpack")]
     msgpack: bool,
+    #[cfg(feature = "metrics")]
+    metrics: Option<crate::observe::Metrics>,
 }
 
 /// The handlers of [`AsynctionSocketIo::on`] routes by `(namespace, event)`, once checked.
@@ -337,6 +339,8 @@ impl<S, A: Adapter> AsynctionSocketIo<S, A> {
             limits: Limits::default(),
             #[cfg(feature = "msgpack")]
             msgpack: false,
+            #[cfg(feature = "metrics")]
+            metrics: None,
         }
     }
 
@@ -364,6 +368,8 @@ pub struct Asynction<A: Adapter = LocalAdapter> {
     docs: bool,
     docs_console: bool,
     max_header_bytes: usize,
+    #[cfg(feature = "metrics")]
+    metrics: Option<(Arc<crate::observe::ServerMetrics>, Option<String>)>,
 }
 
 impl<A: Adapter> Asynction<A> {
@@ -376,6 +382,30 @@ impl<A: Adapter> Asynction<A> {
     pub fn docs_path(&self) -> Option<String> {
         self.docs
             .then(|| format!("{}/docs", crate::model::docs_base(&self.socketio_path)))
+    }
+
+    /// The server's metrics (see [`AsynctionSocketIo::metrics`]), when on: encode them, or
+    /// register their [`registry`](crate::observe::ServerMetrics::registry) in your exporter.
+    #[cfg(feature = "metrics")]
+    pub fn metrics(&self) -> Option<&Arc<crate::observe::ServerMetrics>> {
+        self.metrics.as_ref().map(|(m, _)| m)
+    }
+
+    /// Where the metrics are served (`{base}/metrics` by default), if they are.
+    #[cfg(feature = "metrics")]
+    pub fn metrics_path(&self) -> Option<&str> {
+        self.metrics.as_ref().and_then(|(_, p)| p.as_deref())
+    }
+
+    /// The metrics route alone, when metrics are on and served.
+    #[cfg(all(feature = "metrics", feature = "mock"))]
+    pub(crate) fn metrics_router(&self) -> Option<axum::Router> {
+        match &self.metrics {
+            Some((metrics, Some(path))) => {
+                Some(crate::observe::metrics::router(path, metrics.clone()))
+            }
+            _ => None,
+        }
     }
 
     /// Serves [`Asynction::into_router`] on `listener` with `TCP_NODELAY` on every connection
@@ -401,10 +431,19 @@ impl<A: Adapter> Asynction<A> {
     /// ([`super::limits::HeaderLimitLayer`], see [`AsynctionSocketIo::max_header_bytes`]).
     pub fn into_router(self) -> axum::Router {
         let mut router = axum::Router::new();
+        #[cfg(feature = "metrics")]
+        let metrics_path = self.metrics_path().map(str::to_owned);
+        #[cfg(not(feature = "metrics"))]
+        let metrics_path: Option<String> = None;
+        #[cfg(feature = "metrics")]
+        if let Some((metrics, Some(path))) = &self.metrics {
+            router = router.merge(crate::observe::metrics::router(path, metrics.clone()));
+        }
         if self.docs {
             let mut options = crate::docs::DocsOptions::default()
                 .socketio_path(self.socketio_path.clone())
-                .console(self.docs_console);
+                .console(self.docs_console)
+                .metrics_path(metrics_path);
             if let Some(server) = &self.server {
                 options = options.server(server.clone());
             }
@@ -520,6 +559,16 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
     /// affected. Default: on.
     pub fn validation(mut self, on: bool) -> Self {
         self.validation = on;
+        self
+    }
+
+    /// Keeps Prometheus metrics per namespace and event (connections, events, refusals,
+    /// handler time, emits, client acks, validation time; see the README for every name) and
+    /// serves them at `{base}/metrics` on the same listener, unless `metrics` says otherwise.
+    /// Default: off.
+    #[cfg(feature = "metrics")]
+    pub fn metrics(mut self, metrics: crate::observe::Metrics) -> Self {
+        self.metrics = Some(metrics);
         self
     }
 
@@ -675,11 +724,18 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
         }
         let (layer, io) = builder.with_adapter::<A>(adapter_state).build_layer();
 
+        #[cfg(feature = "metrics")]
+        let server_metrics = self
+            .metrics
+            .as_ref()
+            .map(|_| crate::observe::ServerMetrics::new(&api));
         let rt = Arc::new(SpecRuntime {
             namespaces: NamespaceIndex::new(&api, validators)?,
             validation: self.validation,
             ack_timeout: self.ack_timeout,
             authenticator,
+            #[cfg(feature = "metrics")]
+            metrics: server_metrics.clone(),
         });
         let vio = ValidatedIo {
             io: io.clone(),
@@ -700,6 +756,8 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
                 .namespace(&ns.path)
                 .cloned()
                 .unwrap_or_default();
+            #[cfg(feature = "metrics")]
+            let ns_metrics = server_metrics.as_ref().and_then(|m| m.namespace(&ns.path));
             let route = |e: &crate::model::Event, handler| {
                 let validators = validators.ingress.get(&e.name).cloned().unwrap_or_default();
                 (
@@ -707,6 +765,10 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
                     EventRoute {
                         handler,
                         validators,
+                        #[cfg(feature = "traces")]
+                        handler_id: e.handler.clone(),
+                        #[cfg(feature = "metrics")]
+                        metrics: ns_metrics.as_ref().map(|m| m.event(&e.name).clone()),
                     },
                 )
             };
@@ -731,6 +793,8 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
                     state: state.clone(),
                     rt: rt.clone(),
                     io: io.clone(),
+                    #[cfg(feature = "metrics")]
+                    metrics: ns_metrics.clone(),
                 }),
                 events,
                 connect: lookup(&ns.handlers.connect),
@@ -742,6 +806,8 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
             }
         }
         let server = server.map(|s| s.name.clone());
+        #[cfg(feature = "metrics")]
+        let metrics_route = self.metrics.as_ref().and_then(|c| c.path(&socketio_path));
         let app = Asynction {
             layer,
             io: vio,
@@ -751,6 +817,8 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
             docs: self.docs,
             docs_console: self.docs_console,
             max_header_bytes: self.limits.max_header_bytes,
+            #[cfg(feature = "metrics")]
+            metrics: server_metrics.map(|m| (m, metrics_route)),
         };
         Ok((app, pending))
     }
@@ -859,6 +927,12 @@ fn register<S: Clone + Send + Sync + 'static, A: Adapter + DefinedAdapter>(
         move |s: SocketRef<A>| {
             let nsh = nsh.clone();
             async move {
+                #[cfg(feature = "metrics")]
+                if let Some(m) = &nsh.runtime.metrics {
+                    m.connected();
+                }
+                #[cfg(feature = "traces")]
+                crate::observe::traces::connected(&s, &nsh.runtime.doc_path);
                 deliver_pending_emits(&s);
                 serve(nsh, s)
             }

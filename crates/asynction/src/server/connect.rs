@@ -47,6 +47,10 @@ pub(crate) async fn accept<S: Clone + Send + Sync + 'static, A: Adapter>(
         }
         Ok(None) => {}
         Err(refusal) => {
+            #[cfg(feature = "metrics")]
+            if let Some(m) = &nsr.metrics {
+                m.refused(crate::observe::metrics::ConnectRefusal::Security);
+            }
             tracing::debug!(namespace = %ns_path, code = refusal.code().as_str(), "connection refused by security");
             return Err(refusal.into());
         }
@@ -55,6 +59,10 @@ pub(crate) async fn accept<S: Clone + Send + Sync + 'static, A: Adapter>(
         && let Err(e) = nsr.validators.check_handshake(&ns_path, s.req_parts())
     {
         let refusal = ConnectRefusal::handshake(&e);
+        #[cfg(feature = "metrics")]
+        if let Some(m) = &nsr.metrics {
+            m.refused(crate::observe::metrics::ConnectRefusal::Bindings);
+        }
         tracing::debug!(namespace = %ns_path, code = refusal.code().as_str(), reason = refusal.details().unwrap_or_default(), "handshake refused");
         return Err(refusal);
     }
@@ -66,10 +74,17 @@ pub(crate) async fn accept<S: Clone + Send + Sync + 'static, A: Adapter>(
         let mut ctx = HandlerContext::new(nsr.clone(), s.clone(), None, Args::default());
         ctx.deferred = Some(deferred.clone());
         ctx.auth = auth;
+        let refused = |refusal: ConnectRefusal| {
+            #[cfg(feature = "metrics")]
+            if let Some(m) = &nsr.metrics {
+                m.refused(crate::observe::metrics::ConnectRefusal::ConnectHandler);
+            }
+            Err(refusal)
+        };
         match run_handler(handler, ctx, &ns_path, "connect").await {
-            Ok(Reply::Refuse(message)) => return Err(ConnectRefusal::handler(message)),
+            Ok(Reply::Refuse(message)) => return refused(ConnectRefusal::handler(message)),
             Ok(_) => {}
-            Err(e) => return Err(ConnectRefusal::code_only(e.code)),
+            Err(e) => return refused(ConnectRefusal::code_only(e.code)),
         }
         s.extensions.insert(PendingEmits(deferred));
     }

@@ -43,15 +43,37 @@ pub(crate) fn serve<S: Clone + Send + Sync + 'static, A: Adapter>(
               ack: AckSender<A>,
               AckRequested(requested): AckRequested| {
             let nsh = events.clone();
+            #[cfg(feature = "traces")]
+            {
+                use tracing::Instrument;
+                let route = nsh.events.get(event.as_str());
+                let span = crate::observe::traces::event(
+                    &s,
+                    &nsh.runtime.doc_path,
+                    &event,
+                    route.and_then(|r| r.handler_id.as_deref()),
+                    requested,
+                );
+                Box::pin(dispatch(nsh, s, event.to_string(), data, ack, requested).instrument(span))
+            }
             // Boxed: socketioxide spawns this future per event, and tokio copies a spawned
             // future by value several times; a pointer is cheaper to move than the dispatch state.
+            #[cfg(not(feature = "traces"))]
             Box::pin(dispatch(nsh, s, event.to_string(), data, ack, requested))
         },
     );
-    if nsh.disconnect.is_some() {
+    #[cfg(feature = "metrics")]
+    let counted = nsh.runtime.metrics.is_some();
+    #[cfg(not(feature = "metrics"))]
+    let counted = false;
+    if nsh.disconnect.is_some() || counted {
         s.on_disconnect(move |s: SocketRef<A>, reason: DisconnectReason| {
             let nsh = nsh.clone();
             async move {
+                #[cfg(feature = "metrics")]
+                if let Some(m) = &nsh.runtime.metrics {
+                    m.disconnected();
+                }
                 if let Some(handler) = &nsh.disconnect {
                     let ns = s.ns().to_owned();
                     let mut ctx =
@@ -76,6 +98,8 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
     // Kept for error messages without allocating the namespace name per event.
     let socket_for_errors = s.clone();
     let ns_path = socket_for_errors.ns();
+    #[cfg(feature = "metrics")]
+    let ns_metrics = nsh.runtime.metrics.as_deref();
     let args = match data {
         Ok(WireArgs(args)) => args,
         Err(e) => {
@@ -85,6 +109,12 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
                 &event,
                 format!("malformed arguments: {e}"),
             );
+            #[cfg(feature = "metrics")]
+            if let Some(m) = ns_metrics {
+                let em = m.event(&event);
+                em.received();
+                m.event_refused(em, err.code);
+            }
             return Box::pin(refuse(&nsh, s, event, Args::default(), ack, requested, err)).await;
         }
     };
@@ -95,28 +125,80 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
             &ValidationError::new(Interaction::UnknownEvent, ns_path, Some(&event), Vec::new()),
             &event,
         );
+        #[cfg(feature = "metrics")]
+        if let Some(m) = ns_metrics {
+            m.unknown.received();
+            m.event_refused(&m.unknown, err.code);
+        }
         return Box::pin(refuse(&nsh, s, event, args, ack, requested, err)).await;
     };
+    #[cfg(feature = "metrics")]
+    let event_metrics = route.metrics.as_ref();
+    #[cfg(feature = "metrics")]
+    if let Some(m) = event_metrics {
+        m.received();
+    }
+    #[cfg(feature = "metrics")]
+    let validation_started = nsh
+        .runtime
+        .rt
+        .metrics
+        .as_ref()
+        .and_then(|m| m.validation_timer());
     if nsh.runtime.rt.validation
         && let Some(schema) = &route.validators.payload
         && let Err(violations) = schema.validate_args(&args.validation_view())
     {
         let e = ValidationError::new(Interaction::IngressPayload, ns_path, Some(name), violations);
         let err = EventError::from_validation(&e, name);
+        #[cfg(feature = "metrics")]
+        if let (Some(m), Some(em)) = (ns_metrics, event_metrics) {
+            m.event_refused(em, err.code);
+        }
         return Box::pin(refuse(&nsh, s, event, args, ack, requested, err)).await;
     }
+    #[cfg(feature = "metrics")]
+    if let Some(m) = &nsh.runtime.rt.metrics {
+        m.validation_done(
+            validation_started,
+            crate::observe::metrics::Direction::Ingress,
+        );
+    }
     let ctx = HandlerContext::new(nsh.runtime.clone(), s, Some(event), args);
-    let reply = match run_handler(&route.handler, ctx, ns_path, name).await {
+    #[cfg(feature = "metrics")]
+    let handler_started = event_metrics.map(|_| std::time::Instant::now());
+    let reply = run_handler(&route.handler, ctx, ns_path, name).await;
+    #[cfg(feature = "metrics")]
+    if let (Some(m), Some(t)) = (event_metrics, handler_started) {
+        use crate::observe::metrics::HandlerOutcome;
+        m.handled(
+            t,
+            match &reply {
+                Ok(Reply::Refuse(_)) => HandlerOutcome::Error,
+                Ok(_) => HandlerOutcome::Ok,
+                Err(_) => HandlerOutcome::Panic,
+            },
+        );
+    }
+    let reply = match reply {
         Ok(r) => r,
-        Err(err) => return send_ack(ack, requested, &err.to_ack_args()),
+        Err(err) => {
+            outcome(Some(err.code));
+            return send_ack(ack, requested, &err.to_ack_args());
+        }
     };
     if !requested {
+        outcome(match reply {
+            Reply::Refuse(_) => Some(RefusalCode::HandlerError),
+            _ => None,
+        });
         return;
     }
     let ack_args = match reply {
         Reply::NoAck => Args::default(),
         Reply::Ack(a) => a,
         Reply::Refuse(message) => {
+            outcome(Some(RefusalCode::HandlerError));
             tracing::warn!(namespace = %ns_path, event = %name, %message, "handler returned an error");
             return send_ack(
                 ack,
@@ -130,6 +212,7 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
         && let Err(violations) = schema.validate_args(&ack_args.validation_view())
     {
         let e = ValidationError::new(Interaction::ServerAck, ns_path, Some(name), violations);
+        outcome(Some(RefusalCode::InvalidServerAck));
         tracing::error!(error = %e, "the handler's ack breaks the document; the client gets an error ack");
         return send_ack(
             ack,
@@ -137,7 +220,15 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
             &EventError::from_validation(&e, name).to_ack_args(),
         );
     }
+    outcome(None);
     send_ack(ack, true, &ack_args);
+}
+
+/// Records the event's outcome on its span (feature `traces`).
+#[inline]
+fn outcome(_code: Option<RefusalCode>) {
+    #[cfg(feature = "traces")]
+    crate::observe::traces::outcome(_code.map_or("ok", RefusalCode::as_str));
 }
 
 fn send_ack<A: Adapter>(ack: AckSender<A>, requested: bool, args: &Args) {
@@ -156,6 +247,7 @@ async fn refuse<S: Clone + Send + Sync + 'static, A: Adapter>(
     requested: bool,
     err: EventError,
 ) {
+    outcome(Some(err.code));
     if let Some(handler) = &nsh.error {
         let ns = s.ns().to_owned();
         let mut ctx = HandlerContext::new(nsh.runtime.clone(), s, Some(event.clone()), args);

@@ -18,6 +18,7 @@ use socketioxide_core::adapter::RoomParam;
 
 use super::args::{Args, WireArgs};
 use super::runtime::SpecRuntime;
+use crate::observe::EmitKind;
 use crate::validate::{
     CheckError, CheckedEvent, Interaction, NamespaceValidators, ValidationError,
 };
@@ -119,8 +120,24 @@ impl From<AckFailure> for EmitError {
 }
 
 /// The one way to an outgoing event: `data` serialized once, the argument rule of `event`'s
-/// egress schema applied, validated when `validate` is set (see [`CheckedEvent`]).
+/// egress schema applied, validated unless validation is off (see [`CheckedEvent`]); counted
+/// as an emit of `kind` when metrics are on.
 pub(crate) fn check_outgoing<'e, T: Serialize + ?Sized>(
+    rt: &SpecRuntime,
+    ns: &NamespaceValidators,
+    ns_path: &str,
+    event: &'e str,
+    data: &T,
+    kind: EmitKind,
+) -> Result<CheckedEvent<'e>, EmitError> {
+    observed(rt, ns_path, event, kind, || {
+        checked_event(ns, ns_path, event, data, rt.validation)
+    })
+}
+
+/// [`check_outgoing`] without a server runtime (the cluster `Emitter` has none): nothing is
+/// counted.
+pub(crate) fn checked_event<'e, T: Serialize + ?Sized>(
     ns: &NamespaceValidators,
     ns_path: &str,
     event: &'e str,
@@ -134,9 +151,8 @@ pub(crate) fn check_outgoing<'e, T: Serialize + ?Sized>(
         })
 }
 
-/// [`check_outgoing`] for arguments given as they go on the wire (binary attachments
-/// included).
-pub(crate) fn check_outgoing_args<'a>(
+/// [`check_outgoing_args`] without a server runtime.
+pub(crate) fn checked_event_args<'a>(
     ns: &NamespaceValidators,
     ns_path: &str,
     event: &'a str,
@@ -144,6 +160,68 @@ pub(crate) fn check_outgoing_args<'a>(
     validate: bool,
 ) -> Result<CheckedEvent<'a>, EmitError> {
     Ok(ns.check_outgoing_args(ns_path, event, args, validate)?)
+}
+
+/// [`check_outgoing`] for arguments given as they go on the wire (binary attachments
+/// included).
+pub(crate) fn check_outgoing_args<'a>(
+    rt: &SpecRuntime,
+    ns: &NamespaceValidators,
+    ns_path: &str,
+    event: &'a str,
+    args: &'a Args,
+    kind: EmitKind,
+) -> Result<CheckedEvent<'a>, EmitError> {
+    observed(rt, ns_path, event, kind, || {
+        checked_event_args(ns, ns_path, event, args, rt.validation)
+    })
+}
+
+/// Runs one egress check, timing it and counting the emit (refused or not) when metrics are on.
+fn observed<R>(
+    rt: &SpecRuntime,
+    ns_path: &str,
+    event: &str,
+    kind: EmitKind,
+    check: impl FnOnce() -> Result<R, EmitError>,
+) -> Result<R, EmitError> {
+    #[cfg(feature = "metrics")]
+    let started = rt.metrics.as_ref().and_then(|m| m.validation_timer());
+    let checked = check();
+    #[cfg(feature = "metrics")]
+    if let Some(m) = &rt.metrics {
+        m.validation_done(started, crate::observe::metrics::Direction::Egress);
+        if let Some(doc_path) = rt.namespaces.document_path(ns_path) {
+            m.emit(doc_path, event, kind, checked.is_err());
+        }
+    }
+    #[cfg(not(feature = "metrics"))]
+    let _ = (rt, ns_path, event, kind);
+    checked
+}
+
+/// Counts one client's answer to an emit-with-ack.
+#[cfg(feature = "metrics")]
+fn observe_ack<V>(
+    rt: &SpecRuntime,
+    ns_path: &str,
+    event: &str,
+    started: std::time::Instant,
+    result: &Result<V, EmitError>,
+) {
+    use crate::observe::metrics::AckOutcome;
+    if let (Some(m), Some(doc_path)) = (&rt.metrics, rt.namespaces.document_path(ns_path)) {
+        let outcome = match result {
+            Ok(_) | Err(EmitError::Ack(AckFailure::Decode(_))) => AckOutcome::Answered,
+            Err(EmitError::Invalid(_)) => AckOutcome::Invalid,
+            Err(EmitError::Ack(AckFailure::Socketio(socketioxide::AckError::Timeout))) => {
+                AckOutcome::Timeout
+            }
+            // A closed socket or an undecodable ack packet: no answer either.
+            Err(_) => AckOutcome::Timeout,
+        };
+        m.client_ack(doc_path, event, started, outcome);
+    }
 }
 
 /// One client's ack to `event`: validated against the event's ack schema, then decoded.
@@ -214,22 +292,24 @@ impl<A: Adapter> ValidatedSocket<A> {
     /// `x-socketio-args: spread` schema, an array/tuple is sent as several arguments).
     pub fn emit<T: Serialize + ?Sized>(&self, event: &str, data: &T) -> Result<(), EmitError> {
         self.send(check_outgoing(
+            &self.rt,
             &self.ns,
             self.ns(),
             event,
             data,
-            self.rt.validation,
+            EmitKind::Socket,
         )?)
     }
 
     /// Emits `event` with several arguments, binary attachments included.
     pub fn emit_args(&self, event: &str, args: &Args) -> Result<(), EmitError> {
         self.send(check_outgoing_args(
+            &self.rt,
             &self.ns,
             self.ns(),
             event,
             args,
-            self.rt.validation,
+            EmitKind::Socket,
         )?)
     }
 
@@ -254,7 +334,7 @@ impl<A: Adapter> ValidatedSocket<A> {
         event: &str,
         data: &T,
     ) -> Result<V, EmitError> {
-        let checked = check_outgoing(&self.ns, self.ns(), event, data, self.rt.validation)?;
+        let checked = check_outgoing(&self.rt, &self.ns, self.ns(), event, data, EmitKind::Socket)?;
         if self.deferred.is_some() {
             return Err(SendFailure::NotConnected.into());
         }
@@ -263,8 +343,14 @@ impl<A: Adapter> ValidatedSocket<A> {
             .timeout(self.rt.ack_timeout)
             .emit_with_ack::<_, WireArgs>(checked.event(), &checked.wire())
             .map_err(|e| EmitError::Send(e.into()))?;
-        let WireArgs(ack) = stream.await.map_err(|e| EmitError::Ack(e.into()))?;
-        client_ack(&self.rt, &self.ns, self.ns(), event, ack)
+        #[cfg(feature = "metrics")]
+        let started = std::time::Instant::now();
+        let answer = stream.await.map_err(|e| EmitError::Ack(e.into()));
+        let result =
+            answer.and_then(|WireArgs(ack)| client_ack(&self.rt, &self.ns, self.ns(), event, ack));
+        #[cfg(feature = "metrics")]
+        observe_ack(&self.rt, self.ns(), event, started, &result);
+        result
     }
 
     /// Joins rooms.
@@ -288,22 +374,23 @@ impl<A: Adapter> ValidatedSocket<A> {
 
     /// Every other client in `rooms` (validated emits).
     pub fn to(&self, rooms: impl RoomParam) -> ValidatedBroadcast<A> {
-        self.broadcast_ops(self.inner.to(rooms))
+        self.broadcast_ops(self.inner.to(rooms), EmitKind::Room)
     }
 
     /// Every other client of the namespace (validated emits).
     pub fn broadcast(&self) -> ValidatedBroadcast<A> {
-        self.broadcast_ops(self.inner.broadcast())
+        self.broadcast_ops(self.inner.broadcast(), EmitKind::Broadcast)
     }
 
     /// Every client in `rooms`, this one included (validated emits).
     pub fn within(&self, rooms: impl RoomParam) -> ValidatedBroadcast<A> {
-        self.broadcast_ops(self.inner.within(rooms))
+        self.broadcast_ops(self.inner.within(rooms), EmitKind::Room)
     }
 
-    fn broadcast_ops(&self, inner: BroadcastOperators<A>) -> ValidatedBroadcast<A> {
+    fn broadcast_ops(&self, inner: BroadcastOperators<A>, kind: EmitKind) -> ValidatedBroadcast<A> {
         ValidatedBroadcast {
             inner,
+            kind,
             ns: self.ns.clone(),
             ns_path: self.ns().to_owned(),
             rt: self.rt.clone(),
@@ -328,6 +415,7 @@ pub struct ValidatedBroadcast<A: Adapter = LocalAdapter> {
     ns: Arc<NamespaceValidators>,
     ns_path: String,
     rt: Arc<SpecRuntime>,
+    kind: EmitKind,
 }
 
 impl<A: Adapter> ValidatedBroadcast<A> {
@@ -335,6 +423,7 @@ impl<A: Adapter> ValidatedBroadcast<A> {
     pub fn to(self, rooms: impl RoomParam) -> Self {
         Self {
             inner: self.inner.to(rooms),
+            kind: EmitKind::Room,
             ..self
         }
     }
@@ -358,14 +447,14 @@ impl<A: Adapter> ValidatedBroadcast<A> {
     /// Emits `event` to every selected client after validating `data` (once, however many
     /// clients receive it).
     pub async fn emit<T: Serialize + ?Sized>(self, event: &str, data: &T) -> Result<(), EmitError> {
-        let checked = check_outgoing(&self.ns, &self.ns_path, event, data, self.rt.validation)?;
+        let checked = check_outgoing(&self.rt, &self.ns, &self.ns_path, event, data, self.kind)?;
         self.send(checked).await
     }
 
     /// Emits `event` with several arguments, binary attachments included.
     pub async fn emit_args(self, event: &str, args: &Args) -> Result<(), EmitError> {
         let checked =
-            check_outgoing_args(&self.ns, &self.ns_path, event, args, self.rt.validation)?;
+            check_outgoing_args(&self.rt, &self.ns, &self.ns_path, event, args, self.kind)?;
         self.send(checked).await
     }
 
@@ -386,7 +475,7 @@ impl<A: Adapter> ValidatedBroadcast<A> {
         data: &T,
     ) -> Result<Vec<(Sid, Result<V, EmitError>)>, EmitError> {
         use futures_util::StreamExt;
-        let checked = check_outgoing(&self.ns, &self.ns_path, event, data, self.rt.validation)?;
+        let checked = check_outgoing(&self.rt, &self.ns, &self.ns_path, event, data, self.kind)?;
         let stream = self
             .inner
             .timeout(self.rt.ack_timeout)
@@ -394,11 +483,15 @@ impl<A: Adapter> ValidatedBroadcast<A> {
             .await
             .map_err(|e| EmitError::Send(e.into()))?;
         let (rt, ns, ns_path) = (self.rt, self.ns, self.ns_path);
+        #[cfg(feature = "metrics")]
+        let started = std::time::Instant::now();
         Ok(stream
             .map(|(sid, ack)| {
                 let result = ack
                     .map_err(|e| EmitError::Ack(e.into()))
                     .and_then(|WireArgs(ack)| client_ack(&rt, &ns, &ns_path, event, ack));
+                #[cfg(feature = "metrics")]
+                observe_ack(&rt, &ns_path, event, started, &result);
                 (sid, result)
             })
             .collect()
@@ -435,6 +528,7 @@ impl<A: Adapter> ValidatedIo<A> {
             .ok_or_else(|| EmitError::UnknownNamespace(path.to_owned()))?;
         Ok(ValidatedBroadcast {
             inner,
+            kind: EmitKind::Broadcast,
             ns,
             ns_path: path.to_owned(),
             rt: self.rt.clone(),
@@ -466,7 +560,7 @@ mod tests {
     fn a_payload_that_is_not_json_keeps_serde_s_error_as_the_source() {
         // JSON object keys must be strings.
         let data = BTreeMap::from([((1, 2), "x")]);
-        let err = check_outgoing(&NamespaceValidators::default(), "/", "event", &data, false)
+        let err = checked_event(&NamespaceValidators::default(), "/", "event", &data, false)
             .expect_err("a map with tuple keys is not JSON");
         assert!(matches!(err, EmitError::Serialize(_)), "{err:?}");
         assert!(

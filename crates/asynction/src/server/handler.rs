@@ -181,6 +181,12 @@ where
 pub(crate) struct EventRoute<S, A: Adapter> {
     pub handler: BoxedHandler<S, A>,
     pub validators: EventValidators,
+    /// The event's `x-handler` id, for its span.
+    #[cfg(feature = "traces")]
+    pub handler_id: Option<String>,
+    /// The event's metric handles, built once, when metrics are on.
+    #[cfg(feature = "metrics")]
+    pub metrics: Option<crate::observe::metrics::EventMetrics>,
 }
 
 /// The handlers of one namespace beside what its sockets share; the connect middleware and the

@@ -23,6 +23,9 @@ pub(crate) struct SpecRuntime {
     pub ack_timeout: Duration,
     /// Checks every connection against the document's security requirements.
     pub authenticator: Authenticator,
+    /// The server's metrics, when on.
+    #[cfg(feature = "metrics")]
+    pub metrics: Option<Arc<crate::observe::ServerMetrics>>,
 }
 
 impl SpecRuntime {
@@ -42,4 +45,7 @@ pub(crate) struct NamespaceRuntime<S, A: Adapter> {
     pub rt: Arc<SpecRuntime>,
     /// The socketioxide server, for `ValidatedIo` extractors.
     pub io: SocketIo<A>,
+    /// This namespace's metric handles, when metrics are on.
+    #[cfg(feature = "metrics")]
+    pub metrics: Option<Arc<crate::observe::metrics::NamespaceMetrics>>,
 }

@@ -12,6 +12,8 @@ mod emit;
 mod examples;
 mod fuzz_smoke;
 mod limits;
+#[cfg(feature = "metrics")]
+mod metrics;
 #[cfg(feature = "mock")]
 mod mock_generate;
 mod parser_agreement;
@@ -20,4 +22,6 @@ mod security_unit;
 mod server_node;
 mod server_python;
 mod spec_loading;
+#[cfg(feature = "traces")]
+mod traces;
 mod validators;

@@ -1,0 +1,488 @@
+//! Prometheus metrics per namespace and event, named from the document (feature `metrics`).
+//!
+//! Built on the `prometheus-client` crate (the Prometheus project's Rust client): every server
+//! owns its own [`Registry`] (no process-global recorder, so several servers, or tests, in one
+//! process keep separate figures), and its metric handles are `Arc`-backed clones, so every
+//! label combination the document allows is created once at build time and an event only
+//! increments an atomic (no label formatting, no map lookup per event).
+//!
+//! Label cardinality is bounded by the document: namespaces are labelled by their document path
+//! (a dynamic namespace by its pattern, e.g. `/tenant/{id}`), events by their document name,
+//! and every event the document does not list under one [`UNKNOWN_EVENT`] label.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use prometheus_client::encoding::text::encode;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+
+use crate::model::Api;
+use crate::refusal::RefusalCode;
+
+/// The `event` label of events the document does not list.
+pub const UNKNOWN_EVENT: &str = "_unknown";
+
+/// One validation in this many is timed (`asynction_validation_duration_seconds`): two clock
+/// reads per validation would cost more than the counters together.
+pub const VALIDATION_SAMPLE: u32 = 8;
+
+/// How the metrics are exposed: [`crate::server::AsynctionSocketIo::metrics`].
+#[derive(Clone, Debug, Default)]
+pub struct Metrics {
+    route: Option<String>,
+    serve: Option<bool>,
+}
+
+impl Metrics {
+    /// Metrics served as Prometheus text at `{base}/metrics` on the server's own listener.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Serves the metrics at `path` instead of `{base}/metrics`.
+    pub fn route(mut self, path: impl Into<String>) -> Self {
+        self.route = Some(path.into());
+        self
+    }
+
+    /// Whether the metrics route is served (default: yes). Off, the metrics are still kept:
+    /// read them with [`crate::server::Asynction::metrics`] and export them yourself.
+    pub fn serve(mut self, on: bool) -> Self {
+        self.serve = Some(on);
+        self
+    }
+
+    /// The route the metrics are served at for a Socket.IO path, if they are served.
+    pub(crate) fn path(&self, socketio_path: &str) -> Option<String> {
+        if self.serve == Some(false) {
+            return None;
+        }
+        Some(
+            self.route
+                .clone()
+                .unwrap_or_else(|| format!("{}/metrics", crate::model::docs_base(socketio_path))),
+        )
+    }
+}
+
+type Labels = Vec<(&'static str, String)>;
+type HistogramFamily = Family<Labels, Histogram, fn() -> Histogram>;
+
+fn seconds_histogram() -> Histogram {
+    // 20 µs … ~5 s.
+    Histogram::new(exponential_buckets(0.00002, 4.0, 10))
+}
+
+fn labels(pairs: &[(&'static str, &str)]) -> Labels {
+    pairs.iter().map(|(k, v)| (*k, (*v).to_owned())).collect()
+}
+
+/// Why a connection was refused (`reason` label of `asynction_connect_refusals`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum ConnectRefusal {
+    Security = 0,
+    Bindings = 1,
+    ConnectHandler = 2,
+}
+
+const CONNECT_REFUSALS: [&str; 3] = ["security", "bindings", "connect_handler"];
+
+pub(crate) use super::EmitKind;
+
+const EMIT_KINDS: [&str; 3] = ["socket", "room", "broadcast"];
+
+/// Which way a validated message goes (`direction` label).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Direction {
+    Ingress = 0,
+    Egress = 1,
+}
+
+/// Every metric family of one server, and its registry.
+pub struct ServerMetrics {
+    registry: Registry,
+    events_refused: Family<Labels, Counter>,
+    validation: [Histogram; 2],
+    namespaces: HashMap<String, Arc<NamespaceMetrics>>,
+}
+
+impl std::fmt::Debug for ServerMetrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerMetrics").finish_non_exhaustive()
+    }
+}
+
+/// The handles of one document namespace.
+#[derive(Debug)]
+pub(crate) struct NamespaceMetrics {
+    doc_path: String,
+    connections: Gauge,
+    connects: Counter,
+    refusals: [Counter; 3],
+    /// Ingress events by document name.
+    pub events: HashMap<String, EventMetrics>,
+    /// Events the document does not list.
+    pub unknown: EventMetrics,
+    egress: HashMap<String, EgressMetrics>,
+    unknown_egress: EgressMetrics,
+    server: std::sync::Weak<ServerMetrics>,
+}
+
+/// The handles of one ingress event.
+#[derive(Clone, Debug)]
+pub(crate) struct EventMetrics {
+    received: Counter,
+    handler_errors: Counter,
+    handler_panics: Counter,
+    handler_duration: Histogram,
+    name: Arc<str>,
+}
+
+/// The handles of one egress event.
+#[derive(Clone, Debug)]
+struct EgressMetrics {
+    emits: [Counter; 3],
+    refused: Counter,
+    ack_duration: Histogram,
+    ack_timeouts: Counter,
+    ack_invalid: Counter,
+}
+
+impl ServerMetrics {
+    /// Builds every handle the document allows.
+    pub(crate) fn new(api: &Api) -> Arc<Self> {
+        let mut registry = Registry::default();
+        let connections = Family::<Labels, Gauge>::default();
+        let connects = Family::<Labels, Counter>::default();
+        let refusals = Family::<Labels, Counter>::default();
+        let received = Family::<Labels, Counter>::default();
+        let events_refused = Family::<Labels, Counter>::default();
+        let handler_errors = Family::<Labels, Counter>::default();
+        let handler_panics = Family::<Labels, Counter>::default();
+        let handler_duration = HistogramFamily::new_with_constructor(seconds_histogram);
+        let emits = Family::<Labels, Counter>::default();
+        let emits_refused = Family::<Labels, Counter>::default();
+        let ack_duration = HistogramFamily::new_with_constructor(seconds_histogram);
+        let ack_timeouts = Family::<Labels, Counter>::default();
+        let ack_invalid = Family::<Labels, Counter>::default();
+        let validation = HistogramFamily::new_with_constructor(seconds_histogram);
+
+        let validation_handles = ["ingress", "egress"].map(|d| {
+            validation
+                .get_or_create(&labels(&[("direction", d)]))
+                .clone()
+        });
+        let event = |ns: &str, ev: &str| {
+            let l = labels(&[("namespace", ns), ("event", ev)]);
+            EventMetrics {
+                received: received.get_or_create(&l).clone(),
+                handler_errors: handler_errors.get_or_create(&l).clone(),
+                handler_panics: handler_panics.get_or_create(&l).clone(),
+                handler_duration: handler_duration.get_or_create(&l).clone(),
+                name: Arc::from(ev),
+            }
+        };
+        let egress = |ns: &str, ev: &str| {
+            let l = labels(&[("namespace", ns), ("event", ev)]);
+            EgressMetrics {
+                emits: EMIT_KINDS.map(|k| {
+                    emits
+                        .get_or_create(&labels(&[("namespace", ns), ("event", ev), ("kind", k)]))
+                        .clone()
+                }),
+                refused: emits_refused.get_or_create(&l).clone(),
+                ack_duration: ack_duration.get_or_create(&l).clone(),
+                ack_timeouts: ack_timeouts.get_or_create(&l).clone(),
+                ack_invalid: ack_invalid.get_or_create(&l).clone(),
+            }
+        };
+        let mut namespaces = HashMap::new();
+        for ns in &api.namespaces {
+            let p = ns.path.as_str();
+            let l = labels(&[("namespace", p)]);
+            let nm = NamespaceMetrics {
+                doc_path: ns.path.clone(),
+                connections: connections.get_or_create(&l).clone(),
+                connects: connects.get_or_create(&l).clone(),
+                refusals: CONNECT_REFUSALS.map(|r| {
+                    refusals
+                        .get_or_create(&labels(&[("namespace", p), ("reason", r)]))
+                        .clone()
+                }),
+                events: ns
+                    .ingress
+                    .iter()
+                    .map(|e| (e.name.clone(), event(p, &e.name)))
+                    .collect(),
+                unknown: event(p, UNKNOWN_EVENT),
+                egress: ns
+                    .egress
+                    .iter()
+                    .map(|e| (e.name.clone(), egress(p, &e.name)))
+                    .collect(),
+                unknown_egress: egress(p, UNKNOWN_EVENT),
+                server: std::sync::Weak::new(),
+            };
+            namespaces.insert(ns.path.clone(), nm);
+        }
+
+        registry.register(
+            "asynction_connections",
+            "Connected clients per namespace",
+            connections,
+        );
+        registry.register(
+            "asynction_connects",
+            "Accepted connections per namespace",
+            connects,
+        );
+        registry.register(
+            "asynction_connect_refusals",
+            "Refused connections per namespace and reason (security, bindings, connect_handler)",
+            refusals,
+        );
+        registry.register(
+            "asynction_events_received",
+            "Events received per namespace and event",
+            received,
+        );
+        registry.register(
+            "asynction_events_refused",
+            "Events refused per namespace, event and refusal code",
+            events_refused.clone(),
+        );
+        registry.register(
+            "asynction_handler_errors",
+            "Handlers that returned an error, per namespace and event",
+            handler_errors,
+        );
+        registry.register(
+            "asynction_handler_panics",
+            "Handlers that panicked, per namespace and event",
+            handler_panics,
+        );
+        registry.register(
+            "asynction_handler_duration_seconds",
+            "Time spent in event handlers, per namespace and event",
+            handler_duration,
+        );
+        registry.register(
+            "asynction_emits",
+            "Validated emits per namespace, event and kind (socket, room, broadcast)",
+            emits,
+        );
+        registry.register(
+            "asynction_emits_refused",
+            "Emits refused by egress validation, per namespace and event",
+            emits_refused,
+        );
+        registry.register(
+            "asynction_client_ack_duration_seconds",
+            "Round trip of emit-with-ack until the client's ack, per namespace and event",
+            ack_duration,
+        );
+        registry.register(
+            "asynction_client_ack_timeouts",
+            "Emit-with-ack calls whose client did not answer in time",
+            ack_timeouts,
+        );
+        registry.register(
+            "asynction_client_ack_invalid",
+            "Client acks that broke the document's ack schema",
+            ack_invalid,
+        );
+        registry.register(
+            "asynction_validation_duration_seconds",
+            "Schema validation time per direction (one validation in 8 is timed)",
+            validation,
+        );
+        Arc::new_cyclic(|weak| ServerMetrics {
+            registry,
+            events_refused,
+            validation: validation_handles,
+            namespaces: namespaces
+                .into_iter()
+                .map(|(k, mut v)| {
+                    v.server = weak.clone();
+                    (k, Arc::new(v))
+                })
+                .collect(),
+        })
+    }
+
+    /// The registry every metric is registered in: encode it into your own exporter.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// The metrics as Prometheus (OpenMetrics) text.
+    pub fn encode(&self) -> String {
+        let mut out = String::new();
+        // Writing to a String cannot fail.
+        let _ = encode(&mut out, &self.registry);
+        out
+    }
+
+    /// The handles of a document namespace.
+    pub(crate) fn namespace(&self, doc_path: &str) -> Option<Arc<NamespaceMetrics>> {
+        self.namespaces.get(doc_path).cloned()
+    }
+
+    /// Starts timing a validation, one in [`VALIDATION_SAMPLE`].
+    #[inline]
+    pub(crate) fn validation_timer(&self) -> Option<Instant> {
+        thread_local! {
+            static COUNT: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+        }
+        COUNT.with(|c| {
+            let n = c.get().wrapping_add(1);
+            c.set(n);
+            (n % VALIDATION_SAMPLE == 0).then(Instant::now)
+        })
+    }
+
+    /// Records a validation timed by [`ServerMetrics::validation_timer`].
+    #[inline]
+    pub(crate) fn validation_done(&self, started: Option<Instant>, direction: Direction) {
+        if let Some(t) = started {
+            self.validation[direction as usize].observe(t.elapsed().as_secs_f64());
+        }
+    }
+
+    /// An emit of `event` to concrete namespace `ns_doc_path` (document path).
+    pub(crate) fn emit(&self, ns_doc_path: &str, event: &str, kind: EmitKind, refused: bool) {
+        if let Some(ns) = self.namespaces.get(ns_doc_path) {
+            let e = ns.egress.get(event).unwrap_or(&ns.unknown_egress);
+            if refused {
+                e.refused.inc();
+            } else {
+                e.emits[kind as usize].inc();
+            }
+        }
+    }
+
+    /// The outcome of one emit-with-ack's client ack.
+    pub(crate) fn client_ack(
+        &self,
+        ns_doc_path: &str,
+        event: &str,
+        started: Instant,
+        outcome: AckOutcome,
+    ) {
+        if let Some(ns) = self.namespaces.get(ns_doc_path) {
+            let e = ns.egress.get(event).unwrap_or(&ns.unknown_egress);
+            match outcome {
+                AckOutcome::Answered => e.ack_duration.observe(started.elapsed().as_secs_f64()),
+                AckOutcome::Invalid => {
+                    e.ack_duration.observe(started.elapsed().as_secs_f64());
+                    e.ack_invalid.inc();
+                }
+                AckOutcome::Timeout => {
+                    e.ack_timeouts.inc();
+                }
+            }
+        }
+    }
+}
+
+/// How a client answered an emit-with-ack.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum AckOutcome {
+    Answered,
+    Invalid,
+    Timeout,
+}
+
+impl NamespaceMetrics {
+    /// A client connected.
+    pub fn connected(&self) {
+        self.connects.inc();
+        self.connections.inc();
+    }
+
+    /// A client disconnected.
+    pub fn disconnected(&self) {
+        self.connections.dec();
+    }
+
+    /// A connection was refused.
+    pub fn refused(&self, why: ConnectRefusal) {
+        self.refusals[why as usize].inc();
+    }
+
+    /// The handles of a received event (the unknown-event label if the document lacks it).
+    #[inline]
+    pub fn event(&self, name: &str) -> &EventMetrics {
+        self.events.get(name).unwrap_or(&self.unknown)
+    }
+
+    /// An event refused with `code`.
+    pub fn event_refused(&self, event: &EventMetrics, code: RefusalCode) {
+        if let Some(server) = self.server.upgrade() {
+            server
+                .events_refused
+                .get_or_create(&vec![
+                    ("namespace", self.doc_path.clone()),
+                    ("event", event.name.to_string()),
+                    ("code", code.as_str().to_owned()),
+                ])
+                .inc();
+        }
+    }
+}
+
+impl EventMetrics {
+    /// The event arrived.
+    #[inline]
+    pub fn received(&self) {
+        self.received.inc();
+    }
+
+    /// The handler ran for `started.elapsed()`; `panicked` / `failed` say how it ended.
+    #[inline]
+    pub fn handled(&self, started: Instant, outcome: HandlerOutcome) {
+        self.handler_duration
+            .observe(started.elapsed().as_secs_f64());
+        match outcome {
+            HandlerOutcome::Ok => {}
+            HandlerOutcome::Error => {
+                self.handler_errors.inc();
+            }
+            HandlerOutcome::Panic => {
+                self.handler_panics.inc();
+            }
+        }
+    }
+}
+
+/// How a handler call ended.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum HandlerOutcome {
+    Ok,
+    Error,
+    Panic,
+}
+
+/// The route serving `metrics` as Prometheus text at `path`.
+pub(crate) fn router(path: &str, metrics: Arc<ServerMetrics>) -> axum::Router {
+    axum::Router::new().route(
+        path,
+        axum::routing::get(move || {
+            let metrics = metrics.clone();
+            async move {
+                (
+                    [(
+                        http::header::CONTENT_TYPE,
+                        "application/openmetrics-text; version=1.0.0; charset=utf-8",
+                    )],
+                    metrics.encode(),
+                )
+            }
+        }),
+    )
+}

@@ -1,0 +1,24 @@
+//! Observability: Prometheus metrics per namespace and event (feature `metrics`), named from
+//! the document, and `tracing` spans per connection and event (feature `traces`). Every hook
+//! is compiled out without its feature.
+
+#[cfg(feature = "metrics")]
+pub mod metrics;
+
+#[cfg(feature = "traces")]
+pub(crate) mod traces;
+
+#[cfg(feature = "metrics")]
+pub use metrics::{Metrics, ServerMetrics, UNKNOWN_EVENT};
+
+/// Which emit (`kind` label of `asynction_emits`); named in the emit code with or without the
+/// `metrics` feature.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum EmitKind {
+    /// To one client.
+    Socket = 0,
+    /// To the clients of some rooms.
+    Room = 1,
+    /// To every client of a namespace.
+    Broadcast = 2,
+}

@@ -1,0 +1,427 @@
+//! Prometheus metrics (feature `metrics`): real socket.io-client traffic, then `/metrics`
+//! scraped and parsed with Python prometheus-client's text-format parser.
+
+use crate::support;
+
+use std::time::Duration;
+
+use asynction::observe::Metrics;
+use asynction::server::{Ack, AsynctionSocketIo, AuthPayload, EmitError, ValidatedSocket};
+use serde_json::{Value, json};
+use support::{http_get, serve};
+
+const FIXTURE: &str = concat!(
+    concat!(env!("CARGO_MANIFEST_DIR"), "/../.."),
+    "/tests/fixtures/server/metrics.yaml"
+);
+
+async fn echo(
+    socket: ValidatedSocket,
+    asynction::Payload(text): asynction::Payload<String>,
+) -> Ack<String> {
+    let _ = socket.emit("echoed", &text);
+    // Too long for `echoed` (maxLength 5): refused by egress validation.
+    let _ = socket.emit("echoed", &"far too long");
+    Ack(text)
+}
+
+async fn fail() -> Result<Ack<String>, String> {
+    Err("no".into())
+}
+
+async fn boom() {
+    panic!("metrics fixture panics on purpose");
+}
+
+async fn ask(socket: ValidatedSocket) -> Ack<String> {
+    match socket
+        .emit_with_ack::<_, Value>("question", "how many?")
+        .await
+    {
+        Ok(v) => Ack(format!("ok:{v}")),
+        Err(EmitError::Invalid(_)) => Ack("invalid".into()),
+        Err(e) => Ack(format!("err:{e}")),
+    }
+}
+
+async fn shout(socket: ValidatedSocket) -> Ack<bool> {
+    Ack(socket.broadcast().emit("news", "hi").await.is_ok())
+}
+
+async fn hello() {}
+
+async fn guard(AuthPayload(auth): AuthPayload) -> Result<(), String> {
+    if auth.get("token") == Some(&json!("ok")) {
+        Ok(())
+    } else {
+        Err("bad token".into())
+    }
+}
+
+fn app() -> AsynctionSocketIo {
+    AsynctionSocketIo::from_spec(FIXTURE)
+        .unwrap()
+        .ack_timeout(Duration::from_millis(300))
+        .handler("echo", echo)
+        .handler("fail", fail)
+        .handler("boom", boom)
+        .handler("ask", ask)
+        .handler("shout", shout)
+        .handler("hello", hello)
+        .handler("guard", guard)
+}
+
+/// One parsed sample.
+#[derive(Debug)]
+struct Sample {
+    name: String,
+    labels: serde_json::Map<String, Value>,
+    value: f64,
+}
+
+/// Scrapes `path` and parses it with prometheus-client (Python).
+async fn scrape(addr: std::net::SocketAddr, path: &str) -> Vec<Sample> {
+    let (status, body) = http_get(addr, path).await;
+    assert_eq!(status, 200, "{body}");
+    let mut child = tokio::process::Command::new(support::python_bin())
+        .arg(support::peers().join("prom_parse.py"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    use tokio::io::AsyncWriteExt;
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(body.as_bytes()).await.unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().await.unwrap();
+    assert!(
+        out.status.success(),
+        "prometheus-client could not parse the scrape: {}\n{body}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let parsed: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    parsed
+        .into_iter()
+        .map(|s| Sample {
+            name: s["name"].as_str().unwrap().to_owned(),
+            labels: s["labels"].as_object().unwrap().clone(),
+            value: s["value"].as_f64().unwrap(),
+        })
+        .collect()
+}
+
+/// The value of the sample `name` whose labels include `labels`; 0 when there is none.
+fn value(samples: &[Sample], name: &str, labels: &[(&str, &str)]) -> f64 {
+    let matching: Vec<&Sample> = samples
+        .iter()
+        .filter(|s| {
+            s.name == name
+                && labels
+                    .iter()
+                    .all(|(k, v)| s.labels.get(*k).and_then(Value::as_str) == Some(*v))
+        })
+        .collect();
+    assert!(
+        matching.len() <= 1,
+        "{name} {labels:?} is ambiguous: {matching:?}"
+    );
+    matching.first().map_or(0.0, |s| s.value)
+}
+
+/// Runs the Node socket.io-client scenario up to its `pause` step, scrapes `/metrics`, then
+/// lets the scenario finish.
+async fn node_then_scrape(addr: std::net::SocketAddr, steps: Value) -> (Vec<Value>, Vec<Sample>) {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+    support::ensure_node_peers();
+    let scenario = json!({"url": format!("http://{addr}"), "path": "/socket.io", "steps": steps});
+    let mut child = tokio::process::Command::new("node")
+        .arg(support::peers().join("sio-client.mjs"))
+        .arg(scenario.to_string())
+        .current_dir(support::peers())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("node runs");
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    loop {
+        line.clear();
+        assert!(
+            stdout.read_line(&mut line).await.unwrap() > 0,
+            "node ended before its pause"
+        );
+        if line.contains("\"paused\"") {
+            break;
+        }
+    }
+    let samples = scrape(addr, "/metrics").await;
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"go\n").await.unwrap();
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).await.unwrap();
+    assert!(child.wait().await.unwrap().success(), "{rest}");
+    let last = rest.lines().last().unwrap_or_default();
+    (serde_json::from_str(last).unwrap(), samples)
+}
+
+fn connect(id: &str, ns: &str) -> Value {
+    json!({"op": "connect", "id": id, "ns": ns})
+}
+
+fn emit(id: &str, event: &str, args: Value) -> Value {
+    json!({"op": "emit", "id": id, "event": event, "args": args, "ack": true, "timeout": 3000})
+}
+
+#[tokio::test]
+async fn socketio_traffic_is_counted_per_namespace_and_event() {
+    let built = app().metrics(Metrics::new()).build().unwrap();
+    assert_eq!(built.metrics_path(), Some("/metrics"));
+    let addr = serve(built.into_router()).await;
+    // asynction-client does not answer the server's `question`: the ack times out.
+    let mut silent = support::sio(addr, "/").await;
+    let asked = support::ack_of(&mut silent, "/", "ask", &[]).await.unwrap();
+    assert!(asked[0].as_str().unwrap().starts_with("err:"), "{asked}");
+    let steps = json!([
+        connect("a", "/"),
+        connect("b", "/"),
+        emit("a", "echo", json!(["hey"])),
+        emit("a", "echo", json!(["hey"])),
+        emit("a", "echo", json!(["much too long"])),
+        emit("a", "not in the document", json!([1])),
+        emit("a", "fail", json!([])),
+        emit("a", "boom", json!([])),
+        {"op": "answer", "id": "a", "event": "question", "reply": [3]},
+        emit("a", "ask", json!([])),
+        {"op": "answer", "id": "a", "event": "question", "reply": [-1]},
+        emit("a", "ask", json!([])),
+        emit("a", "shout", json!([])),
+        {"op": "connect", "id": "g1", "ns": "/guarded", "auth": {"token": "no"}},
+        {"op": "connect", "id": "g2", "ns": "/guarded", "auth": {"token": "ok"}},
+        {"op": "connect", "id": "t1", "ns": "/tenant/acme"},
+        {"op": "connect", "id": "t2", "ns": "/tenant/acme", "query": {"key": "k"}},
+        {"op": "connect", "id": "t3", "ns": "/tenant/globex", "query": {"key": "k"}},
+        emit("t2", "hello", json!([])),
+        emit("t3", "hello", json!([])),
+        {"op": "disconnect", "id": "b"},
+        {"op": "sleep", "ms": 200},
+        {"op": "pause", "label": "scrape"},
+    ]);
+    // Scraped while the clients are still connected (the pause step).
+    let (out, m) = node_then_scrape(addr, steps).await;
+    assert_eq!(out[9]["ack"], json!(["ok:3"]), "{out:?}");
+    assert_eq!(out[11]["ack"], json!(["invalid"]), "{out:?}");
+    assert!(out[13].get("connect_error").is_some(), "{out:?}");
+    assert!(out[15].get("connect_error").is_some(), "{out:?}");
+    let root = |event: &'static str| [("namespace", "/"), ("event", event)];
+    let v = |name: &str, labels: &[(&str, &str)]| value(&m, name, labels);
+
+    // Connections: current, accepted, refused by reason.
+    // a and the silent client (b disconnected).
+    assert_eq!(v("asynction_connections", &[("namespace", "/")]), 2.0);
+    assert_eq!(v("asynction_connects_total", &[("namespace", "/")]), 3.0);
+    assert_eq!(
+        v("asynction_connects_total", &[("namespace", "/guarded")]),
+        1.0
+    );
+    assert_eq!(
+        v(
+            "asynction_connect_refusals_total",
+            &[("namespace", "/guarded"), ("reason", "connect_handler")]
+        ),
+        1.0
+    );
+    // A dynamic namespace is labelled by its pattern, not the concrete path.
+    let tenant = "/tenant/{id}";
+    assert_eq!(v("asynction_connects_total", &[("namespace", tenant)]), 2.0);
+    assert_eq!(
+        v(
+            "asynction_connect_refusals_total",
+            &[("namespace", tenant), ("reason", "bindings")]
+        ),
+        1.0
+    );
+    assert_eq!(v("asynction_connections", &[("namespace", tenant)]), 2.0);
+    assert_eq!(
+        v(
+            "asynction_events_received_total",
+            &[("namespace", tenant), ("event", "hello")]
+        ),
+        2.0
+    );
+    assert!(
+        m.iter()
+            .all(|s| s.labels.get("namespace") != Some(&json!("/tenant/acme")))
+    );
+
+    // Events received, refused by code, handler errors and panics, handler time.
+    assert_eq!(v("asynction_events_received_total", &root("echo")), 3.0);
+    assert_eq!(
+        v(
+            "asynction_events_refused_total",
+            &[
+                ("namespace", "/"),
+                ("event", "echo"),
+                ("code", "invalid_payload")
+            ]
+        ),
+        1.0
+    );
+    assert_eq!(v("asynction_events_received_total", &root("_unknown")), 1.0);
+    assert_eq!(
+        v(
+            "asynction_events_refused_total",
+            &[
+                ("namespace", "/"),
+                ("event", "_unknown"),
+                ("code", "unknown_event")
+            ]
+        ),
+        1.0
+    );
+    assert!(
+        m.iter()
+            .all(|s| s.labels.get("event") != Some(&json!("not in the document")))
+    );
+    assert_eq!(v("asynction_handler_errors_total", &root("fail")), 1.0);
+    assert_eq!(v("asynction_handler_panics_total", &root("boom")), 1.0);
+    assert_eq!(
+        v("asynction_handler_duration_seconds_count", &root("echo")),
+        2.0
+    );
+    assert_eq!(
+        v("asynction_handler_duration_seconds_count", &root("ask")),
+        3.0
+    );
+    assert_eq!(
+        v(
+            "asynction_handler_duration_seconds_bucket",
+            &[("namespace", "/"), ("event", "echo"), ("le", "+Inf")]
+        ),
+        2.0
+    );
+
+    // Emits by kind, refused emits.
+    assert_eq!(
+        v(
+            "asynction_emits_total",
+            &[("namespace", "/"), ("event", "echoed"), ("kind", "socket")]
+        ),
+        2.0
+    );
+    assert_eq!(v("asynction_emits_refused_total", &root("echoed")), 2.0);
+    assert_eq!(
+        v(
+            "asynction_emits_total",
+            &[("namespace", "/"), ("event", "news"), ("kind", "broadcast")]
+        ),
+        1.0
+    );
+    assert_eq!(
+        v(
+            "asynction_emits_total",
+            &[
+                ("namespace", "/"),
+                ("event", "question"),
+                ("kind", "socket")
+            ]
+        ),
+        3.0
+    );
+
+    // Client acks: round trip, timeouts, invalid acks.
+    assert_eq!(
+        v(
+            "asynction_client_ack_duration_seconds_count",
+            &root("question")
+        ),
+        2.0
+    );
+    assert_eq!(
+        v("asynction_client_ack_timeouts_total", &root("question")),
+        1.0
+    );
+    assert_eq!(
+        v("asynction_client_ack_invalid_total", &root("question")),
+        1.0
+    );
+
+    // Validation time, sampled: a histogram per direction.
+    for direction in ["ingress", "egress"] {
+        assert!(
+            m.iter()
+                .any(|s| s.name == "asynction_validation_duration_seconds_count"
+                    && s.labels.get("direction") == Some(&json!(direction))),
+            "no validation histogram for {direction}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_route_is_configurable_linked_from_the_docs_or_not_served() {
+    let built = app()
+        .metrics(Metrics::new().route("/ops/prom"))
+        .build()
+        .unwrap();
+    let addr = serve(built.into_router()).await;
+    assert_eq!(http_get(addr, "/metrics").await.0, 404);
+    let m = scrape(addr, "/ops/prom").await;
+    assert_eq!(v0(&m, "asynction_connections", "/"), 0.0);
+    let (status, page) = http_get(addr, "/docs").await;
+    assert_eq!(status, 200);
+    // minijinja escapes `/` in attributes as `&#x2f;`.
+    assert!(
+        page.contains(r#"<a href="&#x2f;ops&#x2f;prom">metrics</a> (Prometheus)"#),
+        "the docs page links the metrics route"
+    );
+
+    // Exported through the user's own exporter: kept, not served.
+    let built = app().metrics(Metrics::new().serve(false)).build().unwrap();
+    let metrics = built.metrics().unwrap().clone();
+    assert!(built.metrics_path().is_none());
+    let addr = serve(built.into_router()).await;
+    assert_eq!(http_get(addr, "/metrics").await.0, 404);
+    let (_, page) = http_get(addr, "/docs").await;
+    assert!(!page.contains("Prometheus"));
+    assert!(metrics.encode().contains("asynction_events_received_total"));
+
+    // Off by default.
+    let built = app().build().unwrap();
+    assert!(built.metrics().is_none());
+    let addr = serve(built.into_router()).await;
+    assert_eq!(http_get(addr, "/metrics").await.0, 404);
+}
+
+fn v0(m: &[Sample], name: &str, ns: &str) -> f64 {
+    value(m, name, &[("namespace", ns)])
+}
+
+#[cfg(feature = "mock")]
+#[tokio::test]
+async fn the_mock_serves_metrics_when_asked() {
+    use asynction::mock::{MockOptions, MockServer};
+    let doc = asynction::Document::from_path(FIXTURE).unwrap();
+    let mock = MockServer::new(
+        doc,
+        MockOptions {
+            metrics: true,
+            ..MockOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(mock.metrics_path(), Some("/metrics"));
+    let addr = serve(mock.into_router()).await;
+    let mut client = support::sio(addr, "/").await;
+    let _ = support::ack_of(&mut client, "/", "echo", &[json!("hi")]).await;
+    let m = scrape(addr, "/metrics").await;
+    assert_eq!(
+        value(
+            &m,
+            "asynction_events_received_total",
+            &[("namespace", "/"), ("event", "echo")]
+        ),
+        1.0
+    );
+    let (_, page) = http_get(addr, "/docs").await;
+    assert!(page.contains("metrics</a> (Prometheus)"));
+}
