@@ -129,7 +129,7 @@ pub struct FanoutRow {
     pub expected: u64,
     /// Ticks received by the clients.
     pub delivered: u64,
-    /// Receivers whose connection dropped during the phase.
+    /// Receivers whose connection dropped so far (cumulative over the phases).
     pub dropped: u64,
     /// Delivered ticks per second, from `start broadcast` to the last receipt.
     pub delivered_per_s: f64,
@@ -141,6 +141,9 @@ pub struct FanoutRow {
     pub redis_cpu_us_per_delivery: Option<f64>,
     /// Emit-to-receipt latency over all deliveries.
     pub latency: LatencySummary,
+    /// The generator's own CPU over the phase, % of one core (near 100 % with one client thread:
+    /// the generator bounds delivered/s).
+    pub generator_cpu_pct: Option<f64>,
     /// The 1-minute load average at the end of the phase.
     pub load_average_1m: Option<f64>,
     /// Why the row has no figures.
@@ -161,7 +164,6 @@ impl Sink {
         *self.histogram.lock().unwrap_or_else(|e| e.into_inner()) = LatencyHistogram::new();
         self.delivered.store(0, Ordering::Relaxed);
         self.last_receipt_us.store(0, Ordering::Relaxed);
-        self.dropped.store(0, Ordering::Relaxed);
     }
 
     fn record(&self, sent_us: u64, now: u64) {
@@ -319,22 +321,28 @@ async fn run_one(
         })
         .collect();
     let connect_timeout = config.connect_timeout;
+    let sink = Arc::new(Sink::default());
+    let (stop, stop_rx) = watch::channel(false);
+    // Each receiver starts reading (and answering pings) as soon as it joined: connecting
+    // tens of thousands takes longer than the server's ping timeout.
     let results: Vec<_> = futures_util::stream::iter(0..clients)
         .map(|i| {
             let target = targets[i % targets.len()].clone();
-            async move { target.connect(connect_timeout).await }
+            let (sink, stop_rx) = (sink.clone(), stop_rx.clone());
+            async move {
+                let ws = target.connect(connect_timeout).await?;
+                Ok::<_, crate::client::ConnectError>(tokio::spawn(receive(ws, sink, stop_rx)))
+            }
         })
         .buffer_unordered(config.parallel_connects.max(1))
         .collect()
         .await;
-    let sink = Arc::new(Sink::default());
-    let (stop, stop_rx) = watch::channel(false);
     let mut receivers = Vec::with_capacity(clients);
     let mut connect_errors = 0;
     let mut first_connect_error = None;
     for result in results {
         match result {
-            Ok(ws) => receivers.push(tokio::spawn(receive(ws, sink.clone(), stop_rx.clone()))),
+            Ok(receiver) => receivers.push(receiver),
             Err(e) => {
                 connect_errors += 1;
                 first_connect_error.get_or_insert(e.to_string());
@@ -373,6 +381,7 @@ async fn run_one(
         let cpu_before: Vec<Option<CpuTicks>> =
             pids.iter().map(|&p| CpuTicks::of(p).ok()).collect();
         let redis_before = redis.and_then(|r| CpuTicks::of(r.pid()).ok());
+        let generator_before = CpuTicks::of(std::process::id()).ok();
         let started_us = now_us();
         let started = Instant::now();
         // Bound: the paced duration plus a generous margin for acks and slow servers.
@@ -420,6 +429,8 @@ async fn run_one(
         let redis_cpu = redis
             .zip(redis_before)
             .and_then(|(r, before)| Some(CpuTicks::of(r.pid()).ok()?.since(before)));
+        let generator_cpu = generator_before
+            .and_then(|before| Some(CpuTicks::of(std::process::id()).ok()?.since(before)));
         let delivered = sink.delivered.load(Ordering::Relaxed);
         let last_us = sink.last_receipt_us.load(Ordering::Relaxed);
         let window = Duration::from_micros(last_us.saturating_sub(started_us));
@@ -445,6 +456,7 @@ async fn run_one(
             server_cpu_us_per_delivery,
             server_cpu_pct: cpu.map(|c| 100.0 * c.as_secs_f64() / wall.as_secs_f64()),
             redis_cpu_us_per_delivery: rates(delivered, window, redis_cpu).1,
+            generator_cpu_pct: generator_cpu.map(|c| 100.0 * c.as_secs_f64() / wall.as_secs_f64()),
             latency,
             load_average_1m: load_average_1m(),
             ..base.clone()
@@ -564,7 +576,7 @@ pub fn human_line(r: &FanoutRow) -> String {
         return format!("[{} N={}] {why}", r.server, r.clients);
     }
     format!(
-        "[r{} {} N={} {}] {}/{} delivered ({:.0}/s), failed {}, acks {}, CPU {} µs/delivery ({}%), p50 {:.2} ms p99 {:.2} ms, {:.1} KiB/conn",
+        "[r{} {} N={} {}] {}/{} delivered ({:.0}/s), failed {}, acks {}, dropped {}, CPU {} µs/delivery ({}%), p50 {:.2} ms p99 {:.2} ms, {:.1} KiB/conn",
         r.round,
         r.server,
         r.connected,
@@ -574,6 +586,7 @@ pub fn human_line(r: &FanoutRow) -> String {
         r.delivered_per_s,
         r.failed,
         r.acks,
+        r.dropped,
         opt(r.server_cpu_us_per_delivery, 2),
         opt(r.server_cpu_pct, 0),
         r.latency.p50_ms,
@@ -604,13 +617,13 @@ fn baseline_of<'a>(
 /// The rows as a Markdown table with delivered/s and CPU/delivery relative to `baseline`.
 pub fn render_table(rows: &[FanoutRow], baseline: &str) -> String {
     let mut out = format!(
-        "| round | server | N | phase | delivered / expected | failed | delivered/s | server CPU µs/delivery | server CPU % | redis CPU µs/delivery | p50 ms | p99 ms | max ms | KiB/conn | delivered/s vs {baseline} | CPU/delivery vs {baseline} |\n\
-         |---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        "| round | server | N | phase | delivered / expected | failed | delivered/s | server CPU µs/delivery | server CPU % | generator CPU % | redis CPU µs/delivery | p50 ms | p99 ms | max ms | KiB/conn | delivered/s vs {baseline} | CPU/delivery vs {baseline} |\n\
+         |---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
     );
     for r in rows {
         if let Some(why) = &r.skipped {
             out.push_str(&format!(
-                "| {} | {} | {} | | {why} | | | | | | | | | | | |\n",
+                "| {} | {} | {} | | {why} | | | | | | | | | | | | |\n",
                 r.round, r.server, r.clients
             ));
             continue;
@@ -624,7 +637,7 @@ pub fn render_table(rows: &[FanoutRow], baseline: &str) -> String {
             .zip(r.server_cpu_us_per_delivery)
             .map(|(b, x)| x / b);
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {} / {} | {} | {:.0} | {} | {} | {} | {:.2} | {:.2} | {:.2} | {:.1} | {} | {} |\n",
+            "| {} | {} | {} | {} | {} / {} | {} | {:.0} | {} | {} | {} | {} | {:.2} | {:.2} | {:.2} | {:.1} | {} | {} |\n",
             r.round,
             r.server,
             r.connected,
@@ -635,6 +648,7 @@ pub fn render_table(rows: &[FanoutRow], baseline: &str) -> String {
             r.delivered_per_s,
             opt(r.server_cpu_us_per_delivery, 2),
             opt(r.server_cpu_pct, 0),
+            opt(r.generator_cpu_pct, 0),
             opt(r.redis_cpu_us_per_delivery, 2),
             r.latency.p50_ms,
             r.latency.p99_ms,
