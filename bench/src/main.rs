@@ -6,6 +6,7 @@
 mod client;
 mod compare;
 mod cpu;
+mod fanout;
 mod idle_rss;
 mod load;
 mod raw_server;
@@ -21,6 +22,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::client::Target;
 use crate::compare::{CompareConfig, render_table, run_compare};
+use crate::fanout::{ClusterOptions, FanoutConfig, Phase, run_fanout};
 use crate::idle_rss::{IdleRssConfig, run_idle_rss};
 use crate::load::{LoadConfig, run_load};
 use crate::raw_server::RuntimeFlavor;
@@ -122,6 +124,62 @@ enum Command {
         /// URL answering `{"alive_tasks": N}` (chat_bench with CHAT_BENCH_DEBUG_ENDPOINT=1).
         #[arg(long)]
         metrics_url: Option<String>,
+        /// Print the rows as JSON lines after the table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Room fan-out: N idle clients in one room, the server broadcasting `tick` at a fixed
+    /// rate, as fast as it can and with acks; servers side by side, one table.
+    Fanout {
+        /// Servers, in the order they run within a round: asynction-ct, asynction-mt, raw-ct,
+        /// raw-mt, node.
+        #[arg(
+            long,
+            value_delimiter = ',',
+            default_value = "asynction-ct,raw-ct,node"
+        )]
+        servers: Vec<String>,
+        /// Client counts (a fresh server for each).
+        #[arg(long, value_delimiter = ',', default_value = "1000,10000")]
+        counts: Vec<usize>,
+        /// Broadcasts per second of the fixed-rate phase (0 = no fixed-rate phase).
+        #[arg(long, default_value_t = 10.0)]
+        rate: f64,
+        /// Seconds of the fixed-rate phase.
+        #[arg(long, default_value_t = 5.0)]
+        duration: f64,
+        /// Broadcasts of the as-fast-as-possible phase (0 = none).
+        #[arg(long, default_value_t = 100)]
+        max_count: u64,
+        /// Broadcasts of the emit-with-ack phase (0 = none).
+        #[arg(long, default_value_t = 0)]
+        ack_count: u64,
+        /// Rounds: every count against every server, repeated.
+        #[arg(long, default_value_t = 1)]
+        rounds: usize,
+        /// Ratios are relative to this server.
+        #[arg(long, default_value = "raw-ct")]
+        baseline: String,
+        /// Two nodes per server joined through a redis-server started on a free port.
+        #[arg(long)]
+        cluster: bool,
+        /// In cluster mode, alternate the broadcasting node phase by phase.
+        #[arg(long)]
+        from_both: bool,
+        /// The redis-server binary for --cluster.
+        #[arg(long, default_value = "redis-server")]
+        redis_server: PathBuf,
+        /// Socket.IO request path.
+        #[arg(long, default_value = "/socket.io")]
+        path: String,
+        /// Handshakes in progress at once.
+        #[arg(long, default_value_t = 200)]
+        parallel_connects: usize,
+        /// Seconds to wait before each RSS reading.
+        #[arg(long, default_value_t = 2.0)]
+        settle: f64,
+        #[command(flatten)]
+        paths: PathArgs,
         /// Print the rows as JSON lines after the table.
         #[arg(long)]
         json: bool,
@@ -434,6 +492,76 @@ async fn run(command: Command) -> Result<(), String> {
                     );
                 } else {
                     println!("{}", row.human_line());
+                }
+            }
+        }
+        Command::Fanout {
+            servers,
+            counts,
+            rate,
+            duration,
+            max_count,
+            ack_count,
+            rounds,
+            baseline,
+            cluster,
+            from_both,
+            redis_server,
+            path,
+            parallel_connects,
+            settle,
+            paths,
+            json,
+        } => {
+            let paths = paths.resolve();
+            let servers = servers
+                .iter()
+                .map(|n| paths.spec(n))
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut phases = Vec::new();
+            if rate > 0.0 && duration > 0.0 {
+                phases.push(Phase {
+                    rate,
+                    count: (rate * duration).ceil() as u64,
+                    ack: false,
+                });
+            }
+            if max_count > 0 {
+                phases.push(Phase {
+                    rate: 0.0,
+                    count: max_count,
+                    ack: false,
+                });
+            }
+            if ack_count > 0 {
+                phases.push(Phase {
+                    rate: 0.0,
+                    count: ack_count,
+                    ack: true,
+                });
+            }
+            let settle =
+                Duration::try_from_secs_f64(settle).map_err(|_| "--settle must be non-negative")?;
+            let config = FanoutConfig {
+                servers,
+                counts,
+                phases,
+                rounds,
+                path,
+                parallel_connects,
+                connect_timeout: Duration::from_secs(20),
+                settle,
+                ready_timeout: Duration::from_secs(30),
+                cluster: cluster.then_some(ClusterOptions {
+                    redis_server,
+                    from_both,
+                }),
+            };
+            let rows = run_fanout(&config).await?;
+            println!("{}", fanout::render_table(&rows, &baseline));
+            if json {
+                for row in &rows {
+                    println!("{}", serde_json::to_string(row).map_err(|e| e.to_string())?);
                 }
             }
         }

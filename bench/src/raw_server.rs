@@ -3,14 +3,23 @@
 //! Namespace `/chat`: `message` is acked with `true`; `echo` emits `echo` back to the sender with
 //! the same payload and is acked with `true`. It is the floor asynction's overhead is measured
 //! against, so it does nothing else.
+//!
+//! Namespace `/fanout` (for `asynction-bench fanout`): clients join room `all` on connect;
+//! `start broadcast {rate, count, ack}` broadcasts `count` `tick`s to the room (the sender
+//! excluded) and acks `{sent, failed, acks, elapsed_us}` once done, exactly like the asynction
+//! `chat_bench` example and the Node server, minus validation.
 
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::serve::ListenerExt;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use socketioxide::SocketIo;
+use socketioxide::adapter::Adapter;
 use socketioxide::extract::{AckSender, Data, SocketRef};
+use socketioxide::{BroadcastError, SocketIo};
+use socketioxide_redis::{RedisAdapter, RedisAdapterCtr};
 
 /// Which tokio runtime serves the requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,11 +43,38 @@ pub fn run(port: u16, flavor: RuntimeFlavor) -> io::Result<()> {
     runtime.block_on(serve(port))
 }
 
-/// Serves the `/chat` namespace on `127.0.0.1:port`.
+/// Serves the `/chat` and `/fanout` namespaces on `127.0.0.1:port`; with `REDIS_URL` set, as
+/// a cluster node on socketioxide-redis's adapter.
 pub async fn serve(port: u16) -> io::Result<()> {
-    let (layer, io) = SocketIo::new_layer();
-    io.ns("/chat", on_chat_connect);
-    let app = axum::Router::new().layer(layer);
+    let app: axum::Router = match std::env::var("REDIS_URL") {
+        Ok(url) if !url.is_empty() => {
+            let url = if url.contains("protocol=") {
+                url
+            } else {
+                format!("{url}?protocol=resp3")
+            };
+            let client = redis::Client::open(url).map_err(io::Error::other)?;
+            let adapter = RedisAdapterCtr::new_with_redis(&client)
+                .await
+                .map_err(io::Error::other)?;
+            let (layer, io) = SocketIo::builder()
+                .with_adapter::<RedisAdapter<_>>(adapter)
+                .build_layer();
+            io.ns("/chat", on_chat_connect)
+                .await
+                .map_err(|e| io::Error::other(e.to_string()))?;
+            io.ns("/fanout", on_fanout_connect)
+                .await
+                .map_err(|e| io::Error::other(e.to_string()))?;
+            axum::Router::new().layer(layer)
+        }
+        _ => {
+            let (layer, io) = SocketIo::new_layer();
+            io.ns("/chat", on_chat_connect);
+            io.ns("/fanout", on_fanout_connect);
+            axum::Router::new().layer(layer)
+        }
+    };
     let listener =
         tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await?;
     eprintln!(
@@ -54,18 +90,113 @@ pub async fn serve(port: u16) -> io::Result<()> {
     axum::serve(listener, app).await
 }
 
-async fn on_chat_connect(socket: SocketRef) {
-    socket.on("message", on_message);
-    socket.on("echo", on_echo);
+async fn on_chat_connect<A: Adapter>(socket: SocketRef<A>) {
+    socket.on("message", on_message::<A>);
+    socket.on("echo", on_echo::<A>);
 }
 
 /// Takes its payload like every other implementation's handler does (Node's, Python's and
 /// asynction's all receive the parsed argument), so the floor includes parsing it.
-async fn on_message(Data(_payload): Data<Value>, ack: AckSender) {
+async fn on_message<A: Adapter>(Data(_payload): Data<Value>, ack: AckSender<A>) {
     let _ = ack.send(&true);
 }
 
-async fn on_echo(socket: SocketRef, Data(payload): Data<Value>, ack: AckSender) {
+async fn on_echo<A: Adapter>(socket: SocketRef<A>, Data(payload): Data<Value>, ack: AckSender<A>) {
     let _ = socket.emit("echo", &payload);
     let _ = ack.send(&true);
+}
+
+/// The room every `/fanout` client joins on connect.
+pub const FANOUT_ROOM: &str = "all";
+/// The text every `tick` carries (the same in the asynction and Node servers).
+pub const TICK_TEXT: &str = "fan-out tick from the benchmark server";
+
+/// `start broadcast`: how many ticks, at what rate (0 = as fast as possible), acked or not.
+#[derive(Debug, Deserialize)]
+struct StartBroadcast {
+    rate: f64,
+    count: u64,
+    #[serde(default)]
+    ack: bool,
+}
+
+/// One broadcast event; `ts` is the send time in µs since the Unix epoch.
+#[derive(Debug, Serialize)]
+struct Tick {
+    seq: u64,
+    ts: u64,
+    text: &'static str,
+}
+
+/// The ack of `start broadcast`.
+#[derive(Debug, Default, Serialize)]
+struct BroadcastDone {
+    sent: u64,
+    failed: u64,
+    acks: u64,
+    elapsed_us: u64,
+}
+
+fn now_us() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros() as u64)
+}
+
+async fn on_fanout_connect<A: Adapter>(socket: SocketRef<A>) {
+    socket.join(FANOUT_ROOM);
+    socket.on("start broadcast", on_start_broadcast::<A>);
+}
+
+/// Broadcasts the ticks: paced at `rate`/s, or at rate 0 yielding between two broadcasts.
+async fn on_start_broadcast<A: Adapter>(
+    socket: SocketRef<A>,
+    Data(start): Data<StartBroadcast>,
+    ack: AckSender<A>,
+) {
+    let began = Instant::now();
+    let mut done = BroadcastDone::default();
+    let mut pace = (start.rate > 0.0).then(|| {
+        let mut every = tokio::time::interval(Duration::from_secs_f64(1.0 / start.rate));
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+        every
+    });
+    for seq in 0..start.count {
+        match pace.as_mut() {
+            Some(every) => {
+                every.tick().await;
+            }
+            None => tokio::task::yield_now().await,
+        }
+        let tick = Tick {
+            seq,
+            ts: now_us(),
+            text: TICK_TEXT,
+        };
+        let to = socket.to(FANOUT_ROOM);
+        if start.ack {
+            match to.emit_with_ack::<_, bool>("tick", &tick).await {
+                Ok(stream) => {
+                    use futures_util::StreamExt;
+                    let acks: Vec<_> = stream.collect().await;
+                    for (_, ack) in acks {
+                        match ack {
+                            Ok(true) => done.acks += 1,
+                            _ => done.failed += 1,
+                        }
+                    }
+                }
+                Err(_) => done.failed += 1,
+            }
+        } else {
+            match to.emit("tick", &tick).await {
+                Ok(()) => {}
+                Err(BroadcastError::Socket(sockets)) => done.failed += sockets.len() as u64,
+                Err(_) => done.failed += 1,
+            }
+        }
+        done.sent += 1;
+    }
+    done.elapsed_us = began.elapsed().as_micros() as u64;
+    let _ = ack.send(&done);
 }

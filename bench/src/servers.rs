@@ -109,7 +109,8 @@ impl ServerSpec {
     pub fn prepare(&self) -> Result<(), Unavailable> {
         self.check_available()?;
         if let Self::Node { dir } = self
-            && !dir.join("node_modules/socket.io").is_dir()
+            && (!dir.join("node_modules/socket.io").is_dir()
+                || !dir.join("node_modules/@socket.io/redis-adapter").is_dir())
         {
             eprintln!("running npm install in {}", dir.display());
             let status = Command::new("npm")
@@ -172,6 +173,16 @@ impl ServerSpec {
         port: u16,
         ready_timeout: Duration,
     ) -> Result<RunningServer, StartError> {
+        self.start_with_env(port, ready_timeout, &[]).await
+    }
+
+    /// [`ServerSpec::start`] with extra environment variables (e.g. `REDIS_URL`).
+    pub async fn start_with_env(
+        &self,
+        port: u16,
+        ready_timeout: Duration,
+        env: &[(&str, &str)],
+    ) -> Result<RunningServer, StartError> {
         let log_dir = std::env::temp_dir().join("asynction-bench-logs");
         fs::create_dir_all(&log_dir).map_err(StartError::Io)?;
         let log_path = log_dir.join(format!("{}-{port}.log", self.name()));
@@ -179,6 +190,7 @@ impl ServerSpec {
         let child = self
             .command(port)
             .map_err(StartError::Io)?
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(log.try_clone().map_err(StartError::Io)?)
             .stderr(log)

@@ -1,19 +1,25 @@
 //! The benchmark server: the original's peer document (`/chat` `message` acked `true`, `echo`
-//! re-emitted and acked) with trivial handlers, so a load test measures asynction itself.
+//! re-emitted and acked) with trivial handlers, so a load test measures asynction itself, plus
+//! the `/fanout` namespace of `asynction-bench fanout` (room broadcasts, see BENCHMARKS.md).
 //!
 //! ```sh
 //! PORT=5000 cargo run --release --example chat_bench
+//! REDIS_URL=redis://127.0.0.1:6390 PORT=5001 cargo run --release --features redis --example chat_bench
 //! ```
 //! Runtime: a current-thread tokio runtime by default (measured cheaper per event than the
 //! multi-thread one on small machines, see BENCHMARKS.md); `ASYNCTION_RUNTIME=multi_thread`
-//! switches.
+//! switches. With `REDIS_URL` set (and the `redis` feature) the node joins a cluster.
 //!
 //! `CHAT_BENCH_DEBUG_ENDPOINT=1` adds `GET /debug/runtime` → `{"alive_tasks": N, "workers": W}`
 //! (tokio runtime metrics) for the soak run (`scripts/soak.sh`). It is this example's own
 //! route, not part of the library.
 
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
 use asynction::security::{ApiKeyCredentials, Refusal, SecurityHandlers, SecurityInfo};
-use asynction::server::{Ack, AsynctionSocketIo, Payload, ValidatedSocket};
+use asynction::server::{
+    Ack, Adapter, Asynction, AsynctionSocketIo, EmitError, Payload, SendFailure, ValidatedSocket,
+};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -26,7 +32,7 @@ async fn chat_message() -> Ack<bool> {
     Ack(true)
 }
 
-async fn echo(socket: ValidatedSocket, Payload(msg): Payload<Text>) -> Ack<bool> {
+async fn echo<A: Adapter>(socket: ValidatedSocket<A>, Payload(msg): Payload<Text>) -> Ack<bool> {
     // Validated against EchoReply (maxLength 200) before it is sent.
     match socket.emit("echo", &msg) {
         Ok(()) => Ack(true),
@@ -39,7 +45,7 @@ async fn echo(socket: ValidatedSocket, Payload(msg): Payload<Text>) -> Ack<bool>
 
 async fn chat_disconnect() {}
 
-async fn admin_connect(socket: ValidatedSocket) {
+async fn admin_connect<A: Adapter>(socket: ValidatedSocket<A>) {
     let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
     if let Err(e) = socket.emit(
         "server metric",
@@ -58,16 +64,115 @@ async fn token_info(key: ApiKeyCredentials) -> Result<SecurityInfo, Refusal> {
     }
 }
 
-async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let spec = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../examples/chat_bench/asyncapi.yaml"
-    );
+/// The room every `/fanout` client joins on connect.
+const FANOUT_ROOM: &str = "all";
+/// The text every `tick` carries (the same in the raw and Node servers).
+const TICK_TEXT: &str = "fan-out tick from the benchmark server";
+
+/// `start broadcast`: how many `tick`s, at what rate (0 = as fast as the server can), acked or not.
+#[derive(Debug, Deserialize)]
+struct StartBroadcast {
+    rate: f64,
+    count: u64,
+    #[serde(default)]
+    ack: bool,
+}
+
+/// One broadcast event; `ts` is the send time (µs since the Unix epoch) for latency.
+#[derive(Debug, Serialize)]
+struct Tick {
+    seq: u64,
+    ts: u64,
+    text: &'static str,
+}
+
+/// The ack of `start broadcast`, once every tick was emitted (and, with acks, collected).
+#[derive(Debug, Default, Serialize)]
+struct BroadcastDone {
+    sent: u64,
+    failed: u64,
+    acks: u64,
+    elapsed_us: u64,
+}
+
+fn now_us() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros() as u64)
+}
+
+async fn fanout_connect<A: Adapter>(socket: ValidatedSocket<A>) {
+    socket.join(FANOUT_ROOM);
+}
+
+/// Broadcasts `count` validated `tick`s to the room (the control client excluded), paced at
+/// `rate` per second or, at rate 0, yielding to the socket writers between two broadcasts.
+async fn start_broadcast<A: Adapter>(
+    socket: ValidatedSocket<A>,
+    Payload(start): Payload<StartBroadcast>,
+) -> Ack<BroadcastDone> {
+    let began = Instant::now();
+    let mut done = BroadcastDone::default();
+    let mut pace = (start.rate > 0.0).then(|| {
+        let mut every = tokio::time::interval(Duration::from_secs_f64(1.0 / start.rate));
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+        every
+    });
+    for seq in 0..start.count {
+        match pace.as_mut() {
+            Some(every) => {
+                every.tick().await;
+            }
+            None => tokio::task::yield_now().await,
+        }
+        let tick = Tick {
+            seq,
+            ts: now_us(),
+            text: TICK_TEXT,
+        };
+        let to = socket.to(FANOUT_ROOM);
+        if start.ack {
+            match to.emit_with_ack::<_, bool>("tick", &tick).await {
+                Ok(acks) => {
+                    for (_, ack) in acks {
+                        match ack {
+                            Ok(true) => done.acks += 1,
+                            _ => done.failed += 1,
+                        }
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "tick not broadcast");
+                    done.failed += 1;
+                }
+            }
+        } else {
+            match to.emit("tick", &tick).await {
+                Ok(()) => {}
+                Err(EmitError::Send(SendFailure::Sockets(sockets))) => {
+                    done.failed += sockets.len() as u64;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "tick not broadcast");
+                    done.failed += 1;
+                }
+            }
+        }
+        done.sent += 1;
+    }
+    done.elapsed_us = began.elapsed().as_micros() as u64;
+    Ack(done)
+}
+
+/// The same handlers for one process and for a cluster: the build method picks the adapter.
+fn handlers<A: Adapter>(spec: &str) -> Result<AsynctionSocketIo<(), A>, asynction::SpecError> {
     let app = AsynctionSocketIo::from_spec(spec)?
         .handler("handlers.chat_message", chat_message)
-        .handler("handlers.echo", echo)
+        .handler("handlers.echo", echo::<A>)
         .handler("handlers.chat_disconnect", chat_disconnect)
-        .handler("handlers.admin_connect", admin_connect)
+        .handler("handlers.admin_connect", admin_connect::<A>)
+        .handler("handlers.fanout_connect", fanout_connect::<A>)
+        .handler("handlers.start_broadcast", start_broadcast::<A>)
         .security_handlers(SecurityHandlers::new().api_key("handlers.token_info", token_info));
     // `ASYNCTION_METRICS=1` (built with `--features metrics`) turns the Prometheus metrics on,
     // for the overhead measurement in BENCHMARKS.md.
@@ -77,7 +182,36 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     } else {
         app
     };
-    let app = app.build()?;
+    Ok(app)
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let spec = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/chat_bench/asyncapi.yaml"
+    );
+    match std::env::var("REDIS_URL") {
+        Ok(url) if !url.is_empty() => serve_cluster(handlers(spec)?, &url).await,
+        _ => serve(handlers(spec)?.build()?).await,
+    }
+}
+
+#[cfg(feature = "redis")]
+async fn serve_cluster(
+    builder: AsynctionSocketIo<(), asynction::cluster::RedisAdapter>,
+    url: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let app = builder.build_redis(url).await?;
+    tracing::info!(redis = %asynction::cluster::redact_url(url), "joined the cluster");
+    serve(app).await
+}
+
+#[cfg(not(feature = "redis"))]
+async fn serve_cluster(_: AsynctionSocketIo, _: &str) -> Result<(), Box<dyn std::error::Error>> {
+    Err("REDIS_URL is set but this build has no `redis` feature".into())
+}
+
+async fn serve<A: Adapter>(app: Asynction<A>) -> Result<(), Box<dyn std::error::Error>> {
     let port = std::env::var("PORT").unwrap_or_else(|_| "5000".into());
     let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}")).await?;
     tracing::info!(

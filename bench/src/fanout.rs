@@ -1,0 +1,754 @@
+//! `fanout`: room broadcasts to many idle clients, the same servers side by side in one run.
+//!
+//! For each round, each client count N and each server (in turn, so contenders alternate):
+//! 1. a fresh server is started; its `VmRSS` is read, N clients join `/fanout` (the servers put
+//!    every `/fanout` client in room `all` on connect) and `VmRSS` is read again after a settle
+//!    period: (after − before) / N is the memory per connection;
+//! 2. a control client (not in the broadcast: the servers emit with `socket.to("all")`, which
+//!    excludes the sender) sends `start broadcast {rate, count, ack}` for each phase:
+//!    - a fixed rate (`--rate` broadcasts/s for `--duration` s),
+//!    - as fast as the server can (`--max-count` broadcasts, the server yielding to its socket
+//!      writers between two),
+//!    - with acks (`--ack-count` broadcasts with `emit_with_ack`, each awaited with all its
+//!      acks before the next);
+//! 3. every receiver records, per `tick`, the latency from the server's send timestamp (`ts`,
+//!    µs since the epoch, same machine clock) to its receipt, and answers ack requests `true`.
+//!
+//! Per phase: delivered events (all clients), delivered/s (from the `start broadcast` to the
+//! last receipt), server CPU µs per delivered event (`utime + stime` of the server process,
+//! plus Redis's in cluster mode), p50/p99/max latency over all deliveries.
+//!
+//! Cluster mode (`--cluster`) starts a `redis-server` on a free port and two nodes of each
+//! server joined through it; clients are split across the nodes, the control client sits on
+//! node 0 (or alternates with `--from-both`), and CPU is the sum of both nodes.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use futures_util::StreamExt;
+use serde::Serialize;
+use tokio::sync::watch;
+
+use crate::client::{EngineIo, Frame, Target};
+use crate::cpu::{CpuTicks, load_average_1m, raise_open_file_limit, resident_set_kib};
+use crate::servers::{RunningServer, ServerSpec, free_port};
+use crate::stats::{LatencyHistogram, LatencySummary};
+
+/// The namespace of the fan-out scenario.
+pub const FANOUT_NAMESPACE: &str = "/fanout";
+
+/// One broadcast phase: what the control client asks the server for.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Phase {
+    /// Broadcasts per second; 0 = as fast as the server can.
+    pub rate: f64,
+    /// Broadcasts in the phase.
+    pub count: u64,
+    /// Broadcast with `emit_with_ack` and collect every client's ack.
+    pub ack: bool,
+}
+
+impl Phase {
+    /// `10/s`, `max` or `ack`.
+    pub fn label(&self) -> String {
+        if self.ack {
+            "ack".to_owned()
+        } else if self.rate > 0.0 {
+            format!("{}/s", self.rate)
+        } else {
+            "max".to_owned()
+        }
+    }
+}
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct FanoutConfig {
+    /// Servers, in the order they run within a round.
+    pub servers: Vec<ServerSpec>,
+    /// Client counts.
+    pub counts: Vec<usize>,
+    /// Phases run against each server (in order, on the same connections).
+    pub phases: Vec<Phase>,
+    /// Rounds (each runs every count against every server).
+    pub rounds: usize,
+    /// Socket.IO request path.
+    pub path: String,
+    /// Handshakes in progress at once.
+    pub parallel_connects: usize,
+    /// Bound on each client's handshake.
+    pub connect_timeout: Duration,
+    /// Wait before each RSS reading.
+    pub settle: Duration,
+    /// How long a server may take to accept TCP connections.
+    pub ready_timeout: Duration,
+    /// Two nodes per server joined through a Redis this harness starts.
+    pub cluster: Option<ClusterOptions>,
+}
+
+/// Cluster mode settings.
+#[derive(Debug, Clone)]
+pub struct ClusterOptions {
+    /// The `redis-server` binary.
+    pub redis_server: PathBuf,
+    /// Alternate the control client between the two nodes, phase by phase.
+    pub from_both: bool,
+}
+
+/// The result of one phase against one server.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FanoutRow {
+    /// Round number (from 1).
+    pub round: usize,
+    /// Short server name.
+    pub server: String,
+    /// Longer description.
+    pub description: String,
+    /// Clients asked for.
+    pub clients: usize,
+    /// Clients that joined.
+    pub connected: usize,
+    /// Clients that failed to join (and the first error).
+    pub connect_errors: usize,
+    /// The first connect error, if any.
+    pub first_connect_error: Option<String>,
+    /// Server RSS growth per connection, KiB (sum over the nodes in cluster mode).
+    pub kib_per_connection: f64,
+    /// The phase label.
+    pub phase: String,
+    /// Broadcasts the server reported sent.
+    pub sent: u64,
+    /// Deliveries the server reported failed (send buffer full, closed) or acks missing.
+    pub failed: u64,
+    /// Acks the server collected (ack phase).
+    pub acks: u64,
+    /// Ticks expected at the clients: connected × sent.
+    pub expected: u64,
+    /// Ticks received by the clients.
+    pub delivered: u64,
+    /// Receivers whose connection dropped so far (cumulative over the phases).
+    pub dropped: u64,
+    /// Delivered ticks per second, from `start broadcast` to the last receipt.
+    pub delivered_per_s: f64,
+    /// Server CPU (all nodes) per delivered tick, µs.
+    pub server_cpu_us_per_delivery: Option<f64>,
+    /// Server CPU (all nodes) over the phase, % of one core.
+    pub server_cpu_pct: Option<f64>,
+    /// Redis CPU per delivered tick, µs (cluster mode).
+    pub redis_cpu_us_per_delivery: Option<f64>,
+    /// Emit-to-receipt latency over all deliveries.
+    pub latency: LatencySummary,
+    /// The generator's own CPU over the phase, % of one core (near 100 % with one client thread:
+    /// the generator bounds delivered/s).
+    pub generator_cpu_pct: Option<f64>,
+    /// The 1-minute load average at the end of the phase.
+    pub load_average_1m: Option<f64>,
+    /// Why the row has no figures.
+    pub skipped: Option<String>,
+}
+
+/// What every receiver records into: a shared histogram and counters.
+#[derive(Debug, Default)]
+struct Sink {
+    histogram: Mutex<LatencyHistogram>,
+    delivered: AtomicU64,
+    last_receipt_us: AtomicU64,
+    dropped: AtomicU64,
+}
+
+impl Sink {
+    fn reset(&self) {
+        *self.histogram.lock().unwrap_or_else(|e| e.into_inner()) = LatencyHistogram::new();
+        self.delivered.store(0, Ordering::Relaxed);
+        self.last_receipt_us.store(0, Ordering::Relaxed);
+    }
+
+    fn record(&self, sent_us: u64, now: u64) {
+        self.histogram
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .record(Duration::from_micros(now.saturating_sub(sent_us)));
+        self.delivered.fetch_add(1, Ordering::Relaxed);
+        self.last_receipt_us.fetch_max(now, Ordering::Relaxed);
+    }
+}
+
+/// A `tick` event as the receivers see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TickFrame {
+    /// The ack id, when the server asked for an ack.
+    pub ack_id: Option<u64>,
+    /// The server's send timestamp, µs since the epoch.
+    pub ts_us: u64,
+}
+
+/// Parses `42/fanout,[<id>]["tick",{…"ts":N…}]` without building a JSON tree; `None` for any
+/// other frame.
+pub fn parse_tick(frame: &str) -> Option<TickFrame> {
+    let rest = frame.strip_prefix("42/fanout,")?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let ack_id = if digits > 0 {
+        Some(rest[..digits].parse().ok()?)
+    } else {
+        None
+    };
+    let body = rest[digits..].strip_prefix("[\"tick\",")?;
+    let after_ts = &body[body.find("\"ts\":")? + 5..];
+    let after_ts = after_ts.trim_start();
+    let len = after_ts.bytes().take_while(u8::is_ascii_digit).count();
+    let ts_us = after_ts[..len].parse().ok()?;
+    Some(TickFrame { ack_id, ts_us })
+}
+
+/// Microseconds since the Unix epoch.
+pub fn now_us() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros() as u64)
+}
+
+/// Delivered/s and CPU µs per delivery from the raw counts of a phase.
+pub fn rates(delivered: u64, window: Duration, cpu: Option<Duration>) -> (f64, Option<f64>) {
+    let secs = window.as_secs_f64();
+    let per_s = if secs > 0.0 {
+        delivered as f64 / secs
+    } else {
+        0.0
+    };
+    let cpu_per = cpu
+        .filter(|_| delivered > 0)
+        .map(|c| c.as_secs_f64() * 1e6 / delivered as f64);
+    (per_s, cpu_per)
+}
+
+/// Runs every round, count and server; returns one row per phase (or a skipped row).
+pub async fn run_fanout(config: &FanoutConfig) -> Result<Vec<FanoutRow>, String> {
+    let max = config.counts.iter().copied().max().unwrap_or(0) as u64;
+    // The generator holds N sockets; each server (which inherits the limit) N more.
+    let limit =
+        raise_open_file_limit(2 * max + 4096).map_err(|e| format!("raising RLIMIT_NOFILE: {e}"))?;
+    if limit < max + 64 {
+        return Err(format!(
+            "RLIMIT_NOFILE is {limit}, too low for {max} connections"
+        ));
+    }
+    for spec in &config.servers {
+        if let Err(why) = spec.prepare() {
+            eprintln!("{}: skipped: {why}", spec.name());
+        }
+    }
+    let redis = match &config.cluster {
+        Some(options) => Some(Redis::start(&options.redis_server).await?),
+        None => None,
+    };
+    let mut rows = Vec::new();
+    for round in 1..=config.rounds.max(1) {
+        for &clients in &config.counts {
+            for spec in &config.servers {
+                let base = FanoutRow {
+                    round,
+                    server: spec.name().to_owned(),
+                    description: spec.description().to_owned(),
+                    clients,
+                    ..FanoutRow::default()
+                };
+                if let Err(why) = spec.check_available() {
+                    rows.push(FanoutRow {
+                        skipped: Some(format!("skipped: {why}")),
+                        ..base
+                    });
+                    continue;
+                }
+                match run_one(config, spec, clients, base.clone(), redis.as_ref()).await {
+                    Ok(mut phase_rows) => {
+                        for row in &phase_rows {
+                            eprintln!("{}", human_line(row));
+                        }
+                        rows.append(&mut phase_rows);
+                    }
+                    Err(e) => {
+                        eprintln!("{} with {clients} clients: {e}", spec.name());
+                        rows.push(FanoutRow {
+                            skipped: Some(e),
+                            ..base
+                        });
+                    }
+                }
+                // Let sockets in TIME_WAIT and the CPU settle before the next server.
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
+    if let Some(redis) = redis {
+        redis.stop();
+    }
+    Ok(rows)
+}
+
+/// One server (one or two nodes), N clients, every phase.
+async fn run_one(
+    config: &FanoutConfig,
+    spec: &ServerSpec,
+    clients: usize,
+    base: FanoutRow,
+    redis: Option<&Redis>,
+) -> Result<Vec<FanoutRow>, String> {
+    let node_count = if redis.is_some() { 2 } else { 1 };
+    let mut nodes: Vec<RunningServer> = Vec::new();
+    for _ in 0..node_count {
+        let port = free_port().map_err(|e| e.to_string())?;
+        let url = redis.map(Redis::url);
+        let env: Vec<(&str, &str)> = url.iter().map(|u| ("REDIS_URL", u.as_str())).collect();
+        let node = spec
+            .start_with_env(port, config.ready_timeout, &env)
+            .await
+            .map_err(|e| e.to_string())?;
+        nodes.push(node);
+    }
+    let pids: Vec<u32> = nodes.iter().map(RunningServer::pid).collect();
+    tokio::time::sleep(config.settle).await;
+    let rss_before: u64 = pids.iter().map(|&p| resident_set_kib(p).unwrap_or(0)).sum();
+
+    let targets: Vec<Target> = nodes
+        .iter()
+        .map(|n| Target {
+            url: n.url(),
+            path: config.path.clone(),
+            namespace: FANOUT_NAMESPACE.to_owned(),
+        })
+        .collect();
+    let connect_timeout = config.connect_timeout;
+    let sink = Arc::new(Sink::default());
+    let (stop, stop_rx) = watch::channel(false);
+    // Each receiver starts reading (and answering pings) as soon as it joined: connecting
+    // tens of thousands takes longer than the server's ping timeout.
+    let results: Vec<_> = futures_util::stream::iter(0..clients)
+        .map(|i| {
+            let target = targets[i % targets.len()].clone();
+            let (sink, stop_rx) = (sink.clone(), stop_rx.clone());
+            async move {
+                let ws = target.connect(connect_timeout).await?;
+                Ok::<_, crate::client::ConnectError>(tokio::spawn(receive(ws, sink, stop_rx)))
+            }
+        })
+        .buffer_unordered(config.parallel_connects.max(1))
+        .collect()
+        .await;
+    let mut receivers = Vec::with_capacity(clients);
+    let mut connect_errors = 0;
+    let mut first_connect_error = None;
+    for result in results {
+        match result {
+            Ok(receiver) => receivers.push(receiver),
+            Err(e) => {
+                connect_errors += 1;
+                first_connect_error.get_or_insert(e.to_string());
+            }
+        }
+    }
+    let connected = clients - connect_errors;
+    if let Some(e) = &first_connect_error {
+        eprintln!("{connect_errors} connect errors (first: {e})");
+    }
+    tokio::time::sleep(config.settle).await;
+    let rss_after: u64 = pids.iter().map(|&p| resident_set_kib(p).unwrap_or(0)).sum();
+    let kib_per_connection = if connected == 0 {
+        0.0
+    } else {
+        rss_after.saturating_sub(rss_before) as f64 / connected as f64
+    };
+
+    let mut controls = Vec::new();
+    for node in &nodes {
+        let control = asynction_client::ClientBuilder::new(node.url())
+            .path(config.path.as_str())
+            .timeout(config.connect_timeout)
+            .connect(FANOUT_NAMESPACE)
+            .await
+            .map_err(|e| format!("control client: {e}"))?;
+        controls.push(control);
+    }
+    let from_both = config.cluster.as_ref().is_some_and(|c| c.from_both);
+
+    let mut rows = Vec::new();
+    for (i, phase) in config.phases.iter().enumerate() {
+        let control_index = if from_both { i % controls.len() } else { 0 };
+        let control = &mut controls[control_index];
+        sink.reset();
+        let cpu_before: Vec<Option<CpuTicks>> =
+            pids.iter().map(|&p| CpuTicks::of(p).ok()).collect();
+        let redis_before = redis.and_then(|r| CpuTicks::of(r.pid()).ok());
+        let generator_before = CpuTicks::of(std::process::id()).ok();
+        let started_us = now_us();
+        let started = Instant::now();
+        // Bound: the paced duration plus a generous margin for acks and slow servers.
+        let bound = Duration::from_secs_f64(if phase.rate > 0.0 {
+            phase.count as f64 / phase.rate + 30.0
+        } else {
+            120.0
+        });
+        let request =
+            serde_json::json!({"rate": phase.rate, "count": phase.count, "ack": phase.ack});
+        let done = control
+            .emit_with_ack(
+                FANOUT_NAMESPACE,
+                "start broadcast",
+                asynction_client::Args::new().arg(request),
+                bound,
+            )
+            .await
+            .map_err(|e| format!("start broadcast ({}): {e}", phase.label()))?;
+        let done = done.to_value();
+        let done = done.get(0).cloned().unwrap_or_default();
+        let field = |k: &str| done.get(k).and_then(serde_json::Value::as_u64).unwrap_or(0);
+        let (sent, failed, acks) = (field("sent"), field("failed"), field("acks"));
+        let expected = sent * connected as u64;
+        // Wait for the last deliveries: until all arrived or nothing came for 1 s (≤ 15 s).
+        let drain_deadline = Instant::now() + Duration::from_secs(15);
+        let mut last = sink.delivered.load(Ordering::Relaxed);
+        let mut last_progress = Instant::now();
+        while last < expected && Instant::now() < drain_deadline {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            let now = sink.delivered.load(Ordering::Relaxed);
+            if now != last {
+                last = now;
+                last_progress = Instant::now();
+            } else if last_progress.elapsed() > Duration::from_secs(1) {
+                break;
+            }
+        }
+        let wall = started.elapsed();
+        let cpu: Option<Duration> = pids
+            .iter()
+            .zip(&cpu_before)
+            .map(|(&p, before)| Some(CpuTicks::of(p).ok()?.since((*before)?)))
+            .sum();
+        let redis_cpu = redis
+            .zip(redis_before)
+            .and_then(|(r, before)| Some(CpuTicks::of(r.pid()).ok()?.since(before)));
+        let generator_cpu = generator_before
+            .and_then(|before| Some(CpuTicks::of(std::process::id()).ok()?.since(before)));
+        let delivered = sink.delivered.load(Ordering::Relaxed);
+        let last_us = sink.last_receipt_us.load(Ordering::Relaxed);
+        let window = Duration::from_micros(last_us.saturating_sub(started_us));
+        let (delivered_per_s, server_cpu_us_per_delivery) = rates(delivered, window, cpu);
+        let latency = sink
+            .histogram
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .summary();
+        rows.push(FanoutRow {
+            connected,
+            connect_errors,
+            first_connect_error: first_connect_error.clone(),
+            kib_per_connection,
+            phase: phase.label(),
+            sent,
+            failed,
+            acks,
+            expected,
+            delivered,
+            dropped: sink.dropped.load(Ordering::Relaxed),
+            delivered_per_s,
+            server_cpu_us_per_delivery,
+            server_cpu_pct: cpu.map(|c| 100.0 * c.as_secs_f64() / wall.as_secs_f64()),
+            redis_cpu_us_per_delivery: rates(delivered, window, redis_cpu).1,
+            generator_cpu_pct: generator_cpu.map(|c| 100.0 * c.as_secs_f64() / wall.as_secs_f64()),
+            latency,
+            load_average_1m: load_average_1m(),
+            ..base.clone()
+        });
+    }
+
+    let _ = stop.send(true);
+    for receiver in receivers {
+        let _ = receiver.await;
+    }
+    for control in controls {
+        let _ = tokio::time::timeout(Duration::from_secs(2), control.close()).await;
+    }
+    for node in nodes {
+        node.stop();
+    }
+    Ok(rows)
+}
+
+/// A receiver: records every tick, acks it when asked, until told to stop.
+async fn receive(mut ws: EngineIo, sink: Arc<Sink>, mut stop: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = stop.changed() => break,
+            frame = ws.recv() => match frame {
+                Ok(Frame::Text(text)) => {
+                    if let Some(tick) = parse_tick(&text) {
+                        sink.record(tick.ts_us, now_us());
+                        if let Some(id) = tick.ack_id
+                            && ws.send_text(format!("43/fanout,{id}[true]")).await.is_err()
+                        {
+                            sink.dropped.fetch_add(1, Ordering::Relaxed);
+                            return;
+                        }
+                    }
+                }
+                Ok(Frame::Binary(_)) => {}
+                Err(_) => {
+                    sink.dropped.fetch_add(1, Ordering::Relaxed);
+                    return;
+                }
+            },
+        }
+    }
+    let _ = tokio::time::timeout(Duration::from_secs(2), ws.close()).await;
+}
+
+/// A `redis-server` on a free loopback port, without persistence; killed on stop or drop.
+#[derive(Debug)]
+pub struct Redis {
+    child: Child,
+    port: u16,
+}
+
+impl Redis {
+    /// Starts it and waits (≤ 10 s) until it accepts TCP.
+    pub async fn start(binary: &std::path::Path) -> Result<Self, String> {
+        let port = free_port().map_err(|e| e.to_string())?;
+        let child = Command::new(binary)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("starting {}: {e}", binary.display()))?;
+        let redis = Self { child, port };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
+            if Instant::now() > deadline {
+                return Err(format!("redis-server on port {port} did not start"));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        eprintln!("redis-server pid {} on port {port}", redis.pid());
+        Ok(redis)
+    }
+
+    /// `redis://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Kills it.
+    pub fn stop(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One human-readable line for a row.
+pub fn human_line(r: &FanoutRow) -> String {
+    if let Some(why) = &r.skipped {
+        return format!("[{} N={}] {why}", r.server, r.clients);
+    }
+    format!(
+        "[r{} {} N={} {}] {}/{} delivered ({:.0}/s), failed {}, acks {}, dropped {}, CPU {} µs/delivery ({}%), p50 {:.2} ms p99 {:.2} ms, {:.1} KiB/conn",
+        r.round,
+        r.server,
+        r.connected,
+        r.phase,
+        r.delivered,
+        r.expected,
+        r.delivered_per_s,
+        r.failed,
+        r.acks,
+        r.dropped,
+        opt(r.server_cpu_us_per_delivery, 2),
+        opt(r.server_cpu_pct, 0),
+        r.latency.p50_ms,
+        r.latency.p99_ms,
+        r.kib_per_connection,
+    )
+}
+
+fn opt(v: Option<f64>, digits: usize) -> String {
+    v.map_or("n/a".to_owned(), |v| format!("{v:.digits$}"))
+}
+
+/// The row of `baseline` with the same round, client count and phase.
+fn baseline_of<'a>(
+    rows: &'a [FanoutRow],
+    row: &FanoutRow,
+    baseline: &str,
+) -> Option<&'a FanoutRow> {
+    rows.iter().find(|b| {
+        b.server == baseline
+            && b.round == row.round
+            && b.clients == row.clients
+            && b.phase == row.phase
+            && b.skipped.is_none()
+    })
+}
+
+/// The rows as a Markdown table with delivered/s and CPU/delivery relative to `baseline`.
+pub fn render_table(rows: &[FanoutRow], baseline: &str) -> String {
+    let mut out = format!(
+        "| round | server | N | phase | delivered / expected | failed | delivered/s | server CPU µs/delivery | server CPU % | generator CPU % | redis CPU µs/delivery | p50 ms | p99 ms | max ms | KiB/conn | delivered/s vs {baseline} | CPU/delivery vs {baseline} |\n\
+         |---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+    );
+    for r in rows {
+        if let Some(why) = &r.skipped {
+            out.push_str(&format!(
+                "| {} | {} | {} | | {why} | | | | | | | | | | | | |\n",
+                r.round, r.server, r.clients
+            ));
+            continue;
+        }
+        let b = baseline_of(rows, r, baseline);
+        let rate_ratio = b
+            .filter(|b| b.delivered_per_s > 0.0)
+            .map(|b| r.delivered_per_s / b.delivered_per_s);
+        let cpu_ratio = b
+            .and_then(|b| b.server_cpu_us_per_delivery)
+            .zip(r.server_cpu_us_per_delivery)
+            .map(|(b, x)| x / b);
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} / {} | {} | {:.0} | {} | {} | {} | {} | {:.2} | {:.2} | {:.2} | {:.1} | {} | {} |\n",
+            r.round,
+            r.server,
+            r.connected,
+            r.phase,
+            r.delivered,
+            r.expected,
+            r.failed,
+            r.delivered_per_s,
+            opt(r.server_cpu_us_per_delivery, 2),
+            opt(r.server_cpu_pct, 0),
+            opt(r.generator_cpu_pct, 0),
+            opt(r.redis_cpu_us_per_delivery, 2),
+            r.latency.p50_ms,
+            r.latency.p99_ms,
+            r.latency.max_ms,
+            r.kib_per_connection,
+            opt(rate_ratio, 2) + if rate_ratio.is_some() { "×" } else { "" },
+            opt(cpu_ratio, 2) + if cpu_ratio.is_some() { "×" } else { "" },
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_parsed_with_and_without_ack_id() {
+        assert_eq!(
+            parse_tick(r#"42/fanout,["tick",{"seq":3,"ts":1700000000123456,"text":"x"}]"#),
+            Some(TickFrame {
+                ack_id: None,
+                ts_us: 1_700_000_000_123_456
+            })
+        );
+        assert_eq!(
+            parse_tick(r#"42/fanout,17["tick",{"seq":0,"ts": 42,"text":"x"}]"#),
+            Some(TickFrame {
+                ack_id: Some(17),
+                ts_us: 42
+            })
+        );
+        assert_eq!(parse_tick(r#"42/fanout,["other",{"ts":1}]"#), None);
+        assert_eq!(parse_tick(r#"42/chat,["tick",{"ts":1}]"#), None);
+        assert_eq!(parse_tick("3"), None);
+        assert_eq!(parse_tick(r#"42/fanout,["tick",{"seq":1}]"#), None);
+    }
+
+    #[test]
+    fn rates_divide_by_window_and_deliveries() {
+        let (per_s, cpu) = rates(
+            20_000,
+            Duration::from_secs(2),
+            Some(Duration::from_millis(100)),
+        );
+        assert_eq!(per_s, 10_000.0);
+        assert_eq!(cpu, Some(5.0));
+        assert_eq!(
+            rates(0, Duration::ZERO, Some(Duration::from_secs(1))),
+            (0.0, None)
+        );
+    }
+
+    #[test]
+    fn phase_labels() {
+        let p = |rate, ack| Phase {
+            rate,
+            count: 1,
+            ack,
+        };
+        assert_eq!(p(10.0, false).label(), "10/s");
+        assert_eq!(p(0.0, false).label(), "max");
+        assert_eq!(p(0.0, true).label(), "ack");
+    }
+
+    #[test]
+    fn sink_records_and_resets() {
+        let sink = Sink::default();
+        sink.record(1_000, 3_000);
+        sink.record(1_000, 2_000);
+        assert_eq!(sink.delivered.load(Ordering::Relaxed), 2);
+        assert_eq!(sink.last_receipt_us.load(Ordering::Relaxed), 3_000);
+        assert_eq!(sink.histogram.lock().unwrap().len(), 2);
+        sink.reset();
+        assert_eq!(sink.delivered.load(Ordering::Relaxed), 0);
+        assert_eq!(sink.histogram.lock().unwrap().len(), 0);
+    }
+
+    #[test]
+    fn ratios_are_relative_to_the_same_round_count_and_phase() {
+        let row = |server: &str, phase: &str, per_s: f64, cpu: f64| FanoutRow {
+            round: 1,
+            server: server.into(),
+            clients: 1000,
+            connected: 1000,
+            phase: phase.into(),
+            delivered_per_s: per_s,
+            server_cpu_us_per_delivery: Some(cpu),
+            ..FanoutRow::default()
+        };
+        let rows = [
+            row("raw-ct", "max", 100_000.0, 2.0),
+            row("asynction-ct", "max", 90_000.0, 2.2),
+            row("raw-ct", "10/s", 10_000.0, 4.0),
+            row("node", "10/s", 10_000.0, 8.0),
+        ];
+        let table = render_table(&rows, "raw-ct");
+        let lines: Vec<&str> = table.lines().collect();
+        assert!(lines[2].ends_with("| 1.00× | 1.00× |"), "{table}");
+        assert!(lines[3].ends_with("| 0.90× | 1.10× |"), "{table}");
+        assert!(lines[5].ends_with("| 1.00× | 2.00× |"), "{table}");
+    }
+}
