@@ -258,7 +258,7 @@ struct PathArgs {
     #[arg(long)]
     python_venv: Option<PathBuf>,
     /// Directory holding the Python peer's server.py.
-    #[arg(long, default_value = "/work/shared/tools/peer")]
+    #[arg(long, default_value = "../shared/tools/peer")]
     peer_dir: PathBuf,
 }
 
