@@ -129,6 +129,23 @@ impl<'a> Reader<'a> {
         Some(schema)
     }
 
+    /// The `x-socketio-args` of the object at `at` (a schema, or the document root): `single`
+    /// when absent; anything but `single`/`spread` is reported there.
+    pub fn argument_rule(&mut self, obj: &Map<String, Value>, at: &str) -> ArgumentList {
+        match obj.get("x-socketio-args") {
+            None => ArgumentList::Single,
+            Some(Value::String(s)) if s == "single" => ArgumentList::Single,
+            Some(Value::String(s)) if s == "spread" => ArgumentList::Spread,
+            Some(other) => {
+                self.error(
+                    &child(at, "x-socketio-args"),
+                    format!("x-socketio-args must be 'single' or 'spread', found {other}"),
+                );
+                ArgumentList::Single
+            }
+        }
+    }
+
     /// Wraps a schema value found at `pointer`, checking its shape and argument rule.
     pub fn schema_value(&mut self, value: &Value, pointer: String) -> Option<Schema> {
         // AsyncAPI 3.0 multi-format schema object: { schemaFormat, schema }.
@@ -151,18 +168,7 @@ impl<'a> Reader<'a> {
             other => other.clone(),
         };
         let arguments = match &value {
-            Value::Object(m) => match m.get("x-socketio-args") {
-                None => ArgumentList::Single,
-                Some(Value::String(s)) if s == "single" => ArgumentList::Single,
-                Some(Value::String(s)) if s == "spread" => ArgumentList::Spread,
-                Some(other) => {
-                    self.error(
-                        &child(&pointer, "x-socketio-args"),
-                        format!("x-socketio-args must be 'single' or 'spread', found {other}"),
-                    );
-                    ArgumentList::Single
-                }
-            },
+            Value::Object(m) => self.argument_rule(m, &pointer),
             Value::Bool(_) => ArgumentList::Single,
             other => {
                 self.error(

@@ -238,7 +238,10 @@ fn load(
     };
     reader.arguments = match options.socketio_args {
         Some(arguments) => arguments,
-        None => document_convention(&mut reader, &resolved.value),
+        None => match resolved.value.as_object() {
+            Some(root) => reader.argument_rule(root, ""),
+            None => ArgumentList::Single,
+        },
     };
     let api = build(&mut reader, &resolved.value);
     let diagnostics: Vec<Diagnostic> = reader
@@ -255,22 +258,6 @@ fn load(
             source,
         }),
         _ => Err(SpecError::new(diagnostics)),
-    }
-}
-
-/// The root `x-socketio-args` of a document: `single` (also when absent) or `spread`.
-fn document_convention(r: &mut Reader<'_>, root: &Value) -> ArgumentList {
-    match root.get("x-socketio-args") {
-        None => ArgumentList::Single,
-        Some(Value::String(s)) if s == "single" => ArgumentList::Single,
-        Some(Value::String(s)) if s == "spread" => ArgumentList::Spread,
-        Some(other) => {
-            r.error(
-                "/x-socketio-args",
-                format!("x-socketio-args must be 'single' or 'spread', found {other}"),
-            );
-            ArgumentList::Single
-        }
     }
 }
 
