@@ -84,11 +84,14 @@ impl NamespaceValidators {
                 violations.extend(under("/query", v));
             }
         }
-        let websocket =
+        // Only a schema that names upgrade headers has a polling variant; the transport is
+        // read only then.
+        let is_websocket = || {
             url::form_urlencoded::parse(request.uri.query().unwrap_or_default().as_bytes())
-                .any(|(k, v)| k == "transport" && v == "websocket");
-        let headers = match (&self.polling_headers, websocket) {
-            (Some(polling), false) => Some(polling),
+                .any(|(k, v)| k == "transport" && v == "websocket")
+        };
+        let headers = match &self.polling_headers {
+            Some(polling) if !is_websocket() => Some(polling),
             _ => self.headers.as_ref(),
         };
         if let (Some(schema), Some(raw)) = (headers, &self.headers_schema) {
