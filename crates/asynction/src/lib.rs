@@ -1,6 +1,10 @@
 #![doc = include_str!("../../../README.md")]
 #![warn(missing_docs)]
 
+// Test code shared with the integration tests names the crate `asynction`.
+#[cfg(test)]
+extern crate self as asynction;
+
 pub mod docs;
 pub mod observe;
 pub mod refusal;

@@ -83,69 +83,21 @@ mod tests {
     }
 }
 
+/// The handshake builder the integration tests use too.
+#[cfg(all(test, feature = "mock"))]
+#[path = "../../tests/integration/support/handshake.rs"]
+mod test_handshake;
+
 /// Moved from the integration tests when the mock policy became crate-internal: the same
 /// fixtures (`tests/fixtures/security/`), checked through [`Authenticator::mock`](super::Authenticator).
 #[cfg(all(test, feature = "mock"))]
 mod through_authenticator {
-    use std::path::Path;
+    use serde_json::json;
 
-    use base64::Engine as _;
-    use base64::engine::general_purpose::STANDARD as BASE64;
-    use http::{HeaderMap, HeaderName, HeaderValue, Uri};
-    use serde_json::{Value, json};
-
-    use crate::Document;
-    use crate::security::{Authenticator, ConfigProblem, HandshakeRequest, Refusal, SecurityInfo};
+    use super::test_handshake::{Handshake, load};
+    use crate::security::{Authenticator, ConfigProblem, Refusal, SecurityInfo};
 
     const UNAUTHORIZED: Result<Option<SecurityInfo>, Refusal> = Err(Refusal::Unauthorized);
-
-    fn load(name: &str) -> Document {
-        let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-            .join("tests/fixtures/security")
-            .join(name);
-        Document::from_path(&path).unwrap_or_else(|e| panic!("{name}: {e}"))
-    }
-
-    /// A handshake: headers, the query string, the CONNECT auth payload.
-    struct Handshake {
-        headers: HeaderMap,
-        uri: Uri,
-        auth: Option<Value>,
-    }
-
-    impl Handshake {
-        fn new() -> Self {
-            Handshake {
-                headers: HeaderMap::new(),
-                uri: Uri::from_static("/socket.io/?EIO=4&transport=polling"),
-                auth: None,
-            }
-        }
-        fn header(mut self, name: &str, value: &str) -> Self {
-            self.headers.append(
-                HeaderName::from_bytes(name.as_bytes()).unwrap(),
-                HeaderValue::from_str(value).unwrap(),
-            );
-            self
-        }
-        fn basic(self, user: &str, password: &str) -> Self {
-            let v = format!("Basic {}", BASE64.encode(format!("{user}:{password}")));
-            self.header("authorization", &v)
-        }
-        fn bearer(self, token: &str) -> Self {
-            self.header("authorization", &format!("Bearer {token}"))
-        }
-        fn query(mut self, query: &str) -> Self {
-            self.uri = format!("/socket.io/?EIO=4&transport=websocket&{query}")
-                .parse()
-                .unwrap();
-            self
-        }
-        fn auth(mut self, auth: Value) -> Self {
-            self.auth = Some(auth);
-            self
-        }
-    }
 
     struct Fixture {
         auth: Authenticator,
@@ -163,12 +115,7 @@ mod through_authenticator {
             namespace: &str,
             h: Handshake,
         ) -> Result<Option<SecurityInfo>, Refusal> {
-            let req = HandshakeRequest {
-                headers: &h.headers,
-                uri: &h.uri,
-                auth: h.auth.as_ref(),
-            };
-            self.auth.authenticate(namespace, &req).await
+            self.auth.authenticate(namespace, &h.request()).await
         }
         async fn passes(&self, namespace: &str, h: Handshake) -> SecurityInfo {
             match self.check(namespace, h).await {

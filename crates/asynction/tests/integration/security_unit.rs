@@ -3,25 +3,16 @@
 //! Forbidden vs Unauthorized and configuration errors. (The mock policy is crate-internal: its
 //! tests are in `src/security/mock_policy.rs`.)
 
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use asynction::Document;
 use asynction::security::{
-    Authenticator, ConfigProblem, HandshakeRequest, MAX_CREDENTIAL_BYTES, Refusal,
-    SecurityFunctionKind, SecurityHandlers, SecurityInfo,
+    Authenticator, ConfigProblem, MAX_CREDENTIAL_BYTES, Refusal, SecurityFunctionKind,
+    SecurityHandlers, SecurityInfo,
 };
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD as BASE64;
-use http::{HeaderMap, HeaderName, HeaderValue, Uri};
-use serde_json::{Value, json};
+use serde_json::json;
 
-fn load(name: &str) -> Document {
-    let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-        .join("tests/fixtures/security")
-        .join(name);
-    Document::from_path(&path).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
+use crate::support::handshake::{Handshake, load};
 
 /// Every call a handler received, as `"<handler>:<what>"`.
 type CallLog = Arc<Mutex<Vec<String>>>;
@@ -103,54 +94,6 @@ fn handlers(doc: &Document, log: &CallLog) -> SecurityHandlers {
         });
     }
     h
-}
-
-/// A handshake: headers, the query string, the CONNECT auth payload.
-struct Handshake {
-    headers: HeaderMap,
-    uri: Uri,
-    auth: Option<Value>,
-}
-
-impl Handshake {
-    fn new() -> Self {
-        Handshake {
-            headers: HeaderMap::new(),
-            uri: Uri::from_static("/socket.io/?EIO=4&transport=polling"),
-            auth: None,
-        }
-    }
-    fn header(mut self, name: &str, value: &str) -> Self {
-        self.headers.append(
-            HeaderName::from_bytes(name.as_bytes()).unwrap(),
-            HeaderValue::from_str(value).unwrap(),
-        );
-        self
-    }
-    fn basic(self, user: &str, password: &str) -> Self {
-        let v = format!("Basic {}", BASE64.encode(format!("{user}:{password}")));
-        self.header("authorization", &v)
-    }
-    fn bearer(self, token: &str) -> Self {
-        self.header("authorization", &format!("Bearer {token}"))
-    }
-    fn query(mut self, query: &str) -> Self {
-        self.uri = format!("/socket.io/?EIO=4&transport=websocket&{query}")
-            .parse()
-            .unwrap();
-        self
-    }
-    fn auth(mut self, auth: Value) -> Self {
-        self.auth = Some(auth);
-        self
-    }
-    fn request(&self) -> HandshakeRequest<'_> {
-        HandshakeRequest {
-            headers: &self.headers,
-            uri: &self.uri,
-            auth: self.auth.as_ref(),
-        }
-    }
 }
 
 struct Fixture {
