@@ -30,11 +30,16 @@ const PIPE_BUFFER: usize = 64 * 1024;
 /// A byte stream to the server: TCP, or the client half of an in-process pipe.
 pub(crate) type Stream = Either<TcpStream, DuplexStream>;
 
-/// Where the client's HTTP connections go: see the [module docs](self).
+/// Where the client's HTTP connections go: every one it opens (the websocket upgrade, each
+/// polling GET and POST, [`Connector::request`]) is a TCP connection to `host:port`
+/// ([`Connector::tcp`], what [`crate::ClientBuilder::new`] uses), or an in-process pipe
+/// served by a tower HTTP service ([`Connector::in_process`], what
+/// [`crate::ClientBuilder::in_process`] uses).
 ///
-/// [`crate::ClientBuilder::new`] connects over TCP and [`crate::ClientBuilder::in_process`]
-/// to a service; a `Connector` is also the way to make one plain HTTP request
-/// ([`Connector::request`]) to either.
+/// In process, the server's whole stack runs (routing, layers, Engine.IO, Socket.IO) with no
+/// port and no socket, so tests of a server need no listener and run in parallel without
+/// sharing one. A `Connector` is also the way to make one plain HTTP request to either
+/// ([`Connector::request`]).
 ///
 /// ```
 /// use asynction_client::Connector;
