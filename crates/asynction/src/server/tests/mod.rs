@@ -6,9 +6,11 @@
 //! - `dispatch`: after CONNECT — valid events and their acks, refused payloads, unknown events,
 //!   handler errors and panics, invalid acks, binary attachments, error handlers.
 //! - `connect`: before CONNECT — handshake bindings, security, the connect handler.
+//! - `emit`: a handler's emits and the client's acks to them, both validated.
 
 mod connect;
 mod dispatch;
+mod emit;
 
 use std::time::Duration;
 
