@@ -8,6 +8,7 @@ use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
+use crate::connector::Connector;
 use crate::engine::{Endpoint, EngineIo, Frame, Handshake, Transport};
 use crate::error::{Error, Result};
 use crate::packet::{
@@ -143,6 +144,8 @@ pub enum Incoming {
 #[derive(Debug, Clone)]
 pub struct ClientBuilder {
     url: String,
+    /// Set by [`ClientBuilder::in_process`]; otherwise TCP to the URL's authority.
+    connector: Option<Connector>,
     path: String,
     transport: Transport,
     engine_query: Option<String>,
@@ -158,6 +161,7 @@ impl ClientBuilder {
     pub fn new(url: impl Into<String>) -> ClientBuilder {
         ClientBuilder {
             url: url.into(),
+            connector: None,
             path: "/socket.io".into(),
             transport: Transport::Websocket,
             engine_query: None,
@@ -165,6 +169,64 @@ impl ClientBuilder {
             headers: Vec::new(),
             timeout: Duration::from_secs(5),
             auth: None,
+        }
+    }
+
+    /// A server in this process: `service` (an `axum::Router`, a socketioxide service, any
+    /// tower HTTP service) serves every connection the client opens — the websocket upgrade,
+    /// each polling request — over an in-memory pipe, with no port and no socket. Everything
+    /// else (transport, path, query, headers, auth, raw frames) works as over TCP. See
+    /// [`Connector::in_process`].
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// use asynction_client::{ClientBuilder, Transport};
+    /// use serde_json::{Value, json};
+    /// use socketioxide::SocketIo;
+    /// use socketioxide::extract::{AckSender, Data, SocketRef};
+    ///
+    /// let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    /// runtime.block_on(async {
+    ///     let (layer, io) = SocketIo::new_layer();
+    ///     io.ns("/", async |socket: SocketRef| {
+    ///         socket.on("echo", async |Data(v): Data<Value>, ack: AckSender| {
+    ///             let _ = ack.send(&v);
+    ///         });
+    ///     });
+    ///     let app = axum::Router::new().layer(layer);
+    ///     for transport in [Transport::Websocket, Transport::Polling] {
+    ///         let mut client = ClientBuilder::in_process(app.clone())
+    ///             .transport(transport)
+    ///             .connect("/")
+    ///             .await
+    ///             .unwrap();
+    ///         let ack = client
+    ///             .emit_with_ack("/", "echo", vec![json!("hi")], Duration::from_secs(1))
+    ///             .await
+    ///             .unwrap();
+    ///         assert_eq!(ack.values, [json!("hi")]);
+    ///     }
+    /// });
+    /// ```
+    pub fn in_process<S, B>(service: S) -> ClientBuilder
+    where
+        S: tower_service::Service<
+                http::Request<hyper::body::Incoming>,
+                Response = http::Response<B>,
+            > + Clone
+            + Send
+            + 'static,
+        S::Future: Send + 'static,
+        S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+        B: hyper::body::Body + Send + 'static,
+        B::Data: Send,
+        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        let connector = Connector::in_process(service);
+        ClientBuilder {
+            connector: Some(connector.clone()),
+            ..ClientBuilder::new(format!("http://{}", connector.authority()))
         }
     }
 
@@ -216,7 +278,38 @@ impl ClientBuilder {
         self
     }
 
+    /// Where the builder's connections go (TCP to the URL's `host:port`, or the
+    /// [`ClientBuilder::in_process`] service): for plain HTTP requests with
+    /// [`Connector::request`] next to the Socket.IO session. [`Error::InvalidUrl`] when the
+    /// URL cannot be used.
+    pub fn connector(&self) -> Result<Connector> {
+        Ok(self.endpoint()?.connector)
+    }
+
     fn endpoint(&self) -> Result<Endpoint> {
+        let path = self.path.trim_matches('/');
+        let path = if path.is_empty() {
+            "/".to_owned()
+        } else {
+            format!("/{path}/")
+        };
+        let connector = match &self.connector {
+            Some(connector) => connector.clone(),
+            None => Connector::tcp(self.tcp_authority()?),
+        };
+        Ok(Endpoint {
+            connector,
+            path,
+            transport: self.transport,
+            engine_query: self.engine_query.clone(),
+            query: self.query.clone(),
+            headers: self.headers.clone(),
+            timeout: self.timeout,
+        })
+    }
+
+    /// The URL's `host:port`.
+    fn tcp_authority(&self) -> Result<String> {
         let invalid = |reason| Error::InvalidUrl {
             url: self.url.clone(),
             reason,
@@ -236,21 +329,7 @@ impl ClientBuilder {
         if authority.is_empty() {
             return Err(invalid("no host"));
         }
-        let path = self.path.trim_matches('/');
-        let path = if path.is_empty() {
-            "/".to_owned()
-        } else {
-            format!("/{path}/")
-        };
-        Ok(Endpoint {
-            authority: authority.to_owned(),
-            path,
-            transport: self.transport,
-            engine_query: self.engine_query.clone(),
-            query: self.query.clone(),
-            headers: self.headers.clone(),
-            timeout: self.timeout,
-        })
+        Ok(authority.to_owned())
     }
 
     /// Opens an Engine.IO session (handshake read) for raw frames.
@@ -667,7 +746,7 @@ mod tests {
             .endpoint()
             .unwrap();
         assert_eq!(
-            (e.authority.as_str(), e.path.as_str()),
+            (e.connector.authority(), e.path.as_str()),
             ("127.0.0.1:5000", "/socket.io/")
         );
         let e = ClientBuilder::new("ws://127.0.0.1:1")
@@ -676,7 +755,7 @@ mod tests {
             .endpoint()
             .unwrap();
         assert_eq!(
-            (e.authority.as_str(), e.path.as_str()),
+            (e.connector.authority(), e.path.as_str()),
             ("127.0.0.1:1", "/ws/socket.io/")
         );
         assert_eq!(e.query, "&a=b%20c");
@@ -685,7 +764,7 @@ mod tests {
             .endpoint()
             .unwrap();
         assert_eq!(
-            (e.authority.as_str(), e.path.as_str()),
+            (e.connector.authority(), e.path.as_str()),
             ("localhost:3000", "/")
         );
         for bad in ["https://x", "wss://x", "http://", ""] {

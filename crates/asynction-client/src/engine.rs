@@ -12,15 +12,13 @@ use std::time::Duration;
 use base64::Engine as _;
 use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
-use http_body_util::{BodyExt, Full};
-use hyper_util::rt::TokioIo;
 use serde_json::Value;
-use tokio::net::TcpStream;
 use tokio::sync::{Mutex, mpsc};
+use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
+use crate::connector::{Connector, Stream};
 use crate::error::{Error, Result};
 
 /// The record separator of a polling payload.
@@ -106,8 +104,8 @@ impl Handshake {
 /// Where and how to reach the server: built by [`crate::ClientBuilder`].
 #[derive(Debug, Clone)]
 pub(crate) struct Endpoint {
-    /// `host:port`.
-    pub authority: String,
+    /// TCP to `host:port`, or a service in this process.
+    pub connector: Connector,
     /// The Engine.IO path with a trailing slash, `/socket.io/`.
     pub path: String,
     pub transport: Transport,
@@ -139,7 +137,7 @@ impl Endpoint {
     }
 }
 
-type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+type Ws = WebSocketStream<Stream>;
 
 enum Inner {
     Websocket(Box<Ws>),
@@ -168,14 +166,11 @@ struct Poster {
 impl Poster {
     async fn post(&self, body: String) -> Result<()> {
         let _one_at_a_time = self.lock.lock().await;
-        let (status, body) = request(
-            &self.endpoint.authority,
-            "POST",
-            &self.url,
-            &self.endpoint.headers,
-            Some(body),
-        )
-        .await?;
+        let (status, body) = self
+            .endpoint
+            .connector
+            .request("POST", &self.url, &self.endpoint.headers, Some(body))
+            .await?;
         match status {
             200 => Ok(()),
             400 => Err(Error::Closed),
@@ -214,7 +209,7 @@ impl EngineIo {
     pub(crate) async fn websocket(endpoint: &Endpoint, sid: Option<&str>) -> Result<EngineIo> {
         let url = format!(
             "ws://{}{}",
-            endpoint.authority,
+            endpoint.connector.authority(),
             endpoint.path_and_query(Transport::Websocket, sid)
         );
         let mut request = url.as_str().into_client_request()?;
@@ -225,15 +220,18 @@ impl EngineIo {
                 .map_err(|e| Error::Http(format!("header value {value:?}: {e}")))?;
             request.headers_mut().append(name, value);
         }
-        let (ws, _) = tokio::time::timeout(
-            endpoint.timeout,
-            tokio_tungstenite::connect_async_with_config(request, None, true),
-        )
-        .await
-        .map_err(|_| Error::Timeout {
-            waiting_for: "the websocket handshake",
-            after: endpoint.timeout,
-        })??;
+        let handshake = async {
+            let stream = endpoint.connector.connect().await?;
+            tokio_tungstenite::client_async_with_config(request, stream, None)
+                .await
+                .map_err(Error::from)
+        };
+        let (ws, _) = tokio::time::timeout(endpoint.timeout, handshake)
+            .await
+            .map_err(|_| Error::Timeout {
+                waiting_for: "the websocket handshake",
+                after: endpoint.timeout,
+            })??;
         Ok(EngineIo {
             inner: Inner::Websocket(Box::new(ws)),
             handshake: None,
@@ -273,7 +271,9 @@ impl EngineIo {
         let path = endpoint.path_and_query(Transport::Polling, None);
         let (status, body) = tokio::time::timeout(
             endpoint.timeout,
-            request(&endpoint.authority, "GET", &path, &endpoint.headers, None),
+            endpoint
+                .connector
+                .request("GET", &path, &endpoint.headers, None),
         )
         .await
         .map_err(|_| Error::Timeout {
@@ -468,14 +468,11 @@ async fn poll_loop(
     auto: Arc<AtomicBool>,
 ) {
     loop {
-        let got = request(
-            &poster.endpoint.authority,
-            "GET",
-            &poster.url,
-            &poster.endpoint.headers,
-            None,
-        )
-        .await;
+        let got = poster
+            .endpoint
+            .connector
+            .request("GET", &poster.url, &poster.endpoint.headers, None)
+            .await;
         let body = match got {
             Ok((200, body)) => String::from_utf8_lossy(&body).into_owned(),
             _ => return,
@@ -517,12 +514,10 @@ fn split_payload(body: &str) -> Result<Vec<Frame>> {
         .collect()
 }
 
-/// One HTTP/1.1 request over a fresh connection to `authority` (`host:port`): the status and
-/// the whole body. `path` is the path and query. A body is sent as
-/// `text/plain;charset=UTF-8`, as Engine.IO clients do.
-///
-/// This is the polling transport's building block, public for tests that drive Engine.IO's
-/// HTTP side by hand (bad handshakes, polling after an upgrade).
+/// One HTTP/1.1 request over a fresh TCP connection to `authority` (`host:port`): the status
+/// and the whole body. `path` is the path and query. Shorthand for
+/// [`Connector::tcp`]`(authority).`[`request`](Connector::request)`(..)`; use a
+/// [`Connector::in_process`] for a service in this process.
 ///
 /// ```no_run
 /// # async fn f() -> Result<(), asynction_client::Error> {
@@ -540,44 +535,9 @@ pub async fn request(
     headers: &[(String, String)],
     body: Option<String>,
 ) -> Result<(u16, Bytes)> {
-    let stream = TcpStream::connect(authority).await?;
-    stream.set_nodelay(true)?;
-    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+    Connector::tcp(authority)
+        .request(method, path, headers, body)
         .await
-        .map_err(|e| Error::Http(e.to_string()))?;
-    let driver = tokio::spawn(async move {
-        let _ = connection.await;
-    });
-    let mut builder = http::Request::builder()
-        .method(method)
-        .uri(path)
-        .header(http::header::HOST, authority);
-    if body.is_some() {
-        builder = builder.header(http::header::CONTENT_TYPE, "text/plain;charset=UTF-8");
-    }
-    for (name, value) in headers {
-        builder = builder.header(name.as_str(), value.as_str());
-    }
-    let request = builder
-        .body(Full::new(Bytes::from(body.unwrap_or_default())))
-        .map_err(|e| Error::Http(e.to_string()))?;
-    let exchange = async {
-        let response = sender
-            .send_request(request)
-            .await
-            .map_err(|e| Error::Http(e.to_string()))?;
-        let status = response.status().as_u16();
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .map_err(|e| Error::Http(e.to_string()))?
-            .to_bytes();
-        Ok((status, body))
-    };
-    let result = exchange.await;
-    driver.abort();
-    result
 }
 
 #[cfg(test)]

@@ -12,10 +12,17 @@
 //! - **Raw frames**: [`EngineIo`] sends any text or binary frame as is and returns the next
 //!   frame, for conformance and bad-input tests; [`packet`] parses and encodes packets.
 //!
+//! - **In process**: [`ClientBuilder::in_process`] takes the server's tower HTTP service (an
+//!   `axum::Router`, a socketioxide service) instead of a URL; every connection the client
+//!   would open becomes an in-memory pipe served by hyper, so a test drives the server's whole
+//!   stack over either transport with no port, no socket and no peer process ([`Connector`]).
+//!
 //! The client is driven by its caller: frames are read only while a method waits for
 //! something (a CONNECT answer, an ack, an event), and what arrives meanwhile is kept. So a
 //! test is deterministic, and the load generator pays for no background task on websocket.
 //! On polling a background task keeps one GET pending and answers pings.
+//!
+//! Over TCP (the URL of a running server):
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -54,13 +61,47 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! In process, for unit tests of a server (a runnable example; an `asynction::Asynction`'s
+//! `into_router()` is driven the same way):
+//!
+//! ```
+//! use std::time::Duration;
+//!
+//! use asynction_client::{Args, ClientBuilder, Transport};
+//! use bytes::Bytes;
+//! use socketioxide::SocketIo;
+//! use socketioxide::extract::{AckSender, Data, SocketRef};
+//!
+//! let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+//! runtime.block_on(async {
+//!     let (layer, io) = SocketIo::new_layer();
+//!     io.ns("/files", async |socket: SocketRef| {
+//!         socket.on("size", async |Data(file): Data<Bytes>, ack: AckSender| {
+//!             let _ = ack.send(&file.len());
+//!         });
+//!     });
+//!     let app = axum::Router::new().layer(layer);
+//!
+//!     let mut client = ClientBuilder::in_process(app)
+//!         .transport(Transport::Polling)
+//!         .connect("/files")
+//!         .await
+//!         .unwrap();
+//!     let args = Args::new().binary(vec![0u8; 3]);
+//!     let ack = client.emit_with_ack("/files", "size", args, Duration::from_secs(1)).await.unwrap();
+//!     assert_eq!(ack.values, [serde_json::json!(3)]);
+//! });
+//! ```
 #![warn(missing_docs)]
 
 mod client;
+mod connector;
 pub mod engine;
 mod error;
 pub mod packet;
 
 pub use client::{Args, Client, ClientBuilder, Event, Incoming};
+pub use connector::Connector;
 pub use engine::{EngineIo, Frame, Handshake, Transport};
 pub use error::{Error, Result};

@@ -1,4 +1,6 @@
-//! The client against a real socketioxide server started in-process, over both transports.
+//! The client against a real socketioxide server started in this process, over both
+//! transports, each reached over TCP (a listener on a free port) and in process
+//! ([`ClientBuilder::in_process`], no socket).
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -69,7 +71,22 @@ async fn token_ok(Data(auth): Data<Value>) -> Result<(), String> {
     }
 }
 
-async fn start() -> (SocketAddr, Seen) {
+/// How a test reaches the server.
+#[derive(Debug, Clone, Copy)]
+enum Over {
+    /// A TCP listener on a free loopback port.
+    Tcp,
+    /// [`ClientBuilder::in_process`]: the router itself, no socket.
+    InProcess,
+}
+
+/// A started server, as the client reaches it.
+enum Server {
+    Tcp(SocketAddr),
+    InProcess(axum::Router),
+}
+
+async fn start(over: Over) -> (Server, Seen) {
     let seen = Seen::default();
     let (layer, io) = SocketIo::builder()
         .ping_interval(Duration::from_millis(300))
@@ -84,33 +101,51 @@ async fn start() -> (SocketAddr, Seen) {
     io.ns("/chat", handler.clone());
     io.ns("/secure", handler.with(token_ok));
     let app = axum::Router::new().layer(layer);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (addr, seen)
-}
-
-fn builder(addr: SocketAddr, transport: Transport) -> ClientBuilder {
-    ClientBuilder::new(format!("http://{addr}"))
-        .transport(transport)
-        .timeout(WAIT)
-}
-
-/// Runs each check once per transport.
-macro_rules! both_transports {
-    ($($name:ident),* $(,)?) => {
-        mod websocket {
-            $(#[tokio::test] async fn $name() { super::$name(asynction_client::Transport::Websocket).await })*
+    let server = match over {
+        Over::InProcess => Server::InProcess(app),
+        Over::Tcp => {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let addr = listener.local_addr().unwrap();
+            tokio::spawn(async move { axum::serve(listener, app).await });
+            Server::Tcp(addr)
         }
-        mod polling {
-            $(#[tokio::test] async fn $name() { super::$name(asynction_client::Transport::Polling).await })*
+    };
+    (server, seen)
+}
+
+fn builder(server: &Server, transport: Transport) -> ClientBuilder {
+    let builder = match server {
+        Server::Tcp(addr) => ClientBuilder::new(format!("http://{addr}")),
+        Server::InProcess(app) => ClientBuilder::in_process(app.clone()),
+    };
+    builder.transport(transport).timeout(WAIT)
+}
+
+/// Runs each check once per transport, over TCP and in process.
+macro_rules! every_way {
+    ($($name:ident),* $(,)?) => {
+        mod tcp {
+            mod websocket {
+                $(#[tokio::test] async fn $name() { super::super::$name(asynction_client::Transport::Websocket, super::super::Over::Tcp).await })*
+            }
+            mod polling {
+                $(#[tokio::test] async fn $name() { super::super::$name(asynction_client::Transport::Polling, super::super::Over::Tcp).await })*
+            }
+        }
+        mod in_process {
+            mod websocket {
+                $(#[tokio::test] async fn $name() { super::super::$name(asynction_client::Transport::Websocket, super::super::Over::InProcess).await })*
+            }
+            mod polling {
+                $(#[tokio::test] async fn $name() { super::super::$name(asynction_client::Transport::Polling, super::super::Over::InProcess).await })*
+            }
         }
     };
 }
 
-async fn connects_with_auth_query_and_headers(transport: Transport) {
-    let (addr, seen) = start().await;
-    let client = builder(addr, transport)
+async fn connects_with_auth_query_and_headers(transport: Transport, over: Over) {
+    let (server, seen) = start(over).await;
+    let client = builder(&server, transport)
         .query("room", "a b&c")
         .header("x-test", "yes")
         .auth(json!({"token": "ok"}))
@@ -135,9 +170,9 @@ async fn connects_with_auth_query_and_headers(transport: Transport) {
     assert!(query.ends_with("&room=a%20b%26c"), "{query}");
 }
 
-async fn acks_carry_several_arguments(transport: Transport) {
-    let (addr, _) = start().await;
-    let mut client = builder(addr, transport).connect("/").await.unwrap();
+async fn acks_carry_several_arguments(transport: Transport, over: Over) {
+    let (server, _) = start(over).await;
+    let mut client = builder(&server, transport).connect("/").await.unwrap();
     let ack = client
         .emit_with_ack("/", "echo", vec![json!({"a": [1, "2"]})], WAIT)
         .await
@@ -150,9 +185,9 @@ async fn acks_carry_several_arguments(transport: Transport) {
     assert_eq!(ack.values, [json!(6), json!("three"), json!([1, 2, 3])]);
 }
 
-async fn several_acks_may_be_outstanding(transport: Transport) {
-    let (addr, _) = start().await;
-    let mut client = builder(addr, transport).connect("/").await.unwrap();
+async fn several_acks_may_be_outstanding(transport: Transport, over: Over) {
+    let (server, _) = start(over).await;
+    let mut client = builder(&server, transport).connect("/").await.unwrap();
     let mut ids = Vec::new();
     for i in 0..5 {
         ids.push(
@@ -169,9 +204,9 @@ async fn several_acks_may_be_outstanding(transport: Transport) {
     }
 }
 
-async fn binary_attachments_go_both_ways(transport: Transport) {
-    let (addr, _) = start().await;
-    let mut client = builder(addr, transport).connect("/chat").await.unwrap();
+async fn binary_attachments_go_both_ways(transport: Transport, over: Over) {
+    let (server, _) = start(over).await;
+    let mut client = builder(&server, transport).connect("/chat").await.unwrap();
     let args = Args::new().arg("photo").binary(vec![1u8, 2, 3, 0xff]);
     let ack = client
         .emit_with_ack("/chat", "upload", args, WAIT)
@@ -199,9 +234,9 @@ async fn binary_attachments_go_both_ways(transport: Transport) {
     );
 }
 
-async fn the_client_answers_server_acks(transport: Transport) {
-    let (addr, _) = start().await;
-    let mut client = builder(addr, transport).connect("/").await.unwrap();
+async fn the_client_answers_server_acks(transport: Transport, over: Over) {
+    let (server, _) = start(over).await;
+    let mut client = builder(&server, transport).connect("/").await.unwrap();
     let id = client.emit_ack_id("/", "ask", ()).await.unwrap();
     let question = client.next_event("question", WAIT).await.unwrap();
     assert_eq!(question.args.values, [json!("how many?")]);
@@ -216,9 +251,9 @@ async fn the_client_answers_server_acks(transport: Transport) {
     assert_eq!(answer.values, [json!(42)]);
 }
 
-async fn connect_error_is_typed(transport: Transport) {
-    let (addr, _) = start().await;
-    let err = builder(addr, transport)
+async fn connect_error_is_typed(transport: Transport, over: Over) {
+    let (server, _) = start(over).await;
+    let err = builder(&server, transport)
         .auth(json!({"token": "wrong"}))
         .connect("/secure")
         .await
@@ -233,7 +268,7 @@ async fn connect_error_is_typed(transport: Transport) {
         other => panic!("expected a connect error, got {other:?}"),
     }
     // The same session can still join another namespace, and an unknown one is refused too.
-    let mut client = builder(addr, transport).open().await.unwrap();
+    let mut client = builder(&server, transport).open().await.unwrap();
     let err = client.join("/nowhere", None).await.unwrap_err();
     assert!(err.is_connect_error(), "{err}");
     assert!(err.to_string().contains("Invalid namespace"), "{err}");
@@ -248,9 +283,9 @@ async fn connect_error_is_typed(transport: Transport) {
     assert_eq!(ack.values, [json!(1)]);
 }
 
-async fn pings_are_answered_while_waiting(transport: Transport) {
-    let (addr, _) = start().await;
-    let mut client = builder(addr, transport).connect("/").await.unwrap();
+async fn pings_are_answered_while_waiting(transport: Transport, over: Over) {
+    let (server, _) = start(over).await;
+    let mut client = builder(&server, transport).connect("/").await.unwrap();
     // Several ping intervals (300 ms, 200 ms timeout) pass with nothing else to read.
     let err = client.next(Duration::from_millis(1200)).await.unwrap_err();
     assert!(err.is_timeout(), "{err}");
@@ -261,9 +296,9 @@ async fn pings_are_answered_while_waiting(transport: Transport) {
     assert_eq!(ack.values, [json!("still here")]);
 }
 
-async fn disconnects_both_ways(transport: Transport) {
-    let (addr, _) = start().await;
-    let mut client = builder(addr, transport).connect("/").await.unwrap();
+async fn disconnects_both_ways(transport: Transport, over: Over) {
+    let (server, _) = start(over).await;
+    let mut client = builder(&server, transport).connect("/").await.unwrap();
     client.join("/chat", None).await.unwrap();
     client.emit("/chat", "kick", ()).await.unwrap();
     assert_eq!(
@@ -283,9 +318,9 @@ async fn disconnects_both_ways(transport: Transport) {
     client.close().await.unwrap();
 }
 
-async fn raw_frames_reach_the_server_as_written(transport: Transport) {
-    let (addr, _) = start().await;
-    let mut client = builder(addr, transport).connect("/").await.unwrap();
+async fn raw_frames_reach_the_server_as_written(transport: Transport, over: Over) {
+    let (server, _) = start(over).await;
+    let mut client = builder(&server, transport).connect("/").await.unwrap();
     let engine = client.raw();
     engine.send_text(r#"427["echo","raw"]"#).await.unwrap();
     assert_eq!(
@@ -319,7 +354,7 @@ async fn raw_frames_reach_the_server_as_written(transport: Transport) {
     assert!(engine.recv().await.unwrap_err().is_closed());
 }
 
-both_transports!(
+every_way!(
     connects_with_auth_query_and_headers,
     acks_carry_several_arguments,
     several_acks_may_be_outstanding,
@@ -333,8 +368,8 @@ both_transports!(
 
 #[tokio::test]
 async fn an_ack_that_never_comes_times_out() {
-    let (addr, _) = start().await;
-    let mut client = builder(addr, Transport::Websocket)
+    let (server, _) = start(Over::InProcess).await;
+    let mut client = builder(&server, Transport::Websocket)
         .connect("/")
         .await
         .unwrap();
@@ -347,17 +382,19 @@ async fn an_ack_that_never_comes_times_out() {
 
 #[tokio::test]
 async fn a_bad_handshake_query_is_an_http_error() {
-    let (addr, _) = start().await;
-    for transport in [Transport::Websocket, Transport::Polling] {
-        let err = builder(addr, transport)
-            .engine_query("EIO=abc&transport=".to_owned() + transport.as_str())
-            .engine()
-            .await
-            .unwrap_err();
-        assert!(
-            matches!(err, Error::HttpStatus { status: 400, .. }),
-            "{err}"
-        );
+    for over in [Over::Tcp, Over::InProcess] {
+        let (server, _) = start(over).await;
+        for transport in [Transport::Websocket, Transport::Polling] {
+            let err = builder(&server, transport)
+                .engine_query("EIO=abc&transport=".to_owned() + transport.as_str())
+                .engine()
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(err, Error::HttpStatus { status: 400, .. }),
+                "{over:?} {transport:?}: {err}"
+            );
+        }
     }
     let err = ClientBuilder::new("https://example.invalid")
         .engine()
@@ -368,27 +405,50 @@ async fn a_bad_handshake_query_is_an_http_error() {
 
 #[tokio::test]
 async fn a_polling_session_is_upgraded_by_hand_with_raw_frames() {
-    let (addr, _) = start().await;
-    let b = builder(addr, Transport::Polling);
-    let mut polling = b.engine().await.unwrap();
-    let handshake = polling.handshake().unwrap().clone();
-    assert_eq!(handshake.upgrades, ["websocket"]);
-    let mut ws = b.websocket(Some(&handshake.sid)).await.unwrap();
-    ws.send_text("2probe").await.unwrap();
-    assert_eq!(
-        ws.recv_timeout(WAIT).await.unwrap(),
-        Frame::Text("3probe".into())
-    );
-    ws.send_text("5").await.unwrap();
-    // The pending GET is answered with a noop, then the session lives on the websocket.
-    assert_eq!(
-        polling.recv_timeout(WAIT).await.unwrap(),
-        Frame::Text("6".into())
-    );
-    ws.send_text("40").await.unwrap();
-    let Frame::Text(reply) = ws.recv_timeout(WAIT).await.unwrap() else {
-        panic!()
-    };
-    assert!(reply.starts_with("40{\"sid\":"), "{reply}");
-    drop(polling);
+    for over in [Over::Tcp, Over::InProcess] {
+        let (server, _) = start(over).await;
+        let b = builder(&server, Transport::Polling);
+        let mut polling = b.engine().await.unwrap();
+        let handshake = polling.handshake().unwrap().clone();
+        assert_eq!(handshake.upgrades, ["websocket"]);
+        let mut ws = b.websocket(Some(&handshake.sid)).await.unwrap();
+        ws.send_text("2probe").await.unwrap();
+        assert_eq!(
+            ws.recv_timeout(WAIT).await.unwrap(),
+            Frame::Text("3probe".into())
+        );
+        ws.send_text("5").await.unwrap();
+        // The pending GET is answered with a noop, then the session lives on the websocket.
+        assert_eq!(
+            polling.recv_timeout(WAIT).await.unwrap(),
+            Frame::Text("6".into())
+        );
+        ws.send_text("40").await.unwrap();
+        let Frame::Text(reply) = ws.recv_timeout(WAIT).await.unwrap() else {
+            panic!("{over:?}: expected the CONNECT answer as text")
+        };
+        assert!(reply.starts_with("40{\"sid\":"), "{over:?}: {reply}");
+        drop(polling);
+    }
+}
+
+#[tokio::test]
+async fn plain_http_requests_go_through_the_builders_connector() {
+    for over in [Over::Tcp, Over::InProcess] {
+        let (server, _) = start(over).await;
+        let connector = builder(&server, Transport::Polling).connector().unwrap();
+        assert_eq!(connector.is_in_process(), matches!(over, Over::InProcess));
+        let (status, body) = connector
+            .request("GET", "/socket.io/?EIO=4&transport=polling", &[], None)
+            .await
+            .unwrap();
+        assert_eq!(status, 200, "{over:?}");
+        assert!(body.starts_with(b"0{\"sid\":"), "{over:?}: {body:?}");
+        // The router's own 404 for a path it does not serve.
+        let (status, _) = connector
+            .request("GET", "/nowhere", &[], None)
+            .await
+            .unwrap();
+        assert_eq!(status, 404, "{over:?}");
+    }
 }

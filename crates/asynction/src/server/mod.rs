@@ -41,6 +41,8 @@ pub mod limits;
 pub(crate) mod namespaces;
 pub mod reply;
 mod runtime;
+#[cfg(test)]
+mod tests;
 
 pub use args::Args;
 pub use builder::{

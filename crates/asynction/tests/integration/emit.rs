@@ -1,7 +1,6 @@
 //! Validated emits: what reaches the wire, what never does, and how often a payload is
 //! validated (one `CheckedEvent` per emit, whatever the number of receivers).
 
-use crate::support::serve;
 use asynction_client::{Client, Frame};
 
 use std::collections::BTreeMap;
@@ -188,7 +187,8 @@ async fn poll(socket: ValidatedSocket) -> Ack<Value> {
     }
 }
 
-async fn start() -> std::net::SocketAddr {
+/// The server's router, reached in process (no listener).
+fn start() -> axum::Router {
     let doc = Document::from_text(DOC).expect("the test document loads");
     let built = AsynctionSocketIo::from_document(doc)
         .handler("join", join)
@@ -198,7 +198,7 @@ async fn start() -> std::net::SocketAddr {
         .docs(false)
         .build()
         .expect("the test document builds");
-    serve(built.into_router()).await
+    built.into_router()
 }
 
 /// An asynction-client joined to `/emits`, read frame by frame (its raw-frames API).
@@ -225,8 +225,8 @@ impl RawClient {
 }
 
 /// A client of `/emits` in room `r`.
-async fn member(addr: std::net::SocketAddr) -> RawClient {
-    let mut c = crate::support::sio(addr, NS).await;
+async fn member(app: &axum::Router) -> RawClient {
+    let mut c = crate::support::sio_in_process(app, NS).await;
     assert_eq!(
         crate::support::ack_of(&mut c, NS, "join", &[json!("r")])
             .await
@@ -288,8 +288,8 @@ impl Validations {
 
 #[tokio::test]
 async fn validated_emits_put_the_same_frames_on_the_wire_as_raw_socketioxide() {
-    let addr = start().await;
-    let mut c = member(addr).await;
+    let app = start();
+    let mut c = member(&app).await;
     let (frames, ack) = request(&mut c, 1, "same wire", &[]).await;
     let emits = ack[0].as_u64().unwrap() as usize;
     // Per payload: validated, raw, validated room, raw room; a packet with attachments is
@@ -330,10 +330,10 @@ async fn validated_emits_put_the_same_frames_on_the_wire_as_raw_socketioxide() {
 async fn invalid_room_emit_reaches_no_one_and_a_room_emit_validates_once() {
     let validations = Validations::default();
     let _counting = validations.install();
-    let addr = start().await;
-    let mut a = member(addr).await;
-    let mut b = member(addr).await;
-    let mut c = member(addr).await;
+    let app = start();
+    let mut a = member(&app).await;
+    let mut b = member(&app).await;
+    let mut c = member(&app).await;
 
     let before = validations.get();
     let (_, ack) = request(&mut a, 1, "shout", &[json!({"text": "x".repeat(21)})]).await;

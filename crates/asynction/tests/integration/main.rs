@@ -1,6 +1,6 @@
 //! asynction's integration tests, in one binary (one link of the dependency tree instead of one
 //! per file). Each module is one behaviour area; `support` holds the harness (serve an app on a
-//! free port, the Node and Python peers, the raw Socket.IO client, Ajv).
+//! free port or reach it in process, the Node and Python peers, the Socket.IO client, Ajv).
 
 mod support;
 

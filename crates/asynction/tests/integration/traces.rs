@@ -99,8 +99,8 @@ async fn an_event_span_is_a_child_of_its_connection_span_and_holds_the_handler()
         .handler("echo", echo)
         .build()
         .unwrap();
-    let addr = support::serve(built.into_router()).await;
-    let mut client = support::sio(addr, "/").await;
+    let app = built.into_router();
+    let mut client = support::sio_in_process(&app, "/").await;
     let ok = support::ack_of(&mut client, "/", "echo", &[json!("hi")])
         .await
         .unwrap();

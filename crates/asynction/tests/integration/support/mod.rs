@@ -1,5 +1,6 @@
 //! Shared test harness: serve an app on a free loopback port, drive real peers (the Node
-//! `socket.io-client`, the Python `python-socketio` client) through JSON scenarios.
+//! `socket.io-client`, the Python `python-socketio` client) through JSON scenarios, or reach
+//! the app in process with asynction-client when a Rust client is all a test needs.
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
@@ -195,6 +196,16 @@ pub async fn sio_open(addr: SocketAddr) -> Client {
 /// CONNECT is accepted.
 pub async fn sio(addr: SocketAddr, ns: &str) -> Client {
     ClientBuilder::new(format!("http://{addr}"))
+        .connect(ns)
+        .await
+        .unwrap_or_else(|e| panic!("CONNECT to {ns}: {e}"))
+}
+
+/// A Socket.IO client (asynction-client, websocket) of `router` in this process — no listener,
+/// no port ([`ClientBuilder::in_process`]) — joined to `ns`; panics unless the CONNECT is
+/// accepted. For tests that need nothing but a Rust client.
+pub async fn sio_in_process(router: &axum::Router, ns: &str) -> Client {
+    ClientBuilder::in_process(router.clone())
         .connect(ns)
         .await
         .unwrap_or_else(|e| panic!("CONNECT to {ns}: {e}"))
