@@ -1,12 +1,16 @@
 //! Observability: Prometheus metrics per namespace and event (feature `metrics`), named from
-//! the document, and `tracing` spans per connection and event (feature `traces`). Every hook
-//! is compiled out without its feature.
+//! the document, `tracing` spans per connection and event (feature `traces`), and their
+//! OpenTelemetry export over OTLP (feature `otel`). Every hook is compiled out without its
+//! feature.
 
 #[cfg(feature = "metrics")]
 pub mod metrics;
 
 #[cfg(feature = "traces")]
 pub(crate) mod traces;
+
+#[cfg(feature = "otel")]
+pub mod otel;
 
 #[cfg(feature = "metrics")]
 pub use metrics::{Metrics, ServerMetrics, UNKNOWN_EVENT};
