@@ -154,6 +154,67 @@ mod cli {
     }
 
     #[tokio::test(flavor = "multi_thread")]
+    async fn mock_metrics_count_the_chat_examples_traffic_and_unknown_namespaces() {
+        use support::prometheus::{scrape, value};
+
+        let spec = support::root().join("examples/chat/asyncapi.yaml");
+        let mock = MockProcess::start(&spec, &["--metrics", "--interval", "60"]);
+        let banner = mock.banner.join("\n");
+        let path = mock
+            .banner
+            .iter()
+            .find_map(|l| l.trim().strip_prefix("metrics at "))
+            .and_then(|url| url.strip_prefix(&format!("http://{}", mock.addr)))
+            .unwrap_or_else(|| panic!("the banner names the metrics route: {banner}"))
+            .to_owned();
+        let r = support::node(
+            mock.addr,
+            "/socket.io",
+            json!([
+                {"op": "connect", "id": "c", "ns": "/"},
+                {"op": "emit", "id": "c", "event": "add user", "args": ["ada"], "ack": true},
+                {"op": "emit", "id": "c", "event": "add user", "args": [""], "ack": true},
+                {"op": "emit", "id": "c", "event": "no such event", "args": [], "ack": true},
+                {"op": "connect", "id": "x", "ns": "/nope"},
+            ]),
+        )
+        .await;
+        assert_eq!(r[0], json!({"connected": true}));
+        assert_eq!(support::error_ack(&r[2])["code"], "invalid_payload");
+        assert_eq!(support::error_ack(&r[3])["code"], "unknown_event");
+        assert_eq!(r[4]["connect_error"], "Invalid namespace", "{r:?}");
+
+        let m = scrape(mock.addr, &path).await;
+        let root = |event| [("namespace", "/"), ("event", event)];
+        assert_eq!(
+            value(&m, "asynction_connects_total", &[("namespace", "/")]),
+            1.0
+        );
+        assert_eq!(
+            value(&m, "asynction_events_received_total", &root("add user")),
+            2.0
+        );
+        assert_eq!(
+            value(&m, "asynction_events_received_total", &root("_unknown")),
+            1.0
+        );
+        let refused = [
+            ("namespace", "/"),
+            ("event", "add user"),
+            ("code", "invalid_payload"),
+        ];
+        assert_eq!(value(&m, "asynction_events_refused_total", &refused), 1.0);
+        assert_eq!(
+            value(
+                &m,
+                "asynction_connect_refusals_total",
+                &[("namespace", "_unknown"), ("reason", "unknown_namespace")]
+            ),
+            1.0
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
     async fn chat_2_6_acks_emits_and_refusals() {
         let spec = fixture("chat-2.6.yaml");
         let doc = Document::from_path(&spec).unwrap();

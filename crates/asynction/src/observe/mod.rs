@@ -13,7 +13,7 @@ pub(crate) mod traces;
 pub mod otel;
 
 #[cfg(feature = "metrics")]
-pub use metrics::{Metrics, ServerMetrics, UNKNOWN_EVENT};
+pub use metrics::{Metrics, ServerMetrics, UNKNOWN_EVENT, UNKNOWN_NAMESPACE};
 
 /// Which emit (`kind` label of `asynction_emits`); named in the emit code with or without the
 /// `metrics` feature.
@@ -25,4 +25,7 @@ pub(crate) enum EmitKind {
     Room = 1,
     /// To every client of a namespace.
     Broadcast = 2,
+    /// Published to a cluster's nodes by the external [`crate::cluster::Emitter`].
+    #[cfg_attr(not(all(feature = "redis", feature = "metrics")), allow(dead_code))]
+    Cluster = 3,
 }
