@@ -1,6 +1,7 @@
 //! Log output of long-running subcommands: `tracing` events to stderr, filtered by `RUST_LOG`
 //! (default `info`); with `OTEL_EXPORTER_OTLP_ENDPOINT` (or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`)
-//! set, the connection and event spans are also exported over OTLP (`asynction::otel`).
+//! set, the connection and event spans are also exported over OTLP (`asynction::otel`), at
+//! `info` level whatever `RUST_LOG` says.
 
 use std::io::IsTerminal;
 
@@ -31,10 +32,10 @@ pub fn init(doc: &Document) -> Result<Option<OtelGuard>, asynction::otel::OtelEr
         return Ok(None);
     }
     let (otel, guard) = asynction::otel::layer(doc)?;
-    // Spans are exported as RUST_LOG filters them (asynction's are `info`).
+    // RUST_LOG quiets the log output, not the export: asynction's spans are `info`.
     let _ = tracing_subscriber::registry()
         .with(fmt)
-        .with(otel.with_filter(filter()))
+        .with(otel.with_filter(tracing_subscriber::filter::LevelFilter::INFO))
         .try_init();
     Ok(Some(guard))
 }

@@ -24,6 +24,10 @@ pub struct MockArgs {
 #[derive(Debug, Subcommand)]
 enum MockCommand {
     /// Run the mock server.
+    ///
+    /// With OTEL_EXPORTER_OTLP_ENDPOINT set (e.g. http://127.0.0.1:4318), the connection and
+    /// event spans are also exported over OTLP/HTTP, under the document's info.title as
+    /// service name unless OTEL_SERVICE_NAME or OTEL_RESOURCE_ATTRIBUTES names it.
     Run(RunArgs),
 }
 

@@ -95,12 +95,18 @@ mod cli {
     impl MockProcess {
         /// Starts the mock on a free port and waits for its banner.
         pub fn start(spec: &Path, args: &[&str]) -> Self {
+            Self::start_with_env(spec, args, &[])
+        }
+
+        /// [`MockProcess::start`] with extra environment variables.
+        pub fn start_with_env(spec: &Path, args: &[&str], env: &[(&str, &str)]) -> Self {
             let mut child = Command::new(env!("CARGO_BIN_EXE_asynction"))
                 .arg("--spec")
                 .arg(spec)
                 .args(["mock", "run", "--port", "0"])
                 .args(args)
                 .env("RUST_LOG", "warn")
+                .envs(env.iter().copied())
                 .stdin(Stdio::null())
                 .stdout(Stdio::piped())
                 .stderr(Stdio::null())
@@ -151,6 +157,68 @@ mod cli {
             let _ = self.child.kill();
             let _ = self.child.wait();
         }
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn mock_exports_its_spans_over_otlp_when_the_endpoint_is_set() {
+        use support::otlp::{collect, start_receiver, string_attribute};
+
+        let (url, mut received) = start_receiver();
+        let spec = support::root().join("examples/chat/asyncapi.yaml");
+        let title = Document::from_path(&spec).unwrap().api.info.title.clone();
+        let mock = MockProcess::start_with_env(
+            &spec,
+            &["--interval", "60"],
+            &[
+                ("OTEL_EXPORTER_OTLP_ENDPOINT", url.as_str()),
+                // Export every 100 ms instead of every 5 s.
+                ("OTEL_BSP_SCHEDULE_DELAY", "100"),
+            ],
+        );
+        let r = support::node(
+            mock.addr,
+            "/socket.io",
+            json!([
+                {"op": "connect", "id": "c", "ns": "/"},
+                {"op": "emit", "id": "c", "event": "add user", "args": ["ada"], "ack": true},
+            ]),
+        )
+        .await;
+        assert!(r[1].get("ack").is_some(), "{r:?}");
+
+        let wanted = ["asynction.connection", "asynction.event"];
+        let (spans, all) = collect(&mut received, &wanted, Duration::from_secs(30)).await;
+        assert!(all, "spans received: {:?}", spans.keys());
+        let (connection, event) = (&spans[wanted[0]], &spans[wanted[1]]);
+        assert_eq!(connection.service.as_deref(), Some(title.as_str()));
+        assert_eq!(event.span.parent_span_id, connection.span.span_id);
+        assert_eq!(event.span.trace_id, connection.span.trace_id);
+        let attrs = &event.span.attributes;
+        assert_eq!(
+            string_attribute(attrs, "event").as_deref(),
+            Some("add user")
+        );
+        assert_eq!(string_attribute(attrs, "outcome").as_deref(), Some("ok"));
+    }
+
+    #[test]
+    fn mock_refuses_an_otlp_protocol_it_cannot_export_and_says_what_to_set() {
+        let spec = support::root().join("examples/chat/asyncapi.yaml");
+        let out = Command::new(env!("CARGO_BIN_EXE_asynction"))
+            .arg("--spec")
+            .arg(&spec)
+            .args(["mock", "run", "--port", "0"])
+            .env("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4317")
+            .env("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("OTEL_EXPORTER_OTLP_PROTOCOL=grpc is not supported")
+                && stderr.contains("http/protobuf"),
+            "{stderr}"
+        );
     }
 
     #[tokio::test(flavor = "multi_thread")]

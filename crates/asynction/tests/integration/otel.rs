@@ -1,100 +1,22 @@
 //! OTLP export (feature `otel`): the server under test exports its spans to a real OTLP/HTTP
-//! receiver started here (an axum route decoding `ExportTraceServiceRequest`s with the
-//! `opentelemetry-proto` crate's protobuf types), and the span tree of one event is checked:
+//! receiver started here (`support::otlp`: an axum route decoding `ExportTraceServiceRequest`s
+//! with the `opentelemetry-proto` crate's protobuf types), and the span tree of one event is checked:
 //! names, parent/child links, attributes and the resource's `service.name`.
 
 use crate::support;
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use asynction::server::{Ack, AsynctionSocketIo, Payload};
-use axum::body::Bytes;
-use opentelemetry_proto::tonic::collector::trace::v1::{
-    ExportTraceServiceRequest, ExportTraceServiceResponse,
-};
-use opentelemetry_proto::tonic::common::v1::KeyValue;
 use opentelemetry_proto::tonic::common::v1::any_value::Value as AnyValue;
-use opentelemetry_proto::tonic::trace::v1::Span;
-use prost::Message;
 use serde_json::json;
-use tokio::sync::mpsc;
+use support::otlp::{Received, attribute, collect, start_receiver, string_attribute};
 use tracing_subscriber::layer::SubscriberExt;
 
 const FIXTURE: &str = concat!(
     concat!(env!("CARGO_MANIFEST_DIR"), "/../.."),
     "/tests/fixtures/server/traces.yaml"
 );
-
-/// One received span, with its resource's `service.name`.
-#[derive(Debug, Clone)]
-struct Received {
-    service: Option<String>,
-    span: Span,
-}
-
-/// Starts an OTLP/HTTP receiver on a free port, on its own thread and runtime (the exporter's
-/// flush blocks the caller until the receiver answers); returns its base URL and the spans it
-/// receives.
-fn start_receiver() -> (String, mpsc::UnboundedReceiver<Received>) {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let (tx, rx) = mpsc::unbounded_channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let app = axum::Router::new().route(
-                "/v1/traces",
-                axum::routing::post(move |body: Bytes| {
-                    let tx = tx.clone();
-                    async move {
-                        let request = ExportTraceServiceRequest::decode(body).unwrap();
-                        for resource_spans in request.resource_spans {
-                            let service = resource_spans
-                                .resource
-                                .as_ref()
-                                .and_then(|r| string_attribute(&r.attributes, "service.name"));
-                            for scope in resource_spans.scope_spans {
-                                for span in scope.spans {
-                                    let _ = tx.send(Received {
-                                        service: service.clone(),
-                                        span,
-                                    });
-                                }
-                            }
-                        }
-                        (
-                            [(http::header::CONTENT_TYPE, "application/x-protobuf")],
-                            ExportTraceServiceResponse::default().encode_to_vec(),
-                        )
-                    }
-                }),
-            );
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            axum::serve(listener, app).await.unwrap();
-        });
-    });
-    (url, rx)
-}
-
-fn attribute<'a>(attributes: &'a [KeyValue], key: &str) -> Option<&'a AnyValue> {
-    attributes
-        .iter()
-        .find(|kv| kv.key == key)
-        .and_then(|kv| kv.value.as_ref())
-        .and_then(|v| v.value.as_ref())
-}
-
-fn string_attribute(attributes: &[KeyValue], key: &str) -> Option<String> {
-    match attribute(attributes, key)? {
-        AnyValue::StringValue(s) => Some(s.clone()),
-        other => Some(format!("{other:?}")),
-    }
-}
 
 async fn echo(Payload(text): Payload<String>) -> Ack<String> {
     tracing::info_span!("user.echo").in_scope(|| tracing::info!("inside the echo handler"));
@@ -127,18 +49,9 @@ async fn an_otlp_receiver_gets_the_connection_event_and_handler_spans_linked() {
     client.close().await.unwrap();
 
     // The batch processor exports on its schedule (OTEL_BSP_SCHEDULE_DELAY, 5 s by default).
-    let mut spans: HashMap<String, Received> = HashMap::new();
     let wanted = ["asynction.connection", "asynction.event", "user.echo"];
-    let all = tokio::time::timeout(Duration::from_secs(30), async {
-        while !wanted.iter().all(|w| spans.contains_key(*w)) {
-            let Some(r) = received.recv().await else {
-                break;
-            };
-            spans.insert(r.span.name.clone(), r);
-        }
-    })
-    .await;
-    assert!(all.is_ok(), "spans received in 30 s: {:?}", spans.keys());
+    let (spans, all) = collect(&mut received, &wanted, Duration::from_secs(30)).await;
+    assert!(all, "spans received in 30 s: {:?}", spans.keys());
     drop(guard);
 
     let connection = &spans["asynction.connection"];

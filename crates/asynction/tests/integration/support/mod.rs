@@ -14,6 +14,7 @@ use serde_json::Value;
 
 pub mod ajv;
 pub mod example;
+pub mod otlp;
 pub mod prometheus;
 
 /// The repository (workspace) root: fixtures, peers and examples are shared by every crate.
