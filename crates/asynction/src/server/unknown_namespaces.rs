@@ -11,14 +11,18 @@
 //! `connect_error` as without metrics.
 //!
 //! socketioxide instantiates a dynamic namespace per concrete path and keeps it; the
-//! middleware deletes the one it was asked for, so unknown paths leave nothing behind. With a
-//! remote adapter (Redis), that instance subscribes and unsubscribes once per refused
-//! connection, which is why this is only on with metrics.
+//! middleware deletes the one it was asked for, so unknown paths leave nothing behind. Only on
+//! the local adapter: with a remote one (Redis) each instance subscribes to its channels, and
+//! socketioxide's `delete_ns` does not wait for the adapter's unsubscribe (it polls the close
+//! once), so every unknown path would leave subscriptions behind. A cluster node leaves unknown
+//! namespaces to socketioxide, uncounted.
 
 use std::sync::Arc;
 
 use socketioxide::SocketIo;
-use socketioxide::adapter::{Adapter, Emitter};
+use std::any::TypeId;
+
+use socketioxide::adapter::{Adapter, Emitter, LocalAdapter};
 use socketioxide::extract::SocketRef;
 use socketioxide::handler::ConnectHandler;
 use socketioxide_core::adapter::{CoreAdapter, DefinedAdapter};
@@ -40,13 +44,16 @@ impl std::fmt::Display for InvalidNamespace {
     }
 }
 
-/// Registers the catch-all namespaces; returns the `/` namespace's adapter initialisation
-/// when one was registered, not yet started.
+/// Registers the catch-all namespaces (local adapter only); returns the `/` namespace's
+/// adapter initialisation when one was registered, not yet started.
 pub(crate) fn register<A: Adapter + DefinedAdapter>(
     io: &SocketIo<A>,
     api: &Api,
     metrics: Arc<ServerMetrics>,
 ) -> Result<Option<<A as CoreAdapter<Emitter>>::InitRes>, BuildError> {
+    if TypeId::of::<A>() != TypeId::of::<LocalAdapter>() {
+        return Ok(None);
+    }
     let handler = || {
         let metrics = metrics.clone();
         let refuse = move |s: SocketRef<A>, io: SocketIo<A>| {
