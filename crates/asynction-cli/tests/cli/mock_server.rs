@@ -199,6 +199,27 @@ mod cli {
             Some("add user")
         );
         assert_eq!(string_attribute(attrs, "outcome").as_deref(), Some("ok"));
+        drop(mock);
+
+        // OTEL_SERVICE_NAME wins over the document's title.
+        let mock = MockProcess::start_with_env(
+            &spec,
+            &["--interval", "60"],
+            &[
+                ("OTEL_EXPORTER_OTLP_ENDPOINT", url.as_str()),
+                ("OTEL_BSP_SCHEDULE_DELAY", "100"),
+                ("OTEL_SERVICE_NAME", "chat-staging"),
+            ],
+        );
+        support::node(
+            mock.addr,
+            "/socket.io",
+            json!([{"op": "connect", "id": "c", "ns": "/"}]),
+        )
+        .await;
+        let (spans, all) = collect(&mut received, &wanted[..1], Duration::from_secs(30)).await;
+        assert!(all, "spans received: {:?}", spans.keys());
+        assert_eq!(spans[wanted[0]].service.as_deref(), Some("chat-staging"));
     }
 
     #[test]

@@ -136,12 +136,20 @@ impl Otel {
 /// Whether `OTEL_SERVICE_NAME` or `OTEL_RESOURCE_ATTRIBUTES` names the service (the SDK's
 /// resource detectors read both; the document's title is only the default).
 fn service_named_by_environment() -> bool {
-    let set = |name: &str| std::env::var(name).is_ok_and(|v| !v.trim().is_empty());
-    set("OTEL_SERVICE_NAME")
-        || std::env::var("OTEL_RESOURCE_ATTRIBUTES").is_ok_and(|attrs| {
-            attrs
-                .split(',')
-                .any(|kv| kv.split('=').next().map(str::trim) == Some("service.name"))
+    service_named(
+        std::env::var("OTEL_SERVICE_NAME").ok().as_deref(),
+        std::env::var("OTEL_RESOURCE_ATTRIBUTES").ok().as_deref(),
+    )
+}
+
+/// [`service_named_by_environment`] on the two variables' values.
+fn service_named(service_name: Option<&str>, resource_attributes: Option<&str>) -> bool {
+    service_name.is_some_and(|v| !v.trim().is_empty())
+        || resource_attributes.is_some_and(|attrs| {
+            attrs.split(',').any(|kv| {
+                kv.split_once('=')
+                    .is_some_and(|(k, v)| k.trim() == "service.name" && !v.trim().is_empty())
+            })
         })
 }
 
@@ -155,7 +163,9 @@ where
 }
 
 /// Keeps the tracer provider: dropping it exports the spans still queued and stops the batch
-/// processor. Hold it in `main` until the server has stopped.
+/// processor, blocking until the receiver answered or the export timed out
+/// (`OTEL_EXPORTER_OTLP_TIMEOUT`, 10 s by default). Hold it in `main` until the server has
+/// stopped.
 #[derive(Debug)]
 #[must_use = "dropping the guard shuts the exporter down: keep it until the server stops"]
 pub struct OtelGuard {
@@ -176,5 +186,23 @@ impl Drop for OtelGuard {
             // No subscriber may be left to log to at this point.
             eprintln!("asynction: flushing OpenTelemetry spans on shutdown: {e}");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::service_named;
+
+    #[test]
+    fn the_environment_names_the_service_by_either_variable() {
+        assert!(!service_named(None, None));
+        assert!(!service_named(
+            Some(" "),
+            Some("deployment.environment=prod")
+        ));
+        assert!(service_named(Some("chat"), None));
+        assert!(service_named(None, Some("team=a, service.name=chat")));
+        assert!(!service_named(None, Some("service.name=")));
+        assert!(!service_named(None, Some("service.namespace=x")));
     }
 }
