@@ -17,11 +17,10 @@
 //! once), so every unknown path would leave subscriptions behind. A cluster node leaves unknown
 //! namespaces to socketioxide, uncounted.
 
+use std::any::TypeId;
 use std::sync::Arc;
 
 use socketioxide::SocketIo;
-use std::any::TypeId;
-
 use socketioxide::adapter::{Adapter, Emitter, LocalAdapter};
 use socketioxide::extract::SocketRef;
 use socketioxide::handler::ConnectHandler;

@@ -388,3 +388,37 @@ async fn the_mock_serves_metrics_when_asked() {
     let (_, page) = http_get(addr, "/docs").await;
     assert!(page.contains("metrics</a> (Prometheus)"));
 }
+
+#[tokio::test]
+async fn a_document_without_the_main_namespace_counts_connections_to_it_as_unknown() {
+    let doc = asynction::Document::from_text(
+        "asyncapi: 2.6.0\ninfo: {title: Admin only, version: '1'}\nchannels:\n  /admin:\n    subscribe:\n      message: {name: notice, payload: {type: string}}\n",
+    )
+    .unwrap();
+    let built = AsynctionSocketIo::from_document(doc)
+        .metrics(Metrics::new())
+        .build()
+        .unwrap();
+    let addr = serve(built.into_router()).await;
+    let out = support::node(
+        addr,
+        "/socket.io",
+        json!([
+            {"op": "connect", "id": "root", "ns": "/"},
+            {"op": "connect", "id": "admin", "ns": "/admin"},
+        ]),
+    )
+    .await;
+    assert_eq!(out[0]["connect_error"], "Invalid namespace", "{out:?}");
+    assert_eq!(out[1], json!({"connected": true}), "{out:?}");
+    let m = scrape(addr, "/metrics").await;
+    let refusals = [("namespace", "_unknown"), ("reason", "unknown_namespace")];
+    assert_eq!(
+        value(&m, "asynction_connect_refusals_total", &refusals),
+        1.0
+    );
+    assert_eq!(
+        value(&m, "asynction_connects_total", &[("namespace", "/admin")]),
+        1.0
+    );
+}
