@@ -103,16 +103,20 @@ impl Otel {
     where
         S: Subscriber + for<'span> LookupSpan<'span>,
     {
-        for variable in [
+        // The signal-specific variable wins over the general one, as in opentelemetry-otlp.
+        let protocol = [
             "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
             "OTEL_EXPORTER_OTLP_PROTOCOL",
-        ] {
-            if let Ok(value) = std::env::var(variable)
-                && !value.is_empty()
-                && !value.eq_ignore_ascii_case("http/protobuf")
-            {
-                return Err(OtelError::UnsupportedProtocol { variable, value });
-            }
+        ]
+        .into_iter()
+        .find_map(|variable| {
+            let value = std::env::var(variable).ok()?;
+            (!value.trim().is_empty()).then_some((variable, value))
+        });
+        if let Some((variable, value)) = protocol
+            && !value.trim().eq_ignore_ascii_case("http/protobuf")
+        {
+            return Err(OtelError::UnsupportedProtocol { variable, value });
         }
         let mut exporter = SpanExporter::builder().with_http();
         if let Some(url) = &self.endpoint {
