@@ -4,29 +4,39 @@
 #   or tokio, so any Rust project can read AsyncAPI with it;
 # - asynction-codegen reads the model only: no server stack either;
 # - asynction-diff compares two models: no server stack, no command-line parser;
-# - asynction (the framework) pulls in no command-line parser: clap is the CLI crate's;
+# - asynction (the framework) pulls in no command-line parser: clap is the CLI crate's; its
+#   default build has no observability stack (prometheus-client, OpenTelemetry, reqwest): those
+#   come with the `metrics` and `otel` features only;
 # - asynction-client is a client of any Socket.IO server: no socketioxide, no axum.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 forbid() {
+  forbid_with --all-features "$@"
+}
+
+# forbid_with FEATURE-FLAG CRATE NAME…: as `forbid`, for the crate built with FEATURE-FLAG
+# (`--all-features`, or `--no-default-features` for the default build's promise).
+forbid_with() {
+  local features=$1; shift
   local crate=$1; shift
   local tree
-  tree=$(cargo tree -p "$crate" -e normal --all-features --prefix none --format '{p}' | awk '{print $1}' | sort -u)
+  tree=$(cargo tree -p "$crate" -e normal "$features" --prefix none --format '{p}' | awk '{print $1}' | sort -u)
   local bad=()
   for name in "$@"; do
     if grep -qx "$name" <<<"$tree"; then bad+=("$name"); fi
   done
   if ((${#bad[@]})); then
     echo "dependency tree of $crate must not contain: ${bad[*]}" >&2
-    for name in "${bad[@]}"; do cargo tree -p "$crate" -e normal --all-features -i "$name" >&2 || true; done
+    for name in "${bad[@]}"; do cargo tree -p "$crate" -e normal "$features" -i "$name" >&2 || true; done
     exit 1
   fi
-  echo "dependency tree of $crate: none of $* (ok)"
+  echo "dependency tree of $crate ($features): none of $* (ok)"
 }
 
 forbid asynction-spec socketioxide axum hyper tokio clap
 forbid asynction-codegen socketioxide axum hyper tokio clap
 forbid asynction-diff socketioxide axum hyper tokio clap
 forbid asynction clap
+forbid_with --no-default-features asynction prometheus-client opentelemetry opentelemetry_sdk opentelemetry-otlp tracing-opentelemetry reqwest
 forbid asynction-client socketioxide socketioxide-core engineioxide axum clap

@@ -21,6 +21,8 @@ pub enum ServerSpec {
         /// Run it on a multi-thread tokio runtime (`ASYNCTION_RUNTIME=multi_thread`) instead
         /// of its default current-thread runtime.
         multi_thread: bool,
+        /// Which observability switch is on (current-thread runtime only).
+        observe: Observe,
     },
     /// `asynction-bench raw-server` on a multi-thread tokio runtime.
     RawMultiThread,
@@ -40,6 +42,20 @@ pub enum ServerSpec {
     },
 }
 
+/// The observability switch of the `chat_bench` server, to measure its cost side by side
+/// (`compare --servers asynction,asynction-metrics`): CPU per event on vs off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Observe {
+    /// Neither metrics nor spans.
+    Off,
+    /// `ASYNCTION_METRICS=1`: Prometheus metrics kept and served (a build with
+    /// `--features metrics`; the server refuses to start otherwise).
+    Metrics,
+    /// `ASYNCTION_TRACES=1`: the connection and event spans enabled under the log subscriber
+    /// (a build with `--features traces`); nothing exported.
+    Traces,
+}
+
 /// The key that names the raw multi-thread server in tables and `--server` options.
 pub const RAW_MULTI_THREAD: &str = "raw-mt";
 
@@ -47,6 +63,14 @@ impl ServerSpec {
     /// Short name used in tables and on the command line.
     pub fn name(&self) -> &'static str {
         match self {
+            Self::Asynction {
+                observe: Observe::Metrics,
+                ..
+            } => "asynction-metrics",
+            Self::Asynction {
+                observe: Observe::Traces,
+                ..
+            } => "asynction-traces",
             Self::Asynction {
                 multi_thread: false,
                 ..
@@ -65,6 +89,14 @@ impl ServerSpec {
     pub fn description(&self) -> &'static str {
         match self {
             Self::Asynction {
+                observe: Observe::Metrics,
+                ..
+            } => "asynction chat_bench, current-thread, Prometheus metrics on",
+            Self::Asynction {
+                observe: Observe::Traces,
+                ..
+            } => "asynction chat_bench, current-thread, tracing spans on",
+            Self::Asynction {
                 multi_thread: false,
                 ..
             } => "asynction chat_bench, current-thread (validation on)",
@@ -81,9 +113,15 @@ impl ServerSpec {
     /// Checks that the server can be started here; `Err` says why not and how to fix it.
     pub fn check_available(&self) -> Result<(), Unavailable> {
         match self {
-            Self::Asynction { binary, .. } if !binary.is_file() => Err(Unavailable(format!(
-                "{} not found; build it with cargo build --release --example chat_bench",
-                binary.display()
+            Self::Asynction {
+                binary, observe, ..
+            } if !binary.is_file() => Err(Unavailable(format!(
+                "{} not found; build it with cargo build --release{} --example chat_bench",
+                binary.display(),
+                match observe {
+                    Observe::Off => "",
+                    Observe::Metrics | Observe::Traces => " -p asynction --features metrics,traces",
+                }
             ))),
             Self::Node { dir } if !dir.join("server.js").is_file() => Err(Unavailable(format!(
                 "{} not found",
@@ -133,11 +171,21 @@ impl ServerSpec {
             Self::Asynction {
                 binary,
                 multi_thread,
+                observe,
             } => {
                 let mut c = Command::new(binary);
                 c.env("PORT", port.to_string());
                 if *multi_thread {
                     c.env("ASYNCTION_RUNTIME", "multi_thread");
+                }
+                match observe {
+                    Observe::Off => {}
+                    Observe::Metrics => {
+                        c.env("ASYNCTION_METRICS", "1");
+                    }
+                    Observe::Traces => {
+                        c.env("ASYNCTION_TRACES", "1");
+                    }
                 }
                 c
             }
@@ -370,16 +418,29 @@ pub struct ServerPaths {
 }
 
 impl ServerPaths {
-    /// The server called `name` (`asynction`, `raw-mt`, `raw-ct`, `node`, `python`).
+    /// The server called `name` (`asynction`, `asynction-mt`, `asynction-metrics`,
+    /// `asynction-traces`, `raw-mt`, `raw-ct`, `node`, `python`).
     pub fn spec(&self, name: &str) -> Result<ServerSpec, String> {
         Ok(match name {
             "asynction" | "asynction-ct" => ServerSpec::Asynction {
                 binary: self.chat_bench.clone(),
                 multi_thread: false,
+                observe: Observe::Off,
             },
             "asynction-mt" => ServerSpec::Asynction {
                 binary: self.chat_bench.clone(),
                 multi_thread: true,
+                observe: Observe::Off,
+            },
+            "asynction-metrics" => ServerSpec::Asynction {
+                binary: self.chat_bench.clone(),
+                multi_thread: false,
+                observe: Observe::Metrics,
+            },
+            "asynction-traces" => ServerSpec::Asynction {
+                binary: self.chat_bench.clone(),
+                multi_thread: false,
+                observe: Observe::Traces,
             },
             RAW_MULTI_THREAD => ServerSpec::RawMultiThread,
             "raw-ct" => ServerSpec::RawCurrentThread,
@@ -395,7 +456,7 @@ impl ServerPaths {
             },
             other => {
                 return Err(format!(
-                    "unknown server {other:?} (asynction-ct, asynction-mt, raw-mt, raw-ct, node, python)"
+                    "unknown server {other:?} (asynction-ct, asynction-mt, asynction-metrics, asynction-traces, raw-mt, raw-ct, node, python)"
                 ));
             }
         })
@@ -411,6 +472,7 @@ mod tests {
         let spec = ServerSpec::Asynction {
             binary: PathBuf::from("/nonexistent/chat_bench"),
             multi_thread: false,
+            observe: Observe::Off,
         };
         let err = spec.check_available().unwrap_err();
         assert!(
@@ -427,12 +489,50 @@ mod tests {
             python_venv: None,
             peer_dir: PathBuf::from("p"),
         };
-        for name in ["asynction-ct", "asynction-mt", "raw-mt", "raw-ct", "node"] {
+        for name in [
+            "asynction-ct",
+            "asynction-mt",
+            "asynction-metrics",
+            "asynction-traces",
+            "raw-mt",
+            "raw-ct",
+            "node",
+        ] {
             assert_eq!(paths.spec(name).unwrap().name(), name);
         }
         assert_eq!(paths.spec("asynction").unwrap().name(), "asynction-ct");
         assert!(paths.spec("python").unwrap_err().contains("--python-venv"));
         assert!(paths.spec("go").is_err());
+    }
+
+    #[test]
+    fn observability_servers_set_their_switch_and_name_the_features_to_build() {
+        let paths = ServerPaths {
+            chat_bench: PathBuf::from("/nonexistent/chat_bench"),
+            node_dir: PathBuf::from("n"),
+            python_venv: None,
+            peer_dir: PathBuf::from("p"),
+        };
+        for (name, switch) in [
+            ("asynction-metrics", "ASYNCTION_METRICS"),
+            ("asynction-traces", "ASYNCTION_TRACES"),
+        ] {
+            let spec = paths.spec(name).unwrap();
+            let err = spec.check_available().unwrap_err();
+            assert!(err.0.contains("--features metrics,traces"), "{err}");
+            let command = spec.command(1).unwrap();
+            let envs: Vec<_> = command.get_envs().collect();
+            assert!(
+                envs.contains(&(switch.as_ref(), Some("1".as_ref()))),
+                "{name}: {envs:?}"
+            );
+        }
+        let plain = paths.spec("asynction").unwrap().command(1).unwrap();
+        assert!(
+            plain
+                .get_envs()
+                .all(|(k, _)| k != "ASYNCTION_METRICS" && k != "ASYNCTION_TRACES")
+        );
     }
 
     #[test]
@@ -449,6 +549,7 @@ mod tests {
         let err = ServerSpec::Asynction {
             binary: PathBuf::from("/bin/false"),
             multi_thread: false,
+            observe: Observe::Off,
         }
         .start(free_port().unwrap(), Duration::from_secs(5))
         .await

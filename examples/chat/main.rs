@@ -2,6 +2,8 @@
 //!
 //! ```sh
 //! PORT=5000 cargo run --release --example chat
+//! # its connection and event spans exported to an OTLP/HTTP collector:
+//! OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 cargo run --release --features otel --example chat
 //! ```
 
 use std::sync::Arc;
@@ -113,18 +115,49 @@ async fn disconnect(socket: ValidatedSocket, State(chat): State<Chat>) {
     }
 }
 
+/// Logs to stderr (`RUST_LOG`, default `info`); with `--features otel` and
+/// `OTEL_EXPORTER_OTLP_ENDPOINT` set, also exports the spans over OTLP (`asynction::otel`).
+#[cfg(feature = "otel")]
+fn init_tracing(
+    spec: &str,
+) -> Result<Option<asynction::otel::OtelGuard>, Box<dyn std::error::Error>> {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+
+    let registry = tracing_subscriber::registry()
+        .with(log_filter())
+        .with(tracing_subscriber::fmt::layer());
+    if std::env::var(asynction::otel::OTEL_EXPORTER_OTLP_ENDPOINT).is_ok_and(|v| !v.is_empty()) {
+        let (otel, guard) = asynction::otel::layer(&asynction::Document::from_path(spec)?)?;
+        registry.with(otel).init();
+        return Ok(Some(guard));
+    }
+    registry.init();
+    Ok(None)
+}
+
+/// Logs to stderr (`RUST_LOG`, default `info`); nothing to flush without `otel`.
+#[cfg(not(feature = "otel"))]
+fn init_tracing(_spec: &str) -> Result<Option<()>, Box<dyn std::error::Error>> {
+    tracing_subscriber::fmt()
+        .with_env_filter(log_filter())
+        .init();
+    Ok(None)
+}
+
+fn log_filter() -> tracing_subscriber::EnvFilter {
+    tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into())
+}
+
 // Current-thread runtime: cheaper per event on small machines (BENCHMARKS.md).
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .init();
     let spec = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../examples/chat/asyncapi.yaml"
     );
+    // Kept until the server stops: dropping it flushes the spans still queued.
+    let _otel = init_tracing(spec)?;
     let app = AsynctionSocketIo::from_spec(spec)?
         .handler("chat.add_user", add_user)
         .handler("chat.new_message", new_message)

@@ -10,6 +10,14 @@
 //! multi-thread one on small machines, see BENCHMARKS.md); `ASYNCTION_RUNTIME=multi_thread`
 //! switches. With `REDIS_URL` set (and the `redis` feature) the node joins a cluster.
 //!
+//! Observability switches, for the overhead comparison (`asynction-bench compare --servers
+//! asynction,asynction-metrics,asynction-traces`): `ASYNCTION_METRICS=1` (needs
+//! `--features metrics`) serves Prometheus metrics at `/metrics`; `ASYNCTION_TRACES=1` (needs
+//! `--features traces`) enables asynction's connection and event spans under the log
+//! subscriber; with `--features otel` and `OTEL_EXPORTER_OTLP_ENDPOINT` set, the spans are
+//! exported over OTLP. A switch the build lacks stops the server with an error instead of
+//! measuring nothing.
+//!
 //! `CHAT_BENCH_DEBUG_ENDPOINT=1` adds `GET /debug/runtime` → `{"alive_tasks": N, "workers": W}`
 //! (tokio runtime metrics) for the soak run (`scripts/soak.sh`). It is this example's own
 //! route, not part of the library.
@@ -177,7 +185,7 @@ fn handlers<A: Adapter>(spec: &str) -> Result<AsynctionSocketIo<(), A>, asynctio
     // `ASYNCTION_METRICS=1` (built with `--features metrics`) turns the Prometheus metrics on,
     // for the overhead measurement in BENCHMARKS.md.
     #[cfg(feature = "metrics")]
-    let app = if std::env::var("ASYNCTION_METRICS").as_deref() == Ok("1") {
+    let app = if switched_on("ASYNCTION_METRICS") {
         app.metrics(asynction::observe::Metrics::new())
     } else {
         app
@@ -185,14 +193,16 @@ fn handlers<A: Adapter>(spec: &str) -> Result<AsynctionSocketIo<(), A>, asynctio
     Ok(app)
 }
 
+/// The example's document.
+const SPEC: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../examples/chat_bench/asyncapi.yaml"
+);
+
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let spec = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../examples/chat_bench/asyncapi.yaml"
-    );
     match std::env::var("REDIS_URL") {
-        Ok(url) if !url.is_empty() => serve_cluster(handlers(spec)?, &url).await,
-        _ => serve(handlers(spec)?.build()?).await,
+        Ok(url) if !url.is_empty() => serve_cluster(handlers(SPEC)?, &url).await,
+        _ => serve(handlers(SPEC)?.build()?).await,
     }
 }
 
@@ -248,12 +258,49 @@ async fn runtime_metrics() -> axum::Json<serde_json::Value> {
     }))
 }
 
+/// Whether the switch `name` is `1`.
+fn switched_on(name: &str) -> bool {
+    std::env::var(name).as_deref() == Ok("1")
+}
+
+/// Refuses an observability switch the build lacks, then installs the log subscriber
+/// (`RUST_LOG`, default `warn`); asynction's spans enabled with
+/// `ASYNCTION_TRACES=1`, and exported over OTLP when the build has `otel` and
+/// `OTEL_EXPORTER_OTLP_ENDPOINT` is set. The returned guard flushes the export on drop.
+fn init_tracing(spec: &str) -> Result<Option<Box<dyn std::any::Any>>, Box<dyn std::error::Error>> {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+
+    if cfg!(not(feature = "metrics")) && switched_on("ASYNCTION_METRICS") {
+        return Err("ASYNCTION_METRICS=1 needs a build with --features metrics".into());
+    }
+    let default = if switched_on("ASYNCTION_TRACES") {
+        if cfg!(not(feature = "traces")) {
+            return Err("ASYNCTION_TRACES=1 needs a build with --features traces".into());
+        }
+        "warn,asynction=info"
+    } else {
+        "warn"
+    };
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| default.into());
+    let registry = tracing_subscriber::registry()
+        .with(filter)
+        .with(tracing_subscriber::fmt::layer());
+    #[cfg(feature = "otel")]
+    if std::env::var(asynction::otel::OTEL_EXPORTER_OTLP_ENDPOINT).is_ok_and(|v| !v.is_empty()) {
+        let doc = asynction::Document::from_path(spec)?;
+        let (otel, guard) = asynction::otel::layer(&doc)?;
+        registry.with(otel).init();
+        return Ok(Some(Box::new(guard)));
+    }
+    let _ = spec;
+    registry.init();
+    Ok(None)
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
-        )
-        .init();
+    let _otel = init_tracing(SPEC)?;
     let mut runtime = match std::env::var("ASYNCTION_RUNTIME").as_deref() {
         Ok("multi_thread") => tokio::runtime::Builder::new_multi_thread(),
         _ => tokio::runtime::Builder::new_current_thread(),

@@ -24,6 +24,10 @@ pub struct MockArgs {
 #[derive(Debug, Subcommand)]
 enum MockCommand {
     /// Run the mock server.
+    ///
+    /// With OTEL_EXPORTER_OTLP_ENDPOINT set (e.g. http://127.0.0.1:4318), the connection and
+    /// event spans are also exported over OTLP/HTTP, under the document's info.title as
+    /// service name unless OTEL_SERVICE_NAME or OTEL_RESOURCE_ATTRIBUTES names it.
     Run(RunArgs),
 }
 
@@ -78,7 +82,6 @@ fn parse_interval(text: &str) -> Result<Duration, String> {
 /// Runs the subcommand; exit code 0 after a clean shutdown, 1 when the mock cannot start.
 pub fn run(global: &GlobalOptions, args: &MockArgs) -> ExitCode {
     let MockCommand::Run(run) = &args.command;
-    crate::logging::init();
     // A current-thread runtime: measured cheaper per event than the multi-thread one for
     // Socket.IO traffic on small machines (BENCHMARKS.md), and the mock's own work is tiny.
     let runtime = match tokio::runtime::Builder::new_current_thread()
@@ -101,6 +104,14 @@ async fn serve(global: &GlobalOptions, args: &RunArgs) -> ExitCode {
             for d in e.diagnostics() {
                 eprintln!("{d}");
             }
+            return ExitCode::from(1);
+        }
+    };
+    // Kept until the server stops: dropping it flushes the spans still queued.
+    let _otel = match crate::logging::init(&doc) {
+        Ok(guard) => guard,
+        Err(e) => {
+            eprintln!("asynction: {e}");
             return ExitCode::from(1);
         }
     };

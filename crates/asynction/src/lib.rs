@@ -18,6 +18,10 @@ pub mod mock;
 #[cfg(feature = "redis")]
 pub mod cluster;
 
+/// OpenTelemetry export of the connection and event spans over OTLP (feature `otel`).
+#[cfg(feature = "otel")]
+pub use observe::otel;
+
 /// The AsyncAPI document model, from [`asynction_spec`]: what a loaded document says, version-free.
 pub use asynction_spec::model;
 

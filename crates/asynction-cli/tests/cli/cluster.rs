@@ -564,3 +564,44 @@ async fn nodes_serve_locally_while_redis_is_down_and_reconnect_after_it_restarts
     assert_eq!(metrics(&r[21]), ["signup", "signup", "signup", "login"]);
     assert_eq!(metrics(&r[22]), ["signup", "login", "signup", "login"]);
 }
+
+#[tokio::test]
+async fn emitter_emits_are_counted_with_kind_cluster_and_refused_ones_as_refused() {
+    use asynction::cluster::Emitter;
+    use asynction::observe::ServerMetrics;
+    use support::prometheus::{parse, value};
+
+    let redis = Redis::start();
+    let doc = asynction::Document::from_path(rooms_spec()).unwrap();
+    let metrics = ServerMetrics::new(&doc.api);
+    let emitter = Emitter::connect(&doc, &redis.url())
+        .await
+        .unwrap()
+        .metrics(metrics.clone());
+    let chat = || emitter.of("/chat").unwrap();
+    chat().emit("alert", "hello").await.unwrap();
+    chat().to("blue").emit("alert", "blue only").await.unwrap();
+    let refused = chat().emit("said", &json!({"text": 5})).await;
+    assert!(refused.is_err(), "{refused:?}");
+
+    let m = parse(&metrics.encode()).await;
+    let chat_event = |event, kind| {
+        let labels = [("namespace", "/chat"), ("event", event), ("kind", kind)];
+        value(&m, "asynction_emits_total", &labels)
+    };
+    assert_eq!(chat_event("alert", "cluster"), 2.0);
+    assert_eq!(
+        chat_event("alert", "broadcast"),
+        0.0,
+        "not a server broadcast"
+    );
+    assert_eq!(chat_event("said", "cluster"), 0.0);
+    assert_eq!(
+        value(
+            &m,
+            "asynction_emits_refused_total",
+            &[("namespace", "/chat"), ("event", "said")]
+        ),
+        1.0
+    );
+}

@@ -95,12 +95,18 @@ mod cli {
     impl MockProcess {
         /// Starts the mock on a free port and waits for its banner.
         pub fn start(spec: &Path, args: &[&str]) -> Self {
+            Self::start_with_env(spec, args, &[])
+        }
+
+        /// [`MockProcess::start`] with extra environment variables.
+        pub fn start_with_env(spec: &Path, args: &[&str], env: &[(&str, &str)]) -> Self {
             let mut child = Command::new(env!("CARGO_BIN_EXE_asynction"))
                 .arg("--spec")
                 .arg(spec)
                 .args(["mock", "run", "--port", "0"])
                 .args(args)
                 .env("RUST_LOG", "warn")
+                .envs(env.iter().copied())
                 .stdin(Stdio::null())
                 .stdout(Stdio::piped())
                 .stderr(Stdio::null())
@@ -151,6 +157,150 @@ mod cli {
             let _ = self.child.kill();
             let _ = self.child.wait();
         }
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn mock_exports_its_spans_over_otlp_when_the_endpoint_is_set() {
+        use support::otlp::{collect, start_receiver, string_attribute};
+
+        let (url, mut received) = start_receiver();
+        let spec = support::root().join("examples/chat/asyncapi.yaml");
+        let title = Document::from_path(&spec).unwrap().api.info.title.clone();
+        let mock = MockProcess::start_with_env(
+            &spec,
+            &["--interval", "60"],
+            &[
+                ("OTEL_EXPORTER_OTLP_ENDPOINT", url.as_str()),
+                // Export every 100 ms instead of every 5 s.
+                ("OTEL_BSP_SCHEDULE_DELAY", "100"),
+            ],
+        );
+        let r = support::node(
+            mock.addr,
+            "/socket.io",
+            json!([
+                {"op": "connect", "id": "c", "ns": "/"},
+                {"op": "emit", "id": "c", "event": "add user", "args": ["ada"], "ack": true},
+            ]),
+        )
+        .await;
+        assert!(r[1].get("ack").is_some(), "{r:?}");
+
+        let wanted = ["asynction.connection", "asynction.event"];
+        let (spans, all) = collect(&mut received, &wanted, Duration::from_secs(30)).await;
+        assert!(all, "spans received: {:?}", spans.keys());
+        let (connection, event) = (&spans[wanted[0]], &spans[wanted[1]]);
+        assert_eq!(connection.service.as_deref(), Some(title.as_str()));
+        assert_eq!(event.span.parent_span_id, connection.span.span_id);
+        assert_eq!(event.span.trace_id, connection.span.trace_id);
+        let attrs = &event.span.attributes;
+        assert_eq!(
+            string_attribute(attrs, "event").as_deref(),
+            Some("add user")
+        );
+        assert_eq!(string_attribute(attrs, "outcome").as_deref(), Some("ok"));
+        drop(mock);
+
+        // OTEL_SERVICE_NAME wins over the document's title.
+        let mock = MockProcess::start_with_env(
+            &spec,
+            &["--interval", "60"],
+            &[
+                ("OTEL_EXPORTER_OTLP_ENDPOINT", url.as_str()),
+                ("OTEL_BSP_SCHEDULE_DELAY", "100"),
+                ("OTEL_SERVICE_NAME", "chat-staging"),
+            ],
+        );
+        support::node(
+            mock.addr,
+            "/socket.io",
+            json!([{"op": "connect", "id": "c", "ns": "/"}]),
+        )
+        .await;
+        let (spans, all) = collect(&mut received, &wanted[..1], Duration::from_secs(30)).await;
+        assert!(all, "spans received: {:?}", spans.keys());
+        assert_eq!(spans[wanted[0]].service.as_deref(), Some("chat-staging"));
+    }
+
+    #[test]
+    fn mock_refuses_an_otlp_protocol_it_cannot_export_and_says_what_to_set() {
+        let spec = support::root().join("examples/chat/asyncapi.yaml");
+        let out = Command::new(env!("CARGO_BIN_EXE_asynction"))
+            .arg("--spec")
+            .arg(&spec)
+            .args(["mock", "run", "--port", "0"])
+            .env("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4317")
+            .env("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("OTEL_EXPORTER_OTLP_PROTOCOL=grpc is not supported")
+                && stderr.contains("http/protobuf"),
+            "{stderr}"
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn mock_metrics_count_the_chat_examples_traffic_and_unknown_namespaces() {
+        use support::prometheus::{scrape, value};
+
+        let spec = support::root().join("examples/chat/asyncapi.yaml");
+        let mock = MockProcess::start(&spec, &["--metrics", "--interval", "60"]);
+        let banner = mock.banner.join("\n");
+        let path = mock
+            .banner
+            .iter()
+            .find_map(|l| l.trim().strip_prefix("metrics at "))
+            .and_then(|url| url.strip_prefix(&format!("http://{}", mock.addr)))
+            .unwrap_or_else(|| panic!("the banner names the metrics route: {banner}"))
+            .to_owned();
+        let r = support::node(
+            mock.addr,
+            "/socket.io",
+            json!([
+                {"op": "connect", "id": "c", "ns": "/"},
+                {"op": "emit", "id": "c", "event": "add user", "args": ["ada"], "ack": true},
+                {"op": "emit", "id": "c", "event": "add user", "args": [""], "ack": true},
+                {"op": "emit", "id": "c", "event": "no such event", "args": [], "ack": true},
+                {"op": "connect", "id": "x", "ns": "/nope"},
+            ]),
+        )
+        .await;
+        assert_eq!(r[0], json!({"connected": true}));
+        assert_eq!(support::error_ack(&r[2])["code"], "invalid_payload");
+        assert_eq!(support::error_ack(&r[3])["code"], "unknown_event");
+        assert_eq!(r[4]["connect_error"], "Invalid namespace", "{r:?}");
+
+        let m = scrape(mock.addr, &path).await;
+        let root = |event| [("namespace", "/"), ("event", event)];
+        assert_eq!(
+            value(&m, "asynction_connects_total", &[("namespace", "/")]),
+            1.0
+        );
+        assert_eq!(
+            value(&m, "asynction_events_received_total", &root("add user")),
+            2.0
+        );
+        assert_eq!(
+            value(&m, "asynction_events_received_total", &root("_unknown")),
+            1.0
+        );
+        let refused = [
+            ("namespace", "/"),
+            ("event", "add user"),
+            ("code", "invalid_payload"),
+        ];
+        assert_eq!(value(&m, "asynction_events_refused_total", &refused), 1.0);
+        assert_eq!(
+            value(
+                &m,
+                "asynction_connect_refusals_total",
+                &[("namespace", "_unknown"), ("reason", "unknown_namespace")]
+            ),
+            1.0
+        );
     }
 
     #[tokio::test(flavor = "multi_thread")]

@@ -37,6 +37,8 @@ pub struct Emitter {
     namespaces: Arc<NamespaceIndex>,
     publisher: Publisher,
     validation: bool,
+    #[cfg(feature = "metrics")]
+    metrics: Option<Arc<crate::observe::ServerMetrics>>,
 }
 
 /// The PUBLISH side of socketioxide-emitter, over a reconnecting connection.
@@ -85,12 +87,24 @@ impl Emitter {
                 url: redacted,
             },
             validation: true,
+            #[cfg(feature = "metrics")]
+            metrics: None,
         })
     }
 
     /// Turns egress validation off or on (default: on), like the server's `validation(false)`.
     pub fn validation(mut self, on: bool) -> Self {
         self.validation = on;
+        self
+    }
+
+    /// Counts this emitter's emits in `metrics` (`asynction_emits{kind="cluster"}`, and
+    /// `asynction_emits_refused` for those egress validation refuses): a server's own
+    /// ([`crate::server::Asynction::metrics`]) when the server process also publishes through
+    /// an emitter, or [`crate::observe::ServerMetrics::new`] in a worker that only publishes.
+    #[cfg(feature = "metrics")]
+    pub fn metrics(mut self, metrics: Arc<crate::observe::ServerMetrics>) -> Self {
+        self.metrics = Some(metrics);
         self
     }
 
@@ -138,17 +152,37 @@ impl ClusterBroadcast {
     /// `x-socketio-args: spread` schema, an array is sent as several arguments), then publishes.
     pub async fn emit<T: Serialize + ?Sized>(self, event: &str, data: &T) -> Result<(), EmitError> {
         let validate = self.emitter.validation;
-        self.publish(checked_event(&self.ns, &self.path, event, data, validate)?)
-            .await
+        let checked = checked_event(&self.ns, &self.path, event, data, validate);
+        self.publish(self.counted(event, checked)?).await
     }
 
     /// Validates and publishes several arguments, binary attachments included.
     pub async fn emit_args(self, event: &str, args: &Args) -> Result<(), EmitError> {
         let validate = self.emitter.validation;
-        self.publish(checked_event_args(
-            &self.ns, &self.path, event, args, validate,
-        )?)
-        .await
+        let checked = checked_event_args(&self.ns, &self.path, event, args, validate);
+        self.publish(self.counted(event, checked)?).await
+    }
+
+    /// Counts one checked emit (kind `cluster`, or refused) when metrics are on.
+    fn counted<'e>(
+        &self,
+        event: &str,
+        checked: Result<CheckedEvent<'e>, EmitError>,
+    ) -> Result<CheckedEvent<'e>, EmitError> {
+        #[cfg(feature = "metrics")]
+        if let Some(m) = &self.emitter.metrics
+            && let Some(doc_path) = self.emitter.namespaces.document_path(&self.path)
+        {
+            m.emit(
+                doc_path,
+                event,
+                crate::observe::EmitKind::Cluster,
+                checked.is_err(),
+            );
+        }
+        #[cfg(not(feature = "metrics"))]
+        let _ = event;
+        checked
     }
 
     async fn publish(&self, checked: CheckedEvent<'_>) -> Result<(), EmitError> {

@@ -27,6 +27,10 @@ use crate::refusal::RefusalCode;
 /// The `event` label of events the document does not list.
 pub const UNKNOWN_EVENT: &str = "_unknown";
 
+/// The `namespace` label of connections to namespaces the document does not define (refused
+/// with reason `unknown_namespace`).
+pub const UNKNOWN_NAMESPACE: &str = "_unknown";
+
 /// One validation in this many is timed (`asynction_validation_duration_seconds`): two clock
 /// reads per validation would cost more than the counters together.
 pub const VALIDATION_SAMPLE: u32 = 8;
@@ -94,7 +98,7 @@ const CONNECT_REFUSALS: [&str; 3] = ["security", "bindings", "connect_handler"];
 
 pub(crate) use super::EmitKind;
 
-const EMIT_KINDS: [&str; 3] = ["socket", "room", "broadcast"];
+const EMIT_KINDS: [&str; 4] = ["socket", "room", "broadcast", "cluster"];
 
 /// Which way a validated message goes (`direction` label).
 #[derive(Clone, Copy, Debug)]
@@ -109,6 +113,7 @@ pub struct ServerMetrics {
     events_refused: Family<Labels, Counter>,
     validation: [Histogram; 2],
     namespaces: HashMap<String, Arc<NamespaceMetrics>>,
+    unknown_namespace: Counter,
 }
 
 impl std::fmt::Debug for ServerMetrics {
@@ -146,7 +151,7 @@ pub(crate) struct EventMetrics {
 /// The handles of one egress event.
 #[derive(Clone, Debug)]
 struct EgressMetrics {
-    emits: [Counter; 3],
+    emits: [Counter; 4],
     refused: Counter,
     ack_duration: Histogram,
     ack_timeouts: Counter,
@@ -154,8 +159,11 @@ struct EgressMetrics {
 }
 
 impl ServerMetrics {
-    /// Builds every handle the document allows.
-    pub(crate) fn new(api: &Api) -> Arc<Self> {
+    /// Builds every handle `api` (a document's model) allows. A server makes its own (read it
+    /// with [`crate::server::Asynction::metrics`]); make one for a process that only
+    /// publishes through a cluster `Emitter` (its `metrics` method) and export its
+    /// [`ServerMetrics::registry`] yourself.
+    pub fn new(api: &Api) -> Arc<Self> {
         let mut registry = Registry::default();
         let connections = Family::<Labels, Gauge>::default();
         let connects = Family::<Labels, Counter>::default();
@@ -231,6 +239,12 @@ impl ServerMetrics {
             namespaces.insert(ns.path.clone(), nm);
         }
 
+        let unknown_namespace = refusals
+            .get_or_create(&labels(&[
+                ("namespace", UNKNOWN_NAMESPACE),
+                ("reason", "unknown_namespace"),
+            ]))
+            .clone();
         registry.register(
             "asynction_connections",
             "Connected clients per namespace",
@@ -243,7 +257,7 @@ impl ServerMetrics {
         );
         registry.register(
             "asynction_connect_refusals",
-            "Refused connections per namespace and reason (security, bindings, connect_handler)",
+            "Refused connections per namespace and reason (security, bindings, connect_handler, unknown_namespace)",
             refusals,
         );
         registry.register(
@@ -273,7 +287,7 @@ impl ServerMetrics {
         );
         registry.register(
             "asynction_emits",
-            "Validated emits per namespace, event and kind (socket, room, broadcast)",
+            "Validated emits per namespace, event and kind (socket, room, broadcast, cluster)",
             emits,
         );
         registry.register(
@@ -305,6 +319,7 @@ impl ServerMetrics {
             registry,
             events_refused,
             validation: validation_handles,
+            unknown_namespace,
             namespaces: namespaces
                 .into_iter()
                 .map(|(k, mut v)| {
@@ -331,6 +346,11 @@ impl ServerMetrics {
     /// The handles of a document namespace.
     pub(crate) fn namespace(&self, doc_path: &str) -> Option<Arc<NamespaceMetrics>> {
         self.namespaces.get(doc_path).cloned()
+    }
+
+    /// A connection to a namespace the document does not define was refused.
+    pub(crate) fn unknown_namespace_refused(&self) {
+        self.unknown_namespace.inc();
     }
 
     /// Starts timing a validation, one in [`VALIDATION_SAMPLE`].

@@ -805,6 +805,12 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
                 pending.push((ns.path.clone(), init));
             }
         }
+        #[cfg(feature = "metrics")]
+        if let Some(metrics) = &server_metrics
+            && let Some(init) = super::unknown_namespaces::register(&io, &api, metrics.clone())?
+        {
+            pending.push(("/".to_owned(), init));
+        }
         let server = server.map(|s| s.name.clone());
         #[cfg(feature = "metrics")]
         let metrics_route = self.metrics.as_ref().and_then(|c| c.path(&socketio_path));

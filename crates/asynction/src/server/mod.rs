@@ -23,6 +23,7 @@
 //!             runtime          SpecRuntime, NamespaceRuntime: shared, read-only, no handlers
 //!               namespaces     path → document namespace → validators
 //! leaves: args, reply, limits  (import no other server module)
+//! unknown_namespaces           refusals of namespaces the document lacks, counted (metrics)
 //! ```
 //!
 //! The types are recursive (a namespace's handlers take a context that holds the namespace's
@@ -41,8 +42,13 @@ pub mod limits;
 pub(crate) mod namespaces;
 pub mod reply;
 mod runtime;
+<<<<<<< HEAD
 #[cfg(test)]
 mod tests;
+=======
+#[cfg(feature = "metrics")]
+mod unknown_namespaces;
+>>>>>>> otel
 
 pub use args::Args;
 pub use builder::{

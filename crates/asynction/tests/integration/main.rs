@@ -16,6 +16,8 @@ mod limits;
 mod metrics;
 #[cfg(feature = "mock")]
 mod mock_generate;
+#[cfg(feature = "otel")]
+mod otel;
 mod parser_agreement;
 mod security_peers;
 mod security_unit;

@@ -8,6 +8,7 @@ use std::time::Duration;
 use asynction::observe::Metrics;
 use asynction::server::{Ack, AsynctionSocketIo, AuthPayload, EmitError, ValidatedSocket};
 use serde_json::{Value, json};
+use support::prometheus::{Sample, scrape, value};
 use support::{http_get, serve};
 
 const FIXTURE: &str = concat!(
@@ -69,64 +70,6 @@ fn app() -> AsynctionSocketIo {
         .handler("shout", shout)
         .handler("hello", hello)
         .handler("guard", guard)
-}
-
-/// One parsed sample.
-#[derive(Debug)]
-struct Sample {
-    name: String,
-    labels: serde_json::Map<String, Value>,
-    value: f64,
-}
-
-/// Scrapes `path` and parses it with prometheus-client (Python).
-async fn scrape(addr: std::net::SocketAddr, path: &str) -> Vec<Sample> {
-    let (status, body) = http_get(addr, path).await;
-    assert_eq!(status, 200, "{body}");
-    let mut child = tokio::process::Command::new(support::python_bin())
-        .arg(support::peers().join("prom_parse.py"))
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("python3 runs");
-    use tokio::io::AsyncWriteExt;
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(body.as_bytes()).await.unwrap();
-    drop(stdin);
-    let out = child.wait_with_output().await.unwrap();
-    assert!(
-        out.status.success(),
-        "prometheus-client could not parse the scrape: {}\n{body}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let parsed: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
-    parsed
-        .into_iter()
-        .map(|s| Sample {
-            name: s["name"].as_str().unwrap().to_owned(),
-            labels: s["labels"].as_object().unwrap().clone(),
-            value: s["value"].as_f64().unwrap(),
-        })
-        .collect()
-}
-
-/// The value of the sample `name` whose labels include `labels`; 0 when there is none.
-fn value(samples: &[Sample], name: &str, labels: &[(&str, &str)]) -> f64 {
-    let matching: Vec<&Sample> = samples
-        .iter()
-        .filter(|s| {
-            s.name == name
-                && labels
-                    .iter()
-                    .all(|(k, v)| s.labels.get(*k).and_then(Value::as_str) == Some(*v))
-        })
-        .collect();
-    assert!(
-        matching.len() <= 1,
-        "{name} {labels:?} is ambiguous: {matching:?}"
-    );
-    matching.first().map_or(0.0, |s| s.value)
 }
 
 /// Runs the Node socket.io-client scenario up to its `pause` step, scrapes `/metrics`, then
@@ -203,6 +146,11 @@ async fn socketio_traffic_is_counted_per_namespace_and_event() {
         {"op": "connect", "id": "t3", "ns": "/tenant/globex", "query": {"key": "k"}},
         emit("t2", "hello", json!([])),
         emit("t3", "hello", json!([])),
+        // Namespaces the document lacks: refused by socketioxide's message, counted; the
+        // same unknown path twice (nothing of the first attempt is left registered).
+        {"op": "connect", "id": "u1", "ns": "/nowhere"},
+        {"op": "connect", "id": "u2", "ns": "/nowhere"},
+        {"op": "connect", "id": "u3", "ns": "/deeply/unknown/path"},
         {"op": "disconnect", "id": "b"},
         {"op": "sleep", "ms": 200},
         {"op": "pause", "label": "scrape"},
@@ -213,6 +161,9 @@ async fn socketio_traffic_is_counted_per_namespace_and_event() {
     assert_eq!(out[11]["ack"], json!(["invalid"]), "{out:?}");
     assert!(out[13].get("connect_error").is_some(), "{out:?}");
     assert!(out[15].get("connect_error").is_some(), "{out:?}");
+    for unknown in &out[20..23] {
+        assert_eq!(unknown["connect_error"], "Invalid namespace", "{out:?}");
+    }
     let root = |event: &'static str| [("namespace", "/"), ("event", event)];
     let v = |name: &str, labels: &[(&str, &str)]| value(&m, name, labels);
 
@@ -230,6 +181,18 @@ async fn socketio_traffic_is_counted_per_namespace_and_event() {
             &[("namespace", "/guarded"), ("reason", "connect_handler")]
         ),
         1.0
+    );
+    // Every unknown namespace under one label, whatever its path.
+    assert_eq!(
+        v(
+            "asynction_connect_refusals_total",
+            &[("namespace", "_unknown"), ("reason", "unknown_namespace")]
+        ),
+        3.0
+    );
+    assert!(
+        m.iter()
+            .all(|s| s.labels.get("namespace") != Some(&json!("/nowhere")))
     );
     // A dynamic namespace is labelled by its pattern, not the concrete path.
     let tenant = "/tenant/{id}";
@@ -424,4 +387,38 @@ async fn the_mock_serves_metrics_when_asked() {
     );
     let (_, page) = http_get(addr, "/docs").await;
     assert!(page.contains("metrics</a> (Prometheus)"));
+}
+
+#[tokio::test]
+async fn a_document_without_the_main_namespace_counts_connections_to_it_as_unknown() {
+    let doc = asynction::Document::from_text(
+        "asyncapi: 2.6.0\ninfo: {title: Admin only, version: '1'}\nchannels:\n  /admin:\n    subscribe:\n      message: {name: notice, payload: {type: string}}\n",
+    )
+    .unwrap();
+    let built = AsynctionSocketIo::from_document(doc)
+        .metrics(Metrics::new())
+        .build()
+        .unwrap();
+    let addr = serve(built.into_router()).await;
+    let out = support::node(
+        addr,
+        "/socket.io",
+        json!([
+            {"op": "connect", "id": "root", "ns": "/"},
+            {"op": "connect", "id": "admin", "ns": "/admin"},
+        ]),
+    )
+    .await;
+    assert_eq!(out[0]["connect_error"], "Invalid namespace", "{out:?}");
+    assert_eq!(out[1], json!({"connected": true}), "{out:?}");
+    let m = scrape(addr, "/metrics").await;
+    let refusals = [("namespace", "_unknown"), ("reason", "unknown_namespace")];
+    assert_eq!(
+        value(&m, "asynction_connect_refusals_total", &refusals),
+        1.0
+    );
+    assert_eq!(
+        value(&m, "asynction_connects_total", &[("namespace", "/admin")]),
+        1.0
+    );
 }

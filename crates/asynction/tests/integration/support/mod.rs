@@ -16,6 +16,8 @@ use serde_json::Value;
 pub mod ajv;
 pub mod example;
 pub mod handshake;
+pub mod otlp;
+pub mod prometheus;
 
 /// The repository (workspace) root: fixtures, peers and examples are shared by every crate.
 pub fn root() -> PathBuf {

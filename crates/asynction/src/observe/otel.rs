@@ -1,0 +1,212 @@
+//! OpenTelemetry export of asynction's spans over OTLP (feature `otel`).
+//!
+//! [`layer`] returns a `tracing` layer (tracing-opentelemetry on an OpenTelemetry SDK tracer
+//! provider with a batch span processor and the opentelemetry-otlp exporter) and an
+//! [`OtelGuard`] that flushes the spans still queued when it is dropped. Add the layer to your
+//! own `tracing` subscriber beside your log layer; the spans of the `traces` feature
+//! (`asynction.connection` → `asynction.event` → your handler's spans) then reach any OTLP
+//! receiver: the OpenTelemetry Collector, Jaeger, Tempo, Honeycomb…
+//!
+//! Configured the standard way, by the environment variables opentelemetry-otlp and the SDK
+//! read: `OTEL_EXPORTER_OTLP_ENDPOINT` (default `http://localhost:4318`; `/v1/traces` is
+//! appended) or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` (used as is), `OTEL_EXPORTER_OTLP_HEADERS`,
+//! `OTEL_EXPORTER_OTLP_TIMEOUT`, `OTEL_BSP_*` (batching), `OTEL_SERVICE_NAME` and
+//! `OTEL_RESOURCE_ATTRIBUTES`. The service name is the document's `info.title` unless
+//! `OTEL_SERVICE_NAME` or a `service.name` in `OTEL_RESOURCE_ATTRIBUTES` sets it.
+//!
+//! The transport is OTLP over HTTP with protobuf bodies (`http/protobuf`, the collector's port
+//! 4318), sent by a blocking HTTP client from the batch processor's own thread. That choice is
+//! deliberate: opentelemetry_sdk's batch processor runs exports on a dedicated thread without
+//! a tokio runtime, where the gRPC (tonic) exporter has no reactor and panics; the blocking
+//! HTTP client needs none, so export works under any runtime, including the current-thread
+//! runtime asynction's servers use. `OTEL_EXPORTER_OTLP_PROTOCOL=grpc` is therefore refused
+//! with an error rather than silently ignored. Plain `http://` endpoints only (a local
+//! collector or agent is the usual target); TLS would add a TLS stack to every build.
+//!
+//! ```no_run
+//! use tracing_subscriber::layer::SubscriberExt;
+//! use tracing_subscriber::util::SubscriberInitExt;
+//!
+//! # fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let doc = asynction::Document::from_path("asyncapi.yaml")?;
+//! let (otel, _guard) = asynction::otel::layer(&doc)?; // keep the guard until shutdown
+//! tracing_subscriber::registry()
+//!     .with(tracing_subscriber::fmt::layer())
+//!     .with(otel)
+//!     .init();
+//! # Ok(()) }
+//! ```
+
+use opentelemetry::trace::TracerProvider as _;
+use opentelemetry_otlp::{SpanExporter, WithExportConfig};
+use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::trace::{SdkTracer, SdkTracerProvider};
+use tracing::Subscriber;
+use tracing_opentelemetry::OpenTelemetryLayer;
+use tracing_subscriber::registry::LookupSpan;
+
+use crate::spec::Document;
+
+/// The environment variable that turns OTLP export on in asynction's CLI and examples.
+pub const OTEL_EXPORTER_OTLP_ENDPOINT: &str = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+/// The instrumentation scope the spans are exported under.
+const SCOPE: &str = "asynction";
+
+/// Why the OTLP exporter could not be set up.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OtelError {
+    /// An `OTEL_*` protocol variable asks for a transport this build does not have.
+    #[error(
+        "{variable}={value} is not supported: asynction exports OTLP over http/protobuf; \
+         set {variable}=http/protobuf (or unset it) and point OTEL_EXPORTER_OTLP_ENDPOINT at \
+         the receiver's OTLP/HTTP port (4318 on the OpenTelemetry Collector)"
+    )]
+    UnsupportedProtocol {
+        /// The variable.
+        variable: &'static str,
+        /// Its value.
+        value: String,
+    },
+    /// The exporter refused its configuration (a malformed endpoint URL or header list).
+    #[error("OTLP exporter: {0} (check the OTEL_EXPORTER_OTLP_* environment variables)")]
+    Exporter(#[from] opentelemetry_otlp::ExporterBuildError),
+}
+
+/// OTLP export settings: the environment's, with programmatic overrides.
+#[derive(Clone, Debug)]
+pub struct Otel {
+    service_name: String,
+    endpoint: Option<String>,
+}
+
+impl Otel {
+    /// Export configured by the `OTEL_*` environment variables; the service is named by
+    /// `doc`'s `info.title` unless the environment names it.
+    pub fn new(doc: &Document) -> Self {
+        Self {
+            service_name: doc.api.info.title.clone(),
+            endpoint: None,
+        }
+    }
+
+    /// Exports to the OTLP/HTTP receiver at base URL `url` (spans are posted to
+    /// `{url}/v1/traces`), whatever the environment says.
+    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
+        self.endpoint = Some(url.into());
+        self
+    }
+
+    /// Builds the exporter, the tracer provider and the `tracing` layer.
+    pub fn layer<S>(self) -> Result<(OpenTelemetryLayer<S, SdkTracer>, OtelGuard), OtelError>
+    where
+        S: Subscriber + for<'span> LookupSpan<'span>,
+    {
+        // The signal-specific variable wins over the general one, as in opentelemetry-otlp.
+        let protocol = [
+            "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
+            "OTEL_EXPORTER_OTLP_PROTOCOL",
+        ]
+        .into_iter()
+        .find_map(|variable| {
+            let value = std::env::var(variable).ok()?;
+            (!value.trim().is_empty()).then_some((variable, value))
+        });
+        if let Some((variable, value)) = protocol
+            && !value.trim().eq_ignore_ascii_case("http/protobuf")
+        {
+            return Err(OtelError::UnsupportedProtocol { variable, value });
+        }
+        let mut exporter = SpanExporter::builder().with_http();
+        if let Some(url) = &self.endpoint {
+            exporter = exporter.with_endpoint(format!("{}/v1/traces", url.trim_end_matches('/')));
+        }
+        let exporter = exporter.build()?;
+        let mut resource = Resource::builder();
+        if !service_named_by_environment() {
+            resource = resource.with_service_name(self.service_name);
+        }
+        let provider = SdkTracerProvider::builder()
+            .with_batch_exporter(exporter)
+            .with_resource(resource.build())
+            .build();
+        let tracer = provider.tracer(SCOPE);
+        let layer = tracing_opentelemetry::layer().with_tracer(tracer);
+        Ok((layer, OtelGuard { provider }))
+    }
+}
+
+/// Whether `OTEL_SERVICE_NAME` or `OTEL_RESOURCE_ATTRIBUTES` names the service (the SDK's
+/// resource detectors read both; the document's title is only the default).
+fn service_named_by_environment() -> bool {
+    service_named(
+        std::env::var("OTEL_SERVICE_NAME").ok().as_deref(),
+        std::env::var("OTEL_RESOURCE_ATTRIBUTES").ok().as_deref(),
+    )
+}
+
+/// [`service_named_by_environment`] on the two variables' values.
+fn service_named(service_name: Option<&str>, resource_attributes: Option<&str>) -> bool {
+    service_name.is_some_and(|v| !v.trim().is_empty())
+        || resource_attributes.is_some_and(|attrs| {
+            attrs.split(',').any(|kv| {
+                kv.split_once('=')
+                    .is_some_and(|(k, v)| k.trim() == "service.name" && !v.trim().is_empty())
+            })
+        })
+}
+
+/// [`Otel::new`]`(doc).layer()`: the layer exporting asynction's spans over OTLP as the
+/// `OTEL_*` environment variables say, and the guard that flushes them on drop.
+pub fn layer<S>(doc: &Document) -> Result<(OpenTelemetryLayer<S, SdkTracer>, OtelGuard), OtelError>
+where
+    S: Subscriber + for<'span> LookupSpan<'span>,
+{
+    Otel::new(doc).layer()
+}
+
+/// Keeps the tracer provider: dropping it exports the spans still queued and stops the batch
+/// processor, blocking until the receiver answered or the export timed out
+/// (`OTEL_EXPORTER_OTLP_TIMEOUT`, 10 s by default). Hold it in `main` until the server has
+/// stopped.
+#[derive(Debug)]
+#[must_use = "dropping the guard shuts the exporter down: keep it until the server stops"]
+pub struct OtelGuard {
+    provider: SdkTracerProvider,
+}
+
+impl OtelGuard {
+    /// Exports every span that has ended so far, now (blocking until the receiver answered or
+    /// the export timed out).
+    pub fn force_flush(&self) -> Result<(), opentelemetry_sdk::error::OTelSdkError> {
+        self.provider.force_flush()
+    }
+}
+
+impl Drop for OtelGuard {
+    fn drop(&mut self) {
+        if let Err(e) = self.provider.shutdown() {
+            // No subscriber may be left to log to at this point.
+            eprintln!("asynction: flushing OpenTelemetry spans on shutdown: {e}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::service_named;
+
+    #[test]
+    fn the_environment_names_the_service_by_either_variable() {
+        assert!(!service_named(None, None));
+        assert!(!service_named(
+            Some(" "),
+            Some("deployment.environment=prod")
+        ));
+        assert!(service_named(Some("chat"), None));
+        assert!(service_named(None, Some("team=a, service.name=chat")));
+        assert!(!service_named(None, Some("service.name=")));
+        assert!(!service_named(None, Some("service.namespace=x")));
+    }
+}

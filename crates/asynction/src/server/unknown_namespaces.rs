@@ -1,0 +1,81 @@
+//! Connections to namespaces the document does not define, counted (feature `metrics`).
+//!
+//! socketioxide answers a CONNECT to an unregistered namespace itself (`connect_error`
+//! "Invalid namespace") and tells nobody, so the refusal never reaches asynction's code. With
+//! metrics on, asynction registers what catches those connections instead: a dynamic
+//! catch-all namespace `/{*path}` (socketioxide's router tries it after every exact and
+//! pattern namespace of the document) and, when the document has no `/`, a `/` namespace.
+//! Their middleware counts the refusal (`asynction_connect_refusals{namespace="_unknown",
+//! reason="unknown_namespace"}`: one label for every unknown path, so clients cannot grow the
+//! label set) and refuses with socketioxide's own message, so clients see the same
+//! `connect_error` as without metrics.
+//!
+//! socketioxide instantiates a dynamic namespace per concrete path and keeps it; the
+//! middleware deletes the one it was asked for, so unknown paths leave nothing behind. Only on
+//! the local adapter: with a remote one (Redis) each instance subscribes to its channels, and
+//! socketioxide's `delete_ns` does not wait for the adapter's unsubscribe (it polls the close
+//! once), so every unknown path would leave subscriptions behind. A cluster node leaves unknown
+//! namespaces to socketioxide, uncounted.
+
+use std::any::TypeId;
+use std::sync::Arc;
+
+use socketioxide::SocketIo;
+use socketioxide::adapter::{Adapter, Emitter, LocalAdapter};
+use socketioxide::extract::SocketRef;
+use socketioxide::handler::ConnectHandler;
+use socketioxide_core::adapter::{CoreAdapter, DefinedAdapter};
+
+use super::BuildError;
+use crate::model::Api;
+use crate::observe::ServerMetrics;
+
+/// The pattern that catches every namespace path the document's namespaces do not match.
+const CATCH_ALL: &str = "/{*unknown_namespace}";
+
+/// The refusal clients see: socketioxide's own message for an unknown namespace.
+#[derive(Debug)]
+struct InvalidNamespace;
+
+impl std::fmt::Display for InvalidNamespace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Invalid namespace")
+    }
+}
+
+/// Registers the catch-all namespaces (local adapter only); returns the `/` namespace's
+/// adapter initialisation when one was registered, not yet started.
+pub(crate) fn register<A: Adapter + DefinedAdapter>(
+    io: &SocketIo<A>,
+    api: &Api,
+    metrics: Arc<ServerMetrics>,
+) -> Result<Option<<A as CoreAdapter<Emitter>>::InitRes>, BuildError> {
+    if TypeId::of::<A>() != TypeId::of::<LocalAdapter>() {
+        return Ok(None);
+    }
+    let handler = || {
+        let metrics = metrics.clone();
+        let refuse = move |s: SocketRef<A>, io: SocketIo<A>| {
+            let metrics = metrics.clone();
+            async move {
+                metrics.unknown_namespace_refused();
+                // A dynamic namespace instance stays registered under its concrete path; `/`
+                // is registered once, by us, and stays.
+                if s.ns() != "/" {
+                    io.delete_ns(s.ns());
+                }
+                Err::<(), _>(InvalidNamespace)
+            }
+        };
+        (|_: SocketRef<A>| async {}).with(refuse)
+    };
+    io.dyn_ns(CATCH_ALL, handler())
+        .map_err(|e| BuildError::Namespace {
+            path: CATCH_ALL.to_owned(),
+            reason: e.to_string(),
+        })?;
+    if api.namespaces.iter().any(|ns| ns.path == "/") {
+        return Ok(None);
+    }
+    Ok(Some(io.ns("/", handler())))
+}
