@@ -42,13 +42,10 @@ pub mod limits;
 pub(crate) mod namespaces;
 pub mod reply;
 mod runtime;
-<<<<<<< HEAD
 #[cfg(test)]
 mod tests;
-=======
 #[cfg(feature = "metrics")]
 mod unknown_namespaces;
->>>>>>> otel
 
 pub use args::Args;
 pub use builder::{
