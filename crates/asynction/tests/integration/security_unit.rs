@@ -12,7 +12,10 @@ use asynction::security::{
 };
 use serde_json::json;
 
-use crate::support::handshake::{Handshake, load};
+// Shared with the crate-internal mock-policy tests, which include it by path too.
+#[path = "support/handshake.rs"]
+mod handshake;
+use handshake::{Handshake, load};
 
 /// Every call a handler received, as `"<handler>:<what>"`.
 type CallLog = Arc<Mutex<Vec<String>>>;

@@ -15,7 +15,6 @@ use serde_json::Value;
 
 pub mod ajv;
 pub mod example;
-pub mod handshake;
 pub mod otlp;
 pub mod prometheus;
 
