@@ -4,8 +4,8 @@
 //! 1. a fresh server is started; its `VmRSS` is read, N clients join `/fanout` (the servers put
 //!    every `/fanout` client in room `all` on connect) and `VmRSS` is read again after a settle
 //!    period: (after − before) / N is the memory per connection;
-//! 2. a control client (not in the broadcast: the servers emit with `socket.to("all")`, which
-//!    excludes the sender) sends `start broadcast {rate, count, ack}` for each phase:
+//! 2. a control client (not in the broadcast: the servers make it leave room `all` before they
+//!    broadcast) sends `start broadcast {rate, count, ack}` for each phase:
 //!    - a fixed rate (`--rate` broadcasts/s for `--duration` s),
 //!    - as fast as the server can (`--max-count` broadcasts, the server yielding to its socket
 //!      writers between two),
@@ -34,32 +34,53 @@ use tokio::sync::watch;
 
 use crate::client::{EngineIo, Frame, Target};
 use crate::cpu::{CpuTicks, load_average_1m, raise_open_file_limit, resident_set_kib};
+use crate::emitter::{Via, children_cpu, run_cli_ticks, spawn_emit_ticks};
 use crate::servers::{RunningServer, ServerSpec, free_port};
 use crate::stats::{LatencyHistogram, LatencySummary};
 
 /// The namespace of the fan-out scenario.
 pub const FANOUT_NAMESPACE: &str = "/fanout";
 
-/// One broadcast phase: what the control client asks the server for.
+/// Where a phase's broadcasts originate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Source {
+    /// A server node, asked by a control client's `start broadcast`.
+    Node,
+    /// A separate process publishing to the cluster's Redis (`emit-ticks`): asynction's
+    /// validating `Emitter` for the asynction servers, bare `socketioxide-emitter` for raw
+    /// socketioxide (cluster mode only; none for Node).
+    Emitter,
+    /// The `asynction emit` command, one process per broadcast (asynction servers only).
+    Cli,
+}
+
+/// One broadcast phase: what the control client (or the emitter) is asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Phase {
-    /// Broadcasts per second; 0 = as fast as the server can.
+    /// Broadcasts per second; 0 = as fast as the server (or the emitter) can.
     pub rate: f64,
     /// Broadcasts in the phase.
     pub count: u64,
     /// Broadcast with `emit_with_ack` and collect every client's ack.
     pub ack: bool,
+    /// Where the broadcasts originate.
+    pub source: Source,
 }
 
 impl Phase {
-    /// `10/s`, `max` or `ack`.
+    /// `10/s`, `max` or `ack`, prefixed with `emitter ` or `cli ` for external sources.
     pub fn label(&self) -> String {
-        if self.ack {
+        let shape = if self.ack {
             "ack".to_owned()
         } else if self.rate > 0.0 {
             format!("{}/s", self.rate)
         } else {
             "max".to_owned()
+        };
+        match self.source {
+            Source::Node => shape,
+            Source::Emitter => format!("emitter {shape}"),
+            Source::Cli => format!("cli {shape}"),
         }
     }
 }
@@ -96,6 +117,10 @@ pub struct ClusterOptions {
     pub redis_server: PathBuf,
     /// Alternate the control client between the two nodes, phase by phase.
     pub from_both: bool,
+    /// The document `emit-ticks` and `asynction emit` validate against (chat_bench's).
+    pub spec: PathBuf,
+    /// The `asynction` command-line binary, for [`Source::Cli`] phases.
+    pub cli: PathBuf,
 }
 
 /// The result of one phase against one server.
@@ -139,6 +164,8 @@ pub struct FanoutRow {
     pub server_cpu_pct: Option<f64>,
     /// Redis CPU per delivered tick, µs (cluster mode).
     pub redis_cpu_us_per_delivery: Option<f64>,
+    /// CPU of the emitting processes (`emit-ticks`, `asynction emit`) per delivered tick, µs.
+    pub emitter_cpu_us_per_delivery: Option<f64>,
     /// Emit-to-receipt latency over all deliveries.
     pub latency: LatencySummary,
     /// The generator's own CPU over the phase, % of one core (near 100 % with one client thread:
@@ -361,50 +388,72 @@ async fn run_one(
         rss_after.saturating_sub(rss_before) as f64 / connected as f64
     };
 
-    let mut controls = Vec::new();
-    for node in &nodes {
-        let control = asynction_client::ClientBuilder::new(node.url())
-            .path(config.path.as_str())
-            .timeout(config.connect_timeout)
-            .connect(FANOUT_NAMESPACE)
-            .await
-            .map_err(|e| format!("control client: {e}"))?;
-        controls.push(control);
-    }
+    // A node's control client connects when the node first broadcasts, and leaves room `all`
+    // in its `start broadcast` handler: a control client is never a receiver (an idle one on
+    // the other node would otherwise get the ticks and leave every ack broadcast waiting for
+    // its ack until the timeout).
+    let mut controls: Vec<Option<asynction_client::Client>> = nodes.iter().map(|_| None).collect();
     let from_both = config.cluster.as_ref().is_some_and(|c| c.from_both);
 
     let mut rows = Vec::new();
     for (i, phase) in config.phases.iter().enumerate() {
-        let control_index = if from_both { i % controls.len() } else { 0 };
-        let control = &mut controls[control_index];
+        let external = match phase.source {
+            Source::Node => None,
+            source => match (external_source(spec, source), redis, &config.cluster) {
+                (Ok(via), Some(redis), Some(options)) => Some((via, redis.url(), options)),
+                (Err(why), _, _) => {
+                    rows.push(FanoutRow {
+                        phase: phase.label(),
+                        skipped: Some(why.to_owned()),
+                        ..base.clone()
+                    });
+                    continue;
+                }
+                _ => return Err("--from-emitter needs --cluster".to_owned()),
+            },
+        };
         sink.reset();
         let cpu_before: Vec<Option<CpuTicks>> =
             pids.iter().map(|&p| CpuTicks::of(p).ok()).collect();
         let redis_before = redis.and_then(|r| CpuTicks::of(r.pid()).ok());
         let generator_before = CpuTicks::of(std::process::id()).ok();
+        let children_before = children_cpu();
         let started_us = now_us();
         let started = Instant::now();
-        // Bound: the paced duration plus a generous margin for acks and slow servers.
-        let bound = Duration::from_secs_f64(if phase.rate > 0.0 {
-            phase.count as f64 / phase.rate + 30.0
-        } else {
-            120.0
-        });
-        let request =
-            serde_json::json!({"rate": phase.rate, "count": phase.count, "ack": phase.ack});
-        let done = control
-            .emit_with_ack(
-                FANOUT_NAMESPACE,
-                "start broadcast",
-                asynction_client::Args::new().arg(request),
-                bound,
-            )
-            .await
-            .map_err(|e| format!("start broadcast ({}): {e}", phase.label()))?;
-        let done = done.to_value();
-        let done = done.get(0).cloned().unwrap_or_default();
-        let field = |k: &str| done.get(k).and_then(serde_json::Value::as_u64).unwrap_or(0);
-        let (sent, failed, acks) = (field("sent"), field("failed"), field("acks"));
+        let is_external = external.is_some();
+        let (sent, failed, acks) = match external {
+            None => {
+                let control_index = if from_both { i % controls.len() } else { 0 };
+                let control = match &mut controls[control_index] {
+                    Some(control) => control,
+                    slot => slot.insert(
+                        asynction_client::ClientBuilder::new(nodes[control_index].url())
+                            .path(config.path.as_str())
+                            .timeout(config.connect_timeout)
+                            .connect(FANOUT_NAMESPACE)
+                            .await
+                            .map_err(|e| format!("control client: {e}"))?,
+                    ),
+                };
+                start_broadcast(control, phase).await?
+            }
+            Some((via, url, options)) => {
+                let report = match via {
+                    Some(via) => {
+                        spawn_emit_ticks(via, &url, &options.spec, phase.rate, phase.count).await?
+                    }
+                    None => {
+                        run_cli_ticks(&options.cli, &url, &options.spec, phase.rate, phase.count)
+                            .await?
+                    }
+                };
+                (report.sent, report.failed, 0)
+            }
+        };
+        let emitter_cpu = children_before
+            .zip(children_cpu())
+            .filter(|_| is_external)
+            .map(|(before, after)| after.saturating_sub(before));
         let expected = sent * connected as u64;
         // Wait for the last deliveries: until all arrived or nothing came for 1 s (≤ 15 s).
         let drain_deadline = Instant::now() + Duration::from_secs(15);
@@ -456,6 +505,7 @@ async fn run_one(
             server_cpu_us_per_delivery,
             server_cpu_pct: cpu.map(|c| 100.0 * c.as_secs_f64() / wall.as_secs_f64()),
             redis_cpu_us_per_delivery: rates(delivered, window, redis_cpu).1,
+            emitter_cpu_us_per_delivery: rates(delivered, window, emitter_cpu).1,
             generator_cpu_pct: generator_cpu.map(|c| 100.0 * c.as_secs_f64() / wall.as_secs_f64()),
             latency,
             load_average_1m: load_average_1m(),
@@ -467,13 +517,61 @@ async fn run_one(
     for receiver in receivers {
         let _ = receiver.await;
     }
-    for control in controls {
+    for control in controls.into_iter().flatten() {
         let _ = tokio::time::timeout(Duration::from_secs(2), control.close()).await;
     }
     for node in nodes {
         node.stop();
     }
     Ok(rows)
+}
+
+/// Asks the server, through `control`, for the phase's broadcasts; returns its
+/// `(sent, failed, acks)`.
+async fn start_broadcast(
+    control: &mut asynction_client::Client,
+    phase: &Phase,
+) -> Result<(u64, u64, u64), String> {
+    // Bound: the paced duration plus a generous margin for acks and slow servers.
+    let bound = Duration::from_secs_f64(if phase.rate > 0.0 {
+        phase.count as f64 / phase.rate + 30.0
+    } else {
+        120.0
+    });
+    let request = serde_json::json!({"rate": phase.rate, "count": phase.count, "ack": phase.ack});
+    let done = control
+        .emit_with_ack(
+            FANOUT_NAMESPACE,
+            "start broadcast",
+            asynction_client::Args::new().arg(request),
+            bound,
+        )
+        .await
+        .map_err(|e| format!("start broadcast ({}): {e}", phase.label()))?;
+    let done = done.to_value();
+    let done = done.get(0).cloned().unwrap_or_default();
+    let field = |k: &str| done.get(k).and_then(serde_json::Value::as_u64).unwrap_or(0);
+    Ok((field("sent"), field("failed"), field("acks")))
+}
+
+/// The external publisher of `source` for `spec`'s servers: `Some(via)` for an `emit-ticks`
+/// process, `None` for `asynction emit`; `Err` when the server has none.
+fn external_source(spec: &ServerSpec, source: Source) -> Result<Option<Via>, &'static str> {
+    match (spec, source) {
+        (ServerSpec::Asynction { .. }, Source::Emitter) => Ok(Some(Via::Asynction)),
+        (ServerSpec::Asynction { .. }, Source::Cli) => Ok(None),
+        (ServerSpec::RawCurrentThread | ServerSpec::RawMultiThread, Source::Emitter) => {
+            Ok(Some(Via::Socketioxide))
+        }
+        (ServerSpec::RawCurrentThread | ServerSpec::RawMultiThread, _) => {
+            Err("no command-line emitter for raw socketioxide")
+        }
+        (ServerSpec::Node { .. }, _) => Err(
+            "no external emitter: @socket.io/redis-emitter is not in bench/node's dependencies \
+             (and socketioxide's Redis format is not Node's)",
+        ),
+        _ => Err("no external emitter for this server"),
+    }
 }
 
 /// A receiver: records every tick, acks it when asked, until told to stop.
@@ -573,10 +671,10 @@ impl Drop for Redis {
 /// One human-readable line for a row.
 pub fn human_line(r: &FanoutRow) -> String {
     if let Some(why) = &r.skipped {
-        return format!("[{} N={}] {why}", r.server, r.clients);
+        return format!("[{} N={} {}] {why}", r.server, r.clients, r.phase);
     }
     format!(
-        "[r{} {} N={} {}] {}/{} delivered ({:.0}/s), failed {}, acks {}, dropped {}, CPU {} µs/delivery ({}%), p50 {:.2} ms p99 {:.2} ms, {:.1} KiB/conn",
+        "[r{} {} N={} {}] {}/{} delivered ({:.0}/s), failed {}, acks {}, dropped {}, CPU {} µs/delivery ({}%), emitter CPU {} µs/delivery, p50 {:.2} ms p99 {:.2} ms, {:.1} KiB/conn",
         r.round,
         r.server,
         r.connected,
@@ -589,6 +687,7 @@ pub fn human_line(r: &FanoutRow) -> String {
         r.dropped,
         opt(r.server_cpu_us_per_delivery, 2),
         opt(r.server_cpu_pct, 0),
+        opt(r.emitter_cpu_us_per_delivery, 2),
         r.latency.p50_ms,
         r.latency.p99_ms,
         r.kib_per_connection,
@@ -617,14 +716,14 @@ fn baseline_of<'a>(
 /// The rows as a Markdown table with delivered/s and CPU/delivery relative to `baseline`.
 pub fn render_table(rows: &[FanoutRow], baseline: &str) -> String {
     let mut out = format!(
-        "| round | server | N | phase | delivered / expected | failed | delivered/s | server CPU µs/delivery | server CPU % | generator CPU % | redis CPU µs/delivery | p50 ms | p99 ms | max ms | KiB/conn | delivered/s vs {baseline} | CPU/delivery vs {baseline} |\n\
-         |---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        "| round | server | N | phase | delivered / expected | failed | delivered/s | server CPU µs/delivery | server CPU % | generator CPU % | redis CPU µs/delivery | emitter CPU µs/delivery | p50 ms | p99 ms | max ms | KiB/conn | delivered/s vs {baseline} | CPU/delivery vs {baseline} |\n\
+         |---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
     );
     for r in rows {
         if let Some(why) = &r.skipped {
             out.push_str(&format!(
-                "| {} | {} | {} | | {why} | | | | | | | | | | | | |\n",
-                r.round, r.server, r.clients
+                "| {} | {} | {} | {} | {why} | | | | | | | | | | | | | |\n",
+                r.round, r.server, r.clients, r.phase
             ));
             continue;
         }
@@ -637,7 +736,7 @@ pub fn render_table(rows: &[FanoutRow], baseline: &str) -> String {
             .zip(r.server_cpu_us_per_delivery)
             .map(|(b, x)| x / b);
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {} / {} | {} | {:.0} | {} | {} | {} | {} | {:.2} | {:.2} | {:.2} | {:.1} | {} | {} |\n",
+            "| {} | {} | {} | {} | {} / {} | {} | {:.0} | {} | {} | {} | {} | {} | {:.2} | {:.2} | {:.2} | {:.1} | {} | {} |\n",
             r.round,
             r.server,
             r.connected,
@@ -650,6 +749,7 @@ pub fn render_table(rows: &[FanoutRow], baseline: &str) -> String {
             opt(r.server_cpu_pct, 0),
             opt(r.generator_cpu_pct, 0),
             opt(r.redis_cpu_us_per_delivery, 2),
+            opt(r.emitter_cpu_us_per_delivery, 2),
             r.latency.p50_ms,
             r.latency.p99_ms,
             r.latency.max_ms,
@@ -704,14 +804,17 @@ mod tests {
 
     #[test]
     fn phase_labels() {
-        let p = |rate, ack| Phase {
+        let p = |rate, ack, source| Phase {
             rate,
             count: 1,
             ack,
+            source,
         };
-        assert_eq!(p(10.0, false).label(), "10/s");
-        assert_eq!(p(0.0, false).label(), "max");
-        assert_eq!(p(0.0, true).label(), "ack");
+        assert_eq!(p(10.0, false, Source::Node).label(), "10/s");
+        assert_eq!(p(0.0, false, Source::Node).label(), "max");
+        assert_eq!(p(0.0, true, Source::Node).label(), "ack");
+        assert_eq!(p(10.0, false, Source::Emitter).label(), "emitter 10/s");
+        assert_eq!(p(0.0, false, Source::Cli).label(), "cli max");
     }
 
     #[test]

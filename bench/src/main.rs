@@ -6,6 +6,7 @@
 mod client;
 mod compare;
 mod cpu;
+mod emitter;
 mod fanout;
 mod idle_rss;
 mod load;
@@ -22,7 +23,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::client::Target;
 use crate::compare::{CompareConfig, render_table, run_compare};
-use crate::fanout::{ClusterOptions, FanoutConfig, Phase, run_fanout};
+use crate::fanout::{ClusterOptions, FanoutConfig, Phase, Source, run_fanout};
 use crate::idle_rss::{IdleRssConfig, run_idle_rss};
 use crate::load::{LoadConfig, run_load};
 use crate::raw_server::RuntimeFlavor;
@@ -166,6 +167,23 @@ enum Command {
         /// In cluster mode, alternate the broadcasting node phase by phase.
         #[arg(long)]
         from_both: bool,
+        /// In cluster mode, add phases whose broadcasts come from outside both nodes: an
+        /// `emit-ticks` process (asynction's `Emitter`; bare socketioxide-emitter for raw
+        /// socketioxide) at --rate for --duration and --max-count as fast as it can, and
+        /// --cli-count runs of `asynction emit` (asynction servers only).
+        #[arg(long)]
+        from_emitter: bool,
+        /// `asynction emit` runs of the --from-emitter CLI phase (0 = none).
+        #[arg(long, default_value_t = 20)]
+        cli_count: u64,
+        /// The `asynction` command for the CLI phase [default: $CARGO_TARGET_DIR or ./target,
+        /// then release/asynction].
+        #[arg(long)]
+        asynction_cli: Option<PathBuf>,
+        /// The document the external emitters validate against [default:
+        /// examples/chat_bench/asyncapi.yaml].
+        #[arg(long)]
+        emitter_spec: Option<PathBuf>,
         /// The redis-server binary for --cluster.
         #[arg(long, default_value = "redis-server")]
         redis_server: PathBuf,
@@ -183,6 +201,25 @@ enum Command {
         /// Print the rows as JSON lines after the table.
         #[arg(long)]
         json: bool,
+    },
+    /// Publish `tick`s to room `all` of `/fanout` on every node of a Redis cluster, from this
+    /// process (what `fanout --from-emitter` runs); prints `{sent, failed, elapsed_us}`.
+    EmitTicks {
+        /// The publisher: asynction (validating `Emitter`) or socketioxide (bare emitter).
+        #[arg(long, value_enum)]
+        via: emitter::Via,
+        /// The cluster's Redis URL.
+        #[arg(long)]
+        redis: String,
+        /// The document asynction's `Emitter` validates against.
+        #[arg(long)]
+        spec: Option<PathBuf>,
+        /// Ticks per second (0 = each as soon as the previous publish returned).
+        #[arg(long, default_value_t = 0.0)]
+        rate: f64,
+        /// Ticks to publish.
+        #[arg(long)]
+        count: u64,
     },
     /// Measure a server's resident memory per idle, namespace-connected client.
     IdleRss {
@@ -506,6 +543,10 @@ async fn run(command: Command) -> Result<(), String> {
             baseline,
             cluster,
             from_both,
+            from_emitter,
+            cli_count,
+            asynction_cli,
+            emitter_spec,
             redis_server,
             path,
             parallel_connects,
@@ -524,6 +565,7 @@ async fn run(command: Command) -> Result<(), String> {
                     rate,
                     count: (rate * duration).ceil() as u64,
                     ack: false,
+                    source: Source::Node,
                 });
             }
             if max_count > 0 {
@@ -531,6 +573,7 @@ async fn run(command: Command) -> Result<(), String> {
                     rate: 0.0,
                     count: max_count,
                     ack: false,
+                    source: Source::Node,
                 });
             }
             if ack_count > 0 {
@@ -538,7 +581,28 @@ async fn run(command: Command) -> Result<(), String> {
                     rate: 0.0,
                     count: ack_count,
                     ack: true,
+                    source: Source::Node,
                 });
+            }
+            if from_emitter {
+                if !cluster {
+                    return Err("--from-emitter needs --cluster".into());
+                }
+                let node_phases: Vec<Phase> = phases.iter().filter(|p| !p.ack).copied().collect();
+                for phase in node_phases {
+                    phases.push(Phase {
+                        source: Source::Emitter,
+                        ..phase
+                    });
+                }
+                if cli_count > 0 {
+                    phases.push(Phase {
+                        rate: 0.0,
+                        count: cli_count,
+                        ack: false,
+                        source: Source::Cli,
+                    });
+                }
             }
             let settle =
                 Duration::try_from_secs_f64(settle).map_err(|_| "--settle must be non-negative")?;
@@ -552,9 +616,11 @@ async fn run(command: Command) -> Result<(), String> {
                 connect_timeout: Duration::from_secs(20),
                 settle,
                 ready_timeout: Duration::from_secs(30),
-                cluster: cluster.then_some(ClusterOptions {
+                cluster: cluster.then(|| ClusterOptions {
                     redis_server,
                     from_both,
+                    spec: emitter_spec.unwrap_or_else(servers::default_chat_bench_spec),
+                    cli: asynction_cli.unwrap_or_else(servers::default_cli_binary),
                 }),
             };
             let rows = run_fanout(&config).await?;
@@ -564,6 +630,20 @@ async fn run(command: Command) -> Result<(), String> {
                     println!("{}", serde_json::to_string(row).map_err(|e| e.to_string())?);
                 }
             }
+        }
+        Command::EmitTicks {
+            via,
+            redis,
+            spec,
+            rate,
+            count,
+        } => {
+            let spec = spec.unwrap_or_else(servers::default_chat_bench_spec);
+            let report = emitter::run_emit_ticks(via, &redis, &spec, rate, count).await?;
+            println!(
+                "{}",
+                serde_json::to_string(&report).map_err(|e| e.to_string())?
+            );
         }
         Command::RawServer { .. } => unreachable!("handled before the client runtime starts"),
     }

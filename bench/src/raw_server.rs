@@ -5,8 +5,8 @@
 //! against, so it does nothing else.
 //!
 //! Namespace `/fanout` (for `asynction-bench fanout`): clients join room `all` on connect;
-//! `start broadcast {rate, count, ack}` broadcasts `count` `tick`s to the room (the sender
-//! excluded) and acks `{sent, failed, acks, elapsed_us}` once done, exactly like the asynction
+//! `start broadcast {rate, count, ack}` makes the sender leave the room and broadcasts `count`
+//! `tick`s to it and acks `{sent, failed, acks, elapsed_us}` once done, exactly like the asynction
 //! `chat_bench` example and the Node server, minus validation.
 
 use std::io;
@@ -148,12 +148,14 @@ async fn on_fanout_connect<A: Adapter>(socket: SocketRef<A>) {
     socket.on("start broadcast", on_start_broadcast::<A>);
 }
 
-/// Broadcasts the ticks: paced at `rate`/s, or at rate 0 yielding between two broadcasts.
+/// Broadcasts the ticks: paced at `rate`/s, or at rate 0 yielding between two broadcasts. The
+/// control client leaves the room first (a control client is never a receiver, on any node).
 async fn on_start_broadcast<A: Adapter>(
     socket: SocketRef<A>,
     Data(start): Data<StartBroadcast>,
     ack: AckSender<A>,
 ) {
+    socket.leave(FANOUT_ROOM);
     let began = Instant::now();
     let mut done = BroadcastDone::default();
     let mut pace = (start.rate > 0.0).then(|| {

@@ -385,18 +385,33 @@ pub fn free_port() -> io::Result<u16> {
     Ok(listener.local_addr()?.port())
 }
 
+/// The workspace's target directory: `$CARGO_TARGET_DIR`, else `target/` in the workspace.
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_dir().join("target"))
+}
+
+fn workspace_dir() -> &'static Path {
+    Path::new(BENCH_DIR)
+        .parent()
+        .unwrap_or(Path::new(BENCH_DIR))
+}
+
 /// The default location of the `chat_bench` example: `$CARGO_TARGET_DIR` or the workspace's
 /// `target/`, then `release/examples/chat_bench`.
 pub fn default_chat_bench_binary() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(BENCH_DIR)
-                .parent()
-                .unwrap_or(Path::new(BENCH_DIR))
-                .join("target")
-        });
-    target.join("release/examples/chat_bench")
+    target_dir().join("release/examples/chat_bench")
+}
+
+/// The default location of the `asynction` command (`cargo build --release -p asynction-cli`).
+pub fn default_cli_binary() -> PathBuf {
+    target_dir().join("release/asynction")
+}
+
+/// `chat_bench`'s AsyncAPI document (what the external emitters validate against).
+pub fn default_chat_bench_spec() -> PathBuf {
+    workspace_dir().join("examples/chat_bench/asyncapi.yaml")
 }
 
 /// The default directory of the Node server (`bench/node`).

@@ -113,12 +113,15 @@ async fn fanout_connect<A: Adapter>(socket: ValidatedSocket<A>) {
     socket.join(FANOUT_ROOM);
 }
 
-/// Broadcasts `count` validated `tick`s to the room (the control client excluded), paced at
-/// `rate` per second or, at rate 0, yielding to the socket writers between two broadcasts.
+/// Broadcasts `count` validated `tick`s to the room, paced at `rate` per second or, at rate 0,
+/// yielding to the socket writers between two broadcasts. The control client leaves the room
+/// first: in a cluster, a control client on another node would otherwise receive (and not
+/// ack) the ticks of this one.
 async fn start_broadcast<A: Adapter>(
     socket: ValidatedSocket<A>,
     Payload(start): Payload<StartBroadcast>,
 ) -> Ack<BroadcastDone> {
+    socket.leave(FANOUT_ROOM);
     let began = Instant::now();
     let mut done = BroadcastDone::default();
     let mut pace = (start.rate > 0.0).then(|| {
