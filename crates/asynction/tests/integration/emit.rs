@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use asynction::Document;
 use asynction::server::{Ack, AsynctionSocketIo, EmitError, Payload, ValidatedSocket};
+use futures_util::StreamExt;
 use serde::Serialize;
 use serde_json::{Value, json};
 use tracing_subscriber::layer::SubscriberExt;
@@ -379,5 +380,57 @@ async fn invalid_room_emit_reaches_no_one_and_a_room_emit_validates_once() {
         validations.get() - before,
         1,
         "one validation of the question"
+    );
+}
+
+/// Clients in the room of the 1,000-receiver test.
+const CROWD: usize = 1_000;
+
+#[tokio::test]
+async fn a_room_broadcast_to_1000_clients_validates_once_and_an_invalid_one_reaches_none() {
+    let validations = Validations::default();
+    let _counting = validations.install();
+    let app = start();
+    // Joined 64 at a time, in process: one handshake round trip after another would take
+    // 1,000 of them on a debug build.
+    let mut crowd: Vec<RawClient> = futures_util::stream::iter(0..CROWD)
+        .map(|_| member(&app))
+        .buffer_unordered(64)
+        .collect()
+        .await;
+    let mut sender = crowd.pop().expect("a sender");
+
+    let before = validations.get();
+    let (frames, ack) = request(&mut sender, 1, "shout", &[json!({"text": "x".repeat(21)})]).await;
+    assert!(ack[0].as_str().unwrap().starts_with("refused: "), "{ack}");
+    assert!(frames.is_empty(), "{frames:?}");
+    assert_eq!(
+        validations.get() - before,
+        1,
+        "one validation for the refused emit"
+    );
+
+    let before = validations.get();
+    let (frames, ack) = request(&mut sender, 2, "shout", &[json!({"text": "marker"})]).await;
+    assert_eq!(ack, json!(["sent"]));
+    assert_eq!(
+        validations.get() - before,
+        1,
+        "{CROWD} receivers, one validation"
+    );
+    // The refused emit reached no one: every client's first frame is the valid marker, sent
+    // after it on the same connection.
+    let marker = Frame::Text(format!(r#"42{NS},["news",{{"text":"marker"}}]"#));
+    assert_eq!(frames, vec![marker.clone()]);
+    let firsts: Vec<Frame> = futures_util::stream::iter(crowd.iter_mut())
+        .map(|c| c.next(Duration::from_secs(5)))
+        .buffer_unordered(CROWD)
+        .collect()
+        .await;
+    assert_eq!(firsts.len(), CROWD - 1);
+    assert!(
+        firsts.iter().all(|f| *f == marker),
+        "{:?}",
+        firsts.iter().find(|f| **f != marker)
     );
 }
