@@ -939,8 +939,9 @@ fn register<S: Clone + Send + Sync + 'static, A: Adapter + DefinedAdapter>(
                 }
                 #[cfg(feature = "traces")]
                 crate::observe::traces::connected(&s, &nsh.runtime.doc_path);
+                #[cfg(not(any(feature = "metrics", feature = "traces")))]
+                let _ = nsh;
                 deliver_pending_emits(&s);
-                serve(nsh, s)
             }
         }
     };
@@ -949,7 +950,17 @@ fn register<S: Clone + Send + Sync + 'static, A: Adapter + DefinedAdapter>(
         move |s: SocketRef<A>, TryData(auth): TryData<Value>| {
             let nsh = nsh.clone();
             let auth = auth.ok().filter(|v| !v.is_null());
-            async move { accept(nsh, s, auth).await }
+            async move {
+                let accepted = accept(nsh.clone(), s.clone(), auth).await;
+                // The dispatcher is installed here, before CONNECT is sent: socketioxide spawns
+                // the connect handler only after sending CONNECT, so an event the client sends
+                // as soon as it is connected could be handled first (on a multi-thread
+                // runtime), find no handler, and be dropped.
+                if accepted.is_ok() {
+                    serve(nsh, s);
+                }
+                accepted
+            }
         }
     };
     let path = nsh.runtime.doc_path.clone();

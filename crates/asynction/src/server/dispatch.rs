@@ -29,8 +29,8 @@ impl<A: Adapter> FromMessageParts<A> for AckRequested {
     }
 }
 
-/// After CONNECT: installs the socket's event dispatcher and, when the namespace has one, its
-/// disconnect handler.
+/// Before CONNECT (at the end of the connect middleware): installs the socket's event
+/// dispatcher and, when the namespace has one, its disconnect handler.
 pub(crate) fn serve<S: Clone + Send + Sync + 'static, A: Adapter>(
     nsh: Arc<NamespaceHandlers<S, A>>,
     s: SocketRef<A>,

@@ -10,6 +10,7 @@ mod docs;
 mod docs_console;
 mod emit;
 mod examples;
+mod first_event;
 mod fuzz_smoke;
 mod limits;
 #[cfg(feature = "metrics")]
