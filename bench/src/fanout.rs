@@ -146,7 +146,8 @@ pub struct FanoutRow {
     pub phase: String,
     /// Broadcasts the server reported sent.
     pub sent: u64,
-    /// Deliveries the server reported failed (send buffer full, closed) or acks missing.
+    /// Deliveries the server reported failed (send buffer full, closed, ack timed out or
+    /// invalid), plus, in the ack phase, acks it never got (neither an answer nor a timeout).
     pub failed: u64,
     /// Acks the server collected (ack phase).
     pub acks: u64,
@@ -450,11 +451,20 @@ async fn run_one(
                 (report.sent, report.failed, 0)
             }
         };
+        // Every tick of the phase has left the source (and, with acks, every ack is in).
+        let source_done_us = now_us();
         let emitter_cpu = children_before
             .zip(children_cpu())
             .filter(|_| is_external)
             .map(|(before, after)| after.saturating_sub(before));
         let expected = sent * connected as u64;
+        // Acks the server neither got nor saw time out (a remote node's ack lost on the way:
+        // its stream then ends at the timeout without them).
+        let missing_acks = if phase.ack {
+            expected.saturating_sub(acks + failed)
+        } else {
+            0
+        };
         // Wait for the last deliveries: until all arrived or nothing came for 1 s (≤ 15 s).
         let drain_deadline = Instant::now() + Duration::from_secs(15);
         let mut last = sink.delivered.load(Ordering::Relaxed);
@@ -482,7 +492,13 @@ async fn run_one(
             .and_then(|before| Some(CpuTicks::of(std::process::id()).ok()?.since(before)));
         let delivered = sink.delivered.load(Ordering::Relaxed);
         let last_us = sink.last_receipt_us.load(Ordering::Relaxed);
-        let window = Duration::from_micros(last_us.saturating_sub(started_us));
+        // With acks, a broadcast ends when its acks are in: the phase ends with the last one.
+        let end_us = if phase.ack {
+            last_us.max(source_done_us)
+        } else {
+            last_us
+        };
+        let window = Duration::from_micros(end_us.saturating_sub(started_us));
         let (delivered_per_s, server_cpu_us_per_delivery) = rates(delivered, window, cpu);
         let latency = sink
             .histogram
@@ -496,7 +512,7 @@ async fn run_one(
             kib_per_connection,
             phase: phase.label(),
             sent,
-            failed,
+            failed: failed + missing_acks,
             acks,
             expected,
             delivered,

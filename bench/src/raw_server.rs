@@ -19,7 +19,7 @@ use serde_json::Value;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::{AckSender, Data, SocketRef};
 use socketioxide::{BroadcastError, SocketIo};
-use socketioxide_redis::{RedisAdapter, RedisAdapterCtr};
+use socketioxide_redis::{RedisAdapter, RedisAdapterConfig, RedisAdapterCtr};
 
 /// Which tokio runtime serves the requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +32,12 @@ pub enum RuntimeFlavor {
 
 /// Builds the runtime and serves on `127.0.0.1:port` until the process is killed.
 pub fn run(port: u16, flavor: RuntimeFlavor) -> io::Result<()> {
+    // socketioxide(-redis) reports what it drops (e.g. remote acks) at `warn`, in the log file.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .init();
     let runtime = match flavor {
         RuntimeFlavor::MultiThread => tokio::runtime::Builder::new_multi_thread()
             .enable_all()
@@ -54,7 +60,13 @@ pub async fn serve(port: u16) -> io::Result<()> {
                 format!("{url}?protocol=resp3")
             };
             let client = redis::Client::open(url).map_err(io::Error::other)?;
-            let adapter = RedisAdapterCtr::new_with_redis(&client)
+            // The queues asynction's cluster adapter uses (asynction::cluster::REMOTE_QUEUE):
+            // with socketioxide-redis's defaults (255 and 1,024) a broadcast's remote acks
+            // beyond them are dropped and the ack stream waits for its timeout.
+            let config = RedisAdapterConfig::default()
+                .with_ack_response_buffer(asynction::cluster::REMOTE_QUEUE)
+                .with_stream_buffer(asynction::cluster::REMOTE_QUEUE);
+            let adapter = RedisAdapterCtr::new_with_redis_config(&client, config)
                 .await
                 .map_err(io::Error::other)?;
             let (layer, io) = SocketIo::builder()

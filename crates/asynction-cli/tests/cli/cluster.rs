@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use asynction::cluster::RedisAdapter;
 use asynction::server::{Ack, AsynctionSocketIo, Payload, ValidatedSocket};
+use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
@@ -374,6 +375,92 @@ async fn a_broadcast_emit_with_ack_collects_acks_from_both_nodes() {
         "node 2's client was asked"
     );
     assert_eq!(r[15], json!({"timeout": true}), "not in the room");
+}
+
+/// Clients on the far node of the large emit-with-ack test: more acks than socketioxide-redis's
+/// default queues hold (255 per request, 1,024 per channel). In one process the burst is paced
+/// by the shared runtime and did not overflow them; the fan-out benchmark's separate
+/// processes did (BENCHMARKS.md), which `asynction::cluster::REMOTE_QUEUE` fixes.
+const FAR_CROWD: usize = 2_000;
+
+#[tokio::test]
+async fn an_emit_with_ack_to_2000_clients_on_the_other_node_gets_every_ack_before_the_timeout() {
+    // Both ends of every connection are in this process.
+    let limit = rlimit::increase_nofile_limit(4 * FAR_CROWD as u64).expect("RLIMIT_NOFILE");
+    assert!(
+        limit >= 2 * FAR_CROWD as u64 + 256,
+        "RLIMIT_NOFILE is {limit}: raise the hard limit to run this test"
+    );
+    let redis = Redis::start();
+    let one = rooms_node(&redis).await;
+    let two = rooms_node(&redis).await;
+    redis.wait_nodes("/chat", 2);
+    // Joined 64 at a time, then each answers its question from its own task.
+    let crowd: Vec<asynction_client::Client> = futures_util::stream::iter(0..FAR_CROWD)
+        .map(|i| async move {
+            let mut c = asynction_client::ClientBuilder::new(format!("http://{two}"))
+                .connect("/chat")
+                .await
+                .expect("CONNECT to node two");
+            let joined = c
+                .emit_with_ack(
+                    "/chat",
+                    "join",
+                    asynction_client::Args::new().arg(json!("crowd")),
+                    Duration::from_secs(5),
+                )
+                .await
+                .unwrap_or_else(|e| panic!("client {i} joined: {e}"));
+            assert_eq!(joined.to_value(), json!([true]));
+            c
+        })
+        .buffer_unordered(64)
+        .collect()
+        .await;
+    let answering: Vec<tokio::task::JoinHandle<()>> = crowd
+        .into_iter()
+        .map(|mut c| {
+            tokio::spawn(async move {
+                let question = c
+                    .next_event("question", Duration::from_secs(60))
+                    .await
+                    .expect("asked");
+                c.ack(&question, asynction_client::Args::new().arg(json!("yes")))
+                    .await
+                    .expect("answered");
+                // Stay connected until the asker has every answer.
+                let _ = c.next(Duration::from_secs(60)).await;
+            })
+        })
+        .collect();
+    let mut asker = asynction_client::ClientBuilder::new(format!("http://{one}"))
+        .connect("/chat")
+        .await
+        .expect("CONNECT to node one");
+    // The acks' timeout is 5 s, and a stream missing a remote ack ends only after it plus the
+    // adapter's 5 s request timeout: 8 s tells a complete collection from a lossy one.
+    let started = Instant::now();
+    let ack = asker
+        .emit_with_ack(
+            "/chat",
+            "poll",
+            asynction_client::Args::new().arg(json!({"room": "crowd", "question": "tea?"})),
+            Duration::from_secs(8),
+        )
+        .await
+        .expect("the poll's ack within 8 s");
+    let ack = ack.to_value();
+    let answers = ack[0]["answers"].as_array().expect("answers");
+    assert_eq!(answers.len(), FAR_CROWD, "every remote ack arrived");
+    assert_eq!(ack[0]["refused"], json!(0));
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "collected only after {:?}: the ack stream waited for its timeout",
+        started.elapsed()
+    );
+    for task in answering {
+        task.abort();
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

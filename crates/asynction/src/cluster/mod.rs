@@ -22,7 +22,10 @@
 //!
 //! - [`RedisAdapter`] is socketioxide-redis's adapter on [`ResilientDriver`]: broadcasts,
 //!   rooms, `emit_with_ack` from many clients, `fetch_sockets` and room membership work across
-//!   processes as in one. Egress validation runs once, in the process that emits.
+//!   processes as in one. Egress validation runs once, in the process that emits. Up to
+//!   [`REMOTE_QUEUE`] remote acks per broadcast (and messages per channel) are queued, not
+//!   socketioxide-redis's 255 (1,024): a broadcast with acks to thousands of clients on
+//!   other nodes gets all their answers.
 //! - [`Emitter`] publishes validated events from any process (a worker, a cron job, the
 //!   `asynction emit` command) to the clients of every node.
 //!
@@ -51,7 +54,7 @@ mod redis;
 
 pub use driver::ResilientDriver;
 pub use emitter::{ClusterBroadcast, Emitter};
-pub use redis::{RedisAdapter, redact_url, redis_adapter, redis_client};
+pub use redis::{REMOTE_QUEUE, RedisAdapter, redact_url, redis_adapter, redis_client};
 
 use crate::server::BuildError;
 use crate::spec::SpecError;

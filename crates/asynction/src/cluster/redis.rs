@@ -65,16 +65,24 @@ pub fn redis_client(url: &str) -> Result<redis::Client, ClusterError> {
     redis::Client::open(parsed.as_str()).map_err(|e| invalid(e.to_string()))
 }
 
+/// How many Redis messages a node queues per subscribed channel, and how many remote acks per
+/// `emit_with_ack` broadcast, before socketioxide-redis drops the next ones (its defaults are
+/// 1,024 and 255). A broadcast to a room with thousands of clients on other nodes gets
+/// thousands of acks back at once: beyond the queue they were dropped, and the ack stream
+/// then waited for its timeout with answers missing. Queued messages only take memory while
+/// they wait.
+pub const REMOTE_QUEUE: usize = 65_536;
+
 /// Connects to Redis at `url` and returns the adapter constructor for
 /// [`AsynctionSocketIo::build_with_adapter`] (prefer [`AsynctionSocketIo::build_redis`],
 /// which also waits until every namespace is subscribed). Fails when Redis is unreachable.
 pub async fn redis_adapter(url: &str) -> Result<RedisAdapterCtr<ResilientDriver>, ClusterError> {
     let client = redis_client(url)?;
     let driver = ResilientDriver::connect(client, redact_url(url)).await?;
-    Ok(RedisAdapterCtr::new_with_driver(
-        driver,
-        RedisAdapterConfig::default(),
-    ))
+    let config = RedisAdapterConfig::default()
+        .with_ack_response_buffer(REMOTE_QUEUE)
+        .with_stream_buffer(REMOTE_QUEUE);
+    Ok(RedisAdapterCtr::new_with_driver(driver, config))
 }
 
 impl<S: Clone + Send + Sync + 'static> AsynctionSocketIo<S, RedisAdapter> {
