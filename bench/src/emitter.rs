@@ -19,8 +19,7 @@ use redis::AsyncCommands;
 use redis::aio::ConnectionManager;
 use serde::{Deserialize, Serialize};
 
-use crate::fanout::{FANOUT_NAMESPACE, now_us};
-use crate::raw_server::{FANOUT_ROOM, TICK_TEXT};
+use crate::tick::{FANOUT_NAMESPACE, FANOUT_ROOM, TICK_TEXT, now_us};
 
 /// Which publisher `emit-ticks` uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

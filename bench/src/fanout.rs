@@ -26,7 +26,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use serde::Serialize;
@@ -37,9 +37,7 @@ use crate::cpu::{CpuTicks, load_average_1m, raise_open_file_limit, resident_set_
 use crate::emitter::{Via, children_cpu, run_cli_ticks, spawn_emit_ticks};
 use crate::servers::{RunningServer, ServerSpec, free_port};
 use crate::stats::{LatencyHistogram, LatencySummary};
-
-/// The namespace of the fan-out scenario.
-pub const FANOUT_NAMESPACE: &str = "/fanout";
+use crate::tick::{FANOUT_NAMESPACE, now_us};
 
 /// Where a phase's broadcasts originate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -229,13 +227,6 @@ pub fn parse_tick(frame: &str) -> Option<TickFrame> {
     let len = after_ts.bytes().take_while(u8::is_ascii_digit).count();
     let ts_us = after_ts[..len].parse().ok()?;
     Some(TickFrame { ack_id, ts_us })
-}
-
-/// Microseconds since the Unix epoch.
-pub fn now_us() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_micros() as u64)
 }
 
 /// Delivered/s and CPU µs per delivery from the raw counts of a phase.

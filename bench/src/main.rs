@@ -14,6 +14,7 @@ mod raw_server;
 mod servers;
 mod soak;
 mod stats;
+mod tick;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

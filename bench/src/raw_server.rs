@@ -11,7 +11,7 @@
 
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use axum::serve::ListenerExt;
 use serde::{Deserialize, Serialize};
@@ -20,6 +20,8 @@ use socketioxide::adapter::Adapter;
 use socketioxide::extract::{AckSender, Data, SocketRef};
 use socketioxide::{BroadcastError, SocketIo};
 use socketioxide_redis::{RedisAdapter, RedisAdapterConfig, RedisAdapterCtr};
+
+use crate::tick::{FANOUT_NAMESPACE, FANOUT_ROOM, TICK_TEXT, now_us};
 
 /// Which tokio runtime serves the requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,7 +77,7 @@ pub async fn serve(port: u16) -> io::Result<()> {
             io.ns("/chat", on_chat_connect)
                 .await
                 .map_err(|e| io::Error::other(e.to_string()))?;
-            io.ns("/fanout", on_fanout_connect)
+            io.ns(FANOUT_NAMESPACE, on_fanout_connect)
                 .await
                 .map_err(|e| io::Error::other(e.to_string()))?;
             axum::Router::new().layer(layer)
@@ -83,7 +85,7 @@ pub async fn serve(port: u16) -> io::Result<()> {
         _ => {
             let (layer, io) = SocketIo::new_layer();
             io.ns("/chat", on_chat_connect);
-            io.ns("/fanout", on_fanout_connect);
+            io.ns(FANOUT_NAMESPACE, on_fanout_connect);
             axum::Router::new().layer(layer)
         }
     };
@@ -118,11 +120,6 @@ async fn on_echo<A: Adapter>(socket: SocketRef<A>, Data(payload): Data<Value>, a
     let _ = ack.send(&true);
 }
 
-/// The room every `/fanout` client joins on connect.
-pub const FANOUT_ROOM: &str = "all";
-/// The text every `tick` carries (the same in the asynction and Node servers).
-pub const TICK_TEXT: &str = "fan-out tick from the benchmark server";
-
 /// `start broadcast`: how many ticks, at what rate (0 = as fast as possible), acked or not.
 #[derive(Debug, Deserialize)]
 struct StartBroadcast {
@@ -147,12 +144,6 @@ struct BroadcastDone {
     failed: u64,
     acks: u64,
     elapsed_us: u64,
-}
-
-fn now_us() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_micros() as u64)
 }
 
 async fn on_fanout_connect<A: Adapter>(socket: SocketRef<A>) {

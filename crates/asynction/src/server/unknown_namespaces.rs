@@ -26,7 +26,7 @@ use socketioxide::extract::SocketRef;
 use socketioxide::handler::ConnectHandler;
 use socketioxide_core::adapter::{CoreAdapter, DefinedAdapter};
 
-use super::BuildError;
+use super::namespaces::NamespacePatternError;
 use crate::model::Api;
 use crate::observe::ServerMetrics;
 
@@ -49,7 +49,7 @@ pub(crate) fn register<A: Adapter + DefinedAdapter>(
     io: &SocketIo<A>,
     api: &Api,
     metrics: Arc<ServerMetrics>,
-) -> Result<Option<<A as CoreAdapter<Emitter>>::InitRes>, BuildError> {
+) -> Result<Option<<A as CoreAdapter<Emitter>>::InitRes>, NamespacePatternError> {
     if TypeId::of::<A>() != TypeId::of::<LocalAdapter>() {
         return Ok(None);
     }
@@ -70,7 +70,7 @@ pub(crate) fn register<A: Adapter + DefinedAdapter>(
         (|_: SocketRef<A>| async {}).with(refuse)
     };
     io.dyn_ns(CATCH_ALL, handler())
-        .map_err(|e| BuildError::Namespace {
+        .map_err(|e| NamespacePatternError {
             path: CATCH_ALL.to_owned(),
             reason: e.to_string(),
         })?;
