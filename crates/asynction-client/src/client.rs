@@ -8,7 +8,7 @@ use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
-use crate::connector::Connector;
+use crate::connector::{Connector, HttpService};
 use crate::engine::{Endpoint, EngineIo, Frame, Handshake, Transport};
 use crate::error::{Error, Result};
 use crate::packet::{
@@ -209,20 +209,7 @@ impl ClientBuilder {
     ///     }
     /// });
     /// ```
-    pub fn in_process<S, B>(service: S) -> ClientBuilder
-    where
-        S: tower_service::Service<
-                http::Request<hyper::body::Incoming>,
-                Response = http::Response<B>,
-            > + Clone
-            + Send
-            + 'static,
-        S::Future: Send + 'static,
-        S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-        B: hyper::body::Body + Send + 'static,
-        B::Data: Send,
-        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-    {
+    pub fn in_process<S: HttpService>(service: S) -> ClientBuilder {
         let connector = Connector::in_process(service);
         ClientBuilder {
             connector: Some(connector.clone()),

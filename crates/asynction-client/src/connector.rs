@@ -30,6 +30,44 @@ const PIPE_BUFFER: usize = 64 * 1024;
 /// A byte stream to the server: TCP, or the client half of an in-process pipe.
 pub(crate) type Stream = Either<TcpStream, DuplexStream>;
 
+/// An error a service or a body may return (what hyper accepts).
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A tower HTTP service the client can reach in process ([`Connector::in_process`],
+/// [`crate::ClientBuilder::in_process`]): one that hyper's HTTP/1.1 server can serve from a
+/// spawned task — `Clone + Send + 'static`, answering `http::Request<hyper::body::Incoming>`
+/// with an `http::Response` of any sendable body. An `axum::Router`, a `socketioxide`
+/// service and most `tower` stacks are; it is implemented for every such service, never by
+/// hand.
+pub trait HttpService:
+    tower_service::Service<
+        http::Request<Incoming>,
+        Response = http::Response<Self::ResponseBody>,
+        Future: Send + 'static,
+        Error: Into<BoxError>,
+    > + Clone
+    + Send
+    + 'static
+{
+    /// The body of the service's responses.
+    type ResponseBody: hyper::body::Body<Data: Send, Error: Into<BoxError>> + Send + 'static;
+}
+
+impl<S, B> HttpService for S
+where
+    S: tower_service::Service<http::Request<Incoming>, Response = http::Response<B>>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+    S::Error: Into<BoxError>,
+    B: hyper::body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
+{
+    type ResponseBody = B;
+}
+
 /// Where the client's HTTP connections go: every one it opens (the websocket upgrade, each
 /// polling GET and POST, [`Connector::request`]) is a TCP connection to `host:port`
 /// ([`Connector::tcp`], what [`crate::ClientBuilder::new`] uses), or an in-process pipe
@@ -85,18 +123,7 @@ impl Connector {
     /// stack around them. Requests carry `Host: in-process`.
     ///
     /// Connecting (not this call) needs a tokio runtime, as every method of the client does.
-    pub fn in_process<S, B>(service: S) -> Connector
-    where
-        S: tower_service::Service<http::Request<Incoming>, Response = http::Response<B>>
-            + Clone
-            + Send
-            + 'static,
-        S::Future: Send + 'static,
-        S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-        B: hyper::body::Body + Send + 'static,
-        B::Data: Send,
-        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-    {
+    pub fn in_process<S: HttpService>(service: S) -> Connector {
         Connector {
             authority: IN_PROCESS_AUTHORITY.to_owned(),
             server: Some(Arc::new(ServiceServer {
@@ -223,18 +250,7 @@ struct ServiceServer<S> {
     service: Mutex<S>,
 }
 
-impl<S, B> ServeConnection for ServiceServer<S>
-where
-    S: tower_service::Service<http::Request<Incoming>, Response = http::Response<B>>
-        + Clone
-        + Send
-        + 'static,
-    S::Future: Send + 'static,
-    S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-    B: hyper::body::Body + Send + 'static,
-    B::Data: Send,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-{
+impl<S: HttpService> ServeConnection for ServiceServer<S> {
     fn serve(&self, io: DuplexStream) {
         let service = self
             .service

@@ -102,6 +102,6 @@ mod error;
 pub mod packet;
 
 pub use client::{Args, Client, ClientBuilder, Event, Incoming};
-pub use connector::Connector;
+pub use connector::{Connector, HttpService};
 pub use engine::{EngineIo, Frame, Handshake, Transport};
 pub use error::{Error, Result};
