@@ -1122,7 +1122,6 @@ impl<'a> Runner<'a> {
                         t,
                         event,
                         window,
-                        want_ack,
                         &mut rest,
                     )
                     .await;
@@ -1146,8 +1145,9 @@ impl<'a> Runner<'a> {
         }
     }
 
-    /// Sends a window of cases at once; records their checks; cases whose fate is unknown after
-    /// a lost connection go to `rest`. Returns whether the connection was lost.
+    /// Sends a window of cases that ask for acks at once and waits for the acks; records their
+    /// checks; cases whose fate is unknown after a lost connection go to `rest`. Returns whether
+    /// the connection was lost. (Cases without acks are sent in one batch by the caller.)
     #[allow(clippy::too_many_arguments)]
     async fn window(
         &mut self,
@@ -1156,38 +1156,9 @@ impl<'a> Runner<'a> {
         t: Transport,
         event: &Event,
         window: Vec<Case>,
-        want_ack: bool,
         rest: &mut Vec<Case>,
     ) -> bool {
         let started = Instant::now();
-        if !want_ack {
-            for (i, case) in window.iter().enumerate() {
-                if client
-                    .emit(&ns.path, &event.name, case.args.clone())
-                    .await
-                    .is_err()
-                {
-                    rest.extend(window.into_iter().skip(i));
-                    return true;
-                }
-            }
-            if let Some(_why) = self.grace(ns, client).await {
-                rest.extend(window);
-                return true;
-            }
-            let per = started.elapsed() / window.len().max(1) as u32;
-            for case in window {
-                self.record(Check {
-                    phase: Phase::Events,
-                    namespace: ns.path.clone(),
-                    event: event.name.clone(),
-                    name: case.name,
-                    duration: per,
-                    failure: None,
-                });
-            }
-            return false;
-        }
         let mut ids = Vec::with_capacity(window.len());
         for (i, case) in window.iter().enumerate() {
             match client
