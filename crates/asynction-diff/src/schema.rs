@@ -19,6 +19,8 @@ use std::collections::{BTreeSet, HashSet};
 
 use serde_json::{Map, Value};
 
+use asynction_spec::STANDARD_FORMATS;
+
 /// A three-valued answer: no, could not decide, yes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Tri {
@@ -221,29 +223,6 @@ const UNDERSTOOD: &[&str] = &[
     "anyOf",
     "allOf",
     "$ref",
-];
-
-/// Formats asynction asserts (the others, such as Faker names, accept any string).
-const ASSERTED_FORMATS: &[&str] = &[
-    "date-time",
-    "date",
-    "time",
-    "duration",
-    "email",
-    "idn-email",
-    "hostname",
-    "idn-hostname",
-    "ipv4",
-    "ipv6",
-    "uri",
-    "uri-reference",
-    "iri",
-    "iri-reference",
-    "uuid",
-    "uri-template",
-    "json-pointer",
-    "relative-json-pointer",
-    "regex",
 ];
 
 const ALL_TYPES: &[&str] = &["null", "boolean", "object", "array", "number", "string"];
@@ -977,7 +956,7 @@ impl Ctx<'_> {
         let fmt = |s: &Map<String, Value>| {
             s.get("format")
                 .and_then(Value::as_str)
-                .filter(|f| ASSERTED_FORMATS.contains(f))
+                .filter(|f| STANDARD_FORMATS.contains(f))
                 .map(str::to_owned)
         };
         let (of, nf) = (fmt(o), fmt(n));

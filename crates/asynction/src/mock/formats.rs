@@ -14,27 +14,7 @@ use fake::faker::{
 use rand::{Rng, RngExt};
 
 /// Standard JSON Schema formats the generator produces (asserted by the validators).
-pub const STANDARD_FORMATS: &[&str] = &[
-    "date-time",
-    "date",
-    "time",
-    "duration",
-    "email",
-    "idn-email",
-    "hostname",
-    "idn-hostname",
-    "ipv4",
-    "ipv6",
-    "uri",
-    "uri-reference",
-    "iri",
-    "iri-reference",
-    "uri-template",
-    "uuid",
-    "json-pointer",
-    "relative-json-pointer",
-    "regex",
-];
+pub use asynction_spec::STANDARD_FORMATS;
 
 /// Faker provider names the generator understands as `format` values.
 pub const FAKER_FORMATS: &[&str] = &[
