@@ -216,30 +216,7 @@ async fn a_server_from_the_converted_user_accounts_document_answers_the_examples
         .build()
         .unwrap();
     let addr = support::serve(app.into_router()).await;
-    let r = support::node(addr, "/socket.io", json!([
-        {"op": "connect", "id": "admin", "ns": "/admin", "query": {"token": "t0ken"}},
-        {"op": "connect", "id": "anon", "ns": "/admin"},
-        {"op": "connect", "id": "user", "ns": "/user"},
-        {"op": "emit", "id": "user", "event": "sign up", "args": [{"username": "ada", "password": "lovelace1815"}]},
-        {"op": "expect", "id": "admin", "event": "metrics"},
-        {"op": "emit", "id": "user", "event": "log in", "args": [{"username": "ada", "password": "lovelace1815"}], "ack": true},
-        {"op": "expect", "id": "admin", "event": "metrics"},
-        {"op": "emit", "id": "user", "event": "log in", "args": [{"username": "ada"}], "ack": true},
-    ]))
-    .await;
-    assert_eq!(r[0], json!({"connected": true}));
-    assert!(
-        r[1]["connect_error"]
-            .as_str()
-            .unwrap()
-            .starts_with("invalid_handshake"),
-        "{}",
-        r[1]
-    );
-    assert_eq!(r[4], json!({"args": ["signup"]}));
-    assert_eq!(r[5], json!({"ack": [true]}));
-    assert_eq!(r[6], json!({"args": ["login"]}));
-    assert_eq!(support::error_ack(&r[7])["code"], "invalid_payload");
+    support::user_accounts::run_and_check(addr).await;
 }
 
 #[test]

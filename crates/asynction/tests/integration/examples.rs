@@ -16,30 +16,7 @@ fn start(name: &str) -> (support::example::Example, SocketAddr) {
 #[tokio::test]
 async fn user_accounts_reports_sign_up_and_log_in_to_admins() {
     let (_server, addr) = start("user_accounts");
-    let r = node(addr, "/socket.io", json!([
-        {"op": "connect", "id": "admin", "ns": "/admin", "query": {"token": "t0ken"}},
-        {"op": "connect", "id": "anon", "ns": "/admin"},
-        {"op": "connect", "id": "user", "ns": "/user"},
-        {"op": "emit", "id": "user", "event": "sign up", "args": [{"username": "ada", "password": "lovelace1815"}]},
-        {"op": "expect", "id": "admin", "event": "metrics"},
-        {"op": "emit", "id": "user", "event": "log in", "args": [{"username": "ada", "password": "lovelace1815"}], "ack": true},
-        {"op": "expect", "id": "admin", "event": "metrics"},
-        {"op": "emit", "id": "user", "event": "log in", "args": [{"username": "ada"}], "ack": true},
-    ]))
-    .await;
-    assert_eq!(r[0], json!({"connected": true}));
-    assert!(
-        r[1]["connect_error"]
-            .as_str()
-            .unwrap()
-            .starts_with("invalid_handshake"),
-        "{}",
-        r[1]
-    );
-    assert_eq!(r[4], json!({"args": ["signup"]}));
-    assert_eq!(r[5], json!({"ack": [true]}));
-    assert_eq!(r[6], json!({"args": ["login"]}));
-    assert_eq!(error_ack(&r[7])["code"], "invalid_payload");
+    support::user_accounts::run_and_check(addr).await;
 }
 
 #[tokio::test]

@@ -17,6 +17,7 @@ pub mod ajv;
 pub mod example;
 pub mod otlp;
 pub mod prometheus;
+pub mod user_accounts;
 
 /// The repository (workspace) root: fixtures, peers and examples are shared by every crate.
 pub fn root() -> PathBuf {
