@@ -21,7 +21,8 @@
 //! HTTP client needs none, so export works under any runtime, including the current-thread
 //! runtime asynction's servers use. `OTEL_EXPORTER_OTLP_PROTOCOL=grpc` is therefore refused
 //! with an error rather than silently ignored. Plain `http://` endpoints only (a local
-//! collector or agent is the usual target); TLS would add a TLS stack to every build.
+//! collector or agent is the usual target; TLS would add a TLS stack to every build): an
+//! `https://` endpoint is refused at setup ([`OtelError::TlsUnsupported`]).
 //!
 //! ```no_run
 //! use tracing_subscriber::layer::SubscriberExt;
@@ -68,6 +69,18 @@ pub enum OtelError {
         variable: &'static str,
         /// Its value.
         value: String,
+    },
+    /// The endpoint is `https://`: this build's exporter has no TLS stack, so every export
+    /// would fail (silently, on the SDK's batch thread).
+    #[error(
+        "{origin}={endpoint}: asynction exports OTLP over plain http (no TLS); point it at a \
+         local collector or agent over http://, which forwards over TLS"
+    )]
+    TlsUnsupported {
+        /// Where the endpoint came from: an `OTEL_*` variable, or `Otel::endpoint`.
+        origin: &'static str,
+        /// The endpoint.
+        endpoint: String,
     },
     /// The exporter refused its configuration (a malformed endpoint URL or header list).
     #[error("OTLP exporter: {0} (check the OTEL_EXPORTER_OTLP_* environment variables)")]
@@ -118,6 +131,11 @@ impl Otel {
         {
             return Err(OtelError::UnsupportedProtocol { variable, value });
         }
+        if let Some((origin, endpoint)) =
+            https_endpoint(self.endpoint.as_deref(), |v| std::env::var(v).ok())
+        {
+            return Err(OtelError::TlsUnsupported { origin, endpoint });
+        }
         let mut exporter = SpanExporter::builder().with_http();
         if let Some(url) = &self.endpoint {
             exporter = exporter.with_endpoint(format!("{}/v1/traces", url.trim_end_matches('/')));
@@ -135,6 +153,32 @@ impl Otel {
         let layer = tracing_opentelemetry::layer().with_tracer(tracer);
         Ok((layer, OtelGuard { provider }))
     }
+}
+
+/// The endpoint the exporter will use, with where it came from, when it is `https://`: the
+/// programmatic one, else the signal-specific variable, else the general one (the exporter's
+/// own order).
+fn https_endpoint(
+    programmatic: Option<&str>,
+    env: impl Fn(&str) -> Option<String>,
+) -> Option<(&'static str, String)> {
+    let chosen = match programmatic {
+        Some(url) => Some(("Otel::endpoint", url.to_owned())),
+        None => [
+            "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+        ]
+        .into_iter()
+        .find_map(|variable| {
+            let value = env(variable)?;
+            (!value.trim().is_empty()).then_some((variable, value))
+        }),
+    };
+    chosen.filter(|(_, url)| {
+        url.trim()
+            .get(..8)
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
+    })
 }
 
 /// Whether `OTEL_SERVICE_NAME` or `OTEL_RESOURCE_ATTRIBUTES` names the service (the SDK's
@@ -195,7 +239,57 @@ impl Drop for OtelGuard {
 
 #[cfg(test)]
 mod tests {
-    use super::service_named;
+    use super::{https_endpoint, service_named};
+
+    #[test]
+    fn https_endpoints_are_found_where_the_exporter_would_read_them() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        assert_eq!(https_endpoint(None, env(&[])), None);
+        assert_eq!(
+            https_endpoint(Some("HTTPS://collector:4318"), env(&[])),
+            Some(("Otel::endpoint", "HTTPS://collector:4318".to_owned()))
+        );
+        // The programmatic endpoint wins over the environment, as in the exporter.
+        assert_eq!(
+            https_endpoint(
+                Some("http://127.0.0.1:4318"),
+                env(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "https://x")])
+            ),
+            None
+        );
+        assert_eq!(
+            https_endpoint(
+                None,
+                env(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "https://x:4318")])
+            ),
+            Some(("OTEL_EXPORTER_OTLP_ENDPOINT", "https://x:4318".to_owned()))
+        );
+        // The signal-specific variable wins over the general one.
+        assert_eq!(
+            https_endpoint(
+                None,
+                env(&[
+                    (
+                        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+                        "http://local:4318/v1/traces"
+                    ),
+                    ("OTEL_EXPORTER_OTLP_ENDPOINT", "https://x"),
+                ])
+            ),
+            None
+        );
+        assert_eq!(
+            https_endpoint(None, env(&[("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", " ")])),
+            None
+        );
+    }
 
     #[test]
     fn the_environment_names_the_service_by_either_variable() {

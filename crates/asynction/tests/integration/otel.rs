@@ -124,3 +124,23 @@ fn a_grpc_protocol_is_refused_with_what_to_set_instead() {
         "{message}"
     );
 }
+
+/// An `https://` endpoint is refused at setup with what to do instead: this build's exporter
+/// has no TLS, and its exports would fail silently on the SDK's thread.
+#[test]
+fn an_https_endpoint_is_refused_with_what_to_do_instead() {
+    let doc = asynction::Document::from_path(FIXTURE).unwrap();
+    let Err(err) = asynction::otel::Otel::new(&doc)
+        .endpoint("https://collector.example:4318")
+        .layer::<tracing_subscriber::Registry>()
+    else {
+        panic!("an https endpoint was accepted");
+    };
+    let message = err.to_string();
+    assert!(
+        message.contains("https://collector.example:4318")
+            && message.contains("no TLS")
+            && message.contains("http://"),
+        "{message}"
+    );
+}
