@@ -222,6 +222,38 @@ mod cli {
         assert_eq!(spans[wanted[0]].service.as_deref(), Some("chat-staging"));
     }
 
+    /// A receiver that is down (nothing listens at the endpoint) costs the server nothing:
+    /// exports fail on the SDK's thread while clients are served as usual.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn mock_keeps_serving_when_the_otlp_receiver_is_down() {
+        let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", dead.local_addr().unwrap());
+        drop(dead);
+        let spec = support::root().join("examples/chat/asyncapi.yaml");
+        let mock = MockProcess::start_with_env(
+            &spec,
+            &["--interval", "60"],
+            &[
+                ("OTEL_EXPORTER_OTLP_ENDPOINT", url.as_str()),
+                ("OTEL_BSP_SCHEDULE_DELAY", "50"),
+            ],
+        );
+        for round in 0..3 {
+            let r = support::node(
+                mock.addr,
+                "/socket.io",
+                json!([
+                    {"op": "connect", "id": "c", "ns": "/"},
+                    {"op": "emit", "id": "c", "event": "add user", "args": [format!("ada{round}")], "ack": true},
+                ]),
+            )
+            .await;
+            assert!(r[1].get("ack").is_some(), "round {round}: {r:?}");
+            // Let a failed export happen between two rounds.
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     #[test]
     fn mock_refuses_an_otlp_protocol_it_cannot_export_and_says_what_to_set() {
         let spec = support::root().join("examples/chat/asyncapi.yaml");
