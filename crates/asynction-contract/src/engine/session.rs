@@ -75,6 +75,9 @@ impl Scope<'_> {
 /// negative case's label (empty for valid cases).
 pub(super) type ShrinkKey = (usize, String, ViolationKind, String);
 
+/// One run's shared state: what every phase reads (document, options, validators, the
+/// Socket.IO path) and what they add to (checks, server-sent events, ack generators, shrunk
+/// values).
 pub(super) struct Session<'a> {
     pub(super) doc: &'a Document,
     pub(super) opts: &'a Options,

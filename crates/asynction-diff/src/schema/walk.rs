@@ -6,6 +6,7 @@ use std::collections::{BTreeSet, HashSet};
 
 use serde_json::{Map, Value};
 
+use super::refs::has_ref;
 use super::types::{Family, accepts_family, declared, effective};
 use super::{Effect, Finding, Tri, escape};
 
@@ -199,7 +200,7 @@ impl Ctx<'_> {
         here: &Here,
         out: &mut Vec<Finding>,
     ) {
-        if old == new && !super::refs::has_ref(old) {
+        if old == new && !has_ref(old) {
             return;
         }
         if self.depth > MAX_DEPTH {
@@ -212,8 +213,7 @@ impl Ctx<'_> {
         }
         // Schemas with `$ref`s may be recursive: a pair met again is assumed compatible
         // (coinduction; values are finite, so one unfolding decides).
-        let key = (super::refs::has_ref(old) || super::refs::has_ref(new))
-            .then(|| (old.to_string(), new.to_string()));
+        let key = (has_ref(old) || has_ref(new)).then(|| (old.to_string(), new.to_string()));
         if let Some(k) = &key
             && !self.seen.insert(k.clone())
         {
