@@ -272,12 +272,10 @@ impl Session<'_> {
             _ => None,
         };
         let repro_args = shrunk.clone().unwrap_or_else(|| case.args.values.clone());
-        let failure = Failure {
-            shrunk,
-            ..Failure::new(kind, message)
-                .with_args(case.args.values.clone())
-                .with_reproduction(self.js_emit(to.ns, &to.event.name, &repro_args))
-        };
+        let mut failure = Failure::new(kind, message)
+            .with_args(case.args.values.clone())
+            .with_reproduction(self.js_emit(to.ns, &to.event.name, &repro_args));
+        failure.shrunk = shrunk;
         let check = scope.check(case.name, started.elapsed(), Some(failure));
         self.record(check);
     }
