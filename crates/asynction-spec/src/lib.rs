@@ -39,6 +39,7 @@ mod common;
 mod convert;
 mod error;
 mod fields;
+mod files;
 mod formats;
 mod load;
 pub mod model;
