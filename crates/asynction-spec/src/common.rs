@@ -1,5 +1,5 @@
-//! Parts of the model that read the same in AsyncAPI 2.x and 3.0: info, security schemes,
-//! message → event, channel bindings and `x-handlers`.
+//! Parts of the model that read the same in AsyncAPI 2.x and 3.0: info, servers (all but their
+//! address), security schemes, message → event, channel bindings and `x-handlers`.
 
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use super::fields::{Reader, child, kind};
 use crate::model::{
     ApiKeyLocation, Event, Example, HandshakeBindings, Info, NamespaceHandlers, SchemeKind,
-    SecurityRequirement, SecurityScheme,
+    SecurityRequirement, SecurityScheme, Server,
 };
 
 /// `info`: title and version are required strings.
@@ -29,6 +29,64 @@ pub fn info(r: &mut Reader<'_>, root: &Map<String, Value>) -> Info {
             .unwrap_or_default(),
         description: r.string(info, "description", "/info"),
     }
+}
+
+/// Where a version writes a server's address, and how its security requirements read.
+pub(crate) struct ServerReader<A, S> {
+    /// The required field the address starts from: 2.x `url`, 3.x `host`.
+    pub(crate) address_key: &'static str,
+    /// Reads the rest of the address after `protocol` (`obj`, its pointer, the `address_key`
+    /// value) and returns the url (variables substituted) and the Socket.IO path.
+    pub(crate) locate: A,
+    /// Reads the `security` list at a pointer.
+    pub(crate) security: S,
+}
+
+/// `servers`: every Server object, read in document order (`address_key`, `protocol`, the
+/// rest of the address, `security`, `description`, so diagnostics come in that order).
+pub(crate) fn servers<A, S>(
+    r: &mut Reader<'_>,
+    root: &Map<String, Value>,
+    mut read: ServerReader<A, S>,
+) -> Vec<Server>
+where
+    A: FnMut(&mut Reader<'_>, &Map<String, Value>, &str, String) -> (String, String),
+    S: FnMut(&mut Reader<'_>, &[Value], &str) -> Vec<SecurityRequirement>,
+{
+    let mut out = Vec::new();
+    let Some(map) = r.object(root, "servers", "") else {
+        return out;
+    };
+    for (name, server) in map {
+        let at = child("/servers", name);
+        let Some(obj) = server.as_object() else {
+            r.error(
+                &at,
+                format!("a server must be an object, found {}", kind(server)),
+            );
+            continue;
+        };
+        let address = r
+            .required_string(obj, read.address_key, &at, "a server")
+            .unwrap_or_default();
+        let protocol = r
+            .required_string(obj, "protocol", &at, "a server")
+            .unwrap_or_default();
+        let (url, socketio_path) = (read.locate)(r, obj, &at, address);
+        let security = match r.array(obj, "security", &at) {
+            Some(list) => (read.security)(r, list, &child(&at, "security")),
+            None => Vec::new(),
+        };
+        out.push(Server {
+            name: name.clone(),
+            url,
+            protocol,
+            socketio_path,
+            security,
+            description: r.string(obj, "description", &at),
+        });
+    }
+    out
 }
 
 /// `components.securitySchemes`.
