@@ -50,7 +50,7 @@ mod v3;
 
 pub use bundle::{bundle, to_json, to_yaml};
 pub use convert::{Conversion, TargetVersion, convert};
-pub use error::{Diagnostic, Location, Severity, SpecError};
+pub use error::{Diagnostic, Location, Severity, SpecError, UnknownServer};
 pub use formats::STANDARD_FORMATS;
 pub use load::{Document, LoadOptions, SUPPORTED_VERSIONS};
 pub use model::Api;

@@ -27,7 +27,7 @@ pub mod zod;
 
 use std::path::{Path, PathBuf};
 
-use asynction_spec::{Diagnostic, Document, SpecError};
+use asynction_spec::{Diagnostic, Document, SpecError, UnknownServer};
 
 use crate::scaffold::GeneratedFile;
 
@@ -49,14 +49,9 @@ pub enum TypeScriptError {
     /// The document does not load.
     #[error(transparent)]
     Spec(#[from] SpecError),
-    /// `--server` names no server of the document.
-    #[error("the document has no server '{name}' (servers: {known})")]
-    UnknownServer {
-        /// The name asked for.
-        name: String,
-        /// The document's server names, comma-separated.
-        known: String,
-    },
+    /// [`TypeScriptOptions::server`] names no server of the document.
+    #[error(transparent)]
+    UnknownServer(#[from] UnknownServer),
     /// The package name is not a valid npm package name.
     #[error("'{name}' cannot be an npm package name: {reason} (choose one with --name)")]
     InvalidPackageName {
@@ -103,17 +98,7 @@ pub fn generate_typescript(
 pub fn generate(doc: &Document, options: &TypeScriptOptions) -> Result<Package, TypeScriptError> {
     let api = &doc.api;
     let server = match &options.server {
-        Some(name) => Some(api.server(name).ok_or_else(|| {
-            TypeScriptError::UnknownServer {
-                name: name.clone(),
-                known: api
-                    .servers
-                    .iter()
-                    .map(|s| s.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            }
-        })?),
+        Some(name) => Some(api.server_named(name)?),
         None => api.servers.first(),
     };
     let name = match &options.package_name {
