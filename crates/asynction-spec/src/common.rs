@@ -11,7 +11,7 @@ use crate::model::{
 };
 
 /// `info`: title and version are required strings.
-pub fn info(r: &mut Reader<'_>, root: &Map<String, Value>) -> Info {
+pub(crate) fn info(r: &mut Reader<'_>, root: &Map<String, Value>) -> Info {
     let Some(info) = r.object(root, "info", "") else {
         r.error("", "the document must have required property 'info'");
         return Info {
@@ -90,7 +90,7 @@ where
 }
 
 /// `components.securitySchemes`.
-pub fn security_schemes(
+pub(crate) fn security_schemes(
     r: &mut Reader<'_>,
     root: &Map<String, Value>,
 ) -> IndexMap<String, SecurityScheme> {
@@ -111,7 +111,7 @@ pub fn security_schemes(
 }
 
 /// One security scheme object at `at`.
-pub fn security_scheme(
+pub(crate) fn security_scheme(
     r: &mut Reader<'_>,
     name: &str,
     scheme: &Value,
@@ -252,7 +252,7 @@ pub fn security_scheme(
 }
 
 /// A 2.x security requirement list (`[{scheme: [scopes]}]`), checked against the schemes.
-pub fn requirements(
+pub(crate) fn requirements(
     r: &mut Reader<'_>,
     list: &[Value],
     at: &str,
@@ -305,7 +305,12 @@ pub fn requirements(
 
 /// Required scopes must be declared by an oauth2 flow (any order: the original compared them in
 /// order by accident).
-pub fn check_scopes(r: &mut Reader<'_>, at: &str, scheme: &SecurityScheme, scopes: &[String]) {
+pub(crate) fn check_scopes(
+    r: &mut Reader<'_>,
+    at: &str,
+    scheme: &SecurityScheme,
+    scopes: &[String],
+) {
     if let SchemeKind::OAuth2 { scopes: declared } = &scheme.kind {
         for s in scopes {
             if !declared.contains(s) {
@@ -322,7 +327,7 @@ pub fn check_scopes(r: &mut Reader<'_>, at: &str, scheme: &SecurityScheme, scope
 }
 
 /// `x-handlers` of a channel.
-pub fn namespace_handlers(
+pub(crate) fn namespace_handlers(
     r: &mut Reader<'_>,
     channel: &Map<String, Value>,
     at: &str,
@@ -339,7 +344,11 @@ pub fn namespace_handlers(
 }
 
 /// `bindings.ws` of a channel.
-pub fn bindings(r: &mut Reader<'_>, channel: &Map<String, Value>, at: &str) -> HandshakeBindings {
+pub(crate) fn bindings(
+    r: &mut Reader<'_>,
+    channel: &Map<String, Value>,
+    at: &str,
+) -> HandshakeBindings {
     let Some(b) = r.object(channel, "bindings", at) else {
         return HandshakeBindings::default();
     };
@@ -366,7 +375,7 @@ pub fn bindings(r: &mut Reader<'_>, channel: &Map<String, Value>, at: &str) -> H
 }
 
 /// A message object → an [`Event`] (without ack, which differs by version).
-pub fn event(r: &mut Reader<'_>, message: &Value, at: &str) -> Option<Event> {
+pub(crate) fn event(r: &mut Reader<'_>, message: &Value, at: &str) -> Option<Event> {
     let Some(m) = message.as_object() else {
         r.error(
             at,
@@ -410,7 +419,7 @@ pub fn event(r: &mut Reader<'_>, message: &Value, at: &str) -> Option<Event> {
 }
 
 /// `x-security` of a channel: `None` when absent.
-pub fn x_security(
+pub(crate) fn x_security(
     r: &mut Reader<'_>,
     channel: &Map<String, Value>,
     at: &str,
@@ -422,7 +431,7 @@ pub fn x_security(
 
 /// A channel key as a namespace path: a missing leading `/` is added (the original registered
 /// `chat` verbatim, which no client could ever reach).
-pub fn namespace_path(key: &str) -> String {
+pub(crate) fn namespace_path(key: &str) -> String {
     if key.starts_with('/') {
         key.to_owned()
     } else {

@@ -28,9 +28,9 @@ use super::source::{SourceFile, escape_pointer};
 const SCHEMA_KEYS: &[&str] = &["payload", "args", "query", "headers", "schemas", "schema"];
 
 /// The result of resolution: the inlined tree and every file that was read.
-pub struct Resolved {
+pub(crate) struct Resolved {
     /// The document with every `$ref` inlined (recursive schema refs left local).
-    pub value: Value,
+    pub(crate) value: Value,
 }
 
 struct Resolver {
@@ -45,7 +45,7 @@ struct Resolver {
 
 /// Inlines every `$ref` of `root` (the parsed main file `source`). Pass an `Arc<Value>` to keep
 /// the document as written without copying it.
-pub fn resolve(
+pub(crate) fn resolve(
     source: Arc<SourceFile>,
     root: impl Into<Arc<Value>>,
     max_expansions: usize,
@@ -79,7 +79,7 @@ fn push_token(pointer: &mut String, token: &str) {
 }
 
 /// Looks a JSON pointer (`/a/b~1c`, already without `#`) up in `root`.
-pub fn lookup<'v>(root: &'v Value, pointer: &str) -> Option<&'v Value> {
+pub(crate) fn lookup<'v>(root: &'v Value, pointer: &str) -> Option<&'v Value> {
     if pointer.is_empty() {
         return Some(root);
     }

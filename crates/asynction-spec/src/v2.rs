@@ -12,7 +12,7 @@ use super::fields::{Reader, child, kind, socketio_path, substitute_variables};
 use crate::model::{Api, Event, Namespace};
 
 /// Builds the model of a resolved 2.x document.
-pub fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: String) -> Api {
+pub(crate) fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: String) -> Api {
     let info = common::info(r, root);
     let security_schemes = common::security_schemes(r, root);
     let servers = common::servers(
@@ -87,7 +87,7 @@ pub fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: String) ->
 
 /// Every `{param}` of a channel address must be declared in `parameters`, as the reference
 /// parser requires.
-pub fn check_parameters(r: &mut Reader<'_>, address: &str, declared: &[String], at: &str) {
+pub(crate) fn check_parameters(r: &mut Reader<'_>, address: &str, declared: &[String], at: &str) {
     let mut rest = address;
     while let Some(start) = rest.find('{') {
         let Some(len) = rest[start..].find('}') else {

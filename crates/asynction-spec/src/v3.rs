@@ -23,7 +23,7 @@ use super::fields::{Reader, child, kind, socketio_path, substitute_variables};
 use crate::model::{Api, Event, Namespace, SecurityRequirement, SecurityScheme, Server};
 
 /// Builds the model of a resolved 3.0 document.
-pub fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: String) -> Api {
+pub(crate) fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: String) -> Api {
     check_as_written(r, &asyncapi);
     let info = common::info(r, root);
     let mut security_schemes = common::security_schemes(r, root);
