@@ -106,11 +106,31 @@ impl Session<'_> {
     /// Connects the bystander to the namespace (the negative phase runs without one when it
     /// cannot connect: then only what the sender receives is attributed).
     pub(super) async fn join_bystander(&mut self, ns: &Ns<'_>) {
+        self.bystander = self.connect_quietly(ns, SeenBy::OtherClient).await;
+    }
+
+    /// A new client of the namespace, once the server has been quiet for [`QUIET`]: what a
+    /// connection brings (welcome events) is kept, but belongs to no input.
+    async fn connect_quietly(&mut self, ns: &Ns<'_>, seen_by: SeenBy) -> Option<Client> {
+        let cause = self.cause.take();
         let t = self.first_transport();
-        self.bystander = self.connect(ns, &ns.good, t).await.ok();
-        // What a connection brings (welcome events) belongs to no input.
-        self.read_bystander(ns, Duration::ZERO, Duration::ZERO)
-            .await;
+        let mut client = self.connect(ns, &ns.good, t).await.ok();
+        if let Some(c) = client.as_mut() {
+            let deadline = Instant::now() + WATCH;
+            loop {
+                let wait = QUIET.min(deadline.saturating_duration_since(Instant::now()));
+                match c.next(wait).await {
+                    Ok(Incoming::Event(e)) => self.keep(ns, c, e, seen_by).await,
+                    Ok(Incoming::Disconnect { .. }) => {
+                        client = None;
+                        break;
+                    }
+                    Err(_) => break,
+                }
+            }
+        }
+        self.cause = cause;
+        client
     }
 
     /// Closes the bystander, after taking what it has.
@@ -142,14 +162,14 @@ impl Session<'_> {
             self.bystander = Some(b);
         } else {
             let _ = b.close().await;
-            let t = self.first_transport();
-            self.bystander = self.connect(ns, &ns.good, t).await.ok();
+            self.bystander = self.connect_quietly(ns, SeenBy::OtherClient).await;
         }
         up
     }
 
-    /// Takes what already reached both clients (it belongs to the latest input) and records
-    /// the consequences not yet recorded (late ones, without shrinking).
+    /// Takes what already reached both clients (it belongs to the latest input), records the
+    /// consequences not yet recorded (late ones, without shrinking), and connects the sender
+    /// again when the server dropped it.
     pub(super) async fn settle(&mut self, ns: &Ns<'_>, conn: &mut Option<Client>) {
         if let Some(c) = conn.as_mut()
             && !self.drain(ns, c).await
@@ -163,6 +183,9 @@ impl Session<'_> {
             if !found.cause.attempt {
                 self.record_consequence(found, None);
             }
+        }
+        if conn.is_none() {
+            *conn = self.connect_quietly(ns, SeenBy::Sender).await;
         }
     }
 
