@@ -424,7 +424,8 @@ impl MockServer {
         MockEmitters { tasks }
     }
 
-    /// The router: Socket.IO at [`MockServer::socketio_path`] and the docs. Emits need
+    /// The router: Socket.IO at [`MockServer::socketio_path`] and the docs, every response
+    /// naming the server ([`crate::server::identify`]). Emits need
     /// [`MockServer::start_emitters`] too.
     pub fn into_router(self) -> axum::Router {
         let mut router = axum::Router::new();
@@ -435,7 +436,9 @@ impl MockServer {
         if let Some(metrics) = self.app.metrics_router() {
             router = router.merge(metrics);
         }
-        router.layer(self.app.layer)
+        router
+            .layer(self.app.layer)
+            .layer(crate::server::identify::layer())
     }
 
     /// Serves the mock on `listener` (with `TCP_NODELAY`) and runs its emitters, until

@@ -428,7 +428,8 @@ impl<A: Adapter> Asynction<A> {
     }
 
     /// A ready router: Socket.IO plus the docs routes, behind the request head limit
-    /// ([`super::limits::HeaderLimitLayer`], see [`AsynctionSocketIo::max_header_bytes`]).
+    /// ([`super::limits::HeaderLimitLayer`], see [`AsynctionSocketIo::max_header_bytes`]),
+    /// every response naming the server ([`super::identify`]).
     pub fn into_router(self) -> axum::Router {
         let mut router = axum::Router::new();
         #[cfg(feature = "metrics")]
@@ -452,6 +453,7 @@ impl<A: Adapter> Asynction<A> {
         router
             .layer(self.layer)
             .layer(HeaderLimitLayer::new(self.max_header_bytes))
+            .layer(super::identify::layer())
     }
 }
 

@@ -8,6 +8,7 @@
 //! - [`reply`]: what clients see when something is refused.
 //! - [`args`]: Socket.IO argument lists with binary attachments.
 //! - [`limits`]: what one client may send (message size, attachments, nesting, headers).
+//! - [`identify`]: the `Server: asynction/VERSION` header on every response.
 //!
 //! # Layering
 //!
@@ -22,7 +23,7 @@
 //!           emit               validated emits (ValidatedSocket, ValidatedIo, EmitError)
 //!             runtime          SpecRuntime, NamespaceRuntime: shared, read-only, no handlers
 //!               namespaces     path → document namespace → validators
-//! leaves: args, reply, limits  (import no other server module)
+//! leaves: args, reply, limits, identify  (import no other server module)
 //! unknown_namespaces           refusals of namespaces the document lacks, counted (metrics)
 //! ```
 //!
@@ -38,6 +39,7 @@ mod dispatch;
 pub mod emit;
 pub mod extract;
 pub mod handler;
+pub mod identify;
 pub mod limits;
 pub(crate) mod namespaces;
 pub mod reply;
