@@ -168,8 +168,9 @@ impl Session<'_> {
     }
 
     /// Takes what already reached both clients (it belongs to the latest input), records the
-    /// consequences not yet recorded (late ones, without shrinking), and connects the sender
-    /// again when the server dropped it.
+    /// latest input's pending check (its warning dropped if a late consequence showed the
+    /// server was not silent after all) and the consequences not yet recorded (late ones,
+    /// without shrinking), and connects the sender again when the server dropped it.
     pub(super) async fn settle(&mut self, ns: &Ns<'_>, conn: &mut Option<Client>) {
         if let Some(c) = conn.as_mut()
             && !self.drain(ns, c).await
@@ -179,10 +180,18 @@ impl Session<'_> {
         }
         self.read_bystander(ns, Duration::ZERO, Duration::ZERO)
             .await;
-        for found in std::mem::take(&mut self.found) {
-            if !found.cause.attempt {
-                self.record_consequence(found, None);
+        let late: Vec<Found> = std::mem::take(&mut self.found)
+            .into_iter()
+            .filter(|f| !f.cause.attempt)
+            .collect();
+        if let Some((id, mut check)) = self.pending.take() {
+            if late.iter().any(|f| f.cause.id == id) {
+                check.warning = None;
             }
+            self.record(check);
+        }
+        for found in late {
+            self.record_consequence(found, None);
         }
         if conn.is_none() {
             *conn = self.connect_quietly(ns, SeenBy::Sender).await;
@@ -200,6 +209,7 @@ impl Session<'_> {
         self.settle(to.ns, conn).await;
         self.causes += 1;
         let id = self.causes;
+        self.last_case = (!input.attempt).then_some(id);
         self.cause = Some(Cause {
             id,
             path: to.ns.path.clone(),

@@ -103,7 +103,11 @@ async fn negative_case(s: &mut Session<'_>, to: Target<'_>, conn: &mut Option<Cl
             .scope(Phase::Negative)
             .check(case.name, started.elapsed(), None);
         check.warning = Some(warning);
-        s.record(check);
+        // Recorded once the next input is sent: a consequence arriving late takes it back.
+        match s.last_case {
+            Some(id) => s.pending = Some((id, check)),
+            None => s.record(check),
+        }
     } else {
         s.finish_case(to, case, started, verdict, Via::Negative(conn))
             .await;

@@ -98,8 +98,13 @@ pub(super) struct Session<'a> {
     pub(super) cause: Option<Cause>,
     /// Inputs of the negative phase so far (numbers each [`Cause`]).
     pub(super) causes: u64,
+    /// The number of the latest negative case sent (not a shrinking attempt).
+    pub(super) last_case: Option<u64>,
     /// Consequences found and not yet recorded.
     pub(super) found: Vec<Found>,
+    /// The check of the latest input when it passed with a warning that a late consequence
+    /// would take back (see `Session::settle`), with its cause's number.
+    pub(super) pending: Option<(u64, Check)>,
     /// Compiled payload schemas of server-sent events, per (namespace index, index among the
     /// namespace's server-sent events).
     pub(super) egress_schemas: HashMap<(usize, usize), Option<CompiledSchema>>,
@@ -157,7 +162,9 @@ impl<'a> Session<'a> {
             bystander: None,
             cause: None,
             causes: 0,
+            last_case: None,
             found: Vec::new(),
+            pending: None,
             egress_schemas: HashMap::new(),
             checks: Vec::new(),
             progress,
