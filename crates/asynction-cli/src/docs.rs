@@ -9,6 +9,7 @@ use asynction::Document;
 use asynction::docs::DocsOptions;
 use clap::Args;
 
+use crate::console::{Console, errln, outln};
 use crate::{GlobalOptions, ServerOption};
 
 /// Arguments of `asynction docs`.
@@ -46,13 +47,13 @@ fn parse_console_url(text: &str) -> Result<String, String> {
 }
 
 /// Runs the subcommand; exit code 0 when the site was written, 1 otherwise.
-pub fn run(global: &GlobalOptions, args: &DocsArgs) -> ExitCode {
+pub fn run(global: &GlobalOptions, args: &DocsArgs, console: &mut Console) -> ExitCode {
     let file = args.file.as_ref().unwrap_or(&global.spec);
     let doc = match Document::from_path_with(file, &global.load_options()) {
         Ok(doc) => doc,
         Err(e) => {
             for d in e.diagnostics() {
-                eprintln!("{d}");
+                errln!(console, "{d}");
             }
             return ExitCode::from(1);
         }
@@ -67,7 +68,8 @@ pub fn run(global: &GlobalOptions, args: &DocsArgs) -> ExitCode {
             }
             None => {
                 let known: Vec<&str> = doc.api.servers.iter().map(|s| s.name.as_str()).collect();
-                eprintln!(
+                errln!(
+                    console,
                     "{}: server '{name}' is not defined in the document (servers: {})",
                     file.display(),
                     if known.is_empty() {
@@ -86,7 +88,8 @@ pub fn run(global: &GlobalOptions, args: &DocsArgs) -> ExitCode {
     }
     match asynction::docs::write_static_site(&doc, &options, &args.out) {
         Ok(()) => {
-            println!(
+            outln!(
+                console,
                 "{}: docs written to {} (index.html, asyncapi.json, asyncapi.yaml)",
                 file.display(),
                 args.out.display()
@@ -94,7 +97,8 @@ pub fn run(global: &GlobalOptions, args: &DocsArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!(
+            errln!(
+                console,
                 "asynction: cannot write the docs to {}: {e}",
                 args.out.display()
             );

@@ -1,8 +1,6 @@
 //! Every resource limit: its default holds, its setting changes it, and exceeding it refuses
 //! only the offending request or connection while other clients keep being served.
 
-use crate::support;
-
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -13,8 +11,8 @@ use asynction::server::{Ack, Args, AsynctionSocketIo, Limits, Payload};
 use asynction::validate::{DEFAULT_MAX_DEPTH, Validators};
 use asynction::{Document, LoadOptions};
 use asynction_client::Client;
+use asynction_testkit::{ack_json, ack_of, http_request as http, serve, sio};
 use serde_json::{Value, json};
-use support::{ack_json, ack_of, http_request as http, serve, sio};
 
 const FIXTURE: &str = concat!(
     concat!(env!("CARGO_MANIFEST_DIR"), "/../.."),

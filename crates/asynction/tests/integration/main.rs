@@ -1,6 +1,8 @@
 //! asynction's integration tests, in one binary (one link of the dependency tree instead of one
-//! per file). Each module is one behaviour area; `support` holds the harness (serve an app on a
-//! free port or reach it in process, the Node and Python peers, the Socket.IO client, Ajv).
+//! per file). Each module is one behaviour area. The harness (serve an app on a free port or
+//! reach it in process, the Node and Python peers, the Socket.IO client, Ajv, Chromium, the
+//! examples as processes) is the workspace's test kit, `asynction_testkit`; `support` holds the
+//! little that needs asynction's own types.
 
 mod support;
 
