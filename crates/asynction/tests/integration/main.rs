@@ -10,6 +10,7 @@ mod bad_input;
 mod conformance;
 mod docs;
 mod docs_console;
+mod document_schemas;
 mod emit;
 mod examples;
 mod first_event;
@@ -26,7 +27,6 @@ mod security_peers;
 mod security_unit;
 mod server_node;
 mod server_python;
-mod spec_loading;
 #[cfg(feature = "traces")]
 mod traces;
 mod validators;
