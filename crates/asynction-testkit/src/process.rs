@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use crate::{free_port, root, until};
 
-/// How long a server process may take to listen.
+/// How long a server process may take to listen, unless the caller says otherwise.
 const START_LIMIT: Duration = Duration::from_secs(20);
 
 /// A server process listening on a loopback port; killed (and reaped) on drop.
@@ -27,16 +27,28 @@ impl ServerProcess {
     /// caller sets everything else (arguments, environment, working directory, stdio).
     /// Panics, naming `what`, if it cannot start, exits, or does not listen in time.
     pub fn start(command: &mut Command, port: u16, what: &str) -> Self {
-        Self::launch(command, port, what, false)
+        Self::launch(command, port, what, false, START_LIMIT)
+    }
+
+    /// [`ServerProcess::start`] for a server that may take up to `limit` to listen (a peer
+    /// that sets itself up first).
+    pub fn start_within(command: &mut Command, port: u16, what: &str, limit: Duration) -> Self {
+        Self::launch(command, port, what, false, limit)
     }
 
     /// [`ServerProcess::start`], keeping the process's stdout (its log) for
     /// [`ServerProcess::wait_log`].
     pub fn start_logged(command: &mut Command, port: u16, what: &str) -> Self {
-        Self::launch(command.stdout(Stdio::piped()), port, what, true)
+        Self::launch(
+            command.stdout(Stdio::piped()),
+            port,
+            what,
+            true,
+            START_LIMIT,
+        )
     }
 
-    fn launch(command: &mut Command, port: u16, what: &str, logged: bool) -> Self {
+    fn launch(command: &mut Command, port: u16, what: &str, logged: bool, limit: Duration) -> Self {
         let child = command
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {what}: {e}"));
@@ -56,7 +68,7 @@ impl ServerProcess {
             });
             server.log = Some(log);
         }
-        let deadline = Instant::now() + START_LIMIT;
+        let deadline = Instant::now() + limit;
         while std::net::TcpStream::connect(server.addr).is_err() {
             if let Some(status) = server.child.try_wait().expect("the process's status") {
                 panic!("{what} exited: {status}");
