@@ -1,5 +1,6 @@
 //! The asynction workspace's shared test support, one copy for every crate's tests (it was
-//! spread over the crates' test folders and included by `#[path]`).
+//! spread over the crates' test folders, and compiled into other crates' tests from there by
+//! path attributes).
 //!
 //! - Where things are: [`root`] (the workspace), [`fixtures`], [`peers_dir`],
 //!   [`asyncapi_corpus`]; [`free_port`];
