@@ -5,7 +5,6 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use asynction::Document;
 use asynction::docs::{CONSOLE_CONTENT_SECURITY_POLICY, DocsOptions};
@@ -105,7 +104,7 @@ async fn the_console_on_the_mock_connects_sends_checks_and_logs() {
     let mock = MockServer::new(
         doc,
         MockOptions {
-            interval: Duration::from_millis(200),
+            interval: std::time::Duration::from_millis(200),
             seed: Some(5),
             ..MockOptions::default()
         },

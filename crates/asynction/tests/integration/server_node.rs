@@ -7,7 +7,7 @@ use asynction::server::{
     Ack, Args, AsynctionSocketIo, AuthPayload, BuildError, EmitError, EventError, Payload,
     RouteError, State, ValidatedSocket,
 };
-use asynction_testkit::{error_ack, http_get, node, node_msgpack, serve};
+use asynction_testkit::{error_ack, http_get, node, serve};
 use serde_json::{Value, json};
 
 type Log = Arc<Mutex<Vec<String>>>;
@@ -572,7 +572,7 @@ async fn msgpack_parser_validates_the_same_way() {
         .build()
         .unwrap();
     let addr = serve(built.into_router()).await;
-    let r = node_msgpack(
+    let r = asynction_testkit::node_msgpack(
         addr,
         "/socket.io",
         json!([

@@ -3,12 +3,14 @@
 //! Socket.IO client — is the workspace's test kit, `asynction_testkit`, which does not depend on
 //! this crate.
 
-use serde_json::Value;
-
 pub mod handshake;
 
 /// The schema as Ajv gets it (`asynction_testkit::ajv`): exactly what asynction compiles for
-/// `schema`.
-pub fn ajv_schema(schema: &asynction::model::Schema, document: &Value) -> Value {
+/// `schema`. (The mock's tests use it.)
+#[cfg(feature = "mock")]
+pub fn ajv_schema(
+    schema: &asynction::model::Schema,
+    document: &serde_json::Value,
+) -> serde_json::Value {
     asynction::validate::self_contained(schema, document).0
 }
