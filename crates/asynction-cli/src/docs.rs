@@ -60,24 +60,14 @@ pub fn run(global: &GlobalOptions, args: &DocsArgs, console: &mut Console) -> Ex
     };
     let mut options = DocsOptions::default();
     if let Some(name) = &args.server.server {
-        match doc.api.server(name) {
-            Some(server) => {
+        match doc.api.server_named(name) {
+            Ok(server) => {
                 options = options
                     .server(name.clone())
                     .socketio_path(server.socketio_path.clone());
             }
-            None => {
-                let known: Vec<&str> = doc.api.servers.iter().map(|s| s.name.as_str()).collect();
-                errln!(
-                    console,
-                    "{}: server '{name}' is not defined in the document (servers: {})",
-                    file.display(),
-                    if known.is_empty() {
-                        "none".to_owned()
-                    } else {
-                        known.join(", ")
-                    }
-                );
+            Err(unknown) => {
+                errln!(console, "{}: {unknown}", file.display());
                 return ExitCode::from(1);
             }
         }

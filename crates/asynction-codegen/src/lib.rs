@@ -9,5 +9,7 @@
 //! | [`typescript`] | an npm package: a typed Socket.IO client (types, `connect`, optional zod checks) |
 #![warn(missing_docs)]
 
+mod naming;
 pub mod scaffold;
+mod types;
 pub mod typescript;

@@ -154,9 +154,8 @@ fn an_unknown_server_is_a_problem() {
     let out = validate(&["--server", "staging"], &["valid/outline-2.6.0.yaml"]);
     assert_eq!(out.code, Some(1));
     assert!(
-        stdout(&out).contains(
-            "server 'staging' is not defined in the document (servers: production) (at /servers)"
-        ),
+        stdout(&out)
+            .contains("the document has no server 'staging' (servers: production) (at /servers)"),
         "{}",
         stdout(&out)
     );
