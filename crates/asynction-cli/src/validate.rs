@@ -21,6 +21,7 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use crate::GlobalOptions;
+use crate::console::{Console, errln};
 
 /// Arguments of `asynction validate`.
 #[derive(Debug, Args)]
@@ -78,7 +79,7 @@ enum Verdict {
 }
 
 /// Runs the subcommand; returns exit code 0 when every document is valid, 1 otherwise.
-pub fn run(global: &GlobalOptions, args: &ValidateArgs) -> ExitCode {
+pub fn run(global: &GlobalOptions, args: &ValidateArgs, console: &mut Console) -> ExitCode {
     let files = if args.files.is_empty() {
         vec![global.spec.clone()]
     } else {
@@ -92,14 +93,14 @@ pub fn run(global: &GlobalOptions, args: &ValidateArgs) -> ExitCode {
         .iter()
         .all(|(_, v)| matches!(v, Verdict::Valid { .. }));
     let written = match args.format {
-        Format::Text => print_text(&verdicts),
-        Format::Json => print_json(&verdicts),
+        Format::Text => console.styled_out(|out| print_text(out, &verdicts)),
+        Format::Json => console.out(|out| print_json(out, &verdicts)),
     };
     match written {
         Ok(()) if all_valid => ExitCode::SUCCESS,
         Ok(()) => ExitCode::from(1),
         Err(e) => {
-            eprintln!("asynction: cannot write the report: {e}");
+            errln!(console, "asynction: cannot write the report: {e}");
             ExitCode::from(1)
         }
     }
@@ -153,9 +154,9 @@ fn check(file: &Path, args: &ValidateArgs, load: &asynction::LoadOptions) -> Ver
     }
 }
 
-fn print_text(verdicts: &[(PathBuf, Verdict)]) -> std::io::Result<()> {
-    // anstream strips the styles when stdout is not a terminal (and honours NO_COLOR).
-    let mut out = anstream::stdout().lock();
+/// The text report; `out` strips the styles when stdout is not a terminal (and honours
+/// NO_COLOR).
+fn print_text(out: &mut dyn Write, verdicts: &[(PathBuf, Verdict)]) -> std::io::Result<()> {
     let place = Style::new().bold();
     let error = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
     let warning = Style::new().fg_color(Some(AnsiColor::Yellow.into())).bold();
@@ -217,7 +218,7 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
 }
 
-fn print_json(verdicts: &[(PathBuf, Verdict)]) -> std::io::Result<()> {
+fn print_json(out: &mut dyn Write, verdicts: &[(PathBuf, Verdict)]) -> std::io::Result<()> {
     let problems: Vec<JsonProblem> = verdicts
         .iter()
         .flat_map(|(_, v)| match v {
@@ -233,8 +234,7 @@ fn print_json(verdicts: &[(PathBuf, Verdict)]) -> std::io::Result<()> {
             severity: (d.severity == Severity::Warning).then_some("warning"),
         })
         .collect();
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, &problems).map_err(std::io::Error::other)?;
+    serde_json::to_writer_pretty(&mut *out, &problems).map_err(std::io::Error::other)?;
     writeln!(out)?;
     out.flush()
 }

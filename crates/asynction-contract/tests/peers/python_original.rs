@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use asynction::Document;
 use asynction_contract::{Refusals, RulesReason, ViolationKind, run};
+use asynction_testkit::free_port;
+use asynction_testkit::process::ServerProcess;
 
-use std::net::SocketAddr;
-
-use super::{Peer, assert_findings, free_port, options, wait_listening};
+use super::{assert_findings, options};
 
 /// The negative cases of the document's `message` and `echo` on `/chat` (both objects with a
 /// required string of bounded length and a required integer; both declare an ack).
@@ -75,20 +75,15 @@ async fn python_original_fails_on_its_documented_acks() {
         return;
     }
     let port = free_port();
-    let child = Command::new(&python)
-        .arg(shared.join("tools/peer/server.py"))
-        .args(["--port", &port.to_string()])
-        .current_dir(shared.join("tools/peer"))
-        .env("HYPOTHESIS_STORAGE_DIRECTORY", venv.join("../hypothesis"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let peer = wait_listening(
-        Peer {
-            child,
-            addr: SocketAddr::from(([127, 0, 0, 1], port)),
-        },
+    let peer = ServerProcess::start_within(
+        Command::new(&python)
+            .arg(shared.join("tools/peer/server.py"))
+            .args(["--port", &port.to_string()])
+            .current_dir(shared.join("tools/peer"))
+            .env("HYPOTHESIS_STORAGE_DIRECTORY", venv.join("../hypothesis"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+        port,
         "the Python peer",
         Duration::from_secs(60),
     );

@@ -8,13 +8,15 @@ use asynction::Document;
 use asynction_contract::{Phase, Refusals, Report, RulesReason, SeenBy, ViolationKind, run};
 use serde_json::json;
 
-use super::{Peer, assert_findings, assert_junit, node, options, root};
+use asynction_testkit::process::ServerProcess;
+
+use super::{assert_findings, assert_junit, node, options, root};
 
 fn chat_demo_document() -> Document {
     Document::from_path(root().join("tests/fixtures/contract/socketio-chat-demo.yaml")).unwrap()
 }
 
-fn server(variant: &str) -> Peer {
+fn server(variant: &str) -> ServerProcess {
     node("third-party-server.mjs", variant)
 }
 
