@@ -285,7 +285,7 @@ impl Client {
             "\nSOCKETIO_PATH = {}\n\"\"\"The Socket.IO request path `connect` uses unless `socketio_path=` says otherwise (from the document's server).\"\"\"\n\nDEFAULT_WAIT_TIMEOUT = 5.0\n\"\"\"Seconds `connect` waits for the namespace's CONNECT.\"\"\"\n\n",
             string_literal(&self.socketio_path)
         ));
-        body.push_str("_AnyArgs: TypeAlias = Tuple[JsonValue, ...]\n\n");
+        body.push_str("AnyArguments: TypeAlias = Tuple[JsonValue, ...]\n\"\"\"The arguments of a server event the document does not describe.\"\"\"\n\n");
         let mut auth = String::new();
         for ns in &self.namespaces {
             for (name, fields) in &ns.auth_dicts {
@@ -323,7 +323,7 @@ impl Client {
         for t in &adapters {
             body.push_str(&format!("_A_{t}: TypeAdapter[{t}] = TypeAdapter({t})\n"));
         }
-        body.push_str("_A__AnyArgs: TypeAdapter[_AnyArgs] = TypeAdapter(_AnyArgs)\n\n");
+        body.push_str("_A_AnyArguments: TypeAdapter[AnyArguments] = TypeAdapter(AnyArguments)\n\n");
         body.push_str("# ---- Namespaces ----\n\n");
         for ns in &self.namespaces {
             body.push_str(&self.namespace_class(ns, false));
@@ -382,6 +382,7 @@ impl Client {
     /// The public names of `client.py`.
     pub fn client_public_names(&self) -> Vec<String> {
         let mut out = vec![
+            "AnyArguments".to_owned(),
             "DEFAULT_WAIT_TIMEOUT".to_owned(),
             "SOCKETIO_PATH".to_owned(),
         ];
@@ -432,6 +433,13 @@ impl Client {
             string_literal(&ns.path)
         ));
         out.push_str(&docstring(&doc, "    "));
+        if !ns.egress.is_empty() {
+            let events: Vec<String> = ns.egress.iter().map(|e| string_literal(&e.name)).collect();
+            out.push_str(&format!(
+                "\n    _server_events: ClassVar[FrozenSet[str]] = frozenset({{{}}})\n",
+                events.join(", ")
+            ));
+        }
         for e in &ns.ingress {
             out.push('\n');
             out.push_str(&emit_method(e, r#async, r#await));
@@ -651,7 +659,7 @@ fn emit_method(e: &EventInfo, r#async: &str, r#await: &str) -> String {
 fn on_method(e: &EventInfo, sync: bool) -> String {
     let event = string_literal(&e.name);
     let (arg_type, adapter, spread) = match &e.payload {
-        None => ("_AnyArgs".to_owned(), "_A__AnyArgs".to_owned(), true),
+        None => ("AnyArguments".to_owned(), "_A_AnyArguments".to_owned(), true),
         Some(p) => (p.type_name.clone(), format!("_A_{}", p.type_name), p.spread),
     };
     let mut doc = e.doc.clone();

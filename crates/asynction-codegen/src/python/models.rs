@@ -85,6 +85,8 @@ struct Builder<'a> {
     cut: HashSet<(String, String)>,
     /// The alias or class being rendered, and its pointer (for warnings).
     current: (String, String),
+    /// Approximations made while rendering the current definition (its docstring says them).
+    notes: Vec<String>,
 }
 
 impl Models {
@@ -100,6 +102,7 @@ impl Models {
             warnings: Vec::new(),
             cut: HashSet::new(),
             current: (String::new(), String::new()),
+            notes: Vec::new(),
         };
         // Which definitions are classes, first: aliases are ordered around them.
         for d in defs {
@@ -120,7 +123,8 @@ impl Models {
             b.current = (d.name.clone(), d.pointer.clone());
             let schema = b.schema_at(&d.pointer);
             let ty = b.normalize(&d.ty);
-            let class = b.class(&d.name, &ty, schema, doc_lines(&d.doc));
+            let mut class = b.class(&d.name, &ty, schema, doc_lines(&d.doc));
+            class.doc.extend(b.take_notes());
             b.classes.push(class);
         }
         let mut aliases = Vec::new();
@@ -131,9 +135,11 @@ impl Models {
             b.current = (d.name.clone(), d.pointer.clone());
             let schema = b.schema_at(&d.pointer);
             let expr = b.expr(&d.ty, schema, &d.name);
+            let mut doc = doc_lines(&d.doc);
+            doc.extend(b.take_notes());
             aliases.push(Alias {
                 name: d.name.clone(),
-                doc: doc_lines(&d.doc),
+                doc,
                 expr,
             });
         }
@@ -393,7 +399,20 @@ impl<'a> Builder<'a> {
         self.resolved.pointer(pointer)
     }
 
+    /// The current definition's approximation notes, as docstring lines.
+    fn take_notes(&mut self) -> Vec<String> {
+        let mut out = Vec::new();
+        for n in std::mem::take(&mut self.notes) {
+            out.push(String::new());
+            out.push(format!("Approximation: {n}."));
+        }
+        out
+    }
+
     fn warn(&mut self, message: String) {
+        if !self.notes.contains(&message) {
+            self.notes.push(message.clone());
+        }
         let w = Warning {
             pointer: self.current.1.clone(),
             message: format!("Python: {message}"),
@@ -920,7 +939,7 @@ fn doc_lines(doc: &[String]) -> Vec<String> {
         .filter(|l| {
             !l.starts_with("Format: `date-time`") && !l.starts_with("Must match the pattern")
         })
-        .cloned()
+        .map(|l| l.replace("`unknown`", "`JsonValue`"))
         .collect()
 }
 

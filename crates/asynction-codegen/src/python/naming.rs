@@ -19,6 +19,8 @@ pub const KEYWORDS: &[&str] = &[
 pub const RESERVED_TYPES: &[&str] = &[
     "Annotated",
     "AckTimeout",
+    "AnyArguments",
+    "FrozenSet",
     "AfterValidator",
     "Any",
     "AsyncNamespace",

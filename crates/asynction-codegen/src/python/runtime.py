@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from typing import (
     Awaitable,
     Callable,
+    ClassVar,
     Dict,
+    FrozenSet,
     List,
     Literal,
     Mapping,
@@ -394,6 +396,9 @@ class AsyncNamespace:
     before entering see the events sent right after CONNECT too.
     """
 
+    _server_events: ClassVar[FrozenSet[str]] = frozenset()
+    """The server events of the namespace in the document."""
+
     def __init__(self, handshake: Handshake) -> None:
         self._handshake = handshake
         self._sio = cast(_AsyncSio, _socketio_class("AsyncClient")())
@@ -463,7 +468,8 @@ class AsyncNamespace:
     async def _dispatch(self, event: str, *args: object) -> object:
         entry = self._events.get(event)
         if entry is None:
-            self._report(event, "event", [Violation("", "the document has no such server event")])
+            if event not in self._server_events:
+                self._report(event, "event", [Violation("", "the document has no such server event")])
             return None
         return await entry(args)
 
@@ -550,6 +556,9 @@ class SyncNamespace:
     python-socketio's thread.
     """
 
+    _server_events: ClassVar[FrozenSet[str]] = frozenset()
+    """The server events of the namespace in the document."""
+
     def __init__(self, handshake: Handshake) -> None:
         self._handshake = handshake
         self._sio = cast(_SyncSio, _socketio_class("Client")())
@@ -619,7 +628,8 @@ class SyncNamespace:
     def _dispatch(self, event: str, *args: object) -> object:
         entry = self._events.get(event)
         if entry is None:
-            self._report(event, "event", [Violation("", "the document has no such server event")])
+            if event not in self._server_events:
+                self._report(event, "event", [Violation("", "the document has no such server event")])
             return None
         return entry(args)
 
