@@ -117,3 +117,77 @@ fn unknown_servers_and_bad_names_exit_1() {
     let out = asynction(&["generate", "typescript", "missing.yaml", "--out", &out_dir]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn python_help_lists_its_options() {
+    let out = asynction(&["generate", "--help"]);
+    assert!(
+        text(&out.stdout).contains("python"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = asynction(&["generate", "python", "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let help = text(&out.stdout);
+    for option in [
+        "--out <DIR>",
+        "--name <PACKAGE>",
+        "--server <NAME>",
+        "[FILE]",
+        "--socketio-args",
+    ] {
+        assert!(help.contains(option), "{option} in {help}");
+    }
+}
+
+#[test]
+fn python_writes_the_package_and_warns_with_positions() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out_dir = dir.path().join("client");
+    let out = asynction(&[
+        "generate",
+        "python",
+        "approximations-2.6.yaml",
+        "--out",
+        out_dir.to_str().expect("utf-8"),
+        "--name",
+        "approx",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).starts_with("created approx (7 files) in "),
+        "{}",
+        text(&out.stdout)
+    );
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("approximations-2.6.yaml:11:13: warning: Python: `not` is not expressed"),
+        "{stderr}"
+    );
+    for file in [
+        "pyproject.toml",
+        "README.md",
+        "src/approx/__init__.py",
+        "src/approx/models.py",
+        "src/approx/client.py",
+        "src/approx/_runtime.py",
+        "src/approx/py.typed",
+    ] {
+        assert!(out_dir.join(file).is_file(), "{file}");
+    }
+    let refused = asynction(&[
+        "generate",
+        "python",
+        "shapes-2.6.yaml",
+        "--out",
+        out_dir.to_str().expect("utf-8"),
+        "--name",
+        "Not-A-Module",
+    ]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        text(&refused.stderr).contains("cannot be a Python package name"),
+        "{}",
+        text(&refused.stderr)
+    );
+}

@@ -343,6 +343,8 @@ impl Client {
                 &[
                     "Awaitable",
                     "Callable",
+                    "ClassVar",
+                    "FrozenSet",
                     "Literal",
                     "Mapping",
                     "Optional",
@@ -659,7 +661,11 @@ fn emit_method(e: &EventInfo, r#async: &str, r#await: &str) -> String {
 fn on_method(e: &EventInfo, sync: bool) -> String {
     let event = string_literal(&e.name);
     let (arg_type, adapter, spread) = match &e.payload {
-        None => ("AnyArguments".to_owned(), "_A_AnyArguments".to_owned(), true),
+        None => (
+            "AnyArguments".to_owned(),
+            "_A_AnyArguments".to_owned(),
+            true,
+        ),
         Some(p) => (p.type_name.clone(), format!("_A_{}", p.type_name), p.spread),
     };
     let mut doc = e.doc.clone();

@@ -1,5 +1,6 @@
 //! The integration tests of asynction-codegen: one binary, one module per generator.
 
+mod python;
 mod scaffold;
 mod typescript;
 mod typescript_node;
