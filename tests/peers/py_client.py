@@ -102,8 +102,8 @@ async def chat(pkg, url):
     return {
         "addA": add_a.model_dump(),
         "addB": add_b.model_dump(),
-        "login": logins[0].model_dump(),
-        "joined": joined[0].model_dump(),
+        "login": logins[0].model_dump(by_alias=True),
+        "joined": joined[0].model_dump(by_alias=True),
         "message": {"type": type(messages[0]).__name__, **messages[0].model_dump(exclude_none=True)},
         "rooms": rooms,
         "thrown": thrown,

@@ -344,7 +344,6 @@ impl Client {
                     "Awaitable",
                     "Callable",
                     "ClassVar",
-                    "FrozenSet",
                     "Literal",
                     "Mapping",
                     "Optional",
@@ -436,10 +435,24 @@ impl Client {
         ));
         out.push_str(&docstring(&doc, "    "));
         if !ns.egress.is_empty() {
-            let events: Vec<String> = ns.egress.iter().map(|e| string_literal(&e.name)).collect();
+            let events: Vec<String> = ns
+                .egress
+                .iter()
+                .map(|e| {
+                    let (adapter, spread) = match &e.payload {
+                        None => ("_A_AnyArguments".to_owned(), true),
+                        Some(p) => (format!("_A_{}", p.type_name), p.spread),
+                    };
+                    format!(
+                        "        {}: ({}, {adapter}.validate_python),\n",
+                        string_literal(&e.name),
+                        py_bool(spread)
+                    )
+                })
+                .collect();
             out.push_str(&format!(
-                "\n    _server_events: ClassVar[FrozenSet[str]] = frozenset({{{}}})\n",
-                events.join(", ")
+                "\n    _server_events: ClassVar[Mapping[str, Tuple[bool, Callable[[object], object]]]] = {{\n{}    }}\n",
+                events.concat()
             ));
         }
         for e in &ns.ingress {

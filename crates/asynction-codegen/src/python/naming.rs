@@ -20,7 +20,6 @@ pub const RESERVED_TYPES: &[&str] = &[
     "Annotated",
     "AckTimeout",
     "AnyArguments",
-    "FrozenSet",
     "AfterValidator",
     "Any",
     "AsyncNamespace",

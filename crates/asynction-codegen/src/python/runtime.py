@@ -21,7 +21,6 @@ from typing import (
     Callable,
     ClassVar,
     Dict,
-    FrozenSet,
     List,
     Literal,
     Mapping,
@@ -158,9 +157,10 @@ class Rejected:
 
 
 def check_incoming(
-    adapter: TypeAdapter[T], args: Sequence[object], spread: bool
+    validate: Callable[[object], T], args: Sequence[object], spread: bool
 ) -> Union[T, Rejected]:
-    """The received arguments as the document's type, or why they are not."""
+    """The received arguments as the document's type (`validate` is a `TypeAdapter`'s
+    `validate_python`), or why they are not."""
     if spread:
         value: object = list(args)
     elif len(args) == 1:
@@ -168,7 +168,7 @@ def check_incoming(
     else:
         return Rejected((Violation("", f"expected one argument, got {len(args)}"),))
     try:
-        return adapter.validate_python(value)
+        return validate(value)
     except PydanticValidationError as e:
         return Rejected(tuple(violations_of(e)))
 
@@ -396,8 +396,8 @@ class AsyncNamespace:
     before entering see the events sent right after CONNECT too.
     """
 
-    _server_events: ClassVar[FrozenSet[str]] = frozenset()
-    """The server events of the namespace in the document."""
+    _server_events: ClassVar[Mapping[str, Tuple[bool, Callable[[object], object]]]] = {}
+    """The server events of the namespace in the document: spread or not, and their check."""
 
     def __init__(self, handshake: Handshake) -> None:
         self._handshake = handshake
@@ -457,6 +457,17 @@ class AsyncNamespace:
         """Waits until the connection ends."""
         await self._sio.wait()
 
+    def _check_unhandled(self, event: str, args: Sequence[object]) -> None:
+        # An event no handler waits for is still checked: on_invalid hears of bad ones.
+        known = self._server_events.get(event)
+        if known is None:
+            self._report(event, "event", [Violation("", "the document has no such server event")])
+            return
+        spread, validate = known
+        value = check_incoming(validate, args, spread)
+        if isinstance(value, Rejected):
+            self._report(event, "event", value.violations)
+
     def _connect_error(self, data: object = None) -> None:
         self._refusal = connect_refusal(data)
 
@@ -468,8 +479,7 @@ class AsyncNamespace:
     async def _dispatch(self, event: str, *args: object) -> object:
         entry = self._events.get(event)
         if entry is None:
-            if event not in self._server_events:
-                self._report(event, "event", [Violation("", "the document has no such server event")])
+            self._check_unhandled(event, args)
             return None
         return await entry(args)
 
@@ -481,7 +491,7 @@ class AsyncNamespace:
         handler: Callable[[T], object],
     ) -> None:
         async def run(args: Sequence[object]) -> object:
-            value = check_incoming(adapter, args, spread)
+            value = check_incoming(adapter.validate_python, args, spread)
             if isinstance(value, Rejected):
                 self._report(event, "event", value.violations)
                 return None
@@ -502,7 +512,7 @@ class AsyncNamespace:
         ack_spread: bool,
     ) -> None:
         async def run(args: Sequence[object]) -> object:
-            value = check_incoming(adapter, args, spread)
+            value = check_incoming(adapter.validate_python, args, spread)
             if isinstance(value, Rejected):
                 self._report(event, "event", value.violations)
                 return None
@@ -542,7 +552,7 @@ class AsyncNamespace:
         refusal = refusal_of(received, self.path, event)
         if refusal is not None:
             raise refusal
-        value = check_incoming(adapter, received, spread)
+        value = check_incoming(adapter.validate_python, received, spread)
         if isinstance(value, Rejected):
             self._report(event, "ack", value.violations)
             raise InvalidAck(event, value.violations)
@@ -556,8 +566,8 @@ class SyncNamespace:
     python-socketio's thread.
     """
 
-    _server_events: ClassVar[FrozenSet[str]] = frozenset()
-    """The server events of the namespace in the document."""
+    _server_events: ClassVar[Mapping[str, Tuple[bool, Callable[[object], object]]]] = {}
+    """The server events of the namespace in the document: spread or not, and their check."""
 
     def __init__(self, handshake: Handshake) -> None:
         self._handshake = handshake
@@ -617,6 +627,17 @@ class SyncNamespace:
         """Waits until the connection ends."""
         self._sio.wait()
 
+    def _check_unhandled(self, event: str, args: Sequence[object]) -> None:
+        # An event no handler waits for is still checked: on_invalid hears of bad ones.
+        known = self._server_events.get(event)
+        if known is None:
+            self._report(event, "event", [Violation("", "the document has no such server event")])
+            return
+        spread, validate = known
+        value = check_incoming(validate, args, spread)
+        if isinstance(value, Rejected):
+            self._report(event, "event", value.violations)
+
     def _connect_error(self, data: object = None) -> None:
         self._refusal = connect_refusal(data)
 
@@ -628,8 +649,7 @@ class SyncNamespace:
     def _dispatch(self, event: str, *args: object) -> object:
         entry = self._events.get(event)
         if entry is None:
-            if event not in self._server_events:
-                self._report(event, "event", [Violation("", "the document has no such server event")])
+            self._check_unhandled(event, args)
             return None
         return entry(args)
 
@@ -641,7 +661,7 @@ class SyncNamespace:
         handler: Callable[[T], object],
     ) -> None:
         def run(args: Sequence[object]) -> object:
-            value = check_incoming(adapter, args, spread)
+            value = check_incoming(adapter.validate_python, args, spread)
             if isinstance(value, Rejected):
                 self._report(event, "event", value.violations)
             else:
@@ -660,7 +680,7 @@ class SyncNamespace:
         ack_spread: bool,
     ) -> None:
         def run(args: Sequence[object]) -> object:
-            value = check_incoming(adapter, args, spread)
+            value = check_incoming(adapter.validate_python, args, spread)
             if isinstance(value, Rejected):
                 self._report(event, "event", value.violations)
                 return None
@@ -693,7 +713,7 @@ class SyncNamespace:
         refusal = refusal_of(answer[0], self.path, event)
         if refusal is not None:
             raise refusal
-        value = check_incoming(adapter, answer[0], spread)
+        value = check_incoming(adapter.validate_python, answer[0], spread)
         if isinstance(value, Rejected):
             self._report(event, "ack", value.violations)
             raise InvalidAck(event, value.violations)
