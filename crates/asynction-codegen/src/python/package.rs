@@ -106,7 +106,8 @@ fn toml_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned())
 }
 
-/// `pyproject.toml` (PEP 621, built with setuptools, which every venv has).
+/// `pyproject.toml` (PEP 621, built with flit_core: the smallest PEP 517 backend; it finds
+/// `src/<name>/` from the project name and ships every file there, `py.typed` included).
 pub fn pyproject(name: &str, version: &str, api: &Api) -> String {
     let title = api
         .info
@@ -124,8 +125,8 @@ pub fn pyproject(name: &str, version: &str, api: &Api) -> String {
     );
     format!(
         r#"[build-system]
-requires = ["setuptools>=64"]
-build-backend = "setuptools.build_meta"
+requires = ["flit_core>=3.4,<4"]
+build-backend = "flit_core.buildapi"
 
 [project]
 name = {}
@@ -139,12 +140,6 @@ dependencies = [
     "typing-extensions>=4.6",
 ]
 classifiers = ["Typing :: Typed"]
-
-[tool.setuptools.packages.find]
-where = ["src"]
-
-[tool.setuptools.package-data]
-"*" = ["py.typed"]
 "#,
         toml_string(&name.replace('_', "-")),
         toml_string(version),
