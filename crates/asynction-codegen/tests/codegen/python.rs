@@ -32,10 +32,7 @@ pub(crate) fn venv_python() -> PathBuf {
     static VENV: OnceLock<PathBuf> = OnceLock::new();
     VENV.get_or_init(|| {
         let check = Command::new(system_python())
-            .args([
-                "-c",
-                "import pydantic, socketio, aiohttp, mypy, flit_core",
-            ])
+            .args(["-c", "import pydantic, socketio, aiohttp, mypy, flit_core"])
             .output()
             .expect("python3 runs");
         assert!(
