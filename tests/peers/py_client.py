@@ -134,7 +134,20 @@ async def mock_refusals(pkg, url):
             refused = None
         except pkg.Refused as e:
             refused = {"code": e.code, "paths": [v.path for v in e.violations], "event": e.event}
-    return {"accepted": type(accepted).__name__, "refused": refused}
+    # Without the credentials the namespace requires (the typed `connect` would not allow it).
+    try:
+        async with pkg.connect(url, "/secure", transports=["websocket"]):
+            connect_refused = None
+    except pkg.Refused as e:
+        connect_refused = {"code": e.code}
+    async with pkg.connect(url, "/secure", auth={"token": "t"}, transports=["websocket"]) as secure:
+        connected = secure.connected
+    return {
+        "accepted": type(accepted).__name__,
+        "refused": refused,
+        "connectRefused": connect_refused,
+        "connectedWithToken": connected,
+    }
 
 
 async def runtime(pkg, url):

@@ -200,7 +200,10 @@ fn a_refusal_of_the_server_raises_refused_with_its_code() {
         result,
         json!({
             "accepted": "bool",
-            "refused": {"code": "invalid_payload", "paths": [""], "event": "rename"}
+            "refused": {"code": "invalid_payload", "paths": [""], "event": "rename"},
+            // A refused connection raises Refused too, with the connect_error's code.
+            "connectRefused": {"code": "unauthorized"},
+            "connectedWithToken": true
         })
     );
 }
