@@ -937,7 +937,9 @@ fn number_literal(v: f64) -> String {
 fn doc_lines(doc: &[String]) -> Vec<String> {
     doc.iter()
         .filter(|l| {
-            !l.starts_with("Format: `date-time`") && !l.starts_with("Must match the pattern")
+            !l.starts_with("Format: `date-time`")
+                && !l.starts_with("Must match the pattern")
+                && !l.contains("zod")
         })
         .map(|l| l.replace("`unknown`", "`JsonValue`"))
         .collect()
