@@ -763,3 +763,79 @@ fn options_are_checked() {
     let named = generate(&doc, &PythonOptions::default()).expect("generated");
     assert_eq!(named.name, "shapes_client");
 }
+
+/// Validates and dumps values of the `unions` fixture's models; prints what happened.
+const PETS_CHECK: &str = r#"import datetime, json
+from pydantic import ValidationError
+from pets import AdoptPayload, Cat
+
+p = AdoptPayload.model_validate({"pet": {"kind": "dog", "barks": True}, "at": "2026-01-02T03:04:05+01:00"})
+out = {"pet": type(p.pet).__name__, "dumped": p.model_dump(by_alias=True, exclude_unset=True)}
+utc = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+out["noneIsAbsent"] = AdoptPayload(pet=Cat(kind="cat", lives=3), at=utc, note=None).model_dump(by_alias=True, exclude_unset=True)
+out["json"] = json.loads(AdoptPayload(pet=Cat(kind="cat", lives=3), at=utc).model_dump_json(by_alias=True, exclude_unset=True))
+errors = []
+for bad in [
+    {"pet": {"kind": "fish"}, "at": "2026-01-01T00:00:00Z"},
+    {"pet": {"kind": "cat", "lives": 10}, "at": "2026-01-01T00:00:00Z"},
+    {"pet": {"kind": "cat", "lives": "3"}, "at": "2026-01-01T00:00:00Z"},
+    {"pet": {"kind": "dog"}, "at": "2026-01-01T00:00:00"},
+    {"pet": {"kind": "dog"}, "at": 5},
+    {"pet": {"kind": "dog"}, "at": "2026-01-01T00:00:00Z", "extra": 1},
+]:
+    try:
+        AdoptPayload.model_validate(bad)
+        errors.append(None)
+    except ValidationError as e:
+        errors.append(["/".join(map(str, x["loc"])) for x in e.errors()])
+out["errors"] = errors
+print(json.dumps(out))
+"#;
+
+#[test]
+fn models_validate_and_serialise_as_the_document_says() {
+    let package = generate_file("tests/fixtures/python/unions-2.6.yaml", "pets_models");
+    let models = module(&package, "models.py");
+    assert!(
+        models.contains(
+            "    pet: Annotated[Union[Cat, Dog], Field(discriminator=\"kind\")]\n    at: DateTime\n"
+        ),
+        "{models}"
+    );
+    let workspace = tempfile::tempdir().expect("temp dir");
+    let dir = workspace.path().join("pets_models");
+    package.write(&dir).expect("written");
+    pip_install(&[dir]);
+    let out = Command::new(venv_python())
+        .args([
+            "-W",
+            "error",
+            "-c",
+            &PETS_CHECK.replace("from pets import", "from pets_models import"),
+        ])
+        .current_dir(workspace.path())
+        .output()
+        .expect("python runs");
+    assert_ok(&out, "the models' checks");
+    let result: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(
+        result,
+        serde_json::json!({
+            // The discriminated union picks the member by `kind`.
+            "pet": "Dog",
+            // date-time is sent back as an RFC 3339 string; unset optionals are absent.
+            "dumped": {"pet": {"kind": "dog", "barks": true}, "at": "2026-01-02T03:04:05+01:00"},
+            // `note=None` on a property that may not be null is absence, not null.
+            "noneIsAbsent": {"pet": {"kind": "cat", "lives": 3}, "at": "2026-01-01T00:00:00+00:00"},
+            "json": {"pet": {"kind": "cat", "lives": 3}, "at": "2026-01-01T00:00:00+00:00"},
+            "errors": [
+                ["pet"],           // no member has kind "fish"
+                ["pet/cat/lives"], // maximum: 9
+                ["pet/cat/lives"], // strict: "3" is no integer
+                ["at"],            // a date-time needs its offset
+                ["at"],            // a number is no date-time
+                ["extra"]          // additionalProperties: false
+            ]
+        })
+    );
+}
