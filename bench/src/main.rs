@@ -400,14 +400,7 @@ async fn run(command: Command) -> Result<(), String> {
             json,
         } => {
             let report = run_load(&load.into_config(url, server_pid, label)?).await;
-            if json {
-                println!(
-                    "{}",
-                    serde_json::to_string(&report).map_err(|e| e.to_string())?
-                );
-            } else {
-                println!("{}", report.human_line());
-            }
+            print_result(json, &report, || report.human_line())?;
         }
         Command::Soak {
             url,
@@ -456,9 +449,7 @@ async fn run(command: Command) -> Result<(), String> {
                 println!("{}", row_line(row));
             }
             if json {
-                for row in &rows {
-                    println!("{}", serde_json::to_string(row).map_err(|e| e.to_string())?);
-                }
+                rows.iter().try_for_each(print_json)?;
             }
         }
         Command::Compare {
@@ -492,9 +483,7 @@ async fn run(command: Command) -> Result<(), String> {
             let rows = run_compare(&config).await;
             println!("{}", render_table(&rows));
             if json {
-                for row in &rows {
-                    println!("{}", serde_json::to_string(row).map_err(|e| e.to_string())?);
-                }
+                rows.iter().try_for_each(print_json)?;
             }
         }
         Command::IdleRss {
@@ -523,14 +512,7 @@ async fn run(command: Command) -> Result<(), String> {
                 ready_timeout: Duration::from_secs(30),
             };
             for row in run_idle_rss(&config).await? {
-                if json {
-                    println!(
-                        "{}",
-                        serde_json::to_string(&row).map_err(|e| e.to_string())?
-                    );
-                } else {
-                    println!("{}", row.human_line());
-                }
+                print_result(json, &row, || row.human_line())?;
             }
         }
         Command::Fanout {
@@ -627,9 +609,7 @@ async fn run(command: Command) -> Result<(), String> {
             let rows = run_fanout(&config).await?;
             println!("{}", fanout::render_table(&rows, &baseline));
             if json {
-                for row in &rows {
-                    println!("{}", serde_json::to_string(row).map_err(|e| e.to_string())?);
-                }
+                rows.iter().try_for_each(print_json)?;
             }
         }
         Command::EmitTicks {
@@ -641,13 +621,31 @@ async fn run(command: Command) -> Result<(), String> {
         } => {
             let spec = spec.unwrap_or_else(servers::default_chat_bench_spec);
             let report = emitter::run_emit_ticks(via, &redis, &spec, rate, count).await?;
-            println!(
-                "{}",
-                serde_json::to_string(&report).map_err(|e| e.to_string())?
-            );
+            print_json(&report)?;
         }
         Command::RawServer { .. } => unreachable!("handled before the client runtime starts"),
     }
+    Ok(())
+}
+
+/// One result: a line of JSON with `--json`, else the `human` line.
+fn print_result(
+    json: bool,
+    value: &impl serde::Serialize,
+    human: impl FnOnce() -> String,
+) -> Result<(), String> {
+    if json {
+        print_json(value)
+    } else {
+        println!("{}", human());
+        Ok(())
+    }
+}
+
+/// `value` as one line of JSON on standard output (what every `--json` output is made of).
+fn print_json(value: &impl serde::Serialize) -> Result<(), String> {
+    let line = serde_json::to_string(value).map_err(|e| e.to_string())?;
+    println!("{line}");
     Ok(())
 }
 

@@ -59,23 +59,14 @@ pub fn run(global: &GlobalOptions, args: &DocsArgs) -> ExitCode {
     };
     let mut options = DocsOptions::default();
     if let Some(name) = &args.server.server {
-        match doc.api.server(name) {
-            Some(server) => {
+        match doc.api.server_named(name) {
+            Ok(server) => {
                 options = options
                     .server(name.clone())
                     .socketio_path(server.socketio_path.clone());
             }
-            None => {
-                let known: Vec<&str> = doc.api.servers.iter().map(|s| s.name.as_str()).collect();
-                eprintln!(
-                    "{}: server '{name}' is not defined in the document (servers: {})",
-                    file.display(),
-                    if known.is_empty() {
-                        "none".to_owned()
-                    } else {
-                        known.join(", ")
-                    }
-                );
+            Err(unknown) => {
+                eprintln!("{}: {unknown}", file.display());
                 return ExitCode::from(1);
             }
         }

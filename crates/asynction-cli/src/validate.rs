@@ -112,9 +112,8 @@ fn check(file: &Path, args: &ValidateArgs, load: &asynction::LoadOptions) -> Ver
     };
     let mut problems = Vec::new();
     if let Some(name) = &args.server
-        && doc.api.server(name).is_none()
+        && let Err(unknown) = doc.api.server_named(name)
     {
-        let known: Vec<&str> = doc.api.servers.iter().map(|s| s.name.as_str()).collect();
         problems.push(Diagnostic {
             severity: Severity::Error,
             location: Location {
@@ -123,14 +122,7 @@ fn check(file: &Path, args: &ValidateArgs, load: &asynction::LoadOptions) -> Ver
                 column: None,
             },
             pointer: "/servers".to_owned(),
-            message: format!(
-                "server '{name}' is not defined in the document (servers: {})",
-                if known.is_empty() {
-                    "none".to_owned()
-                } else {
-                    known.join(", ")
-                }
-            ),
+            message: unknown.to_string(),
         });
     }
     let mut warnings = Vec::new();

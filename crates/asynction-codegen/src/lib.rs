@@ -10,6 +10,8 @@
 //! | [`python`] | a pip package: pydantic models and a typed python-socketio client (asyncio and sync) |
 #![warn(missing_docs)]
 
+mod naming;
 pub mod python;
 pub mod scaffold;
+mod types;
 pub mod typescript;

@@ -162,5 +162,5 @@ pub async fn run_with_progress(
     options: &Options,
     progress: &mut dyn FnMut(&Check),
 ) -> Result<Report, ContractError> {
-    engine::Runner::new(doc, options, progress)?.run().await
+    engine::run(doc, options, progress).await
 }

@@ -114,6 +114,31 @@ pub struct Failure {
     pub reproduction: Option<String>,
 }
 
+impl Failure {
+    /// A failure with nothing attached yet.
+    pub(crate) fn new(kind: ViolationKind, message: String) -> Failure {
+        Failure {
+            kind,
+            message,
+            args: None,
+            shrunk: None,
+            reproduction: None,
+        }
+    }
+
+    /// With the arguments sent (or received).
+    pub(crate) fn with_args(mut self, args: Vec<Value>) -> Failure {
+        self.args = Some(args);
+        self
+    }
+
+    /// With a one-line JavaScript reproduction.
+    pub(crate) fn with_reproduction(mut self, js: String) -> Failure {
+        self.reproduction = Some(js);
+        self
+    }
+}
+
 /// One thing tried against the server.
 #[derive(Debug, Clone, Serialize)]
 pub struct Check {

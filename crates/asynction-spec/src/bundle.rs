@@ -12,12 +12,13 @@
 //! 2.x channel) is inlined. Local `$ref`s of the main file are kept as written.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
 use super::error::{Diagnostic, Location, SpecError};
+use super::files::Files;
 use super::refs::lookup;
 use super::source::{SourceFile, escape_pointer};
 
@@ -56,9 +57,9 @@ pub fn bundle(path: impl AsRef<Path>) -> Result<Value, SpecError> {
 
 /// Bundles a parsed main file (see [`bundle`]).
 pub(crate) fn bundle_value(source: Arc<SourceFile>, root: Value) -> Result<Value, SpecError> {
+    let root = Arc::new(root);
     let mut b = Bundler {
-        files: Vec::new(),
-        by_path: HashMap::new(),
+        files: Files::new(source, root.clone()),
         lifted: HashMap::new(),
         taken: HashMap::new(),
         added: Vec::new(),
@@ -78,9 +79,6 @@ pub(crate) fn bundle_value(source: Arc<SourceFile>, root: Value) -> Result<Value
             }
         }
     }
-    b.by_path.insert(canonical(&source.path), 0);
-    let root = Arc::new(root);
-    b.files.push((source, Some(root.clone())));
     let mut out = b.walk(&root, 0, &mut String::new(), &mut Vec::new(), false);
     if !b.diagnostics.is_empty() {
         return Err(SpecError::new(b.diagnostics));
@@ -112,8 +110,7 @@ pub(crate) fn bundle_value(source: Arc<SourceFile>, root: Value) -> Result<Value
 type Lifted = HashMap<(usize, String), String>;
 
 struct Bundler {
-    files: Vec<(Arc<SourceFile>, Option<Arc<Value>>)>,
-    by_path: HashMap<PathBuf, usize>,
+    files: Files,
     lifted: Lifted,
     /// Section → name → the (file, fragment) it holds (`None`: the main file's own).
     taken: HashMap<String, HashMap<String, Option<(usize, String)>>>,
@@ -146,10 +143,6 @@ impl Version {
             servers_and_channels: v3 || minor >= 3,
         }
     }
-}
-
-fn canonical(p: &Path) -> PathBuf {
-    p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
 }
 
 impl Bundler {
@@ -221,7 +214,7 @@ impl Bundler {
 
     fn report(&mut self, file: usize, at: &str, message: String) -> Value {
         let d = self.files[file]
-            .0
+            .source
             .diagnostic(&format!("{at}/$ref"), message);
         self.diagnostics.push(d);
         Value::Null
@@ -250,7 +243,7 @@ impl Bundler {
                 ),
             );
         } else {
-            match self.load(file, file_part) {
+            match self.files.load(file, file_part, &mut self.diagnostics) {
                 Ok(id) => id,
                 Err(msg) => return self.report(file, at, format!("$ref '{reference}': {msg}")),
             }
@@ -264,7 +257,7 @@ impl Bundler {
             return ref_value(local.clone());
         }
         let Some(target) = self.files[target_file]
-            .1
+            .value
             .clone()
             .and_then(|root| lookup(&root, fragment).cloned())
         else {
@@ -340,7 +333,7 @@ impl Bundler {
         let base = match fragment.rsplit('/').next().filter(|s| !s.is_empty()) {
             Some(last) => last.replace("~1", "/").replace("~0", "~"),
             None => self.files[file]
-                .0
+                .source
                 .path
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
@@ -365,44 +358,6 @@ impl Bundler {
         }
         names.insert(name.clone(), Some(key.clone()));
         name
-    }
-
-    fn load(&mut self, from: usize, relative: &str) -> Result<usize, String> {
-        let relative = relative.strip_prefix("file://").unwrap_or(relative);
-        let relative = percent_encoding::percent_decode_str(relative).decode_utf8_lossy();
-        let base = self.files[from]
-            .0
-            .path
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
-        let path = base.join(relative.as_ref());
-        let key = canonical(&path);
-        if let Some(id) = self.by_path.get(&key) {
-            return match self.files[*id].1 {
-                Some(_) => Ok(*id),
-                None => Err("the file could not be parsed".to_owned()),
-            };
-        }
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let source = Arc::new(SourceFile::new(path, text));
-        let value = match source.parse() {
-            Ok(v) => Some(Arc::new(v)),
-            Err(d) => {
-                self.diagnostics.push(d);
-                None
-            }
-        };
-        let id = self.files.len();
-        let ok = value.is_some();
-        self.files.push((source, value));
-        self.by_path.insert(key, id);
-        if ok {
-            Ok(id)
-        } else {
-            Err("the file could not be parsed".to_owned())
-        }
     }
 }
 

@@ -1,5 +1,5 @@
-//! Parts of the model that read the same in AsyncAPI 2.x and 3.0: info, security schemes,
-//! message → event, channel bindings and `x-handlers`.
+//! Parts of the model that read the same in AsyncAPI 2.x and 3.0: info, servers (all but their
+//! address), security schemes, message → event, channel bindings and `x-handlers`.
 
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
@@ -7,11 +7,11 @@ use serde_json::{Map, Value};
 use super::fields::{Reader, child, kind};
 use crate::model::{
     ApiKeyLocation, Event, Example, HandshakeBindings, Info, NamespaceHandlers, SchemeKind,
-    SecurityRequirement, SecurityScheme,
+    SecurityRequirement, SecurityScheme, Server,
 };
 
 /// `info`: title and version are required strings.
-pub fn info(r: &mut Reader<'_>, root: &Map<String, Value>) -> Info {
+pub(crate) fn info(r: &mut Reader<'_>, root: &Map<String, Value>) -> Info {
     let Some(info) = r.object(root, "info", "") else {
         r.error("", "the document must have required property 'info'");
         return Info {
@@ -31,8 +31,66 @@ pub fn info(r: &mut Reader<'_>, root: &Map<String, Value>) -> Info {
     }
 }
 
+/// Where a version writes a server's address, and how its security requirements read.
+pub(crate) struct ServerReader<A, S> {
+    /// The required field the address starts from: 2.x `url`, 3.x `host`.
+    pub(crate) address_key: &'static str,
+    /// Reads the rest of the address after `protocol` (`obj`, its pointer, the `address_key`
+    /// value) and returns the url (variables substituted) and the Socket.IO path.
+    pub(crate) locate: A,
+    /// Reads the `security` list at a pointer.
+    pub(crate) security: S,
+}
+
+/// `servers`: every Server object, read in document order (`address_key`, `protocol`, the
+/// rest of the address, `security`, `description`, so diagnostics come in that order).
+pub(crate) fn servers<A, S>(
+    r: &mut Reader<'_>,
+    root: &Map<String, Value>,
+    mut read: ServerReader<A, S>,
+) -> Vec<Server>
+where
+    A: FnMut(&mut Reader<'_>, &Map<String, Value>, &str, String) -> (String, String),
+    S: FnMut(&mut Reader<'_>, &[Value], &str) -> Vec<SecurityRequirement>,
+{
+    let mut out = Vec::new();
+    let Some(map) = r.object(root, "servers", "") else {
+        return out;
+    };
+    for (name, server) in map {
+        let at = child("/servers", name);
+        let Some(obj) = server.as_object() else {
+            r.error(
+                &at,
+                format!("a server must be an object, found {}", kind(server)),
+            );
+            continue;
+        };
+        let address = r
+            .required_string(obj, read.address_key, &at, "a server")
+            .unwrap_or_default();
+        let protocol = r
+            .required_string(obj, "protocol", &at, "a server")
+            .unwrap_or_default();
+        let (url, socketio_path) = (read.locate)(r, obj, &at, address);
+        let security = match r.array(obj, "security", &at) {
+            Some(list) => (read.security)(r, list, &child(&at, "security")),
+            None => Vec::new(),
+        };
+        out.push(Server {
+            name: name.clone(),
+            url,
+            protocol,
+            socketio_path,
+            security,
+            description: r.string(obj, "description", &at),
+        });
+    }
+    out
+}
+
 /// `components.securitySchemes`.
-pub fn security_schemes(
+pub(crate) fn security_schemes(
     r: &mut Reader<'_>,
     root: &Map<String, Value>,
 ) -> IndexMap<String, SecurityScheme> {
@@ -53,7 +111,7 @@ pub fn security_schemes(
 }
 
 /// One security scheme object at `at`.
-pub fn security_scheme(
+pub(crate) fn security_scheme(
     r: &mut Reader<'_>,
     name: &str,
     scheme: &Value,
@@ -194,7 +252,7 @@ pub fn security_scheme(
 }
 
 /// A 2.x security requirement list (`[{scheme: [scopes]}]`), checked against the schemes.
-pub fn requirements(
+pub(crate) fn requirements(
     r: &mut Reader<'_>,
     list: &[Value],
     at: &str,
@@ -247,7 +305,12 @@ pub fn requirements(
 
 /// Required scopes must be declared by an oauth2 flow (any order: the original compared them in
 /// order by accident).
-pub fn check_scopes(r: &mut Reader<'_>, at: &str, scheme: &SecurityScheme, scopes: &[String]) {
+pub(crate) fn check_scopes(
+    r: &mut Reader<'_>,
+    at: &str,
+    scheme: &SecurityScheme,
+    scopes: &[String],
+) {
     if let SchemeKind::OAuth2 { scopes: declared } = &scheme.kind {
         for s in scopes {
             if !declared.contains(s) {
@@ -264,7 +327,7 @@ pub fn check_scopes(r: &mut Reader<'_>, at: &str, scheme: &SecurityScheme, scope
 }
 
 /// `x-handlers` of a channel.
-pub fn namespace_handlers(
+pub(crate) fn namespace_handlers(
     r: &mut Reader<'_>,
     channel: &Map<String, Value>,
     at: &str,
@@ -281,7 +344,11 @@ pub fn namespace_handlers(
 }
 
 /// `bindings.ws` of a channel.
-pub fn bindings(r: &mut Reader<'_>, channel: &Map<String, Value>, at: &str) -> HandshakeBindings {
+pub(crate) fn bindings(
+    r: &mut Reader<'_>,
+    channel: &Map<String, Value>,
+    at: &str,
+) -> HandshakeBindings {
     let Some(b) = r.object(channel, "bindings", at) else {
         return HandshakeBindings::default();
     };
@@ -308,7 +375,7 @@ pub fn bindings(r: &mut Reader<'_>, channel: &Map<String, Value>, at: &str) -> H
 }
 
 /// A message object → an [`Event`] (without ack, which differs by version).
-pub fn event(r: &mut Reader<'_>, message: &Value, at: &str) -> Option<Event> {
+pub(crate) fn event(r: &mut Reader<'_>, message: &Value, at: &str) -> Option<Event> {
     let Some(m) = message.as_object() else {
         r.error(
             at,
@@ -352,7 +419,7 @@ pub fn event(r: &mut Reader<'_>, message: &Value, at: &str) -> Option<Event> {
 }
 
 /// `x-security` of a channel: `None` when absent.
-pub fn x_security(
+pub(crate) fn x_security(
     r: &mut Reader<'_>,
     channel: &Map<String, Value>,
     at: &str,
@@ -364,7 +431,7 @@ pub fn x_security(
 
 /// A channel key as a namespace path: a missing leading `/` is added (the original registered
 /// `chat` verbatim, which no client could ever reach).
-pub fn namespace_path(key: &str) -> String {
+pub(crate) fn namespace_path(key: &str) -> String {
     if key.starts_with('/') {
         key.to_owned()
     } else {

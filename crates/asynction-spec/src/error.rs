@@ -1,8 +1,10 @@
-//! Errors raised while loading an AsyncAPI document.
+//! Errors raised while loading an AsyncAPI document, and while looking something up in it.
 //!
 //! Every problem is a [`Diagnostic`]: the file, the line and column when the source is known,
 //! the JSON pointer of the offending node and a one-line reason. A [`SpecError`] carries one or
 //! more diagnostics so that a user sees every problem of a document in one run.
+//! [`UnknownServer`] is a server name the document does not declare (every tool that takes a
+//! `--server` prints it the same way).
 
 use std::fmt;
 use std::path::PathBuf;
@@ -120,6 +122,33 @@ impl fmt::Display for SpecError {
 }
 
 impl std::error::Error for SpecError {}
+
+/// A server name the document does not declare: what [`crate::Api::server_named`] returns.
+///
+/// It prints the name and the servers the document does declare, so the user can pick one:
+/// `the document has no server 'staging' (servers: production, local)`, or
+/// `the document has no server 'staging' (it declares no servers)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UnknownServer {
+    /// The name asked for.
+    pub name: String,
+    /// The names of the document's servers, in document order (empty when it has none).
+    pub known: Vec<String>,
+}
+
+impl fmt::Display for UnknownServer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the document has no server '{}' ", self.name)?;
+        if self.known.is_empty() {
+            f.write_str("(it declares no servers)")
+        } else {
+            write!(f, "(servers: {})", self.known.join(", "))
+        }
+    }
+}
+
+impl std::error::Error for UnknownServer {}
 
 #[cfg(test)]
 mod tests {

@@ -8,27 +8,27 @@ use super::source::{SourceFile, escape_pointer};
 use crate::model::{ArgumentList, Schema};
 
 /// Collects diagnostics against the main source file while a model is built.
-pub struct Reader<'a> {
+pub(crate) struct Reader<'a> {
     /// The main file, for positions.
-    pub source: &'a SourceFile,
+    pub(crate) source: &'a SourceFile,
     /// The document as written (refs not inlined), to recover names that inlining erases.
-    pub raw: &'a Value,
+    pub(crate) raw: &'a Value,
     /// Problems found so far.
-    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
     /// The document's argument convention: how payload and ack schemas without their own
     /// `x-socketio-args` map onto Socket.IO argument lists (see [`crate::LoadOptions::socketio_args`]).
-    pub arguments: ArgumentList,
+    pub(crate) arguments: ArgumentList,
 }
 
 impl<'a> Reader<'a> {
     /// Records a problem at `pointer`.
-    pub fn error(&mut self, pointer: &str, message: impl Into<String>) {
+    pub(crate) fn error(&mut self, pointer: &str, message: impl Into<String>) {
         self.diagnostics
             .push(self.source.diagnostic(pointer, message));
     }
 
     /// `obj[key]` as an object, recording an error if present with another type.
-    pub fn object<'v>(
+    pub(crate) fn object<'v>(
         &mut self,
         obj: &'v Map<String, Value>,
         key: &str,
@@ -48,7 +48,12 @@ impl<'a> Reader<'a> {
     }
 
     /// `obj[key]` as a string, recording an error if present with another type.
-    pub fn string(&mut self, obj: &Map<String, Value>, key: &str, at: &str) -> Option<String> {
+    pub(crate) fn string(
+        &mut self,
+        obj: &Map<String, Value>,
+        key: &str,
+        at: &str,
+    ) -> Option<String> {
         match obj.get(key) {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s.clone()),
@@ -63,7 +68,7 @@ impl<'a> Reader<'a> {
     }
 
     /// `obj[key]` as a required string.
-    pub fn required_string(
+    pub(crate) fn required_string(
         &mut self,
         obj: &Map<String, Value>,
         key: &str,
@@ -78,7 +83,7 @@ impl<'a> Reader<'a> {
     }
 
     /// `obj[key]` as an array, recording an error if present with another type.
-    pub fn array<'v>(
+    pub(crate) fn array<'v>(
         &mut self,
         obj: &'v Map<String, Value>,
         key: &str,
@@ -98,7 +103,12 @@ impl<'a> Reader<'a> {
     }
 
     /// A schema at `obj[key]`, or `None` when absent.
-    pub fn schema(&mut self, obj: &Map<String, Value>, key: &str, at: &str) -> Option<Schema> {
+    pub(crate) fn schema(
+        &mut self,
+        obj: &Map<String, Value>,
+        key: &str,
+        at: &str,
+    ) -> Option<Schema> {
         let value = obj.get(key)?;
         let pointer = child(at, key);
         self.schema_value(value, pointer)
@@ -106,7 +116,7 @@ impl<'a> Reader<'a> {
 
     /// A payload or ack schema (`obj[key]`): its argument rule defaults to the document's
     /// convention ([`Reader::arguments`]) instead of `single`.
-    pub fn argument_schema(
+    pub(crate) fn argument_schema(
         &mut self,
         obj: &Map<String, Value>,
         key: &str,
@@ -117,7 +127,11 @@ impl<'a> Reader<'a> {
     }
 
     /// [`Reader::argument_schema`] for a value found at `pointer`.
-    pub fn argument_schema_value(&mut self, value: &Value, pointer: String) -> Option<Schema> {
+    pub(crate) fn argument_schema_value(
+        &mut self,
+        value: &Value,
+        pointer: String,
+    ) -> Option<Schema> {
         let mut schema = self.schema_value(value, pointer)?;
         let own_rule = schema
             .value
@@ -131,7 +145,7 @@ impl<'a> Reader<'a> {
 
     /// The `x-socketio-args` of the object at `at` (a schema, or the document root): `single`
     /// when absent; anything but `single`/`spread` is reported there.
-    pub fn argument_rule(&mut self, obj: &Map<String, Value>, at: &str) -> ArgumentList {
+    pub(crate) fn argument_rule(&mut self, obj: &Map<String, Value>, at: &str) -> ArgumentList {
         match obj.get("x-socketio-args") {
             None => ArgumentList::Single,
             Some(Value::String(s)) if s == "single" => ArgumentList::Single,
@@ -147,7 +161,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Wraps a schema value found at `pointer`, checking its shape and argument rule.
-    pub fn schema_value(&mut self, value: &Value, pointer: String) -> Option<Schema> {
+    pub(crate) fn schema_value(&mut self, value: &Value, pointer: String) -> Option<Schema> {
         // AsyncAPI 3.0 multi-format schema object: { schemaFormat, schema }.
         let value = match value {
             Value::Object(m) if m.contains_key("schemaFormat") && m.contains_key("schema") => {
@@ -192,7 +206,7 @@ impl<'a> Reader<'a> {
     /// file: local `$ref`s met on the way are followed, so the answer points into the target
     /// (`/channels/a/messages/m/examples/0` → `/components/messages/M/examples/0`). A `$ref` to
     /// another file leaves `pointer` as it is (diagnostics then point at the `$ref`).
-    pub fn written_pointer(&self, pointer: &str) -> String {
+    pub(crate) fn written_pointer(&self, pointer: &str) -> String {
         let mut node = self.raw;
         let mut at = String::new();
         let mut hops = 0;
@@ -233,7 +247,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The `$ref` written at `pointer` in the raw document, following `$ref`s met on the way.
-    pub fn raw_ref(&self, pointer: &str) -> Option<String> {
+    pub(crate) fn raw_ref(&self, pointer: &str) -> Option<String> {
         let mut node = self.raw;
         let mut hops = 0;
         for token in pointer.split('/').skip(1) {
@@ -265,12 +279,12 @@ fn follow<'v>(root: &'v Value, mut node: &'v Value, hops: &mut usize) -> Option<
 }
 
 /// `at` + `/key`, escaped.
-pub fn child(at: &str, key: &str) -> String {
+pub(crate) fn child(at: &str, key: &str) -> String {
     format!("{at}/{}", escape_pointer(key))
 }
 
 /// The JSON type of a value, for messages.
-pub fn kind(v: &Value) -> &'static str {
+pub(crate) fn kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -282,7 +296,7 @@ pub fn kind(v: &Value) -> &'static str {
 }
 
 /// Substitutes `{var}` in a server url with the variables' `default`s.
-pub fn substitute_variables(url: &str, variables: Option<&Map<String, Value>>) -> String {
+pub(crate) fn substitute_variables(url: &str, variables: Option<&Map<String, Value>>) -> String {
     let Some(vars) = variables else {
         return url.to_owned();
     };
@@ -309,7 +323,7 @@ pub fn substitute_variables(url: &str, variables: Option<&Map<String, Value>>) -
 /// The Socket.IO path of a server url: the url's path without trailing slash, `/socket.io` when
 /// empty. A scheme (`wss://`) and a host are skipped, unlike the original, which read the host
 /// as part of the path when the url had a scheme.
-pub fn socketio_path(url: &str) -> String {
+pub(crate) fn socketio_path(url: &str) -> String {
     let without_scheme = match url.find("://") {
         Some(i) => &url[i + 3..],
         None => url,

@@ -25,9 +25,17 @@
 //! dependency tree): the `asynction` framework, its command-line tool and its code generators
 //! all read documents through it, and so can any other tool.
 //!
-//! The flow is one way: `source` parses text and knows positions, `refs` inlines `$ref`s,
-//! `v2` and `v3` build the version-free model, `load` ties them together. Only the model,
-//! [`Document`] and the diagnostics are public; the stages are not.
+//! The flow is one way: `source` parses text and knows positions, `refs` inlines `$ref`s
+//! (`files` reads each file a `$ref` reaches once), `v2` and `v3` build the version-free model
+//! (`common` and `fields` hold what both read), `load` ties them together. The stages are
+//! private; the public API is the list below, each item at one path:
+//!
+//! - loading: [`Document`], [`LoadOptions`], [`SUPPORTED_VERSIONS`];
+//! - the model: the [`model`] module ([`Api`], the entry point, is also at the root);
+//! - errors: [`Diagnostic`], [`Location`], [`Severity`], [`SpecError`], [`UnknownServer`];
+//! - JSON Schema's standard formats: [`STANDARD_FORMATS`];
+//! - document-to-document tools: [`bundle()`], [`convert()`] ([`TargetVersion`],
+//!   [`Conversion`]), [`to_yaml`], [`to_json`].
 //!
 //! Two document-to-document tools sit beside the loader: [`bundle()`] writes one
 //! self-contained document from one that `$ref`s other files, and [`convert()`] writes an
@@ -39,6 +47,7 @@ mod common;
 mod convert;
 mod error;
 mod fields;
+mod files;
 mod formats;
 mod load;
 pub mod model;
@@ -49,7 +58,8 @@ mod v3;
 
 pub use bundle::{bundle, to_json, to_yaml};
 pub use convert::{Conversion, TargetVersion, convert};
-pub use error::{Diagnostic, Location, Severity, SpecError};
+pub use error::{Diagnostic, Location, Severity, SpecError, UnknownServer};
 pub use formats::STANDARD_FORMATS;
 pub use load::{Document, LoadOptions, SUPPORTED_VERSIONS};
+// The one type at two paths: `asynction` re-exports the root one (its `Api`).
 pub use model::Api;

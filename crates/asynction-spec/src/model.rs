@@ -12,6 +12,8 @@ use indexmap::IndexMap;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::error::UnknownServer;
+
 /// A whole API: what one AsyncAPI document describes.
 #[derive(Debug, Clone, Serialize)]
 pub struct Api {
@@ -358,6 +360,27 @@ impl Api {
         self.servers.iter().find(|s| s.name == name)
     }
 
+    /// The server called `name`, or an error that names it and lists the servers the document
+    /// declares: what a tool taking `--server NAME` reports.
+    ///
+    /// ```
+    /// let doc = asynction_spec::Document::from_text(
+    ///     "asyncapi: 2.6.0\ninfo: {title: T, version: '1'}\nservers:\n  production: {url: 'ws://example.com', protocol: ws}\nchannels: {}\n",
+    /// )?;
+    /// assert_eq!(doc.api.server_named("production").unwrap().protocol, "ws");
+    /// assert_eq!(
+    ///     doc.api.server_named("staging").unwrap_err().to_string(),
+    ///     "the document has no server 'staging' (servers: production)"
+    /// );
+    /// # Ok::<(), asynction_spec::SpecError>(())
+    /// ```
+    pub fn server_named(&self, name: &str) -> Result<&Server, UnknownServer> {
+        self.server(name).ok_or_else(|| UnknownServer {
+            name: name.to_owned(),
+            known: self.servers.iter().map(|s| s.name.clone()).collect(),
+        })
+    }
+
     /// Every handler id the document names, with where it is named (for error messages).
     pub fn handler_ids(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
@@ -448,5 +471,44 @@ impl std::fmt::Display for SecurityFunctionKind {
             SecurityFunctionKind::TokenInfo => "token_info",
             SecurityFunctionKind::ScopeValidator => "scope_validator",
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Document;
+
+    fn api(servers: &str) -> std::sync::Arc<super::Api> {
+        let text =
+            format!("asyncapi: 2.6.0\ninfo: {{title: T, version: '1'}}\n{servers}channels: {{}}\n");
+        Document::from_text(&text).expect("the document loads").api
+    }
+
+    #[test]
+    fn an_unknown_server_is_named_with_the_servers_the_document_declares() {
+        let api = api(
+            "servers:\n  production: {url: 'wss://example.com/api', protocol: wss}\n  local: {url: 'ws://localhost:8080', protocol: ws}\n",
+        );
+        assert_eq!(
+            api.server_named("local").map(|s| s.url.as_str()),
+            Ok("ws://localhost:8080")
+        );
+        let unknown = api.server_named("staging").unwrap_err();
+        assert_eq!(unknown.name, "staging");
+        assert_eq!(unknown.known, ["production", "local"]);
+        assert_eq!(
+            unknown.to_string(),
+            "the document has no server 'staging' (servers: production, local)"
+        );
+    }
+
+    #[test]
+    fn an_unknown_server_of_a_document_without_servers_says_it_declares_none() {
+        let unknown = api("").server_named("production").unwrap_err();
+        assert!(unknown.known.is_empty());
+        assert_eq!(
+            unknown.to_string(),
+            "the document has no server 'production' (it declares no servers)"
+        );
     }
 }

@@ -14,34 +14,27 @@
 //! - Expansion is bounded ([`super::LoadOptions::max_ref_expansions`]) so that a hostile
 //!   document cannot make loading exponential.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
 use super::error::Diagnostic;
+use super::files::Files;
 use super::source::{SourceFile, escape_pointer};
 
 /// Keys under which a JSON Schema starts; inside a schema, everything is schema.
 const SCHEMA_KEYS: &[&str] = &["payload", "args", "query", "headers", "schemas", "schema"];
 
 /// The result of resolution: the inlined tree and every file that was read.
-pub struct Resolved {
+pub(crate) struct Resolved {
     /// The document with every `$ref` inlined (recursive schema refs left local).
-    pub value: Value,
-}
-
-struct LoadedFile {
-    source: Arc<SourceFile>,
-    /// Shared so that a `$ref` target is walked in place, never copied first.
-    value: Option<Arc<Value>>,
+    pub(crate) value: Value,
 }
 
 struct Resolver {
-    files: Vec<LoadedFile>,
-    by_path: HashMap<PathBuf, usize>,
+    files: Files,
     diagnostics: Vec<Diagnostic>,
     expansions: usize,
     max_expansions: usize,
@@ -52,26 +45,20 @@ struct Resolver {
 
 /// Inlines every `$ref` of `root` (the parsed main file `source`). Pass an `Arc<Value>` to keep
 /// the document as written without copying it.
-pub fn resolve(
+pub(crate) fn resolve(
     source: Arc<SourceFile>,
     root: impl Into<Arc<Value>>,
     max_expansions: usize,
 ) -> Result<Resolved, Vec<Diagnostic>> {
     let root: Arc<Value> = root.into();
     let mut r = Resolver {
-        files: Vec::new(),
-        by_path: HashMap::new(),
+        files: Files::new(source, root.clone()),
         diagnostics: Vec::new(),
         expansions: 0,
         max_expansions,
         exhausted: false,
         reported_cycles: HashSet::new(),
     };
-    r.by_path.insert(canonical(&source.path), 0);
-    r.files.push(LoadedFile {
-        source,
-        value: Some(root.clone()),
-    });
     let mut stack = Vec::new();
     let value = r.walk(&root, 0, &mut String::new(), &mut stack, false);
     if r.diagnostics.is_empty() {
@@ -91,12 +78,8 @@ fn push_token(pointer: &mut String, token: &str) {
     }
 }
 
-fn canonical(p: &Path) -> PathBuf {
-    p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
-}
-
 /// Looks a JSON pointer (`/a/b~1c`, already without `#`) up in `root`.
-pub fn lookup<'v>(root: &'v Value, pointer: &str) -> Option<&'v Value> {
+pub(crate) fn lookup<'v>(root: &'v Value, pointer: &str) -> Option<&'v Value> {
     if pointer.is_empty() {
         return Some(root);
     }
@@ -182,7 +165,7 @@ impl Resolver {
             self.report(file, &here, format!("remote $ref '{reference}' is not fetched: put the referenced content in a local file"));
             return Value::Null;
         } else {
-            match self.load_file(file, file_part) {
+            match self.files.load(file, file_part, &mut self.diagnostics) {
                 Ok(id) => id,
                 Err(msg) => {
                     self.report(file, &here, format!("$ref '{reference}': {msg}"));
@@ -279,37 +262,5 @@ impl Resolver {
     fn report(&mut self, file: usize, pointer: &str, message: String) {
         let d = self.files[file].source.diagnostic(pointer, message);
         self.diagnostics.push(d);
-    }
-
-    fn load_file(&mut self, from: usize, relative: &str) -> Result<usize, String> {
-        let relative = relative.strip_prefix("file://").unwrap_or(relative);
-        let base = self.files[from]
-            .source
-            .path
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
-        let path = base.join(relative);
-        let key = canonical(&path);
-        if let Some(id) = self.by_path.get(&key) {
-            return Ok(*id);
-        }
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let source = Arc::new(SourceFile::new(path, text));
-        let value = match source.parse() {
-            Ok(v) => Some(Arc::new(v)),
-            Err(d) => {
-                self.diagnostics.push(d);
-                None
-            }
-        };
-        let id = self.files.len();
-        self.files.push(LoadedFile { source, value });
-        self.by_path.insert(key, id);
-        if self.files[id].value.is_none() {
-            return Err("the file could not be parsed".to_owned());
-        }
-        Ok(id)
     }
 }

@@ -18,16 +18,16 @@ use super::error::{Diagnostic, Location, Severity};
 
 /// One source file of a document: its path, text and lazily built position map.
 #[derive(Debug)]
-pub struct SourceFile {
+pub(crate) struct SourceFile {
     /// Path of the file (`<string>` for in-memory documents).
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     text: String,
     positions: OnceLock<HashMap<String, (u32, u32)>>,
 }
 
 impl SourceFile {
     /// Wraps a document's text.
-    pub fn new(path: PathBuf, text: String) -> Self {
+    pub(crate) fn new(path: PathBuf, text: String) -> Self {
         Self {
             path,
             text,
@@ -36,12 +36,12 @@ impl SourceFile {
     }
 
     /// The file's text.
-    pub fn text(&self) -> &str {
+    pub(crate) fn text(&self) -> &str {
         &self.text
     }
 
     /// Parses the text into a JSON value (YAML 1.2; JSON is accepted as YAML).
-    pub fn parse(&self) -> Result<Value, Diagnostic> {
+    pub(crate) fn parse(&self) -> Result<Value, Diagnostic> {
         let trimmed = self.text.trim_start_matches('\u{feff}');
         if trimmed.trim_start().starts_with('{') {
             // JSON fast path; YAML is retried for JSON-ish YAML flow documents.
@@ -82,7 +82,7 @@ impl SourceFile {
     }
 
     /// A diagnostic at `pointer`, positioned at the nearest node present in the source.
-    pub fn diagnostic(&self, pointer: &str, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn diagnostic(&self, pointer: &str, message: impl Into<String>) -> Diagnostic {
         let (line, column) = self
             .position(pointer)
             .map(|(l, c)| (Some(l), Some(c)))
@@ -100,7 +100,7 @@ impl SourceFile {
     }
 
     /// `(line, column)` of the node at `pointer`, or of its nearest ancestor in the source.
-    pub fn position(&self, pointer: &str) -> Option<(u32, u32)> {
+    pub(crate) fn position(&self, pointer: &str) -> Option<(u32, u32)> {
         let map = self.positions.get_or_init(|| build_positions(&self.text));
         let mut p = pointer;
         loop {
@@ -170,6 +170,6 @@ fn scalar_text(node: &MarkedYaml<'_>) -> String {
 }
 
 /// Escapes one JSON-pointer reference token (RFC 6901: `~` → `~0`, `/` → `~1`).
-pub fn escape_pointer(token: &str) -> String {
+pub(crate) fn escape_pointer(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }

@@ -9,47 +9,28 @@ use serde_json::{Map, Value};
 
 use super::common;
 use super::fields::{Reader, child, kind, socketio_path, substitute_variables};
-use crate::model::{Api, Event, Namespace, Server};
+use crate::model::{Api, Event, Namespace};
 
 /// Builds the model of a resolved 2.x document.
-pub fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: String) -> Api {
+pub(crate) fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: String) -> Api {
     let info = common::info(r, root);
     let security_schemes = common::security_schemes(r, root);
-    let mut servers = Vec::new();
-    if let Some(map) = r.object(root, "servers", "") {
-        for (name, server) in map {
-            let at = child("/servers", name);
-            let Some(obj) = server.as_object() else {
-                r.error(
-                    &at,
-                    format!("a server must be an object, found {}", kind(server)),
-                );
-                continue;
-            };
-            let url = r
-                .required_string(obj, "url", &at, "a server")
-                .unwrap_or_default();
-            let protocol = r
-                .required_string(obj, "protocol", &at, "a server")
-                .unwrap_or_default();
-            let variables = r.object(obj, "variables", &at);
-            let url = substitute_variables(&url, variables);
-            let security = match r.array(obj, "security", &at) {
-                Some(list) => {
-                    common::requirements(r, list, &child(&at, "security"), &security_schemes)
-                }
-                None => Vec::new(),
-            };
-            servers.push(Server {
-                name: name.clone(),
-                socketio_path: socketio_path(&url),
-                url,
-                protocol,
-                security,
-                description: r.string(obj, "description", &at),
-            });
-        }
-    }
+    let servers = common::servers(
+        r,
+        root,
+        common::ServerReader {
+            address_key: "url",
+            locate: |r: &mut Reader<'_>, obj: &Map<String, Value>, at: &str, url: String| {
+                let variables = r.object(obj, "variables", at);
+                let url = substitute_variables(&url, variables);
+                let path = socketio_path(&url);
+                (url, path)
+            },
+            security: |r: &mut Reader<'_>, list: &[Value], at: &str| {
+                common::requirements(r, list, at, &security_schemes)
+            },
+        },
+    );
     let mut namespaces = Vec::new();
     match r.object(root, "channels", "") {
         None => r.error("", "the document must have required property 'channels'"),
@@ -106,7 +87,7 @@ pub fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: String) ->
 
 /// Every `{param}` of a channel address must be declared in `parameters`, as the reference
 /// parser requires.
-pub fn check_parameters(r: &mut Reader<'_>, address: &str, declared: &[String], at: &str) {
+pub(crate) fn check_parameters(r: &mut Reader<'_>, address: &str, declared: &[String], at: &str) {
     let mut rest = address;
     while let Some(start) = rest.find('{') {
         let Some(len) = rest[start..].find('}') else {

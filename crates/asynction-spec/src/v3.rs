@@ -23,7 +23,7 @@ use super::fields::{Reader, child, kind, socketio_path, substitute_variables};
 use crate::model::{Api, Event, Namespace, SecurityRequirement, SecurityScheme, Server};
 
 /// Builds the model of a resolved 3.0 document.
-pub fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: String) -> Api {
+pub(crate) fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: String) -> Api {
     check_as_written(r, &asyncapi);
     let info = common::info(r, root);
     let mut security_schemes = common::security_schemes(r, root);
@@ -254,55 +254,37 @@ fn merge(
     }
 }
 
+/// 3.x servers: the address is `host` + `pathname`; security lists are scheme `$ref`s (or
+/// inline schemes, added to `schemes`).
 fn servers(
     r: &mut Reader<'_>,
     root: &Map<String, Value>,
     schemes: &mut IndexMap<String, SecurityScheme>,
 ) -> Vec<Server> {
-    let mut out = Vec::new();
-    let Some(map) = r.object(root, "servers", "") else {
-        return out;
-    };
-    for (name, server) in map {
-        let at = child("/servers", name);
-        let Some(obj) = server.as_object() else {
-            r.error(
-                &at,
-                format!("a server must be an object, found {}", kind(server)),
-            );
-            continue;
-        };
-        let host = r
-            .required_string(obj, "host", &at, "a server")
-            .unwrap_or_default();
-        let protocol = r
-            .required_string(obj, "protocol", &at, "a server")
-            .unwrap_or_default();
-        let pathname = r.string(obj, "pathname", &at).unwrap_or_default();
-        let variables = r.object(obj, "variables", &at);
-        let url = substitute_variables(&format!("{host}{pathname}"), variables);
-        let security = match r.array(obj, "security", &at) {
-            Some(list) => security_list(r, list, &child(&at, "security"), schemes),
-            None => Vec::new(),
-        };
-        let path = if pathname.is_empty() {
-            "/socket.io".to_owned()
-        } else {
-            socketio_path(&format!(
-                "/{}",
-                substitute_variables(pathname.trim_start_matches('/'), variables)
-            ))
-        };
-        out.push(Server {
-            name: name.clone(),
-            url,
-            protocol,
-            socketio_path: path,
-            security,
-            description: r.string(obj, "description", &at),
-        });
-    }
-    out
+    common::servers(
+        r,
+        root,
+        common::ServerReader {
+            address_key: "host",
+            locate: |r: &mut Reader<'_>, obj: &Map<String, Value>, at: &str, host: String| {
+                let pathname = r.string(obj, "pathname", at).unwrap_or_default();
+                let variables = r.object(obj, "variables", at);
+                let url = substitute_variables(&format!("{host}{pathname}"), variables);
+                let path = if pathname.is_empty() {
+                    "/socket.io".to_owned()
+                } else {
+                    socketio_path(&format!(
+                        "/{}",
+                        substitute_variables(pathname.trim_start_matches('/'), variables)
+                    ))
+                };
+                (url, path)
+            },
+            security: |r: &mut Reader<'_>, list: &[Value], at: &str| {
+                security_list(r, list, at, schemes)
+            },
+        },
+    )
 }
 
 /// A 3.0 security list: alternatives, each a (referenced) security scheme whose `scopes` are

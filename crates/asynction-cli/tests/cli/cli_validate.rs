@@ -156,9 +156,8 @@ fn an_unknown_server_is_a_problem() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stdout(&out).contains(
-            "server 'staging' is not defined in the document (servers: production) (at /servers)"
-        ),
+        stdout(&out)
+            .contains("the document has no server 'staging' (servers: production) (at /servers)"),
         "{}",
         stdout(&out)
     );

@@ -21,8 +21,8 @@ use super::naming::{
     KEYWORDS, RESERVED_TYPES, class_name, docstring, function_name, string_literal,
 };
 use super::source;
-use crate::scaffold::naming::Names;
-use crate::typescript::schema::{Ty, Types, Warning};
+use crate::naming::Names;
+use crate::types::{Ty, Types, Warning};
 
 /// Event names python-socketio reserves on a client namespace.
 pub const RESERVED_EVENTS: &[&str] = &["connect", "connect_error", "disconnect", "message", "*"];
@@ -221,14 +221,11 @@ impl Client {
             });
         }
         types.break_direct_cycles();
+        // The model's warnings name no language.
         for w in &types.warnings {
-            // zod's `__proto__` caveat is the TypeScript checks' own.
-            if w.message.contains("__proto__") {
-                continue;
-            }
             warnings.push(Warning {
                 pointer: w.pointer.clone(),
-                message: w.message.replacen("TypeScript: ", "Python: ", 1),
+                message: format!("Python: {}", w.message),
             });
         }
         let models = Models::build(

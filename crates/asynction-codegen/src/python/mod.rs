@@ -10,9 +10,9 @@
 //! | `src/PACKAGE/__init__.py`, `py.typed` | re-exports; the PEP 561 marker |
 //! | `README.md` | namespaces, events and how to connect, from the document |
 //!
-//! The schemas are read through the TypeScript generator's type model
-//! ([`crate::typescript::schema`]: names, unions, literals, tuples, recursion, approximation
-//! notes); what pydantic can check beyond it (`pattern`, `format: date-time`) is read from the
+//! The schemas are read through the crate's language-neutral type model (`types/`: names,
+//! unions, literals, tuples, recursion, approximation notes), as the TypeScript generator reads
+//! them; what pydantic can check beyond it (`pattern`, `format: date-time`) is read from the
 //! schema here.
 //!
 //! ```no_run
@@ -25,20 +25,20 @@
 //! # Ok::<(), asynction_codegen::python::PythonError>(())
 //! ```
 
-pub mod client;
-pub mod models;
-pub mod naming;
-pub mod package;
-pub mod source;
+mod client;
+mod models;
+mod naming;
+mod package;
+mod source;
 
 use std::path::{Path, PathBuf};
 
-use asynction_spec::{Diagnostic, Document, Severity, SpecError};
+use asynction_spec::{Diagnostic, Document, Severity, SpecError, UnknownServer};
 
 use crate::scaffold::GeneratedFile;
 
 /// The runtime module every package ships as `_runtime.py`.
-pub const RUNTIME_PY: &str = include_str!("runtime.py");
+const RUNTIME_PY: &str = include_str!("runtime.py");
 
 /// Options of [`generate_python`].
 #[derive(Debug, Clone, Default)]
@@ -57,13 +57,8 @@ pub enum PythonError {
     #[error(transparent)]
     Spec(#[from] SpecError),
     /// `--server` names no server of the document.
-    #[error("the document has no server '{name}' (servers: {known})")]
-    UnknownServer {
-        /// The name asked for.
-        name: String,
-        /// The document's server names, comma-separated.
-        known: String,
-    },
+    #[error(transparent)]
+    UnknownServer(#[from] UnknownServer),
     /// The package name is not a Python import name.
     #[error("'{name}' cannot be a Python package name: {reason} (choose one with --name)")]
     InvalidPackageName {
@@ -111,17 +106,7 @@ pub fn generate_python(
 pub fn generate(doc: &Document, options: &PythonOptions) -> Result<Package, PythonError> {
     let api = &doc.api;
     let server = match &options.server {
-        Some(name) => Some(api.server(name).ok_or_else(|| {
-            PythonError::UnknownServer {
-                name: name.clone(),
-                known: api
-                    .servers
-                    .iter()
-                    .map(|s| s.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            }
-        })?),
+        Some(name) => Some(api.server_named(name)?),
         None => api.servers.first(),
     };
     let name = match &options.package_name {

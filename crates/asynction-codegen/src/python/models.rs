@@ -25,8 +25,8 @@ use serde_json::Value;
 
 use super::naming::{class_name, docstring, field_name, string_literal};
 use super::source::{code_only, imports};
-use crate::scaffold::naming::Names;
-use crate::typescript::schema::{Additional, Bounds, Def, Property, Ty, Warning, union};
+use crate::naming::Names;
+use crate::types::{Additional, Bounds, Def, Property, Ty, Warning, union};
 
 /// A generated pydantic class.
 #[derive(Debug, Clone)]
@@ -69,8 +69,6 @@ pub struct Models {
     aliases: Vec<Alias>,
     /// Approximations made while rendering (besides the type model's own).
     pub warnings: Vec<Warning>,
-    /// Names of definitions that became classes.
-    class_names: HashSet<String>,
     title: String,
 }
 
@@ -147,14 +145,8 @@ impl Models {
             classes: b.classes,
             aliases,
             warnings: b.warnings,
-            class_names: b.class_names,
             title: title.to_owned(),
         }
-    }
-
-    /// Whether the definition `name` became a pydantic class.
-    pub fn is_class(&self, name: &str) -> bool {
-        self.class_names.contains(name)
     }
 
     /// Every public name of `models.py`.
@@ -937,9 +929,7 @@ fn number_literal(v: f64) -> String {
 fn doc_lines(doc: &[String]) -> Vec<String> {
     doc.iter()
         .filter(|l| {
-            !l.starts_with("Format: `date-time`")
-                && !l.starts_with("Must match the pattern")
-                && !l.contains("zod")
+            !l.starts_with("Format: `date-time`") && !l.starts_with("Must match the pattern")
         })
         .map(|l| l.replace("`unknown`", "`JsonValue`"))
         .collect()

@@ -1,10 +1,10 @@
 //! Python identifiers from the document's names.
 //!
-//! Words and case come from [`crate::scaffold::naming`] (one splitting rule for every
+//! Words and case come from [`crate::naming`] (one splitting rule for every
 //! generator); this module adds what is Python's own: its keywords, the names the generated
 //! modules import or define, and the attributes pydantic's `BaseModel` already has.
 
-use crate::scaffold::naming::words;
+use crate::naming::words;
 
 /// Python keywords and soft keywords that cannot (or should not) be identifiers.
 pub const KEYWORDS: &[&str] = &[

@@ -5,7 +5,7 @@ use asynction_spec::Api;
 use super::PythonError;
 use super::client::{Client, EventInfo};
 use super::naming::{KEYWORDS, string_literal};
-use crate::scaffold::naming::words;
+use crate::naming::words;
 
 /// The default import name: the document's title in snake_case, with `_client`.
 pub fn default_name(title: &str) -> String {

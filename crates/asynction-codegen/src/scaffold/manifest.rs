@@ -5,7 +5,11 @@ use std::path::Path;
 use super::AsynctionDependency;
 
 /// `Cargo.toml` for crate `name` depending on asynction as `dependency`.
-pub fn cargo_toml(name: &str, description: &str, dependency: &AsynctionDependency) -> String {
+pub(crate) fn cargo_toml(
+    name: &str,
+    description: &str,
+    dependency: &AsynctionDependency,
+) -> String {
     let asynction = match dependency {
         AsynctionDependency::Path(path) => format!("{{ path = {} }}", toml_path(path)),
         AsynctionDependency::Version(version) => toml_string(version),

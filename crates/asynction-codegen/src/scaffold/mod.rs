@@ -8,7 +8,7 @@
 //! | `asyncapi.yaml` | the document as written (the resolved JSON when it `$ref`s other files) |
 //! | `src/lib.rs` | `pub fn app() -> Result<Asynction, BuildError>`: every handler id registered |
 //! | `src/handlers.rs` | one async stub per handler id; security functions that refuse until written |
-//! | `src/types.rs` | payload and ack types generated from the schemas ([`types`]) |
+//! | `src/types.rs` | payload and ack types generated from the schemas (`scaffold/types.rs`) |
 //! | `src/main.rs` | logging, `PORT` on 127.0.0.1, graceful Ctrl-C |
 //! | `tests/handlers.rs` | the app builds; every type accepts the document's examples |
 //!
@@ -21,12 +21,11 @@
 //! ```
 
 mod manifest;
-pub mod naming;
 mod plan;
-pub mod samples;
+mod samples;
 mod smoke_test;
 mod sources;
-pub mod types;
+mod types;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -251,12 +250,12 @@ impl Project {
 }
 
 /// The package name derived from a directory name (`My Server` → `my-server`).
-pub fn default_crate_name(dir: &Path) -> String {
+pub(crate) fn default_crate_name(dir: &Path) -> String {
     let base = std::path::absolute(dir)
         .ok()
         .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_default();
-    let words = naming::words(&base);
+    let words = crate::naming::words(&base);
     let name = words
         .iter()
         .map(|w| w.to_ascii_lowercase())
@@ -270,7 +269,7 @@ pub fn default_crate_name(dir: &Path) -> String {
 }
 
 /// Checks `name` as a Cargo package name that is also usable as a library name.
-pub fn check_crate_name(name: &str) -> Result<(), ScaffoldError> {
+pub(crate) fn check_crate_name(name: &str) -> Result<(), ScaffoldError> {
     let invalid = |reason| ScaffoldError::InvalidCrateName {
         name: name.to_owned(),
         reason,

@@ -6,44 +6,44 @@ use indexmap::IndexMap;
 use serde_json::Value;
 
 use super::ScaffoldError;
-use super::naming::{Names, handler_fn_name, pascal_case, qualified_handler_fn_name, snake_case};
 use super::samples::minimal_instance;
 use super::types::TypesModule;
+use crate::naming::{Names, handler_fn_name, pascal_case, qualified_handler_fn_name, snake_case};
 use asynction_spec::Document;
 use asynction_spec::model::Namespace;
 use asynction_spec::model::SecurityFunctionKind;
 
 /// Everything the generated sources need.
 #[derive(Debug)]
-pub struct Plan {
+pub(crate) struct Plan {
     /// Event and namespace-hook handlers, one per handler id, in document order.
-    pub handlers: Vec<HandlerStub>,
+    pub(crate) handlers: Vec<HandlerStub>,
     /// Security functions, one per scheme handler id, in document order.
-    pub security: Vec<SecurityStub>,
+    pub(crate) security: Vec<SecurityStub>,
     /// The generated payload and ack types.
-    pub types: TypesModule,
+    pub(crate) types: TypesModule,
     /// Payload and ack types the generated tests deserialize samples into.
-    pub checks: Vec<PayloadCheck>,
+    pub(crate) checks: Vec<PayloadCheck>,
     /// The server to select in the builder, when the document has several.
-    pub server: Option<String>,
+    pub(crate) server: Option<String>,
 }
 
 /// One handler id and the function generated for it.
 #[derive(Debug)]
-pub struct HandlerStub {
+pub(crate) struct HandlerStub {
     /// The handler id as the document names it.
-    pub id: String,
+    pub(crate) id: String,
     /// The generated function's name.
-    pub fn_name: String,
+    pub(crate) fn_name: String,
     /// Where the document uses the id (`` `sign up` on `/user` ``, `connect of `/``).
-    pub uses: Vec<String>,
+    pub(crate) uses: Vec<String>,
     /// The function's signature.
-    pub role: HandlerRole,
+    pub(crate) role: HandlerRole,
 }
 
 /// What kind of handler a stub is, which decides its arguments and return type.
 #[derive(Debug, Clone, PartialEq)]
-pub enum HandlerRole {
+pub(crate) enum HandlerRole {
     /// An event handler: `Payload<payload>` when the event has a payload schema, returning
     /// `Result<Ack<ack>, String>` when it has an ack schema.
     Event {
@@ -71,41 +71,41 @@ pub enum HandlerRole {
 
 /// One security handler id and the function generated for it.
 #[derive(Debug)]
-pub struct SecurityStub {
+pub(crate) struct SecurityStub {
     /// The handler id.
-    pub id: String,
+    pub(crate) id: String,
     /// The generated function's name.
-    pub fn_name: String,
+    pub(crate) fn_name: String,
     /// What the function checks.
-    pub kind: SecurityFunctionKind,
+    pub(crate) kind: SecurityFunctionKind,
     /// The schemes naming the id.
-    pub schemes: Vec<String>,
+    pub(crate) schemes: Vec<String>,
 }
 
 /// One type the generated tests check against samples.
 #[derive(Debug)]
-pub struct PayloadCheck {
+pub(crate) struct PayloadCheck {
     /// The generated test function's name.
-    pub test_name: String,
+    pub(crate) test_name: String,
     /// The namespace path.
-    pub namespace: String,
+    pub(crate) namespace: String,
     /// Whether the event is ingress (else egress).
-    pub ingress: bool,
+    pub(crate) ingress: bool,
     /// Index of the event in the namespace's ingress or egress list.
-    pub index: usize,
+    pub(crate) index: usize,
     /// The event's name.
-    pub event: String,
+    pub(crate) event: String,
     /// Whether the type is the ack's (else the payload's).
-    pub ack: bool,
+    pub(crate) ack: bool,
     /// The type in `types`.
-    pub type_name: String,
+    pub(crate) type_name: String,
     /// A minimal instance of the schema, used when the message has no example.
-    pub minimal: Value,
+    pub(crate) minimal: Value,
 }
 
 impl Plan {
     /// Plans the project for `doc`.
-    pub fn new(doc: &Document) -> Result<Self, ScaffoldError> {
+    pub(crate) fn new(doc: &Document) -> Result<Self, ScaffoldError> {
         let raw = doc.as_written();
         let components = ComponentNames { raw: raw.as_ref() };
         let mut types = TypesModule::new();

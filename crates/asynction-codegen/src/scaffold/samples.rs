@@ -10,7 +10,7 @@
 use serde_json::{Map, Value, json};
 
 /// A minimal instance of `schema`.
-pub fn minimal_instance(schema: &Value) -> Value {
+pub(crate) fn minimal_instance(schema: &Value) -> Value {
     let Value::Object(m) = schema else {
         return Value::Null;
     };

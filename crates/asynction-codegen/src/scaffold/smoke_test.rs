@@ -6,7 +6,7 @@ use super::plan::Plan;
 use super::types::string_literal;
 
 /// `tests/handlers.rs` for the crate whose library is `lib`.
-pub fn handlers_test(plan: &Plan, lib: &str, spec_file: &str) -> String {
+pub(crate) fn handlers_test(plan: &Plan, lib: &str, spec_file: &str) -> String {
     let mut out = format!(
         r#"//! Checks this project against `{spec_file}`: the server builds (every handler id the
 //! document names has a function), and the generated types accept the document's examples.

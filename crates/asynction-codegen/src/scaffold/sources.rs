@@ -9,7 +9,7 @@ use asynction_spec::model::Api;
 use asynction_spec::model::SecurityFunctionKind;
 
 /// `src/lib.rs`: `pub fn app()` registering every handler and security function.
-pub fn lib_rs(api: &Api, plan: &Plan, spec_file: &str) -> String {
+pub(crate) fn lib_rs(api: &Api, plan: &Plan, spec_file: &str) -> String {
     let mut out = format!(
         "//! {title} {version}: a Socket.IO server generated from `{spec_file}` by `asynction scaffold`.\n\
          //!\n\
@@ -74,7 +74,7 @@ pub fn lib_rs(api: &Api, plan: &Plan, spec_file: &str) -> String {
 }
 
 /// `src/main.rs`: logging, `PORT` (default 5000) on 127.0.0.1, graceful Ctrl-C.
-pub fn main_rs(api: &Api, lib: &str) -> String {
+pub(crate) fn main_rs(api: &Api, lib: &str) -> String {
     format!(
         r#"//! Runs the {title} server on 127.0.0.1:`PORT` (default 5000) until Ctrl-C.
 //! Log levels come from `RUST_LOG` (default `info`).
@@ -111,7 +111,7 @@ async fn shutdown_signal() {{
 }
 
 /// `src/handlers.rs`: one async function per handler id and per security handler id.
-pub fn handlers_rs(plan: &Plan) -> String {
+pub(crate) fn handlers_rs(plan: &Plan) -> String {
     let mut server_imports = BTreeSet::new();
     let mut security_imports = BTreeSet::new();
     let mut uses_types = false;

@@ -18,7 +18,8 @@
 
 use serde_json::{Map, Value};
 
-use super::naming::{Names, pascal_case, snake_case};
+use crate::naming::{Names, pascal_case, snake_case};
+use crate::types::description;
 use asynction_spec::model::{ArgumentList, Schema};
 
 /// The shape a schema maps to.
@@ -48,7 +49,7 @@ struct TypeExpr {
 /// The items of a generated `types.rs`: top-level payload and ack types plus the nested
 /// structs and enums they need, named once each.
 #[derive(Debug, Default)]
-pub struct TypesModule {
+pub(crate) struct TypesModule {
     names: Names,
     items: Vec<String>,
     /// Top-level schemas already generated, so events sharing a schema share a type.
@@ -57,14 +58,19 @@ pub struct TypesModule {
 
 impl TypesModule {
     /// An empty module.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::default()
     }
 
     /// The name of the type for `schema`: generated now under the first free of `candidates`
     /// (with `doc` as its first doc lines), or the type already generated for an identical
     /// schema.
-    pub fn named_type(&mut self, schema: &Schema, candidates: &[String], doc: &[String]) -> String {
+    pub(crate) fn named_type(
+        &mut self,
+        schema: &Schema,
+        candidates: &[String],
+        doc: &[String],
+    ) -> String {
         if let Some((_, _, name)) = self
             .generated
             .iter()
@@ -92,12 +98,12 @@ impl TypesModule {
     }
 
     /// The module's source: every item, in the order they were generated.
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         self.items.join("\n")
     }
 
     /// Whether no type was generated.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
 
@@ -334,22 +340,12 @@ fn classify(schema: &Value) -> Shape<'_> {
     }
 }
 
-/// The schema's `description`, else its `title`.
-fn description(schema: &Value) -> Option<&str> {
-    let m = schema.as_object()?;
-    m.get("description")
-        .or_else(|| m.get("title"))
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-}
-
 fn any_note(reason: &str) -> String {
     format!("`serde_json::Value` because {reason}.")
 }
 
 /// `///` lines for `lines`, indented; blank lines kept as `///`.
-pub fn doc_comment(lines: &[String], indent: &str) -> String {
+pub(crate) fn doc_comment(lines: &[String], indent: &str) -> String {
     let mut out = String::new();
     for line in lines {
         let line = line.trim_end();
@@ -363,7 +359,7 @@ pub fn doc_comment(lines: &[String], indent: &str) -> String {
 }
 
 /// A Rust string literal for `s`.
-pub fn string_literal(s: &str) -> String {
+pub(crate) fn string_literal(s: &str) -> String {
     format!("{s:?}")
 }
 

@@ -4,8 +4,13 @@
 //! |---|---|
 //! | `package.json` | name, version (`info.version`), `socket.io-client ^4` as a peer dependency, `zod ^4` with runtime checks |
 //! | `tsconfig.json` | strict, ES2022 modules |
-//! | `src/index.ts` | the types ([`schema`]), per-namespace event interfaces and `connect` ([`client`]), zod checks ([`zod`], [`runtime`]) |
-//! | `README.md` | namespaces, events and how to connect, from the document |
+//! | `src/index.ts` | the types (the crate's type model, rendered by `render.rs`), per-namespace event interfaces and `connect` (`client.rs`), zod checks (`zod.rs`, `runtime.rs`) |
+//! | `README.md` | namespaces, events and how to connect, from the document (`package.rs`) |
+//!
+//! The stages are private: [`generate`] (or [`generate_typescript`], which also loads and
+//! writes) builds the client's shape (`shape.rs`, from `client.rs`) with the crate's type model,
+//! renders each file from it and reports the model's approximations as warnings prefixed
+//! `TypeScript:`.
 //!
 //! ```no_run
 //! use asynction_codegen::typescript::{TypeScriptOptions, generate_typescript};
@@ -17,17 +22,16 @@
 //! # Ok::<(), asynction_codegen::typescript::TypeScriptError>(())
 //! ```
 
-pub mod client;
-pub mod package;
-pub mod render;
-pub mod runtime;
-pub mod schema;
-pub mod shape;
-pub mod zod;
+mod client;
+mod package;
+mod render;
+mod runtime;
+mod shape;
+mod zod;
 
 use std::path::{Path, PathBuf};
 
-use asynction_spec::{Diagnostic, Document, SpecError};
+use asynction_spec::{Diagnostic, Document, SpecError, UnknownServer};
 
 use crate::scaffold::GeneratedFile;
 
@@ -49,14 +53,9 @@ pub enum TypeScriptError {
     /// The document does not load.
     #[error(transparent)]
     Spec(#[from] SpecError),
-    /// `--server` names no server of the document.
-    #[error("the document has no server '{name}' (servers: {known})")]
-    UnknownServer {
-        /// The name asked for.
-        name: String,
-        /// The document's server names, comma-separated.
-        known: String,
-    },
+    /// [`TypeScriptOptions::server`] names no server of the document.
+    #[error(transparent)]
+    UnknownServer(#[from] UnknownServer),
     /// The package name is not a valid npm package name.
     #[error("'{name}' cannot be an npm package name: {reason} (choose one with --name)")]
     InvalidPackageName {
@@ -103,17 +102,7 @@ pub fn generate_typescript(
 pub fn generate(doc: &Document, options: &TypeScriptOptions) -> Result<Package, TypeScriptError> {
     let api = &doc.api;
     let server = match &options.server {
-        Some(name) => Some(api.server(name).ok_or_else(|| {
-            TypeScriptError::UnknownServer {
-                name: name.clone(),
-                known: api
-                    .servers
-                    .iter()
-                    .map(|s| s.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            }
-        })?),
+        Some(name) => Some(api.server_named(name)?),
         None => api.servers.first(),
     };
     let name = match &options.package_name {
@@ -126,7 +115,7 @@ pub fn generate(doc: &Document, options: &TypeScriptOptions) -> Result<Package, 
     let warnings = client
         .warnings
         .iter()
-        .map(|w| doc.diagnostic(&w.pointer, w.message.clone()))
+        .map(|w| doc.diagnostic(&w.pointer, format!("TypeScript: {}", w.message)))
         .collect();
     let (version, version_note) = package::version(&api.info.version);
     let files = vec![

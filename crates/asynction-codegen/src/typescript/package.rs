@@ -6,10 +6,10 @@ use asynction_spec::Api;
 
 use super::TypeScriptError;
 use super::client::{Client, EventInfo};
-use crate::scaffold::naming::words;
+use crate::naming::words;
 
 /// The default package name: the document's title in kebab-case, with `-client`.
-pub fn default_name(title: &str) -> String {
+pub(crate) fn default_name(title: &str) -> String {
     let words: Vec<String> = words(title)
         .iter()
         .map(|w| w.to_ascii_lowercase())
@@ -22,7 +22,7 @@ pub fn default_name(title: &str) -> String {
 }
 
 /// Checks an npm package name (optionally `@scope/name`).
-pub fn check_name(name: &str) -> Result<(), TypeScriptError> {
+pub(crate) fn check_name(name: &str) -> Result<(), TypeScriptError> {
     let invalid = |reason| TypeScriptError::InvalidPackageName {
         name: name.to_owned(),
         reason,
@@ -61,7 +61,7 @@ fn valid_char(c: char) -> bool {
 
 /// The package version from `info.version` (semver as is; `1.2` → `1.2.0`), with a note when
 /// it had to be replaced.
-pub fn version(info_version: &str) -> (String, Option<String>) {
+pub(crate) fn version(info_version: &str) -> (String, Option<String>) {
     let v = info_version.trim().trim_start_matches('v');
     let (core, suffix) = match v.find(['-', '+']) {
         Some(i) => (&v[..i], &v[i..]),
@@ -88,7 +88,7 @@ pub fn version(info_version: &str) -> (String, Option<String>) {
 }
 
 /// `package.json`.
-pub fn package_json(name: &str, version: &str, api: &Api, runtime_checks: bool) -> String {
+pub(crate) fn package_json(name: &str, version: &str, api: &Api, runtime_checks: bool) -> String {
     let title = api
         .info
         .title
@@ -114,7 +114,7 @@ pub fn package_json(name: &str, version: &str, api: &Api, runtime_checks: bool) 
 }
 
 /// `tsconfig.json`: strict, ES2022, bundler resolution; DOM for `Blob`.
-pub fn tsconfig_json() -> String {
+pub(crate) fn tsconfig_json() -> String {
     let value = json!({
         "compilerOptions": {
             "target": "ES2022",
@@ -133,7 +133,7 @@ pub fn tsconfig_json() -> String {
 }
 
 /// `README.md`: what the package is, how to connect, every namespace and event.
-pub fn readme(name: &str, api: &Api, client: &Client, version_note: Option<&str>) -> String {
+pub(crate) fn readme(name: &str, api: &Api, client: &Client, version_note: Option<&str>) -> String {
     let title = api
         .info
         .title

@@ -2,11 +2,11 @@
 
 use serde_json::Value;
 
-use super::schema::{Additional, Def, Ty};
+use crate::types::{Additional, Def, Ty};
 
 /// Reserved words that cannot be bare property names in type positions are fine in TypeScript,
 /// but these cannot be type or value identifiers.
-pub const RESERVED: &[&str] = &[
+pub(crate) const RESERVED: &[&str] = &[
     "break",
     "case",
     "catch",
@@ -88,13 +88,13 @@ pub const RESERVED: &[&str] = &[
 ];
 
 /// A double-quoted JavaScript string literal.
-pub fn string_literal(s: &str) -> String {
+pub(crate) fn string_literal(s: &str) -> String {
     // JSON string syntax is valid JavaScript (U+2028/9 are allowed in ES2019+ literals).
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned())
 }
 
 /// A property key: bare when it is an identifier, else quoted.
-pub fn property_key(name: &str) -> String {
+pub(crate) fn property_key(name: &str) -> String {
     let ident = !name.is_empty()
         && name
             .chars()
@@ -111,7 +111,7 @@ pub fn property_key(name: &str) -> String {
 }
 
 /// A TSDoc block for `lines` at `indent`; empty when there are no lines.
-pub fn tsdoc(lines: &[String], indent: &str) -> String {
+pub(crate) fn tsdoc(lines: &[String], indent: &str) -> String {
     let mut lines: Vec<String> = lines
         .iter()
         .flat_map(|l| {
@@ -168,7 +168,7 @@ enum Prec {
 }
 
 /// The TypeScript expression of `ty`, at `indent` (for multi-line object types).
-pub fn ts_type(ty: &Ty, indent: &str) -> String {
+pub(crate) fn ts_type(ty: &Ty, indent: &str) -> String {
     render(ty, indent, Prec::Union)
 }
 
@@ -224,7 +224,7 @@ fn render(ty: &Ty, indent: &str, context: Prec) -> String {
 }
 
 /// `[A, B?, ...R[]]`.
-pub fn tuple(items: &[Ty], required: usize, rest: Option<&Ty>, indent: &str) -> String {
+pub(crate) fn tuple(items: &[Ty], required: usize, rest: Option<&Ty>, indent: &str) -> String {
     let mut parts: Vec<String> = items
         .iter()
         .enumerate()
@@ -244,7 +244,7 @@ pub fn tuple(items: &[Ty], required: usize, rest: Option<&Ty>, indent: &str) -> 
     format!("[{}]", parts.join(", "))
 }
 
-fn object(properties: &[super::schema::Property], additional: &Additional, indent: &str) -> String {
+fn object(properties: &[crate::types::Property], additional: &Additional, indent: &str) -> String {
     let inner = format!("{indent}  ");
     let mut body = String::new();
     for p in properties {
@@ -270,7 +270,7 @@ fn object(properties: &[super::schema::Property], additional: &Additional, inden
         if properties.iter().any(|p| !p.required) {
             members.push(Ty::Literal(Value::Null));
         }
-        let index = super::schema::union(members);
+        let index = crate::types::union(members);
         let index_text = if properties.iter().any(|p| !p.required) {
             // `undefined` stands for the absent optional properties.
             let without_null: Vec<Ty> = match &index {
@@ -281,7 +281,7 @@ fn object(properties: &[super::schema::Property], additional: &Additional, inden
                     .collect(),
                 other => vec![other.clone()],
             };
-            let u = super::schema::union(without_null);
+            let u = crate::types::union(without_null);
             format!("{} | undefined", render(&u, &inner, Prec::Union))
         } else {
             render(&index, &inner, Prec::Union)
@@ -298,7 +298,7 @@ fn object(properties: &[super::schema::Property], additional: &Additional, inden
 }
 
 /// `export type Name = …;` with its TSDoc.
-pub fn type_alias(def: &Def) -> String {
+pub(crate) fn type_alias(def: &Def) -> String {
     format!(
         "{}export type {} = {};\n",
         tsdoc(&def.doc, ""),
@@ -310,7 +310,76 @@ pub fn type_alias(def: &Def) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::types::Types;
     use serde_json::json;
+
+    /// The TypeScript type of `value` as a top-level schema.
+    fn ts_of(value: Value) -> String {
+        let doc = json!({});
+        let mut t = Types::new(&doc, None, &[]);
+        let name = t.top(&value, "/x", &["T".into()], &[]);
+        let def = t.def(&name).cloned().expect("defined");
+        ts_type(&def.ty, "")
+    }
+
+    #[test]
+    fn tuples_in_both_spellings_with_optional_elements_and_rest() {
+        assert_eq!(
+            ts_of(
+                json!({"type": "array", "items": [{"type": "string"}, {"type": "integer"}], "additionalItems": false, "minItems": 1})
+            ),
+            "[string, (number | undefined)?]"
+        );
+        assert_eq!(
+            ts_of(
+                json!({"prefixItems": [{"type": "string"}], "items": {"type": "boolean"}, "minItems": 1})
+            ),
+            "[string, ...boolean[]]"
+        );
+        assert_eq!(
+            ts_of(
+                json!({"type": "array", "prefixItems": [{"type": "string"}, {"type": "string"}], "minItems": 2, "maxItems": 2})
+            ),
+            "[string, string]"
+        );
+        assert_eq!(
+            ts_of(json!({"type": "array", "prefixItems": [], "items": {"type": "integer"}})),
+            "number[]"
+        );
+    }
+
+    #[test]
+    fn type_lists_nullable_and_combinators() {
+        assert_eq!(
+            ts_of(json!({"type": ["string", "integer", "null"]})),
+            "string | number | null"
+        );
+        assert_eq!(
+            ts_of(json!({"type": "integer", "nullable": true})),
+            "number | null"
+        );
+        assert_eq!(
+            ts_of(json!({"anyOf": [{"type": "string"}, {"const": 1}]})),
+            "string | 1"
+        );
+        assert_eq!(
+            ts_of(
+                json!({"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}}, "allOf": [{"type": "object", "properties": {"b": {"type": "integer"}}}]})
+            ),
+            "{\n  a: string;\n} & {\n  b?: number | undefined;\n}"
+        );
+        assert_eq!(ts_of(json!({"format": "binary"})), "Binary");
+        assert_eq!(ts_of(json!({})), "unknown");
+        assert_eq!(ts_of(json!(false)), "never");
+        assert_eq!(
+            ts_of(json!({"type": "object", "additionalProperties": false})),
+            "Record<string, never>"
+        );
+        assert_eq!(
+            ts_of(json!({"type": "object", "additionalProperties": {"type": "integer"}})),
+            "{\n  [key: string]: number;\n}"
+        );
+    }
 
     #[test]
     fn precedence_and_keys() {

@@ -11,7 +11,7 @@ use super::shape::Client;
 use super::zod::schema_const;
 
 /// Errors, violations and the binary check, before the zod schemas.
-pub fn prelude(invalid_event: &str) -> String {
+pub(crate) fn prelude(invalid_event: &str) -> String {
     format!(
         r#"// ---- Runtime checks ----
 
@@ -87,7 +87,7 @@ export interface InvalidMessage {{
 }
 
 /// The zod check of `Binary` (only when the document has binary data).
-pub const BINARY: &str = r#"function isBinary(value: unknown): value is Binary {
+pub(crate) const BINARY: &str = r#"function isBinary(value: unknown): value is Binary {
   return (
     value instanceof ArrayBuffer ||
     value instanceof Uint8Array ||
@@ -100,7 +100,7 @@ const binarySchema = z.custom<Binary>(isBinary, { message: "expected binary data
 "#;
 
 /// The table of checks per namespace and event.
-pub fn table(client: &Client) -> String {
+pub(crate) fn table(client: &Client) -> String {
     let mut out = String::from(
         "\ninterface ArgsCheck {\n  readonly spread: boolean;\n  readonly schema: z.ZodType;\n}\n\ninterface EventCheck {\n  readonly args?: ArgsCheck;\n  readonly ack?: ArgsCheck;\n}\n\ninterface NamespaceCheck {\n  readonly path: string;\n  readonly pattern: RegExp;\n  readonly ingress: ReadonlyMap<string, EventCheck>;\n  readonly egress: ReadonlyMap<string, EventCheck>;\n}\n\nconst NAMESPACES: readonly NamespaceCheck[] = [\n",
     );
@@ -179,7 +179,7 @@ fn regex_escape(s: &str) -> String {
 }
 
 /// The instrumentation `connect` applies.
-pub const INSTRUMENT: &str = r#"
+pub(crate) const INSTRUMENT: &str = r#"
 /** The parts of socket.io-client's Socket the checks hook into (`emitEvent` is internal). */
 interface RawSocket {
   emit(event: string, ...args: unknown[]): unknown;

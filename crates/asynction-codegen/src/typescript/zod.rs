@@ -9,10 +9,10 @@
 use serde_json::Value;
 
 use super::render::{property_key, string_literal};
-use super::schema::{Additional, Def, Ty};
+use crate::types::{Additional, Def, Ty};
 
 /// The name of the zod schema constant of the type `name`.
-pub fn schema_const(name: &str) -> String {
+pub(crate) fn schema_const(name: &str) -> String {
     format!("{name}Schema")
 }
 
@@ -21,7 +21,7 @@ pub fn schema_const(name: &str) -> String {
 /// every `Name` is an input the schema's own type admits: with the annotation, tsc checks the
 /// type and the schema both ways (other named types inside count as `unknown` on this side;
 /// each is checked on its own).
-pub fn schema_def(def: &Def) -> String {
+pub(crate) fn schema_def(def: &Def) -> String {
     let name = &def.name;
     let shape = format!("shapeOf{name}");
     let mut out = format!(
@@ -68,7 +68,7 @@ fn num(f: f64) -> String {
 }
 
 /// The zod expression for `ty`.
-pub fn zod(ty: &Ty, indent: &str) -> String {
+pub(crate) fn zod(ty: &Ty, indent: &str) -> String {
     match ty {
         Ty::Unknown => "z.unknown()".to_owned(),
         Ty::Never => "z.never()".to_owned(),

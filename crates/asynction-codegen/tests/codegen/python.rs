@@ -1,7 +1,8 @@
 //! `asynction generate python`: generated packages install into a venv, import, and type-check
 //! under `mypy --strict` and pyright's strict mode for every document of the project (and of
-//! the AsyncAPI corpus when `ASYNCTION_CORPUS` points at it); type errors stay errors, with the
-//! expected error codes; approximations are commented and warned with positions.
+//! the AsyncAPI corpus when `ASYNCTION_CORPUS` or `ASYNCAPI_CORPUS` points at it); type errors
+//! stay errors, with the expected error codes; approximations are commented and warned with
+//! positions; models validate and serialise as the document says.
 //!
 //! Python, pydantic, python-socketio and mypy come from `tests/peers/requirements.txt`, pyright
 //! from `tests/peers` (`scripts/install-peers.sh` installs both). One venv (with the system's
@@ -12,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::{Mutex, OnceLock};
 
-use asynction_codegen::python::{Package, PythonOptions, generate, source::code_only};
+use asynction_codegen::python::{Package, PythonOptions, generate};
 use asynction_spec::Document;
 
 pub(crate) fn repo(path: &str) -> PathBuf {
@@ -188,7 +189,8 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// Every document of `tests/fixtures/**` and `examples/*/asyncapi*.yaml`; with
-/// `ASYNCTION_CORPUS` (the AsyncAPI corpus's root), also its `socketio/` and `spec-examples/`.
+/// `ASYNCTION_CORPUS` (or `ASYNCAPI_CORPUS`: the AsyncAPI corpus's root), also its `socketio/`
+/// and `spec-examples/`.
 fn documents() -> Vec<PathBuf> {
     let mut docs = Vec::new();
     collect(&repo("tests/fixtures"), &mut docs);
@@ -199,7 +201,8 @@ fn documents() -> Vec<PathBuf> {
             && p.file_name()
                 .is_some_and(|n| n.to_string_lossy().starts_with("asyncapi"))
     }));
-    match std::env::var_os("ASYNCTION_CORPUS") {
+    // ASYNCAPI_CORPUS is what the CLI's tests read for the same corpus.
+    match std::env::var_os("ASYNCTION_CORPUS").or_else(|| std::env::var_os("ASYNCAPI_CORPUS")) {
         Some(corpus) => {
             let corpus = PathBuf::from(corpus);
             for sub in ["socketio", "spec-examples"] {
@@ -212,6 +215,45 @@ fn documents() -> Vec<PathBuf> {
         ),
     }
     docs
+}
+
+/// Generated Python without its string literals and comments (it writes strings with double
+/// quotes only).
+fn code_only(source: &str) -> String {
+    let mut out = String::new();
+    let mut rest = source;
+    while let Some(c) = rest.chars().next() {
+        let quote = if rest.starts_with("\"\"\"") {
+            Some("\"\"\"")
+        } else if c == '"' {
+            Some("\"")
+        } else {
+            None
+        };
+        if let Some(q) = quote {
+            let body = &rest[q.len()..];
+            let mut end = body.len();
+            let mut escaped = false;
+            for (i, ch) in body.char_indices() {
+                if escaped {
+                    escaped = false;
+                } else if ch == '\\' {
+                    escaped = true;
+                } else if body[i..].starts_with(q) {
+                    end = i + q.len();
+                    break;
+                }
+            }
+            rest = &body[end..];
+            out.push_str("\"\"");
+        } else if c == '#' {
+            rest = &rest[rest.find('\n').unwrap_or(rest.len())..];
+        } else {
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out
 }
 
 /// Lines of generated code that name `Any` (outside strings and comments).

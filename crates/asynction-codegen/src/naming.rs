@@ -1,10 +1,13 @@
-//! Rust identifiers from the names a document uses: handler ids (`my_api.handlers.user_sign_up`),
-//! event names (`sign up`), property names (`numUsers`) and enum values (`in-progress`).
+//! Identifiers from the names a document uses: handler ids (`my_api.handlers.user_sign_up`),
+//! event names (`sign up`), property names (`numUsers`) and enum values (`in-progress`). Shared
+//! by every generator: the scaffold's Rust items and the type model's names ([`crate::types`]),
+//! which the TypeScript client uses as they are.
 //!
 //! Words are split on anything that is not an ASCII letter or digit and on camelCase
 //! boundaries (`HTTPServer` → `HTTP`, `Server`), so every spelling of a name maps to the same
-//! words. Keywords get a trailing `_`; a leading digit gets a prefix. [`Names`] hands out each
-//! identifier once, so two ids that sanitize alike still get distinct functions or types.
+//! words. Rust keywords get a trailing `_` (in every generator: one rule, so a name is the same
+//! in each); a leading digit gets a prefix. [`Names`] hands out each identifier once, so two ids
+//! that sanitize alike still get distinct functions or types.
 
 use std::collections::HashSet;
 
@@ -18,7 +21,7 @@ const KEYWORDS: &[&str] = &[
 ];
 
 /// The words of `name`: ASCII alphanumeric runs, further split at camelCase boundaries.
-pub fn words(name: &str) -> Vec<String> {
+pub(crate) fn words(name: &str) -> Vec<String> {
     let mut out = Vec::new();
     for run in name.split(|c: char| !c.is_ascii_alphanumeric()) {
         let chars: Vec<char> = run.chars().collect();
@@ -45,7 +48,7 @@ pub fn words(name: &str) -> Vec<String> {
 
 /// `snake_case` identifier for `name` (`numUsers` → `num_users`, `type` → `type_`); `fallback`
 /// when `name` has no ASCII letter or digit.
-pub fn snake_case(name: &str, fallback: &str) -> String {
+pub(crate) fn snake_case(name: &str, fallback: &str) -> String {
     let joined = words(name)
         .iter()
         .map(|w| w.to_ascii_lowercase())
@@ -56,7 +59,7 @@ pub fn snake_case(name: &str, fallback: &str) -> String {
 
 /// `PascalCase` identifier for `name` (`sign up` → `SignUp`, `in-progress` → `InProgress`);
 /// `fallback` when `name` has no ASCII letter or digit.
-pub fn pascal_case(name: &str, fallback: &str) -> String {
+pub(crate) fn pascal_case(name: &str, fallback: &str) -> String {
     let joined: String = words(name)
         .iter()
         .map(|w| {
@@ -88,7 +91,7 @@ fn finish(ident: String, fallback: &str, digit_prefix: &str) -> String {
 
 /// The function name for a handler id: its last segment (after `.`, `:` or `/`), in
 /// snake_case (`my_api.handlers.user_sign_up` → `user_sign_up`).
-pub fn handler_fn_name(id: &str) -> String {
+pub(crate) fn handler_fn_name(id: &str) -> String {
     let last = id
         .rsplit(['.', ':', '/'])
         .find(|s| !s.is_empty())
@@ -98,7 +101,7 @@ pub fn handler_fn_name(id: &str) -> String {
 
 /// The longer name tried when [`handler_fn_name`] is taken: the last two segments
 /// (`billing.errors.on_error` → `errors_on_error`).
-pub fn qualified_handler_fn_name(id: &str) -> String {
+pub(crate) fn qualified_handler_fn_name(id: &str) -> String {
     let segments: Vec<&str> = id
         .split(['.', ':', '/'])
         .filter(|s| !s.is_empty())
@@ -107,28 +110,28 @@ pub fn qualified_handler_fn_name(id: &str) -> String {
     snake_case(&tail, "handler")
 }
 
-/// Identifiers handed out once each, within one Rust scope.
+/// Identifiers handed out once each, within one scope (a Rust module, a TypeScript module).
 #[derive(Debug, Default, Clone)]
-pub struct Names {
+pub(crate) struct Names {
     taken: HashSet<String>,
 }
 
 impl Names {
     /// A scope where `reserved` are already taken (imports, fixed item names).
-    pub fn with_reserved(reserved: &[&str]) -> Self {
+    pub(crate) fn with_reserved(reserved: &[&str]) -> Self {
         Names {
             taken: reserved.iter().map(|s| (*s).to_owned()).collect(),
         }
     }
 
     /// Whether `name` is still free.
-    pub fn is_free(&self, name: &str) -> bool {
+    pub(crate) fn is_free(&self, name: &str) -> bool {
         !self.taken.contains(name)
     }
 
     /// The first free candidate, else the first candidate with the smallest free numeric suffix
     /// (`_2`, `_3`, … for snake_case; `2`, `3`, … for PascalCase).
-    pub fn claim(&mut self, candidates: &[String]) -> String {
+    pub(crate) fn claim(&mut self, candidates: &[String]) -> String {
         for c in candidates {
             if self.taken.insert(c.clone()) {
                 return c.clone();

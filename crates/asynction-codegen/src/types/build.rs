@@ -1,162 +1,36 @@
-//! JSON Schema → a small type model ([`Ty`]) that renders both as a TypeScript type
-//! ([`super::render`]) and as a zod schema ([`super::zod`]).
-//!
-//! | schema | type |
-//! |---|---|
-//! | `type: object`, `properties`, `required` | object type, optional properties marked `?` |
-//! | `additionalProperties: S` | an index signature (over `S` and the declared properties' types) |
-//! | `enum`, `const` (primitive values) | union of literal types |
-//! | `oneOf` / `anyOf` | union; `allOf` | intersection |
-//! | `items` / `prefixItems` (draft-07 `items: [..]`) | array / tuple (optional elements below `minItems`, rest from `items`) |
-//! | `type: [T, "null"]`, `nullable: true` | `T \| null` |
-//! | `format: binary` | `ArrayBuffer \| Blob \| Uint8Array` |
-//! | `format: date-time` etc. | `string`, the format documented |
-//! | recursive `$ref` and `components` names | named types |
-//!
-//! What TypeScript cannot express (`not`, `if`/`then`/`else`, `patternProperties`, non-primitive
-//! `enum` values, …) is left out, which widens the type (every value the schema accepts is still
-//! accepted), and recorded as a note on the type and a warning with the schema's pointer.
+//! [`Types`]: schemas → named definitions of [`Ty`]s. A top-level schema (a payload, an ack, a
+//! handshake's query or headers) gets a named type; a nested schema gets one when the document
+//! `$ref`s a component there, else it is inline; a recursive `$ref` names its target. What a
+//! type cannot say is an approximation: a note on the type and a [`Warning`].
 
 use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use crate::scaffold::naming::{Names, pascal_case};
+use super::description;
+use super::ty::{Additional, Bounds, Def, Property, Ty, Warning, intersection, union};
+use super::written::component_name;
+use crate::naming::Names;
 
-/// A type: what a schema accepts, as far as TypeScript can say.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Ty {
-    /// Any value.
-    Unknown,
-    /// No value.
-    Never,
-    /// `null`.
-    Null,
-    /// `boolean`.
-    Boolean,
-    /// `number`, maybe an integer, with bounds.
-    Number {
-        /// `type: integer`.
-        integer: bool,
-        /// `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`.
-        bounds: Bounds,
-    },
-    /// `string`, with its `format` (documented only) and length bounds.
-    String {
-        /// `format`.
-        format: Option<String>,
-        /// `minLength`, `maxLength`.
-        min: Option<u64>,
-        /// `maxLength`.
-        max: Option<u64>,
-    },
-    /// `format: binary`: `ArrayBuffer | Blob | Uint8Array`.
-    Binary,
-    /// One JSON primitive value.
-    Literal(Value),
-    /// Any of the types.
-    Union(Vec<Ty>),
-    /// All of the types.
-    Intersection(Vec<Ty>),
-    /// An array of `item`.
-    Array {
-        /// The element type.
-        item: Box<Ty>,
-        /// `minItems`.
-        min: Option<u64>,
-        /// `maxItems`.
-        max: Option<u64>,
-    },
-    /// A tuple: the first `required` of `items` must be there, then `rest` (none: no more).
-    Tuple {
-        /// The positional element types.
-        items: Vec<Ty>,
-        /// How many of `items` are required.
-        required: usize,
-        /// The type of further elements; `None` when there may be none.
-        rest: Option<Box<Ty>>,
-    },
-    /// An object.
-    Object {
-        /// Declared properties, in document order.
-        properties: Vec<Property>,
-        /// What other properties may be.
-        additional: Additional,
-    },
-    /// A named type (its definition is in [`Types::defs`]).
-    Named(String),
-}
-
-/// Numeric bounds of a number type.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Bounds {
-    /// `minimum`.
-    pub minimum: Option<f64>,
-    /// `maximum`.
-    pub maximum: Option<f64>,
-    /// `exclusiveMinimum` (number form).
-    pub exclusive_minimum: Option<f64>,
-    /// `exclusiveMaximum` (number form).
-    pub exclusive_maximum: Option<f64>,
-}
-
-/// What an object's undeclared properties may be.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Additional {
-    /// Anything (the JSON Schema default).
-    Open,
-    /// Nothing (`additionalProperties: false`).
-    Closed,
-    /// Values of this type.
-    Typed(Box<Ty>),
-}
-
-/// One declared property of an object type.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Property {
-    /// The property name as in the JSON.
-    pub name: String,
-    /// Its type.
-    pub ty: Ty,
-    /// Whether it is in `required`.
-    pub required: bool,
-    /// Its `description` (or `title`), and notes.
-    pub doc: Vec<String>,
-}
-
-/// A named type definition.
-#[derive(Debug, Clone)]
-pub struct Def {
-    /// The TypeScript name.
-    pub name: String,
-    /// The type.
-    pub ty: Ty,
-    /// TSDoc lines: description, notes.
-    pub doc: Vec<String>,
-    /// JSON pointer of the schema (for warnings).
-    pub pointer: String,
-}
-
-/// A warning about a schema construct that the generated type does not express exactly.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Warning {
-    /// JSON pointer of the schema in the resolved document.
-    pub pointer: String,
-    /// What was approximated and how.
-    pub message: String,
-}
-
-/// The named types of one generated package, named once each.
-pub struct Types<'d> {
-    resolved: &'d Value,
-    written: Option<&'d Value>,
+/// The named types of one generated module, named once each.
+pub(crate) struct Types<'d> {
+    /// The resolved document, for recursive `$ref`s.
+    pub(super) resolved: &'d Value,
+    /// The document as written, for component names.
+    pub(super) written: Option<&'d Value>,
     /// Every identifier of the generated module's top level.
-    pub names: Names,
-    by_key: HashMap<String, String>,
+    pub(crate) names: Names,
+    /// `ref:<pointer>` (a component) or `use:<pointer>` (an inline top-level schema) → its type's
+    /// name.
+    pub(super) by_key: HashMap<String, String>,
     /// Definitions, in the order they were completed.
-    pub defs: Vec<Def>,
-    /// Approximations made, in the order they were met.
-    pub warnings: Vec<Warning>,
+    pub(crate) defs: Vec<Def>,
+    /// Approximations made, in the order they were met; messages name no language (a generator
+    /// prefixes its own when it reports them).
+    pub(crate) warnings: Vec<Warning>,
+    /// Property names the generator's target types but cannot check, and what to say about
+    /// each ([`Types::approximate_property`]).
+    property_approximations: Vec<(&'static str, &'static str)>,
     depth: usize,
 }
 
@@ -168,7 +42,7 @@ impl<'d> Types<'d> {
     /// Types for schemas of `resolved` (the resolved document, for recursive `$ref`s), named after
     /// the components of `written` (the document as written) where possible; `reserved` are
     /// identifiers already taken.
-    pub fn new(resolved: &'d Value, written: Option<&'d Value>, reserved: &[&str]) -> Self {
+    pub(crate) fn new(resolved: &'d Value, written: Option<&'d Value>, reserved: &[&str]) -> Self {
         Types {
             resolved,
             written,
@@ -176,17 +50,29 @@ impl<'d> Types<'d> {
             by_key: HashMap::new(),
             defs: Vec::new(),
             warnings: Vec::new(),
+            property_approximations: Vec::new(),
             depth: 0,
         }
     }
 
+    /// Records the approximation `message` wherever a property called `name` is declared: for
+    /// a property the generator's target types but does not check (zod skips `__proto__`).
+    pub(crate) fn approximate_property(
+        mut self,
+        name: &'static str,
+        message: &'static str,
+    ) -> Self {
+        self.property_approximations.push((name, message));
+        self
+    }
+
     /// The definition called `name`.
-    pub fn def(&self, name: &str) -> Option<&Def> {
+    pub(crate) fn def(&self, name: &str) -> Option<&Def> {
         self.defs.iter().find(|d| d.name == name)
     }
 
     /// Follows [`Ty::Named`] to the underlying type.
-    pub fn unname<'a>(&'a self, ty: &'a Ty) -> &'a Ty {
+    pub(crate) fn unname<'a>(&'a self, ty: &'a Ty) -> &'a Ty {
         let mut ty = ty;
         for _ in 0..16 {
             match ty {
@@ -203,7 +89,7 @@ impl<'d> Types<'d> {
     /// A named type for the schema `value` at `pointer` (a top-level payload, ack or handshake
     /// schema): the component's name when the document `$ref`s one there, else the first free
     /// of `candidates`. Identical schemas share one type.
-    pub fn top(
+    pub(crate) fn top(
         &mut self,
         value: &Value,
         pointer: &str,
@@ -234,7 +120,7 @@ impl<'d> Types<'d> {
         name
     }
 
-    fn push_def(
+    pub(super) fn push_def(
         &mut self,
         name: &str,
         ty: Ty,
@@ -265,51 +151,6 @@ impl<'d> Types<'d> {
         });
     }
 
-    /// The node of the document as written at `pointer` (a pointer into the resolved
-    /// document), following local `$ref`s on the way; `None` past an external `$ref`.
-    fn written_at(&self, pointer: &str) -> Option<&'d Value> {
-        let mut node = self.written?;
-        for raw in pointer.split('/').skip(1) {
-            let segment = raw.replace("~1", "/").replace("~0", "~");
-            node = self.follow_written(Some(node)).0?;
-            node = match node {
-                Value::Object(m) => m.get(&segment)?,
-                Value::Array(a) => a.get(segment.parse::<usize>().ok()?)?,
-                _ => return None,
-            };
-        }
-        Some(node)
-    }
-
-    /// The written node behind local `$ref`s, and the component (`pointer`, name) the first
-    /// `$ref` names (only when the `$ref` has no sibling keywords).
-    fn follow_written(
-        &self,
-        written: Option<&'d Value>,
-    ) -> (Option<&'d Value>, Option<(String, String)>) {
-        let Some(mut node) = written else {
-            return (None, None);
-        };
-        let mut component = None;
-        for _ in 0..16 {
-            let Some(m) = node.as_object() else { break };
-            let Some(r) = m.get("$ref").and_then(Value::as_str) else {
-                break;
-            };
-            let Some(ptr) = r.strip_prefix('#') else {
-                return (None, component);
-            };
-            let Some(target) = self.written.and_then(|w| w.pointer(ptr)) else {
-                return (None, component);
-            };
-            if component.is_none() && m.len() == 1 {
-                component = component_name(ptr).map(|n| (ptr.to_owned(), n));
-            }
-            node = target;
-        }
-        (Some(node), component)
-    }
-
     /// The type of a schema nested in another: a named type when the document `$ref`s a
     /// component there, else inline.
     fn nested(
@@ -337,7 +178,7 @@ impl<'d> Types<'d> {
     }
 
     /// The type of a schema, inline; approximations are noted in `notes`.
-    fn body(
+    pub(super) fn body(
         &mut self,
         value: &Value,
         written: Option<&'d Value>,
@@ -362,7 +203,7 @@ impl<'d> Types<'d> {
         notes.push(format!("Approximation: {message}."));
         self.warnings.push(Warning {
             pointer: pointer.to_owned(),
-            message: format!("TypeScript: {message}"),
+            message: message.to_owned(),
         });
     }
 
@@ -684,12 +525,13 @@ impl<'d> Types<'d> {
                 let w = written_props.and_then(|p| p.get(name));
                 let ptr = format!("{pointer}/properties/{}", escape_pointer(name));
                 let (ty, mut doc) = self.nested(schema, w, &ptr);
-                if name == "__proto__" {
-                    self.approximate(
-                        &ptr,
-                        &mut doc,
-                        "a property named `__proto__` is typed, but zod does not check it at run time",
-                    );
+                if let Some(message) = self
+                    .property_approximations
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, m)| *m)
+                {
+                    self.approximate(&ptr, &mut doc, message);
                 }
                 if let Some(d) = description(schema) {
                     let mut lines: Vec<String> = d.lines().map(str::to_owned).collect();
@@ -753,101 +595,6 @@ impl<'d> Types<'d> {
     }
 }
 
-impl Types<'_> {
-    /// Breaks `$ref` loops that never descend into the value (`A = B & {..}`, `B = A | string`):
-    /// TypeScript cannot name such a type, and JSON Schema accepts no more through the loop than
-    /// without it, so the references closing the loop become `unknown` (a warning each).
-    pub fn break_direct_cycles(&mut self) {
-        loop {
-            let Some((def, target)) = self.find_direct_cycle() else {
-                return;
-            };
-            let name = self.defs[def].name.clone();
-            let ty = std::mem::replace(&mut self.defs[def].ty, Ty::Unknown);
-            self.defs[def].ty = replace_direct(ty, &target);
-            self.defs[def].doc.push(String::new());
-            self.defs[def].doc.push(format!(
-                "Approximation: the schema refers to itself through `{target}` without nesting (a `$ref` loop); that reference is `unknown`."
-            ));
-            self.warnings.push(Warning {
-                pointer: self.defs[def].pointer.clone(),
-                message: format!(
-                    "TypeScript: type {name} refers to itself through {target} without nesting (a `$ref` loop); that reference is `unknown`"
-                ),
-            });
-        }
-    }
-
-    /// A definition and a direct reference of it that leads back to it without nesting.
-    fn find_direct_cycle(&self) -> Option<(usize, String)> {
-        for (i, def) in self.defs.iter().enumerate() {
-            for target in direct_refs(&def.ty) {
-                let mut seen = vec![target.clone()];
-                let mut stack = vec![target.clone()];
-                while let Some(n) = stack.pop() {
-                    if n == def.name {
-                        return Some((i, target));
-                    }
-                    if let Some(d) = self.def(&n) {
-                        for r in direct_refs(&d.ty) {
-                            if !seen.contains(&r) {
-                                seen.push(r.clone());
-                                stack.push(r);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        None
-    }
-}
-
-/// Named types `ty` refers to without nesting (through unions and intersections only).
-fn direct_refs(ty: &Ty) -> Vec<String> {
-    match ty {
-        Ty::Named(n) => vec![n.clone()],
-        Ty::Union(m) | Ty::Intersection(m) => m.iter().flat_map(direct_refs).collect(),
-        _ => Vec::new(),
-    }
-}
-
-fn replace_direct(ty: Ty, target: &str) -> Ty {
-    match ty {
-        Ty::Named(n) if n == target => Ty::Unknown,
-        Ty::Union(m) => union(m.into_iter().map(|t| replace_direct(t, target)).collect()),
-        Ty::Intersection(m) => {
-            intersection(m.into_iter().map(|t| replace_direct(t, target)).collect())
-        }
-        other => other,
-    }
-}
-
-/// The name a component pointer gives a type: `/components/schemas/User` → `User`,
-/// `/components/messages/SignUp/payload` → `SignUpPayload`.
-fn component_name(pointer: &str) -> Option<String> {
-    let segments: Vec<String> = pointer
-        .split('/')
-        .skip(1)
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
-        .collect();
-    let name = match segments.as_slice() {
-        [c, kind, name] if c == "components" && kind == "schemas" => pascal_case(name, "Schema"),
-        [c, kind, name, rest @ ..]
-            if c == "components" && kind == "messages" && !rest.is_empty() =>
-        {
-            format!(
-                "{}{}",
-                pascal_case(name, "Message"),
-                pascal_case(&rest.join(" "), "")
-            )
-        }
-        [c, _, name, ..] if c == "components" => pascal_case(name, "Schema"),
-        _ => return None,
-    };
-    Some(name)
-}
-
 fn type_list(m: &Map<String, Value>) -> Option<Vec<String>> {
     match m.get("type") {
         Some(Value::String(t)) => Some(vec![t.clone()]),
@@ -878,175 +625,6 @@ fn is_primitive(v: &Value) -> bool {
     !matches!(v, Value::Object(_) | Value::Array(_))
 }
 
-/// A union, flattened; one member stands alone, none is `never`; `unknown` absorbs the rest.
-pub fn union(tys: Vec<Ty>) -> Ty {
-    let mut out: Vec<Ty> = Vec::new();
-    for t in tys {
-        match t {
-            Ty::Union(inner) => {
-                for i in inner {
-                    if !out.contains(&i) {
-                        out.push(i);
-                    }
-                }
-            }
-            Ty::Never => {}
-            Ty::Unknown => return Ty::Unknown,
-            other => {
-                if !out.contains(&other) {
-                    out.push(other);
-                }
-            }
-        }
-    }
-    match out.len() {
-        0 => Ty::Never,
-        1 => out.pop().unwrap_or(Ty::Never),
-        _ => Ty::Union(out),
-    }
-}
-
-/// An intersection, flattened; `unknown` members dropped; none is `unknown`.
-pub fn intersection(tys: Vec<Ty>) -> Ty {
-    let mut out: Vec<Ty> = Vec::new();
-    for t in tys {
-        match t {
-            Ty::Intersection(inner) => out.extend(inner),
-            Ty::Unknown => {}
-            other => {
-                if !out.contains(&other) {
-                    out.push(other);
-                }
-            }
-        }
-    }
-    match out.len() {
-        0 => Ty::Unknown,
-        1 => out.pop().unwrap_or(Ty::Unknown),
-        _ => Ty::Intersection(out),
-    }
-}
-
-/// The schema's `description`, else its `title`.
-pub fn description(schema: &Value) -> Option<&str> {
-    let m = schema.as_object()?;
-    m.get("description")
-        .or_else(|| m.get("title"))
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-}
-
 fn escape_pointer(s: &str) -> String {
     s.replace('~', "~0").replace('/', "~1")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn ts_of(value: Value) -> String {
-        let doc = json!({});
-        let mut t = Types::new(&doc, None, &[]);
-        let name = t.top(&value, "/x", &["T".into()], &[]);
-        let def = t.def(&name).cloned().expect("defined");
-        super::super::render::ts_type(&def.ty, "")
-    }
-
-    #[test]
-    fn tuples_in_both_spellings_with_optional_elements_and_rest() {
-        assert_eq!(
-            ts_of(
-                json!({"type": "array", "items": [{"type": "string"}, {"type": "integer"}], "additionalItems": false, "minItems": 1})
-            ),
-            "[string, (number | undefined)?]"
-        );
-        assert_eq!(
-            ts_of(
-                json!({"prefixItems": [{"type": "string"}], "items": {"type": "boolean"}, "minItems": 1})
-            ),
-            "[string, ...boolean[]]"
-        );
-        assert_eq!(
-            ts_of(
-                json!({"type": "array", "prefixItems": [{"type": "string"}, {"type": "string"}], "minItems": 2, "maxItems": 2})
-            ),
-            "[string, string]"
-        );
-        assert_eq!(
-            ts_of(json!({"type": "array", "prefixItems": [], "items": {"type": "integer"}})),
-            "number[]"
-        );
-    }
-
-    #[test]
-    fn type_lists_nullable_and_combinators() {
-        assert_eq!(
-            ts_of(json!({"type": ["string", "integer", "null"]})),
-            "string | number | null"
-        );
-        assert_eq!(
-            ts_of(json!({"type": "integer", "nullable": true})),
-            "number | null"
-        );
-        assert_eq!(
-            ts_of(json!({"anyOf": [{"type": "string"}, {"const": 1}]})),
-            "string | 1"
-        );
-        assert_eq!(
-            ts_of(
-                json!({"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}}, "allOf": [{"type": "object", "properties": {"b": {"type": "integer"}}}]})
-            ),
-            "{\n  a: string;\n} & {\n  b?: number | undefined;\n}"
-        );
-        assert_eq!(ts_of(json!({"format": "binary"})), "Binary");
-        assert_eq!(ts_of(json!({})), "unknown");
-        assert_eq!(ts_of(json!(false)), "never");
-        assert_eq!(
-            ts_of(json!({"type": "object", "additionalProperties": false})),
-            "Record<string, never>"
-        );
-        assert_eq!(
-            ts_of(json!({"type": "object", "additionalProperties": {"type": "integer"}})),
-            "{\n  [key: string]: number;\n}"
-        );
-    }
-
-    #[test]
-    fn component_names() {
-        assert_eq!(
-            component_name("/components/schemas/user_info").as_deref(),
-            Some("UserInfo")
-        );
-        assert_eq!(
-            component_name("/components/messages/signUp/payload").as_deref(),
-            Some("SignUpPayload")
-        );
-        assert_eq!(component_name("/channels/x"), None);
-    }
-
-    #[test]
-    fn enums_are_filtered_by_type_and_unions_flatten() {
-        let doc = json!({});
-        let mut t = Types::new(&doc, None, &[]);
-        let name = t.top(
-            &json!({"type": "string", "enum": ["a", "b", 1, "a"]}),
-            "/x",
-            &["E".into()],
-            &[],
-        );
-        assert_eq!(name, "E");
-        assert_eq!(
-            t.def("E").map(|d| d.ty.clone()),
-            Some(Ty::Union(vec![
-                Ty::Literal(json!("a")),
-                Ty::Literal(json!("b"))
-            ]))
-        );
-        assert_eq!(
-            union(vec![Ty::Null, Ty::Union(vec![Ty::Null, Ty::Boolean])]),
-            Ty::Union(vec![Ty::Null, Ty::Boolean])
-        );
-    }
 }

@@ -1,0 +1,294 @@
+//! One case of a client-sent event: what is sent (an example, a generated value, a mutation),
+//! how it is sent and answered, how the answer is judged, and how its check is recorded (a
+//! failing generated value shrunk first). Shared by the events, negative and shrink steps.
+
+use std::time::Instant;
+
+use asynction::mock::FakeGenerator;
+use asynction::model::Event;
+use asynction::validate::Violation;
+use asynction_client::{Args, Client, Transport};
+use serde_json::Value;
+
+use super::args::{to_args, validation_view};
+use super::namespace::Ns;
+use super::session::{Scope, Session};
+use super::shrink::shrink;
+use crate::report::{Failure, Phase, ViolationKind, compact};
+
+/// What a case should get from the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Expected {
+    /// A valid event: handled, its ack (if any) valid, the connection up.
+    Accepted,
+    /// An invalid event (a negative case): answered, never acked as a success.
+    Refused,
+}
+
+impl Expected {
+    fn phase(self) -> Phase {
+        match self {
+            Expected::Accepted => Phase::Events,
+            Expected::Refused => Phase::Negative,
+        }
+    }
+}
+
+/// One value to send.
+pub(super) struct Case {
+    pub(super) name: String,
+    /// The schema instance (argument for `Single`, argument array for `Spread`); `None` when
+    /// the event has no payload schema.
+    pub(super) instance: Option<Value>,
+    pub(super) args: Args,
+    /// Made by a generator (so worth shrinking when it fails).
+    pub(super) generated: bool,
+    pub(super) expected: Expected,
+}
+
+/// What the server did with one event.
+pub(super) enum Answer {
+    Ack(Args),
+    /// Sent without an ack request; the connection stayed up.
+    Sent,
+    Timeout,
+    Disconnected(String),
+}
+
+/// The event under test: where it is sent, and over which transport.
+#[derive(Clone, Copy)]
+pub(super) struct Target<'t> {
+    pub(super) ns: &'t Ns<'t>,
+    pub(super) event: &'t Event,
+    pub(super) transport: Transport,
+}
+
+impl Target<'_> {
+    pub(super) fn scope(&self, phase: Phase) -> Scope<'_> {
+        Scope {
+            phase,
+            namespace: &self.ns.path,
+            event: &self.event.name,
+        }
+    }
+}
+
+/// A broken contract: what kind, and what was seen.
+pub(super) type Verdict = Option<(ViolationKind, String)>;
+
+pub(super) fn violations_text(v: &[Violation]) -> String {
+    v.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl Session<'_> {
+    /// Examples and `generated` generated values of an event (or one case without arguments
+    /// when the event has no payload schema).
+    pub(super) fn cases(
+        &self,
+        ns: &Ns<'_>,
+        event: &Event,
+        generated: usize,
+        label: &str,
+    ) -> Vec<Case> {
+        let mut out = Vec::new();
+        let Some(schema) = &event.payload else {
+            // No payload schema: any arguments; send none.
+            out.push(Case {
+                name: format!("no arguments ({label})"),
+                instance: None,
+                args: Args::new(),
+                generated: false,
+                expected: Expected::Accepted,
+            });
+            return out;
+        };
+        let validator = ns.payload_schema(event);
+        for (i, ex) in event.example_payloads().enumerate() {
+            if validator.is_some_and(|v| !v.is_valid(ex)) {
+                continue;
+            }
+            out.push(Case {
+                name: format!("example #{} ({label})", i + 1),
+                instance: Some(ex.clone()),
+                args: to_args(event, ex),
+                generated: false,
+                expected: Expected::Accepted,
+            });
+        }
+        let Ok(generator) = FakeGenerator::new(schema, &self.doc.resolved, &[]) else {
+            return out;
+        };
+        let mut rng = self.rng(&format!("events {} {} {label}", ns.doc.path, event.name));
+        for i in 0..generated {
+            let v = generator.generate(&mut rng);
+            out.push(Case {
+                name: format!("generated #{} ({label})", i + 1),
+                args: to_args(event, &v),
+                instance: Some(v),
+                generated: true,
+                expected: Expected::Accepted,
+            });
+        }
+        out
+    }
+
+    /// Sends one case on `conn` (reconnecting when it is gone) and classifies the answer.
+    pub(super) async fn try_one(
+        &mut self,
+        to: Target<'_>,
+        conn: &mut Option<Client>,
+        args: &Args,
+        want_ack: bool,
+    ) -> Answer {
+        let (ns, event) = (to.ns, to.event);
+        if conn.is_none() {
+            match self.connect(ns, &ns.good, to.transport).await {
+                Ok(c) => *conn = Some(c),
+                Err(e) => return Answer::Disconnected(format!("cannot reconnect: {e}")),
+            }
+        }
+        let Some(client) = conn.as_mut() else {
+            unreachable!("connected above")
+        };
+        let answer = if want_ack {
+            match client
+                .emit_with_ack(&ns.path, &event.name, args.clone(), self.opts.timeout)
+                .await
+            {
+                Ok(a) => Answer::Ack(a),
+                Err(e) if e.is_timeout() => Answer::Timeout,
+                Err(e) => Answer::Disconnected(e.to_string()),
+            }
+        } else {
+            match client.emit(&ns.path, &event.name, args.clone()).await {
+                Ok(()) => match self.grace(ns, client).await {
+                    None => Answer::Sent,
+                    Some(why) => Answer::Disconnected(why),
+                },
+                Err(e) => Answer::Disconnected(e.to_string()),
+            }
+        };
+        if let Answer::Disconnected(_) = answer {
+            if let Some(c) = conn.take() {
+                let _ = c.close().await;
+            }
+        } else if let Some(c) = conn.as_mut() {
+            self.drain(ns, c).await;
+        }
+        answer
+    }
+
+    /// Whether an answer breaks the contract for a case that expects `expected`.
+    pub(super) fn judge(&self, to: Target<'_>, expected: Expected, answer: &Answer) -> Verdict {
+        match expected {
+            Expected::Accepted => self.judge_valid(to, answer),
+            Expected::Refused => self.judge_invalid(to, answer),
+        }
+    }
+
+    /// A valid event's answer: an ack that validates, or nothing with the connection up.
+    fn judge_valid(&self, to: Target<'_>, answer: &Answer) -> Verdict {
+        match answer {
+            Answer::Sent => None,
+            Answer::Ack(args) => match to.ns.ack_schema(to.event) {
+                Some(v) => v.validate_args(&validation_view(args)).err().map(|vs| {
+                    (
+                        ViolationKind::InvalidAck,
+                        format!(
+                            "the ack [{}] does not validate: {}",
+                            compact(&args.values),
+                            violations_text(&vs)
+                        ),
+                    )
+                }),
+                None => None,
+            },
+            Answer::Timeout => Some((
+                ViolationKind::AckTimeout,
+                format!("no ack within {:?}", self.opts.timeout),
+            )),
+            Answer::Disconnected(why) => Some((
+                ViolationKind::Disconnected,
+                format!("the server dropped the client after a valid event: {why}"),
+            )),
+        }
+    }
+
+    /// An invalid event's answer: any answer but an ack that validates as a success.
+    fn judge_invalid(&self, to: Target<'_>, answer: &Answer) -> Verdict {
+        match answer {
+            Answer::Sent | Answer::Disconnected(_) => None,
+            Answer::Ack(args) => match to.ns.ack_schema(to.event) {
+                Some(v) if v.validate_args(&validation_view(args)).is_ok() => Some((
+                    ViolationKind::InvalidEventAccepted,
+                    format!(
+                        "an invalid event was acked as a success: [{}] validates against the ack schema",
+                        compact(&args.values)
+                    ),
+                )),
+                _ => None,
+            },
+            Answer::Timeout => Some((
+                ViolationKind::InvalidEventUnanswered,
+                format!(
+                    "an invalid event with an ack requested was not answered within {:?} (no ack, no disconnect)",
+                    self.opts.timeout
+                ),
+            )),
+        }
+    }
+
+    /// Records a case's check (its duration counted from `started`, shrinking included); a
+    /// failing generated case is shrunk first.
+    pub(super) async fn finish_case(
+        &mut self,
+        to: Target<'_>,
+        case: Case,
+        started: Instant,
+        verdict: Verdict,
+    ) {
+        let scope = to.scope(case.expected.phase());
+        let Some((kind, message)) = verdict else {
+            let check = scope.check(case.name, started.elapsed(), None);
+            return self.record(check);
+        };
+        let label = match case.expected {
+            Expected::Refused => case.name.clone(),
+            Expected::Accepted => String::new(),
+        };
+        let key = (to.ns.index, to.event.name.clone(), kind, label);
+        let shrunk = match (&case.instance, case.generated, self.shrunk.get(&key)) {
+            (Some(_), true, Some(known)) => Some(known.clone()),
+            (Some(instance), true, None) => {
+                let s = shrink(self, to, instance, kind, case.expected).await;
+                if let Some(s) = &s {
+                    self.shrunk.insert(key, s.clone());
+                }
+                s
+            }
+            _ => None,
+        };
+        let repro_args = shrunk.clone().unwrap_or_else(|| case.args.values.clone());
+        let mut failure = Failure::new(kind, message)
+            .with_args(case.args.values.clone())
+            .with_reproduction(self.js_emit(to.ns, &to.event.name, &repro_args));
+        failure.shrunk = shrunk;
+        let check = scope.check(case.name, started.elapsed(), Some(failure));
+        self.record(check);
+    }
+
+    /// A one-line JavaScript reproduction of an emit.
+    pub(super) fn js_emit(&self, ns: &Ns<'_>, event: &str, args: &[Value]) -> String {
+        let mut parts = vec![serde_json::to_string(event).unwrap_or_default()];
+        parts.extend(args.iter().map(|a| a.to_string()));
+        format!(
+            "io({:?}, {{path: {:?}}}).emit({}, (ack) => console.log(ack))",
+            format!("{}{}", self.opts.url.trim_end_matches('/'), ns.path),
+            self.sio_path,
+            parts.join(", ")
+        )
+    }
+}

@@ -1,0 +1,192 @@
+//! Server-sent events: kept whenever a client reads during any phase (their ack requests
+//! answered with generated acks), listened for at the end of each namespace, and judged after
+//! the run: each must be a listed event of its namespace with arguments that validate.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use asynction::mock::FakeGenerator;
+use asynction::model::Event;
+use asynction::validate::CompiledSchema;
+use asynction_client::{Client, Incoming};
+use serde_json::Value;
+
+use super::args::validation_view;
+use super::cases::violations_text;
+use super::namespace::Ns;
+use super::session::{Scope, Session};
+use crate::report::{Failure, Phase, ViolationKind};
+
+/// A server-sent event kept for judging.
+pub(super) struct Received {
+    /// The index of the document namespace it came on.
+    ns: usize,
+    /// The concrete namespace.
+    path: String,
+    name: String,
+    values: Vec<Value>,
+}
+
+impl Session<'_> {
+    /// Keeps a server-sent event for judging, answering its ack request.
+    pub(super) async fn keep(
+        &mut self,
+        ns: &Ns<'_>,
+        client: &mut Client,
+        e: asynction_client::Event,
+    ) {
+        if e.ack_id.is_some() {
+            let key = (ns.index, e.name.clone());
+            if !self.ack_generators.contains_key(&key) {
+                let g = ns
+                    .doc
+                    .egress
+                    .iter()
+                    .find(|x| x.name == e.name)
+                    .and_then(|x| x.ack.as_ref())
+                    .and_then(|s| FakeGenerator::new(s, &self.doc.resolved, &[]).ok());
+                self.ack_generators.insert(key.clone(), g);
+            }
+            let mut rng = self.rng(&format!("server ack {} {}", ns.path, e.name));
+            let values =
+                asynction::mock::fake_arguments(self.ack_generators[&key].as_ref(), &mut rng);
+            let _ = client.ack(&e, values).await;
+        }
+        self.received.push(Received {
+            ns: ns.index,
+            path: e.namespace.clone(),
+            name: e.name.clone(),
+            values: validation_view(&e.args),
+        });
+    }
+
+    /// Takes what already arrived on `client` without waiting; `false` when the client was
+    /// dropped.
+    pub(super) async fn drain(&mut self, ns: &Ns<'_>, client: &mut Client) -> bool {
+        loop {
+            match client.next(Duration::ZERO).await {
+                Ok(Incoming::Event(e)) => self.keep(ns, client, e).await,
+                Ok(Incoming::Disconnect { .. }) => return false,
+                Err(e) => return e.is_timeout(),
+            }
+        }
+    }
+
+    /// Waits a short while for a disconnect; `Some(reason)` when the client was dropped.
+    pub(super) async fn grace(&mut self, ns: &Ns<'_>, client: &mut Client) -> Option<String> {
+        let deadline = Instant::now() + self.opts.timeout.min(Duration::from_millis(100));
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match client.next(left).await {
+                Ok(Incoming::Event(e)) => self.keep(ns, client, e).await,
+                Ok(Incoming::Disconnect { .. }) => {
+                    return Some("namespace disconnected by the server".into());
+                }
+                Err(e) if e.is_timeout() => return None,
+                Err(e) => return Some(e.to_string()),
+            }
+        }
+    }
+}
+
+/// The listen phase: one client connected for [`crate::Options::listen`], keeping what comes.
+pub(super) async fn run(s: &mut Session<'_>, ns: &Ns<'_>) {
+    if s.opts.listen.is_zero() {
+        return;
+    }
+    let t = s.first_transport();
+    let Ok(mut client) = s.connect(ns, &ns.good, t).await else {
+        return;
+    };
+    let deadline = Instant::now() + s.opts.listen;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        match client.next(left).await {
+            Ok(Incoming::Event(e)) => s.keep(ns, &mut client, e).await,
+            _ => break,
+        }
+    }
+    let _ = client.close().await;
+}
+
+/// Judges every server-sent event kept during the run, one check each.
+pub(super) fn judge_received(s: &mut Session<'_>) {
+    let api = s.doc.api.clone();
+    let received = std::mem::take(&mut s.received);
+    let mut counts: HashMap<(String, String), usize> = HashMap::new();
+    let mut compiled: HashMap<(usize, usize), Option<CompiledSchema>> = HashMap::new();
+    for r in received {
+        let ns = &api.namespaces[r.ns];
+        let n = counts.entry((r.path.clone(), r.name.clone())).or_default();
+        *n += 1;
+        let started = Instant::now();
+        let candidates: Vec<&Event> = ns.egress.iter().filter(|e| e.name == r.name).collect();
+        let failure = if candidates.is_empty() {
+            Some(
+                Failure::new(
+                    ViolationKind::UndeclaredEvent,
+                    format!(
+                        "the server emitted '{}' on {}, which the document does not list (it lists: {})",
+                        r.name,
+                        r.path,
+                        if ns.egress.is_empty() {
+                            "nothing".to_owned()
+                        } else {
+                            ns.egress
+                                .iter()
+                                .map(|e| e.name.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        }
+                    ),
+                )
+                .with_args(r.values.clone()),
+            )
+        } else if candidates.iter().any(|c| c.payload.is_none()) {
+            None
+        } else {
+            // Several messages may share a name: one schema that validates is enough.
+            let mut errors = Vec::new();
+            let mut valid = false;
+            for (i, c) in ns
+                .egress
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.name == r.name)
+            {
+                let key = (r.ns, i);
+                let resolved = &s.doc.resolved;
+                let schema = compiled.entry(key).or_insert_with(|| {
+                    c.payload
+                        .as_ref()
+                        .and_then(|p| CompiledSchema::compile(p, resolved).ok())
+                });
+                match schema.as_ref().map(|v| v.validate_args(&r.values)) {
+                    Some(Ok(())) | None => valid = true,
+                    Some(Err(vs)) => errors.push(violations_text(&vs)),
+                }
+            }
+            (!valid).then(|| {
+                Failure::new(
+                    ViolationKind::InvalidServerEvent,
+                    format!(
+                        "the server emitted '{}' with arguments that do not validate: {}",
+                        r.name,
+                        errors.join(" | ")
+                    ),
+                )
+                .with_args(r.values.clone())
+            })
+        };
+        let scope = Scope {
+            phase: Phase::Listen,
+            namespace: &r.path,
+            event: &r.name,
+        };
+        let check = scope.check(format!("server event #{n}"), started.elapsed(), failure);
+        s.record(check);
+    }
+}

@@ -1,0 +1,224 @@
+//! What every phase shares: the document and options, the client factory, the seeded random
+//! generators, and what the run has found so far (checks, server-sent events, shrunk values).
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use asynction::Document;
+use asynction::mock::FakeGenerator;
+use asynction::model::{Event, Namespace};
+use asynction::validate::Validators;
+use asynction_client::{Client, ClientBuilder, Error as ClientError, Transport};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use serde_json::Value;
+
+use super::listen::Received;
+use super::namespace::Ns;
+use crate::report::{Check, Failure, Phase, ViolationKind};
+use crate::{ContractError, Options};
+
+/// The handshake one client makes: query parameters, headers (lower case) and the CONNECT
+/// `auth` payload.
+#[derive(Debug, Clone, Default)]
+pub(super) struct HandshakeData {
+    pub(super) query: Vec<(String, String)>,
+    pub(super) headers: Vec<(String, String)>,
+    pub(super) auth: Option<Value>,
+}
+
+impl HandshakeData {
+    pub(super) fn set_query(&mut self, k: &str, v: String) {
+        self.query.retain(|(n, _)| n != k);
+        self.query.push((k.to_owned(), v));
+    }
+
+    pub(super) fn set_header(&mut self, k: &str, v: String) {
+        let k = k.to_ascii_lowercase();
+        self.headers.retain(|(n, _)| *n != k);
+        self.headers.push((k, v));
+    }
+
+    pub(super) fn set_auth(&mut self, k: &str, v: Value) {
+        let mut obj = match self.auth.take() {
+            Some(Value::Object(o)) => o,
+            _ => serde_json::Map::new(),
+        };
+        obj.insert(k.to_owned(), v);
+        self.auth = Some(Value::Object(obj));
+    }
+}
+
+/// What a check is about: its phase, concrete namespace and event (`-` for handshakes).
+#[derive(Clone, Copy)]
+pub(super) struct Scope<'s> {
+    pub(super) phase: Phase,
+    pub(super) namespace: &'s str,
+    pub(super) event: &'s str,
+}
+
+impl Scope<'_> {
+    /// The check `name` of this scope, which took `duration`; `failure` is `None` when it passed.
+    pub(super) fn check(self, name: String, duration: Duration, failure: Option<Failure>) -> Check {
+        Check {
+            phase: self.phase,
+            namespace: self.namespace.to_owned(),
+            event: self.event.to_owned(),
+            name,
+            duration,
+            failure,
+        }
+    }
+}
+
+/// Which failing value a shrunk value stands for: namespace index, event, violation, and the
+/// negative case's label (empty for valid cases).
+pub(super) type ShrinkKey = (usize, String, ViolationKind, String);
+
+/// One run's shared state: what every phase reads (document, options, validators, the
+/// Socket.IO path) and what they add to (checks, server-sent events, ack generators, shrunk
+/// values).
+pub(super) struct Session<'a> {
+    pub(super) doc: &'a Document,
+    pub(super) opts: &'a Options,
+    pub(super) validators: Validators,
+    /// The Socket.IO path every client uses.
+    pub(super) sio_path: String,
+    checks: Vec<Check>,
+    progress: &'a mut dyn FnMut(&Check),
+    /// Server-sent events kept for judging at the end.
+    pub(super) received: Vec<Received>,
+    /// Generators of the acks clients answer server-sent events with, per (namespace, event).
+    pub(super) ack_generators: HashMap<(usize, String), Option<FakeGenerator>>,
+    /// The first shrunk value per [`ShrinkKey`]: later failures of the same kind reuse it
+    /// instead of shrinking again.
+    pub(super) shrunk: HashMap<ShrinkKey, Vec<Value>>,
+}
+
+impl<'a> Session<'a> {
+    /// Compiles the document's validators and checks the options against the document.
+    pub(super) fn new(
+        doc: &'a Document,
+        opts: &'a Options,
+        progress: &'a mut dyn FnMut(&Check),
+    ) -> Result<Session<'a>, ContractError> {
+        let validators =
+            Validators::compile(doc).map_err(|e| ContractError::Document(e.to_string()))?;
+        let sio_path = match (&opts.path, &opts.server) {
+            (Some(p), _) => p.clone(),
+            (None, Some(name)) => doc
+                .api
+                .server(name)
+                .ok_or_else(|| {
+                    ContractError::Usage(format!("the document has no server '{name}'"))
+                })?
+                .socketio_path
+                .clone(),
+            (None, None) => "/socket.io".to_owned(),
+        };
+        for ns in &opts.namespaces {
+            if doc.api.namespace(ns).is_none() {
+                return Err(ContractError::Usage(format!(
+                    "the document has no namespace '{ns}' (it has: {})",
+                    doc.api
+                        .namespaces
+                        .iter()
+                        .map(|n| n.path.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+        }
+        Ok(Session {
+            doc,
+            opts,
+            validators,
+            sio_path,
+            checks: Vec::new(),
+            progress,
+            received: Vec::new(),
+            ack_generators: HashMap::new(),
+            shrunk: HashMap::new(),
+        })
+    }
+
+    /// Every check recorded, in run order.
+    pub(super) fn into_checks(self) -> Vec<Check> {
+        self.checks
+    }
+
+    pub(super) fn phase_on(&self, p: Phase) -> bool {
+        (self.opts.only.is_empty() || self.opts.only.contains(&p))
+            && (p != Phase::Negative || self.opts.negative)
+    }
+
+    /// Records a check and reports it to the progress callback.
+    pub(super) fn record(&mut self, check: Check) {
+        (self.progress)(&check);
+        self.checks.push(check);
+    }
+
+    /// A generator seeded by the run's seed and `label`: the same label replays the same values.
+    pub(super) fn rng(&self, label: &str) -> StdRng {
+        StdRng::seed_from_u64(label_seed(self.opts.seed, label))
+    }
+
+    /// The transport the phases that run once use: the first one asked for.
+    pub(super) fn first_transport(&self) -> Transport {
+        self.opts
+            .transports
+            .first()
+            .copied()
+            .unwrap_or(Transport::Websocket)
+    }
+
+    /// The client-sent events of a namespace the options select.
+    pub(super) fn events_of<'n>(&self, ns: &'n Namespace) -> Vec<&'n Event> {
+        ns.ingress
+            .iter()
+            .filter(|e| self.opts.events.is_empty() || self.opts.events.contains(&e.name))
+            .collect()
+    }
+
+    pub(super) fn builder(&self, hs: &HandshakeData, transport: Transport) -> ClientBuilder {
+        let mut b = ClientBuilder::new(self.opts.url.clone())
+            .path(self.sio_path.clone())
+            .transport(transport)
+            .timeout(self.opts.timeout);
+        for (k, v) in &hs.query {
+            b = b.query(k, v);
+        }
+        for (k, v) in &hs.headers {
+            b = b.header(k, v);
+        }
+        if let Some(auth) = &hs.auth {
+            b = b.auth(auth.clone());
+        }
+        b
+    }
+
+    pub(super) async fn connect(
+        &self,
+        ns: &Ns<'_>,
+        hs: &HandshakeData,
+        transport: Transport,
+    ) -> Result<Client, ClientError> {
+        self.builder(hs, transport).connect(&ns.path).await
+    }
+}
+
+fn label_seed(seed: u64, label: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ seed;
+    for b in label.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+pub(super) fn transport_name(t: Transport) -> &'static str {
+    match t {
+        Transport::Polling => "polling",
+        _ => "websocket",
+    }
+}
