@@ -3,9 +3,9 @@
 //!
 //! | file | what |
 //! |---|---|
-//! | `pyproject.toml` | PEP 621: name, version (`info.version`), `python-socketio[client,asyncio-client]>=5`, `pydantic>=2.7`, Python ≥ 3.9, built with flit_core ([`package`]) |
-//! | `src/PACKAGE/models.py` | a pydantic model or type alias per payload, ack and handshake schema ([`models`]) |
-//! | `src/PACKAGE/client.py` | per namespace an asyncio and a synchronous class, `connect` / `connect_sync` ([`client`]) |
+//! | `pyproject.toml` | PEP 621: name, version (`info.version`), `python-socketio[client,asyncio-client]>=5`, `pydantic>=2.7`, Python ≥ 3.9, built with flit_core (`package.rs`) |
+//! | `src/PACKAGE/models.py` | a pydantic model or type alias per payload, ack and handshake schema (`models.rs`) |
+//! | `src/PACKAGE/client.py` | per namespace an asyncio and a synchronous class, `connect` / `connect_sync` (`client.rs`) |
 //! | `src/PACKAGE/_runtime.py` | what does not depend on the document: checks, acks, refusals (`runtime.py`) |
 //! | `src/PACKAGE/__init__.py`, `py.typed` | re-exports; the PEP 561 marker |
 //! | `README.md` | namespaces, events and how to connect, from the document |
