@@ -18,18 +18,18 @@
 ARG RUST_VERSION=1.95
 
 FROM docker.io/library/rust:${RUST_VERSION}-slim AS build
+# musl: one static binary that needs nothing from the image, and resolves /etc/hosts names
+# (compose services, --add-host) without glibc's NSS modules. A layer of its own: cached.
+RUN rustup target add "$(uname -m)-unknown-linux-musl"
 # The commit `asynction --version` prints: the context has no .git (see .dockerignore).
 ARG GIT_COMMIT=
 # The Cargo features of the distributed binaries (see ARCHITECTURE.md, "Distribution").
 ARG FEATURES=otel
 WORKDIR /src
 COPY . .
-# musl: one static binary that needs nothing from the image, and resolves /etc/hosts names
-# (compose services, --add-host) without glibc's NSS modules.
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/src/target \
     target="$(uname -m)-unknown-linux-musl" \
-    && rustup target add "$target" \
     && ASYNCTION_GIT_COMMIT="$GIT_COMMIT" cargo build --locked --profile dist \
          -p asynction-cli --features "$FEATURES" --target "$target" \
     && mkdir -p /out \
