@@ -35,8 +35,9 @@ enum MockCommand {
 /// Arguments of `asynction mock run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1")]
+    /// Address to listen on (the container image sets ASYNCTION_HOST=0.0.0.0, so that a
+    /// published port reaches it).
+    #[arg(long, env = "ASYNCTION_HOST", default_value = "127.0.0.1")]
     host: std::net::IpAddr,
     /// Port to listen on (0 picks a free one; the banner shows it).
     #[arg(long, short = 'p', default_value_t = 5000)]

@@ -19,6 +19,7 @@ mod diff;
 mod generate;
 mod mock_process;
 mod mock_server;
+mod packaging;
 mod roundtrip;
 
 /// Runs the built `asynction` binary with `args` in `dir` (so that its reports name files as

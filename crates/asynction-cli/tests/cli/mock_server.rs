@@ -83,6 +83,7 @@ mod cli {
     use crate::mock_process::MockProcess;
     use crate::{at, in_process};
 
+    #[cfg(feature = "otel")]
     #[tokio::test(flavor = "multi_thread")]
     async fn mock_exports_its_spans_over_otlp_when_the_endpoint_is_set() {
         use asynction_testkit::otlp::{collect, start_receiver, string_attribute};
@@ -146,6 +147,7 @@ mod cli {
         assert_eq!(spans[wanted[0]].service.as_deref(), Some("chat-staging"));
     }
 
+    #[cfg(feature = "otel")]
     /// A receiver that is down (nothing listens at the endpoint) costs the server nothing:
     /// exports fail on the SDK's thread while clients are served as usual.
     #[tokio::test(flavor = "multi_thread")]
@@ -178,6 +180,7 @@ mod cli {
         }
     }
 
+    #[cfg(feature = "otel")]
     #[test]
     fn mock_refuses_an_otlp_protocol_it_cannot_export_and_says_what_to_set() {
         let spec = asynction_testkit::root().join("examples/chat/asyncapi.yaml");
