@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 
 use super::schema::CompiledSchema;
 use crate::model::{ArgumentList, Event, Example, Schema};
-use crate::spec::{Diagnostic, Document, Severity};
+use crate::spec::{Diagnostic, Document, Severity, rules};
 
 /// What checking a document's examples found.
 #[derive(Debug, Clone, Default)]
@@ -36,6 +36,11 @@ impl ExampleCheck {
     /// here ([`super::Validators::compile`] reports them).
     pub fn run(doc: &Document) -> Self {
         let severity = severity_for(&doc.api.asyncapi);
+        let rule = if severity == Severity::Error {
+            rules::MESSAGE_EXAMPLES_V2
+        } else {
+            rules::MESSAGE_EXAMPLES
+        };
         let resolved = doc.resolved.as_ref();
         let mut seen = HashSet::new();
         let mut check = Self::default();
@@ -75,7 +80,8 @@ impl ExampleCheck {
                                 describe(example, i),
                             ),
                         )
-                        .with_severity(severity),
+                        .with_severity(severity)
+                        .with_rule(rule),
                     );
                 }
             }
