@@ -6,7 +6,6 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use asynction::Document;
 use asynction::mock::{MockError, MockOptions, MockServer};
 use clap::{Args, Subcommand};
 
@@ -98,7 +97,12 @@ pub fn run(global: &GlobalOptions, args: &MockArgs) -> ExitCode {
 }
 
 async fn serve(global: &GlobalOptions, args: &RunArgs) -> ExitCode {
-    let doc = match Document::from_path_with(&global.spec, &global.load_options()) {
+    // Every error of the document at once: loading, JSON Schemas, examples.
+    let doc = match asynction::lint::load_checked(
+        &global.spec,
+        &global.load_options(),
+        !args.validation.without_validation,
+    ) {
         Ok(doc) => doc,
         Err(e) => {
             for d in e.diagnostics() {

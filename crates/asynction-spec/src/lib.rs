@@ -33,6 +33,7 @@
 //! - loading: [`Document`] (and [`Document::inspect_path`]: every problem at once, with the
 //!   document as far as it could be read, an [`Inspection`]), [`LoadOptions`],
 //!   [`SUPPORTED_VERSIONS`];
+//! - the recommended ruleset and rule configuration: the [`lint`] module;
 //! - rules: the [`rules`] module (every diagnostic's rule id, what it means, how to fix it);
 //! - the model: the [`model`] module ([`Api`], the entry point, is also at the root);
 //! - errors: [`Diagnostic`], [`Location`], [`Severity`], [`SpecError`], [`UnknownServer`];
@@ -52,6 +53,7 @@ mod error;
 mod fields;
 mod files;
 mod formats;
+pub mod lint;
 mod load;
 pub mod model;
 mod refs;

@@ -113,6 +113,11 @@ impl Document {
         d
     }
 
+    /// The main file as written (no `$ref` inlined).
+    pub(crate) fn raw(&self) -> &Value {
+        &self.raw
+    }
+
     /// The main file as written, parsed to JSON (no `$ref` inlined), or `None` when it was
     /// loaded from a value that does not print back (it always does for loaded documents).
     pub fn as_written(&self) -> Option<Value> {

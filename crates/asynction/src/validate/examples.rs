@@ -62,6 +62,29 @@ impl ExampleCheck {
             }
             let payload = payload.map(&mut compile);
             let headers = headers.map(&mut compile);
+            if matches!(payload, Some(None)) || matches!(headers, Some(None)) {
+                // A schema that does not compile (reported by the schema check) cannot judge.
+                if let Some(first) = examples.first()
+                    && seen.insert(format!("{} (skipped)", first.pointer))
+                {
+                    check.diagnostics.push(
+                        doc.diagnostic(
+                            &first.pointer,
+                            format!(
+                                "the examples of {name} were not checked: its {} schema is \
+                                 invalid",
+                                if matches!(payload, Some(None)) {
+                                    "payload"
+                                } else {
+                                    "headers"
+                                }
+                            ),
+                        )
+                        .with_severity(Severity::Info)
+                        .with_rule(rules::SKIPPED),
+                    );
+                }
+            }
             for (i, example) in examples.iter().enumerate() {
                 if !seen.insert(example.pointer.clone()) {
                     continue;

@@ -78,6 +78,24 @@ impl Validators {
     /// is reported, and every example that does not match its schemas: as an error in an
     /// AsyncAPI 2.x document, as a warning ([`Validators::warnings`]) in a 3.x one.
     pub fn compile(doc: &Document) -> Result<Self, SpecError> {
+        let (validators, errors) = Self::compile_collecting(doc);
+        if errors.is_empty() {
+            Ok(validators)
+        } else {
+            Err(SpecError::new(errors))
+        }
+    }
+
+    /// Every problem [`Validators::compile`] finds, errors and warnings together (for
+    /// linting: the document may be one that loaded with errors, read as far as it could be).
+    pub fn diagnostics(doc: &Document) -> Vec<Diagnostic> {
+        let (validators, mut errors) = Self::compile_collecting(doc);
+        errors.extend(validators.warnings);
+        errors
+    }
+
+    /// The validators of every schema that compiles (with the warnings), and the errors.
+    fn compile_collecting(doc: &Document) -> (Self, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
         let mut namespaces = HashMap::new();
         let resolved = doc.resolved.as_ref();
@@ -125,14 +143,13 @@ impl Validators {
             .cloned()
             .partition(|d| d.severity == Severity::Error);
         diagnostics.extend(example_errors);
-        if diagnostics.is_empty() {
-            Ok(Self {
+        (
+            Self {
                 namespaces,
                 warnings,
-            })
-        } else {
-            Err(SpecError::new(diagnostics))
-        }
+            },
+            diagnostics,
+        )
     }
 
     /// What compiling found wrong without refusing the document: the message examples of an
