@@ -46,6 +46,7 @@ pub fn recommended(doc: &Document) -> Vec<Diagnostic> {
     };
     let version = doc.api.asyncapi.as_str();
     let v2 = version.starts_with("2.");
+    let root_line = document_line(&doc.text);
     let mut out = Vec::new();
     let mut report = |pointer: &str, rule: &'static str, message: String| {
         let severity = rules::rule_named(rule).map_or(Severity::Warning, |r| r.severity);
@@ -53,9 +54,8 @@ pub fn recommended(doc: &Document) -> Vec<Diagnostic> {
             .diagnostic(pointer, message)
             .with_rule(rule)
             .with_severity(severity);
-        if pointer.is_empty() {
-            // About the whole document: its first line, as the reference parser reports it.
-            d.location.line = Some(1);
+        if pointer.is_empty() && root_line != 0 {
+            d.location.line = Some(root_line);
             d.location.column = Some(1);
         }
         out.push(d);
@@ -147,15 +147,32 @@ pub fn recommended(doc: &Document) -> Vec<Diagnostic> {
         ),
     }
     if v2 {
-        ids_of_2x_operations_and_messages(root, version, &mut report);
+        ids_of_2x_operations_and_messages(raw, root, version, &mut report);
     }
     unused_components(raw, root, v2, &mut report);
     socketio(doc, &mut report);
     out
 }
 
+/// The line a finding about the whole document is reported at: the document's first line,
+/// or, after a header of several comment lines, the line the document's content starts on
+/// (where the reference parser reports them too).
+fn document_line(text: &str) -> u32 {
+    let mut comments = 0;
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('#') {
+            comments += 1;
+        } else if !trimmed.is_empty() {
+            return if comments >= 2 { i as u32 + 1 } else { 1 };
+        }
+    }
+    1
+}
+
 /// `operationId` on every 2.x operation, `messageId` on every 2.4+ message (traits merged).
 fn ids_of_2x_operations_and_messages(
+    raw: &Value,
     root: &Map<String, Value>,
     version: &str,
     report: &mut impl FnMut(&str, &'static str, String),
@@ -177,7 +194,7 @@ fn ids_of_2x_operations_and_messages(
                     continue;
                 };
                 let at = format!("{section}/{}/{op}", escape_pointer(key));
-                if !truthy(merged(operation, "operationId")) {
+                if !truthy(merged(raw, operation, "operationId")) {
                     report(
                         &at,
                         "asyncapi2-operation-operationId",
@@ -196,12 +213,15 @@ fn ids_of_2x_operations_and_messages(
                             .flatten()
                             .enumerate()
                         {
-                            message_id(item, &format!("{at}/message/oneOf/{i}"), report);
+                            message_id(raw, item, &format!("{at}/message/oneOf/{i}"), report);
                         }
                     }
-                    Some(m) => {
-                        message_id(&Value::Object(m.clone()), &format!("{at}/message"), report)
-                    }
+                    Some(m) => message_id(
+                        raw,
+                        &Value::Object(m.clone()),
+                        &format!("{at}/message"),
+                        report,
+                    ),
                     None => {}
                 }
             }
@@ -215,6 +235,7 @@ fn ids_of_2x_operations_and_messages(
     {
         for (key, message) in messages {
             message_id(
+                raw,
                 message,
                 &format!("/components/messages/{}", escape_pointer(key)),
                 report,
@@ -223,11 +244,16 @@ fn ids_of_2x_operations_and_messages(
     }
 }
 
-fn message_id(message: &Value, at: &str, report: &mut impl FnMut(&str, &'static str, String)) {
+fn message_id(
+    raw: &Value,
+    message: &Value,
+    at: &str,
+    report: &mut impl FnMut(&str, &'static str, String),
+) {
     let Some(m) = message.as_object() else {
         return;
     };
-    if !truthy(merged(m, "messageId")) {
+    if !truthy(merged(raw, m, "messageId")) {
         report(
             at,
             "asyncapi2-message-messageId",
@@ -236,15 +262,13 @@ fn message_id(message: &Value, at: &str, report: &mut impl FnMut(&str, &'static 
     }
 }
 
-/// `field` of an object whose `traits` may supply it (the object's own value wins). Traits
-/// written as `$ref`s are not followed (a `$ref`'s target is not known here): they count as
-/// supplying it, as the reference parser reads resolved traits.
-fn merged<'v>(obj: &'v Map<String, Value>, field: &str) -> Option<&'v Value> {
+/// `field` of an object whose `traits` may supply it (the object's own value wins; traits
+/// written as local `$ref`s are followed in `raw`). A `$ref` that cannot be followed here (to
+/// another file) counts as supplying it: no finding rather than a wrong one.
+fn merged<'v>(raw: &'v Value, obj: &'v Map<String, Value>, field: &str) -> Option<&'v Value> {
     if let Some(v) = obj.get(field) {
         return Some(v);
     }
-    // `$ref`s (the message or its traits) are read as the resolved value, which this
-    // as-written check cannot see: no finding rather than a wrong one.
     if obj.contains_key("$ref") {
         return Some(&Value::Bool(true));
     }
@@ -252,13 +276,15 @@ fn merged<'v>(obj: &'v Map<String, Value>, field: &str) -> Option<&'v Value> {
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter_map(Value::as_object)
-        .find_map(|t| {
-            if t.contains_key("$ref") {
-                Some(&Value::Bool(true))
-            } else {
-                t.get(field)
-            }
+        .find_map(|t| match t.get("$ref").and_then(Value::as_str) {
+            Some(r) => match r
+                .strip_prefix('#')
+                .and_then(|p| crate::refs::lookup(raw, p))
+            {
+                Some(target) => target.get(field),
+                None => Some(&Value::Bool(true)),
+            },
+            None => t.get(field),
         })
 }
 

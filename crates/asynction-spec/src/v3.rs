@@ -140,7 +140,7 @@ pub(crate) fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: Str
                 if obj.contains_key("channel") {
                     r.error_rule(
                         rules::OPERATION_CHANNEL_V3,
-                        &child(&at, "channel"),
+                        &channel_ref_pointer(r, &at),
                         "'channel' must be a $ref to a channel of this document ('#/channels/NAME')",
                     );
                 } else {
@@ -151,7 +151,7 @@ pub(crate) fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: Str
             let Some(&ns_idx) = channel_ns.get(&channel_id) else {
                 r.error_rule(
                     rules::OPERATION_CHANNEL_V3,
-                    &child(&at, "channel"),
+                    &channel_ref_pointer(r, &at),
                     format!("operation references unknown channel '{channel_id}'"),
                 );
                 continue;
@@ -227,6 +227,21 @@ pub(crate) fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: Str
         servers,
         namespaces,
         security_schemes,
+    }
+}
+
+/// The operation's `channel/$ref` when one is written there (the reference parser reports at
+/// the `$ref`), else `channel`.
+fn channel_ref_pointer(r: &Reader<'_>, operation: &str) -> String {
+    let at = child(operation, "channel");
+    let written = r.written_pointer(&at);
+    if r.raw
+        .pointer(&written)
+        .is_some_and(|c| c.get("$ref").is_some())
+    {
+        child(&at, "$ref")
+    } else {
+        at
     }
 }
 

@@ -6,6 +6,7 @@ mod support;
 
 mod bad_input;
 mod conformance;
+mod diagnostics_agreement;
 mod docs;
 mod docs_console;
 mod emit;
