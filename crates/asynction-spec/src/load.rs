@@ -404,9 +404,15 @@ fn relabel(mut d: Diagnostic, display: &Path) -> Diagnostic {
     d
 }
 
+/// The main file named as the caller named it; another file the `$ref`s reach named relative
+/// to the working directory when it is under it (as the main file usually is).
 fn relabel_main(mut d: Diagnostic, real: &Path, display: &Path) -> Diagnostic {
     if d.location.file == real {
         d.location.file = display.to_path_buf();
+    } else if let Ok(cwd) = std::env::current_dir()
+        && let Ok(relative) = d.location.file.strip_prefix(&cwd)
+    {
+        d.location.file = relative.to_path_buf();
     }
     d
 }

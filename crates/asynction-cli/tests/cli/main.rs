@@ -5,6 +5,7 @@
 mod support;
 
 mod bundle;
+mod cli_lint;
 mod cli_validate;
 mod cluster;
 mod contract;
