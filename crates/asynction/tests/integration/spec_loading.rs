@@ -734,3 +734,31 @@ fn every_fixture_is_covered_by_a_test() {
         "a fixture was added or removed: cover it here and in parser_agreement.rs"
     );
 }
+
+/// A server refuses a document with every error listed at once: of loading (a dangling
+/// `$ref`, a missing `info.version`), of its JSON Schemas and of its examples, each at its
+/// line and under its rule.
+#[test]
+fn a_server_refuses_to_start_listing_every_error_of_the_document() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/lint/five-mistakes-2.6.0.yaml");
+    let Err(error) = asynction::AsynctionSocketIo::<()>::from_spec(&path) else {
+        panic!("the document has five mistakes");
+    };
+    let found: Vec<(Option<u32>, &str)> = error
+        .diagnostics()
+        .iter()
+        .map(|d| (d.location.line, d.rule))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (Some(3), "asyncapi-document-resolved"),
+            (Some(9), "invalid-ref"),
+            (Some(21), "asyncapi2-message-examples"),
+            (Some(30), "asyncapi2-schemas"),
+            (Some(33), "asyncapi2-schemas"),
+        ],
+        "{error}"
+    );
+}
