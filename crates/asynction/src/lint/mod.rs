@@ -25,7 +25,7 @@ pub use output::{github, json, sarif, text_line};
 use crate::spec::{Diagnostic, Document, LoadOptions, Severity, SpecError};
 use crate::validate::Validators;
 
-pub use crate::spec::lint::{RuleSetting, Ruleset};
+pub use crate::spec::lint::{RuleSetting, Ruleset, recommended};
 pub use crate::spec::rules;
 
 /// What [`lint_path`] checks, and how.

@@ -58,11 +58,12 @@ const SCHEMA_LISTS: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
 /// reason), in document order.
 pub(crate) fn check(schema: &Value, pointer: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    walk(schema, pointer, &mut out, 0);
+    // One pointer buffer, extended and truncated along the walk: no string per keyword.
+    walk(schema, &mut pointer.to_owned(), &mut out, 0);
     out
 }
 
-fn walk(schema: &Value, at: &str, out: &mut Vec<(String, String)>, depth: usize) {
+fn walk(schema: &Value, at: &mut String, out: &mut Vec<(String, String)>, depth: usize) {
     // Schemas nest as deep as documents do; past this the validator's own check answers.
     if depth > 64 {
         return;
@@ -71,55 +72,77 @@ fn walk(schema: &Value, at: &str, out: &mut Vec<(String, String)>, depth: usize)
         return;
     };
     for (key, value) in map {
-        let here = format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"));
+        let len = at.len();
+        push(at, key);
         if let Some(reason) = keyword(key, value) {
-            out.push((here, reason));
+            out.push((at.clone(), reason));
+            at.truncate(len);
             continue;
         }
         match key.as_str() {
-            k if ONE_SCHEMA.contains(&k) => walk(value, &here, out, depth + 1),
+            k if ONE_SCHEMA.contains(&k) => walk(value, at, out, depth + 1),
             "items" => match value {
-                Value::Array(list) => each(list, &here, out, depth),
-                other => walk(other, &here, out, depth + 1),
+                Value::Array(list) => each(list, at, out, depth),
+                other => walk(other, at, out, depth + 1),
             },
             k if SCHEMA_MAPS.contains(&k) => {
                 if let Value::Object(m) = value {
-                    members(m, &here, out, depth);
+                    members(m, at, out, depth);
                 }
             }
             k if SCHEMA_LISTS.contains(&k) => {
                 if let Value::Array(list) = value {
-                    each(list, &here, out, depth);
+                    each(list, at, out, depth);
                 }
             }
             "dependencies" => {
                 if let Value::Object(m) = value {
-                    for (name, v) in m {
-                        if v.is_object() {
-                            walk(v, &format!("{here}/{}", escape(name)), out, depth + 1);
-                        }
-                    }
+                    let m: Map<String, Value> = m
+                        .iter()
+                        .filter(|(_, v)| v.is_object())
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect();
+                    members(&m, at, out, depth);
                 }
             }
             _ => {}
         }
+        at.truncate(len);
     }
 }
 
-fn each(list: &[Value], at: &str, out: &mut Vec<(String, String)>, depth: usize) {
+fn each(list: &[Value], at: &mut String, out: &mut Vec<(String, String)>, depth: usize) {
     for (i, item) in list.iter().enumerate() {
-        walk(item, &format!("{at}/{i}"), out, depth + 1);
+        let len = at.len();
+        at.push('/');
+        at.push_str(&i.to_string());
+        walk(item, at, out, depth + 1);
+        at.truncate(len);
     }
 }
 
-fn members(map: &Map<String, Value>, at: &str, out: &mut Vec<(String, String)>, depth: usize) {
+fn members(
+    map: &Map<String, Value>,
+    at: &mut String,
+    out: &mut Vec<(String, String)>,
+    depth: usize,
+) {
     for (name, item) in map {
-        walk(item, &format!("{at}/{}", escape(name)), out, depth + 1);
+        let len = at.len();
+        push(at, name);
+        walk(item, at, out, depth + 1);
+        at.truncate(len);
     }
 }
 
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+/// Appends `/token`, escaped (RFC 6901).
+fn push(at: &mut String, token: &str) {
+    at.push('/');
+    if token.contains(['~', '/']) {
+        at.push_str(&token.replace('~', "~0").replace('/', "~1"));
+    } else {
+        at.push_str(token);
+    }
 }
 
 /// Why the value of `key` cannot be right, if it cannot.
