@@ -7,7 +7,11 @@
 # - asynction (the framework) pulls in no command-line parser: clap is the CLI crate's; its
 #   default build has no observability stack (prometheus-client, OpenTelemetry, reqwest): those
 #   come with the `metrics` and `otel` features only;
-# - asynction-client is a client of any Socket.IO server: no socketioxide, no axum.
+# - asynction-client is a client of any Socket.IO server: no socketioxide, no axum;
+# - asynction-testkit (shared test support, never published) depends on none of the published
+#   crates but asynction-client: each crate's own unit tests use it, and a dependency back on
+#   the crate under test would link a second copy of that crate into its test binary;
+# - no published crate has asynction-testkit as a normal dependency (dev-dependencies only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,3 +44,7 @@ forbid asynction-diff socketioxide axum hyper tokio clap
 forbid asynction clap
 forbid_with --no-default-features asynction prometheus-client opentelemetry opentelemetry_sdk opentelemetry-otlp tracing-opentelemetry reqwest
 forbid asynction-client socketioxide socketioxide-core engineioxide axum clap
+forbid asynction-testkit asynction asynction-spec asynction-codegen asynction-diff asynction-contract asynction-cli
+for crate in asynction-spec asynction asynction-codegen asynction-diff asynction-contract asynction-cli asynction-client; do
+  forbid "$crate" asynction-testkit
+done

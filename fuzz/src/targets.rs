@@ -1,8 +1,8 @@
 //! The fuzz targets: each takes arbitrary bytes and drives one attack surface of asynction.
 //! A target passes when it returns, whatever it returns; a panic or an abort is a finding.
 //!
-//! This file is also compiled into the main crate's `tests/fuzz_smoke.rs` (by `#[path]`), so it
-//! uses nothing but asynction and its dependencies.
+//! The main crate's integration tests run them too (`tests/integration/fuzz_smoke.rs`, through
+//! this crate's library), briefly, on stable Rust.
 
 use std::sync::OnceLock;
 

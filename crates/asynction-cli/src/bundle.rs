@@ -11,6 +11,7 @@ use clap::{Args, ValueEnum};
 use serde_json::Value;
 
 use crate::GlobalOptions;
+use crate::console::{Console, errln};
 
 /// Arguments of `asynction bundle`.
 #[derive(Debug, Args)]
@@ -28,7 +29,7 @@ pub struct BundleArgs {
 
 /// The text format of a written document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// YAML (block style).
     Yaml,
     /// Pretty-printed JSON.
@@ -36,13 +37,13 @@ pub enum Format {
 }
 
 /// Runs the subcommand; exit code 0 when the bundle was written, 1 otherwise.
-pub fn run(global: &GlobalOptions, args: &BundleArgs) -> ExitCode {
+pub fn run(global: &GlobalOptions, args: &BundleArgs, console: &mut Console) -> ExitCode {
     let file = args.file.as_ref().unwrap_or(&global.spec);
     match asynction_spec::bundle(file) {
-        Ok(value) => write_document(&value, args.out.as_deref(), args.format),
+        Ok(value) => write_document(&value, args.out.as_deref(), args.format, console),
         Err(e) => {
             for d in e.diagnostics() {
-                eprintln!("{d}");
+                errln!(console, "{d}");
             }
             ExitCode::from(1)
         }
@@ -50,7 +51,12 @@ pub fn run(global: &GlobalOptions, args: &BundleArgs) -> ExitCode {
 }
 
 /// Writes `value` as `format` to `out` (atomically) or to standard output.
-pub fn write_document(value: &Value, out: Option<&Path>, format: Option<Format>) -> ExitCode {
+pub(crate) fn write_document(
+    value: &Value,
+    out: Option<&Path>,
+    format: Option<Format>,
+    console: &mut Console,
+) -> ExitCode {
     let format = format.unwrap_or(match out.and_then(Path::extension) {
         Some(ext) if ext.eq_ignore_ascii_case("json") => Format::Json,
         _ => Format::Yaml,
@@ -60,25 +66,26 @@ pub fn write_document(value: &Value, out: Option<&Path>, format: Option<Format>)
         Format::Json => asynction_spec::to_json(value),
     };
     let Some(out) = out else {
-        let mut stdout = std::io::stdout().lock();
-        return match stdout
-            .write_all(text.as_bytes())
-            .and_then(|()| stdout.flush())
-        {
+        let written = console.out(|stdout| {
+            stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+        });
+        return match written {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("asynction: cannot write to standard output: {e}");
+                errln!(console, "asynction: cannot write to standard output: {e}");
                 ExitCode::from(1)
             }
         };
     };
     match write_atomically(out, text.as_bytes()) {
         Ok(()) => {
-            eprintln!("asynction: wrote {}", out.display());
+            errln!(console, "asynction: wrote {}", out.display());
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("asynction: cannot write {}: {e}", out.display());
+            errln!(console, "asynction: cannot write {}: {e}", out.display());
             ExitCode::from(1)
         }
     }

@@ -11,6 +11,7 @@ use clap::Args;
 
 use crate::GlobalOptions;
 use crate::bundle::{Format, write_document};
+use crate::console::{Console, errln};
 
 /// Arguments of `asynction convert`.
 #[derive(Debug, Args)]
@@ -35,18 +36,18 @@ fn parse_target(s: &str) -> Result<TargetVersion, String> {
 
 /// Runs the subcommand; exit code 0 when the document was written (warnings or not), 1
 /// otherwise.
-pub fn run(global: &GlobalOptions, args: &ConvertArgs) -> ExitCode {
+pub fn run(global: &GlobalOptions, args: &ConvertArgs, console: &mut Console) -> ExitCode {
     let file = args.file.as_ref().unwrap_or(&global.spec);
     match asynction_spec::convert(file, args.to) {
         Ok(converted) => {
             for note in &converted.notes {
-                eprintln!("warning: {note}");
+                errln!(console, "warning: {note}");
             }
-            write_document(&converted.value, args.out.as_deref(), args.format)
+            write_document(&converted.value, args.out.as_deref(), args.format, console)
         }
         Err(e) => {
             for d in e.diagnostics() {
-                eprintln!("{d}");
+                errln!(console, "{d}");
             }
             ExitCode::from(1)
         }

@@ -21,6 +21,7 @@ use asynction_diff::{Change, Report, Severity};
 use clap::{Args, ValueEnum};
 
 use crate::GlobalOptions;
+use crate::console::{Console, errln};
 
 /// Arguments of `asynction diff`.
 #[derive(Debug, Args)]
@@ -62,32 +63,32 @@ enum FailOn {
 }
 
 /// Runs the subcommand; returns the exit code.
-pub fn run(global: &GlobalOptions, args: &DiffArgs) -> ExitCode {
+pub fn run(global: &GlobalOptions, args: &DiffArgs, console: &mut Console) -> ExitCode {
     let options = global.load_options();
     let old = load(&args.old, &options);
     let new = load(&args.new, &options);
     let (old, new) = match (old, new) {
         (Ok(old), Ok(new)) => (old, new),
         (old, new) => {
-            let mut err = anstream::stderr().lock();
-            for failed in [old.err(), new.err()].into_iter().flatten() {
-                let _ = writeln!(err, "{failed}");
-            }
+            console.styled_err(|err| {
+                for failed in [old.err(), new.err()].into_iter().flatten() {
+                    let _ = writeln!(err, "{failed}");
+                }
+            });
             return ExitCode::from(2);
         }
     };
     let report = asynction_diff::diff_labelled(&old.doc, &old.label, &new.doc, &new.label);
     let written = match args.format {
-        Format::Text => print_text(&report),
-        Format::Json => print_json(&report),
-        Format::Markdown => {
-            let mut out = std::io::stdout().lock();
+        Format::Text => console.styled_out(|out| print_text(out, &report)),
+        Format::Json => console.out(|out| print_json(out, &report)),
+        Format::Markdown => console.out(|out| {
             out.write_all(asynction_diff::markdown(&report).as_bytes())
                 .and_then(|()| out.flush())
-        }
+        }),
     };
     if let Err(e) = written {
-        eprintln!("asynction: cannot write the report: {e}");
+        errln!(console, "asynction: cannot write the report: {e}");
         return ExitCode::from(2);
     }
     let threshold = match args.fail_on {
@@ -274,9 +275,9 @@ fn severity_style(s: Severity) -> Style {
     Style::new().fg_color(Some(color.into())).bold()
 }
 
-fn print_text(report: &Report) -> std::io::Result<()> {
-    // anstream strips the styles when stdout is not a terminal (and honours NO_COLOR).
-    let mut out = anstream::stdout().lock();
+/// The text report; `out` strips the styles when stdout is not a terminal (and honours
+/// NO_COLOR).
+fn print_text(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
     let bold = Style::new().bold();
     let dim = Style::new().dimmed();
     writeln!(
@@ -294,14 +295,14 @@ fn print_text(report: &Report) -> std::io::Result<()> {
         let style = severity_style(sev);
         writeln!(out, "\n{style}{sev} ({n}){style:#}")?;
         for c in report.with_severity(sev) {
-            print_change(&mut out, c, style, bold, dim)?;
+            print_change(out, c, style, bold, dim)?;
         }
     }
     out.flush()
 }
 
 fn print_change(
-    out: &mut impl Write,
+    out: &mut dyn Write,
     c: &Change,
     style: Style,
     bold: Style,
@@ -329,9 +330,8 @@ fn print_change(
     Ok(())
 }
 
-fn print_json(report: &Report) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, &report.to_json()).map_err(std::io::Error::other)?;
+fn print_json(out: &mut dyn Write, report: &Report) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &report.to_json()).map_err(std::io::Error::other)?;
     writeln!(out)?;
     out.flush()
 }

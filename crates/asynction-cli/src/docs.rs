@@ -9,6 +9,7 @@ use asynction::Document;
 use asynction::docs::DocsOptions;
 use clap::Args;
 
+use crate::console::{Console, errln, outln};
 use crate::{GlobalOptions, ServerOption};
 
 /// Arguments of `asynction docs`.
@@ -46,13 +47,13 @@ fn parse_console_url(text: &str) -> Result<String, String> {
 }
 
 /// Runs the subcommand; exit code 0 when the site was written, 1 otherwise.
-pub fn run(global: &GlobalOptions, args: &DocsArgs) -> ExitCode {
+pub fn run(global: &GlobalOptions, args: &DocsArgs, console: &mut Console) -> ExitCode {
     let file = args.file.as_ref().unwrap_or(&global.spec);
     let doc = match Document::from_path_with(file, &global.load_options()) {
         Ok(doc) => doc,
         Err(e) => {
             for d in e.diagnostics() {
-                eprintln!("{d}");
+                errln!(console, "{d}");
             }
             return ExitCode::from(1);
         }
@@ -66,7 +67,7 @@ pub fn run(global: &GlobalOptions, args: &DocsArgs) -> ExitCode {
                     .socketio_path(server.socketio_path.clone());
             }
             Err(unknown) => {
-                eprintln!("{}: {unknown}", file.display());
+                errln!(console, "{}: {unknown}", file.display());
                 return ExitCode::from(1);
             }
         }
@@ -77,7 +78,8 @@ pub fn run(global: &GlobalOptions, args: &DocsArgs) -> ExitCode {
     }
     match asynction::docs::write_static_site(&doc, &options, &args.out) {
         Ok(()) => {
-            println!(
+            outln!(
+                console,
                 "{}: docs written to {} (index.html, asyncapi.json, asyncapi.yaml)",
                 file.display(),
                 args.out.display()
@@ -85,7 +87,8 @@ pub fn run(global: &GlobalOptions, args: &DocsArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!(
+            errln!(
+                console,
                 "asynction: cannot write the docs to {}: {e}",
                 args.out.display()
             );

@@ -14,6 +14,7 @@ use asynction::cluster::Emitter;
 use asynction::server::Args as EventArgs;
 use clap::Args;
 
+use crate::console::{Console, errln, outln};
 use crate::{GlobalOptions, ValidationOption};
 
 /// Arguments of `asynction emit`.
@@ -42,13 +43,10 @@ pub struct EmitArgs {
 }
 
 /// Runs `asynction emit`.
-pub fn run(global: &GlobalOptions, args: &EmitArgs) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+pub fn run(global: &GlobalOptions, args: &EmitArgs, console: &mut Console) -> ExitCode {
+    let runtime = match crate::runtime() {
         Ok(rt) => rt,
-        Err(e) => return fail(&format!("cannot start the async runtime: {e}")),
+        Err(e) => return fail(&format!("cannot start the async runtime: {e}"), console),
     };
     match runtime.block_on(emit(global, args)) {
         Ok(()) => {
@@ -56,10 +54,10 @@ pub fn run(global: &GlobalOptions, args: &EmitArgs) -> ExitCode {
             for room in &args.room {
                 target.push_str(&format!(" room {room}"));
             }
-            println!("published '{}' to {target}", args.event);
+            outln!(console, "published '{}' to {target}", args.event);
             ExitCode::SUCCESS
         }
-        Err(message) => fail(&message),
+        Err(message) => fail(&message, console),
     }
 }
 
@@ -90,7 +88,7 @@ async fn emit(global: &GlobalOptions, args: &EmitArgs) -> Result<(), String> {
     .map_err(|e| e.to_string())
 }
 
-fn fail(message: &str) -> ExitCode {
-    eprintln!("error: {message}");
+fn fail(message: &str, console: &mut Console) -> ExitCode {
+    errln!(console, "error: {message}");
     ExitCode::FAILURE
 }

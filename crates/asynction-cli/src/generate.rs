@@ -10,6 +10,7 @@ use asynction_codegen::typescript::{Package, TypeScriptError, TypeScriptOptions,
 use clap::{Args, Subcommand};
 
 use crate::GlobalOptions;
+use crate::console::{Console, errln, outln};
 
 /// Arguments of `asynction generate`.
 #[derive(Debug, Args)]
@@ -47,7 +48,7 @@ struct TypeScriptArgs {
 }
 
 /// Runs the subcommand: 0 when the package was written, 1 otherwise.
-pub fn run(global: &GlobalOptions, args: &GenerateArgs) -> ExitCode {
+pub fn run(global: &GlobalOptions, args: &GenerateArgs, console: &mut Console) -> ExitCode {
     let Target::Typescript(args) = &args.target;
     let spec = args.file.clone().unwrap_or_else(|| global.spec.clone());
     let options = TypeScriptOptions {
@@ -64,9 +65,10 @@ pub fn run(global: &GlobalOptions, args: &GenerateArgs) -> ExitCode {
     match write() {
         Ok(package) => {
             for w in &package.warnings {
-                eprintln!("warning: {w}");
+                errln!(console, "warning: {w}");
             }
-            println!(
+            outln!(
+                console,
                 "created {} ({} files) in {}",
                 package.name,
                 package.files.len(),
@@ -75,7 +77,7 @@ pub fn run(global: &GlobalOptions, args: &GenerateArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("asynction generate typescript: {e}");
+            errln!(console, "asynction generate typescript: {e}");
             ExitCode::from(1)
         }
     }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use asynction::mock::{MockError, MockOptions, MockServer};
 use clap::{Args, Subcommand};
 
+use crate::console::{Console, errln};
 use crate::{GlobalOptions, ServerOption, ValidationOption};
 
 /// Arguments of `asynction mock`.
@@ -79,24 +80,19 @@ fn parse_interval(text: &str) -> Result<Duration, String> {
 }
 
 /// Runs the subcommand; exit code 0 after a clean shutdown, 1 when the mock cannot start.
-pub fn run(global: &GlobalOptions, args: &MockArgs) -> ExitCode {
+pub fn run(global: &GlobalOptions, args: &MockArgs, console: &mut Console) -> ExitCode {
     let MockCommand::Run(run) = &args.command;
-    // A current-thread runtime: measured cheaper per event than the multi-thread one for
-    // Socket.IO traffic on small machines (BENCHMARKS.md), and the mock's own work is tiny.
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match crate::runtime() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("asynction: cannot start the async runtime: {e}");
+            errln!(console, "asynction: cannot start the async runtime: {e}");
             return ExitCode::from(1);
         }
     };
-    runtime.block_on(serve(global, run))
+    runtime.block_on(serve(global, run, console))
 }
 
-async fn serve(global: &GlobalOptions, args: &RunArgs) -> ExitCode {
+async fn serve(global: &GlobalOptions, args: &RunArgs, console: &mut Console) -> ExitCode {
     // Every error of the document at once: loading, JSON Schemas, examples.
     let doc = match asynction::lint::load_checked(
         &global.spec,
@@ -106,7 +102,7 @@ async fn serve(global: &GlobalOptions, args: &RunArgs) -> ExitCode {
         Ok(doc) => doc,
         Err(e) => {
             for d in e.diagnostics() {
-                eprintln!("{d}");
+                errln!(console, "{d}");
             }
             return ExitCode::from(1);
         }
@@ -115,7 +111,7 @@ async fn serve(global: &GlobalOptions, args: &RunArgs) -> ExitCode {
     let _otel = match crate::logging::init(&doc) {
         Ok(guard) => guard,
         Err(e) => {
-            eprintln!("asynction: {e}");
+            errln!(console, "asynction: {e}");
             return ExitCode::from(1);
         }
     };
@@ -132,7 +128,7 @@ async fn serve(global: &GlobalOptions, args: &RunArgs) -> ExitCode {
     let mock = match MockServer::new(doc, options) {
         Ok(mock) => mock,
         Err(e) => {
-            report(&e);
+            report(&e, console);
             return ExitCode::from(1);
         }
     };
@@ -145,40 +141,43 @@ async fn serve(global: &GlobalOptions, args: &RunArgs) -> ExitCode {
             } else {
                 ""
             };
-            eprintln!("asynction: cannot listen on {addr}: {e}{hint}");
+            errln!(console, "asynction: cannot listen on {addr}: {e}{hint}");
             return ExitCode::from(1);
         }
     };
     let local = listener.local_addr().unwrap_or(addr);
-    print_banner(&mock, local, args.interval);
+    print_banner(&mock, local, args.interval, console);
     match mock.serve(listener, shutdown_signal()).await {
         Ok(()) => {
             tracing::info!("mock server stopped");
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("asynction: the server failed: {e}");
+            errln!(console, "asynction: the server failed: {e}");
             ExitCode::from(1)
         }
     }
 }
 
-fn report(e: &MockError) {
+fn report(e: &MockError, console: &mut Console) {
     let diagnostics = e.diagnostics();
     if diagnostics.is_empty() {
-        eprintln!("asynction: {e}");
+        errln!(console, "asynction: {e}");
     } else {
         if matches!(e, MockError::Unsatisfiable(_)) {
-            eprintln!("asynction: the mock cannot generate values for these schemas:");
+            errln!(
+                console,
+                "asynction: the mock cannot generate values for these schemas:"
+            );
         }
         for d in diagnostics {
-            eprintln!("{d}");
+            errln!(console, "{d}");
         }
     }
 }
 
 /// What the mock serves, printed once it listens.
-fn print_banner(mock: &MockServer, addr: SocketAddr, interval: Duration) {
+fn print_banner(mock: &MockServer, addr: SocketAddr, interval: Duration, console: &mut Console) {
     let api = &mock.document().api;
     let base = format!("http://{addr}");
     let mut out = String::new();
@@ -220,7 +219,7 @@ fn print_banner(mock: &MockServer, addr: SocketAddr, interval: Duration) {
         out.push_str(&format!("      receives: {}\n", list(&receives)));
         out.push_str(&format!("      sends:    {}\n", list(&sends)));
     }
-    print!("{out}");
+    console.print(format_args!("{out}"));
 }
 
 fn list<S: AsRef<str>>(names: &[S]) -> String {

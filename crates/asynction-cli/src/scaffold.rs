@@ -9,6 +9,7 @@ use asynction_codegen::scaffold::{AsynctionDependency, ScaffoldOptions, scaffold
 use clap::Args;
 
 use crate::GlobalOptions;
+use crate::console::{Console, errln, outln};
 
 /// Arguments of `asynction scaffold`.
 #[derive(Debug, Args)]
@@ -34,12 +35,13 @@ pub struct ScaffoldArgs {
 }
 
 /// Runs the subcommand: 0 when the project was written, 1 otherwise.
-pub fn run(global: &GlobalOptions, args: &ScaffoldArgs) -> ExitCode {
+pub fn run(global: &GlobalOptions, args: &ScaffoldArgs, console: &mut Console) -> ExitCode {
     let spec = args.file.clone().unwrap_or_else(|| global.spec.clone());
     if global.socketio_args.is_some() {
         // The generated server loads the document itself, at run time: a convention given
         // here would be lost there. The document must say it.
-        eprintln!(
+        errln!(
+            console,
             "asynction: scaffold does not take --socketio-args: the generated server reads the document as written; add `x-socketio-args: spread` (or `single`) at the document's root instead"
         );
         return ExitCode::from(2);
@@ -59,17 +61,22 @@ pub fn run(global: &GlobalOptions, args: &ScaffoldArgs) -> ExitCode {
     };
     match scaffold(&spec, &args.out, &options) {
         Ok(project) => {
-            println!(
+            outln!(
+                console,
                 "created {} ({} files) in {}",
                 project.crate_name,
                 project.files.len(),
                 args.out.display()
             );
-            println!("next: cd {} && cargo test && cargo run", args.out.display());
+            outln!(
+                console,
+                "next: cd {} && cargo test && cargo run",
+                args.out.display()
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("asynction scaffold: {e}");
+            errln!(console, "asynction scaffold: {e}");
             ExitCode::from(1)
         }
     }

@@ -2,7 +2,7 @@
 //! server against the `--spec` document (the `asynction-contract` engine). Exit 0 when every
 //! check passes, 1 when any fails, 2 on usage or document errors.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -11,6 +11,7 @@ use asynction::Document;
 use asynction_contract::{Check, Credentials, Options, Phase, Transport, run_with_progress};
 use clap::{Args, ValueEnum};
 
+use crate::console::{Console, errln, outln};
 use crate::{GlobalOptions, ServerOption};
 
 /// Arguments of `asynction test`.
@@ -226,11 +227,11 @@ fn options(args: &TestArgs) -> Result<Options, String> {
 }
 
 /// Runs the subcommand.
-pub fn run(global: &GlobalOptions, args: &TestArgs) -> ExitCode {
+pub fn run(global: &GlobalOptions, args: &TestArgs, console: &mut Console) -> ExitCode {
     let options = match options(args) {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("asynction: {e}");
+            errln!(console, "asynction: {e}");
             return ExitCode::from(2);
         }
     };
@@ -238,78 +239,45 @@ pub fn run(global: &GlobalOptions, args: &TestArgs) -> ExitCode {
         Ok(doc) => doc,
         Err(e) => {
             for d in e.diagnostics() {
-                eprintln!("{d}");
+                errln!(console, "{d}");
             }
             return ExitCode::from(2);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match crate::runtime() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("asynction: cannot start the async runtime: {e}");
+            errln!(console, "asynction: cannot start the async runtime: {e}");
             return ExitCode::from(2);
         }
     };
-    let tty = std::io::stderr().is_terminal();
+    let tty = console.stderr_is_terminal();
     let (mut done, mut failed) = (0usize, 0usize);
     let mut progress = |c: &Check| {
         done += 1;
-        let mut err = std::io::stderr().lock();
-        if !c.passed() {
-            failed += 1;
-            let kind = c
-                .failure
-                .as_ref()
-                .map(|f| f.kind.code())
-                .unwrap_or_default();
-            if tty {
-                let _ = write!(err, "\r\x1b[2K");
-            }
-            let _ = writeln!(
-                err,
-                "FAIL [{}] {} {} {}: {kind}",
-                c.phase.name(),
-                c.namespace,
-                c.event,
-                c.name
-            );
-        }
-        if tty {
-            let _ = write!(
-                err,
-                "\r\x1b[2K{done} checks, {failed} failed  [{}] {} {}",
-                c.phase.name(),
-                c.namespace,
-                c.event
-            );
-            let _ = err.flush();
-        } else if done.is_multiple_of(500) {
-            let _ = writeln!(err, "{done} checks, {failed} failed");
-        }
+        console.err(|err| progress_line(err, c, tty, done, &mut failed));
     };
     let result = runtime.block_on(run_with_progress(&doc, &options, &mut progress));
     if tty {
-        eprintln!();
+        errln!(console);
     }
     let report = match result {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("asynction: {e}");
+            errln!(console, "asynction: {e}");
             return ExitCode::from(2);
         }
     };
     if let Some(path) = &args.junit
         && let Err(e) = std::fs::write(path, report.to_junit())
     {
-        eprintln!("asynction: cannot write {}: {e}", path.display());
+        errln!(console, "asynction: cannot write {}: {e}", path.display());
         return ExitCode::from(2);
     }
     match args.format {
-        FormatArg::Text => print!("{}", report.render_text()),
-        FormatArg::Json => println!(
+        FormatArg::Text => console.print(format_args!("{}", report.render_text())),
+        FormatArg::Json => outln!(
+            console,
             "{}",
             serde_json::to_string_pretty(&report.to_json()).unwrap_or_default()
         ),
@@ -318,5 +286,41 @@ pub fn run(global: &GlobalOptions, args: &TestArgs) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+/// Reports check number `done`: a failure on its own line; on a terminal, the running count
+/// redrawn in place, else a count line every 500 checks.
+fn progress_line(err: &mut dyn Write, c: &Check, tty: bool, done: usize, failed: &mut usize) {
+    if !c.passed() {
+        *failed += 1;
+        let kind = c
+            .failure
+            .as_ref()
+            .map(|f| f.kind.code())
+            .unwrap_or_default();
+        if tty {
+            let _ = write!(err, "\r\x1b[2K");
+        }
+        let _ = writeln!(
+            err,
+            "FAIL [{}] {} {} {}: {kind}",
+            c.phase.name(),
+            c.namespace,
+            c.event,
+            c.name
+        );
+    }
+    if tty {
+        let _ = write!(
+            err,
+            "\r\x1b[2K{done} checks, {failed} failed  [{}] {} {}",
+            c.phase.name(),
+            c.namespace,
+            c.event
+        );
+        let _ = err.flush();
+    } else if done.is_multiple_of(500) {
+        let _ = writeln!(err, "{done} checks, {failed} failed");
     }
 }

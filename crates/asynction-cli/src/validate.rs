@@ -24,6 +24,7 @@ use asynction::{Diagnostic, Location};
 use clap::{Args, ValueEnum};
 
 use crate::GlobalOptions;
+use crate::console::{Console, errln};
 
 /// Arguments of `asynction validate`.
 #[derive(Debug, Args)]
@@ -97,16 +98,16 @@ impl FailSeverity {
 
 /// Runs the subcommand: exit code 0 when no document has a problem at or above
 /// `--fail-severity`, 1 otherwise, 2 for a usage error (an unknown rule, a bad ruleset).
-pub fn run(global: &GlobalOptions, args: &ValidateArgs) -> ExitCode {
+pub fn run(global: &GlobalOptions, args: &ValidateArgs, console: &mut Console) -> ExitCode {
     if let Some(id) = &args.explain {
-        return explain(id);
+        return explain(id, console);
     }
     let ruleset = match &args.ruleset {
         None => Ruleset::default(),
         Some(path) => match Ruleset::from_path(path) {
             Ok(ruleset) => ruleset,
             Err(e) => {
-                eprintln!("asynction: {e}");
+                errln!(console, "asynction: {e}");
                 return ExitCode::from(2);
             }
         },
@@ -138,33 +139,34 @@ pub fn run(global: &GlobalOptions, args: &ValidateArgs) -> ExitCode {
         .flat_map(|(_, r)| r.diagnostics.iter().cloned())
         .collect();
     let written = match args.format {
-        Format::Text => print_text(&reports),
-        Format::Json => print_json_value(&lint::json(&all)),
-        Format::Sarif => print_json_value(&lint::sarif(
-            &all,
-            &std::env::current_dir().unwrap_or_default(),
-        )),
-        Format::Github => {
-            let mut out = std::io::stdout().lock();
+        Format::Text => console.styled_out(|out| print_text(out, &reports)),
+        Format::Json => console.out(|out| print_json_value(out, &lint::json(&all))),
+        Format::Sarif => console.out(|out| {
+            print_json_value(
+                out,
+                &lint::sarif(&all, &std::env::current_dir().unwrap_or_default()),
+            )
+        }),
+        Format::Github => console.out(|out| {
             out.write_all(lint::github(&all).as_bytes())
                 .and_then(|()| out.flush())
-        }
+        }),
     };
     match written {
         Ok(()) if !failed => ExitCode::SUCCESS,
         Ok(()) => ExitCode::from(1),
         Err(e) => {
-            eprintln!("asynction: cannot write the report: {e}");
+            errln!(console, "asynction: cannot write the report: {e}");
             ExitCode::from(1)
         }
     }
 }
 
 /// `--explain RULE`.
-fn explain(id: &str) -> ExitCode {
+fn explain(id: &str, console: &mut Console) -> ExitCode {
     match rules::rule_named(id) {
         Some(rule) => {
-            print!("{}", rules::explain(rule));
+            console.print(format_args!("{}", rules::explain(rule)));
             ExitCode::SUCCESS
         }
         None => {
@@ -173,7 +175,8 @@ fn explain(id: &str) -> ExitCode {
                 .map(|r| r.id)
                 .filter(|r| r.contains(id) || id.contains(*r))
                 .collect();
-            eprintln!(
+            errln!(
+                console,
                 "asynction: no rule '{id}'{}",
                 if close.is_empty() {
                     " (the README lists every rule)".to_owned()
@@ -215,9 +218,9 @@ fn check(file: &Path, args: &ValidateArgs, options: &LintOptions) -> Report {
     report
 }
 
-fn print_text(reports: &[(PathBuf, Report)]) -> std::io::Result<()> {
-    // anstream strips the styles when stdout is not a terminal (and honours NO_COLOR).
-    let mut out = anstream::stdout().lock();
+/// The text report; `out` strips the styles when stdout is not a terminal (and honours
+/// NO_COLOR).
+fn print_text(out: &mut dyn Write, reports: &[(PathBuf, Report)]) -> std::io::Result<()> {
     let place = Style::new().bold();
     let error = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
     let warning = Style::new().fg_color(Some(AnsiColor::Yellow.into())).bold();
@@ -287,9 +290,8 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
 }
 
-fn print_json_value(value: &serde_json::Value) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value).map_err(std::io::Error::other)?;
+fn print_json_value(out: &mut dyn Write, value: &serde_json::Value) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::other)?;
     writeln!(out)?;
     out.flush()
 }

@@ -103,12 +103,7 @@ async fn start(over: Over) -> (Server, Seen) {
     let app = axum::Router::new().layer(layer);
     let server = match over {
         Over::InProcess => Server::InProcess(app),
-        Over::Tcp => {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            let addr = listener.local_addr().unwrap();
-            tokio::spawn(async move { axum::serve(listener, app).await });
-            Server::Tcp(addr)
-        }
+        Over::Tcp => Server::Tcp(asynction_testkit::serve(app).await),
     };
     (server, seen)
 }

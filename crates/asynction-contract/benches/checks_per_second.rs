@@ -5,46 +5,18 @@
 //! `cargo build --release -p asynction --features mock --example chat`, then
 //! `cargo bench -p asynction-contract --bench checks_per_second`.
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use asynction::Document;
 use asynction_contract::{Options, Phase, Transport, run};
+use asynction_testkit::process::Example;
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    // target/<profile>/deps/<bench> → target/<profile>/examples/chat
-    let bin = std::env::current_exe()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .join("examples/chat");
-    assert!(
-        bin.exists(),
-        "{} is not built: cargo build --release -p asynction --features mock --example chat",
-        bin.display()
-    );
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = Command::new(bin)
-        .current_dir(&root)
-        .env("PORT", port.to_string())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    while TcpStream::connect(addr).is_err() {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let doc = Document::from_path(root.join("examples/chat/asyncapi.yaml")).unwrap();
+    // The release build of the example, next to this bench (`target/release/examples/chat`).
+    let chat = Example::new("chat").quiet().start();
+    let addr = chat.addr;
+    let doc =
+        Document::from_path(asynction_testkit::root().join("examples/chat/asyncapi.yaml")).unwrap();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -85,6 +57,5 @@ fn main() {
         report.failures().count(),
         started.elapsed().as_secs_f64()
     );
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(chat);
 }

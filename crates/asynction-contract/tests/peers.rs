@@ -3,52 +3,17 @@
 //! one deliberate break each (each break found, named and shrunk, nothing else reported), and
 //! the original Python Asynction (its known defects reported).
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use asynction::Document;
 use asynction::mock::{MockOptions, MockServer};
 use asynction_contract::{Options, Phase, Report, ViolationKind, run};
+use asynction_testkit::process::{Example, ServerProcess};
+use asynction_testkit::{free_port, root};
 use serde_json::Value;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// A child process killed on drop.
-struct Peer {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Drop for Peer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn wait_listening(mut peer: Peer, what: &str, limit: Duration) -> Peer {
-    let deadline = Instant::now() + limit;
-    while TcpStream::connect(peer.addr).is_err() {
-        if let Some(status) = peer.child.try_wait().unwrap() {
-            panic!("{what} exited: {status}");
-        }
-        assert!(Instant::now() < deadline, "{what} did not start listening");
-        std::thread::sleep(Duration::from_millis(25));
-    }
-    peer
-}
 
 /// The mock server of `doc` on its own thread and runtime (as a separate server would be).
 fn mock(doc: &Path) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
@@ -81,49 +46,24 @@ fn mock(doc: &Path) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
     (addr, tx)
 }
 
-fn example(name: &str) -> Peer {
-    let bin = std::env::current_exe()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .join("examples")
-        .join(name);
-    assert!(
-        bin.exists(),
-        "{} is not built: run `cargo build -p asynction --all-features --examples` first",
-        bin.display()
-    );
-    let port = free_port();
-    let child = Command::new(bin)
-        .current_dir(root())
-        .env("PORT", port.to_string())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let peer = Peer {
-        child,
-        addr: SocketAddr::from(([127, 0, 0, 1], port)),
-    };
-    wait_listening(peer, name, Duration::from_secs(20))
+/// Example `name` as its own process, its output discarded.
+fn example(name: &str) -> ServerProcess {
+    Example::new(name).quiet().start()
 }
 
-fn node(variant: &str) -> Peer {
+/// The Node contract server (`tests/peers/contract-server.mjs`) in `variant`.
+fn node(variant: &str) -> ServerProcess {
+    asynction_testkit::peers::ensure_node_peers();
     let port = free_port();
-    let child = Command::new("node")
-        .arg(root().join("tests/peers/contract-server.mjs"))
-        .arg(port.to_string())
-        .arg(variant)
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("node is installed");
-    let peer = Peer {
-        child,
-        addr: SocketAddr::from(([127, 0, 0, 1], port)),
-    };
-    wait_listening(peer, "the Node contract server", Duration::from_secs(20))
+    ServerProcess::start(
+        Command::new("node")
+            .arg(asynction_testkit::peers_dir().join("contract-server.mjs"))
+            .arg(port.to_string())
+            .arg(variant)
+            .stdout(Stdio::null()),
+        port,
+        "the Node contract server",
+    )
 }
 
 fn options(addr: SocketAddr, seed: u64) -> Options {
@@ -407,20 +347,15 @@ async fn python_original_defects_are_reported() {
         return;
     }
     let port = free_port();
-    let child = Command::new(&python)
-        .arg(shared.join("tools/peer/server.py"))
-        .args(["--port", &port.to_string()])
-        .current_dir(shared.join("tools/peer"))
-        .env("HYPOTHESIS_STORAGE_DIRECTORY", venv.join("../hypothesis"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let peer = wait_listening(
-        Peer {
-            child,
-            addr: SocketAddr::from(([127, 0, 0, 1], port)),
-        },
+    let peer = ServerProcess::start_within(
+        Command::new(&python)
+            .arg(shared.join("tools/peer/server.py"))
+            .args(["--port", &port.to_string()])
+            .current_dir(shared.join("tools/peer"))
+            .env("HYPOTHESIS_STORAGE_DIRECTORY", venv.join("../hypothesis"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+        port,
         "the Python peer",
         Duration::from_secs(60),
     );

@@ -1,30 +1,21 @@
 //! `asynction bundle`: every multi-file document of the fixtures and of the corpus becomes one
 //! file without relative `$ref`s that @asyncapi/parser accepts and that asynction loads to the
 //! same model; names are stable and collisions get a deterministic suffix; bad input fails with
-//! exit code 1 and leaves no file behind.
+//! exit code 1 and leaves no file behind. A failed bundle runs the binary; the rest runs the
+//! command in process.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use asynction::Document;
 use serde_json::{Value, json};
 
 use crate::roundtrip::{corpus, first_difference, meaning, parse, version_of};
-use crate::support;
-
-fn asynction(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_asynction"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("ASYNCTION_SPEC")
-        .output()
-        .expect("the asynction binary runs")
-}
+use crate::{asynction, at, in_process};
 
 /// Every document that `$ref`s another file: the fixtures' and the corpus's `social-media`
 /// sets.
 fn multi_file_documents() -> Vec<PathBuf> {
-    let mut out = vec![support::root().join("tests/fixtures/spec/valid/chat/chat-2.3.0.yaml")];
+    let mut out = vec![asynction_testkit::fixtures("spec").join("valid/chat/chat-2.3.0.yaml")];
     if let Some(c) = corpus() {
         for version in ["v2.6.0", "v3.0.0", "v3.1.0"] {
             let dir = c.join("spec-examples").join(version).join("social-media");
@@ -65,22 +56,16 @@ fn bundle_all(dir: &Path) -> Vec<(PathBuf, PathBuf)> {
         .enumerate()
         .map(|(i, source)| {
             let out = dir.join(format!("{i:02}-bundle.yaml"));
-            let run = asynction(
+            let run = in_process(
+                dir,
                 &[
                     "bundle",
                     source.to_str().unwrap(),
                     "--out",
                     out.to_str().unwrap(),
                 ],
-                dir,
             );
-            assert_eq!(
-                run.status.code(),
-                Some(0),
-                "{}: {}",
-                source.display(),
-                String::from_utf8_lossy(&run.stderr)
-            );
+            assert_eq!(run.code, Some(0), "{}: {}", source.display(), run.stderr);
             (source, out)
         })
         .collect()
@@ -185,16 +170,12 @@ fn definitions_land_in_components_with_stable_names_and_suffixed_collisions() {
         "Hello: {name: hi, payload: {type: integer}}\n",
     )
     .unwrap();
-    let first = asynction(&["bundle", "main.yaml", "--format", "json"], d);
-    assert_eq!(
-        first.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&first.stderr)
-    );
-    let second = asynction(&["bundle", "main.yaml", "--format", "json"], d);
+    let main = at(d, "main.yaml");
+    let first = in_process(d, &["bundle", &main, "--format", "json"]);
+    assert_eq!(first.code, Some(0), "{}", first.stderr);
+    let second = in_process(d, &["bundle", &main, "--format", "json"]);
     assert_eq!(first.stdout, second.stdout, "the same bundle every run");
-    let v: Value = serde_json::from_slice(&first.stdout).unwrap();
+    let v: Value = serde_json::from_str(&first.stdout).unwrap();
     assert_eq!(
         v["channels"]["/a"]["publish"]["message"],
         json!({"$ref": "#/components/messages/Hello"})
@@ -230,9 +211,9 @@ fn a_ref_to_a_missing_file_fails_with_its_position_and_writes_nothing() {
         "asyncapi: 2.6.0\ninfo: {title: T, version: '1'}\nchannels:\n  /a:\n    publish:\n      message:\n        $ref: 'missing.yaml#/Hello'\n",
     )
     .unwrap();
-    let run = asynction(&["bundle", "main.yaml", "--out", "out.yaml"], d);
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    let run = asynction(d, &["bundle", "main.yaml", "--out", "out.yaml"]);
+    let stderr = run.stderr;
+    assert_eq!(run.code, Some(1), "{stderr}");
     assert!(
         stderr.starts_with("main.yaml:7:9: $ref 'missing.yaml#/Hello': cannot read"),
         "{stderr}"
@@ -246,9 +227,9 @@ fn a_ref_to_a_missing_file_fails_with_its_position_and_writes_nothing() {
 
 #[test]
 fn bundle_help_names_out_and_format() {
-    let run = asynction(&["bundle", "--help"], &support::root());
-    let text = String::from_utf8_lossy(&run.stdout);
-    assert_eq!(run.status.code(), Some(0));
+    let run = in_process(&asynction_testkit::root(), &["bundle", "--help"]);
+    let text = run.stdout;
+    assert_eq!(run.code, Some(0));
     assert!(
         text.contains("--out <F>") && text.contains("--format <FORMAT>"),
         "{text}"

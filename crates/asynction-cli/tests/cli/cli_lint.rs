@@ -1,30 +1,21 @@
 //! `asynction validate` as a linter: every problem in one run, rule ids, the recommended ruleset
 //! and its configuration, the output formats CI tools read (SARIF checked against the SARIF
 //! 2.1.0 JSON Schema), and the mock refusing to start with every error listed.
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
+use asynction_testkit::cli::Run;
+use asynction_testkit::peers::ensure_node_peers;
+use asynction_testkit::{peers_dir, root};
 use serde_json::Value;
 
-use crate::support;
-
-fn root() -> PathBuf {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).to_path_buf()
+/// Runs the built binary at the repository root, so that reports name files as given (and
+/// SARIF URIs are relative to it).
+fn asynction(args: &[&str]) -> Run {
+    crate::asynction(&root(), args)
 }
 
-/// Runs the binary at the repository root, so that reports name files as given.
-fn asynction(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_asynction"))
-        .args(args)
-        .current_dir(root())
-        .env_remove("ASYNCTION_SPEC")
-        .env_remove("CLICOLOR_FORCE")
-        .output()
-        .expect("the asynction binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
+fn stdout(o: &Run) -> String {
+    o.stdout.clone()
 }
 
 const FIVE: &str = "tests/fixtures/lint/five-mistakes-2.6.0.yaml";
@@ -48,7 +39,7 @@ fn errors(text: &str) -> Vec<(u32, String)> {
 #[test]
 fn five_independent_mistakes_are_reported_in_one_run_each_at_its_line() {
     let out = asynction(&["validate", FIVE]);
-    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert_eq!(out.code, Some(1), "{}", stdout(&out));
     let text = stdout(&out);
     assert_eq!(
         errors(&text),
@@ -91,7 +82,7 @@ fn a_problem_in_a_referenced_file_is_reported_in_that_file() {
         "tests/fixtures/rulesets/validity-only.yaml",
         "tests/fixtures/lint/multi/api.yaml",
     ]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.code, Some(1));
     assert!(
         stdout(&out).contains(
             "tests/fixtures/lint/multi/messages.yaml:4:5: dangling $ref '#/Gone': no such node \
@@ -105,7 +96,7 @@ fn a_problem_in_a_referenced_file_is_reported_in_that_file() {
 #[test]
 fn the_recommended_ruleset_reports_warnings_with_the_reference_ids_and_exit_0() {
     let out = asynction(&["validate", "tests/fixtures/spec/valid/outline-2.6.0.yaml"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(out.code, Some(0), "{}", stdout(&out));
     let text = stdout(&out);
     for rule in ["asyncapi-info-contact", "asyncapi-latest-version"] {
         assert!(text.contains(&format!("[{rule}]")), "{rule}: {text}");
@@ -123,7 +114,7 @@ fn the_recommended_ruleset_reports_warnings_with_the_reference_ids_and_exit_0() 
         "warn",
         "tests/fixtures/spec/valid/outline-2.6.0.yaml",
     ]);
-    assert_eq!(warn.status.code(), Some(1));
+    assert_eq!(warn.code, Some(1));
 }
 
 #[test]
@@ -149,11 +140,7 @@ fn a_ruleset_sets_severities_and_turns_rules_off_and_nodes_disable_rules() {
         "tests/fixtures/spec/valid/outline-2.6.0.yaml",
     ]);
     let text = stdout(&out);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "contact is an error now: {text}"
-    );
+    assert_eq!(out.code, Some(1), "contact is an error now: {text}");
     assert!(!text.contains("[asyncapi-id]"), "{text}");
     assert!(
         text.lines()
@@ -161,18 +148,14 @@ fn a_ruleset_sets_severities_and_turns_rules_off_and_nodes_disable_rules() {
         "{text}"
     );
     let bad = asynction(&["validate", "--ruleset", FIVE, FIVE]);
-    assert_eq!(bad.status.code(), Some(2), "a document is no ruleset");
-    assert!(
-        String::from_utf8_lossy(&bad.stderr).contains("unknown ruleset key"),
-        "{}",
-        String::from_utf8_lossy(&bad.stderr)
-    );
+    assert_eq!(bad.code, Some(2), "a document is no ruleset");
+    assert!(bad.stderr.contains("unknown ruleset key"), "{}", bad.stderr);
 }
 
 #[test]
 fn explain_says_what_a_rule_means_and_how_to_fix_it() {
     let out = asynction(&["validate", "--explain", "asyncapi2-schemas"]);
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.code, Some(0));
     let text = stdout(&out);
     assert!(
         text.starts_with("asyncapi2-schemas (error, same id in @asyncapi/parser)"),
@@ -180,19 +163,19 @@ fn explain_says_what_a_rule_means_and_how_to_fix_it() {
     );
     assert!(text.contains("How to fix: "), "{text}");
     let unknown = asynction(&["validate", "--explain", "schemas"]);
-    assert_eq!(unknown.status.code(), Some(2));
+    assert_eq!(unknown.code, Some(2));
     assert!(
-        String::from_utf8_lossy(&unknown.stderr).contains("did you mean: asyncapi2-schemas"),
+        unknown.stderr.contains("did you mean: asyncapi2-schemas"),
         "{}",
-        String::from_utf8_lossy(&unknown.stderr)
+        unknown.stderr
     );
 }
 
 #[test]
 fn json_and_github_formats_carry_the_rule_and_the_position() {
     let json = asynction(&["validate", "--format", "json", FIVE]);
-    assert_eq!(json.status.code(), Some(1));
-    let problems: Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(json.code, Some(1));
+    let problems: Value = serde_json::from_str(&json.stdout).unwrap();
     let dangling = problems
         .as_array()
         .unwrap()
@@ -209,7 +192,7 @@ fn json_and_github_formats_carry_the_rule_and_the_position() {
     );
 
     let github = asynction(&["validate", "--format", "github", FIVE]);
-    assert_eq!(github.status.code(), Some(1));
+    assert_eq!(github.code, Some(1));
     let text = stdout(&github);
     assert!(
         text.contains(&format!(
@@ -223,7 +206,7 @@ fn json_and_github_formats_carry_the_rule_and_the_position() {
 
 #[test]
 fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
-    support::ensure_node_peers();
+    ensure_node_peers();
     let out = asynction(&[
         "validate",
         "--format",
@@ -231,8 +214,8 @@ fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
         FIVE,
         "tests/fixtures/lint/multi/api.yaml",
     ]);
-    assert_eq!(out.status.code(), Some(1));
-    let log: Value = serde_json::from_slice(&out.stdout).expect("SARIF is JSON");
+    assert_eq!(out.code, Some(1));
+    let log: Value = serde_json::from_str(&out.stdout).expect("SARIF is JSON");
     let run = &log["runs"][0];
     assert_eq!(run["tool"]["driver"]["name"], "asynction");
     let results = run["results"].as_array().unwrap();
@@ -260,9 +243,9 @@ fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("report.sarif");
-    std::fs::write(&file, &out.stdout).unwrap();
+    std::fs::write(&file, out.stdout.as_bytes()).unwrap();
     let check = Command::new("node")
-        .arg(support::peers().join("sarif-check.mjs"))
+        .arg(peers_dir().join("sarif-check.mjs"))
         .arg(&file)
         .output()
         .expect("node runs tests/peers/sarif-check.mjs");
@@ -281,7 +264,7 @@ fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
     )
     .unwrap();
     let refused = Command::new("node")
-        .arg(support::peers().join("sarif-check.mjs"))
+        .arg(peers_dir().join("sarif-check.mjs"))
         .arg(&file)
         .output()
         .unwrap();
@@ -292,8 +275,8 @@ fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
 #[test]
 fn the_mock_refuses_to_start_listing_every_error() {
     let out = asynction(&["--spec", FIVE, "mock", "run", "--port", "0"]);
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.code, Some(1));
+    let stderr = out.stderr.clone();
     for line in [
         ":3:1: info must have required property 'version'",
         ":9:9: dangling $ref",

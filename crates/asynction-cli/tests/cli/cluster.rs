@@ -1,112 +1,28 @@
 //! Scale-out through Redis: two server nodes (OS processes of the `user_accounts` example, or
 //! in-process servers) share one private `redis-server`; real socket.io-clients on each node;
 //! `asynction emit` publishes validated events; Redis is killed and restarted mid-test.
-use crate::support;
-
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use asynction::cluster::RedisAdapter;
 use asynction::server::{Ack, AsynctionSocketIo, Payload, ValidatedSocket};
+use asynction_testkit::cli::Run;
+use asynction_testkit::peers::Scenario;
+use asynction_testkit::process::{Example, ServerProcess};
+use asynction_testkit::redis::Redis;
 use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
-use tokio::process::{ChildStdin, ChildStdout};
-
-/// A private `redis-server` on a free loopback port (never 6379 or a running server); killed
-/// on drop.
-struct Redis {
-    port: u16,
-    child: Option<Child>,
-}
-
-impl Redis {
-    fn start() -> Self {
-        let mut redis = Self {
-            port: support::free_port(),
-            child: None,
-        };
-        redis.launch();
-        redis
-    }
-
-    /// Starts (again) on the same port.
-    fn launch(&mut self) {
-        let port = self.port.to_string();
-        let child = Command::new("redis-server")
-            .args(["--port", &port, "--save", "", "--appendonly", "no"])
-            .args(["--bind", "127.0.0.1"])
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!(
-                    "redis-server (Redis 7 or later) is needed by the cluster tests but could not be started: {e}; scripts/install-peers.sh installs it"
-                )
-            });
-        self.child = Some(child);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while self.cli(&["PING"]).trim() != "PONG" {
-            assert!(Instant::now() < deadline, "redis-server did not start");
-            std::thread::sleep(Duration::from_millis(25));
-        }
-    }
-
-    fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.port)
-    }
-
-    /// `redis-cli -p PORT args…`, its stdout.
-    fn cli(&self, args: &[&str]) -> String {
-        let out = Command::new("redis-cli")
-            .args(["-p", &self.port.to_string()])
-            .args(args)
-            .stderr(Stdio::null())
-            .output();
-        out.map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
-            .unwrap_or_default()
-    }
-
-    /// Waits until `n` nodes subscribe to `namespace`'s request channel.
-    fn wait_nodes(&self, namespace: &str, n: usize) {
-        let channel = format!("socket.io-request#{namespace}#");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let out = self.cli(&["PUBSUB", "NUMSUB", &channel]);
-            let count = out
-                .lines()
-                .nth(1)
-                .and_then(|l| l.trim().parse::<usize>().ok());
-            if count == Some(n) {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{n} nodes did not subscribe to {channel}: {out}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Redis {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
+use tokio::io::{AsyncBufReadExt, BufReader};
 
 /// An OS process of the `user_accounts` example in the cluster; killed on drop.
-fn user_accounts(redis: &Redis) -> (support::example::Example, SocketAddr) {
-    let node = support::example::start_logged("user_accounts", &[("REDIS_URL", &redis.url())]);
+fn user_accounts(redis: &Redis) -> (ServerProcess, SocketAddr) {
+    let node = Example::new("user_accounts")
+        .env("REDIS_URL", &redis.url())
+        .logged()
+        .start();
     let addr = node.addr;
     (node, addr)
 }
@@ -154,7 +70,7 @@ async fn poll(socket: ValidatedSocket<RedisAdapter>, Payload(p): Payload<Poll>) 
 }
 
 fn rooms_spec() -> PathBuf {
-    support::root().join("tests/fixtures/cluster/rooms.yaml")
+    asynction_testkit::fixtures("cluster").join("rooms.yaml")
 }
 
 /// An in-process node serving `tests/fixtures/cluster/rooms.yaml`.
@@ -167,74 +83,12 @@ async fn rooms_node(redis: &Redis) -> SocketAddr {
         .build_redis(&redis.url())
         .await
         .unwrap();
-    support::serve(app.into_router()).await
-}
-
-/// A socket.io-client scenario the test interleaves with its own actions at `pause` steps.
-struct Scenario {
-    child: tokio::process::Child,
-    stdin: ChildStdin,
-    lines: Lines<BufReader<ChildStdout>>,
-}
-
-impl Scenario {
-    fn start(addr: SocketAddr, steps: Value) -> Self {
-        support::ensure_node_peers();
-        let scenario =
-            json!({ "url": format!("http://{addr}"), "path": "/socket.io", "steps": steps });
-        let mut child = tokio::process::Command::new("node")
-            .arg(support::peers().join("sio-client.mjs"))
-            .arg(scenario.to_string())
-            .current_dir(support::peers())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("node must be installed");
-        let stdin = child.stdin.take().unwrap();
-        let lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        Self {
-            child,
-            stdin,
-            lines,
-        }
-    }
-
-    async fn next_line(&mut self) -> Option<String> {
-        tokio::time::timeout(Duration::from_secs(60), self.lines.next_line())
-            .await
-            .expect("the scenario hung")
-            .unwrap()
-    }
-
-    /// Waits for the `pause` step labelled `label`.
-    async fn paused(&mut self, label: &str) {
-        let line = self.next_line().await.expect("the scenario ended early");
-        assert_eq!(
-            serde_json::from_str::<Value>(&line).unwrap(),
-            json!({ "paused": label })
-        );
-    }
-
-    async fn resume(&mut self) {
-        self.stdin.write_all(b"\n").await.unwrap();
-        self.stdin.flush().await.unwrap();
-    }
-
-    /// One result per step.
-    async fn finish(mut self) -> Vec<Value> {
-        let mut last = None;
-        while let Some(line) = self.next_line().await {
-            last = Some(line);
-        }
-        assert!(self.child.wait().await.unwrap().success());
-        serde_json::from_str(&last.expect("no output")).unwrap()
-    }
+    asynction_testkit::serve(app.into_router()).await
 }
 
 /// `asynction emit --spec rooms.yaml --redis URL --namespace /chat …`.
-async fn cli_emit(redis: &Redis, args: &[&str]) -> Output {
-    tokio::process::Command::new(env!("CARGO_BIN_EXE_asynction"))
+async fn cli_emit(redis: &Redis, args: &[&str]) -> Run {
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_asynction"))
         .arg("emit")
         .arg("--spec")
         .arg(rooms_spec())
@@ -242,11 +96,26 @@ async fn cli_emit(redis: &Redis, args: &[&str]) -> Output {
         .args(args)
         .output()
         .await
-        .unwrap()
+        .unwrap();
+    Run::from_output(&output)
 }
 
 fn credentials() -> Value {
     json!({"username": "ada", "password": "lovelace1815"})
+}
+
+/// The cross-node round of the `user_accounts` cluster scenarios: `user_a` (on node A) signs
+/// up, then `user_b` (on node B) logs in with an ack; after each, both admins (`admin_a`,
+/// `admin_b`) expect the `metrics` event, the remote one first.
+fn sign_up_and_log_in_across_nodes() -> [Value; 6] {
+    [
+        json!({"op": "emit", "id": "user_a", "event": "sign up", "args": [credentials()]}),
+        json!({"op": "expect", "id": "admin_b", "event": "metrics"}),
+        json!({"op": "expect", "id": "admin_a", "event": "metrics"}),
+        json!({"op": "emit", "id": "user_b", "event": "log in", "args": [credentials()], "ack": true}),
+        json!({"op": "expect", "id": "admin_a", "event": "metrics"}),
+        json!({"op": "expect", "id": "admin_b", "event": "metrics"}),
+    ]
 }
 
 fn metrics(events: &Value) -> Vec<&str> {
@@ -265,19 +134,15 @@ async fn a_sign_up_on_one_process_reaches_admins_on_the_other() {
     let (_a, a) = user_accounts(&redis);
     let (_b, b) = user_accounts(&redis);
     let b_url = format!("http://{b}");
-    let r = support::node(a, "/socket.io", json!([
+    let mut steps = json!([
         {"op": "connect", "id": "admin_b", "url": b_url, "ns": "/admin", "query": {"token": "t"}},
         {"op": "connect", "id": "admin_a", "ns": "/admin", "query": {"token": "t"}},
         {"op": "connect", "id": "user_a", "ns": "/user"},
         {"op": "connect", "id": "user_b", "url": b_url, "ns": "/user"},
-        {"op": "emit", "id": "user_a", "event": "sign up", "args": [credentials()]},
-        {"op": "expect", "id": "admin_b", "event": "metrics"},
-        {"op": "expect", "id": "admin_a", "event": "metrics"},
-        {"op": "emit", "id": "user_b", "event": "log in", "args": [credentials()], "ack": true},
-        {"op": "expect", "id": "admin_a", "event": "metrics"},
-        {"op": "expect", "id": "admin_b", "event": "metrics"},
-    ]))
-    .await;
+    ]);
+    let list = steps.as_array_mut().expect("a list of steps");
+    list.extend(sign_up_and_log_in_across_nodes());
+    let r = asynction_testkit::node(a, "/socket.io", steps).await;
     for (i, step) in r[..4].iter().enumerate() {
         assert_eq!(step, &json!({"connected": true}), "step {i}");
     }
@@ -294,7 +159,7 @@ async fn rooms_span_the_nodes() {
     let one = rooms_node(&redis).await;
     let two = rooms_node(&redis).await;
     let two_url = format!("http://{two}");
-    let r = support::node(one, "/socket.io", json!([
+    let r = asynction_testkit::node(one, "/socket.io", json!([
         {"op": "connect", "id": "blue_1", "ns": "/chat"},
         {"op": "connect", "id": "blue_2", "url": two_url, "ns": "/chat"},
         {"op": "connect", "id": "red_2", "url": two_url, "ns": "/chat"},
@@ -337,7 +202,7 @@ async fn a_broadcast_emit_with_ack_collects_acks_from_both_nodes() {
     let one = rooms_node(&redis).await;
     let two = rooms_node(&redis).await;
     let two_url = format!("http://{two}");
-    let r = support::node(
+    let r = asynction_testkit::node(
         one,
         "/socket.io",
         json!([
@@ -488,8 +353,8 @@ async fn asynction_emit_reaches_both_nodes_and_an_invalid_emit_publishes_nothing
     scenario.paused("connected").await;
 
     let ok = cli_emit(&redis, &["--event", "alert", "\"hello\""]).await;
-    assert!(ok.status.success(), "{ok:?}");
-    assert!(String::from_utf8_lossy(&ok.stdout).contains("published 'alert'"));
+    assert!(ok.code == Some(0), "{ok:?}");
+    assert!(ok.stdout.contains("published 'alert'"));
     let ok = cli_emit(
         &redis,
         &[
@@ -501,13 +366,13 @@ async fn asynction_emit_reaches_both_nodes_and_an_invalid_emit_publishes_nothing
         ],
     )
     .await;
-    assert!(ok.status.success(), "{ok:?}");
+    assert!(ok.code == Some(0), "{ok:?}");
     let ok = cli_emit(&redis, &["--event", "pair", r#"["a", 2]"#]).await;
-    assert!(ok.status.success(), "{ok:?}");
+    assert!(ok.code == Some(0), "{ok:?}");
 
     // Everything Redis receives from now on.
     let mut monitor = tokio::process::Command::new("redis-cli")
-        .args(["-p", &redis.port.to_string(), "monitor"])
+        .args(["-p", &redis.port().to_string(), "monitor"])
         .stdout(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
@@ -516,8 +381,8 @@ async fn asynction_emit_reaches_both_nodes_and_an_invalid_emit_publishes_nothing
     assert_eq!(seen.next_line().await.unwrap().as_deref(), Some("OK"));
 
     let bad = cli_emit(&redis, &["--event", "said", r#"{"text": 5}"#]).await;
-    assert_eq!(bad.status.code(), Some(1), "{bad:?}");
-    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert_eq!(bad.code, Some(1), "{bad:?}");
+    let stderr = &bad.stderr;
     assert!(
         stderr.contains("invalid emit in namespace /chat, event 'said'")
             && stderr.contains("/text"),
@@ -525,12 +390,12 @@ async fn asynction_emit_reaches_both_nodes_and_an_invalid_emit_publishes_nothing
     );
     // An array is one argument unless the schema spreads: not a string.
     let bad = cli_emit(&redis, &["--event", "alert", r#"["x", "y"]"#]).await;
-    assert_eq!(bad.status.code(), Some(1), "{bad:?}");
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("event 'alert'"));
+    assert_eq!(bad.code, Some(1), "{bad:?}");
+    assert!(bad.stderr.contains("event 'alert'"));
     let bad = cli_emit(&redis, &["--event", "pair", r#"["a"]"#]).await;
-    assert_eq!(bad.status.code(), Some(1), "{bad:?}");
+    assert_eq!(bad.code, Some(1), "{bad:?}");
     let bad = cli_emit(&redis, &["--event", "nope", "1"]).await;
-    assert_eq!(bad.status.code(), Some(1), "{bad:?}");
+    assert_eq!(bad.code, Some(1), "{bad:?}");
 
     redis.cli(&["ECHO", "end-of-invalid-emits"]);
     let mut commands = Vec::new();
@@ -571,9 +436,7 @@ async fn nodes_serve_locally_while_redis_is_down_and_reconnect_after_it_restarts
     let (node_a, a) = user_accounts(&redis);
     let (node_b, b) = user_accounts(&redis);
     let b_url = format!("http://{b}");
-    let mut scenario = Scenario::start(
-        a,
-        json!([
+    let mut steps = json!([
             {"op": "connect", "id": "admin_a", "ns": "/admin", "query": {"token": "t"}},
             {"op": "connect", "id": "admin_b", "url": b_url, "ns": "/admin", "query": {"token": "t"}},
             {"op": "connect", "id": "user_a", "ns": "/user"},
@@ -590,17 +453,15 @@ async fn nodes_serve_locally_while_redis_is_down_and_reconnect_after_it_restarts
             {"op": "expect", "id": "admin_b", "event": "metrics", "timeout": 1500},
             {"op": "expect", "id": "admin_a", "event": "metrics", "timeout": 500},
             {"op": "pause", "label": "restart"},
-            // Redis is back: cross-node delivery resumes.
-            {"op": "emit", "id": "user_a", "event": "sign up", "args": [credentials()]},
-            {"op": "expect", "id": "admin_b", "event": "metrics"},
-            {"op": "expect", "id": "admin_a", "event": "metrics"},
-            {"op": "emit", "id": "user_b", "event": "log in", "args": [credentials()], "ack": true},
-            {"op": "expect", "id": "admin_a", "event": "metrics"},
-            {"op": "expect", "id": "admin_b", "event": "metrics"},
-            {"op": "events", "id": "admin_a"},
-            {"op": "events", "id": "admin_b"},
-        ]),
-    );
+    ]);
+    let list = steps.as_array_mut().expect("a list of steps");
+    // Redis is back: cross-node delivery resumes.
+    list.extend(sign_up_and_log_in_across_nodes());
+    list.extend([
+        json!({"op": "events", "id": "admin_a"}),
+        json!({"op": "events", "id": "admin_b"}),
+    ]);
+    let mut scenario = Scenario::start(a, steps);
     scenario.paused("kill").await;
     redis.kill();
     // Both nodes notice at once (the connection closes), and say so.
@@ -656,7 +517,7 @@ async fn nodes_serve_locally_while_redis_is_down_and_reconnect_after_it_restarts
 async fn emitter_emits_are_counted_with_kind_cluster_and_refused_ones_as_refused() {
     use asynction::cluster::Emitter;
     use asynction::observe::ServerMetrics;
-    use support::prometheus::{parse, value};
+    use asynction_testkit::prometheus::{parse, value};
 
     let redis = Redis::start();
     let doc = asynction::Document::from_path(rooms_spec()).unwrap();

@@ -1,63 +1,35 @@
 //! `asynction test`: exit codes, JSON and JUnit output, against `asynction mock run`.
 
-use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
-use std::process::{Child, Command, Output, Stdio};
-
+use asynction_testkit::cli::Run;
 use serde_json::Value;
 
-use crate::support;
+use crate::mock_process::MockProcess;
 
-/// `asynction mock run --port 0` of `doc`; killed on drop.
-struct Mock(Child, SocketAddr);
-
-impl Drop for Mock {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
+/// `asynction mock run --port 0` of `doc` (relative to the workspace root), fast and seeded.
+fn mock(doc: &str) -> MockProcess {
+    MockProcess::start(
+        &asynction_testkit::root().join(doc),
+        &["--interval", "0.1", "--seed", "1"],
+    )
 }
 
-fn mock(doc: &str) -> Mock {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_asynction"))
-        .arg("--spec")
-        .arg(support::root().join(doc))
-        .args([
-            "mock",
-            "run",
-            "--port",
-            "0",
-            "--interval",
-            "0.1",
-            "--seed",
-            "1",
-        ])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    let addr = loop {
-        let line = lines.next().expect("a banner").unwrap();
-        if let Some(url) = line.trim().strip_prefix("listening on http://") {
-            break url.parse().unwrap();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    Mock(child, addr)
-}
-
-fn test(doc: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_asynction"))
-        .arg("--spec")
-        .arg(support::root().join(doc))
-        .arg("test")
-        .args(["--seed", "2", "--examples", "5", "--listen", "0.2"])
-        .args(args)
-        .output()
-        .unwrap()
+/// The binary's `asynction --spec DOC test --seed 2 --examples 5 --listen 0.2 ARGS`.
+fn test(doc: &str, args: &[&str]) -> Run {
+    let root = asynction_testkit::root();
+    let spec = root.join(doc);
+    let mut all = vec![
+        "--spec",
+        spec.to_str().expect("a UTF-8 path"),
+        "test",
+        "--seed",
+        "2",
+        "--examples",
+        "5",
+        "--listen",
+        "0.2",
+    ];
+    all.extend_from_slice(args);
+    crate::asynction(&root, &all)
 }
 
 #[test]
@@ -65,7 +37,7 @@ fn passing_run_exits_0_with_json_and_junit() {
     let m = mock("examples/chat/asyncapi.yaml");
     let dir = tempfile::tempdir().unwrap();
     let junit = dir.path().join("contract.xml");
-    let url = format!("http://{}", m.1);
+    let url = format!("http://{}", m.addr);
     let out = test(
         "examples/chat/asyncapi.yaml",
         &[
@@ -77,13 +49,8 @@ fn passing_run_exits_0_with_json_and_junit() {
             junit.to_str().unwrap(),
         ],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.code, Some(0), "{}", out.stdout);
+    let report: Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(report["passed"], true);
     assert_eq!(report["seed"], 2);
     assert!(report["checks"].as_array().unwrap().len() > 20);
@@ -95,7 +62,7 @@ fn passing_run_exits_0_with_json_and_junit() {
 fn failing_run_exits_1_with_a_reproduction() {
     // The chat mock does not implement the tickets document.
     let m = mock("examples/chat/asyncapi.yaml");
-    let url = format!("http://{}", m.1);
+    let url = format!("http://{}", m.addr);
     let out = test(
         "tests/fixtures/contract/tickets.yaml",
         &[
@@ -109,8 +76,8 @@ fn failing_run_exits_1_with_a_reproduction() {
             "open ticket",
         ],
     );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let stdout = out.stdout;
+    assert_eq!(out.code, Some(1), "{stdout}");
     assert!(stdout.contains("invalid_ack"), "{stdout}");
     assert!(
         stdout.contains("reproduce: io(") && stdout.contains("--seed 2"),
@@ -120,7 +87,7 @@ fn failing_run_exits_1_with_a_reproduction() {
 
 #[test]
 fn usage_and_document_errors_exit_2() {
-    let unreachable = format!("http://127.0.0.1:{}", support::free_port());
+    let unreachable = format!("http://127.0.0.1:{}", asynction_testkit::free_port());
     for (doc, args) in [
         (
             "examples/chat/asyncapi.yaml",
@@ -140,19 +107,14 @@ fn usage_and_document_errors_exit_2() {
         ),
     ] {
         let out = test(doc, &args);
-        assert_eq!(
-            out.status.code(),
-            Some(2),
-            "{doc} {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_eq!(out.code, Some(2), "{doc} {args:?}: {}", out.stderr);
     }
 }
 
 #[test]
 fn per_namespace_credentials() {
     let m = mock("tests/fixtures/contract/secured.yaml");
-    let url = format!("http://{}", m.1);
+    let url = format!("http://{}", m.addr);
     let out = test(
         "tests/fixtures/contract/secured.yaml",
         &[
@@ -170,15 +132,10 @@ fn per_namespace_credentials() {
             "handshake",
         ],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    assert_eq!(out.code, Some(0), "{}", out.stdout);
     let out = test(
         "tests/fixtures/contract/secured.yaml",
         &["--url", &url, "--basic", "/basic@no-colon"],
     );
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.code, Some(2));
 }

@@ -1,10 +1,10 @@
 //! `asynction convert`: every 2.x document of the fixtures and of the corpus converts to a 3.x
 //! document that @asyncapi/parser accepts and that asynction loads to the same model; a server
 //! built from the converted `user_accounts` document answers the example's client unchanged;
-//! bad input fails with exit code 1 and leaves no file behind.
+//! bad input fails with exit code 1 and leaves no file behind. An unwritable output runs the
+//! binary; the rest runs the command in process.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use asynction::Document;
 use asynction::server::{Ack, AsynctionSocketIo};
@@ -12,16 +12,7 @@ use asynction_spec::{Conversion, TargetVersion};
 use serde_json::json;
 
 use crate::roundtrip::{documents_2x, first_difference, meaning, parse};
-use crate::support;
-
-fn asynction(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_asynction"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("ASYNCTION_SPEC")
-        .output()
-        .expect("the asynction binary runs")
-}
+use crate::{asynction, at, in_process};
 
 /// Namespaces whose security the conversion says changes on purpose: a 2.x operation's
 /// `security`, which asynction reads only in 3.x documents.
@@ -189,8 +180,9 @@ async fn noop() {}
 async fn a_server_from_the_converted_user_accounts_document_answers_the_examples_client() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("asyncapi-3.0.yaml");
-    let source = support::root().join("examples/user_accounts/asyncapi.yaml");
-    let run = asynction(
+    let source = asynction_testkit::root().join("examples/user_accounts/asyncapi.yaml");
+    let run = in_process(
+        dir.path(),
         &[
             "convert",
             source.to_str().unwrap(),
@@ -199,14 +191,8 @@ async fn a_server_from_the_converted_user_accounts_document_answers_the_examples
             "--out",
             out.to_str().unwrap(),
         ],
-        dir.path(),
     );
-    assert_eq!(
-        run.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
     let app = AsynctionSocketIo::from_spec(&out)
         .unwrap()
         .handler("user_accounts.sign_up", sign_up)
@@ -215,17 +201,18 @@ async fn a_server_from_the_converted_user_accounts_document_answers_the_examples
         .handler("user_accounts.admin_error", noop)
         .build()
         .unwrap();
-    let addr = support::serve(app.into_router()).await;
-    support::user_accounts::run_and_check(addr).await;
+    let addr = asynction_testkit::serve(app.into_router()).await;
+    asynction_testkit::user_accounts::run_and_check(addr).await;
 }
 
 #[test]
 fn converting_a_3x_document_fails_with_its_position_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let source = support::root().join("tests/fixtures/spec/valid/trivia-3.0.0.yaml");
+    let source = asynction_testkit::fixtures("spec").join("valid/trivia-3.0.0.yaml");
     let out = dir.path().join("out.yaml");
     for to in ["3.0", "3.1"] {
-        let run = asynction(
+        let run = in_process(
+            dir.path(),
             &[
                 "convert",
                 source.to_str().unwrap(),
@@ -234,10 +221,9 @@ fn converting_a_3x_document_fails_with_its_position_and_writes_nothing() {
                 "--out",
                 out.to_str().unwrap(),
             ],
-            dir.path(),
         );
-        let stderr = String::from_utf8_lossy(&run.stderr);
-        assert_eq!(run.status.code(), Some(1), "{stderr}");
+        let stderr = run.stderr;
+        assert_eq!(run.code, Some(1), "{stderr}");
         assert!(
             stderr.contains("trivia-3.0.0.yaml:3:1: the document is already AsyncAPI 3.0.0"),
             "{stderr}"
@@ -249,9 +235,10 @@ fn converting_a_3x_document_fails_with_its_position_and_writes_nothing() {
 #[test]
 fn an_unwritable_out_fails_with_exit_1_and_leaves_no_file() {
     let dir = tempfile::tempdir().unwrap();
-    let source = support::root().join("examples/user_accounts/asyncapi.yaml");
+    let source = asynction_testkit::root().join("examples/user_accounts/asyncapi.yaml");
     let missing_dir = dir.path().join("no/such/dir/out.yaml");
     let run = asynction(
+        dir.path(),
         &[
             "convert",
             source.to_str().unwrap(),
@@ -260,16 +247,16 @@ fn an_unwritable_out_fails_with_exit_1_and_leaves_no_file() {
             "--out",
             missing_dir.to_str().unwrap(),
         ],
-        dir.path(),
     );
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    let stderr = run.stderr;
+    assert_eq!(run.code, Some(1), "{stderr}");
     assert!(stderr.contains("cannot write"), "{stderr}");
     // A directory where the file should go: the rename fails, the temporary file is removed.
     let taken = dir.path().join("taken.yaml");
     std::fs::create_dir(&taken).unwrap();
     std::fs::write(taken.join("keep"), "x").unwrap();
     let run = asynction(
+        dir.path(),
         &[
             "convert",
             source.to_str().unwrap(),
@@ -278,9 +265,8 @@ fn an_unwritable_out_fails_with_exit_1_and_leaves_no_file() {
             "--out",
             taken.to_str().unwrap(),
         ],
-        dir.path(),
     );
-    assert_eq!(run.status.code(), Some(1));
+    assert_eq!(run.code, Some(1));
     let left: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -302,19 +288,20 @@ fn what_3x_cannot_express_is_reported_not_dropped() {
     )
     .unwrap();
     let out = dir.path().join("out.json");
-    let run = asynction(
+    let and = at(dir.path(), "and.yaml");
+    let run = in_process(
+        dir.path(),
         &[
             "convert",
-            "and.yaml",
+            &and,
             "--to",
             "3.0",
             "--out",
             out.to_str().unwrap(),
         ],
-        dir.path(),
     );
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    let stderr = run.stderr;
+    assert_eq!(run.code, Some(0), "{stderr}");
     assert!(
         stderr.contains("warning: and.yaml:5:5: security requirement /channels/~1a/x-security/0 needs 2 schemes at once (key and basic)"),
         "{stderr}"
@@ -333,28 +320,28 @@ fn what_3x_cannot_express_is_reported_not_dropped() {
     )
     .unwrap();
     std::fs::remove_file(&out).unwrap();
-    let run = asynction(
+    let run = in_process(
+        dir.path(),
         &[
             "convert",
-            "and.yaml",
+            &and,
             "--to",
             "3.0",
             "--out",
             out.to_str().unwrap(),
         ],
-        dir.path(),
     );
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    let stderr = run.stderr;
+    assert_eq!(run.code, Some(1), "{stderr}");
     assert!(stderr.contains("and.yaml:4:"), "{stderr}");
     assert!(!out.exists());
 }
 
 #[test]
 fn convert_help_names_the_targets() {
-    let run = asynction(&["convert", "--help"], &support::root());
-    let text = String::from_utf8_lossy(&run.stdout);
-    assert_eq!(run.status.code(), Some(0));
+    let run = in_process(&asynction_testkit::root(), &["convert", "--help"]);
+    let text = run.stdout;
+    assert_eq!(run.code, Some(0));
     assert!(text.contains("--to <VERSION>"), "{text}");
     assert!(text.contains("3.0 or 3.1"), "{text}");
 }

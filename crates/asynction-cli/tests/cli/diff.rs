@@ -1,42 +1,58 @@
 //! `asynction diff`: exit codes (0 / 1 at or above --fail-on / 2 on usage or load errors), the
-//! text, JSON and Markdown reports, and `REV:PATH` documents read from git.
+//! text, JSON and Markdown reports, and `REV:PATH` documents read from git. What only a
+//! process shows (colours on a pipe and when forced, paths relative to the working directory
+//! in git) runs the binary; the rest runs the command in process.
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
+use asynction_testkit::cli::Run;
 use serde_json::Value;
 
 fn corpus() -> PathBuf {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("tests/fixtures/diff")
+    asynction_testkit::fixtures("diff")
 }
 
-/// Runs `asynction diff ARGS` in `dir`, so that reports name files as given.
-fn diff_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_asynction"))
-        .arg("diff")
-        .args(args)
-        .current_dir(dir)
-        .env_remove("ASYNCTION_SPEC")
-        .env_remove("CLICOLOR_FORCE")
-        .output()
-        .expect("the asynction binary runs")
+/// Runs the binary's `asynction diff ARGS` in `dir`, so that reports name files as given.
+fn diff_in(dir: &Path, args: &[&str]) -> Run {
+    let args: Vec<&str> = std::iter::once("diff")
+        .chain(args.iter().copied())
+        .collect();
+    crate::asynction(dir, &args)
 }
 
-fn diff(args: &[&str]) -> Output {
-    diff_in(&corpus(), args)
+/// `asynction diff ARGS` in process; arguments that name files of `dir` are given relative to
+/// it, and the report names them so.
+fn diff_in_process(dir: &Path, args: &[&str]) -> Run {
+    let args: Vec<String> = std::iter::once("diff".to_owned())
+        .chain(args.iter().map(|a| {
+            if dir.join(a).is_file() {
+                crate::at(dir, a)
+            } else {
+                (*a).to_owned()
+            }
+        }))
+        .collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    crate::in_process(dir, &args)
 }
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
+/// [`diff_in_process`] in the diff fixtures.
+fn diff(args: &[&str]) -> Run {
+    diff_in_process(&corpus(), args)
 }
 
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
+fn stdout(o: &Run) -> String {
+    o.stdout.clone()
+}
+
+fn stderr(o: &Run) -> String {
+    o.stderr.clone()
 }
 
 #[test]
 fn equivalent_documents_exit_0() {
     let out = diff(&["v2-vs-v3/old.yaml", "v2-vs-v3/new.yaml"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(out.code, Some(0), "{}", stdout(&out));
     assert_eq!(
         stdout(&out),
         "v2-vs-v3/old.yaml → v2-vs-v3/new.yaml: no changes\n"
@@ -45,8 +61,11 @@ fn equivalent_documents_exit_0() {
 
 #[test]
 fn a_breaking_change_exits_1_with_changes_grouped_by_severity() {
-    let out = diff(&["required-added/old.yaml", "required-added/new.yaml"]);
-    assert_eq!(out.status.code(), Some(1));
+    let out = diff_in(
+        &corpus(),
+        &["required-added/old.yaml", "required-added/new.yaml"],
+    );
+    assert_eq!(out.code, Some(1));
     let text = stdout(&out);
     assert!(
         text.starts_with(
@@ -76,6 +95,7 @@ fn colours_when_forced() {
         .env_remove("NO_COLOR")
         .output()
         .unwrap();
+    let out = Run::from_output(&out);
     assert!(stdout(&out).contains("\u{1b}["), "{}", stdout(&out));
 }
 
@@ -83,9 +103,9 @@ fn colours_when_forced() {
 fn fail_on_picks_the_threshold() {
     // Only warnings: compatible by default, failing with --fail-on warning.
     let case = ["pattern-changed/old.yaml", "pattern-changed/new.yaml"];
-    assert_eq!(diff(&case).status.code(), Some(0));
+    assert_eq!(diff(&case).code, Some(0));
     let warning = [&case[..], &["--fail-on", "warning"]].concat();
-    assert_eq!(diff(&warning).status.code(), Some(1));
+    assert_eq!(diff(&warning).code, Some(1));
     // Breaking changes, but --fail-on never.
     let never = [
         "required-added/old.yaml",
@@ -93,7 +113,7 @@ fn fail_on_picks_the_threshold() {
         "--fail-on",
         "never",
     ];
-    assert_eq!(diff(&never).status.code(), Some(0));
+    assert_eq!(diff(&never).code, Some(0));
     // Only compatible changes: never fails, even with --fail-on warning.
     let compatible = [
         "handshake-relaxed/old.yaml",
@@ -102,7 +122,7 @@ fn fail_on_picks_the_threshold() {
         "warning",
     ];
     let out = diff(&compatible);
-    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(out.code, Some(0), "{}", stdout(&out));
     assert!(
         stdout(&out).contains("0 breaking, 0 warnings, 3 info"),
         "{}",
@@ -118,8 +138,8 @@ fn json_has_the_documented_shape() {
         "--format",
         "json",
     ]);
-    assert_eq!(out.status.code(), Some(1));
-    let json: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(out.code, Some(1));
+    let json: Value = serde_json::from_str(&out.stdout).expect("JSON");
     assert_eq!(json["version"], 1);
     assert_eq!(json["old"], "ack-removed-added/old.yaml");
     assert_eq!(
@@ -155,7 +175,7 @@ fn markdown_for_pull_requests() {
         "--format",
         "markdown",
     ]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.code, Some(1));
     let md = stdout(&out);
     assert!(
         md.starts_with("### AsyncAPI changes: 1 breaking, 0 warnings, 1 info\n"),
@@ -166,12 +186,12 @@ fn markdown_for_pull_requests() {
 
 #[test]
 fn a_document_that_does_not_load_exits_2_with_its_diagnostics() {
-    let spec = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("tests/fixtures/spec");
-    let out = diff_in(
+    let spec = asynction_testkit::fixtures("spec");
+    let out = diff_in_process(
         &spec,
         &["invalid/dangling-ref.yaml", "valid/trivia-3.0.0.yaml"],
     );
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.code, Some(2));
     assert!(out.stdout.is_empty());
     assert!(
         stderr(&out).contains(
@@ -181,7 +201,7 @@ fn a_document_that_does_not_load_exits_2_with_its_diagnostics() {
         stderr(&out)
     );
     let missing = diff(&["no-such-file.yaml", "identical/new.yaml"]);
-    assert_eq!(missing.status.code(), Some(2));
+    assert_eq!(missing.code, Some(2));
     assert!(
         stderr(&missing).starts_with("no-such-file.yaml: cannot read the document"),
         "{}",
@@ -191,14 +211,14 @@ fn a_document_that_does_not_load_exits_2_with_its_diagnostics() {
 
 #[test]
 fn usage_errors_exit_2() {
-    assert_eq!(diff(&["only-one.yaml"]).status.code(), Some(2));
+    assert_eq!(diff(&["only-one.yaml"]).code, Some(2));
     let bad = diff(&[
         "identical/old.yaml",
         "identical/new.yaml",
         "--fail-on",
         "sometimes",
     ]);
-    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(bad.code, Some(2));
 }
 
 fn git(dir: &Path, args: &[&str]) {
@@ -240,13 +260,7 @@ fn rev_path_reads_the_document_and_its_relative_refs_from_git() {
     )
     .unwrap();
     let out = diff_in(dir, &["HEAD:api/asyncapi.yaml", "api/asyncapi.yaml"]);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    assert_eq!(out.code, Some(1), "{}{}", stdout(&out), stderr(&out));
     let text = stdout(&out);
     assert!(
         text.starts_with("HEAD:api/asyncapi.yaml → api/asyncapi.yaml: 1 breaking"),
@@ -263,7 +277,7 @@ fn rev_path_reads_the_document_and_its_relative_refs_from_git() {
         &["HEAD:./asyncapi.yaml", "HEAD:asyncapi.yaml"],
     );
     assert_eq!(
-        out.status.code(),
+        out.code,
         Some(2),
         "HEAD:asyncapi.yaml is at the repository root: {}",
         stderr(&out)
@@ -272,16 +286,10 @@ fn rev_path_reads_the_document_and_its_relative_refs_from_git() {
         &dir.join("api"),
         &["HEAD:./asyncapi.yaml", "HEAD:api/asyncapi.yaml"],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    assert_eq!(out.code, Some(0), "{}{}", stdout(&out), stderr(&out));
     // An unknown revision is a load error.
     let out = diff_in(dir, &["nope:api/asyncapi.yaml", "api/asyncapi.yaml"]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.code, Some(2));
     assert!(
         stderr(&out).starts_with("nope:api/asyncapi.yaml: git show"),
         "{}",
@@ -293,7 +301,7 @@ fn rev_path_reads_the_document_and_its_relative_refs_from_git() {
 /// `diff` reports no change, for the examples and the diff corpus's 2.x documents.
 #[test]
 fn a_2x_document_and_its_3x_conversion_give_no_change() {
-    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
+    let root = asynction_testkit::root();
     let dir = tempfile::tempdir().unwrap();
     let documents = [
         root.join("examples/user_accounts/asyncapi.yaml"),
@@ -304,25 +312,23 @@ fn a_2x_document_and_its_3x_conversion_give_no_change() {
     for (i, doc) in documents.iter().enumerate() {
         for to in ["3.0", "3.1"] {
             let converted = dir.path().join(format!("{i}-{to}.yaml"));
-            let out = Command::new(env!("CARGO_BIN_EXE_asynction"))
-                .arg("convert")
-                .arg(doc)
-                .args(["--to", to, "--out"])
-                .arg(&converted)
-                .output()
-                .unwrap();
-            assert_eq!(
-                out.status.code(),
-                Some(0),
-                "{}: {}",
-                doc.display(),
-                stderr(&out)
+            let out = crate::in_process(
+                dir.path(),
+                &[
+                    "convert",
+                    doc.to_str().unwrap(),
+                    "--to",
+                    to,
+                    "--out",
+                    converted.to_str().unwrap(),
+                ],
             );
+            assert_eq!(out.code, Some(0), "{}: {}", doc.display(), stderr(&out));
             let d = doc.to_str().unwrap();
             let c = converted.to_str().unwrap();
-            let out = diff_in(dir.path(), &[d, c]);
+            let out = diff_in_process(dir.path(), &[d, c]);
             assert_eq!(
-                out.status.code(),
+                out.code,
                 Some(0),
                 "{} → {to}: {}",
                 doc.display(),

@@ -1,38 +1,36 @@
 //! `asynction generate typescript`: `--help`, the files written, warnings with file:line:col,
 //! and refused options. (The generated code itself is tested by asynction-codegen's tests.)
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+//! Writing a package runs the binary; the other checks run the command in process.
+use std::path::PathBuf;
+
+use asynction_testkit::cli::Run;
 
 fn fixtures() -> PathBuf {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("tests/fixtures/typescript")
+    asynction_testkit::fixtures("typescript")
 }
 
 /// Runs the binary in the TypeScript fixtures folder, so that warnings name files as given.
-fn asynction(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_asynction"))
-        .args(args)
-        .current_dir(fixtures())
-        .env_remove("ASYNCTION_SPEC")
-        .env_remove("CLICOLOR_FORCE")
-        .output()
-        .expect("the asynction binary runs")
+fn asynction(args: &[&str]) -> Run {
+    crate::asynction(&fixtures(), args)
 }
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+/// The command in process; documents are named relative to the fixtures folder.
+fn in_process(args: &[&str]) -> Run {
+    crate::in_process(&fixtures(), args)
+}
+
+/// A document of the fixtures folder, as an argument of [`in_process`].
+fn fixture(name: &str) -> String {
+    crate::at(&fixtures(), name)
 }
 
 #[test]
 fn help_lists_the_target_and_its_options() {
-    let out = asynction(&["generate", "--help"]);
-    assert_eq!(out.status.code(), Some(0));
-    assert!(
-        text(&out.stdout).contains("typescript"),
-        "{}",
-        text(&out.stdout)
-    );
-    let out = asynction(&["generate", "typescript", "--help"]);
-    let help = text(&out.stdout);
+    let out = in_process(&["generate", "--help"]);
+    assert_eq!(out.code, Some(0));
+    assert!(out.stdout.contains("typescript"), "{}", out.stdout);
+    let out = in_process(&["generate", "typescript", "--help"]);
+    let help = out.stdout;
     for option in [
         "--out <DIR>",
         "--name <PACKAGE>",
@@ -58,13 +56,13 @@ fn writes_the_package_and_warns_with_positions() {
         "approx",
         "--runtime-checks",
     ]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert!(
-        text(&out.stdout).starts_with("created approx (4 files) in "),
+        out.stdout.starts_with("created approx (4 files) in "),
         "{}",
-        text(&out.stdout)
+        out.stdout
     );
-    let stderr = text(&out.stderr);
+    let stderr = out.stderr;
     assert!(
         stderr
             .contains("warning: approximations-2.6.yaml:11:13: TypeScript: `not` is not expressed"),
@@ -84,36 +82,39 @@ fn writes_the_package_and_warns_with_positions() {
 fn unknown_servers_and_bad_names_exit_1() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out_dir = dir.path().to_str().expect("utf-8").to_owned();
-    let out = asynction(&[
+    let shapes = fixture("shapes-2.6.yaml");
+    let out = in_process(&[
         "generate",
         "typescript",
-        "shapes-2.6.yaml",
+        &shapes,
         "--out",
         &out_dir,
         "--server",
         "nope",
     ]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.code, Some(1));
     assert!(
-        text(&out.stderr).contains("the document has no server 'nope' (servers: main)"),
+        out.stderr
+            .contains("the document has no server 'nope' (servers: main)"),
         "{}",
-        text(&out.stderr)
+        out.stderr
     );
-    let out = asynction(&[
+    let out = in_process(&[
         "generate",
         "typescript",
-        "shapes-2.6.yaml",
+        &shapes,
         "--out",
         &out_dir,
         "--name",
         "Bad Name",
     ]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.code, Some(1));
     assert!(
-        text(&out.stderr).contains("cannot be an npm package name"),
+        out.stderr.contains("cannot be an npm package name"),
         "{}",
-        text(&out.stderr)
+        out.stderr
     );
-    let out = asynction(&["generate", "typescript", "missing.yaml", "--out", &out_dir]);
-    assert_eq!(out.status.code(), Some(1));
+    let missing = fixture("missing.yaml");
+    let out = in_process(&["generate", "typescript", &missing, "--out", &out_dir]);
+    assert_eq!(out.code, Some(1));
 }

@@ -3,10 +3,8 @@
 //! event is checked with an independent validator (Ajv 2020-12, `tests/peers/ajv-check.mjs`);
 //! refusals (invalid events, unknown namespaces, bindings, the mock security policy), `--seed`
 //! reproducibility, the idle CPU of a document without egress events and `asynction docs`.
-use crate::support;
-
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use asynction::Document;
@@ -14,9 +12,7 @@ use asynction::mock::{MockOptions, MockServer};
 use serde_json::{Value, json};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-        .join("tests/fixtures/mockserver")
-        .join(name)
+    asynction_testkit::fixtures("mockserver").join(name)
 }
 
 /// Checks values with Ajv: `cases` is `[(name, schema, values)]`; every case must have values
@@ -26,7 +22,7 @@ fn ajv_all_valid(cases: Vec<(String, Value, Vec<Value>)>) {
         .iter()
         .map(|(name, schema, values)| json!({"name": name, "schema": schema, "values": values}))
         .collect();
-    for v in support::ajv::verdicts(&input) {
+    for v in asynction_testkit::ajv::verdicts(&input) {
         assert!(v["checked"].as_u64().unwrap() > 0, "nothing checked: {v}");
         assert_eq!(v["invalid"], 0, "Ajv rejects a mock value: {v}");
     }
@@ -42,7 +38,8 @@ fn schema_of(doc: &Document, ns: &str, event: &str, ack: bool) -> Value {
     }
     .unwrap_or_else(|| panic!("{ns} has no event {event}"));
     let schema = if ack { &ev.ack } else { &ev.payload };
-    support::ajv::schema(schema.as_ref().expect("schema"), &doc.resolved)
+    // Exactly what asynction compiles for the schema.
+    asynction::validate::self_contained(schema.as_ref().expect("schema"), &doc.resolved).0
 }
 
 /// Groups received events (`[{event, args}]`) by name into Ajv cases against the document's
@@ -80,91 +77,18 @@ fn event_names(events: &Value) -> Vec<String> {
 
 mod cli {
     use std::io::{BufRead, BufReader, Read};
-    use std::process::{Child, Command, Stdio};
-    use std::sync::mpsc;
+    use std::process::{Command, Stdio};
 
     use super::*;
-
-    /// A running `asynction mock run` process; killed on drop.
-    pub struct MockProcess {
-        pub child: Child,
-        pub addr: SocketAddr,
-        pub banner: Vec<String>,
-    }
-
-    impl MockProcess {
-        /// Starts the mock on a free port and waits for its banner.
-        pub fn start(spec: &Path, args: &[&str]) -> Self {
-            Self::start_with_env(spec, args, &[])
-        }
-
-        /// [`MockProcess::start`] with extra environment variables.
-        pub fn start_with_env(spec: &Path, args: &[&str], env: &[(&str, &str)]) -> Self {
-            let mut child = Command::new(env!("CARGO_BIN_EXE_asynction"))
-                .arg("--spec")
-                .arg(spec)
-                .args(["mock", "run", "--port", "0"])
-                .args(args)
-                .env("RUST_LOG", "warn")
-                .envs(env.iter().copied())
-                .stdin(Stdio::null())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("the asynction binary runs");
-            let stdout = child.stdout.take().unwrap();
-            let (tx, rx) = mpsc::channel();
-            std::thread::spawn(move || {
-                for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                    if tx.send(line).is_err() {
-                        break;
-                    }
-                }
-            });
-            let mut banner = Vec::new();
-            let addr = loop {
-                let line = rx
-                    .recv_timeout(Duration::from_secs(60))
-                    .expect("the mock prints its banner");
-                banner.push(line.clone());
-                if let Some(url) = line.trim().strip_prefix("listening on http://") {
-                    break url.parse().expect("an address");
-                }
-            };
-            // The rest of the banner follows at once.
-            while let Ok(line) = rx.recv_timeout(Duration::from_millis(300)) {
-                banner.push(line);
-            }
-            MockProcess {
-                child,
-                addr,
-                banner,
-            }
-        }
-
-        /// CPU time (user + system) of the process so far, in clock ticks (`/proc/PID/stat`).
-        pub fn cpu_ticks(&self) -> u64 {
-            let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap();
-            // Fields after the parenthesised command name; utime and stime are fields 14, 15.
-            let rest = &stat[stat.rfind(')').unwrap() + 2..];
-            let fields: Vec<&str> = rest.split_whitespace().collect();
-            fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
-        }
-    }
-
-    impl Drop for MockProcess {
-        fn drop(&mut self) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
+    use crate::mock_process::MockProcess;
+    use crate::{at, in_process};
 
     #[tokio::test(flavor = "multi_thread")]
     async fn mock_exports_its_spans_over_otlp_when_the_endpoint_is_set() {
-        use support::otlp::{collect, start_receiver, string_attribute};
+        use asynction_testkit::otlp::{collect, start_receiver, string_attribute};
 
         let (url, mut received) = start_receiver();
-        let spec = support::root().join("examples/chat/asyncapi.yaml");
+        let spec = asynction_testkit::root().join("examples/chat/asyncapi.yaml");
         let title = Document::from_path(&spec).unwrap().api.info.title.clone();
         let mock = MockProcess::start_with_env(
             &spec,
@@ -175,7 +99,7 @@ mod cli {
                 ("OTEL_BSP_SCHEDULE_DELAY", "100"),
             ],
         );
-        let r = support::node(
+        let r = asynction_testkit::node(
             mock.addr,
             "/socket.io",
             json!([
@@ -211,7 +135,7 @@ mod cli {
                 ("OTEL_SERVICE_NAME", "chat-staging"),
             ],
         );
-        support::node(
+        asynction_testkit::node(
             mock.addr,
             "/socket.io",
             json!([{"op": "connect", "id": "c", "ns": "/"}]),
@@ -229,7 +153,7 @@ mod cli {
         let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", dead.local_addr().unwrap());
         drop(dead);
-        let spec = support::root().join("examples/chat/asyncapi.yaml");
+        let spec = asynction_testkit::root().join("examples/chat/asyncapi.yaml");
         let mock = MockProcess::start_with_env(
             &spec,
             &["--interval", "60"],
@@ -239,7 +163,7 @@ mod cli {
             ],
         );
         for round in 0..3 {
-            let r = support::node(
+            let r = asynction_testkit::node(
                 mock.addr,
                 "/socket.io",
                 json!([
@@ -256,7 +180,7 @@ mod cli {
 
     #[test]
     fn mock_refuses_an_otlp_protocol_it_cannot_export_and_says_what_to_set() {
-        let spec = support::root().join("examples/chat/asyncapi.yaml");
+        let spec = asynction_testkit::root().join("examples/chat/asyncapi.yaml");
         let out = Command::new(env!("CARGO_BIN_EXE_asynction"))
             .arg("--spec")
             .arg(&spec)
@@ -276,9 +200,9 @@ mod cli {
 
     #[tokio::test(flavor = "multi_thread")]
     async fn mock_metrics_count_the_chat_examples_traffic_and_unknown_namespaces() {
-        use support::prometheus::{scrape, value};
+        use asynction_testkit::prometheus::{scrape, value};
 
-        let spec = support::root().join("examples/chat/asyncapi.yaml");
+        let spec = asynction_testkit::root().join("examples/chat/asyncapi.yaml");
         let mock = MockProcess::start(&spec, &["--metrics", "--interval", "60"]);
         let banner = mock.banner.join("\n");
         let path = mock
@@ -288,7 +212,7 @@ mod cli {
             .and_then(|url| url.strip_prefix(&format!("http://{}", mock.addr)))
             .unwrap_or_else(|| panic!("the banner names the metrics route: {banner}"))
             .to_owned();
-        let r = support::node(
+        let r = asynction_testkit::node(
             mock.addr,
             "/socket.io",
             json!([
@@ -301,8 +225,11 @@ mod cli {
         )
         .await;
         assert_eq!(r[0], json!({"connected": true}));
-        assert_eq!(support::error_ack(&r[2])["code"], "invalid_payload");
-        assert_eq!(support::error_ack(&r[3])["code"], "unknown_event");
+        assert_eq!(
+            asynction_testkit::error_ack(&r[2])["code"],
+            "invalid_payload"
+        );
+        assert_eq!(asynction_testkit::error_ack(&r[3])["code"], "unknown_event");
         assert_eq!(r[4]["connect_error"], "Invalid namespace", "{r:?}");
 
         let m = scrape(mock.addr, &path).await;
@@ -351,7 +278,7 @@ mod cli {
         ] {
             assert!(banner.contains(needle), "banner lacks {needle}: {banner}");
         }
-        let r = support::node(
+        let r = asynction_testkit::node(
             mock.addr,
             "/socket.io",
             json!([
@@ -378,8 +305,11 @@ mod cli {
             })
             .collect();
         assert_eq!(r[3], json!({"ack": []}));
-        assert_eq!(support::error_ack(&r[4])["code"], "invalid_payload");
-        assert_eq!(support::error_ack(&r[5])["code"], "unknown_event");
+        assert_eq!(
+            asynction_testkit::error_ack(&r[4])["code"],
+            "invalid_payload"
+        );
+        assert_eq!(asynction_testkit::error_ack(&r[5])["code"], "unknown_event");
         // Both egress events appear within a few intervals, alternating.
         let names = event_names(&r[7]);
         assert!(names.len() >= 4, "{names:?}");
@@ -408,7 +338,7 @@ mod cli {
         ));
 
         // Bindings and the mock security policy.
-        let r = support::node(
+        let r = asynction_testkit::node(
             mock.addr,
             "/socket.io",
             json!([
@@ -445,7 +375,10 @@ mod cli {
         assert_eq!(r[2], json!({"connected": true}));
         let search_ack = r[3]["ack"][0].clone();
         assert!(search_ack.is_array(), "{}", r[3]);
-        assert_eq!(support::error_ack(&r[4])["code"], "invalid_payload");
+        assert_eq!(
+            asynction_testkit::error_ack(&r[4])["code"],
+            "invalid_payload"
+        );
         let suggestion = r[5]["args"][0].clone();
         assert!(
             r[6]["connect_error"]
@@ -489,7 +422,7 @@ mod cli {
         let spec = fixture("trivia-3.0.yaml");
         let doc = Document::from_path(&spec).unwrap();
         let mock = MockProcess::start(&spec, &["--interval", "0.2", "--seed", "7"]);
-        let r = support::node(
+        let r = asynction_testkit::node(
             mock.addr,
             "/socket.io",
             json!([
@@ -514,7 +447,7 @@ mod cli {
         assert_eq!(r[0], json!({"connected": true}));
         let verdicts: Vec<Value> = [&r[1], &r[2]].iter().map(|a| a["ack"][0].clone()).collect();
         assert!(verdicts.iter().all(Value::is_object), "{verdicts:?}");
-        let invalid = support::error_ack(&r[3]);
+        let invalid = asynction_testkit::error_ack(&r[3]);
         assert_eq!(invalid["code"], "invalid_payload");
         assert!(
             invalid["violations"].as_array().unwrap().len() >= 2,
@@ -532,7 +465,10 @@ mod cli {
             r[7]
         );
         assert_eq!(r[8], json!({"connected": true}));
-        assert_eq!(support::error_ack(&r[9])["code"], "invalid_payload");
+        assert_eq!(
+            asynction_testkit::error_ack(&r[9])["code"],
+            "invalid_payload"
+        );
         let trivia = event_names(&r[11]);
         assert!(trivia.iter().any(|n| n == "question"), "{trivia:?}");
         assert!(trivia.iter().any(|n| n == "leaderboard"), "{trivia:?}");
@@ -561,7 +497,7 @@ mod cli {
             &fixture("chat-2.6.yaml"),
             &["--interval", "0.1", "--seed", seed],
         );
-        let r = support::node(
+        let r = asynction_testkit::node(
             mock.addr,
             "/socket.io",
             json!([
@@ -588,7 +524,7 @@ mod cli {
     #[tokio::test(flavor = "multi_thread")]
     async fn a_document_without_egress_events_keeps_the_process_idle() {
         let mock = MockProcess::start(&fixture("idle-2.6.yaml"), &["--interval", "0.01"]);
-        let r = support::node(
+        let r = asynction_testkit::node(
             mock.addr,
             "/socket.io",
             json!([
@@ -642,8 +578,7 @@ mod cli {
 
     #[test]
     fn mismatching_3_x_examples_are_logged_at_startup_and_the_mock_serves() {
-        let spec = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-            .join("tests/fixtures/spec/valid/bad-examples-3.1.0.yaml");
+        let spec = asynction_testkit::fixtures("spec").join("valid/bad-examples-3.1.0.yaml");
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("stderr.log");
         let mut child = Command::new(env!("CARGO_BIN_EXE_asynction"))
@@ -724,27 +659,18 @@ mod cli {
 
     #[test]
     fn help_is_available_on_every_command() {
+        let root = asynction_testkit::root();
         for args in [
             &["--help"][..],
             &["mock", "--help"],
             &["mock", "run", "--help"],
             &["docs", "--help"],
         ] {
-            let out = Command::new(env!("CARGO_BIN_EXE_asynction"))
-                .args(args)
-                .output()
-                .unwrap();
-            assert_eq!(out.status.code(), Some(0), "{args:?}");
-            assert!(
-                String::from_utf8_lossy(&out.stdout).contains("Usage:"),
-                "{args:?}"
-            );
+            let out = in_process(&root, args);
+            assert_eq!(out.code, Some(0), "{args:?}");
+            assert!(out.stdout.contains("Usage:"), "{args:?}");
         }
-        let out = Command::new(env!("CARGO_BIN_EXE_asynction"))
-            .args(["mock", "run", "--help"])
-            .output()
-            .unwrap();
-        let help = String::from_utf8_lossy(&out.stdout);
+        let help = in_process(&root, &["mock", "run", "--help"]).stdout;
         for flag in [
             "--interval",
             "subscription-task-interval",
@@ -757,13 +683,7 @@ mod cli {
 
     #[test]
     fn options_are_listed_only_on_the_commands_they_affect() {
-        let help = |args: &[&str]| {
-            let out = Command::new(env!("CARGO_BIN_EXE_asynction"))
-                .args(args)
-                .output()
-                .unwrap();
-            String::from_utf8_lossy(&out.stdout).into_owned()
-        };
+        let help = |args: &[&str]| in_process(&asynction_testkit::root(), args).stdout;
         for args in [&["scaffold", "--help"][..], &["docs", "--help"]] {
             assert!(!help(args).contains("--without-validation"), "{args:?}");
         }
@@ -780,54 +700,51 @@ mod cli {
 
     #[test]
     fn docs_with_a_console_url_write_the_console_and_a_bad_url_is_a_usage_error() {
-        let spec = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../tests/fixtures/docs/console.yaml"
-        );
+        let fixtures = asynction_testkit::fixtures("docs");
+        let spec = at(&fixtures, "console.yaml");
         let dir = tempfile::tempdir().unwrap();
-        let out = Command::new(env!("CARGO_BIN_EXE_asynction"))
-            .args(["docs", spec, "--out"])
-            .arg(dir.path())
-            .args(["--console-url", "http://127.0.0.1:5000/"])
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        let out_dir = at(dir.path(), "");
+        let out = in_process(
+            &fixtures,
+            &[
+                "docs",
+                &spec,
+                "--out",
+                &out_dir,
+                "--console-url",
+                "http://127.0.0.1:5000/",
+            ],
         );
+        assert_eq!(out.code, Some(0), "{}", out.stderr);
         let data = std::fs::read_to_string(dir.path().join("console.json")).unwrap();
         assert!(data.contains(r#""url":"http://127.0.0.1:5000""#), "{data}");
         assert!(dir.path().join("console/console.js").is_file());
         // Without the option, no console.
         let plain = tempfile::tempdir().unwrap();
-        let out = Command::new(env!("CARGO_BIN_EXE_asynction"))
-            .args(["docs", spec, "--out"])
-            .arg(plain.path())
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(0));
+        let plain_dir = at(plain.path(), "");
+        let out = in_process(&fixtures, &["docs", &spec, "--out", &plain_dir]);
+        assert_eq!(out.code, Some(0));
         assert!(!plain.path().join("console.json").exists());
-        let bad = Command::new(env!("CARGO_BIN_EXE_asynction"))
-            .args(["docs", spec, "--out"])
-            .arg(plain.path())
-            .args(["--console-url", "ftp://x"])
-            .output()
-            .unwrap();
-        assert_eq!(bad.status.code(), Some(2));
-        assert!(String::from_utf8_lossy(&bad.stderr).contains("http:// or https://"));
+        let bad = in_process(
+            &fixtures,
+            &[
+                "docs",
+                &spec,
+                "--out",
+                &plain_dir,
+                "--console-url",
+                "ftp://x",
+            ],
+        );
+        assert_eq!(bad.code, Some(2));
+        assert!(bad.stderr.contains("http:// or https://"));
     }
 
     /// The zod-sockets example of the shared corpus (a document written by another
     /// Socket.IO tool; not copied into this repository).
     fn zod_sockets_document() -> PathBuf {
-        let corpus = std::env::var("ASYNCAPI_CORPUS")
-            .map(PathBuf::from)
-            .unwrap_or_else(|_| {
-                Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/asyncapi-corpus")
-            });
-        let doc = corpus.join("socketio/zod-sockets-example-3.0.yaml");
+        let doc =
+            asynction_testkit::asyncapi_corpus().join("socketio/zod-sockets-example-3.0.yaml");
         assert!(
             doc.is_file(),
             "{} is missing: set ASYNCAPI_CORPUS to the shared AsyncAPI corpus",
@@ -850,7 +767,7 @@ mod cli {
                 "3",
             ],
         );
-        let r = support::node(
+        let r = asynction_testkit::node(
             mock.addr,
             "/socket.io",
             json!([
@@ -881,7 +798,10 @@ mod cli {
             "the reply's first argument: {}",
             r[1]
         );
-        assert_eq!(support::error_ack(&r[2])["code"], "invalid_payload");
+        assert_eq!(
+            asynction_testkit::error_ack(&r[2])["code"],
+            "invalid_payload"
+        );
         let times: Vec<&Value> = r[4]
             .as_array()
             .unwrap()
@@ -905,7 +825,7 @@ mod cli {
     async fn the_zod_sockets_example_connects_without_the_option_and_its_query_is_validated() {
         let spec = zod_sockets_document();
         let mock = MockProcess::start(&spec, &[]);
-        let r = support::node(
+        let r = asynction_testkit::node(
             mock.addr,
             "/socket.io",
             json!([
@@ -1033,11 +953,11 @@ async fn library_mock_server_acks_emits_and_serves_docs() {
     );
     let emitters = mock.start_emitters();
     assert_eq!(emitters.len(), 3);
-    let addr: SocketAddr = support::serve(mock.into_router()).await;
-    let (status, html) = support::http_get(addr, "/docs").await;
+    let addr: SocketAddr = asynction_testkit::serve(mock.into_router()).await;
+    let (status, html) = asynction_testkit::http_get(addr, "/docs").await;
     assert_eq!(status, 200);
     assert!(html.contains("Mock chat"));
-    let r = support::node(
+    let r = asynction_testkit::node(
         addr,
         "/socket.io",
         json!([

@@ -2,22 +2,16 @@
 //! (@asyncapi/parser through `tests/peers/asyncapi-parse.mjs`) and the model comparison.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use asynction::Document;
+pub use asynction_testkit::asyncapi_parser::verdicts as parse;
 use serde_json::Value;
 
-use crate::support;
-
-/// The AsyncAPI corpus (official spec examples and public Socket.IO documents): the
-/// `ASYNCAPI_CORPUS` folder, by default `shared/asyncapi-corpus` beside the workspace. It is not part of the
-/// repository; the corpus tests say so and check only the fixtures when it is missing.
+/// The AsyncAPI corpus ([`asynction_testkit::asyncapi_corpus`]), if it is there: it is not
+/// part of the repository; the corpus tests say so and check only the fixtures when it is
+/// missing.
 pub fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("ASYNCAPI_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/asyncapi-corpus")
-        });
+    let dir = asynction_testkit::asyncapi_corpus();
     if dir.is_dir() {
         Some(dir)
     } else {
@@ -69,7 +63,7 @@ pub fn version_of(path: &Path) -> Option<String> {
 
 /// Every 2.x document of the fixtures and the corpus that asynction loads.
 pub fn documents_2x() -> Vec<PathBuf> {
-    let mut dirs = vec![support::root().join("tests/fixtures")];
+    let mut dirs = vec![asynction_testkit::root().join("tests/fixtures")];
     if let Some(c) = corpus() {
         dirs.push(c.join("spec-examples"));
         dirs.push(c.join("socketio"));
@@ -79,33 +73,6 @@ pub fn documents_2x() -> Vec<PathBuf> {
         .filter(|p| version_of(p).is_some_and(|v| v.starts_with("2.")))
         .filter(|p| Document::from_path(p).is_ok())
         .collect()
-}
-
-/// One verdict of the reference parser.
-#[derive(Debug, serde::Deserialize)]
-pub struct Verdict {
-    /// The file as given.
-    pub file: String,
-    /// No diagnostic of severity error.
-    pub valid: bool,
-    /// The errors, `line:col message (at path)`.
-    pub errors: Vec<String>,
-}
-
-/// Runs @asyncapi/parser on `files` (absolute paths), one verdict each.
-pub fn parse(files: &[PathBuf]) -> Vec<Verdict> {
-    support::ensure_node_peers();
-    let out = Command::new("node")
-        .arg(support::peers().join("asyncapi-parse.mjs"))
-        .args(files)
-        .output()
-        .expect("node must be on PATH to run tests/peers/asyncapi-parse.mjs");
-    assert!(
-        out.status.success(),
-        "the parser script failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("parser verdicts")
 }
 
 /// What a document means to asynction, without what differs between versions and files:

@@ -1,5 +1,12 @@
 //! The integration tests of asynction-codegen: one binary, one module per generator.
 
+use std::path::PathBuf;
+
 mod scaffold;
 mod typescript;
 mod typescript_node;
+
+/// `path` of the workspace (documents, examples, the Node peers).
+fn repo(path: &str) -> PathBuf {
+    asynction_testkit::root().join(path)
+}

@@ -15,11 +15,7 @@ use asynction_codegen::scaffold::{
 };
 use asynction_spec::Document;
 
-fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join(path)
-}
+use crate::repo;
 
 fn shared_target_dir() -> PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR")).join("scaffold-check")

@@ -10,13 +10,10 @@ use std::process::{Command, Output};
 use asynction_codegen::typescript::{Package, TypeScriptOptions, generate};
 use asynction_spec::Document;
 
-fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join(path)
-}
+use crate::repo;
 
 fn node_modules() -> PathBuf {
+    asynction_testkit::peers::ensure_node_peers();
     let dir = repo("tests/peers/node_modules");
     assert!(
         dir.join("typescript/bin/tsc").exists() && dir.join("zod").exists(),
@@ -35,7 +32,7 @@ fn tsc(dir: &Path, args: &[&str]) -> Output {
         .expect("node runs")
 }
 
-fn assert_tsc_ok(dir: &Path, args: &[&str], what: &str) {
+pub(crate) fn assert_tsc_ok(dir: &Path, args: &[&str], what: &str) {
     let out = tsc(dir, args);
     assert!(
         out.status.success(),
@@ -48,7 +45,7 @@ fn assert_tsc_ok(dir: &Path, args: &[&str], what: &str) {
 
 /// A temporary directory (removed on drop) whose `node_modules` is the peers' (so
 /// `socket.io-client` and `zod` resolve).
-fn workspace() -> tempfile::TempDir {
+pub(crate) fn workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     link_node_modules(dir.path());
     dir
@@ -99,7 +96,7 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// Every document of `tests/fixtures/**`, `examples/*/asyncapi*.yaml` and the shared corpus's
-/// Socket.IO documents (`../shared/asyncapi-corpus/socketio`, when present).
+/// Socket.IO documents (`socketio/` of [`asynction_testkit::asyncapi_corpus`], when present).
 fn documents() -> Vec<PathBuf> {
     let mut docs = Vec::new();
     collect(&repo("tests/fixtures"), &mut docs);
@@ -110,7 +107,7 @@ fn documents() -> Vec<PathBuf> {
             && p.file_name()
                 .is_some_and(|n| n.to_string_lossy().starts_with("asyncapi"))
     }));
-    let corpus = repo("../shared/asyncapi-corpus/socketio");
+    let corpus = asynction_testkit::asyncapi_corpus().join("socketio");
     if corpus.is_dir() {
         collect(&corpus, &mut docs);
     } else {

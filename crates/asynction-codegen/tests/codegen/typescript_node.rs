@@ -5,84 +5,23 @@
 //! The example binaries and the `asynction` binary are the ones `cargo test --workspace` builds
 //! next to this test binary.
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
 
 use asynction_codegen::typescript::{TypeScriptOptions, generate};
 use asynction_spec::Document;
+use asynction_testkit::free_port;
+use asynction_testkit::process::{Example, ServerProcess, built};
 use serde_json::{Value, json};
 
-fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join(path)
-}
+use crate::repo;
+use crate::typescript::{assert_tsc_ok, workspace};
 
-/// `target/<profile>/<relative>`, from this test binary's `target/<profile>/deps/…`.
-fn built(relative: &str) -> PathBuf {
-    let exe = std::env::current_exe().expect("test binary");
-    let path = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target/<profile>")
-        .join(relative);
-    assert!(
-        path.exists(),
-        "{} is not built (plain `cargo test --workspace --all-features` builds it; with `--test` run \
-         `cargo build --all-features --examples -p asynction -p asynction-cli` first)",
-        path.display()
-    );
-    path
-}
-
-/// A process killed on drop.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
-}
-
-/// Starts `command` with its `PORT` (or `--port`) and waits until it listens.
-fn serve(mut command: Command, port: u16, what: &str) -> Running {
-    let child = command
-        .current_dir(repo(""))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
-    let mut running = Running(child);
-    let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while TcpStream::connect(addr).is_err() {
-        if let Ok(Some(status)) = running.0.try_wait() {
-            panic!("{what} exited: {status}");
-        }
-        assert!(Instant::now() < deadline, "{what} did not start listening");
-        std::thread::sleep(Duration::from_millis(25));
-    }
-    running
-}
-
-fn example(name: &str) -> (Running, String) {
-    let port = free_port();
-    let mut command = Command::new(built(&format!("examples/{name}")));
-    command.env("PORT", port.to_string());
-    (
-        serve(command, port, &format!("the {name} example")),
-        format!("http://127.0.0.1:{port}"),
-    )
+/// Example `name` as its own process (output discarded), and its URL.
+fn example(name: &str) -> (ServerProcess, String) {
+    let server = Example::new(name).quiet().start();
+    let url = format!("http://{}", server.addr);
+    (server, url)
 }
 
 /// A compiled client: its temporary directory (removed on drop) and `dist/index.js`.
@@ -102,28 +41,10 @@ fn compiled_client(spec: &str) -> Client {
         },
     )
     .expect("generated");
-    let temp = tempfile::tempdir().expect("temp dir");
+    let temp = workspace();
     let dir = temp.path().to_path_buf();
     package.write(&dir).expect("written");
-    let node_modules = repo("tests/peers/node_modules");
-    #[cfg(unix)]
-    std::os::unix::fs::symlink(
-        std::fs::canonicalize(&node_modules).unwrap_or(node_modules),
-        dir.join("node_modules"),
-    )
-    .expect("symlink");
-    let out = Command::new("node")
-        .arg(repo("tests/peers/node_modules/typescript/bin/tsc"))
-        .args(["-p", "."])
-        .current_dir(&dir)
-        .output()
-        .expect("node runs");
-    assert!(
-        out.status.success(),
-        "tsc {spec}: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_tsc_ok(&dir, &["-p", "."], spec);
     Client {
         index_js: dir.join("dist/index.js"),
         _dir: temp,
@@ -185,6 +106,10 @@ fn generated_client_talks_to_the_mock_server() {
     let client = compiled_client("examples/chat/asyncapi.yaml");
     let port = free_port();
     let mut command = Command::new(built("asynction"));
+    command
+        .current_dir(repo(""))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
     command.args([
         "mock",
         "run",
@@ -198,7 +123,7 @@ fn generated_client_talks_to_the_mock_server() {
         "7",
         "--no-docs",
     ]);
-    let _mock = serve(command, port, "asynction mock");
+    let _mock = ServerProcess::start(&mut command, port, "asynction mock");
     let result = drive(
         "mock_chat",
         &client.index_js,

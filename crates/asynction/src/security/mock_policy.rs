@@ -83,10 +83,31 @@ mod tests {
     }
 }
 
-/// The handshake builder the integration tests use too.
+/// The test kit's handshake builder (the integration tests use it too), read as the
+/// authenticator reads a request, and the security fixtures.
 #[cfg(all(test, feature = "mock"))]
-#[path = "../../tests/integration/support/handshake.rs"]
-mod test_handshake;
+mod test_handshake {
+    pub use asynction_testkit::handshake::Handshake;
+
+    use crate::security::HandshakeRequest;
+
+    /// A document of `tests/fixtures/security/`.
+    pub fn load(name: &str) -> crate::Document {
+        crate::Document::from_path(asynction_testkit::fixtures("security").join(name))
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    /// The request the authenticator reads.
+    pub trait ToRequest {
+        fn request(&self) -> HandshakeRequest<'_>;
+    }
+
+    impl ToRequest for Handshake {
+        fn request(&self) -> HandshakeRequest<'_> {
+            HandshakeRequest::new(self.headers(), self.uri(), self.auth_payload())
+        }
+    }
+}
 
 /// Moved from the integration tests when the mock policy became crate-internal: the same
 /// fixtures (`tests/fixtures/security/`), checked through [`Authenticator::mock`](super::Authenticator).
@@ -94,7 +115,7 @@ mod test_handshake;
 mod through_authenticator {
     use serde_json::json;
 
-    use super::test_handshake::{Handshake, load};
+    use super::test_handshake::{Handshake, ToRequest as _, load};
     use crate::security::{Authenticator, ConfigProblem, Refusal, SecurityInfo};
 
     const UNAUTHORIZED: Result<Option<SecurityInfo>, Refusal> = Err(Refusal::Unauthorized);

@@ -2,8 +2,6 @@
 //! raw websocket (or a client that misbehaves), checks the answer it gets, and checks that a
 //! well-behaved client connected all along got every ack right — the server keeps serving.
 
-use crate::support;
-
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -11,8 +9,8 @@ use std::time::Duration;
 use asynction::server::{Ack, Args, AsynctionSocketIo, EmitError, Payload, State, ValidatedSocket};
 use asynction_client::Frame;
 use asynction_client::packet::encode_connect;
+use asynction_testkit::{ack_json, ack_of, ack_of_text, node, serve, sio, sio_open};
 use serde_json::{Value, json};
-use support::{ack_json, ack_of, ack_of_text, node, serve, sio, sio_open};
 use tokio::sync::oneshot;
 
 const FIXTURE: &str = concat!(
@@ -428,12 +426,12 @@ async fn a_client_that_disconnects_mid_handler_lets_the_handler_finish() {
     let steady = Steady::start(addr).await;
     let mut leaving = sio(addr, "/").await;
     leaving.raw().send_text("421[\"slow\"]").await.unwrap();
-    support::until("the slow handler starts", || {
+    asynction_testkit::until("the slow handler starts", || {
         !log.lock().unwrap().is_empty()
     })
     .await;
     leaving.close().await.unwrap();
-    support::until("the slow handler finishes", || {
+    asynction_testkit::until("the slow handler finishes", || {
         log.lock().unwrap().len() == 2
     })
     .await;

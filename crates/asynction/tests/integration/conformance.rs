@@ -10,12 +10,11 @@
 //! socketioxide sends its first PING right after the Engine.IO handshake (then every 300 ms);
 //! the client answers pings while it reads, unless a test drives the heartbeat by hand.
 
-use crate::support;
-
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use asynction_client::{ClientBuilder, EngineIo, Error, Frame};
+use asynction_testkit::process::{Example, ServerProcess};
 use serde_json::{Value, json};
 
 /// How long any single expected frame or response may take before the test fails.
@@ -40,11 +39,10 @@ impl Doc {
 }
 
 /// The `conformance` example serving `doc`, killed on drop.
-fn start(doc: Doc) -> support::example::Example {
-    support::example::start(
-        "conformance",
-        &[("ASYNCTION_CONFORMANCE_SPEC", doc.version())],
-    )
+fn start(doc: Doc) -> ServerProcess {
+    Example::new("conformance")
+        .env("ASYNCTION_CONFORMANCE_SPEC", doc.version())
+        .start()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -616,7 +614,7 @@ async fn invalid_ack_id_closes_the_connection(doc: Doc) {
 
 async fn node_client_receives_its_auth_payload_on_connect(doc: Doc) {
     let server = start(doc);
-    let r = support::node(
+    let r = asynction_testkit::node(
         server.addr,
         "/socket.io",
         json!([
@@ -639,7 +637,7 @@ async fn node_client_receives_its_auth_payload_on_connect(doc: Doc) {
 async fn node_client_round_trips_several_arguments(doc: Doc) {
     let server = start(doc);
     let args = json!([1, "2", {"3": [true]}, null, [4.5]]);
-    let r = support::node(
+    let r = asynction_testkit::node(
         server.addr,
         "/socket.io",
         json!([
@@ -654,7 +652,7 @@ async fn node_client_round_trips_several_arguments(doc: Doc) {
 
 async fn node_client_round_trips_binary(doc: Doc) {
     let server = start(doc);
-    let r = support::node(
+    let r = asynction_testkit::node(
         server.addr,
         "/socket.io",
         json!([
@@ -676,7 +674,7 @@ async fn node_client_round_trips_binary(doc: Doc) {
 
 async fn node_client_ack_carries_several_arguments(doc: Doc) {
     let server = start(doc);
-    let r = support::node(
+    let r = asynction_testkit::node(
         server.addr,
         "/socket.io",
         json!([
@@ -691,7 +689,7 @@ async fn node_client_ack_carries_several_arguments(doc: Doc) {
 
 async fn node_client_is_refused_an_unknown_namespace(doc: Doc) {
     let server = start(doc);
-    let r = support::node(
+    let r = asynction_testkit::node(
         server.addr,
         "/socket.io",
         json!([{"op": "connect", "id": "a", "ns": "/random"}]),

@@ -28,7 +28,8 @@ use asynction::Severity;
 use asynction::lint::{LintOptions, lint_path, rules};
 use serde::{Deserialize, Serialize};
 
-use crate::support::{ensure_node_peers, peers, root};
+use asynction_testkit::peers::ensure_node_peers;
+use asynction_testkit::{peers_dir as peers, root};
 
 /// One diagnostic, as the agreement counts it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

@@ -7,30 +7,20 @@ use std::time::Duration;
 
 use asynction::Document;
 use asynction::docs::{self, DocsError, DocsOptions};
+use asynction_testkit::browser::{ensure_chromium, run_script};
+use asynction_testkit::serve;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
 const STRICT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-        .join("tests/fixtures/docs")
-        .join(name)
+    asynction_testkit::fixtures("docs").join(name)
 }
 
 fn load(name: &str) -> Document {
     Document::from_path(fixture(name)).unwrap_or_else(|e| panic!("fixture {name} must load: {e}"))
-}
-
-/// Serves `app` on an ephemeral loopback port.
-async fn serve(app: axum::Router) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind 127.0.0.1:0");
-    let addr = listener.local_addr().expect("local addr");
-    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
-    addr
 }
 
 pub(crate) struct HttpResponse {
@@ -506,76 +496,13 @@ fn a_static_site_holds_the_page_and_both_documents() {
 // ---------------------------------------------------------------------------------------------
 // Real Chromium.
 
-const CHROMIUM: &str = "/usr/bin/chromium";
-
-pub(crate) fn ensure_chromium() {
-    if Path::new(CHROMIUM).exists() {
-        return;
-    }
-    let in_ci = std::env::var("CI").is_ok_and(|v| v == "true");
-    let root = std::process::Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| o.stdout.starts_with(b"0"));
-    assert!(
-        in_ci && root,
-        "{CHROMIUM} is missing: install Debian's chromium (`apt-get install -y chromium`) to run the browser test"
-    );
-    let status = std::process::Command::new("sh")
-        .args([
-            "-c",
-            "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium",
-        ])
-        .status()
-        .expect("run apt-get");
-    assert!(
-        status.success() && Path::new(CHROMIUM).exists(),
-        "installing chromium with apt-get failed"
-    );
-}
-
-pub(crate) fn ensure_playwright(peers: &Path) {
-    if peers.join("node_modules/playwright-core").exists() {
-        return;
-    }
-    let status = std::process::Command::new("npm")
-        .args(["install", "--no-audit", "--no-fund"])
-        .current_dir(peers)
-        .status()
-        .expect("npm must be installed to run the browser test");
-    assert!(
-        status.success(),
-        "npm install in {} failed",
-        peers.display()
-    );
-}
-
 /// Loads `doc`'s page in headless Chromium, saving screenshots into `shots`; returns the
 /// script's report and the server's origin.
 async fn render_in_chromium(doc: &Document, shots: &Path) -> (Value, String) {
-    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
-    let peers = root.join("tests/peers");
-    ensure_playwright(&peers);
     std::fs::create_dir_all(shots).expect("screenshot dir");
     let addr = serve(docs::router(doc, DocsOptions::default())).await;
     let url = format!("http://{addr}/docs");
-    let run = tokio::process::Command::new("node")
-        .arg(peers.join("chromium-docs.mjs"))
-        .arg(&url)
-        .arg(shots)
-        .kill_on_drop(true)
-        .output();
-    let output = tokio::time::timeout(Duration::from_secs(180), run)
-        .await
-        .expect("chromium within 180 s")
-        .expect("run node");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "the browser script failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let report = serde_json::from_str(stdout.lines().last().unwrap_or("")).expect("a JSON report");
+    let report = run_script("chromium-docs.mjs", &[url.as_ref(), shots.as_os_str()]).await;
     (report, format!("http://{addr}/"))
 }
 

@@ -4,8 +4,7 @@
 //! document.
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::path::PathBuf;
 
 use asynction::Document;
 use asynction::docs::{CONSOLE_CONTENT_SECURITY_POLICY, DocsOptions};
@@ -13,38 +12,15 @@ use asynction::security::{BearerCredentials, Refusal, SecurityHandlers, Security
 use asynction::server::{Ack, AsynctionSocketIo, Payload};
 use serde_json::{Value, json};
 
-use super::docs::{ensure_chromium, ensure_playwright};
+use asynction_testkit::browser::{ensure_chromium, run_script};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/fixtures/docs"
-    ))
-    .join(name)
+    asynction_testkit::fixtures("docs").join(name)
 }
 
 /// Runs the console script against `url` in `mode`; returns its report.
 async fn drive(url: &str, mode: &str) -> Value {
-    let peers = crate::support::peers();
-    ensure_playwright(&peers);
-    let run = tokio::process::Command::new("node")
-        .arg(peers.join("chromium-console.mjs"))
-        .arg(url)
-        .arg(mode)
-        .kill_on_drop(true)
-        .output();
-    let output = tokio::time::timeout(Duration::from_secs(180), run)
-        .await
-        .expect("chromium within 180 s")
-        .expect("run node");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "the browser script failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let report: Value =
-        serde_json::from_str(stdout.lines().last().unwrap_or("")).expect("a JSON report");
+    let report = run_script("chromium-console.mjs", &[url.as_ref(), mode.as_ref()]).await;
     assert!(report.get("error").is_none(), "{mode}: {report:#}");
     assert_eq!(
         report["consoleErrors"],
@@ -128,7 +104,7 @@ async fn the_console_on_the_mock_connects_sends_checks_and_logs() {
     let mock = MockServer::new(
         doc,
         MockOptions {
-            interval: Duration::from_millis(200),
+            interval: std::time::Duration::from_millis(200),
             seed: Some(5),
             ..MockOptions::default()
         },
@@ -169,7 +145,7 @@ async fn real_server(console: bool) -> SocketAddr {
         .docs_console(console)
         .build()
         .expect("builds");
-    crate::support::serve(app.into_router()).await
+    asynction_testkit::serve(app.into_router()).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -197,7 +173,7 @@ async fn hostile_document_text_does_not_run_in_the_console() {
     ensure_chromium();
     let doc = Document::from_path(fixture("hostile.yaml")).expect("loads");
     let router = asynction::docs::router(&doc, DocsOptions::default().console(true));
-    let addr = crate::support::serve(router).await;
+    let addr = asynction_testkit::serve(router).await;
     let report = drive(&format!("http://{addr}/docs"), "hostile").await;
     // `drive` checked: no dialog, no page error, no CSP violation, nothing fetched elsewhere.
     assert!(report["steps"]["regions"].as_u64().unwrap() >= 1);
@@ -227,7 +203,7 @@ async fn the_console_page_keeps_a_strict_csp_and_a_no_script_baseline() {
     assert!(!CONSOLE_CONTENT_SECURITY_POLICY.contains("unsafe-eval"));
     assert!(!CONSOLE_CONTENT_SECURITY_POLICY.contains("unsafe-inline'; script"));
     let router = asynction::docs::router(&doc, DocsOptions::default().console(true));
-    let addr = crate::support::serve(router).await;
+    let addr = asynction_testkit::serve(router).await;
     for path in ["/docs", "/docs/console.json", "/docs/console/sio.js"] {
         let response = super::docs::get(addr, path).await;
         assert_eq!(response.status, 200, "{path}");

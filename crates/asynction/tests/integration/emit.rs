@@ -219,7 +219,7 @@ impl RawClient {
     }
 
     async fn wait_ack(&mut self, ns: &str, id: u64) -> Value {
-        crate::support::ack_json(&mut self.0, ns, id)
+        asynction_testkit::ack_json(&mut self.0, ns, id)
             .await
             .unwrap_or_else(|e| panic!("no ack {id}: {e}"))
     }
@@ -227,9 +227,9 @@ impl RawClient {
 
 /// A client of `/emits` in room `r`.
 async fn member(app: &axum::Router) -> RawClient {
-    let mut c = crate::support::sio_in_process(app, NS).await;
+    let mut c = asynction_testkit::sio_in_process(app, NS).await;
     assert_eq!(
-        crate::support::ack_of(&mut c, NS, "join", &[json!("r")])
+        asynction_testkit::ack_of(&mut c, NS, "join", &[json!("r")])
             .await
             .expect("joined"),
         json!([true])

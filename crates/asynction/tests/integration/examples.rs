@@ -1,14 +1,13 @@
 //! Every example starts and answers a real socket.io-client.
 
-use crate::support;
-
 use std::net::SocketAddr;
 
+use asynction_testkit::process::{Example, ServerProcess};
+use asynction_testkit::{error_ack, node};
 use serde_json::json;
-use support::{error_ack, node};
 
-fn start(name: &str) -> (support::example::Example, SocketAddr) {
-    let example = support::example::start(name, &[]);
+fn start(name: &str) -> (ServerProcess, SocketAddr) {
+    let example = Example::new(name).start();
     let addr = example.addr;
     (example, addr)
 }
@@ -16,7 +15,7 @@ fn start(name: &str) -> (support::example::Example, SocketAddr) {
 #[tokio::test]
 async fn user_accounts_reports_sign_up_and_log_in_to_admins() {
     let (_server, addr) = start("user_accounts");
-    support::user_accounts::run_and_check(addr).await;
+    asynction_testkit::user_accounts::run_and_check(addr).await;
 }
 
 #[tokio::test]

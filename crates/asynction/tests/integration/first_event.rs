@@ -3,8 +3,6 @@
 //! handler only after sending it, so a dispatcher installed there could come too late on a
 //! multi-thread runtime, and the event was dropped).
 
-use crate::support;
-
 use asynction::Document;
 use asynction::server::{Ack, AsynctionSocketIo};
 use serde_json::json;
@@ -44,14 +42,14 @@ async fn an_event_sent_right_after_connect_is_handled_on_a_multi_thread_runtime(
         .docs(false)
         .build()
         .expect("the test document builds");
-    let addr = support::serve(app.into_router()).await;
+    let addr = asynction_testkit::serve(app.into_router()).await;
     // One client after another, each kept open: with idle workers, the spawned connect handler
     // waits in the worker's queue while the same worker reads the client's next frame. Before
     // the fix, one of them was dropped (client 0, 1 or 180 in the runs seen).
     let mut clients = Vec::with_capacity(CLIENTS);
     for i in 0..CLIENTS {
-        let mut c = support::sio(addr, "/first").await;
-        let ack = support::ack_of(&mut c, "/first", "hello", &[])
+        let mut c = asynction_testkit::sio(addr, "/first").await;
+        let ack = asynction_testkit::ack_of(&mut c, "/first", "hello", &[])
             .await
             .unwrap_or_else(|e| panic!("client {i}: no ack for its first event: {e}"));
         assert_eq!(ack, json!([true]), "client {i}");

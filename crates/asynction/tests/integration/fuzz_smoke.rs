@@ -2,16 +2,14 @@
 //! corpus (`fuzz/corpus/TARGET`) and on deterministic mutations of it for
 //! `ASYNCTION_FUZZ_SECONDS` (default 1) seconds. Any panic fails the test with the input;
 //! coverage-guided runs use cargo-fuzz (see `fuzz/README.md`).
+//!
+//! The targets and the mutator are the fuzz crate's library (`asynction-fuzz`, a
+//! dev-dependency): the functions cargo-fuzz runs are the ones tested here, and the features
+//! they need from asynction are that crate's to declare.
 
-#[allow(dead_code)]
-#[path = "../../../../fuzz/src/mutate.rs"]
-mod mutate;
-#[allow(dead_code)]
-#[path = "../../../../fuzz/src/targets.rs"]
-mod targets;
-
-use std::path::PathBuf;
 use std::time::Duration;
+
+use asynction_fuzz::{mutate, targets};
 
 fn smoke(name: &str) {
     let (_, target) = targets::TARGETS
@@ -22,9 +20,7 @@ fn smoke(name: &str) {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(1.0);
-    let corpus = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-        .join("fuzz/corpus")
-        .join(name);
+    let corpus = asynction_testkit::root().join("fuzz/corpus").join(name);
     let seeds = mutate::load_seeds(&corpus);
     assert!(seeds.len() >= 3, "{name}: the seed corpus is missing");
     let stats = mutate::run(*target, &seeds, Duration::from_secs_f64(seconds), 7);

@@ -1,6 +1,8 @@
 //! asynction's integration tests, in one binary (one link of the dependency tree instead of one
-//! per file). Each module is one behaviour area; `support` holds the harness (serve an app on a
-//! free port or reach it in process, the Node and Python peers, the Socket.IO client, Ajv).
+//! per file). Each module is one behaviour area. The harness (serve an app on a free port or
+//! reach it in process, the Node and Python peers, the Socket.IO client, Ajv, Chromium, the
+//! examples as processes) is the workspace's test kit, `asynction_testkit`; `support` holds the
+//! little that needs asynction's own types.
 
 mod support;
 
@@ -9,6 +11,7 @@ mod conformance;
 mod diagnostics_agreement;
 mod docs;
 mod docs_console;
+mod document_schemas;
 mod emit;
 mod examples;
 mod first_event;
@@ -25,7 +28,6 @@ mod security_peers;
 mod security_unit;
 mod server_node;
 mod server_python;
-mod spec_loading;
 #[cfg(feature = "traces")]
 mod traces;
 mod validators;

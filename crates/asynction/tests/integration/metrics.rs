@@ -1,15 +1,14 @@
 //! Prometheus metrics (feature `metrics`): real socket.io-client traffic, then `/metrics`
 //! scraped and parsed with Python prometheus-client's text-format parser.
 
-use crate::support;
-
 use std::time::Duration;
 
 use asynction::observe::Metrics;
 use asynction::server::{Ack, AsynctionSocketIo, AuthPayload, EmitError, ValidatedSocket};
+use asynction_testkit::peers::Scenario;
+use asynction_testkit::prometheus::{Sample, scrape, value};
+use asynction_testkit::{http_get, serve};
 use serde_json::{Value, json};
-use support::prometheus::{Sample, scrape, value};
-use support::{http_get, serve};
 
 const FIXTURE: &str = concat!(
     concat!(env!("CARGO_MANIFEST_DIR"), "/../.."),
@@ -75,37 +74,11 @@ fn app() -> AsynctionSocketIo {
 /// Runs the Node socket.io-client scenario up to its `pause` step, scrapes `/metrics`, then
 /// lets the scenario finish.
 async fn node_then_scrape(addr: std::net::SocketAddr, steps: Value) -> (Vec<Value>, Vec<Sample>) {
-    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-    support::ensure_node_peers();
-    let scenario = json!({"url": format!("http://{addr}"), "path": "/socket.io", "steps": steps});
-    let mut child = tokio::process::Command::new("node")
-        .arg(support::peers().join("sio-client.mjs"))
-        .arg(scenario.to_string())
-        .current_dir(support::peers())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("node runs");
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    loop {
-        line.clear();
-        assert!(
-            stdout.read_line(&mut line).await.unwrap() > 0,
-            "node ended before its pause"
-        );
-        if line.contains("\"paused\"") {
-            break;
-        }
-    }
+    let mut scenario = Scenario::start(addr, steps);
+    scenario.paused("scrape").await;
     let samples = scrape(addr, "/metrics").await;
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(b"go\n").await.unwrap();
-    let mut rest = String::new();
-    stdout.read_to_string(&mut rest).await.unwrap();
-    assert!(child.wait().await.unwrap().success(), "{rest}");
-    let last = rest.lines().last().unwrap_or_default();
-    (serde_json::from_str(last).unwrap(), samples)
+    scenario.resume().await;
+    (scenario.finish().await, samples)
 }
 
 fn connect(id: &str, ns: &str) -> Value {
@@ -122,8 +95,10 @@ async fn socketio_traffic_is_counted_per_namespace_and_event() {
     assert_eq!(built.metrics_path(), Some("/metrics"));
     let addr = serve(built.into_router()).await;
     // asynction-client does not answer the server's `question`: the ack times out.
-    let mut silent = support::sio(addr, "/").await;
-    let asked = support::ack_of(&mut silent, "/", "ask", &[]).await.unwrap();
+    let mut silent = asynction_testkit::sio(addr, "/").await;
+    let asked = asynction_testkit::ack_of(&mut silent, "/", "ask", &[])
+        .await
+        .unwrap();
     assert!(asked[0].as_str().unwrap().starts_with("err:"), "{asked}");
     let steps = json!([
         connect("a", "/"),
@@ -374,8 +349,8 @@ async fn the_mock_serves_metrics_when_asked() {
     .unwrap();
     assert_eq!(mock.metrics_path(), Some("/metrics"));
     let addr = serve(mock.into_router()).await;
-    let mut client = support::sio(addr, "/").await;
-    let _ = support::ack_of(&mut client, "/", "echo", &[json!("hi")]).await;
+    let mut client = asynction_testkit::sio(addr, "/").await;
+    let _ = asynction_testkit::ack_of(&mut client, "/", "echo", &[json!("hi")]).await;
     let m = scrape(addr, "/metrics").await;
     assert_eq!(
         value(
@@ -400,7 +375,7 @@ async fn a_document_without_the_main_namespace_counts_connections_to_it_as_unkno
         .build()
         .unwrap();
     let addr = serve(built.into_router()).await;
-    let out = support::node(
+    let out = asynction_testkit::node(
         addr,
         "/socket.io",
         json!([

@@ -75,7 +75,7 @@ fn generate_and_check(fixture_name: &str) -> Vec<Value> {
             assert_eq!(values.len(), SEEDS.len() * VALUES_PER_SEED);
             cases.push(json!({
                 "name": format!("{fixture_name} {name} ({label})"),
-                "schema": support::ajv::schema(&schema, &doc.resolved),
+                "schema": support::ajv_schema(&schema, &doc.resolved),
                 "values": values,
             }));
         }
@@ -89,7 +89,7 @@ fn every_generated_value_validates_with_compiled_schema_and_ajv() {
     for name in ["chat-2.6.yaml", "keywords-2.6.yaml", "keywords-3.0.yaml"] {
         cases.extend(generate_and_check(name));
     }
-    let verdicts = support::ajv::verdicts(&cases);
+    let verdicts = asynction_testkit::ajv::verdicts(&cases);
     assert_eq!(verdicts.len(), cases.len());
     let mut failures = Vec::new();
     for v in &verdicts {

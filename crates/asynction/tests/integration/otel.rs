@@ -1,16 +1,15 @@
 //! OTLP export (feature `otel`): the server under test exports its spans to a real OTLP/HTTP
-//! receiver started here (`support::otlp`: an axum route decoding `ExportTraceServiceRequest`s
+//! receiver started here (`asynction_testkit::otlp`: an axum route decoding `ExportTraceServiceRequest`s
 //! with the `opentelemetry-proto` crate's protobuf types), and the span tree of one event is checked:
 //! names, parent/child links, attributes and the resource's `service.name`.
-
-use crate::support;
 
 use std::time::Duration;
 
 use asynction::server::{Ack, AsynctionSocketIo, Payload};
-use opentelemetry_proto::tonic::common::v1::any_value::Value as AnyValue;
+use asynction_testkit::otlp::{
+    AnyValue, Received, attribute, collect, start_receiver, string_attribute,
+};
 use serde_json::json;
-use support::otlp::{Received, attribute, collect, start_receiver, string_attribute};
 use tracing_subscriber::layer::SubscriberExt;
 
 const FIXTURE: &str = concat!(
@@ -39,9 +38,9 @@ async fn an_otlp_receiver_gets_the_connection_event_and_handler_spans_linked() {
         .handler("echo", echo)
         .build()
         .unwrap();
-    let addr = support::serve(built.into_router()).await;
-    let mut client = support::sio(addr, "/").await;
-    let ok = support::ack_of(&mut client, "/", "echo", &[json!("hi")])
+    let addr = asynction_testkit::serve(built.into_router()).await;
+    let mut client = asynction_testkit::sio(addr, "/").await;
+    let ok = asynction_testkit::ack_of(&mut client, "/", "echo", &[json!("hi")])
         .await
         .unwrap();
     assert_eq!(ok, json!(["hi"]));

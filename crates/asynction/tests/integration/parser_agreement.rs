@@ -10,12 +10,12 @@
 //! Needs `node` and `npm` on PATH; `npm install --prefix tests/peers` runs on first use.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use asynction::Document;
 use asynction::validate::Validators;
-use serde::Deserialize;
+use asynction_testkit::asyncapi_corpus as corpus;
+use asynction_testkit::asyncapi_parser::{Verdict as ParserVerdict, verdicts_within};
 
 /// Files under the fixtures folder that are parts of a document, not documents.
 const FRAGMENTS: &[&str] = &["valid/chat/messages.yaml"];
@@ -32,12 +32,8 @@ const HANGS_THE_PARSER: &[&str] = &["invalid/ref-cycle.yaml"];
 /// How long a parser run may take before it counts as not terminating.
 const HANG_TIMEOUT: Duration = Duration::from_secs(10);
 
-fn root() -> PathBuf {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).to_path_buf()
-}
-
 fn fixtures() -> PathBuf {
-    root().join("tests/fixtures/spec")
+    asynction_testkit::fixtures("spec")
 }
 
 /// Every fixture document, relative to the fixtures folder, sorted.
@@ -66,79 +62,10 @@ fn documents() -> Vec<String> {
     out
 }
 
-#[derive(Debug, Deserialize)]
-struct ParserVerdict {
-    file: String,
-    valid: bool,
-    errors: Vec<String>,
-}
-
-fn peers() -> PathBuf {
-    root().join("tests/peers")
-}
-
-/// Installs @asyncapi/parser into tests/peers/node_modules when it is missing.
-fn install_parser() {
-    if peers()
-        .join("node_modules/@asyncapi/parser/package.json")
-        .exists()
-    {
-        return;
-    }
-    let status = Command::new("npm")
-        .args(["install", "--prefix"])
-        .arg(peers())
-        .args(["--no-audit", "--no-fund", "--ignore-scripts"])
-        .stdout(Stdio::null())
-        .status()
-        .expect("npm must be on PATH to install @asyncapi/parser (tests/peers/package.json)");
-    assert!(
-        status.success(),
-        "npm install --prefix tests/peers failed: {status}"
-    );
-}
-
 /// Runs the parser script on `files` (relative to the fixtures folder); `None` when it did not
 /// finish within `timeout`.
 fn run_parser(files: &[&str], timeout: Duration) -> Option<Vec<ParserVerdict>> {
-    run_parser_in(&fixtures(), files, timeout)
-}
-
-/// Runs the parser script on `files` (relative to `dir`); `None` when it did not finish
-/// within `timeout`.
-fn run_parser_in(dir: &Path, files: &[&str], timeout: Duration) -> Option<Vec<ParserVerdict>> {
-    let mut child = Command::new("node")
-        .arg(peers().join("asyncapi-parse.mjs"))
-        .args(files)
-        .current_dir(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("node must be on PATH to run tests/peers/asyncapi-parse.mjs");
-    let deadline = Instant::now() + timeout;
-    loop {
-        if child.try_wait().expect("waiting for node").is_some() {
-            break;
-        }
-        if Instant::now() >= deadline {
-            child.kill().expect("stopping node");
-            child.wait().expect("reaping node");
-            return None;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let output = child.wait_with_output().expect("node output");
-    assert!(
-        output.status.success(),
-        "the parser script failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    Some(serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "the parser script printed no verdicts ({e}):\n{}",
-            String::from_utf8_lossy(&output.stdout)
-        )
-    }))
+    verdicts_within(&fixtures(), files, timeout)
 }
 
 /// asynction's verdict: the document loads and its schemas compile.
@@ -160,7 +87,6 @@ fn describe(valid: bool) -> &'static str {
 
 #[test]
 fn asynction_and_the_reference_parser_agree_on_every_fixture() {
-    install_parser();
     let documents = documents();
     assert!(documents.len() >= 15, "fixtures missing: {documents:?}");
     let (hanging, regular): (Vec<&str>, Vec<&str>) = documents
@@ -212,14 +138,6 @@ fn asynction_and_the_reference_parser_agree_on_every_fixture() {
     );
 }
 
-/// The corpus folder: `$ASYNCAPI_CORPUS`, else `shared/asyncapi-corpus` beside the workspace.
-fn corpus() -> PathBuf {
-    match std::env::var_os("ASYNCAPI_CORPUS") {
-        Some(dir) => PathBuf::from(dir),
-        None => root().join("../shared/asyncapi-corpus"),
-    }
-}
-
 /// One row of the corpus's `EXPECTED-RESULTS.tsv`: a document, its `asyncapi` version and
 /// the verdict @asyncapi/parser 3.6.6 gave when the corpus was assembled.
 struct CorpusDocument {
@@ -260,7 +178,6 @@ fn corpus_documents() -> Vec<CorpusDocument> {
 
 #[test]
 fn asynction_and_the_reference_parser_agree_on_every_corpus_document() {
-    install_parser();
     let documents = corpus_documents();
     let v3_1 = documents.iter().filter(|d| d.asyncapi == "3.1.0").count();
     assert!(
@@ -269,7 +186,7 @@ fn asynction_and_the_reference_parser_agree_on_every_corpus_document() {
         documents.len()
     );
     let files: Vec<&str> = documents.iter().map(|d| d.file.as_str()).collect();
-    let verdicts = run_parser_in(&corpus(), &files, Duration::from_secs(600))
+    let verdicts = verdicts_within(&corpus(), &files, Duration::from_secs(600))
         .expect("the parser finishes the corpus");
     assert_eq!(verdicts.len(), documents.len(), "one verdict per document");
 

@@ -1,16 +1,14 @@
 //! Authentication at connect time with real clients: the original asynction's security
 //! fixtures, ported, plus the cases it got wrong.
 
-use crate::support;
-
 use asynction::Document;
 use asynction::security::{
     ApiKeyCredentials, BasicCredentials, BearerCredentials, Refusal, SecurityHandlers,
     SecurityInfo, TokenCredentials,
 };
 use asynction::server::{Ack, AsynctionSocketIo, EventError};
+use asynction_testkit::{node, python, serve};
 use serde_json::{Value, json};
-use support::{node, python, serve};
 
 fn fixture(name: &str) -> String {
     format!(

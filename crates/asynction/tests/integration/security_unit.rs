@@ -12,10 +12,7 @@ use asynction::security::{
 };
 use serde_json::json;
 
-// Shared with the crate-internal mock-policy tests, which include it by path too.
-#[path = "support/handshake.rs"]
-mod handshake;
-use handshake::{Handshake, load};
+use crate::support::handshake::{Handshake, ToRequest as _, load};
 
 /// Every call a handler received, as `"<handler>:<what>"`.
 type CallLog = Arc<Mutex<Vec<String>>>;

@@ -1,7 +1,5 @@
 //! The server's client-facing behaviour, driven by the real Node `socket.io-client`.
 
-use crate::support;
-
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -9,8 +7,8 @@ use asynction::server::{
     Ack, Args, AsynctionSocketIo, AuthPayload, BuildError, EmitError, EventError, Payload,
     RouteError, State, ValidatedSocket,
 };
+use asynction_testkit::{error_ack, http_get, node, serve};
 use serde_json::{Value, json};
-use support::{error_ack, node, serve};
 
 type Log = Arc<Mutex<Vec<String>>>;
 
@@ -550,10 +548,10 @@ async fn built_server_serves_docs_beside_socketio() {
     let built = app().with_state(Log::default()).build().unwrap();
     assert_eq!(built.docs_path().as_deref(), Some("/docs"));
     let addr = serve(built.into_router()).await;
-    let (status, body) = support::http_get(addr, "/docs").await;
+    let (status, body) = http_get(addr, "/docs").await;
     assert_eq!(status, 200);
     assert!(body.contains("Server behaviour fixture"), "{body}");
-    let (status, body) = support::http_get(addr, "/docs/asyncapi.json").await;
+    let (status, body) = http_get(addr, "/docs/asyncapi.json").await;
     assert_eq!(status, 200);
     assert!(body.contains("\"with_error_handler\"") || body.contains("/with_error_handler"));
     let built = app()
@@ -562,7 +560,7 @@ async fn built_server_serves_docs_beside_socketio() {
         .build()
         .unwrap();
     let addr = serve(built.into_router()).await;
-    assert_eq!(support::http_get(addr, "/docs").await.0, 404);
+    assert_eq!(http_get(addr, "/docs").await.0, 404);
 }
 
 #[cfg(feature = "msgpack")]
@@ -574,7 +572,7 @@ async fn msgpack_parser_validates_the_same_way() {
         .build()
         .unwrap();
     let addr = serve(built.into_router()).await;
-    let r = support::node_msgpack(
+    let r = asynction_testkit::node_msgpack(
         addr,
         "/socket.io",
         json!([

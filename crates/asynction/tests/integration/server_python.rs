@@ -1,10 +1,8 @@
 //! The server's client-facing behaviour, driven by the real Python `python-socketio` client.
 
-use crate::support;
-
 use asynction::server::{Ack, AsynctionSocketIo};
+use asynction_testkit::{error_ack, python, serve};
 use serde_json::{Value, json};
-use support::{error_ack, python, serve};
 
 const FIXTURE: &str = concat!(
     concat!(env!("CARGO_MANIFEST_DIR"), "/../.."),

@@ -1,8 +1,6 @@
 //! `tracing` spans (feature `traces`): one per connection, one per event as its child, the
 //! handler running inside the event span; checked with a capturing `tracing` layer.
 
-use crate::support;
-
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -100,12 +98,12 @@ async fn an_event_span_is_a_child_of_its_connection_span_and_holds_the_handler()
         .build()
         .unwrap();
     let app = built.into_router();
-    let mut client = support::sio_in_process(&app, "/").await;
-    let ok = support::ack_of(&mut client, "/", "echo", &[json!("hi")])
+    let mut client = asynction_testkit::sio_in_process(&app, "/").await;
+    let ok = asynction_testkit::ack_of(&mut client, "/", "echo", &[json!("hi")])
         .await
         .unwrap();
     assert_eq!(ok, json!(["hi"]));
-    let refused = support::ack_of(&mut client, "/", "echo", &[json!("too long")])
+    let refused = asynction_testkit::ack_of(&mut client, "/", "echo", &[json!("too long")])
         .await
         .unwrap();
     assert!(refused[0].get("error").is_some(), "{refused}");

@@ -302,8 +302,8 @@ fn loop_error(schemas: Value, payload: Value) -> String {
 
 #[test]
 fn the_fuzz_found_loop_through_several_spellings_of_one_ref_is_refused() {
-    // tests/fuzz_smoke.rs replays fuzz/corpus/resolve_refs/same-location-loop through the
-    // fuzz target; this is the same document, spelled out: S0 → payload → S1 → S0 through
+    // fuzz_smoke.rs replays fuzz/corpus/resolve_refs/same-location-loop through the fuzz
+    // target; this is the same document, spelled out: S0 → payload → S1 → S0 through
     // allOf only, with `%53%30` and `S0/allOf/1` naming schemas already on the loop. Before the
     // check, validating any value against it allocated until the process ran out of memory.
     let error = loop_error(

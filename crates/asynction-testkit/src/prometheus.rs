@@ -1,51 +1,60 @@
 //! Prometheus scrapes parsed by a real text-format parser: Python prometheus-client's
-//! (`tests/peers/prom_parse.py`, run with [`super::python_bin`]).
+//! (`tests/peers/prom_parse.py`, run with [`python_bin`]).
 
 use std::net::SocketAddr;
 
 use serde_json::Value;
+use tokio::io::AsyncWriteExt;
+
+use crate::peers::python_bin;
+use crate::{http_get, peers_dir};
 
 /// One parsed sample.
 #[derive(Debug)]
 pub struct Sample {
+    /// The sample's name (a counter's keeps its `_total`).
     pub name: String,
+    /// Its labels.
     pub labels: serde_json::Map<String, Value>,
+    /// Its value.
     pub value: f64,
 }
 
-/// Scrapes `path` and parses it with prometheus-client (Python).
+/// Scrapes `path` on `addr` and parses it with prometheus-client (Python).
 pub async fn scrape(addr: SocketAddr, path: &str) -> Vec<Sample> {
-    let (status, body) = super::http_get(addr, path).await;
+    let (status, body) = http_get(addr, path).await;
     assert_eq!(status, 200, "{body}");
     parse(&body).await
 }
 
 /// Parses Prometheus / OpenMetrics text with prometheus-client (Python).
 pub async fn parse(body: &str) -> Vec<Sample> {
-    let mut child = tokio::process::Command::new(super::python_bin())
-        .arg(super::peers().join("prom_parse.py"))
+    let mut child = tokio::process::Command::new(python_bin())
+        .arg(peers_dir().join("prom_parse.py"))
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("python3 runs");
-    use tokio::io::AsyncWriteExt;
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(body.as_bytes()).await.unwrap();
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    stdin
+        .write_all(body.as_bytes())
+        .await
+        .expect("write the scrape");
     drop(stdin);
-    let out = child.wait_with_output().await.unwrap();
+    let out = child.wait_with_output().await.expect("the parser ends");
     assert!(
         out.status.success(),
         "prometheus-client could not parse the scrape: {}\n{body}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let parsed: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let parsed: Vec<Value> = serde_json::from_slice(&out.stdout).expect("the parser prints JSON");
     parsed
         .into_iter()
         .map(|s| Sample {
-            name: s["name"].as_str().unwrap().to_owned(),
-            labels: s["labels"].as_object().unwrap().clone(),
-            value: s["value"].as_f64().unwrap(),
+            name: s["name"].as_str().expect("a name").to_owned(),
+            labels: s["labels"].as_object().expect("labels").clone(),
+            value: s["value"].as_f64().expect("a value"),
         })
         .collect()
 }

@@ -1,24 +1,15 @@
-//! Loading the fixture documents of `tests/fixtures/spec/`: every valid one builds the expected
-//! model (compared field by field), every invalid one fails with one precise diagnostic.
+//! Every valid fixture document builds the expected model, compared field by field.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use asynction::model::{ApiKeyLocation, ArgumentList, Namespace, SchemeKind};
-use asynction::validate::{ExampleCheck, Validators};
-use asynction::{Api, Document, Severity};
+use asynction_spec::model::{ApiKeyLocation, ArgumentList, Event, Namespace, SchemeKind};
+use asynction_spec::{Api, Document};
 use serde_json::json;
 
-fn fixture(rel: &str) -> PathBuf {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-        .join("tests/fixtures/spec")
-        .join(rel)
-}
+use crate::fixture;
 
 fn load(rel: &str) -> Document {
-    let doc =
-        Document::from_path(fixture(rel)).unwrap_or_else(|e| panic!("{rel} should load:\n{e}"));
-    Validators::compile(&doc).unwrap_or_else(|e| panic!("{rel} should compile its schemas:\n{e}"));
-    doc
+    Document::from_path(fixture(rel)).unwrap_or_else(|e| panic!("{rel} should load:\n{e}"))
 }
 
 fn namespace<'a>(api: &'a Api, path: &str) -> &'a Namespace {
@@ -30,7 +21,7 @@ fn paths(api: &Api) -> Vec<&str> {
     api.namespaces.iter().map(|n| n.path.as_str()).collect()
 }
 
-fn names(events: &[asynction::model::Event]) -> Vec<&str> {
+fn names(events: &[Event]) -> Vec<&str> {
     events.iter().map(|e| e.name.as_str()).collect()
 }
 
@@ -347,7 +338,7 @@ fn a_json_value_loads_like_its_text_and_is_held_to_the_same_limits() {
     assert_eq!(from_value.resolved, from_text.resolved);
     assert_eq!(from_value.path, Path::new("<value>"));
 
-    let small = asynction::LoadOptions::default().max_document_bytes(100);
+    let small = asynction_spec::LoadOptions::default().max_document_bytes(100);
     let err = Document::from_value_with(value, &small)
         .unwrap_err()
         .to_string();
@@ -364,158 +355,6 @@ fn a_json_value_loads_like_its_text_and_is_held_to_the_same_limits() {
         (d.location.line, d.location.column),
         (Some(2), Some(3)),
         "{err}"
-    );
-}
-
-/// The single diagnostic of an invalid fixture: (message fragment, line, column).
-fn assert_single_problem(rel: &str, fragment: &str, line: u32, column: Option<u32>) {
-    let path = fixture(rel);
-    let error = match Document::from_path(&path) {
-        Err(e) => e,
-        Ok(doc) => match Validators::compile(&doc) {
-            Err(e) => e,
-            Ok(_) => panic!("{rel} should be rejected"),
-        },
-    };
-    let diagnostics = error.diagnostics();
-    assert_eq!(
-        diagnostics.len(),
-        1,
-        "{rel}: expected one problem, got:\n{error}"
-    );
-    let d = &diagnostics[0];
-    assert!(
-        d.message.contains(fragment),
-        "{rel}: {:?} does not contain {fragment:?}",
-        d.message
-    );
-    assert_eq!(
-        d.location.file, path,
-        "{rel}: diagnostics name the file as given"
-    );
-    assert_eq!(d.location.line, Some(line), "{rel}: wrong line in {d}");
-    if let Some(column) = column {
-        assert_eq!(
-            d.location.column,
-            Some(column),
-            "{rel}: wrong column in {d}"
-        );
-    }
-}
-
-#[test]
-fn missing_info_version_is_reported_at_info() {
-    assert_single_problem(
-        "invalid/missing-info-version.yaml",
-        "info must have required property 'version'",
-        3,
-        Some(1),
-    );
-}
-
-#[test]
-fn a_2x_action_in_a_3_0_operation_is_reported_at_action() {
-    assert_single_problem(
-        "invalid/bad-action-3.0.0.yaml",
-        "'action' must be 'send' or 'receive', found 'publish'",
-        16,
-        Some(5),
-    );
-}
-
-#[test]
-fn a_dangling_ref_is_reported_where_it_is_written() {
-    assert_single_problem(
-        "invalid/dangling-ref.yaml",
-        "dangling $ref '#/components/messages/Missing'",
-        10,
-        Some(9),
-    );
-}
-
-#[test]
-fn a_duplicate_yaml_key_is_reported_at_the_second_occurrence() {
-    assert_single_problem(
-        "invalid/duplicate-key.yaml",
-        "duplicate mapping key `publish`",
-        11,
-        Some(5),
-    );
-}
-
-#[test]
-fn a_yaml_syntax_error_is_reported_with_its_position() {
-    assert_single_problem(
-        "invalid/yaml-syntax.yaml",
-        "YAML syntax: unclosed bracket",
-        13,
-        Some(21),
-    );
-}
-
-#[test]
-fn asyncapi_1_x_is_not_supported() {
-    assert_single_problem(
-        "invalid/unsupported-version.yaml",
-        "AsyncAPI version '1.2.0' is not supported",
-        2,
-        Some(1),
-    );
-}
-
-#[test]
-fn a_reference_cycle_between_messages_is_reported_once() {
-    assert_single_problem(
-        "invalid/ref-cycle.yaml",
-        "reference cycle: #/components/messages/Ping → #/components/messages/Pong → #/components/messages/Ping",
-        16,
-        Some(7),
-    );
-}
-
-#[test]
-fn an_undefined_security_scheme_is_reported_at_the_requirement() {
-    assert_single_problem(
-        "invalid/undefined-security-scheme.yaml",
-        "security requirement names undefined security scheme 'bearer'",
-        11,
-        Some(9),
-    );
-}
-
-#[test]
-fn an_invalid_json_schema_is_reported_at_the_offending_keyword() {
-    assert_single_problem(
-        "invalid/invalid-payload-schema.yaml",
-        "invalid JSON Schema",
-        15,
-        Some(15),
-    );
-    let doc = Document::from_path(fixture("invalid/invalid-payload-schema.yaml")).unwrap();
-    let error = Validators::compile(&doc).unwrap_err();
-    assert_eq!(
-        error.diagnostics()[0].pointer,
-        "/channels/~1/publish/message/payload/properties/count/type"
-    );
-}
-
-#[test]
-fn an_operation_on_a_channel_outside_channels_is_reported_at_channel() {
-    assert_single_problem(
-        "invalid/unknown-channel-3.0.0.yaml",
-        "'channel' must be a $ref to a channel of this document ('#/channels/NAME')",
-        15,
-        Some(5),
-    );
-}
-
-#[test]
-fn an_oauth2_flow_url_must_be_absolute() {
-    assert_single_problem(
-        "invalid/oauth2-relative-url.yaml",
-        "'authorizationUrl' must be an absolute URL such as https://auth.example.com/token; found '/authorize'",
-        26,
-        Some(11),
     );
 }
 
@@ -568,197 +407,5 @@ fn asyncapi_3_1_applies_its_operation_example_extension_and_binding_rules() {
     assert_eq!(
         payload("tick").payload.as_ref().unwrap().value["type"],
         "boolean"
-    );
-}
-
-#[test]
-fn messages_in_an_operation_trait_are_refused_at_the_key() {
-    // @asyncapi/parser: 25:16 Property "messages" is not expected to be here.
-    assert_single_problem(
-        "invalid/operation-trait-messages-3.1.0.yaml",
-        "an Operation Trait must not contain 'messages'",
-        25,
-        Some(7),
-    );
-}
-
-#[test]
-fn an_unknown_binding_protocol_is_refused_in_3_x() {
-    // @asyncapi/parser: 12:16 Property "socketio" is not expected to be here.
-    assert_single_problem(
-        "invalid/unknown-binding-3.1.0.yaml",
-        "channel bindings may contain only protocol bindings",
-        12,
-        Some(7),
-    );
-}
-
-#[test]
-fn ros2_bindings_need_asyncapi_3_1() {
-    // @asyncapi/parser: 11:12 Property "ros2" is not expected to be here.
-    assert_single_problem(
-        "invalid/ros2-binding-3.0.0.yaml",
-        "found 'ros2'",
-        11,
-        Some(7),
-    );
-}
-
-#[test]
-fn a_2_x_example_that_does_not_match_its_schema_is_an_error_at_the_value() {
-    // @asyncapi/parser: 19:21 "text" property type must be string.
-    assert_single_problem(
-        "invalid/bad-example-2.6.0.yaml",
-        "example #1 of event 'say' does not match its payload schema",
-        19,
-        Some(15),
-    );
-}
-
-#[test]
-fn a_2_x_example_of_an_unused_component_message_is_checked_too() {
-    // @asyncapi/parser: 27:20 "payload" property must not have more than 3 characters.
-    assert_single_problem(
-        "invalid/bad-component-example-2.6.0.yaml",
-        "example 'too loud' of message 'shout' does not match its payload schema",
-        27,
-        Some(11),
-    );
-}
-
-#[test]
-fn a_3_x_example_that_does_not_match_its_schema_is_a_warning_at_the_value() {
-    let doc = Document::from_path(fixture("valid/bad-examples-3.1.0.yaml")).unwrap();
-    let validators = Validators::compile(&doc).expect("3.x examples never refuse a document");
-    let warnings: Vec<(Option<u32>, Option<u32>, &str, &str)> = validators
-        .warnings()
-        .iter()
-        .map(|d| {
-            assert_eq!(d.severity, Severity::Warning);
-            (
-                d.location.line,
-                d.location.column,
-                d.pointer.as_str(),
-                d.message.as_str(),
-            )
-        })
-        .collect();
-    assert_eq!(warnings.len(), 2, "{warnings:#?}");
-    // An inline message: at its example's payload.
-    assert_eq!(warnings[0].0, Some(26));
-    assert_eq!(warnings[0].1, Some(13));
-    assert_eq!(
-        warnings[0].2,
-        "/channels/chat/messages/say/examples/1/payload"
-    );
-    assert!(
-        warnings[0]
-            .3
-            .starts_with("example 'too long' of event 'say' does not match its payload schema"),
-        "{}",
-        warnings[0].3
-    );
-    // A message referenced from components: where the example is written, reported once.
-    assert_eq!(warnings[1].0, Some(45));
-    assert_eq!(
-        warnings[1].2,
-        "/components/messages/count/examples/1/payload"
-    );
-    let shown = validators.warnings()[0].to_string();
-    assert!(
-        shown.contains("bad-examples-3.1.0.yaml:26:13: warning: example 'too long'"),
-        "{shown}"
-    );
-    // Only matching examples are used.
-    let check = ExampleCheck::run(&doc);
-    let chat = namespace(&doc.api, "/chat");
-    let say = chat.ingress_event("say").unwrap();
-    assert_eq!(check.valid_payloads(say), [json!("hi")]);
-    assert_eq!(
-        check.valid_payloads(chat.ingress_event("count").unwrap()),
-        [json!(1)]
-    );
-}
-
-#[test]
-fn every_fixture_is_covered_by_a_test() {
-    let covered = [
-        "valid/user-account-2.0.0.yaml",
-        "valid/chat/chat-2.3.0.yaml",
-        "valid/chat/messages.yaml",
-        "valid/outline-2.6.0.yaml",
-        "valid/trivia-3.0.0.yaml",
-        "valid/presence-2.6.0.json",
-        "invalid/missing-info-version.yaml",
-        "invalid/bad-action-3.0.0.yaml",
-        "invalid/dangling-ref.yaml",
-        "invalid/duplicate-key.yaml",
-        "invalid/yaml-syntax.yaml",
-        "invalid/unsupported-version.yaml",
-        "invalid/ref-cycle.yaml",
-        "invalid/undefined-security-scheme.yaml",
-        "invalid/invalid-payload-schema.yaml",
-        "invalid/unknown-channel-3.0.0.yaml",
-        "invalid/oauth2-relative-url.yaml",
-        "valid/features-3.1.0.yaml",
-        "invalid/operation-trait-messages-3.1.0.yaml",
-        "invalid/unknown-binding-3.1.0.yaml",
-        "invalid/ros2-binding-3.0.0.yaml",
-        "invalid/bad-example-2.6.0.yaml",
-        "invalid/bad-component-example-2.6.0.yaml",
-        "valid/bad-examples-3.1.0.yaml",
-    ];
-    let root = fixture("");
-    let mut found = Vec::new();
-    let mut dirs = vec![root.clone()];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else {
-                found.push(
-                    path.strip_prefix(&root)
-                        .unwrap()
-                        .to_string_lossy()
-                        .replace('\\', "/"),
-                );
-            }
-        }
-    }
-    found.sort();
-    let mut expected: Vec<String> = covered.iter().map(|s| s.to_string()).collect();
-    expected.sort();
-    assert_eq!(
-        found, expected,
-        "a fixture was added or removed: cover it here and in parser_agreement.rs"
-    );
-}
-
-/// A server refuses a document with every error listed at once: of loading (a dangling
-/// `$ref`, a missing `info.version`), of its JSON Schemas and of its examples, each at its
-/// line and under its rule.
-#[test]
-fn a_server_refuses_to_start_listing_every_error_of_the_document() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures/lint/five-mistakes-2.6.0.yaml");
-    let Err(error) = asynction::AsynctionSocketIo::<()>::from_spec(&path) else {
-        panic!("the document has five mistakes");
-    };
-    let found: Vec<(Option<u32>, &str)> = error
-        .diagnostics()
-        .iter()
-        .map(|d| (d.location.line, d.rule))
-        .collect();
-    assert_eq!(
-        found,
-        [
-            (Some(3), "asyncapi-document-resolved"),
-            (Some(9), "invalid-ref"),
-            (Some(21), "asyncapi2-message-examples"),
-            (Some(30), "asyncapi2-schemas"),
-            (Some(33), "asyncapi2-schemas"),
-        ],
-        "{error}"
     );
 }

@@ -1,22 +1,20 @@
 //! Ajv (2020-12 + ajv-formats, `tests/peers/ajv-check.mjs`) as an independent JSON Schema
-//! validator: the tests hand it exactly the schema asynction compiles and compare verdicts.
+//! validator: tests hand it the schemas asynction compiles and compare verdicts.
 
 use serde_json::Value;
 
-/// The schema as Ajv gets it: exactly what asynction compiles for `schema`.
-pub fn schema(schema: &asynction::model::Schema, document: &Value) -> Value {
-    asynction::validate::self_contained(schema, document).0
-}
+use crate::peers::ensure_node_peers;
+use crate::peers_dir;
 
 /// Runs Ajv over `cases` (`{name, schema, values}` objects) and returns one verdict per case:
 /// `{name, checked, invalid, errors}` as `ajv-check.mjs` prints it.
 pub fn verdicts(cases: &[Value]) -> Vec<Value> {
-    super::ensure_node_peers();
+    ensure_node_peers();
     let dir = tempfile::tempdir().expect("temp dir");
     let input = dir.path().join("cases.json");
     std::fs::write(&input, serde_json::to_vec(cases).expect("serialize")).expect("write cases");
     let output = std::process::Command::new("node")
-        .arg(super::peers().join("ajv-check.mjs"))
+        .arg(peers_dir().join("ajv-check.mjs"))
         .arg(&input)
         .output()
         .expect("node must be installed");

@@ -1,17 +1,20 @@
 //! The `user_accounts` example's scenario for a Node socket.io-client, run against the example
-//! itself (`tests/integration/examples.rs`) and against a server built from its document
-//! converted to 3.0 (`asynction-cli`'s `tests/cli/convert.rs`): both must behave the same.
+//! itself (asynction's `tests/integration/examples.rs`) and against a server built from its
+//! document converted to 3.0 (asynction-cli's `tests/cli/convert.rs`): both must behave the
+//! same.
 
 use std::net::SocketAddr;
 
 use serde_json::{Value, json};
+
+use crate::peers::{error_ack, node};
 
 /// Runs the scenario against the server at `addr` and checks every answer: an admin connects
 /// with its token and one without is refused (`invalid_handshake`); a sign-up and a log-in are
 /// reported to the admin (`metrics`); a log-in without a password is refused with
 /// `invalid_payload`.
 pub async fn run_and_check(addr: SocketAddr) {
-    let r = super::node(addr, "/socket.io", json!([
+    let r = node(addr, "/socket.io", json!([
         {"op": "connect", "id": "admin", "ns": "/admin", "query": {"token": "t0ken"}},
         {"op": "connect", "id": "anon", "ns": "/admin"},
         {"op": "connect", "id": "user", "ns": "/user"},
@@ -34,5 +37,5 @@ pub async fn run_and_check(addr: SocketAddr) {
     assert_eq!(r[4], json!({"args": ["signup"]}));
     assert_eq!(r[5], json!({"ack": [true]}));
     assert_eq!(r[6], json!({"args": ["login"]}));
-    assert_eq!(super::error_ack(&r[7])["code"], "invalid_payload");
+    assert_eq!(error_ack(&r[7])["code"], "invalid_payload");
 }

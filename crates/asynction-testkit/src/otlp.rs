@@ -9,10 +9,13 @@ use opentelemetry_proto::tonic::collector::trace::v1::{
     ExportTraceServiceRequest, ExportTraceServiceResponse,
 };
 use opentelemetry_proto::tonic::common::v1::KeyValue;
-use opentelemetry_proto::tonic::common::v1::any_value::Value as AnyValue;
-use opentelemetry_proto::tonic::trace::v1::Span;
 use prost::Message;
 use tokio::sync::mpsc;
+
+/// An attribute's value, as received.
+pub use opentelemetry_proto::tonic::common::v1::any_value::Value as AnyValue;
+/// A received span, as OTLP carries it.
+pub use opentelemetry_proto::tonic::trace::v1::Span;
 
 /// One received span, with its resource's `service.name`.
 #[derive(Debug, Clone)]
@@ -27,22 +30,25 @@ pub struct Received {
 /// flush blocks the caller until the receiver answers); returns its base URL and the spans it
 /// receives.
 pub fn start_receiver() -> (String, mpsc::UnboundedReceiver<Received>) {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    listener
+        .set_nonblocking(true)
+        .expect("non-blocking listener");
+    let url = format!("http://{}", listener.local_addr().expect("local addr"));
     let (tx, rx) = mpsc::unbounded_channel();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .unwrap();
+            .expect("the receiver's runtime");
         runtime.block_on(async move {
             let app = axum::Router::new().route(
                 "/v1/traces",
                 axum::routing::post(move |body: Bytes| {
                     let tx = tx.clone();
                     async move {
-                        let request = ExportTraceServiceRequest::decode(body).unwrap();
+                        let request = ExportTraceServiceRequest::decode(body)
+                            .expect("an ExportTraceServiceRequest");
                         for resource_spans in request.resource_spans {
                             let service = resource_spans
                                 .resource
@@ -64,13 +70,14 @@ pub fn start_receiver() -> (String, mpsc::UnboundedReceiver<Received>) {
                     }
                 }),
             );
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            axum::serve(listener, app).await.unwrap();
+            let listener = tokio::net::TcpListener::from_std(listener).expect("a tokio listener");
+            axum::serve(listener, app).await.expect("serve");
         });
     });
     (url, rx)
 }
 
+/// The value of attribute `key`, if present.
 pub fn attribute<'a>(attributes: &'a [KeyValue], key: &str) -> Option<&'a AnyValue> {
     attributes
         .iter()
@@ -79,6 +86,7 @@ pub fn attribute<'a>(attributes: &'a [KeyValue], key: &str) -> Option<&'a AnyVal
         .and_then(|v| v.value.as_ref())
 }
 
+/// Attribute `key` as a string (a value of another type in its debug form), if present.
 pub fn string_attribute(attributes: &[KeyValue], key: &str) -> Option<String> {
     match attribute(attributes, key)? {
         AnyValue::StringValue(s) => Some(s.clone()),
