@@ -290,8 +290,10 @@ pub(crate) fn written_pointer(raw: &Value, pointer: &str) -> String {
     for token in pointer.split('/').skip(1) {
         // Past a node that is not written (a missing key): the rest is appended as it is.
         if let Some(mut current) = node {
-            while let Some(target) = current
-                .as_object()
+            // A pointer to a `$ref` itself stays at it; any other token goes through it.
+            while let Some(target) = (token != "$ref")
+                .then_some(current)
+                .and_then(Value::as_object)
                 .and_then(|m| m.get("$ref"))
                 .and_then(Value::as_str)
             {
