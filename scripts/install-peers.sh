@@ -23,6 +23,6 @@ if [ ! -d tests/peers/node_modules ] || [ tests/peers/package.json -nt tests/pee
 fi
 
 PY="${ASYNCTION_PYTHON:-python3}"
-if ! "$PY" -c "import socketio, websocket, prometheus_client" 2>/dev/null; then
+if ! "$PY" -c "import socketio, websocket, prometheus_client, aiohttp, pydantic, mypy, flit_core" 2>/dev/null; then
   "$PY" -m pip install -q -r tests/peers/requirements.txt
 fi

@@ -177,7 +177,8 @@ pub enum Command {
     Convert(convert::ConvertArgs),
     /// Compare two versions of a document: breaking changes, by who sends what.
     Diff(diff::DiffArgs),
-    /// Generate client code from a document (`generate typescript`: a typed npm package).
+    /// Generate client code from a document (`generate typescript`: a typed npm package;
+    /// `generate python`: a typed pip package).
     Generate(generate::GenerateArgs),
     /// Contract-test a running Socket.IO server against the document.
     Test(Box<test::TestArgs>),

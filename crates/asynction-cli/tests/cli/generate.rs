@@ -1,4 +1,4 @@
-//! `asynction generate typescript`: `--help`, the files written, warnings with file:line:col,
+//! `asynction generate typescript` and `generate python`: `--help`, the files written, warnings with file:line:col,
 //! and refused options. (The generated code itself is tested by asynction-codegen's tests.)
 //! Writing a package runs the binary; the other checks run the command in process.
 use std::path::PathBuf;
@@ -117,4 +117,74 @@ fn unknown_servers_and_bad_names_exit_1() {
     let missing = fixture("missing.yaml");
     let out = in_process(&["generate", "typescript", &missing, "--out", &out_dir]);
     assert_eq!(out.code, Some(1));
+}
+
+#[test]
+fn python_help_lists_its_options() {
+    let out = in_process(&["generate", "--help"]);
+    assert!(out.stdout.contains("python"), "{}", out.stdout);
+    let out = in_process(&["generate", "python", "--help"]);
+    assert_eq!(out.code, Some(0));
+    let help = out.stdout;
+    for option in [
+        "--out <DIR>",
+        "--name <PACKAGE>",
+        "--server <NAME>",
+        "[FILE]",
+        "--socketio-args",
+    ] {
+        assert!(help.contains(option), "{option} in {help}");
+    }
+}
+
+#[test]
+fn python_writes_the_package_and_warns_with_positions() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out_dir = dir.path().join("client");
+    let out = asynction(&[
+        "generate",
+        "python",
+        "approximations-2.6.yaml",
+        "--out",
+        out_dir.to_str().expect("utf-8"),
+        "--name",
+        "approx",
+    ]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(
+        out.stdout.starts_with("created approx (7 files) in "),
+        "{}",
+        out.stdout
+    );
+    let stderr = &out.stderr;
+    assert!(
+        stderr.contains("approximations-2.6.yaml:11:13: warning: Python: `not` is not expressed"),
+        "{stderr}"
+    );
+    for file in [
+        "pyproject.toml",
+        "README.md",
+        "src/approx/__init__.py",
+        "src/approx/models.py",
+        "src/approx/client.py",
+        "src/approx/_runtime.py",
+        "src/approx/py.typed",
+    ] {
+        assert!(out_dir.join(file).is_file(), "{file}");
+    }
+    let refused = asynction(&[
+        "generate",
+        "python",
+        "shapes-2.6.yaml",
+        "--out",
+        out_dir.to_str().expect("utf-8"),
+        "--name",
+        "Not-A-Module",
+    ]);
+    assert_eq!(refused.code, Some(1));
+    assert!(
+        refused.stderr.contains("cannot be a Python package name"),
+        "{}",
+        refused.stderr
+    );
 }

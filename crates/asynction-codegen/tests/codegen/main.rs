@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+mod python;
+mod python_runtime;
 mod scaffold;
 mod typescript;
 mod typescript_node;

@@ -144,6 +144,8 @@ struct NamespaceView {
     path: String,
     dynamic: bool,
     connect_snippet: String,
+    /// The same with the client `asynction generate python` writes.
+    connect_snippet_py: String,
     description_html: Option<String>,
     parameters: Vec<NamedTree>,
     handshake: Option<HandshakeView>,
@@ -183,6 +185,8 @@ struct EventView {
     examples: Vec<ExampleView>,
     ack_example: Option<ExampleView>,
     snippet: String,
+    /// The same with the client `asynction generate python` writes.
+    snippet_py: String,
     /// The console's form, for client-sent events when the console is on.
     console: Option<EventConsole>,
 }
@@ -343,6 +347,7 @@ impl<'a> PageBuilder<'a> {
                 js_string(&ns.path),
                 js_string(&self.options.socketio_path)
             ),
+            connect_snippet_py: python_connect_snippet(&ns.path, &self.options.socketio_path),
             description_html: ns.description.as_deref().map(markdown::to_safe_html),
             parameters,
             handshake,
@@ -501,6 +506,7 @@ impl<'a> PageBuilder<'a> {
                 ev.ack.is_some(),
                 snippet_value.as_ref(),
             ),
+            snippet_py: python_snippet(&ev.name, ingress, spread, ev.ack.is_some()),
             console: (ingress && self.options.console)
                 .then(|| console::event_console(ev, snippet_value.as_ref())),
             anchor,
@@ -555,6 +561,66 @@ fn snippet(
             (false, false) => "(payload) => { … }",
         };
         format!("socket.on({name}, {params});")
+    }
+}
+
+/// `connect` of the package `asynction generate python` writes (an async context manager).
+fn python_connect_snippet(path: &str, socketio_path: &str) -> String {
+    let mut args = js_string(path);
+    if socketio_path != "/socket.io" {
+        args.push_str(&format!(", socketio_path={}", js_string(socketio_path)));
+    }
+    format!(
+        "async with connect(\"http://localhost:5000\", {args}) as ns:  # asynction generate python"
+    )
+}
+
+/// The same as [`snippet`] with the Python client: methods are named as the generator names
+/// them (`add user` acked → `add_user`, else `emit_add_user`; server events `on_…`).
+fn python_snippet(name: &str, ingress: bool, spread: bool, acked: bool) -> String {
+    let method = python_identifier(name);
+    let args = if spread { "args" } else { "payload" };
+    match (ingress, acked) {
+        (true, true) => format!("ack = await ns.{method}({args})"),
+        (true, false) => format!("await ns.emit_{method}({args})"),
+        (false, true) => format!(
+            "@ns.on_{method}\ndef handle({args}):\n    return reply  # the ack, checked against the document"
+        ),
+        (false, false) => format!("@ns.on_{method}\ndef handle({args}):\n    ..."),
+    }
+}
+
+/// A snake_case Python identifier: words are ASCII letter/digit runs split at camelCase
+/// boundaries (the rule of `asynction_codegen`'s naming, which this crate does not depend on).
+fn python_identifier(name: &str) -> String {
+    let mut words: Vec<String> = Vec::new();
+    for run in name.split(|c: char| !c.is_ascii_alphanumeric()) {
+        let chars: Vec<char> = run.chars().collect();
+        let mut current = String::new();
+        for (i, &c) in chars.iter().enumerate() {
+            let boundary = i > 0 && c.is_ascii_uppercase() && {
+                let prev = chars[i - 1];
+                let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+                prev.is_ascii_lowercase()
+                    || prev.is_ascii_digit()
+                    || (prev.is_ascii_uppercase() && next_lower)
+            };
+            if boundary && !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            current.push(c.to_ascii_lowercase());
+        }
+        if !current.is_empty() {
+            words.push(current);
+        }
+    }
+    let ident = words.join("_");
+    if ident.is_empty() {
+        "event".to_owned()
+    } else if ident.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("n_{ident}")
+    } else {
+        ident
     }
 }
 
@@ -673,6 +739,22 @@ mod tests {
         assert_eq!(
             snippet("news", false, false, false, None),
             r#"socket.on("news", (payload) => { … });"#
+        );
+        assert_eq!(
+            python_snippet("add user", true, false, true),
+            "ack = await ns.add_user(payload)"
+        );
+        assert_eq!(
+            python_snippet("newMessage", true, true, false),
+            "await ns.emit_new_message(args)"
+        );
+        assert_eq!(
+            python_snippet("user joined", false, false, false),
+            "@ns.on_user_joined\ndef handle(payload):\n    ..."
+        );
+        assert_eq!(
+            python_connect_snippet("/chat", "/api/socket.io"),
+            "async with connect(\"http://localhost:5000\", \"/chat\", socketio_path=\"/api/socket.io\") as ns:  # asynction generate python"
         );
     }
 }
