@@ -6,7 +6,6 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use asynction::Document;
 use asynction::mock::{MockError, MockOptions, MockServer};
 use clap::{Args, Subcommand};
 
@@ -95,7 +94,12 @@ pub fn run(global: &GlobalOptions, args: &MockArgs, console: &mut Console) -> Ex
 }
 
 async fn serve(global: &GlobalOptions, args: &RunArgs, console: &mut Console) -> ExitCode {
-    let doc = match Document::from_path_with(&global.spec, &global.load_options()) {
+    // Every error of the document at once: loading, JSON Schemas, examples.
+    let doc = match asynction::lint::load_checked(
+        &global.spec,
+        &global.load_options(),
+        !args.validation.without_validation,
+    ) {
         Ok(doc) => doc,
         Err(e) => {
             for d in e.diagnostics() {

@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use asynction_testkit::cli::Run;
 
 mod bundle;
+mod cli_lint;
 mod cli_validate;
 mod cluster;
 mod contract;

@@ -572,7 +572,7 @@ mod cli {
         );
         assert!(
             stderr.contains(&format!(
-                "{file}:17:35: namespace / event 'news' payload: cannot generate"
+                "{file}:17:48: namespace / event 'news' payload: cannot generate"
             )),
             "{stderr}"
         );
@@ -1011,7 +1011,7 @@ async fn library_mock_server_acks_emits_and_serves_docs() {
         pointers,
         vec![
             "/channels/~1/publish/message/x-ack/args/maxLength",
-            "/channels/~1/subscribe/message/payload/enum",
+            "/channels/~1/subscribe/message/payload/maximum",
         ]
     );
 }
