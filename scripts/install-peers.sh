@@ -8,6 +8,9 @@ need_apt=()
 command -v node >/dev/null || need_apt+=(nodejs npm)
 command -v redis-server >/dev/null || need_apt+=(redis-server)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+# scripts/test-packages.sh: the container image is built and run with podman (no Docker daemon).
+command -v podman >/dev/null || need_apt+=(podman)
+command -v runc >/dev/null || need_apt+=(runc)
 if ((${#need_apt[@]})); then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq
@@ -26,3 +29,6 @@ PY="${ASYNCTION_PYTHON:-python3}"
 if ! "$PY" -c "import socketio, websocket, prometheus_client, aiohttp, pydantic, mypy, flit_core" 2>/dev/null; then
   "$PY" -m pip install -q -r tests/peers/requirements.txt
 fi
+
+# scripts/package.sh builds the wheel with maturin (scripts/package-requirements.txt).
+command -v maturin >/dev/null || "$PY" -m pip install -q -r scripts/package-requirements.txt

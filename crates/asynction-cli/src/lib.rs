@@ -20,6 +20,7 @@
 //! exits with 2 on usage errors.
 #![warn(missing_docs)]
 
+mod build_info;
 pub mod bundle;
 mod console;
 pub mod convert;
@@ -29,6 +30,7 @@ pub mod emit;
 pub mod generate;
 mod logging;
 pub mod mock;
+mod mount_hint;
 pub mod scaffold;
 pub mod test;
 pub mod validate;
@@ -44,7 +46,13 @@ pub use console::Console;
 
 /// Spec-first Socket.IO APIs driven by an AsyncAPI document.
 #[derive(Debug, Parser)]
-#[command(name = "asynction", version, about, propagate_version = true)]
+#[command(
+    name = "asynction",
+    version = build_info::VERSION,
+    long_version = build_info::LONG_VERSION,
+    about,
+    propagate_version = true
+)]
 pub struct Cli {
     /// Options every subcommand understands.
     #[command(flatten)]
@@ -58,7 +66,7 @@ impl Cli {
     /// Runs the subcommand, writing to `console`; the process exit code.
     pub fn run(&self, console: &mut Console) -> ExitCode {
         let global = &self.global;
-        match &self.command {
+        let code = match &self.command {
             Command::Validate(args) => validate::run(global, args, console),
             Command::Mock(args) => mock::run(global, args, console),
             Command::Docs(args) => docs::run(global, args, console),
@@ -69,7 +77,8 @@ impl Cli {
             Command::Diff(args) => diff::run(global, args, console),
             Command::Generate(args) => generate::run(global, args, console),
             Command::Test(args) => test::run(global, args, console),
-        }
+        };
+        mount_hint::after(&global.spec, code, console)
     }
 }
 

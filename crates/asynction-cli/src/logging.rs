@@ -1,41 +1,70 @@
 //! Log output of long-running subcommands: `tracing` events to stderr, filtered by `RUST_LOG`
 //! (default `info`); with `OTEL_EXPORTER_OTLP_ENDPOINT` (or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`)
 //! set, the connection and event spans are also exported over OTLP (`asynction::otel`), at
-//! `info` level whatever `RUST_LOG` says.
+//! `info` level whatever `RUST_LOG` says — in builds with the `otel` feature; without it, the
+//! endpoint is ignored with a warning that says how to get a build that exports.
 
 use std::io::IsTerminal;
 
 use asynction::Document;
-use asynction::otel::OtelGuard;
+#[cfg(feature = "otel")]
+pub use asynction::otel::{OtelError, OtelGuard};
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::Layer;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
+/// Without the `otel` feature nothing is exported: there is never a guard to keep.
+#[cfg(not(feature = "otel"))]
+pub enum OtelGuard {}
+
+/// Without the `otel` feature no `OTEL_*` setting can be wrong.
+#[cfg(not(feature = "otel"))]
+pub type OtelError = std::convert::Infallible;
+
+/// The variables that turn export on (the OTLP specification's names).
+const ENDPOINT_VARS: [&str; 2] = [
+    "OTEL_EXPORTER_OTLP_ENDPOINT",
+    "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+];
+
 /// Installs the subscriber (once; later calls do nothing). With an OTLP endpoint in the
 /// environment, the spans of `doc`'s server are exported too: keep the returned guard until the
 /// server stops (dropping it flushes them). Fails when the `OTEL_*` variables are unusable.
-pub fn init(doc: &Document) -> Result<Option<OtelGuard>, asynction::otel::OtelError> {
+pub fn init(doc: &Document) -> Result<Option<OtelGuard>, OtelError> {
     let filter = || EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let fmt = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .with_filter(filter());
-    let endpoint_set = [
-        asynction::otel::OTEL_EXPORTER_OTLP_ENDPOINT,
-        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
-    ]
-    .iter()
-    .any(|v| std::env::var(v).is_ok_and(|s| !s.is_empty()));
-    if !endpoint_set {
+    let endpoint = ENDPOINT_VARS
+        .iter()
+        .find(|v| std::env::var(v).is_ok_and(|s| !s.is_empty()));
+    let Some(endpoint) = endpoint else {
         let _ = tracing_subscriber::registry().with(fmt).try_init();
         return Ok(None);
+    };
+    #[cfg(feature = "otel")]
+    {
+        let _ = endpoint;
+        let (otel, guard) = asynction::otel::layer(doc)?;
+        // RUST_LOG quiets the log output, not the export: asynction's spans are `info`.
+        let _ = tracing_subscriber::registry()
+            .with(fmt)
+            .with(otel.with_filter(tracing_subscriber::filter::LevelFilter::INFO))
+            .try_init();
+        Ok(Some(guard))
     }
-    let (otel, guard) = asynction::otel::layer(doc)?;
-    // RUST_LOG quiets the log output, not the export: asynction's spans are `info`.
-    let _ = tracing_subscriber::registry()
-        .with(fmt)
-        .with(otel.with_filter(tracing_subscriber::filter::LevelFilter::INFO))
-        .try_init();
-    Ok(Some(guard))
+    #[cfg(not(feature = "otel"))]
+    {
+        let _ = doc;
+        let _ = tracing_subscriber::registry().with(fmt).try_init();
+        tracing::warn!(
+            "{endpoint} is set, but this asynction was built without the `otel` feature: no spans \
+             are exported. Build it with `cargo install --locked --path crates/asynction-cli \
+             --features otel`, or use the container image, the wheel or the npm package, which \
+             export."
+        );
+        Ok(None)
+    }
 }

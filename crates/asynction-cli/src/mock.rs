@@ -6,7 +6,6 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use asynction::Document;
 use asynction::mock::{MockError, MockOptions, MockServer};
 use clap::{Args, Subcommand};
 
@@ -35,8 +34,9 @@ enum MockCommand {
 /// Arguments of `asynction mock run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1")]
+    /// Address to listen on (the container image sets ASYNCTION_HOST=0.0.0.0, so that a
+    /// published port reaches it).
+    #[arg(long, env = "ASYNCTION_HOST", default_value = "127.0.0.1")]
     host: std::net::IpAddr,
     /// Port to listen on (0 picks a free one; the banner shows it).
     #[arg(long, short = 'p', default_value_t = 5000)]
@@ -94,7 +94,12 @@ pub fn run(global: &GlobalOptions, args: &MockArgs, console: &mut Console) -> Ex
 }
 
 async fn serve(global: &GlobalOptions, args: &RunArgs, console: &mut Console) -> ExitCode {
-    let doc = match Document::from_path_with(&global.spec, &global.load_options()) {
+    // Every error of the document at once: loading, JSON Schemas, examples.
+    let doc = match asynction::lint::load_checked(
+        &global.spec,
+        &global.load_options(),
+        !args.validation.without_validation,
+    ) {
         Ok(doc) => doc,
         Err(e) => {
             for d in e.diagnostics() {

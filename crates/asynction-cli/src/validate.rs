@@ -1,24 +1,27 @@
-//! `asynction validate [FILE…]`: loads each document, builds its model and compiles its
-//! JSON Schemas, and reports every problem as `file:line:col: message (at /pointer)`.
+//! `asynction validate [FILE…]`: checks each document and reports every problem at once, each
+//! under its rule id, sorted by position: `file:line:col: message (at /pointer) [rule]`.
+//!
+//! Every stage that can run does: `$ref`s, the structure AsyncAPI requires, the model, the
+//! JSON Schemas and message examples, and the recommended ruleset of @asyncapi/parser with
+//! asynction's Socket.IO rules (warnings, infos and hints). `--ruleset FILE` changes which
+//! rules report and how seriously, `--fail-severity` which severities fail the run (exit 1),
+//! `--format` prints text, JSON, SARIF 2.1.0 or GitHub workflow commands, and `--explain
+//! RULE` says what a rule means and how to fix what it reports.
 //!
 //! Without FILE arguments the `--spec` document is checked. `--server NAME` also requires that
 //! server to exist; `--without-validation` skips compiling the JSON Schemas and checking the
-//! message examples (what a server started with that flag would skip).
-//!
-//! Verdicts follow @asyncapi/parser: a message example that does not match its schema is an
-//! error in an AsyncAPI 2.x document and a warning (`file:line:col: warning: …`, exit code 0)
-//! in a 3.x one; `--strict` makes warnings errors.
+//! message examples (what a server started with that flag would skip). `--strict` makes
+//! warnings errors.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anstyle::{AnsiColor, Style};
-use asynction::Document;
-use asynction::validate::Validators;
-use asynction::{Diagnostic, Location, Severity};
+use asynction::Severity;
+use asynction::lint::{self, LintOptions, Report, Ruleset, rules};
+use asynction::{Diagnostic, Location};
 use clap::{Args, ValueEnum};
-use serde::Serialize;
 
 use crate::GlobalOptions;
 use crate::console::{Console, errln};
@@ -38,66 +41,119 @@ pub struct ValidateArgs {
     /// Skip the JSON Schemas: check the document as a server started without validation reads it.
     #[arg(long)]
     without_validation: bool,
-    /// Treat warnings as errors (exit code 1). Warnings are what @asyncapi/parser accepts but
-    /// is probably wrong: AsyncAPI 3.x message examples that do not match their schemas.
+    /// Treat warnings as errors (exit code 1).
     #[arg(long)]
     strict: bool,
+    /// The least serious severity that fails the run (exit code 1): error, warn, info or hint.
+    #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = FailSeverity::Error)]
+    fail_severity: FailSeverity,
+    /// A ruleset (YAML): `extends` (recommended, off, or other ruleset files) and `rules`
+    /// (rule id → error, warn, info, hint or off).
+    #[arg(long, value_name = "FILE")]
+    ruleset: Option<PathBuf>,
+    /// Print what rule RULE checks and how to fix what it reports, and exit.
+    #[arg(long, value_name = "RULE")]
+    explain: Option<String>,
 }
 
 /// Output formats of `validate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
-    /// One line per problem (colored on a terminal), one summary line per valid file.
+    /// One line per problem with its rule id (colored on a terminal), one summary line per
+    /// valid file.
     Text,
-    /// A JSON array of problems: `{file, line, column, pointer, message}`, and
-    /// `severity: "warning"` for warnings.
+    /// A JSON array of problems: `{file, line, column, pointer, message, rule}`, and
+    /// `severity` for all but errors.
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning and other CI tools), file URIs relative to the
+    /// working directory.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=…,line=…,col=…::…`).
+    Github,
 }
 
-/// What `--format json` prints for one problem.
-#[derive(Debug, Serialize)]
-struct JsonProblem {
-    file: String,
-    line: Option<u32>,
-    column: Option<u32>,
-    pointer: String,
-    message: String,
-    /// `"warning"` for warnings; absent for errors (the format errors always had).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    severity: Option<&'static str>,
+/// The values of `--fail-severity`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailSeverity {
+    /// Only errors fail.
+    Error,
+    /// Warnings and errors fail.
+    Warn,
+    /// Infos, warnings and errors fail.
+    Info,
+    /// Every diagnostic fails.
+    Hint,
 }
 
-/// The verdict on one document.
-enum Verdict {
-    Valid {
-        asyncapi: String,
-        namespaces: usize,
-        events: usize,
-        warnings: Vec<Diagnostic>,
-    },
-    Invalid(Vec<Diagnostic>),
+impl FailSeverity {
+    fn severity(self) -> Severity {
+        match self {
+            FailSeverity::Error => Severity::Error,
+            FailSeverity::Warn => Severity::Warning,
+            FailSeverity::Info => Severity::Info,
+            FailSeverity::Hint => Severity::Hint,
+        }
+    }
 }
 
-/// Runs the subcommand; returns exit code 0 when every document is valid, 1 otherwise.
+/// Runs the subcommand: exit code 0 when no document has a problem at or above
+/// `--fail-severity`, 1 otherwise, 2 for a usage error (an unknown rule, a bad ruleset).
 pub fn run(global: &GlobalOptions, args: &ValidateArgs, console: &mut Console) -> ExitCode {
+    if let Some(id) = &args.explain {
+        return explain(id, console);
+    }
+    let ruleset = match &args.ruleset {
+        None => Ruleset::default(),
+        Some(path) => match Ruleset::from_path(path) {
+            Ok(ruleset) => ruleset,
+            Err(e) => {
+                errln!(console, "asynction: {e}");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let options = LintOptions::default()
+        .load(global.load_options())
+        .ruleset(ruleset)
+        .schemas(!args.without_validation);
     let files = if args.files.is_empty() {
         vec![global.spec.clone()]
     } else {
         args.files.clone()
     };
-    let verdicts: Vec<(PathBuf, Verdict)> = files
+    let reports: Vec<(PathBuf, Report)> = files
         .into_iter()
-        .map(|f| (f.clone(), check(&f, args, &global.load_options())))
+        .map(|f| {
+            let report = check(&f, args, &options);
+            (f, report)
+        })
         .collect();
-    let all_valid = verdicts
+    let threshold = if args.strict {
+        Severity::Warning
+    } else {
+        args.fail_severity.severity()
+    };
+    let failed = reports.iter().any(|(_, r)| r.fails(threshold));
+    let all: Vec<Diagnostic> = reports
         .iter()
-        .all(|(_, v)| matches!(v, Verdict::Valid { .. }));
+        .flat_map(|(_, r)| r.diagnostics.iter().cloned())
+        .collect();
     let written = match args.format {
-        Format::Text => console.styled_out(|out| print_text(out, &verdicts)),
-        Format::Json => console.out(|out| print_json(out, &verdicts)),
+        Format::Text => console.styled_out(|out| print_text(out, &reports)),
+        Format::Json => console.out(|out| print_json_value(out, &lint::json(&all))),
+        Format::Sarif => console.out(|out| {
+            print_json_value(
+                out,
+                &lint::sarif(&all, &std::env::current_dir().unwrap_or_default()),
+            )
+        }),
+        Format::Github => console.out(|out| {
+            out.write_all(lint::github(&all).as_bytes())
+                .and_then(|()| out.flush())
+        }),
     };
     match written {
-        Ok(()) if all_valid => ExitCode::SUCCESS,
+        Ok(()) if !failed => ExitCode::SUCCESS,
         Ok(()) => ExitCode::from(1),
         Err(e) => {
             errln!(console, "asynction: cannot write the report: {e}");
@@ -106,17 +162,42 @@ pub fn run(global: &GlobalOptions, args: &ValidateArgs, console: &mut Console) -
     }
 }
 
-fn check(file: &Path, args: &ValidateArgs, load: &asynction::LoadOptions) -> Verdict {
-    let doc = match Document::from_path_with(file, load) {
-        Ok(doc) => doc,
-        Err(e) => return Verdict::Invalid(e.diagnostics().to_vec()),
-    };
-    let mut problems = Vec::new();
+/// `--explain RULE`.
+fn explain(id: &str, console: &mut Console) -> ExitCode {
+    match rules::rule_named(id) {
+        Some(rule) => {
+            console.print(format_args!("{}", rules::explain(rule)));
+            ExitCode::SUCCESS
+        }
+        None => {
+            let close: Vec<&str> = rules::RULES
+                .iter()
+                .map(|r| r.id)
+                .filter(|r| r.contains(id) || id.contains(*r))
+                .collect();
+            errln!(
+                console,
+                "asynction: no rule '{id}'{}",
+                if close.is_empty() {
+                    " (the README lists every rule)".to_owned()
+                } else {
+                    format!("; did you mean: {}", close.join(", "))
+                }
+            );
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn check(file: &Path, args: &ValidateArgs, options: &LintOptions) -> Report {
+    let mut report = lint::lint_path(file, options);
     if let Some(name) = &args.server
+        && let Some(doc) = &report.document
         && let Err(unknown) = doc.api.server_named(name)
     {
-        problems.push(Diagnostic {
+        report.diagnostics.push(Diagnostic {
             severity: Severity::Error,
+            rule: rules::UNKNOWN_SERVER,
             location: Location {
                 file: file.to_path_buf(),
                 line: None,
@@ -126,81 +207,72 @@ fn check(file: &Path, args: &ValidateArgs, load: &asynction::LoadOptions) -> Ver
             message: unknown.to_string(),
         });
     }
-    let mut warnings = Vec::new();
-    if !args.without_validation {
-        match Validators::compile(&doc) {
-            Ok(validators) => warnings = validators.warnings().to_vec(),
-            Err(e) => problems.extend(e.diagnostics().iter().cloned()),
-        }
-    }
     if args.strict {
         // --strict: every warning is an error.
-        problems.extend(warnings.drain(..).map(|w| w.with_severity(Severity::Error)));
+        for d in &mut report.diagnostics {
+            if d.severity == Severity::Warning {
+                d.severity = Severity::Error;
+            }
+        }
     }
-    if !problems.is_empty() {
-        return Verdict::Invalid(problems);
-    }
-    let events = doc
-        .api
-        .namespaces
-        .iter()
-        .map(|n| n.ingress.len() + n.egress.len())
-        .sum();
-    Verdict::Valid {
-        asyncapi: doc.api.asyncapi.clone(),
-        namespaces: doc.api.namespaces.len(),
-        events,
-        warnings,
-    }
+    report
 }
 
 /// The text report; `out` strips the styles when stdout is not a terminal (and honours
 /// NO_COLOR).
-fn print_text(out: &mut dyn Write, verdicts: &[(PathBuf, Verdict)]) -> std::io::Result<()> {
+fn print_text(out: &mut dyn Write, reports: &[(PathBuf, Report)]) -> std::io::Result<()> {
     let place = Style::new().bold();
     let error = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
     let warning = Style::new().fg_color(Some(AnsiColor::Yellow.into())).bold();
+    let note = Style::new().fg_color(Some(AnsiColor::Cyan.into())).bold();
     let ok = Style::new().fg_color(Some(AnsiColor::Green.into())).bold();
     let dim = Style::new().dimmed();
-    for (file, verdict) in verdicts {
-        match verdict {
-            Verdict::Valid {
-                asyncapi,
-                namespaces,
-                events,
-                warnings,
-            } => {
-                for d in warnings {
-                    write!(out, "{place}{}{place:#}", location(&d.location))?;
-                    write!(out, ": {warning}warning{warning:#}: {}", d.message)?;
-                    if !d.pointer.is_empty() {
-                        write!(out, " {dim}(at {}){dim:#}", d.pointer)?;
-                    }
-                    writeln!(out)?;
-                }
-                writeln!(
-                    out,
-                    "{place}{}{place:#}: {ok}valid{ok:#} (AsyncAPI {asyncapi}, {namespaces} {}, {events} {}{})",
-                    file.display(),
-                    plural(*namespaces, "namespace", "namespaces"),
-                    plural(*events, "event", "events"),
-                    match warnings.len() {
-                        0 => String::new(),
-                        n => format!(", {n} {}", plural(n, "warning", "warnings")),
-                    },
-                )?
+    for (file, report) in reports {
+        for d in &report.diagnostics {
+            write!(out, "{place}{}{place:#}", location(&d.location))?;
+            match d.severity {
+                Severity::Error => write!(out, ": {error}{}{error:#}", d.message)?,
+                Severity::Warning => write!(out, ": {warning}warning{warning:#}: {}", d.message)?,
+                other => write!(out, ": {note}{other}{note:#}: {}", d.message)?,
             }
-            Verdict::Invalid(diagnostics) => {
-                for d in diagnostics {
-                    write!(out, "{place}{}{place:#}", location(&d.location))?;
-                    write!(out, ": {error}{}{error:#}", d.message)?;
-                    if !d.pointer.is_empty() {
-                        write!(out, " {dim}(at {}){dim:#}", d.pointer)?;
-                    }
-                    writeln!(out)?;
-                }
+            if !d.pointer.is_empty() {
+                write!(out, " {dim}(at {}){dim:#}", d.pointer)?;
+            }
+            writeln!(out, " {dim}[{}]{dim:#}", d.rule)?;
+        }
+        let Some(doc) = report
+            .document
+            .as_ref()
+            .filter(|_| report.count(Severity::Error) == 0)
+        else {
+            continue;
+        };
+        let namespaces = doc.api.namespaces.len();
+        let events: usize = doc
+            .api
+            .namespaces
+            .iter()
+            .map(|n| n.ingress.len() + n.egress.len())
+            .sum();
+        let mut counts = String::new();
+        for (severity, one, many) in [
+            (Severity::Warning, "warning", "warnings"),
+            (Severity::Info, "info", "infos"),
+            (Severity::Hint, "hint", "hints"),
+        ] {
+            let n = report.count(severity);
+            if n > 0 {
+                counts.push_str(&format!(", {n} {}", plural(n, one, many)));
             }
         }
+        writeln!(
+            out,
+            "{place}{}{place:#}: {ok}valid{ok:#} (AsyncAPI {}, {namespaces} {}, {events} {}{counts})",
+            file.display(),
+            doc.api.asyncapi,
+            plural(namespaces, "namespace", "namespaces"),
+            plural(events, "event", "events"),
+        )?;
     }
     out.flush()
 }
@@ -218,23 +290,8 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
 }
 
-fn print_json(out: &mut dyn Write, verdicts: &[(PathBuf, Verdict)]) -> std::io::Result<()> {
-    let problems: Vec<JsonProblem> = verdicts
-        .iter()
-        .flat_map(|(_, v)| match v {
-            Verdict::Invalid(ds) => ds,
-            Verdict::Valid { warnings, .. } => warnings,
-        })
-        .map(|d| JsonProblem {
-            file: d.location.file.display().to_string(),
-            line: d.location.line,
-            column: d.location.column,
-            pointer: d.pointer.clone(),
-            message: d.message.clone(),
-            severity: (d.severity == Severity::Warning).then_some("warning"),
-        })
-        .collect();
-    serde_json::to_writer_pretty(&mut *out, &problems).map_err(std::io::Error::other)?;
+fn print_json_value(out: &mut dyn Write, value: &serde_json::Value) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::other)?;
     writeln!(out)?;
     out.flush()
 }

@@ -41,6 +41,7 @@ pub fn bundle(path: impl AsRef<Path>) -> Result<Value, SpecError> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         SpecError::new(vec![Diagnostic {
             severity: crate::Severity::Error,
+            rule: crate::rules::READ,
             location: Location {
                 file: path.to_path_buf(),
                 line: None,

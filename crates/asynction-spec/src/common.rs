@@ -5,6 +5,7 @@ use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 use super::fields::{Reader, child, kind};
+use super::rules;
 use crate::model::{
     ApiKeyLocation, Event, Example, HandshakeBindings, Info, NamespaceHandlers, SchemeKind,
     SecurityRequirement, SecurityScheme, Server,
@@ -275,7 +276,8 @@ pub(crate) fn requirements(
         for (name, scopes) in obj {
             let scope_at = child(&item_at, name);
             let Some(scheme) = schemes.get(name) else {
-                r.error(
+                r.error_rule(
+                    security_rule(at),
                     &scope_at,
                     format!("security requirement names undefined security scheme '{name}'"),
                 );
@@ -295,7 +297,7 @@ pub(crate) fn requirements(
                 .iter()
                 .filter_map(|s| s.as_str().map(str::to_owned))
                 .collect();
-            check_scopes(r, &scope_at, scheme, &scopes);
+            check_scopes(r, security_rule(at), &scope_at, scheme, &scopes);
             req.schemes.insert(name.clone(), scopes);
         }
         out.push(req);
@@ -307,6 +309,7 @@ pub(crate) fn requirements(
 /// order by accident).
 pub(crate) fn check_scopes(
     r: &mut Reader<'_>,
+    rule: &'static str,
     at: &str,
     scheme: &SecurityScheme,
     scopes: &[String],
@@ -314,7 +317,8 @@ pub(crate) fn check_scopes(
     if let SchemeKind::OAuth2 { scopes: declared } = &scheme.kind {
         for s in scopes {
             if !declared.contains(s) {
-                r.error(
+                r.error_rule(
+                    rule,
                     at,
                     format!(
                         "scope '{s}' is not declared by any flow of security scheme '{}'",
@@ -323,6 +327,18 @@ pub(crate) fn check_scopes(
                 );
             }
         }
+    }
+}
+
+/// The rule a security requirement at `at` is checked under: a 2.x server's is the reference's
+/// `asyncapi2-server-security`, a channel's `x-security` is asynction's extension.
+fn security_rule(at: &str) -> &'static str {
+    if at.split('/').any(|t| t == "x-security") {
+        rules::EXTENSIONS
+    } else if at.starts_with("/servers/") {
+        rules::SERVER_SECURITY_V2
+    } else {
+        rules::DOCUMENT
     }
 }
 

@@ -20,24 +20,52 @@ pub struct Location {
     pub column: Option<u32>,
 }
 
-/// How serious a [`Diagnostic`] is.
+/// How serious a [`Diagnostic`] is: the four levels of @asyncapi/parser (and Spectral), most
+/// serious first (`Error < Warning < Info < Hint` in this type's order).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Severity {
     /// The document is refused (the default; what every loading problem is).
     #[default]
     Error,
     /// The document is accepted, but something in it is probably wrong (for example an AsyncAPI
     /// 3.x message example that does not match its schema, which @asyncapi/parser does not
-    /// check yet). `asynction validate --strict` treats warnings as errors.
+    /// check yet, or a recommended-ruleset finding such as a missing `info.contact`).
     Warning,
+    /// Worth knowing (a newer AsyncAPI version exists, a component is unused).
+    Info,
+    /// A suggestion.
+    Hint,
 }
 
 impl Severity {
-    /// `"error"` or `"warning"`.
+    /// Every severity, most serious first.
+    pub const ALL: [Severity; 4] = [
+        Severity::Error,
+        Severity::Warning,
+        Severity::Info,
+        Severity::Hint,
+    ];
+
+    /// `"error"`, `"warning"`, `"info"` or `"hint"`.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "info",
+            Severity::Hint => "hint",
+        }
+    }
+
+    /// Parses a severity as rulesets and command lines write it: `error`, `warn`/`warning`,
+    /// `info`/`information`, `hint`, or @asyncapi/parser's numbers 0–3.
+    pub fn parse(text: &str) -> Option<Severity> {
+        match text {
+            "error" | "0" => Some(Severity::Error),
+            "warn" | "warning" | "1" => Some(Severity::Warning),
+            "info" | "information" | "2" => Some(Severity::Info),
+            "hint" | "3" => Some(Severity::Hint),
+            _ => None,
         }
     }
 }
@@ -51,8 +79,11 @@ impl fmt::Display for Severity {
 /// One problem in an AsyncAPI document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// Error (the document is refused) or warning (it is accepted).
+    /// Error (the document is refused), warning, info or hint (it is accepted).
     pub severity: Severity,
+    /// The id of the rule that reported it ([`crate::rules`]; `asynction validate --explain
+    /// RULE` says what it means and how to fix it).
+    pub rule: &'static str,
     /// Where in the source the problem is.
     pub location: Location,
     /// RFC 6901 JSON pointer of the node (empty for the document root).
@@ -67,10 +98,36 @@ impl Diagnostic {
         self.severity = severity;
         self
     }
+
+    /// The same diagnostic reported under `rule`.
+    pub fn with_rule(mut self, rule: &'static str) -> Self {
+        self.rule = rule;
+        self
+    }
+
+    /// The order diagnostics are listed in: by file, then line and column (unlocated ones
+    /// last in their file: they are about the whole file), then severity; the sort is stable.
+    pub fn sort(diagnostics: &mut [Diagnostic]) {
+        diagnostics.sort_by(|a, b| {
+            let key = |d: &Diagnostic| {
+                (
+                    d.location.line.is_none(),
+                    d.location.line,
+                    d.location.column,
+                    d.severity,
+                )
+            };
+            a.location
+                .file
+                .cmp(&b.location.file)
+                .then_with(|| key(a).cmp(&key(b)))
+        });
+    }
 }
 
 /// `file:line:col: message (at /pointer)` for errors (the format every tool reads);
-/// `file:line:col: warning: message (at /pointer)` for warnings.
+/// `file:line:col: warning: message (at /pointer)` for warnings (`info:`, `hint:` likewise).
+/// The rule id is not printed here (tools that print it add it, such as `asynction validate`).
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.location.file.display())?;
@@ -80,8 +137,8 @@ impl fmt::Display for Diagnostic {
                 write!(f, ":{col}")?;
             }
         }
-        if self.severity == Severity::Warning {
-            write!(f, ": warning")?;
+        if self.severity != Severity::Error {
+            write!(f, ": {}", self.severity)?;
         }
         write!(f, ": {}", self.message)?;
         if !self.pointer.is_empty() {
@@ -157,6 +214,7 @@ mod tests {
     fn at(severity: Severity) -> Diagnostic {
         Diagnostic {
             severity,
+            rule: crate::rules::DOCUMENT,
             location: Location {
                 file: PathBuf::from("api.yaml"),
                 line: Some(12),

@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::error::Diagnostic;
+use super::rules;
 use super::source::{SourceFile, escape_pointer};
 use crate::model::{ArgumentList, Schema};
 
@@ -13,6 +14,12 @@ pub(crate) struct Reader<'a> {
     pub(crate) source: &'a SourceFile,
     /// The document as written (refs not inlined), to recover names that inlining erases.
     pub(crate) raw: &'a Value,
+    /// The document with its `$ref`s inlined (what the model is read from); `null` where a
+    /// `$ref` could not be inlined.
+    pub(crate) resolved: &'a Value,
+    /// Whether some `$ref` could not be inlined (resolution reported it): a `null` left in
+    /// its place is not reported again.
+    pub(crate) unresolved_refs: bool,
     /// Problems found so far.
     pub(crate) diagnostics: Vec<Diagnostic>,
     /// The document's argument convention: how payload and ack schemas without their own
@@ -21,10 +28,48 @@ pub(crate) struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    /// Records a problem at `pointer`.
+    /// Records a problem at `pointer` that the AsyncAPI JSON Schema of the document's version
+    /// refuses ([`rules::DOCUMENT`]); under one of asynction's `x-` extensions it is an
+    /// extension error ([`rules::EXTENSIONS`]) instead, since AsyncAPI allows any `x-` value.
     pub(crate) fn error(&mut self, pointer: &str, message: impl Into<String>) {
+        let rule = if pointer
+            .split('/')
+            .any(|token| matches!(token, "x-handler" | "x-handlers" | "x-security" | "x-ack"))
+        {
+            rules::EXTENSIONS
+        } else {
+            rules::DOCUMENT
+        };
+        self.error_rule(rule, pointer, message);
+    }
+
+    /// Records a problem at `pointer` under `rule`, unless it is the `null` left by a `$ref`
+    /// that could not be inlined (reported once, at the `$ref`, by resolution).
+    pub(crate) fn error_rule(
+        &mut self,
+        rule: &'static str,
+        pointer: &str,
+        message: impl Into<String>,
+    ) {
+        if self.unresolved_refs && self.is_unresolved_ref(pointer) {
+            return;
+        }
         self.diagnostics
-            .push(self.source.diagnostic(pointer, message));
+            .push(self.source.diagnostic(pointer, message).with_rule(rule));
+    }
+
+    /// Whether the node at `pointer` (resolved document) is the `null` of a `$ref` that could
+    /// not be inlined: `null` once resolved, and a `$ref` (or not in the main file at all) as
+    /// written. A `null` the user wrote is not one.
+    fn is_unresolved_ref(&self, pointer: &str) -> bool {
+        if !matches!(self.resolved.pointer(pointer), Some(Value::Null)) {
+            return false;
+        }
+        match self.raw.pointer(&self.written_pointer(pointer)) {
+            None => true,
+            Some(Value::Object(m)) => m.contains_key("$ref"),
+            Some(_) => false,
+        }
     }
 
     /// `obj[key]` as an object, recording an error if present with another type.
@@ -151,7 +196,8 @@ impl<'a> Reader<'a> {
             Some(Value::String(s)) if s == "single" => ArgumentList::Single,
             Some(Value::String(s)) if s == "spread" => ArgumentList::Spread,
             Some(other) => {
-                self.error(
+                self.error_rule(
+                    rules::SOCKETIO_ARGS,
                     &child(at, "x-socketio-args"),
                     format!("x-socketio-args must be 'single' or 'spread', found {other}"),
                 );
@@ -174,7 +220,14 @@ impl<'a> Reader<'a> {
                     && !format.starts_with("application/schema+json")
                     && !format.starts_with("application/schema+yaml")
                 {
-                    self.error(&pointer, format!("schemaFormat '{format}' is not supported: use JSON Schema or AsyncAPI schema"));
+                    self.error_rule(
+                        rules::SCHEMA_FORMAT,
+                        &pointer,
+                        format!(
+                            "schemaFormat '{format}' is not supported: use JSON Schema or \
+                             AsyncAPI schema"
+                        ),
+                    );
                     return None;
                 }
                 m.get("schema").cloned().unwrap_or(Value::Bool(true))
@@ -207,43 +260,7 @@ impl<'a> Reader<'a> {
     /// (`/channels/a/messages/m/examples/0` → `/components/messages/M/examples/0`). A `$ref` to
     /// another file leaves `pointer` as it is (diagnostics then point at the `$ref`).
     pub(crate) fn written_pointer(&self, pointer: &str) -> String {
-        let mut node = self.raw;
-        let mut at = String::new();
-        let mut hops = 0;
-        for token in pointer.split('/').skip(1) {
-            while let Some(target) = node
-                .as_object()
-                .and_then(|m| m.get("$ref"))
-                .and_then(Value::as_str)
-            {
-                hops += 1;
-                let Some(local) = target.strip_prefix('#') else {
-                    return pointer.to_owned();
-                };
-                match super::refs::lookup(self.raw, local) {
-                    Some(next) if hops <= 64 => {
-                        node = next;
-                        at = local.to_owned();
-                    }
-                    _ => return pointer.to_owned(),
-                }
-            }
-            let key = token.replace("~1", "/").replace("~0", "~");
-            node = match node {
-                Value::Object(m) => match m.get(&key) {
-                    Some(v) => v,
-                    None => return pointer.to_owned(),
-                },
-                Value::Array(a) => match key.parse::<usize>().ok().and_then(|i| a.get(i)) {
-                    Some(v) => v,
-                    None => return pointer.to_owned(),
-                },
-                _ => return pointer.to_owned(),
-            };
-            at.push('/');
-            at.push_str(token);
-        }
-        at
+        written_pointer(self.raw, pointer)
     }
 
     /// The `$ref` written at `pointer` in the raw document, following `$ref`s met on the way.
@@ -261,6 +278,48 @@ impl<'a> Reader<'a> {
         }
         node.as_object()?.get("$ref")?.as_str().map(str::to_owned)
     }
+}
+
+/// Where the node at `pointer` (a pointer into the resolved document) is written in `raw`, the
+/// main file as written: local `$ref`s met on the way are followed; a `$ref` to another file,
+/// or a pointer that leaves the document, gives `pointer` back as it is.
+pub(crate) fn written_pointer(raw: &Value, pointer: &str) -> String {
+    let mut node = Some(raw);
+    let mut at = String::new();
+    let mut hops = 0;
+    for token in pointer.split('/').skip(1) {
+        // Past a node that is not written (a missing key): the rest is appended as it is.
+        if let Some(mut current) = node {
+            // A pointer to a `$ref` itself stays at it; any other token goes through it.
+            while let Some(target) = (token != "$ref")
+                .then_some(current)
+                .and_then(Value::as_object)
+                .and_then(|m| m.get("$ref"))
+                .and_then(Value::as_str)
+            {
+                hops += 1;
+                let Some(local) = target.strip_prefix('#') else {
+                    return pointer.to_owned();
+                };
+                match super::refs::lookup(raw, local) {
+                    Some(next) if hops <= 64 => {
+                        current = next;
+                        at = local.to_owned();
+                    }
+                    _ => return pointer.to_owned(),
+                }
+            }
+            let key = token.replace("~1", "/").replace("~0", "~");
+            node = match current {
+                Value::Object(m) => m.get(&key),
+                Value::Array(a) => key.parse::<usize>().ok().and_then(|i| a.get(i)),
+                _ => None,
+            };
+        }
+        at.push('/');
+        at.push_str(token);
+    }
+    at
 }
 
 fn follow<'v>(root: &'v Value, mut node: &'v Value, hops: &mut usize) -> Option<&'v Value> {

@@ -30,7 +30,11 @@
 //! (`common` and `fields` hold what both read), `load` ties them together. The stages are
 //! private; the public API is the list below, each item at one path:
 //!
-//! - loading: [`Document`], [`LoadOptions`], [`SUPPORTED_VERSIONS`];
+//! - loading: [`Document`] (and [`Document::inspect_path`]: every problem at once, with the
+//!   document as far as it could be read, an [`Inspection`]), [`LoadOptions`],
+//!   [`SUPPORTED_VERSIONS`];
+//! - the recommended ruleset and rule configuration: the [`lint`] module;
+//! - rules: the [`rules`] module (every diagnostic's rule id, what it means, how to fix it);
 //! - the model: the [`model`] module ([`Api`], the entry point, is also at the root);
 //! - errors: [`Diagnostic`], [`Location`], [`Severity`], [`SpecError`], [`UnknownServer`];
 //! - JSON Schema's standard formats: [`STANDARD_FORMATS`];
@@ -49,9 +53,11 @@ mod error;
 mod fields;
 mod files;
 mod formats;
+pub mod lint;
 mod load;
 pub mod model;
 mod refs;
+pub mod rules;
 mod source;
 mod v2;
 mod v3;
@@ -60,6 +66,6 @@ pub use bundle::{bundle, to_json, to_yaml};
 pub use convert::{Conversion, TargetVersion, convert};
 pub use error::{Diagnostic, Location, Severity, SpecError, UnknownServer};
 pub use formats::STANDARD_FORMATS;
-pub use load::{Document, LoadOptions, SUPPORTED_VERSIONS};
+pub use load::{Document, Inspection, LoadOptions, SUPPORTED_VERSIONS};
 // The one type at two paths: `asynction` re-exports the root one (its `Api`).
 pub use model::Api;

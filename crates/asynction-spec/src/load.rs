@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::error::{Diagnostic, Location, Severity, SpecError};
 use super::fields::Reader;
 use super::refs;
+use super::rules;
 use super::source::SourceFile;
 use super::{v2, v3};
 use crate::model::{Api, ArgumentList};
@@ -80,12 +81,15 @@ pub struct Document {
     pub path: PathBuf,
     /// The main file's text with its lazily built position map, for [`Document::diagnostic`].
     source: Arc<SourceFile>,
+    /// The main file as written (`$ref`s not inlined): where a resolved node is written.
+    raw: Arc<Value>,
 }
 
 impl Document {
     /// A diagnostic about the node at `pointer` (a JSON pointer into the document as written
     /// or resolved: inlined `$ref` targets keep the pointer of their place of use), located at
-    /// that node's `line:column` in the main file, or its nearest ancestor's.
+    /// that node's `line:column` where it is written in the main file (a local `$ref` on the
+    /// way is followed to its target), or its nearest written ancestor's.
     ///
     /// The position map is built on the first call and shared by clones of the document:
     /// loading a valid document never pays for it.
@@ -98,8 +102,20 @@ impl Document {
     /// ```
     pub fn diagnostic(&self, pointer: &str, message: impl Into<String>) -> Diagnostic {
         let mut d = self.source.diagnostic(pointer, message);
+        if let Some((line, column)) = self
+            .source
+            .position(&super::fields::written_pointer(&self.raw, pointer))
+        {
+            d.location.line = Some(line);
+            d.location.column = Some(column);
+        }
         d.location.file = self.path.clone();
         d
+    }
+
+    /// The main file as written (no `$ref` inlined).
+    pub(crate) fn raw(&self) -> &Value {
+        &self.raw
     }
 
     /// The main file as written, parsed to JSON (no `$ref` inlined), or `None` when it was
@@ -109,6 +125,8 @@ impl Document {
     }
 
     /// Loads a document from a file (YAML or JSON); relative `$ref`s are read next to it.
+    /// Every error of the document is in the [`SpecError`] (see [`Document::inspect_path`]
+    /// for warnings and for the partly read document).
     pub fn from_path(path: impl AsRef<Path>) -> Result<Self, SpecError> {
         Self::from_path_with(path, &LoadOptions::default())
     }
@@ -118,10 +136,30 @@ impl Document {
         path: impl AsRef<Path>,
         options: &LoadOptions,
     ) -> Result<Self, SpecError> {
+        Self::inspect_path(path, options).into_result()
+    }
+
+    /// Reads a document from a file as far as its problems allow and reports every problem
+    /// at once: each `$ref` that does not resolve, each structural error of the model (the
+    /// rest of the document is still read), sorted by position. Checks that cannot run
+    /// because of an earlier error say so once ([`crate::rules::SKIPPED`]).
+    ///
+    /// ```
+    /// let path = std::env::temp_dir().join("asynction-inspect-doc.yaml");
+    /// std::fs::write(&path, "asyncapi: 2.6.0\ninfo: { title: T }\nchannels:\n  /:\n    publish:\n      message: { $ref: '#/components/messages/Gone' }\n").unwrap();
+    /// let inspection = asynction_spec::Document::inspect_path(&path, &Default::default());
+    /// let rules: Vec<&str> = inspection.diagnostics.iter().map(|d| d.rule).collect();
+    /// // The missing `info.version` (line 2) and the dangling `$ref` (line 6), in one run.
+    /// assert_eq!(rules, ["asyncapi-document-resolved", "invalid-ref", "asynction-skipped"]);
+    /// assert!(inspection.document.is_some(), "what could be read was read");
+    /// ```
+    pub fn inspect_path(path: impl AsRef<Path>, options: &LoadOptions) -> Inspection {
         let path = path.as_ref();
-        let fail = |message: String| {
-            SpecError::new(vec![Diagnostic {
+        let fail = |message: String| Inspection {
+            document: None,
+            diagnostics: vec![Diagnostic {
                 severity: Severity::Error,
+                rule: rules::READ,
                 location: Location {
                     file: path.to_path_buf(),
                     line: None,
@@ -129,15 +167,19 @@ impl Document {
                 },
                 pointer: String::new(),
                 message,
-            }])
+            }],
         };
-        let meta =
-            std::fs::metadata(path).map_err(|e| fail(format!("cannot read the document: {e}")))?;
+        let meta = match std::fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(e) => return fail(format!("cannot read the document: {e}")),
+        };
         if let Some(too_big) = oversized(meta.len(), path, options) {
-            return Err(too_big);
+            return Inspection::failed(too_big);
         }
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| fail(format!("cannot read the document: {e}")))?;
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) => return fail(format!("cannot read the document: {e}")),
+        };
         let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
         load(
             SourceFile::new(abs, text),
@@ -155,10 +197,15 @@ impl Document {
 
     /// [`Document::from_text`] with explicit limits.
     pub fn from_text_with(text: &str, options: &LoadOptions) -> Result<Self, SpecError> {
+        Self::inspect_text(text, options).into_result()
+    }
+
+    /// [`Document::inspect_path`] for YAML or JSON text (named `<string>`).
+    pub fn inspect_text(text: &str, options: &LoadOptions) -> Inspection {
         let display = Path::new("<string>");
         let base = std::env::current_dir().unwrap_or_default().join(display);
         if let Some(too_big) = oversized(text.len() as u64, display, options) {
-            return Err(too_big);
+            return Inspection::failed(too_big);
         }
         let source = SourceFile::new(base, text.to_owned());
         load(source, display.to_path_buf(), options, None)
@@ -181,7 +228,51 @@ impl Document {
             return Err(too_big);
         }
         let source = SourceFile::new(base, text);
-        load(source, display.to_path_buf(), options, Some(value))
+        load(source, display.to_path_buf(), options, Some(value)).into_result()
+    }
+}
+
+/// What [`Document::inspect_path`] found: the document as far as it could be read, and every
+/// problem.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Inspection {
+    /// The document, read as far as its problems allow, or `None` when nothing could be
+    /// (the text does not parse, the version is not supported). With errors among the
+    /// diagnostics it is for further checks only (schemas, examples, lint rules): a `$ref`
+    /// that did not resolve is `null` in it, and a part that could not be read is missing
+    /// from its model.
+    pub document: Option<Document>,
+    /// Every problem found, sorted by position ([`Diagnostic::sort`]).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Inspection {
+    fn failed(error: SpecError) -> Self {
+        Inspection {
+            document: None,
+            diagnostics: error.diagnostics().to_vec(),
+        }
+    }
+
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+
+    /// The document when there is no error, else every error.
+    pub fn into_result(self) -> Result<Document, SpecError> {
+        match self.document {
+            Some(document) if !self.has_errors() => Ok(document),
+            _ => Err(SpecError::new(
+                self.diagnostics
+                    .into_iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .collect(),
+            )),
+        }
     }
 }
 
@@ -190,6 +281,7 @@ fn oversized(len: u64, display: &Path, options: &LoadOptions) -> Option<SpecErro
     (len > options.max_document_bytes as u64).then(|| {
         SpecError::new(vec![Diagnostic {
             severity: Severity::Error,
+            rule: rules::READ,
             location: Location {
                 file: display.to_path_buf(),
                 line: None,
@@ -204,6 +296,21 @@ fn oversized(len: u64, display: &Path, options: &LoadOptions) -> Option<SpecErro
     })
 }
 
+/// A note that the checks after a failed stage did not run.
+fn skipped(display: &Path, message: String) -> Diagnostic {
+    Diagnostic {
+        severity: Severity::Info,
+        rule: rules::SKIPPED,
+        location: Location {
+            file: display.to_path_buf(),
+            line: None,
+            column: None,
+        },
+        pointer: String::new(),
+        message,
+    }
+}
+
 /// Loads `source` (parsed here unless `parsed` is its value already), resolving its `$ref`s
 /// and reading the model; diagnostics name the file as `display`.
 fn load(
@@ -211,28 +318,44 @@ fn load(
     display: PathBuf,
     options: &LoadOptions,
     parsed: Option<Value>,
-) -> Result<Document, SpecError> {
+) -> Inspection {
     let value = match parsed {
         Some(value) => value,
-        None => source
-            .parse()
-            .map_err(|d| SpecError::new(vec![relabel(d, &display)]))?,
+        None => match source.parse() {
+            Ok(value) => value,
+            Err(d) => {
+                return Inspection {
+                    document: None,
+                    diagnostics: vec![
+                        relabel(d, &display),
+                        skipped(
+                            &display,
+                            "the document does not parse: no other check ran".to_owned(),
+                        ),
+                    ],
+                };
+            }
+        },
     };
     let text: Arc<str> = Arc::from(source.text());
     let source = Arc::new(source);
     // Shared with the resolver: the document as written is kept, not copied.
     let value = Arc::new(value);
-    let resolved = refs::resolve(source.clone(), value.clone(), options.max_ref_expansions)
-        .map_err(|ds| {
-            SpecError::new(
-                ds.into_iter()
-                    .map(|d| relabel_main(d, &source.path, &display))
-                    .collect(),
-            )
-        })?;
+    let resolved = refs::resolve(source.clone(), value.clone(), options.max_ref_expansions);
+    let mut diagnostics: Vec<Diagnostic> = resolved
+        .diagnostics
+        .into_iter()
+        .map(|d| relabel_main(d, &source.path, &display))
+        .collect();
+    let unresolved = diagnostics
+        .iter()
+        .filter(|d| d.rule != rules::PARSER)
+        .count();
     let mut reader = Reader {
         source: &source,
         raw: &value,
+        resolved: &resolved.value,
+        unresolved_refs: !diagnostics.is_empty(),
         diagnostics: Vec::new(),
         arguments: ArgumentList::Single,
     };
@@ -244,20 +367,35 @@ fn load(
         },
     };
     let api = build(&mut reader, &resolved.value);
-    let diagnostics: Vec<Diagnostic> = reader
-        .diagnostics
-        .into_iter()
-        .map(|d| relabel(d, &display))
-        .collect();
-    match api {
-        Some(api) if diagnostics.is_empty() => Ok(Document {
+    diagnostics.extend(reader.diagnostics.into_iter().map(|d| relabel(d, &display)));
+    match &api {
+        None => diagnostics.push(skipped(
+            &display,
+            "the document is not AsyncAPI of a supported version: no other check ran".to_owned(),
+        )),
+        Some(_) if unresolved > 0 => diagnostics.push(skipped(
+            &display,
+            format!(
+                "{unresolved} $ref{s} could not be resolved: what {they} point{verb} to was not \
+                 read or checked",
+                s = if unresolved == 1 { "" } else { "s" },
+                they = if unresolved == 1 { "it" } else { "they" },
+                verb = if unresolved == 1 { "s" } else { "" },
+            ),
+        )),
+        Some(_) => {}
+    }
+    Diagnostic::sort(&mut diagnostics);
+    Inspection {
+        document: api.map(|api| Document {
             api: Arc::new(api),
             resolved: Arc::new(resolved.value),
             text,
             path: display,
             source,
+            raw: value,
         }),
-        _ => Err(SpecError::new(diagnostics)),
+        diagnostics,
     }
 }
 
@@ -266,16 +404,23 @@ fn relabel(mut d: Diagnostic, display: &Path) -> Diagnostic {
     d
 }
 
+/// The main file named as the caller named it; another file the `$ref`s reach named relative
+/// to the working directory when it is under it (as the main file usually is).
 fn relabel_main(mut d: Diagnostic, real: &Path, display: &Path) -> Diagnostic {
     if d.location.file == real {
         d.location.file = display.to_path_buf();
+    } else if let Ok(cwd) = std::env::current_dir()
+        && let Ok(relative) = d.location.file.strip_prefix(&cwd)
+    {
+        d.location.file = relative.to_path_buf();
     }
     d
 }
 
 fn build(r: &mut Reader<'_>, root: &Value) -> Option<Api> {
     let Some(obj) = root.as_object() else {
-        r.error(
+        r.error_rule(
+            rules::IS_ASYNCAPI,
             "",
             format!(
                 "an AsyncAPI document must be an object, found {}",
@@ -287,14 +432,16 @@ fn build(r: &mut Reader<'_>, root: &Value) -> Option<Api> {
     let version = match obj.get("asyncapi") {
         Some(Value::String(v)) => v.clone(),
         Some(other) => {
-            r.error(
+            r.error_rule(
+                rules::IS_ASYNCAPI,
                 "/asyncapi",
                 format!("'asyncapi' must be a string such as \"2.6.0\", found {other}"),
             );
             return None;
         }
         None => {
-            r.error(
+            r.error_rule(
+                rules::IS_ASYNCAPI,
                 "",
                 "the document must have required property 'asyncapi' (the AsyncAPI version)",
             );
@@ -302,7 +449,8 @@ fn build(r: &mut Reader<'_>, root: &Value) -> Option<Api> {
         }
     };
     if !SUPPORTED_VERSIONS.contains(&version.as_str()) {
-        r.error(
+        r.error_rule(
+            rules::IS_ASYNCAPI,
             "/asyncapi",
             format!(
                 "AsyncAPI version '{version}' is not supported; supported versions: {}",
@@ -328,7 +476,8 @@ fn check_duplicates(r: &mut Reader<'_>, api: &Api) {
                 .iter()
                 .any(|e| e.name == ev.name && e.pointer != ev.pointer)
             {
-                r.error(
+                r.error_rule(
+                    rules::DUPLICATE_EVENT,
                     &ev.pointer,
                     format!(
                         "namespace {} receives two different messages named '{}'",

@@ -22,15 +22,20 @@ use serde_json::{Map, Value};
 
 use super::error::Diagnostic;
 use super::files::Files;
+use super::rules;
 use super::source::{SourceFile, escape_pointer};
 
 /// Keys under which a JSON Schema starts; inside a schema, everything is schema.
 const SCHEMA_KEYS: &[&str] = &["payload", "args", "query", "headers", "schemas", "schema"];
 
-/// The result of resolution: the inlined tree and every file that was read.
+/// The result of resolution: the inlined tree and what went wrong.
 pub(crate) struct Resolved {
-    /// The document with every `$ref` inlined (recursive schema refs left local).
+    /// The document with every `$ref` inlined (recursive schema refs left local); a `$ref`
+    /// that could not be inlined is `null` in its place.
     pub(crate) value: Value,
+    /// Every `$ref` that could not be inlined, each once, at the `$ref` (in the file that
+    /// holds it).
+    pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
 struct Resolver {
@@ -44,12 +49,13 @@ struct Resolver {
 }
 
 /// Inlines every `$ref` of `root` (the parsed main file `source`). Pass an `Arc<Value>` to keep
-/// the document as written without copying it.
+/// the document as written without copying it. A `$ref` that cannot be inlined is reported
+/// and left `null`, so that later stages still check the rest of the document.
 pub(crate) fn resolve(
     source: Arc<SourceFile>,
     root: impl Into<Arc<Value>>,
     max_expansions: usize,
-) -> Result<Resolved, Vec<Diagnostic>> {
+) -> Resolved {
     let root: Arc<Value> = root.into();
     let mut r = Resolver {
         files: Files::new(source, root.clone()),
@@ -61,10 +67,9 @@ pub(crate) fn resolve(
     };
     let mut stack = Vec::new();
     let value = r.walk(&root, 0, &mut String::new(), &mut stack, false);
-    if r.diagnostics.is_empty() {
-        Ok(Resolved { value })
-    } else {
-        Err(r.diagnostics)
+    Resolved {
+        value,
+        diagnostics: r.diagnostics,
     }
 }
 
@@ -152,7 +157,7 @@ impl Resolver {
                 "the document expands more than {} $refs (raise LoadOptions::max_ref_expansions if this is intended)",
                 self.max_expansions
             );
-            self.report(file, &here, msg);
+            self.report(file, &here, rules::REF_LIMIT, msg);
             return Value::Null;
         }
         let (file_part, fragment) = match reference.split_once('#') {
@@ -162,13 +167,18 @@ impl Resolver {
         let target_file = if file_part.is_empty() {
             file
         } else if file_part.contains("://") && !file_part.starts_with("file://") {
-            self.report(file, &here, format!("remote $ref '{reference}' is not fetched: put the referenced content in a local file"));
+            self.report(file, &here, rules::INVALID_REF, format!("remote $ref '{reference}' is not fetched: put the referenced content in a local file"));
             return Value::Null;
         } else {
             match self.files.load(file, file_part, &mut self.diagnostics) {
                 Ok(id) => id,
                 Err(msg) => {
-                    self.report(file, &here, format!("$ref '{reference}': {msg}"));
+                    self.report(
+                        file,
+                        &here,
+                        rules::INVALID_REF,
+                        format!("$ref '{reference}': {msg}"),
+                    );
                     return Value::Null;
                 }
             }
@@ -204,7 +214,7 @@ impl Resolver {
             } else {
                 format!("reference cycle: {}", cycle.join(" → "))
             };
-            self.report(file, &here, msg);
+            self.report(file, &here, rules::REF_CYCLE, msg);
             return Value::Null;
         }
         let target_root = self.files[target_file].value.clone();
@@ -215,6 +225,7 @@ impl Resolver {
             self.report(
                 file,
                 &here,
+                rules::INVALID_REF,
                 format!("dangling $ref '{reference}': no such node"),
             );
             return Value::Null;
@@ -259,8 +270,11 @@ impl Resolver {
         }
     }
 
-    fn report(&mut self, file: usize, pointer: &str, message: String) {
-        let d = self.files[file].source.diagnostic(pointer, message);
+    fn report(&mut self, file: usize, pointer: &str, rule: &'static str, message: String) {
+        let d = self.files[file]
+            .source
+            .diagnostic(pointer, message)
+            .with_rule(rule);
         self.diagnostics.push(d);
     }
 }

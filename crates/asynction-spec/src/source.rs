@@ -51,7 +51,9 @@ impl SourceFile {
         }
         let options = serde_saphyr::options! { strict_booleans: true };
         match serde_saphyr::from_str_with_options::<Value>(trimmed, options) {
-            Ok(Value::Null) => Err(self.diagnostic("", "the document is empty")),
+            Ok(Value::Null) => Err(self
+                .diagnostic("", "the document is empty")
+                .with_rule(crate::rules::PARSER)),
             Ok(v) => Ok(v),
             Err(e) => {
                 let (line, column) = e
@@ -69,6 +71,7 @@ impl SourceFile {
                     .to_owned();
                 Err(Diagnostic {
                     severity: Severity::Error,
+                    rule: crate::rules::PARSER,
                     location: Location {
                         file: self.path.clone(),
                         line,
@@ -89,6 +92,7 @@ impl SourceFile {
             .unwrap_or((None, None));
         Diagnostic {
             severity: Severity::Error,
+            rule: crate::rules::DOCUMENT,
             location: Location {
                 file: self.path.clone(),
                 line,

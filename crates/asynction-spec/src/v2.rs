@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 
 use super::common;
 use super::fields::{Reader, child, kind, socketio_path, substitute_variables};
+use super::rules;
 use crate::model::{Api, Event, Namespace};
 
 /// Builds the model of a resolved 2.x document.
@@ -61,7 +62,7 @@ pub(crate) fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: Str
                     .and_then(Value::as_object)
                     .map(|p| p.keys().cloned().collect())
                     .unwrap_or_default();
-                check_parameters(r, key, &declared, &at);
+                check_parameters(r, rules::CHANNEL_PARAMETERS_V2, key, &declared, &at);
                 namespaces.push(Namespace {
                     path: common::namespace_path(key),
                     pointer: at.clone(),
@@ -87,7 +88,13 @@ pub(crate) fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: Str
 
 /// Every `{param}` of a channel address must be declared in `parameters`, as the reference
 /// parser requires.
-pub(crate) fn check_parameters(r: &mut Reader<'_>, address: &str, declared: &[String], at: &str) {
+pub(crate) fn check_parameters(
+    r: &mut Reader<'_>,
+    rule: &'static str,
+    address: &str,
+    declared: &[String],
+    at: &str,
+) {
     let mut rest = address;
     while let Some(start) = rest.find('{') {
         let Some(len) = rest[start..].find('}') else {
@@ -95,7 +102,8 @@ pub(crate) fn check_parameters(r: &mut Reader<'_>, address: &str, declared: &[St
         };
         let name = &rest[start + 1..start + len];
         if !declared.iter().any(|d| d == name) {
-            r.error(
+            r.error_rule(
+                rule,
                 at,
                 format!("channel parameter '{name}' is not defined in 'parameters'"),
             );

@@ -20,6 +20,7 @@ use serde_json::{Map, Value};
 
 use super::common;
 use super::fields::{Reader, child, kind, socketio_path, substitute_variables};
+use super::rules;
 use crate::model::{Api, Event, Namespace, SecurityRequirement, SecurityScheme, Server};
 
 /// Builds the model of a resolved 3.0 document.
@@ -49,7 +50,7 @@ pub(crate) fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: Str
                 .and_then(Value::as_object)
                 .map(|p| p.keys().cloned().collect())
                 .unwrap_or_default();
-            super::v2::check_parameters(r, &address, &declared, &at);
+            super::v2::check_parameters(r, rules::CHANNEL_PARAMETERS_V3, &address, &declared, &at);
             let mut messages = IndexMap::new();
             if let Some(msgs) = r.object(obj, "messages", &at) {
                 for (key, m) in msgs {
@@ -137,15 +138,20 @@ pub(crate) fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: Str
             };
             let Some(channel_id) = referenced_key(r, &child(&at, "channel"), "/channels/") else {
                 if obj.contains_key("channel") {
-                    r.error(&child(&at, "channel"), "'channel' must be a $ref to a channel of this document ('#/channels/NAME')");
+                    r.error_rule(
+                        rules::OPERATION_CHANNEL_V3,
+                        &channel_ref_pointer(r, &at),
+                        "'channel' must be a $ref to a channel of this document ('#/channels/NAME')",
+                    );
                 } else {
                     r.error(&at, "an operation must have required property 'channel'");
                 }
                 continue;
             };
             let Some(&ns_idx) = channel_ns.get(&channel_id) else {
-                r.error(
-                    &child(&at, "channel"),
+                r.error_rule(
+                    rules::OPERATION_CHANNEL_V3,
+                    &channel_ref_pointer(r, &at),
                     format!("operation references unknown channel '{channel_id}'"),
                 );
                 continue;
@@ -167,7 +173,14 @@ pub(crate) fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: Str
                         );
                         match referenced_key(r, &mat, &prefix) {
                             Some(k) if available.contains_key(&k) => keys.push(k),
-                            _ => r.error(&mat, format!("operation messages must reference messages of channel '{channel_id}'")),
+                            _ => r.error_rule(
+                                rules::OPERATION_MESSAGES_V3,
+                                &mat,
+                                format!(
+                                    "operation messages must reference messages of channel \
+                                     '{channel_id}'"
+                                ),
+                            ),
                         }
                     }
                     keys
@@ -217,6 +230,21 @@ pub(crate) fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: Str
     }
 }
 
+/// The operation's `channel/$ref` when one is written there (the reference parser reports at
+/// the `$ref`), else `channel`.
+fn channel_ref_pointer(r: &Reader<'_>, operation: &str) -> String {
+    let at = child(operation, "channel");
+    let written = r.written_pointer(&at);
+    if r.raw
+        .pointer(&written)
+        .is_some_and(|c| c.get("$ref").is_some())
+    {
+        child(&at, "$ref")
+    } else {
+        at
+    }
+}
+
 fn merge(
     r: &mut Reader<'_>,
     ns: &mut Namespace,
@@ -235,7 +263,8 @@ fn merge(
         (&mut ns.handlers.error, handlers.error, "error"),
     ] {
         match (mine.as_ref(), theirs) {
-            (Some(a), Some(b)) if *a != b => r.error(
+            (Some(a), Some(b)) if *a != b => r.error_rule(
+                rules::EXTENSIONS,
                 at,
                 format!(
                     "channels sharing address '{}' name different x-handlers.{what}",
@@ -328,7 +357,7 @@ fn security_list(
                     .collect()
             })
             .unwrap_or_default();
-        common::check_scopes(r, &item_at, scheme, &scopes);
+        common::check_scopes(r, rules::DOCUMENT, &item_at, scheme, &scopes);
         let mut req = SecurityRequirement::default();
         req.schemes.insert(name, scopes);
         out.push(req);

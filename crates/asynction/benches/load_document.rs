@@ -1,6 +1,7 @@
 //! Startup cost of a large document: generates an AsyncAPI 2.6 document with 1,000 channels
 //! (each with two publish messages and one subscribe message, all `$ref`s to components, with
-//! `x-ack` and small object payloads) and times `Document::from_text` + `Validators::compile`.
+//! `x-ack` and small object payloads) and times `Document::from_text` + `Validators::compile`,
+//! and apart from them the recommended ruleset `asynction validate` adds (`lint::recommended`).
 //!
 //! Run with `cargo bench --bench load_document`; prints the median of several runs in ms.
 //! Target: under 200 ms in release. Wall time suffers when other processes share the cores, so
@@ -49,6 +50,8 @@ fn main() {
     let mut compile = Vec::with_capacity(RUNS);
     let mut total = Vec::with_capacity(RUNS);
     let mut cpu = Vec::with_capacity(RUNS);
+    let mut lint = Vec::with_capacity(RUNS);
+    let mut findings = 0;
     let mut schemas = 0;
     for _ in 0..RUNS {
         let cpu_start = thread_cpu_time();
@@ -60,6 +63,9 @@ fn main() {
         if let (Some(a), Some(b)) = (cpu_start, thread_cpu_time()) {
             cpu.push(b.saturating_sub(a));
         }
+        let linting = Instant::now();
+        findings = asynction::lint::recommended(&doc).len();
+        lint.push(linting.elapsed());
         assert_eq!(doc.api.namespaces.len(), CHANNELS);
         schemas = validators.len();
         load.push(loaded - start);
@@ -68,7 +74,8 @@ fn main() {
     }
     println!(
         "load_document: {CHANNELS} channels, {} KiB of YAML, {schemas} schemas; median of {RUNS} runs: \
-         from_text {:.1} ms + Validators::compile {:.1} ms = {:.1} ms wall ({} CPU)",
+         from_text {:.1} ms + Validators::compile {:.1} ms = {:.1} ms wall ({} CPU); \
+         recommended ruleset {:.1} ms ({findings} findings)",
         text.len() / 1024,
         ms(median(&mut load)),
         ms(median(&mut compile)),
@@ -78,6 +85,7 @@ fn main() {
         } else {
             format!("{:.1} ms", ms(median(&mut cpu)))
         },
+        ms(median(&mut lint)),
     );
 }
 

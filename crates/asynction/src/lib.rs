@@ -6,6 +6,7 @@
 extern crate self as asynction;
 
 pub mod docs;
+pub mod lint;
 pub mod observe;
 pub mod refusal;
 pub mod security;

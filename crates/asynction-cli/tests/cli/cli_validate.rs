@@ -11,16 +11,27 @@ fn fixtures() -> PathBuf {
 }
 
 /// Runs the binary in the fixtures folder, so that reports name files as given.
+/// The ruleset these tests run with: the recommended rules off, so a report holds what makes a
+/// document invalid (and the 3.x example warnings), as these tests were written before the
+/// ruleset existed.
+const VALIDITY_ONLY: &str = "../rulesets/validity-only.yaml";
+
+/// Runs the binary in the fixtures folder; `validate` runs with [`VALIDITY_ONLY`].
 fn asynction(args: &[&str]) -> Run {
-    crate::asynction(&fixtures(), args)
+    let mut all = args.to_vec();
+    if all.first() == Some(&"validate") {
+        all.splice(1..1, ["--ruleset", VALIDITY_ONLY]);
+    }
+    crate::asynction(&fixtures(), &all)
 }
 
-/// `validate` in process on `files` (relative to the fixtures folder) after `options`; the
-/// report names the files as given.
+/// `validate` in process on `files` (relative to the fixtures folder) after `options`, with
+/// [`VALIDITY_ONLY`]; the report names the files as given.
 fn validate(options: &[&str], files: &[&str]) -> Run {
     let fixtures = fixtures();
     let files: Vec<String> = files.iter().map(|f| crate::at(&fixtures, f)).collect();
-    let args: Vec<&str> = ["validate"]
+    let ruleset = crate::at(&fixtures, VALIDITY_ONLY);
+    let args: Vec<&str> = ["validate", "--ruleset", ruleset.as_str()]
         .into_iter()
         .chain(options.iter().copied())
         .chain(files.iter().map(String::as_str))
@@ -62,7 +73,7 @@ fn any_invalid_document_exits_1_and_prints_file_line_col_message_pointer() {
     assert!(
         text.contains(
             "invalid/dangling-ref.yaml:10:9: dangling $ref '#/components/messages/Missing': no such node \
-             (at /channels/~1/publish/message/$ref)\n"
+             (at /channels/~1/publish/message/$ref) [invalid-ref]\n"
         ),
         "{text}"
     );
@@ -107,7 +118,8 @@ fn json_format_prints_an_array_of_problems() {
             "line": 3,
             "column": 1,
             "pointer": "/info",
-            "message": "info must have required property 'version'"
+            "message": "info must have required property 'version'",
+            "rule": "asyncapi-document-resolved"
         }])
     );
     let clean = validate(&["--format", "json"], &["valid/chat/chat-2.3.0.yaml"]);
@@ -125,7 +137,7 @@ fn without_files_the_spec_option_or_its_environment_variable_is_validated() {
     assert!(stdout(&out).starts_with("valid/outline-2.6.0.yaml: valid"));
 
     let from_env = std::process::Command::new(env!("CARGO_BIN_EXE_asynction"))
-        .arg("validate")
+        .args(["validate", "--ruleset", VALIDITY_ONLY])
         .current_dir(fixtures())
         .env("ASYNCTION_SPEC", "invalid/unsupported-version.yaml")
         .output()
@@ -189,7 +201,9 @@ fn asyncapi_3_x_examples_that_do_not_match_are_warnings_and_strict_makes_them_er
         ),
         "{text}"
     );
-    assert!(lines[0].ends_with("(at /channels/chat/messages/say/examples/1/payload)"));
+    assert!(lines[0].ends_with(
+        "(at /channels/chat/messages/say/examples/1/payload) [asynction-message-examples]"
+    ));
     assert!(
         lines[1].starts_with("valid/bad-examples-3.1.0.yaml:45:")
             && lines[1].contains(": warning: example #2 of event 'count'"),

@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use asynction_testkit::cli::Run;
 
 mod bundle;
+mod cli_lint;
 mod cli_validate;
 mod cluster;
 mod contract;
@@ -19,6 +20,7 @@ mod diff;
 mod generate;
 mod mock_process;
 mod mock_server;
+mod packaging;
 mod roundtrip;
 
 /// Runs the built `asynction` binary with `args` in `dir` (so that its reports name files as

@@ -116,6 +116,7 @@ pub fn convert(path: impl AsRef<Path>, to: TargetVersion) -> Result<Conversion, 
             Some(s) => s.diagnostic(pointer, message),
             None => Diagnostic {
                 severity: crate::Severity::Error,
+                rule: crate::rules::READ,
                 location: Location {
                     file: path.to_path_buf(),
                     line: None,

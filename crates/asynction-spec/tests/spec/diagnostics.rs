@@ -119,12 +119,13 @@ fn an_undefined_security_scheme_is_reported_at_the_requirement() {
 }
 
 #[test]
-fn an_operation_on_a_channel_outside_channels_is_reported_at_channel() {
+fn an_operation_on_a_channel_outside_channels_is_reported_at_its_ref() {
+    // @asyncapi/parser: 16:13 asyncapi3-required-operation-channel-unambiguity (at the $ref).
     assert_single_problem(
         "invalid/unknown-channel-3.0.0.yaml",
         "'channel' must be a $ref to a channel of this document ('#/channels/NAME')",
-        15,
-        Some(5),
+        16,
+        Some(7),
     );
 }
 

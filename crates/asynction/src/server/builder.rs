@@ -295,9 +295,11 @@ mod sealed {
 }
 
 impl<S, A: Adapter> AsynctionSocketIo<S, A> {
-    /// Loads the document at `path` (YAML or JSON, AsyncAPI 2.x or 3.x).
+    /// Loads the document at `path` (YAML or JSON, AsyncAPI 2.x or 3.x). A document with
+    /// errors is refused with all of them: of loading, of its JSON Schemas and of its examples
+    /// ([`crate::lint::load_checked`]).
     pub fn from_spec(path: impl AsRef<Path>) -> Result<Self, SpecError> {
-        Ok(Self::from_document(Document::from_path(path)?))
+        Self::from_spec_with(path, &crate::LoadOptions::default())
     }
 
     /// [`from_spec`](Self::from_spec) with explicit [`LoadOptions`](crate::LoadOptions): size
@@ -316,8 +318,8 @@ impl<S, A: Adapter> AsynctionSocketIo<S, A> {
         path: impl AsRef<Path>,
         options: &crate::LoadOptions,
     ) -> Result<Self, SpecError> {
-        Ok(Self::from_document(Document::from_path_with(
-            path, options,
+        Ok(Self::from_document(crate::lint::load_checked(
+            path, options, true,
         )?))
     }
 

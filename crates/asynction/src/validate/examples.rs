@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 
 use super::schema::CompiledSchema;
 use crate::model::{ArgumentList, Event, Example, Schema};
-use crate::spec::{Diagnostic, Document, Severity};
+use crate::spec::{Diagnostic, Document, Severity, rules};
 
 /// What checking a document's examples found.
 #[derive(Debug, Clone, Default)]
@@ -36,6 +36,11 @@ impl ExampleCheck {
     /// here ([`super::Validators::compile`] reports them).
     pub fn run(doc: &Document) -> Self {
         let severity = severity_for(&doc.api.asyncapi);
+        let rule = if severity == Severity::Error {
+            rules::MESSAGE_EXAMPLES_V2
+        } else {
+            rules::MESSAGE_EXAMPLES
+        };
         let resolved = doc.resolved.as_ref();
         let mut seen = HashSet::new();
         let mut check = Self::default();
@@ -57,6 +62,29 @@ impl ExampleCheck {
             }
             let payload = payload.map(&mut compile);
             let headers = headers.map(&mut compile);
+            if matches!(payload, Some(None)) || matches!(headers, Some(None)) {
+                // A schema that does not compile (reported by the schema check) cannot judge.
+                if let Some(first) = examples.first()
+                    && seen.insert(format!("{} (skipped)", first.pointer))
+                {
+                    check.diagnostics.push(
+                        doc.diagnostic(
+                            &first.pointer,
+                            format!(
+                                "the examples of {name} were not checked: its {} schema is \
+                                 invalid",
+                                if matches!(payload, Some(None)) {
+                                    "payload"
+                                } else {
+                                    "headers"
+                                }
+                            ),
+                        )
+                        .with_severity(Severity::Info)
+                        .with_rule(rules::SKIPPED),
+                    );
+                }
+            }
             for (i, example) in examples.iter().enumerate() {
                 if !seen.insert(example.pointer.clone()) {
                     continue;
@@ -75,7 +103,8 @@ impl ExampleCheck {
                                 describe(example, i),
                             ),
                         )
-                        .with_severity(severity),
+                        .with_severity(severity)
+                        .with_rule(rule),
                     );
                 }
             }

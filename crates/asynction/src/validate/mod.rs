@@ -15,6 +15,7 @@ mod cycles;
 mod error;
 pub mod examples;
 pub mod handshake;
+mod keywords;
 pub mod outgoing;
 pub(crate) mod schema;
 
@@ -31,7 +32,7 @@ pub use outgoing::{CheckError, CheckedEvent};
 pub use schema::{CompiledSchema, DEFAULT_MAX_DEPTH, InvalidSchema, nesting_depth, self_contained};
 
 use crate::model::{Event, Namespace, Schema};
-use crate::spec::{Diagnostic, Document, Severity, SpecError};
+use crate::spec::{Diagnostic, Document, Severity, SpecError, rules};
 
 /// Validators of one event.
 #[derive(Debug, Clone, Default)]
@@ -77,15 +78,55 @@ impl Validators {
     /// is reported, and every example that does not match its schemas: as an error in an
     /// AsyncAPI 2.x document, as a warning ([`Validators::warnings`]) in a 3.x one.
     pub fn compile(doc: &Document) -> Result<Self, SpecError> {
+        let (validators, errors) = Self::compile_collecting(doc);
+        if errors.is_empty() {
+            Ok(validators)
+        } else {
+            Err(SpecError::new(errors))
+        }
+    }
+
+    /// Every problem [`Validators::compile`] finds, errors and warnings together (for
+    /// linting: the document may be one that loaded with errors, read as far as it could be).
+    pub fn diagnostics(doc: &Document) -> Vec<Diagnostic> {
+        let (validators, mut errors) = Self::compile_collecting(doc);
+        errors.extend(validators.warnings);
+        errors
+    }
+
+    /// The validators of every schema that compiles (with the warnings), and the errors.
+    fn compile_collecting(doc: &Document) -> (Self, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
         let mut namespaces = HashMap::new();
         let resolved = doc.resolved.as_ref();
+        let rule = if doc.api.asyncapi.starts_with("2.") {
+            rules::SCHEMAS_V2
+        } else {
+            rules::SCHEMAS
+        };
+        // A schema used in several places is reported once, where it is written.
+        let mut reported = std::collections::HashSet::new();
         // Positions are only needed for a failure: the source map is built on the first one.
         let mut compile = |schema: &Schema| -> Option<CompiledSchema> {
+            let wrong = keywords::check(&schema.value, &schema.pointer);
+            if !wrong.is_empty() {
+                for (pointer, message) in wrong {
+                    let d = doc
+                        .diagnostic(&pointer, format!("invalid JSON Schema: {message}"))
+                        .with_rule(rule);
+                    if reported.insert((d.location.line, d.location.column, d.message.clone())) {
+                        diagnostics.push(d);
+                    }
+                }
+                return None;
+            }
             match CompiledSchema::compile_located(schema, resolved) {
                 Ok(c) => Some(c),
                 Err(e) => {
-                    diagnostics.push(doc.diagnostic(&e.pointer, e.message));
+                    let d = doc.diagnostic(&e.pointer, e.message).with_rule(rule);
+                    if reported.insert((d.location.line, d.location.column, d.message.clone())) {
+                        diagnostics.push(d);
+                    }
                     None
                 }
             }
@@ -102,14 +143,13 @@ impl Validators {
             .cloned()
             .partition(|d| d.severity == Severity::Error);
         diagnostics.extend(example_errors);
-        if diagnostics.is_empty() {
-            Ok(Self {
+        (
+            Self {
                 namespaces,
                 warnings,
-            })
-        } else {
-            Err(SpecError::new(diagnostics))
-        }
+            },
+            diagnostics,
+        )
     }
 
     /// What compiling found wrong without refusing the document: the message examples of an

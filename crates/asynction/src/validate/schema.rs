@@ -176,6 +176,15 @@ impl CompiledSchema {
                 ),
             });
         }
+        if let Some((pointer, message)) = super::keywords::check(&schema.value, &schema.pointer)
+            .into_iter()
+            .next()
+        {
+            return Err(InvalidSchema {
+                pointer,
+                message: format!("invalid JSON Schema: {message}"),
+            });
+        }
         let built = options.build(&compiled);
         let validator = built.map_err(|e| InvalidSchema {
             pointer: in_document(e.instance_path().as_str()),

@@ -163,3 +163,30 @@ fn a_3_x_example_that_does_not_match_its_schema_is_a_warning_at_the_value() {
         [json!(1)]
     );
 }
+
+/// A server refuses a document with every error listed at once: of loading (a dangling
+/// `$ref`, a missing `info.version`), of its JSON Schemas and of its examples, each at its
+/// line and under its rule.
+#[test]
+fn a_server_refuses_to_start_listing_every_error_of_the_document() {
+    let path = asynction_testkit::fixtures("lint").join("five-mistakes-2.6.0.yaml");
+    let Err(error) = asynction::AsynctionSocketIo::<()>::from_spec(&path) else {
+        panic!("the document has five mistakes");
+    };
+    let found: Vec<(Option<u32>, &str)> = error
+        .diagnostics()
+        .iter()
+        .map(|d| (d.location.line, d.rule))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (Some(3), "asyncapi-document-resolved"),
+            (Some(9), "invalid-ref"),
+            (Some(21), "asyncapi2-message-examples"),
+            (Some(30), "asyncapi2-schemas"),
+            (Some(33), "asyncapi2-schemas"),
+        ],
+        "{error}"
+    );
+}

@@ -8,6 +8,7 @@ mod support;
 
 mod bad_input;
 mod conformance;
+mod diagnostics_agreement;
 mod docs;
 mod docs_console;
 mod document_schemas;

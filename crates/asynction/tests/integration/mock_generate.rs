@@ -317,16 +317,17 @@ fn contradictory_lengths_are_reported_with_their_pointer() {
 }
 
 #[test]
-fn empty_enum_is_reported() {
+fn empty_enum_is_refused_as_an_invalid_schema() {
+    // `enum: []` is not a valid schema for AsyncAPI (nor for @asyncapi/parser): it is refused
+    // before any value is generated, naming the keyword.
     let err = unsatisfiable(
         json!({ "type": "object", "required": ["c"], "properties": { "c": { "enum": [] } } }),
-    );
-    assert_eq!(
-        blocked_at(&err),
-        (
-            "/channels/~1/subscribe/message/payload/properties/c/enum",
-            "enum"
-        )
+    )
+    .to_string();
+    assert!(
+        err.contains("enum must list at least one value")
+            && err.contains("/channels/~1/subscribe/message/payload"),
+        "{err}"
     );
 }
 
