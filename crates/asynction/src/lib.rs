@@ -6,7 +6,10 @@
 extern crate self as asynction;
 
 pub mod docs;
+#[cfg(feature = "msgpack")]
+mod msgpack;
 pub mod observe;
+mod plugin;
 pub mod refusal;
 pub mod security;
 pub mod server;
@@ -20,7 +23,9 @@ pub mod cluster;
 
 /// OpenTelemetry export of the connection and event spans over OTLP (feature `otel`).
 #[cfg(feature = "otel")]
-pub use observe::otel;
+pub mod otel {
+    pub use crate::observe::otel::*;
+}
 
 /// The AsyncAPI document model, from [`asynction_spec`]: what a loaded document says, version-free.
 pub use asynction_spec::model;

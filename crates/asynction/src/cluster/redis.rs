@@ -7,8 +7,7 @@ use url::Url;
 
 use super::ClusterError;
 use super::driver::ResilientDriver;
-use crate::server::builder::NoState;
-use crate::server::{Asynction, AsynctionSocketIo, AsynctionWithState};
+use crate::server::{Asynction, AsynctionSocketIo, AsynctionWithState, NoState};
 
 /// The socketioxide adapter of a cluster node: socketioxide-redis on a [`ResilientDriver`]
 /// (reconnects and resubscribes after a Redis outage). [`AsynctionSocketIo::build_redis`]

@@ -13,8 +13,9 @@ use fake::faker::{
 };
 use rand::{Rng, RngExt};
 
-/// Standard JSON Schema formats the generator produces (asserted by the validators).
-pub use asynction_spec::STANDARD_FORMATS;
+// Standard JSON Schema formats the generator produces (asserted by the validators): the
+// spec crate's one list, `asynction_spec::STANDARD_FORMATS`.
+use asynction_spec::STANDARD_FORMATS;
 
 /// Faker provider names the generator understands as `format` values.
 pub const FAKER_FORMATS: &[&str] = &[

@@ -10,7 +10,8 @@
 //! payload (see [below](#where-credentials-are-read) and `docs/security.md`), and
 //! checked by the functions registered in [`SecurityHandlers`] under the ids the document names
 //! (`x-basicInfoFunc`, `x-bearerInfoFunc`, `x-apiKeyInfoFunc`, `x-tokenInfoFunc`,
-//! `x-scopeValidateFunc`), or, in the mock server only, by the mock policy (shape only).
+//! `x-scopeValidateFunc`), or by a [`CredentialPolicy`] that judges credentials by their shape
+//! alone (the mock server's, which lives with the mock).
 //!
 //! # Why it differs from the original asynction
 //! - A failed check always refuses the connection; no error handler can turn it into an accept.
@@ -64,7 +65,6 @@
 mod credentials;
 mod error;
 mod handlers;
-mod mock_policy;
 mod requirements;
 
 use std::sync::Arc;
@@ -83,15 +83,32 @@ pub use handlers::{
 };
 pub use requirements::scopes_satisfied;
 
+pub(crate) use credentials::{Credential, CredentialSource};
+
 use crate::model::{Api, Server};
-use requirements::Policy;
+use requirements::{Checker, Policy};
+
+/// Judges credentials by their shape alone, instead of user functions: a scheme passes when
+/// its credential was sent and is well formed, and the policy says what that grants. Plugged
+/// in by [`Authenticator::with_policy`] (the mock server's policy, `mock/security.rs`).
+pub(crate) trait CredentialPolicy: Send + Sync + 'static {
+    /// What a well-formed `credential`, read from `source`, grants for a scheme that requires
+    /// `required_scopes`.
+    fn grant(
+        &self,
+        source: &CredentialSource,
+        credential: Credential,
+        required_scopes: &[String],
+    ) -> SecurityInfo;
+}
 
 /// Checks handshakes against the document's security requirements. Cheap to clone, shareable
 /// across tasks.
 #[derive(Clone)]
 pub struct Authenticator {
     policy: Arc<Policy>,
-    mock: bool,
+    /// Credentials are judged by a [`CredentialPolicy`], not by user functions.
+    shape_only: bool,
 }
 
 impl std::fmt::Debug for Authenticator {
@@ -104,7 +121,7 @@ impl std::fmt::Debug for Authenticator {
             .map(|(p, _)| p.as_str())
             .collect();
         f.debug_struct("Authenticator")
-            .field("mock", &self.mock)
+            .field("shape_only", &self.is_shape_only())
             .field("server_secured", &self.policy.server.is_some())
             .field("secured_namespaces", &secured)
             .finish()
@@ -128,35 +145,33 @@ impl Authenticator {
         server: Option<&Server>,
         handlers: SecurityHandlers,
     ) -> Result<Self, SecurityConfigError> {
-        let policy = requirements::compile(api, server, Some(&handlers))?;
+        let policy = requirements::compile(api, server, &Checker::Handlers(&handlers))?;
         Ok(Authenticator {
             policy: Arc::new(policy),
-            mock: false,
+            shape_only: false,
         })
     }
 
-    /// A mock-mode authenticator: no user functions; only the presence and shape of
-    /// credentials are enforced (any non-empty bearer or oauth2/openIdConnect token, a
-    /// well-formed basic pair, an API key present where the scheme says; required scopes are
-    /// taken as granted). The policy is documented in `docs/security.md`.
+    /// An authenticator whose credentials are judged by `policy` alone (no user function):
+    /// only their presence and shape are enforced, and `policy` says what they grant.
     ///
     /// Fails when a requirement uses a scheme asynction cannot check, or an `httpApiKey` reads a
     /// query parameter engine.io reserves.
-    ///
-    /// Crate-internal: only the mock server (feature `mock`) may run this policy.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock(api: &Api, server: Option<&Server>) -> Result<Self, SecurityConfigError> {
-        let policy = requirements::compile(api, server, None)?;
+    pub(crate) fn with_policy(
+        api: &Api,
+        server: Option<&Server>,
+        policy: Arc<dyn CredentialPolicy>,
+    ) -> Result<Self, SecurityConfigError> {
+        let policy = requirements::compile(api, server, &Checker::Policy(policy))?;
         Ok(Authenticator {
             policy: Arc::new(policy),
-            mock: true,
+            shape_only: true,
         })
     }
 
-    /// Whether this authenticator runs the mock policy.
-    #[cfg(all(test, feature = "mock"))]
-    pub(crate) fn is_mock(&self) -> bool {
-        self.mock
+    /// Whether credentials are judged by a [`CredentialPolicy`] rather than user functions.
+    pub(crate) fn is_shape_only(&self) -> bool {
+        self.shape_only
     }
 
     /// Whether the namespace (its path as written in the document, e.g. `/rooms/{id}`)

@@ -37,6 +37,7 @@ use super::extract::ExtractError;
 pub use super::extract::FromContext;
 use super::reply::{EventError, RefusalCode};
 use super::runtime::NamespaceRuntime;
+use crate::observe::EventObserver;
 use crate::validate::EventValidators;
 
 /// What a handler produced.
@@ -181,12 +182,8 @@ where
 pub(crate) struct EventRoute<S, A: Adapter> {
     pub handler: BoxedHandler<S, A>,
     pub validators: EventValidators,
-    /// The event's `x-handler` id, for its span.
-    #[cfg(feature = "traces")]
-    pub handler_id: Option<String>,
-    /// The event's metric handles, built once, when metrics are on.
-    #[cfg(feature = "metrics")]
-    pub metrics: Option<crate::observe::metrics::EventMetrics>,
+    /// Who observes this event, handed out once when the server was built.
+    pub observer: Arc<dyn EventObserver>,
 }
 
 /// The handlers of one namespace beside what its sockets share; the connect middleware and the
@@ -196,6 +193,8 @@ pub(crate) struct NamespaceHandlers<S, A: Adapter> {
     pub runtime: Arc<NamespaceRuntime<S, A>>,
     /// Ingress events by name: handler and compiled schemas, found with one lookup.
     pub events: HashMap<String, EventRoute<S, A>>,
+    /// Who observes the events the document does not list.
+    pub unknown_event: Arc<dyn EventObserver>,
     pub connect: Option<BoxedHandler<S, A>>,
     pub disconnect: Option<BoxedHandler<S, A>>,
     pub error: Option<BoxedHandler<S, A>>,

@@ -21,10 +21,13 @@
 //!         context              HandlerContext (what one handler call sees), ConnectAuth
 //!           emit               validated emits (ValidatedSocket, ValidatedIo, EmitError)
 //!             runtime          SpecRuntime, NamespaceRuntime: shared, read-only, no handlers
-//!               namespaces     path → document namespace → validators
 //! leaves: args, reply, limits  (import no other server module)
-//! unknown_namespaces           refusals of namespaces the document lacks, counted (metrics)
 //! ```
+//!
+//! Below the server: `validate` (schemas, namespace index), `security`, `docs`, `observe` (the
+//! [`Observer`](crate::observe) seam it reports to) and `plugin` (what features add). No
+//! module here is compiled differently by a cargo feature: features plug in through those
+//! seams (metrics, traces, the mock) or extend the builder from their own module (`msgpack`).
 //!
 //! The types are recursive (a namespace's handlers take a context that holds the namespace's
 //! runtime); the split between `runtime::NamespaceRuntime` (what a context holds) and
@@ -39,13 +42,10 @@ pub mod emit;
 pub mod extract;
 pub mod handler;
 pub mod limits;
-pub(crate) mod namespaces;
 pub mod reply;
 mod runtime;
 #[cfg(test)]
 mod tests;
-#[cfg(feature = "metrics")]
-mod unknown_namespaces;
 
 pub use args::Args;
 pub use builder::{

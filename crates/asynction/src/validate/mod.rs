@@ -15,6 +15,7 @@ mod cycles;
 mod error;
 pub mod examples;
 pub mod handshake;
+mod namespaces;
 pub mod outgoing;
 pub(crate) mod schema;
 
@@ -27,6 +28,7 @@ pub use coerce::coerce_pairs;
 pub use error::{Interaction, ValidationError, Violation};
 pub use examples::ExampleCheck;
 pub use handshake::ENGINE_IO_QUERY_PARAMS;
+pub(crate) use namespaces::{NamespaceIndex, NamespacePatternError};
 pub use outgoing::{CheckError, CheckedEvent};
 pub use schema::{CompiledSchema, DEFAULT_MAX_DEPTH, InvalidSchema, nesting_depth, self_contained};
 
