@@ -14,6 +14,7 @@ pub mod refusal;
 pub mod security;
 pub mod server;
 pub mod validate;
+mod wire;
 
 #[cfg(feature = "mock")]
 pub mod mock;

@@ -54,12 +54,12 @@ use super::generate::{FakeGenerator, GenerateError, fake_arguments};
 use super::security::MockPolicy;
 use crate::docs::{DocsError, DocsOptions, ExampleGenerator};
 use crate::model::{Event, Namespace, Schema};
-use crate::server::args::Args;
 use crate::server::builder::{Asynction, AsynctionSocketIo, BuildError};
 use crate::server::emit::ValidatedIo;
 use crate::server::handler::{BoxedHandler, Reply};
 use crate::spec::{Diagnostic, Document, SpecError};
 use crate::validate::ExampleCheck;
+use crate::wire::Args;
 
 /// How the mock server runs.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,13 +11,13 @@ use serde_json::Value;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::SocketRef;
 
-use super::args::Args;
 use super::context::{ConnectAuth, HandlerContext};
 use super::emit::Deferred;
 use super::handler::{NamespaceHandlers, Reply, run_handler};
 use super::reply::ConnectRefusal;
 use crate::observe::ConnectStage;
 use crate::security::HandshakeRequest;
+use crate::wire::Args;
 
 /// Emits made by the connect handler, delivered once the client is connected.
 #[derive(Clone)]

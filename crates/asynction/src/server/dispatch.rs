@@ -10,12 +10,12 @@ use socketioxide::handler::FromMessageParts;
 use socketioxide::socket::{DisconnectReason, Socket};
 use tracing::Instrument;
 
-use super::args::{Args, WireArgs};
 use super::context::HandlerContext;
 use super::handler::{NamespaceHandlers, Reply, run_handler};
 use super::reply::{EventError, RefusalCode};
 use crate::observe::{Direction, EventObserver, HandlerOutcome, SocketInfo};
 use crate::validate::{Interaction, ValidationError};
+use crate::wire::{Args, WireArgs};
 
 /// Whether the client asked for an ack (socketioxide's `AckSender` cannot tell).
 pub(crate) struct AckRequested(pub bool);

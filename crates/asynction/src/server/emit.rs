@@ -16,12 +16,12 @@ use socketioxide::operators::BroadcastOperators;
 use socketioxide::socket::Sid;
 use socketioxide_core::adapter::RoomParam;
 
-use super::args::{Args, WireArgs};
 use super::runtime::SpecRuntime;
 use crate::observe::{AckOutcome, Direction, EmitKind, EmitTarget};
 use crate::validate::{
     CheckError, CheckedEvent, Interaction, NamespaceValidators, ValidationError,
 };
+use crate::wire::{Args, WireArgs};
 
 /// Why an emit did not happen (or its ack was refused). The error of the layer below
 /// (serde, socketioxide) is kept as the [`source`](std::error::Error::source).

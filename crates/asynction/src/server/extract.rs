@@ -20,11 +20,11 @@ use serde_json::Value;
 use socketioxide::adapter::Adapter;
 use socketioxide::socket::DisconnectReason;
 
-use super::args::Args;
 use super::context::HandlerContext;
 use super::emit::{ValidatedIo, ValidatedSocket};
 use super::reply::EventError;
 use crate::security::SecurityInfo;
+use crate::wire::Args;
 
 /// Builds one argument of a handler from the context.
 #[diagnostic::on_unimplemented(

@@ -29,7 +29,6 @@ use serde::Serialize;
 use serde_json::Value;
 use socketioxide::adapter::{Adapter, LocalAdapter};
 
-use super::args::Args;
 use super::context::HandlerContext;
 use super::extract::ExtractError;
 /// Re-exported from [`super::extract`], where the extractors live; kept here because a handler's
@@ -39,6 +38,7 @@ use super::reply::{EventError, RefusalCode};
 use super::runtime::NamespaceRuntime;
 use crate::observe::EventObserver;
 use crate::validate::EventValidators;
+use crate::wire::Args;
 
 /// What a handler produced.
 #[derive(Debug, Clone)]

@@ -6,7 +6,6 @@
 //! - [`emit`]: validated emits, broadcasts and emit-with-ack.
 //! - [`handler`], [`extract`]: async handler functions and their arguments.
 //! - [`reply`]: what clients see when something is refused.
-//! - [`args`]: Socket.IO argument lists with binary attachments.
 //! - [`limits`]: what one client may send (message size, attachments, nesting, headers).
 //!
 //! # Layering
@@ -21,10 +20,11 @@
 //!         context              HandlerContext (what one handler call sees), ConnectAuth
 //!           emit               validated emits (ValidatedSocket, ValidatedIo, EmitError)
 //!             runtime          SpecRuntime, NamespaceRuntime: shared, read-only, no handlers
-//! leaves: args, reply, limits  (import no other server module)
+//! leaves: reply, limits        (import no other server module)
 //! ```
 //!
-//! Below the server: `validate` (schemas, namespace index), `security`, `docs`, `observe` (the
+//! Below the server: `wire` (argument lists, the payload serializer), `validate` (schemas,
+//! namespace index), `security`, `docs`, `observe` (the
 //! [`Observer`](crate::observe) seam it reports to) and `plugin` (what features add). No
 //! module here is compiled differently by a cargo feature: features plug in through those
 //! seams (metrics, traces, the mock) or extend the builder from their own module (`msgpack`).
@@ -33,7 +33,6 @@
 //! runtime); the split between `runtime::NamespaceRuntime` (what a context holds) and
 //! `handler::NamespaceHandlers` (the runtime plus the handlers) is what keeps the modules acyclic.
 
-pub mod args;
 pub mod builder;
 mod connect;
 pub mod context;
@@ -47,7 +46,7 @@ mod runtime;
 #[cfg(test)]
 mod tests;
 
-pub use args::Args;
+pub use crate::wire::Args;
 pub use builder::{
     Asynction, AsynctionSocketIo, AsynctionWithState, BuildError, NoState, RouteError,
 };
