@@ -9,7 +9,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use asynction::cluster::RedisAdapter;
-use asynction::server::{Ack, AsynctionSocketIo, Payload, ValidatedSocket};
+use asynction::{Ack, AsynctionSocketIo, Payload, ValidatedSocket};
 use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -655,7 +655,7 @@ async fn nodes_serve_locally_while_redis_is_down_and_reconnect_after_it_restarts
 #[tokio::test]
 async fn emitter_emits_are_counted_with_kind_cluster_and_refused_ones_as_refused() {
     use asynction::cluster::Emitter;
-    use asynction::observe::ServerMetrics;
+    use asynction::metrics::ServerMetrics;
     use support::prometheus::{parse, value};
 
     let redis = Redis::start();

@@ -13,9 +13,10 @@ use super::ClusterError;
 use super::redis::{redact_url, redis_client};
 use crate::observe::{EmitKind, EmitTarget, Observer, Unobserved};
 use crate::server::emit::{checked_event, checked_event_args};
-use crate::server::{Args, EmitError, SendFailure};
+use crate::server::{EmitError, SendFailure};
 use crate::spec::Document;
 use crate::validate::{CheckedEvent, NamespaceIndex, NamespaceValidators, Validators};
+use crate::wire::Args;
 
 /// How long connecting or one `PUBLISH` may take.
 const TIMEOUT: Duration = Duration::from_secs(2);
@@ -62,7 +63,7 @@ impl socketioxide_emitter::Driver for Publisher {
 
 impl Emitter {
     /// Compiles `doc`'s schemas and connects to Redis at `url` (see
-    /// [`super::redis_client`] for the URL forms). Fails when a schema is invalid or Redis is
+    /// [`redis_adapter`](super::redis_adapter) for the URL forms). Fails when a schema is invalid or Redis is
     /// unreachable.
     pub async fn connect(doc: &Document, url: &str) -> Result<Self, ClusterError> {
         let namespaces = NamespaceIndex::new(&doc.api, Validators::compile(doc)?)

@@ -16,7 +16,8 @@
 //! an oversized `Authorization` header refuses outright. A mock never answers `forbidden`,
 //! because it grants whatever scopes a requirement asks for.
 
-use crate::security::{Credential, CredentialPolicy, CredentialSource, SecurityInfo};
+use crate::security::credentials::{Credential, CredentialSource};
+use crate::security::{CredentialPolicy, SecurityInfo};
 
 /// The mock's [`CredentialPolicy`]: see the module docs.
 pub(crate) struct MockPolicy;

@@ -1,14 +1,7 @@
-//! Prometheus metrics per namespace and event, named from the document (feature `metrics`).
-//!
-//! Built on the `prometheus-client` crate (the Prometheus project's Rust client): every server
-//! owns its own [`Registry`] (no process-global recorder, so several servers, or tests, in one
-//! process keep separate figures), and its metric handles are `Arc`-backed clones, so every
-//! label combination the document allows is created once at build time and an event only
-//! increments an atomic (no label formatting, no map lookup per event).
-//!
-//! Label cardinality is bounded by the document: namespaces are labelled by their document path
-//! (a dynamic namespace by its pattern, e.g. `/tenant/{id}`), events by their document name,
-//! and every event the document does not list under one [`UNKNOWN_EVENT`] label.
+//! Prometheus metrics per namespace and event (feature `metrics`): the [`Observer`] whose
+//! handles are built once from the document, its plug-in (route, unknown-namespace catch-all,
+//! docs link) and the builder's `.metrics()`. What users read is in the `asynction::metrics`
+//! module's docs (`src/metrics.rs`).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -45,7 +38,7 @@ pub const UNKNOWN_NAMESPACE: &str = "_unknown";
 
 /// One validation in this many is timed (`asynction_validation_duration_seconds`): two clock
 /// reads per validation would cost more than the counters together.
-pub const VALIDATION_SAMPLE: u32 = 8;
+pub(crate) const VALIDATION_SAMPLE: u32 = 8;
 
 /// How the metrics are exposed: [`AsynctionSocketIo::metrics`].
 #[derive(Clone, Debug, Default)]

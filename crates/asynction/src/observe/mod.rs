@@ -33,9 +33,6 @@ mod traces;
 #[cfg(feature = "metrics")]
 mod unknown_namespaces;
 
-#[cfg(feature = "metrics")]
-pub use metrics::{Metrics, ServerMetrics, UNKNOWN_EVENT, UNKNOWN_NAMESPACE};
-
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -159,7 +156,7 @@ pub(crate) struct SocketInfo<'a> {
 
 impl<'a> SocketInfo<'a> {
     /// The hooks' view of `socket`.
-    pub fn of<A: Adapter>(socket: &'a SocketRef<A>) -> Self {
+    pub(crate) fn of<A: Adapter>(socket: &'a SocketRef<A>) -> Self {
         SocketInfo {
             id: socket.id,
             path: socket.ns(),
@@ -181,7 +178,7 @@ pub(crate) struct EmitTarget<'a> {
 #[cfg_attr(not(feature = "metrics"), allow(dead_code))]
 impl<'a> EmitTarget<'a> {
     /// The document path of the target namespace (`/tenant/{id}` for `/tenant/acme`).
-    pub fn document_path(&self) -> Option<&'a str> {
+    pub(crate) fn document_path(&self) -> Option<&'a str> {
         self.namespaces.document_path(self.path)
     }
 }
@@ -269,7 +266,7 @@ pub(crate) struct Observers(Vec<Arc<dyn Observer>>);
 impl Observers {
     /// One observer for `observers`: [`Unobserved`] for none, the observer itself for one,
     /// a fan-out for several.
-    pub fn combine(mut observers: Vec<Arc<dyn Observer>>) -> Arc<dyn Observer> {
+    pub(crate) fn combine(mut observers: Vec<Arc<dyn Observer>>) -> Arc<dyn Observer> {
         match observers.len() {
             0 => Arc::new(Unobserved),
             1 => observers.remove(0),

@@ -151,7 +151,7 @@ fn merge(acc: Option<SecurityInfo>, next: SecurityInfo) -> SecurityInfo {
 }
 
 /// Whether `provided` covers `required`, as sets (order and repeats irrelevant).
-pub fn scopes_satisfied(required: &[String], provided: &[String]) -> bool {
+pub(super) fn scopes_satisfied(required: &[String], provided: &[String]) -> bool {
     let provided: HashSet<&str> = provided.iter().map(String::as_str).collect();
     required.iter().all(|s| provided.contains(s.as_str()))
 }

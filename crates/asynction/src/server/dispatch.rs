@@ -12,8 +12,9 @@ use tracing::Instrument;
 
 use super::context::HandlerContext;
 use super::handler::{NamespaceHandlers, Reply, run_handler};
-use super::reply::{EventError, RefusalCode};
+use super::reply::EventError;
 use crate::observe::{Direction, EventObserver, HandlerOutcome, SocketInfo};
+use crate::refusal::RefusalCode;
 use crate::validate::{Interaction, ValidationError};
 use crate::wire::{Args, WireArgs};
 

@@ -1,22 +1,5 @@
-//! Async handler functions, axum style: any `async fn` whose arguments are extractors
-//! ([`FromContext`]) and whose return value becomes the ack ([`IntoReply`]).
-//!
-//! ```
-//! use asynction::server::{Ack, Payload, State, ValidatedSocket};
-//!
-//! #[derive(serde::Deserialize)]
-//! struct Credentials { username: String }
-//!
-//! #[derive(Clone)]
-//! struct Db;
-//! impl Db { async fn knows(&self, user: &str) -> bool { !user.is_empty() } }
-//!
-//! async fn log_in(socket: ValidatedSocket, Payload(c): Payload<Credentials>, State(db): State<Db>) -> Ack<bool> {
-//!     Ack(db.knows(&c.username).await)
-//! }
-//! ```
-//! The same traits serve event handlers, namespace `connect`/`disconnect`/`error` handlers:
-//! each receives a [`HandlerContext`] and picks from it what its arguments ask for.
+//! Async handler functions, axum style: [`Handler`], [`IntoReply`] and the namespace's
+//! handler table (an example is on [`Handler`]).
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -31,12 +14,11 @@ use socketioxide::adapter::{Adapter, LocalAdapter};
 
 use super::context::HandlerContext;
 use super::extract::ExtractError;
-/// Re-exported from [`super::extract`], where the extractors live; kept here because a handler's
-/// arguments are what it is about.
-pub use super::extract::FromContext;
-use super::reply::{EventError, RefusalCode};
+use super::extract::FromContext;
+use super::reply::EventError;
 use super::runtime::NamespaceRuntime;
 use crate::observe::EventObserver;
+use crate::refusal::RefusalCode;
 use crate::validate::EventValidators;
 use crate::wire::Args;
 
@@ -116,7 +98,25 @@ impl IntoReply for Option<Value> {
 /// A boxed future returned by type-erased handlers.
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 
-/// A handler function. Implemented for `async fn`s of up to 8 extractor arguments.
+/// A handler function, axum style: any `async fn` (up to 8 arguments) whose arguments are
+/// extractors ([`FromContext`]) and whose return value becomes the ack ([`IntoReply`]).
+///
+/// ```
+/// use asynction::{Ack, Payload, State, ValidatedSocket};
+///
+/// #[derive(serde::Deserialize)]
+/// struct Credentials { username: String }
+///
+/// #[derive(Clone)]
+/// struct Db;
+/// impl Db { async fn knows(&self, user: &str) -> bool { !user.is_empty() } }
+///
+/// async fn log_in(socket: ValidatedSocket, Payload(c): Payload<Credentials>, State(db): State<Db>) -> Ack<bool> {
+///     Ack(db.knows(&c.username).await)
+/// }
+/// ```
+/// The same traits serve event handlers, namespace `connect`/`disconnect`/`error` handlers:
+/// each receives a [`HandlerContext`] and picks from it what its arguments ask for.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a handler",
     label = "not an `async fn` whose arguments are extractors and whose return value is a reply",

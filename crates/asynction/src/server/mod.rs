@@ -1,12 +1,14 @@
 //! The spec-driven Socket.IO server on socketioxide.
 //!
-//! - [`builder`]: document + handlers → [`Asynction`] (layer, router, validated io handle).
+//! Private: its public types are re-exported at the crate root, each under one path.
+//!
+//! - `builder/`: document + handlers → [`Asynction`] (layer, router, validated io handle).
 //! - `connect`: handshake bindings, security and the `connect` handler, before CONNECT.
 //! - `dispatch`: every event: lookup → validate → handler → validate ack → answer.
-//! - [`emit`]: validated emits, broadcasts and emit-with-ack.
-//! - [`handler`], [`extract`]: async handler functions and their arguments.
-//! - [`reply`]: what clients see when something is refused.
-//! - [`limits`]: what one client may send (message size, attachments, nesting, headers).
+//! - `emit`: validated emits, broadcasts and emit-with-ack.
+//! - `handler`, `extract`: async handler functions and their arguments.
+//! - `reply`: what clients see when something is refused.
+//! - `limits`: what one client may send (message size, attachments, nesting, headers).
 //!
 //! # Layering
 //!
@@ -33,20 +35,19 @@
 //! runtime); the split between `runtime::NamespaceRuntime` (what a context holds) and
 //! `handler::NamespaceHandlers` (the runtime plus the handlers) is what keeps the modules acyclic.
 
-pub mod builder;
+mod builder;
 mod connect;
-pub mod context;
+mod context;
 mod dispatch;
-pub mod emit;
-pub mod extract;
-pub mod handler;
-pub mod limits;
-pub mod reply;
+pub(crate) mod emit;
+mod extract;
+pub(crate) mod handler;
+mod limits;
+mod reply;
 mod runtime;
 #[cfg(test)]
 mod tests;
 
-pub use crate::wire::Args;
 pub use builder::{
     Asynction, AsynctionSocketIo, AsynctionWithState, BuildError, NoState, RouteError,
 };
@@ -54,11 +55,11 @@ pub use context::HandlerContext;
 pub use emit::{
     AckFailure, EmitError, SendFailure, ValidatedBroadcast, ValidatedIo, ValidatedSocket,
 };
+pub use extract::FromContext;
 pub use extract::{AuthPayload, EventName, ExtractError, Payload, State};
-pub use handler::{Ack, FromContext, Handler, IntoReply, Reply};
-pub use limits::{HeaderLimitLayer, Limits};
-pub use reply::{ConnectRefusal, EventError, RefusalCode};
-/// socketioxide's adapter trait: handlers generic over `A: Adapter` serve a single process and
-/// a cluster alike.
-pub use socketioxide::adapter::Adapter;
-pub use socketioxide::socket::DisconnectReason;
+pub use handler::{Ack, BoxFuture, Handler, IntoReply, Reply};
+pub use limits::{
+    DEFAULT_MAX_BINARY_ATTACHMENTS, DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_PAYLOAD, HeaderLimit,
+    HeaderLimitLayer, Limits,
+};
+pub use reply::{ConnectRefusal, EventError};

@@ -39,7 +39,7 @@ impl std::fmt::Debug for SpecRuntime {
 
 impl SpecRuntime {
     /// Validators of a concrete namespace path (exact, else through the dynamic patterns).
-    pub fn namespace_validators(&self, path: &str) -> Option<Arc<NamespaceValidators>> {
+    pub(crate) fn namespace_validators(&self, path: &str) -> Option<Arc<NamespaceValidators>> {
         self.namespaces.lookup(path).cloned()
     }
 }

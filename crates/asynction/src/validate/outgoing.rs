@@ -28,19 +28,20 @@ use crate::wire::{Args, ArgsOnWire};
 /// It borrows the event name (and, from [`NamespaceValidators::check_outgoing_args`], the
 /// arguments): checking allocates nothing beyond the serialized payload.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CheckedEvent<'a> {
+pub(crate) struct CheckedEvent<'a> {
     event: &'a str,
     args: Cow<'a, Args>,
 }
 
 impl CheckedEvent<'_> {
     /// The event name.
-    pub fn event(&self) -> &str {
+    pub(crate) fn event(&self) -> &str {
         self.event
     }
 
     /// The arguments as they go on the wire (binary attachments as placeholders + bytes).
-    pub fn args(&self) -> &Args {
+    #[cfg(test)]
+    pub(crate) fn args(&self) -> &Args {
         &self.args
     }
 
@@ -59,7 +60,7 @@ impl CheckedEvent<'_> {
 /// Why an outgoing event could not be checked.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum CheckError {
+pub(crate) enum CheckError {
     /// The payload could not be turned into JSON.
     #[error("the payload could not be serialized: {0}")]
     Serialize(#[source] serde_json::Error),
@@ -73,7 +74,7 @@ impl NamespaceValidators {
     /// as several arguments; anything else is one argument) and, when `validate` is set,
     /// validates the arguments against `event`'s egress schema. `namespace` is the concrete
     /// path, for the error.
-    pub fn check_outgoing<'e, T: Serialize + ?Sized>(
+    pub(crate) fn check_outgoing<'e, T: Serialize + ?Sized>(
         &self,
         namespace: &str,
         event: &'e str,
@@ -110,7 +111,7 @@ impl NamespaceValidators {
 
     /// Checks an argument list given as is (several arguments, binary attachments included):
     /// validated against `event`'s egress schema when `validate` is set.
-    pub fn check_outgoing_args<'a>(
+    pub(crate) fn check_outgoing_args<'a>(
         &self,
         namespace: &str,
         event: &'a str,

@@ -10,7 +10,7 @@ use std::time::Duration;
 use asynction::Document;
 use asynction::docs::{CONSOLE_CONTENT_SECURITY_POLICY, DocsOptions};
 use asynction::security::{BearerCredentials, Refusal, SecurityHandlers, SecurityInfo};
-use asynction::server::{Ack, AsynctionSocketIo, Payload};
+use asynction::{Ack, AsynctionSocketIo, Payload};
 use serde_json::{Value, json};
 
 use super::docs::{ensure_chromium, ensure_playwright};

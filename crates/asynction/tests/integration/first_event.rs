@@ -6,7 +6,7 @@
 use crate::support;
 
 use asynction::Document;
-use asynction::server::{Ack, AsynctionSocketIo};
+use asynction::{Ack, AsynctionSocketIo};
 use serde_json::json;
 
 const DOC: &str = r#"

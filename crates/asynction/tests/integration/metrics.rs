@@ -5,8 +5,8 @@ use crate::support;
 
 use std::time::Duration;
 
-use asynction::observe::Metrics;
-use asynction::server::{Ack, AsynctionSocketIo, AuthPayload, EmitError, ValidatedSocket};
+use asynction::metrics::Metrics;
+use asynction::{Ack, AsynctionSocketIo, AuthPayload, EmitError, ValidatedSocket};
 use serde_json::{Value, json};
 use support::prometheus::{Sample, scrape, value};
 use support::{http_get, serve};

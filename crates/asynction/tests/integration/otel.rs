@@ -7,7 +7,7 @@ use crate::support;
 
 use std::time::Duration;
 
-use asynction::server::{Ack, AsynctionSocketIo, Payload};
+use asynction::{Ack, AsynctionSocketIo, Payload};
 use opentelemetry_proto::tonic::common::v1::any_value::Value as AnyValue;
 use serde_json::json;
 use support::otlp::{Received, attribute, collect, start_receiver, string_attribute};

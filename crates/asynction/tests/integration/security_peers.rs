@@ -8,7 +8,7 @@ use asynction::security::{
     ApiKeyCredentials, BasicCredentials, BearerCredentials, Refusal, SecurityHandlers,
     SecurityInfo, TokenCredentials,
 };
-use asynction::server::{Ack, AsynctionSocketIo, EventError};
+use asynction::{Ack, AsynctionSocketIo, EventError};
 use serde_json::{Value, json};
 use support::{node, python, serve};
 

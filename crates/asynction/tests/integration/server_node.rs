@@ -5,7 +5,7 @@ use crate::support;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use asynction::server::{
+use asynction::{
     Ack, Args, AsynctionSocketIo, AuthPayload, BuildError, EmitError, EventError, Payload,
     RouteError, State, ValidatedSocket,
 };

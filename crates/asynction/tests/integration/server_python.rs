@@ -2,7 +2,7 @@
 
 use crate::support;
 
-use asynction::server::{Ack, AsynctionSocketIo};
+use asynction::{Ack, AsynctionSocketIo};
 use serde_json::{Value, json};
 use support::{error_ack, python, serve};
 

@@ -3,9 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use asynction::model::{ApiKeyLocation, ArgumentList, Namespace, SchemeKind};
+use asynction::model::{Api, ApiKeyLocation, ArgumentList, Namespace, SchemeKind};
 use asynction::validate::{ExampleCheck, Validators};
-use asynction::{Api, Document, Severity};
+use asynction::{Document, Severity};
 use serde_json::json;
 
 fn fixture(rel: &str) -> PathBuf {

@@ -2,69 +2,14 @@
 //!
 //! - `mod.rs` (here): the public builder API, [`AsynctionSocketIo`] and
 //!   [`AsynctionWithState`], and the crate-internal extension points features use
-//!   ([`AsynctionSocketIo::plugin`], [`AsynctionSocketIo::generated_handlers`],
-//!   [`AsynctionSocketIo::credential_policy`], [`AsynctionSocketIo::parser`]).
+//!   (`plugin`, `generated_handlers`, `credential_policy`, `parser`).
 //! - `assemble.rs`: `build()` in named steps, from the document and the handlers to the
 //!   registered socketioxide namespaces.
 //! - `app.rs`: the built server, [`Asynction`], and its router.
 //! - `error.rs`: [`BuildError`] and [`RouteError`], with their messages.
 //!
-//! ```no_run
-//! use asynction::server::{Ack, AsynctionSocketIo, Payload, ValidatedSocket};
-//!
-//! #[derive(serde::Deserialize)]
-//! struct LogIn { username: String }
-//!
-//! async fn log_in(socket: ValidatedSocket, Payload(body): Payload<LogIn>) -> Ack<bool> {
-//!     let _ = socket.emit("welcome", &body.username);
-//!     Ack(true)
-//! }
-//!
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let app = AsynctionSocketIo::from_spec("asyncapi.yaml")?
-//!     .handler("user_accounts.log_in", log_in)
-//!     .build()?;
-//! let listener = tokio::net::TcpListener::bind("127.0.0.1:5000").await?;
-//! axum::serve(listener, app.into_router()).await?;
-//! # Ok(()) }
-//! ```
-//!
-//! # State and adapter come last, as types the handlers decide
-//!
-//! Handlers name the state they extract ([`State<S>`](super::State)) and the adapter their
-//! socket handles run on ([`ValidatedSocket<A>`](super::ValidatedSocket)) in their types. So
-//! [`AsynctionSocketIo<S, A>`] does not fix either up front: like axum's `Router<S>`, `S` is
-//! the state the registered handlers *need*, inferred from them, and is given last:
-//!
-//! - [`AsynctionSocketIo::with_state`] takes the state and returns an [`AsynctionWithState`],
-//!   which can only build. A state-taking handler cannot be registered after it (there is no
-//!   `handler` method there), and [`AsynctionSocketIo::build`] does not compile while the
-//!   handlers need a state that was not given ([`NoState`] explains the error).
-//! - The adapter is named by the build method: [`AsynctionSocketIo::build`] runs on
-//!   socketioxide's `LocalAdapter`, `build_redis` (feature `redis`) on
-//!   `asynction::cluster::RedisAdapter`, [`AsynctionSocketIo::build_with_adapter`] on any other
-//!   (name it where inference cannot: `AsynctionSocketIo::<_, MyAdapter>::from_spec(..)`).
-//!   Handlers generic over `A: Adapter` serve every adapter.
-//!
-//! The earlier design (`with_state` / `with_adapter` retyping the builder, dropping the
-//! handlers registered before it and failing `build()` at run time) made a mistake possible
-//! that the compiler can rule out; this one cannot be called in the wrong order.
-//!
-//! ```no_run
-//! use asynction::server::{AsynctionSocketIo, State};
-//!
-//! #[derive(Clone, Default)]
-//! struct Users;
-//!
-//! async fn sign_up(State(_users): State<Users>) {}
-//!
-//! # fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let app = AsynctionSocketIo::from_spec("asyncapi.yaml")?
-//!     .handler("user_accounts.sign_up", sign_up)
-//!     .with_state(Users::default())
-//!     .build()?;
-//! # Ok(()) }
-//! ```
+//! The user-facing docs (an example, why state and adapter come last) are on
+//! [`AsynctionSocketIo`].
 
 mod app;
 mod assemble;
@@ -90,7 +35,7 @@ use crate::security::{CredentialPolicy, SecurityHandlers};
 use crate::spec::{Document, SpecError};
 
 /// A change to socketioxide's builder, applied when the server is built.
-pub(crate) type Configure =
+type Configure =
     Box<dyn FnOnce(SocketIoBuilder<LocalAdapter>) -> SocketIoBuilder<LocalAdapter> + Send>;
 
 /// Supplies the handler of every ingress event (see
@@ -104,7 +49,64 @@ pub(crate) type GeneratedHandlers<S, A> =
 /// [`AsynctionSocketIo::with_state`] and build that.
 ///
 /// `S` is the state the registered handlers extract and `A` the adapter they run on; both are
-/// inferred (see the [module docs](self)).
+/// inferred (see below).
+///
+/// ```no_run
+/// use asynction::{Ack, AsynctionSocketIo, Payload, ValidatedSocket};
+///
+/// #[derive(serde::Deserialize)]
+/// struct LogIn { username: String }
+///
+/// async fn log_in(socket: ValidatedSocket, Payload(body): Payload<LogIn>) -> Ack<bool> {
+///     let _ = socket.emit("welcome", &body.username);
+///     Ack(true)
+/// }
+///
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let app = AsynctionSocketIo::from_spec("asyncapi.yaml")?
+///     .handler("user_accounts.log_in", log_in)
+///     .build()?;
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:5000").await?;
+/// axum::serve(listener, app.into_router()).await?;
+/// # Ok(()) }
+/// ```
+///
+/// # State and adapter come last, as types the handlers decide
+///
+/// Handlers name the state they extract ([`State<S>`](crate::State)) and the adapter their
+/// socket handles run on ([`ValidatedSocket<A>`](crate::ValidatedSocket)) in their types. So
+/// [`AsynctionSocketIo<S, A>`] does not fix either up front: like axum's `Router<S>`, `S` is
+/// the state the registered handlers *need*, inferred from them, and is given last:
+///
+/// - [`AsynctionSocketIo::with_state`] takes the state and returns an [`AsynctionWithState`],
+///   which can only build. A state-taking handler cannot be registered after it (there is no
+///   `handler` method there), and [`AsynctionSocketIo::build`] does not compile while the
+///   handlers need a state that was not given ([`NoState`] explains the error).
+/// - The adapter is named by the build method: [`AsynctionSocketIo::build`] runs on
+///   socketioxide's `LocalAdapter`, `build_redis` (feature `redis`) on
+///   `asynction::cluster::RedisAdapter`, [`AsynctionSocketIo::build_with_adapter`] on any other
+///   (name it where inference cannot: `AsynctionSocketIo::<_, MyAdapter>::from_spec(..)`).
+///   Handlers generic over `A: Adapter` serve every adapter.
+///
+/// The earlier design (`with_state` / `with_adapter` retyping the builder, dropping the
+/// handlers registered before it and failing `build()` at run time) made a mistake possible
+/// that the compiler can rule out; this one cannot be called in the wrong order.
+///
+/// ```no_run
+/// use asynction::{AsynctionSocketIo, State};
+///
+/// #[derive(Clone, Default)]
+/// struct Users;
+///
+/// async fn sign_up(State(_users): State<Users>) {}
+///
+/// # fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let app = AsynctionSocketIo::from_spec("asyncapi.yaml")?
+///     .handler("user_accounts.sign_up", sign_up)
+///     .with_state(Users::default())
+///     .build()?;
+/// # Ok(()) }
+/// ```
 #[must_use = "a builder does nothing until it is built"]
 pub struct AsynctionSocketIo<S = (), A: Adapter = LocalAdapter> {
     doc: Document,
@@ -413,11 +415,16 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
         self
     }
 
-    /// Replaces the default JSON parser (`None`: back to it). Runs before
-    /// [`configure_socketio`](Self::configure_socketio)'s functions.
+    /// Replaces the default JSON parser (`None`: back to it): `set` changes socketioxide's
+    /// builder before [`configure_socketio`](Self::configure_socketio)'s functions run.
     #[allow(dead_code)]
-    pub(crate) fn parser(mut self, set: Option<Configure>) -> Self {
-        self.parser = set;
+    pub(crate) fn parser(
+        mut self,
+        set: Option<
+            impl FnOnce(SocketIoBuilder<LocalAdapter>) -> SocketIoBuilder<LocalAdapter> + Send + 'static,
+        >,
+    ) -> Self {
+        self.parser = set.map(|f| Box::new(f) as Configure);
         self
     }
 }

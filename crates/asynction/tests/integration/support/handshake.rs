@@ -1,6 +1,6 @@
 //! Handshakes for the security tests, shared by the integration tests
 //! (`tests/integration/security_unit.rs`) and the crate-internal mock-policy tests
-//! (`src/security/mock_policy.rs`, which includes this file by path and names the crate
+//! (`src/mock/security.rs`, which includes this file by path and names the crate
 //! `asynction` through `extern crate self`): the security fixtures and a builder of headers,
 //! query string and CONNECT `auth` payload.
 #![allow(dead_code)] // each includer uses a subset of the builder
