@@ -1,8 +1,4 @@
 #![doc = include_str!("../../../README.md")]
-#![warn(missing_docs)]
-// `pub` means public: an item no user can reach is `pub(crate)` (test builds aside, where the
-// integration tests' helpers are included).
-#![cfg_attr(not(test), warn(unreachable_pub))]
 
 // Test code shared with the integration tests names the crate `asynction`.
 #[cfg(test)]

@@ -100,7 +100,7 @@ pub(super) fn argument_rule(schema: &Schema) -> String {
             if !closed {
                 match obj.get("items") {
                     Some(items) if prefix.is_empty() => {
-                        names.push(format!("{} …", type_text(items)))
+                        names.push(format!("{} …", type_text(items)));
                     }
                     _ => names.push("…".to_owned()),
                 }
@@ -592,7 +592,8 @@ mod tests {
     fn recursive_ref_links_to_the_enclosing_node() {
         let node = json!({"type": "object", "properties": {"children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}}});
         // As the resolver leaves it: the stored Node holds one more expansion of itself.
-        let deeper = json!({"type": "object", "properties": {"children": {"type": "array", "items": node.clone()}}});
+        let deeper =
+            json!({"type": "object", "properties": {"children": {"type": "array", "items": node}}});
         let doc = json!({"components": {"schemas": {"Node": deeper}}});
         let tree = build(&schema(node), "p", &doc);
         let anchor = tree

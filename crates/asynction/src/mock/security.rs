@@ -125,18 +125,18 @@ mod tests {
 /// authenticator reads a request, and the security fixtures.
 #[cfg(all(test, feature = "mock"))]
 mod test_handshake {
-    pub use asynction_testkit::handshake::Handshake;
+    pub(super) use asynction_testkit::handshake::Handshake;
 
     use crate::security::HandshakeRequest;
 
     /// A document of `tests/fixtures/security/`.
-    pub fn load(name: &str) -> crate::Document {
+    pub(super) fn load(name: &str) -> crate::Document {
         crate::Document::from_path(asynction_testkit::fixtures("security").join(name))
             .unwrap_or_else(|e| panic!("{name}: {e}"))
     }
 
     /// The request the authenticator reads.
-    pub trait ToRequest {
+    pub(super) trait ToRequest {
         fn request(&self) -> HandshakeRequest<'_>;
     }
 

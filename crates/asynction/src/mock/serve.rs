@@ -323,7 +323,7 @@ impl MockServer {
                 })
             })
             .collect();
-        let mut builder = AsynctionSocketIo::from_document(doc.clone())
+        let mut builder = AsynctionSocketIo::from_document(doc)
             .credential_policy(Arc::new(MockPolicy))
             .validation(options.validation)
             .docs(false)

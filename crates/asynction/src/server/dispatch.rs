@@ -54,7 +54,7 @@ pub(crate) fn serve<S: Clone + Send + Sync + 'static, A: Adapter>(
                 .event_span(&SocketInfo::of(&s), &event, requested);
             // Boxed: socketioxide spawns this future per event, and tokio copies a spawned
             // future by value several times; a pointer is cheaper to move than the dispatch state.
-            Box::pin(dispatch(nsh, s, event.to_string(), data, ack, requested).instrument(span))
+            Box::pin(dispatch(nsh, s, event, data, ack, requested).instrument(span))
         },
     );
     if nsh.disconnect.is_some() || nsh.runtime.observer.observes_disconnects() {

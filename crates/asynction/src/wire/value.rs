@@ -205,16 +205,8 @@ impl SeqBuilder<'_> {
         self.items.push(v);
         Ok(())
     }
-    fn finish(self) -> Result<Value> {
-        let array = Value::Array(self.items);
-        Ok(match self.variant {
-            Some(variant) => {
-                let mut map = Map::with_capacity(1);
-                map.insert(variant.to_owned(), array);
-                Value::Object(map)
-            }
-            None => array,
-        })
+    fn finish(self) -> Value {
+        in_variant(self.variant, Value::Array(self.items))
     }
 }
 
@@ -225,7 +217,7 @@ impl ser::SerializeSeq for SeqBuilder<'_> {
         self.push(value)
     }
     fn end(self) -> Result<Value> {
-        self.finish()
+        Ok(self.finish())
     }
 }
 
@@ -236,7 +228,7 @@ impl ser::SerializeTuple for SeqBuilder<'_> {
         self.push(value)
     }
     fn end(self) -> Result<Value> {
-        self.finish()
+        Ok(self.finish())
     }
 }
 
@@ -247,7 +239,7 @@ impl ser::SerializeTupleStruct for SeqBuilder<'_> {
         self.push(value)
     }
     fn end(self) -> Result<Value> {
-        self.finish()
+        Ok(self.finish())
     }
 }
 
@@ -258,7 +250,7 @@ impl ser::SerializeTupleVariant for SeqBuilder<'_> {
         self.push(value)
     }
     fn end(self) -> Result<Value> {
-        self.finish()
+        Ok(self.finish())
     }
 }
 
@@ -278,16 +270,21 @@ impl MapBuilder<'_> {
         self.map.insert(key, v);
         Ok(())
     }
-    fn finish(self) -> Result<Value> {
-        let object = Value::Object(self.map);
-        Ok(match self.variant {
-            Some(variant) => {
-                let mut map = Map::with_capacity(1);
-                map.insert(variant.to_owned(), object);
-                Value::Object(map)
-            }
-            None => object,
-        })
+    fn finish(self) -> Value {
+        in_variant(self.variant, Value::Object(self.map))
+    }
+}
+
+/// A value of an enum variant as serde_json writes it: `{"Variant": value}`; other values as
+/// they are.
+fn in_variant(variant: Option<&str>, value: Value) -> Value {
+    match variant {
+        Some(variant) => {
+            let mut map = Map::with_capacity(1);
+            map.insert(variant.to_owned(), value);
+            Value::Object(map)
+        }
+        None => value,
     }
 }
 
@@ -317,7 +314,7 @@ impl ser::SerializeMap for MapBuilder<'_> {
         self.entry(key, value)
     }
     fn end(self) -> Result<Value> {
-        self.finish()
+        Ok(self.finish())
     }
 }
 
@@ -332,7 +329,7 @@ impl ser::SerializeStruct for MapBuilder<'_> {
         self.entry(key.to_owned(), value)
     }
     fn end(self) -> Result<Value> {
-        self.finish()
+        Ok(self.finish())
     }
 }
 
@@ -347,6 +344,6 @@ impl ser::SerializeStructVariant for MapBuilder<'_> {
         self.entry(key.to_owned(), value)
     }
     fn end(self) -> Result<Value> {
-        self.finish()
+        Ok(self.finish())
     }
 }

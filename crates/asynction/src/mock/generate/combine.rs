@@ -103,7 +103,7 @@ impl FakeGenerator {
                             break;
                         }
                         Some((kw, reason)) => {
-                            last_err = Some(Blocked::new(&format!("{path}/{i}"), &kw, reason))
+                            last_err = Some(Blocked::new(&format!("{path}/{i}"), &kw, reason));
                         }
                     },
                     Err(b) => last_err = Some(b),
@@ -219,7 +219,7 @@ fn merge(a: &mut Map<String, Value>, b: Map<String, Value>) {
                     for (name, schema) in right {
                         match left.get_mut(&name) {
                             Some(existing) => {
-                                *existing = json!({ "allOf": [existing.clone(), schema] })
+                                *existing = json!({ "allOf": [existing.clone(), schema] });
                             }
                             None => {
                                 left.insert(name, schema);
@@ -243,7 +243,7 @@ fn merge(a: &mut Map<String, Value>, b: Map<String, Value>) {
                     for (i, schema) in right.into_iter().enumerate() {
                         match left.get_mut(i) {
                             Some(existing) => {
-                                *existing = json!({ "allOf": [existing.clone(), schema] })
+                                *existing = json!({ "allOf": [existing.clone(), schema] });
                             }
                             None => left.push(schema),
                         }
