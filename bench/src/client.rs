@@ -7,14 +7,14 @@
 
 use std::time::Duration;
 
-pub use asynction_client::packet::{
+pub(crate) use asynction_client::packet::{
     EnginePacket, EventEncoder, SocketPacketKind, namespace_prefix, parse_engine_packet,
 };
-pub use asynction_client::{EngineIo, Error as ConnectError, Frame};
+pub(crate) use asynction_client::{EngineIo, Error as ConnectError, Frame};
 
 /// Whether the ack data (a JSON array of arguments) reports an error: the first argument is an
 /// object with an `error` key. Data that is not a JSON array counts as an error too.
-pub fn ack_is_error(data: &str) -> bool {
+pub(crate) fn ack_is_error(data: &str) -> bool {
     let trimmed = data.trim_start();
     if !trimmed.starts_with('[') {
         return true;
@@ -34,7 +34,7 @@ pub fn ack_is_error(data: &str) -> bool {
 
 /// Where a client connects: `ws://host:port{path}/?EIO=4&transport=websocket`, then `namespace`.
 #[derive(Debug, Clone)]
-pub struct Target {
+pub(crate) struct Target {
     /// Base URL, `http://127.0.0.1:5000` or `ws://127.0.0.1:5000`.
     pub url: String,
     /// Socket.IO request path, `/socket.io` by default.
@@ -46,7 +46,7 @@ pub struct Target {
 impl Target {
     /// Opens a websocket session, reads the Engine.IO handshake and joins the namespace; each
     /// step is bounded by `timeout`. A refused namespace is [`ConnectError::ConnectError`].
-    pub async fn connect(&self, timeout: Duration) -> Result<EngineIo, ConnectError> {
+    pub(crate) async fn connect(&self, timeout: Duration) -> Result<EngineIo, ConnectError> {
         let client = asynction_client::ClientBuilder::new(self.url.as_str())
             .path(self.path.as_str())
             .timeout(timeout)

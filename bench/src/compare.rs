@@ -11,7 +11,7 @@ use crate::stats::LoadReport;
 
 /// The load applied to every server; `target.url` and `server_pid` are filled in per server.
 #[derive(Debug, Clone)]
-pub struct CompareConfig {
+pub(crate) struct CompareConfig {
     /// Servers, in the order they run.
     pub servers: Vec<ServerSpec>,
     /// The load template.
@@ -22,7 +22,7 @@ pub struct CompareConfig {
 
 /// One table row: a server and its load report, or why it did not run.
 #[derive(Debug, Clone, Serialize)]
-pub struct CompareRow {
+pub(crate) struct CompareRow {
     /// Short server name (`raw-mt`, `node`, ...).
     pub server: String,
     /// What the server is.
@@ -34,7 +34,7 @@ pub struct CompareRow {
 }
 
 /// Starts each server on a free port, waits until it accepts TCP, runs the load, stops it.
-pub async fn run_compare(config: &CompareConfig) -> Vec<CompareRow> {
+pub(crate) async fn run_compare(config: &CompareConfig) -> Vec<CompareRow> {
     let mut rows = Vec::with_capacity(config.servers.len());
     for spec in &config.servers {
         let row = |report, skipped| CompareRow {
@@ -88,7 +88,7 @@ pub async fn run_compare(config: &CompareConfig) -> Vec<CompareRow> {
 
 /// The rows as a Markdown table, with throughput and CPU/event relative to the raw multi-thread
 /// socketioxide row (when it ran).
-pub fn render_table(rows: &[CompareRow]) -> String {
+pub(crate) fn render_table(rows: &[CompareRow]) -> String {
     let baseline = rows
         .iter()
         .find(|r| r.server == RAW_MULTI_THREAD)

@@ -6,11 +6,11 @@ use std::time::Duration;
 
 /// CPU time a process has used so far: user + system, in clock ticks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CpuTicks(pub u64);
+pub(crate) struct CpuTicks(pub u64);
 
 impl CpuTicks {
     /// Reads `utime + stime` of `pid` from `/proc/<pid>/stat`.
-    pub fn of(pid: u32) -> io::Result<Self> {
+    pub(crate) fn of(pid: u32) -> io::Result<Self> {
         let stat = fs::read_to_string(format!("/proc/{pid}/stat"))?;
         parse_stat_cpu_ticks(&stat).map(Self).ok_or_else(|| {
             io::Error::new(
@@ -21,7 +21,7 @@ impl CpuTicks {
     }
 
     /// The CPU time used between `earlier` and `self`.
-    pub fn since(self, earlier: Self) -> Duration {
+    pub(crate) fn since(self, earlier: Self) -> Duration {
         let ticks = self.0.saturating_sub(earlier.0);
         Duration::from_secs_f64(ticks as f64 / clock_ticks_per_second() as f64)
     }
@@ -31,7 +31,7 @@ impl CpuTicks {
 ///
 /// The command name (field 2) is in parentheses and may itself contain spaces and `)`, so the
 /// fields are counted from the last `)`: after it come state (field 3) ... utime (14), stime (15).
-pub fn parse_stat_cpu_ticks(stat: &str) -> Option<u64> {
+pub(crate) fn parse_stat_cpu_ticks(stat: &str) -> Option<u64> {
     let after_name = &stat[stat.rfind(')')? + 1..];
     let mut fields = after_name.split_ascii_whitespace();
     let utime: u64 = fields.nth(11)?.parse().ok()?;
@@ -40,14 +40,14 @@ pub fn parse_stat_cpu_ticks(stat: &str) -> Option<u64> {
 }
 
 /// `sysconf(_SC_CLK_TCK)`: the unit of the times in `/proc/<pid>/stat` (100 on Linux in practice).
-pub fn clock_ticks_per_second() -> u64 {
+pub(crate) fn clock_ticks_per_second() -> u64 {
     // SAFETY: sysconf has no preconditions; it returns -1 for an unknown name.
     let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
     if ticks > 0 { ticks as u64 } else { 100 }
 }
 
 /// Resident set size of `pid` in KiB (`VmRSS` in `/proc/<pid>/status`).
-pub fn resident_set_kib(pid: u32) -> io::Result<u64> {
+pub(crate) fn resident_set_kib(pid: u32) -> io::Result<u64> {
     let status = fs::read_to_string(format!("/proc/{pid}/status"))?;
     parse_vm_rss_kib(&status).ok_or_else(|| {
         io::Error::new(
@@ -58,7 +58,7 @@ pub fn resident_set_kib(pid: u32) -> io::Result<u64> {
 }
 
 /// The `VmRSS:` value (KiB) from the text of `/proc/<pid>/status`.
-pub fn parse_vm_rss_kib(status: &str) -> Option<u64> {
+pub(crate) fn parse_vm_rss_kib(status: &str) -> Option<u64> {
     status
         .lines()
         .find_map(|line| line.strip_prefix("VmRSS:"))
@@ -68,7 +68,7 @@ pub fn parse_vm_rss_kib(status: &str) -> Option<u64> {
 
 /// The 1-minute load average from `/proc/loadavg`: how busy the machine was (other processes
 /// included) while a run was measured.
-pub fn load_average_1m() -> Option<f64> {
+pub(crate) fn load_average_1m() -> Option<f64> {
     fs::read_to_string("/proc/loadavg")
         .ok()?
         .split_ascii_whitespace()
@@ -79,7 +79,7 @@ pub fn load_average_1m() -> Option<f64> {
 
 /// Raises this process's soft `RLIMIT_NOFILE` to at least `wanted` (capped by the hard limit,
 /// which root may raise too). Returns the soft limit now in force. Children inherit it.
-pub fn raise_open_file_limit(wanted: u64) -> io::Result<u64> {
+pub(crate) fn raise_open_file_limit(wanted: u64) -> io::Result<u64> {
     let mut lim = libc::rlimit {
         rlim_cur: 0,
         rlim_max: 0,

@@ -23,7 +23,7 @@ use crate::tick::{FANOUT_NAMESPACE, FANOUT_ROOM, TICK_TEXT, now_us};
 
 /// Which publisher `emit-ticks` uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Via {
+pub(crate) enum Via {
     /// asynction's cluster `Emitter`: validates each tick once, then publishes.
     Asynction,
     /// Bare `socketioxide-emitter`: publishes without validation.
@@ -32,7 +32,7 @@ pub enum Via {
 
 /// What `emit-ticks` reports on stdout.
 #[derive(Debug, Default, Clone, Copy, Serialize, Deserialize)]
-pub struct EmitReport {
+pub(crate) struct EmitReport {
     /// Ticks published.
     pub sent: u64,
     /// Ticks refused (invalid) or not published (Redis error).
@@ -76,7 +76,7 @@ impl socketioxide_emitter::Driver for Publisher {
 
 /// The `emit-ticks` subcommand: publishes `count` ticks to room `all` of `/fanout` on every
 /// node of the cluster at `redis_url`.
-pub async fn run_emit_ticks(
+pub(crate) async fn run_emit_ticks(
     via: Via,
     redis_url: &str,
     spec: &Path,
@@ -143,7 +143,7 @@ async fn wait_turn(pace: Option<&mut tokio::time::Interval>) {
 }
 
 /// Runs `emit-ticks` as a child process (this binary) and returns its report.
-pub async fn spawn_emit_ticks(
+pub(crate) async fn spawn_emit_ticks(
     via: Via,
     redis_url: &str,
     spec: &Path,
@@ -176,7 +176,7 @@ pub async fn spawn_emit_ticks(
 
 /// Runs `cli --spec SPEC emit --redis URL --namespace /fanout --event tick --room all TICK`
 /// `count` times, one after the other, paced at `rate`/s (0: each as soon as the last ended).
-pub async fn run_cli_ticks(
+pub(crate) async fn run_cli_ticks(
     cli: &PathBuf,
     redis_url: &str,
     spec: &Path,
@@ -227,7 +227,7 @@ pub async fn run_cli_ticks(
 }
 
 /// CPU (user + system) of every child process this one has waited for so far.
-pub fn children_cpu() -> Option<Duration> {
+pub(crate) fn children_cpu() -> Option<Duration> {
     // SAFETY: an all-zero rusage is a valid value for getrusage to overwrite.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: `usage` is a valid, writable rusage.

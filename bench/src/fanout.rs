@@ -41,7 +41,7 @@ use crate::tick::{FANOUT_NAMESPACE, now_us};
 
 /// Where a phase's broadcasts originate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Source {
+pub(crate) enum Source {
     /// A server node, asked by a control client's `start broadcast`.
     Node,
     /// A separate process publishing to the cluster's Redis (`emit-ticks`): asynction's
@@ -54,7 +54,7 @@ pub enum Source {
 
 /// One broadcast phase: what the control client (or the emitter) is asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Phase {
+pub(crate) struct Phase {
     /// Broadcasts per second; 0 = as fast as the server (or the emitter) can.
     pub rate: f64,
     /// Broadcasts in the phase.
@@ -67,7 +67,7 @@ pub struct Phase {
 
 impl Phase {
     /// `10/s`, `max` or `ack`, prefixed with `emitter ` or `cli ` for external sources.
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         let shape = if self.ack {
             "ack".to_owned()
         } else if self.rate > 0.0 {
@@ -85,7 +85,7 @@ impl Phase {
 
 /// What to run.
 #[derive(Debug, Clone)]
-pub struct FanoutConfig {
+pub(crate) struct FanoutConfig {
     /// Servers, in the order they run within a round.
     pub servers: Vec<ServerSpec>,
     /// Client counts.
@@ -110,7 +110,7 @@ pub struct FanoutConfig {
 
 /// Cluster mode settings.
 #[derive(Debug, Clone)]
-pub struct ClusterOptions {
+pub(crate) struct ClusterOptions {
     /// The `redis-server` binary.
     pub redis_server: PathBuf,
     /// Alternate the control client between the two nodes, phase by phase.
@@ -123,7 +123,7 @@ pub struct ClusterOptions {
 
 /// The result of one phase against one server.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct FanoutRow {
+pub(crate) struct FanoutRow {
     /// Round number (from 1).
     pub round: usize,
     /// Short server name.
@@ -204,7 +204,7 @@ impl Sink {
 
 /// A `tick` event as the receivers see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TickFrame {
+pub(crate) struct TickFrame {
     /// The ack id, when the server asked for an ack.
     pub ack_id: Option<u64>,
     /// The server's send timestamp, µs since the epoch.
@@ -213,7 +213,7 @@ pub struct TickFrame {
 
 /// Parses `42/fanout,[<id>]["tick",{…"ts":N…}]` without building a JSON tree; `None` for any
 /// other frame.
-pub fn parse_tick(frame: &str) -> Option<TickFrame> {
+pub(crate) fn parse_tick(frame: &str) -> Option<TickFrame> {
     let rest = frame.strip_prefix("42/fanout,")?;
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
     let ack_id = if digits > 0 {
@@ -230,7 +230,7 @@ pub fn parse_tick(frame: &str) -> Option<TickFrame> {
 }
 
 /// Delivered/s and CPU µs per delivery from the raw counts of a phase.
-pub fn rates(delivered: u64, window: Duration, cpu: Option<Duration>) -> (f64, Option<f64>) {
+pub(crate) fn rates(delivered: u64, window: Duration, cpu: Option<Duration>) -> (f64, Option<f64>) {
     let secs = window.as_secs_f64();
     let per_s = if secs > 0.0 {
         delivered as f64 / secs
@@ -244,7 +244,7 @@ pub fn rates(delivered: u64, window: Duration, cpu: Option<Duration>) -> (f64, O
 }
 
 /// Runs every round, count and server; returns one row per phase (or a skipped row).
-pub async fn run_fanout(config: &FanoutConfig) -> Result<Vec<FanoutRow>, String> {
+pub(crate) async fn run_fanout(config: &FanoutConfig) -> Result<Vec<FanoutRow>, String> {
     let max = config.counts.iter().copied().max().unwrap_or(0) as u64;
     // The generator holds N sockets; each server (which inherits the limit) N more.
     let limit =
@@ -611,14 +611,14 @@ async fn receive(mut ws: EngineIo, sink: Arc<Sink>, mut stop: watch::Receiver<bo
 
 /// A `redis-server` on a free loopback port, without persistence; killed on stop or drop.
 #[derive(Debug)]
-pub struct Redis {
+pub(crate) struct Redis {
     child: Child,
     port: u16,
 }
 
 impl Redis {
     /// Starts it and waits (≤ 10 s) until it accepts TCP.
-    pub async fn start(binary: &std::path::Path) -> Result<Self, String> {
+    pub(crate) async fn start(binary: &std::path::Path) -> Result<Self, String> {
         let port = free_port().map_err(|e| e.to_string())?;
         let child = Command::new(binary)
             .args([
@@ -652,17 +652,17 @@ impl Redis {
     }
 
     /// `redis://127.0.0.1:PORT`.
-    pub fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("redis://127.0.0.1:{}", self.port)
     }
 
     /// Its process id.
-    pub fn pid(&self) -> u32 {
+    pub(crate) fn pid(&self) -> u32 {
         self.child.id()
     }
 
     /// Kills it.
-    pub fn stop(mut self) {
+    pub(crate) fn stop(mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -676,7 +676,7 @@ impl Drop for Redis {
 }
 
 /// One human-readable line for a row.
-pub fn human_line(r: &FanoutRow) -> String {
+pub(crate) fn human_line(r: &FanoutRow) -> String {
     if let Some(why) = &r.skipped {
         return format!("[{} N={} {}] {why}", r.server, r.clients, r.phase);
     }
@@ -721,7 +721,7 @@ fn baseline_of<'a>(
 }
 
 /// The rows as a Markdown table with delivered/s and CPU/delivery relative to `baseline`.
-pub fn render_table(rows: &[FanoutRow], baseline: &str) -> String {
+pub(crate) fn render_table(rows: &[FanoutRow], baseline: &str) -> String {
     let mut out = format!(
         "| round | server | N | phase | delivered / expected | failed | delivered/s | server CPU µs/delivery | server CPU % | generator CPU % | redis CPU µs/delivery | emitter CPU µs/delivery | p50 ms | p99 ms | max ms | KiB/conn | delivered/s vs {baseline} | CPU/delivery vs {baseline} |\n\
          |---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"

@@ -17,7 +17,7 @@ use crate::servers::{ServerSpec, free_port};
 
 /// What to measure.
 #[derive(Debug, Clone)]
-pub struct IdleRssConfig {
+pub(crate) struct IdleRssConfig {
     /// The server to start for each count.
     pub server: ServerSpec,
     /// Connection counts, one fresh server each.
@@ -36,7 +36,7 @@ pub struct IdleRssConfig {
 
 /// The result for one connection count.
 #[derive(Debug, Clone, Serialize)]
-pub struct IdleRssRow {
+pub(crate) struct IdleRssRow {
     /// Short server name.
     pub server: String,
     /// Connections asked for.
@@ -55,7 +55,7 @@ pub struct IdleRssRow {
 
 impl IdleRssRow {
     /// One human-readable line.
-    pub fn human_line(&self) -> String {
+    pub(crate) fn human_line(&self) -> String {
         format!(
             "[{}] {} of {} connected ({} errors): RSS {} KiB -> {} KiB, {:.1} KiB per connection",
             self.server,
@@ -70,10 +70,10 @@ impl IdleRssRow {
 }
 
 /// Why a measurement could not be made.
-pub type IdleRssError = String;
+pub(crate) type IdleRssError = String;
 
 /// Runs the measurement for every count in the config.
-pub async fn run_idle_rss(config: &IdleRssConfig) -> Result<Vec<IdleRssRow>, IdleRssError> {
+pub(crate) async fn run_idle_rss(config: &IdleRssConfig) -> Result<Vec<IdleRssRow>, IdleRssError> {
     config.server.prepare().map_err(|e| e.to_string())?;
     let max = config.counts.iter().copied().max().unwrap_or(0) as u64;
     // The client holds N sockets and the server (which inherits the limit) N more.

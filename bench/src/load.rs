@@ -20,7 +20,7 @@ use crate::stats::{ErrorCounts, LatencyHistogram, LoadReport};
 
 /// What to run.
 #[derive(Debug, Clone)]
-pub struct LoadConfig {
+pub(crate) struct LoadConfig {
     /// Server, path and namespace.
     pub target: Target,
     /// Event name to emit.
@@ -63,7 +63,7 @@ struct ClientOutcome {
 }
 
 /// Runs the load and returns its report. Bounded in time by connect + warmup + duration + grace.
-pub async fn run_load(config: &LoadConfig) -> LoadReport {
+pub(crate) async fn run_load(config: &LoadConfig) -> LoadReport {
     let connects = (0..config.concurrency.max(1)).map(|_| {
         let target = config.target.clone();
         let timeout = config.connect_timeout;
@@ -72,7 +72,7 @@ pub async fn run_load(config: &LoadConfig) -> LoadReport {
     let mut clients = Vec::new();
     let mut errors = ErrorCounts::default();
     let mut first_connect_error = None;
-    for handle in connects.collect::<Vec<_>>() {
+    for handle in connects {
         match handle.await {
             Ok(Ok(client)) => clients.push(client),
             Ok(Err(e)) => {

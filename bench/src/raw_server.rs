@@ -25,7 +25,7 @@ use crate::tick::{FANOUT_NAMESPACE, FANOUT_ROOM, TICK_TEXT, now_us};
 
 /// Which tokio runtime serves the requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RuntimeFlavor {
+pub(crate) enum RuntimeFlavor {
     /// `tokio::runtime::Builder::new_multi_thread` with one worker per core.
     MultiThread,
     /// `tokio::runtime::Builder::new_current_thread`: everything on one OS thread.
@@ -33,7 +33,7 @@ pub enum RuntimeFlavor {
 }
 
 /// Builds the runtime and serves on `127.0.0.1:port` until the process is killed.
-pub fn run(port: u16, flavor: RuntimeFlavor) -> io::Result<()> {
+pub(crate) fn run(port: u16, flavor: RuntimeFlavor) -> io::Result<()> {
     // socketioxide(-redis) reports what it drops (e.g. remote acks) at `warn`, in the log file.
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -53,7 +53,7 @@ pub fn run(port: u16, flavor: RuntimeFlavor) -> io::Result<()> {
 
 /// Serves the `/chat` and `/fanout` namespaces on `127.0.0.1:port`; with `REDIS_URL` set, as
 /// a cluster node on socketioxide-redis's adapter.
-pub async fn serve(port: u16) -> io::Result<()> {
+pub(crate) async fn serve(port: u16) -> io::Result<()> {
     let app: axum::Router = match std::env::var("REDIS_URL") {
         Ok(url) if !url.is_empty() => {
             let url = if url.contains("protocol=") {

@@ -9,11 +9,11 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 /// Where the benchmark crate lives (for `node/` and the workspace's `target/`).
-pub const BENCH_DIR: &str = env!("CARGO_MANIFEST_DIR");
+pub(crate) const BENCH_DIR: &str = env!("CARGO_MANIFEST_DIR");
 
 /// A server implementation the harness can start.
 #[derive(Debug, Clone)]
-pub enum ServerSpec {
+pub(crate) enum ServerSpec {
     /// asynction's `chat_bench` example binary (reads `PORT`).
     Asynction {
         /// Path of the built example.
@@ -45,7 +45,7 @@ pub enum ServerSpec {
 /// The observability switch of the `chat_bench` server, to measure its cost side by side
 /// (`compare --servers asynction,asynction-metrics`): CPU per event on vs off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Observe {
+pub(crate) enum Observe {
     /// Neither metrics nor spans.
     Off,
     /// `ASYNCTION_METRICS=1`: Prometheus metrics kept and served (a build with
@@ -57,11 +57,11 @@ pub enum Observe {
 }
 
 /// The key that names the raw multi-thread server in tables and `--server` options.
-pub const RAW_MULTI_THREAD: &str = "raw-mt";
+pub(crate) const RAW_MULTI_THREAD: &str = "raw-mt";
 
 impl ServerSpec {
     /// Short name used in tables and on the command line.
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         match self {
             Self::Asynction {
                 observe: Observe::Metrics,
@@ -86,7 +86,7 @@ impl ServerSpec {
     }
 
     /// A longer description for tables.
-    pub fn description(&self) -> &'static str {
+    pub(crate) fn description(&self) -> &'static str {
         match self {
             Self::Asynction {
                 observe: Observe::Metrics,
@@ -111,7 +111,7 @@ impl ServerSpec {
     }
 
     /// Checks that the server can be started here; `Err` says why not and how to fix it.
-    pub fn check_available(&self) -> Result<(), Unavailable> {
+    pub(crate) fn check_available(&self) -> Result<(), Unavailable> {
         match self {
             Self::Asynction {
                 binary, observe, ..
@@ -144,7 +144,7 @@ impl ServerSpec {
     }
 
     /// Prepares what the server needs before its first start (`npm install` for Node).
-    pub fn prepare(&self) -> Result<(), Unavailable> {
+    pub(crate) fn prepare(&self) -> Result<(), Unavailable> {
         self.check_available()?;
         if let Self::Node { dir } = self
             && (!dir.join("node_modules/socket.io").is_dir()
@@ -216,7 +216,7 @@ impl ServerSpec {
     }
 
     /// Starts the server on `port` (output goes to a log file) and waits until it accepts TCP.
-    pub async fn start(
+    pub(crate) async fn start(
         &self,
         port: u16,
         ready_timeout: Duration,
@@ -225,7 +225,7 @@ impl ServerSpec {
     }
 
     /// [`ServerSpec::start`] with extra environment variables (e.g. `REDIS_URL`).
-    pub async fn start_with_env(
+    pub(crate) async fn start_with_env(
         &self,
         port: u16,
         ready_timeout: Duration,
@@ -256,7 +256,7 @@ impl ServerSpec {
 
 /// Why a server cannot be run on this machine.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unavailable(pub String);
+pub(crate) struct Unavailable(pub String);
 
 impl fmt::Display for Unavailable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -266,7 +266,7 @@ impl fmt::Display for Unavailable {
 
 /// Why starting a server failed.
 #[derive(Debug)]
-pub enum StartError {
+pub(crate) enum StartError {
     /// Spawning the process or writing its log failed.
     Io(io::Error),
     /// The process exited before it accepted connections.
@@ -303,7 +303,7 @@ impl std::error::Error for StartError {}
 
 /// A started server; stopped (SIGTERM, then SIGKILL) by [`RunningServer::stop`] or on drop.
 #[derive(Debug)]
-pub struct RunningServer {
+pub(crate) struct RunningServer {
     child: Child,
     port: u16,
     log_path: PathBuf,
@@ -311,17 +311,17 @@ pub struct RunningServer {
 
 impl RunningServer {
     /// The server's process id.
-    pub fn pid(&self) -> u32 {
+    pub(crate) fn pid(&self) -> u32 {
         self.child.id()
     }
 
     /// `http://127.0.0.1:PORT`.
-    pub fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
 
     /// Where its stdout and stderr go.
-    pub fn log_path(&self) -> &Path {
+    pub(crate) fn log_path(&self) -> &Path {
         &self.log_path
     }
 
@@ -348,7 +348,7 @@ impl RunningServer {
     }
 
     /// Stops the process: SIGTERM, up to 3 s to exit, then SIGKILL.
-    pub fn stop(mut self) {
+    pub(crate) fn stop(mut self) {
         self.terminate();
     }
 
@@ -380,7 +380,7 @@ impl Drop for RunningServer {
 }
 
 /// A TCP port on 127.0.0.1 that was free a moment ago.
-pub fn free_port() -> io::Result<u16> {
+pub(crate) fn free_port() -> io::Result<u16> {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
     Ok(listener.local_addr()?.port())
 }
@@ -400,28 +400,28 @@ fn workspace_dir() -> &'static Path {
 
 /// The default location of the `chat_bench` example: `$CARGO_TARGET_DIR` or the workspace's
 /// `target/`, then `release/examples/chat_bench`.
-pub fn default_chat_bench_binary() -> PathBuf {
+pub(crate) fn default_chat_bench_binary() -> PathBuf {
     target_dir().join("release/examples/chat_bench")
 }
 
 /// The default location of the `asynction` command (`cargo build --release -p asynction-cli`).
-pub fn default_cli_binary() -> PathBuf {
+pub(crate) fn default_cli_binary() -> PathBuf {
     target_dir().join("release/asynction")
 }
 
 /// `chat_bench`'s AsyncAPI document (what the external emitters validate against).
-pub fn default_chat_bench_spec() -> PathBuf {
+pub(crate) fn default_chat_bench_spec() -> PathBuf {
     workspace_dir().join("examples/chat_bench/asyncapi.yaml")
 }
 
 /// The default directory of the Node server (`bench/node`).
-pub fn default_node_dir() -> PathBuf {
+pub(crate) fn default_node_dir() -> PathBuf {
     Path::new(BENCH_DIR).join("node")
 }
 
 /// Where the external servers are found; the defaults suit a checkout of this repository.
 #[derive(Debug, Clone)]
-pub struct ServerPaths {
+pub(crate) struct ServerPaths {
     /// The `chat_bench` example binary.
     pub chat_bench: PathBuf,
     /// The Node server's directory.
@@ -435,7 +435,7 @@ pub struct ServerPaths {
 impl ServerPaths {
     /// The server called `name` (`asynction`, `asynction-mt`, `asynction-metrics`,
     /// `asynction-traces`, `raw-mt`, `raw-ct`, `node`, `python`).
-    pub fn spec(&self, name: &str) -> Result<ServerSpec, String> {
+    pub(crate) fn spec(&self, name: &str) -> Result<ServerSpec, String> {
         Ok(match name {
             "asynction" | "asynction-ct" => ServerSpec::Asynction {
                 binary: self.chat_bench.clone(),

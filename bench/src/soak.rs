@@ -24,7 +24,7 @@ use crate::stats::LatencyHistogram;
 
 /// What to run.
 #[derive(Debug, Clone)]
-pub struct SoakConfig {
+pub(crate) struct SoakConfig {
     /// Server, path and namespace (`/chat` of the chat_bench example).
     pub target: Target,
     /// Long-lived connections.
@@ -77,7 +77,7 @@ type Shared = Arc<Mutex<Interval>>;
 
 /// One printed row.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct SoakRow {
+pub(crate) struct SoakRow {
     /// End of the interval, seconds since traffic started.
     pub at_s: u64,
     /// Server RSS in MiB.
@@ -119,7 +119,7 @@ fn jitter(seed: &mut u64) -> f64 {
 }
 
 /// Runs the soak; returns one row per interval plus the connect failures.
-pub async fn run_soak(config: &SoakConfig) -> (Vec<SoakRow>, u64) {
+pub(crate) async fn run_soak(config: &SoakConfig) -> (Vec<SoakRow>, u64) {
     let shared: Shared = Arc::default();
     let semaphore = Arc::new(tokio::sync::Semaphore::new(config.parallel_connects.max(1)));
     let connecting = Instant::now();
@@ -152,13 +152,13 @@ pub async fn run_soak(config: &SoakConfig) -> (Vec<SoakRow>, u64) {
     for (i, client) in clients.into_iter().enumerate() {
         let (shared, config) = (shared.clone(), config.clone());
         tasks.push(tokio::spawn(async move {
-            drive(client, i as u64 + 1, &config, end, shared).await
+            drive(client, i as u64 + 1, &config, end, shared).await;
         }));
     }
     for i in 0..config.abusers {
         let (shared, target) = (shared.clone(), config.target.clone());
         tasks.push(tokio::spawn(async move {
-            abuse(target, i as u64, end, shared).await
+            abuse(target, i as u64, end, shared).await;
         }));
     }
     let mut rows = Vec::new();
@@ -337,7 +337,7 @@ async fn abuse(target: Target, seed: u64, end: Instant, shared: Shared) {
 }
 
 /// The table header.
-pub fn header_line() -> String {
+pub(crate) fn header_line() -> String {
     format!(
         "{:>6} {:>9} {:>8} {:>9} {:>9} {:>6} {:>8} {:>7} {:>7} {:>8} {:>8} {:>8}",
         "t(s)",
@@ -356,7 +356,7 @@ pub fn header_line() -> String {
 }
 
 /// One table line.
-pub fn row_line(r: &SoakRow) -> String {
+pub(crate) fn row_line(r: &SoakRow) -> String {
     let opt_f = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{v:.1}"));
     let opt_u = |v: Option<u64>| v.map_or("-".to_owned(), |v| v.to_string());
     format!(

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 /// Ack latencies in microseconds, 3 significant figures, up to one hour.
 #[derive(Debug, Clone)]
-pub struct LatencyHistogram(Histogram<u64>);
+pub(crate) struct LatencyHistogram(Histogram<u64>);
 
 impl Default for LatencyHistogram {
     fn default() -> Self {
@@ -17,7 +17,7 @@ impl Default for LatencyHistogram {
 
 impl LatencyHistogram {
     /// An empty histogram.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self(
             Histogram::new_with_bounds(1, 3_600_000_000, 3)
                 .expect("static histogram bounds are valid"),
@@ -25,25 +25,25 @@ impl LatencyHistogram {
     }
 
     /// Records one latency (clamped to the histogram's range).
-    pub fn record(&mut self, latency: Duration) {
+    pub(crate) fn record(&mut self, latency: Duration) {
         let micros = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX);
         self.0.saturating_record(micros.max(1));
     }
 
     /// Adds every sample of `other`.
-    pub fn merge(&mut self, other: &Self) {
+    pub(crate) fn merge(&mut self, other: &Self) {
         self.0
             .add(&other.0)
             .expect("histograms with identical bounds always merge");
     }
 
     /// Number of recorded samples.
-    pub fn len(&self) -> u64 {
+    pub(crate) fn len(&self) -> u64 {
         self.0.len()
     }
 
     /// Percentiles in milliseconds (all zero when empty).
-    pub fn summary(&self) -> LatencySummary {
+    pub(crate) fn summary(&self) -> LatencySummary {
         if self.0.is_empty() {
             return LatencySummary::default();
         }
@@ -59,7 +59,7 @@ impl LatencyHistogram {
 
 /// Ack latency percentiles, in milliseconds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
-pub struct LatencySummary {
+pub(crate) struct LatencySummary {
     /// Median.
     pub p50_ms: f64,
     /// 99th percentile.
@@ -72,7 +72,7 @@ pub struct LatencySummary {
 
 /// Failures seen during a run (warmup included).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct ErrorCounts {
+pub(crate) struct ErrorCounts {
     /// Clients that could not join the namespace (transport failure, timeout or `44` refusal).
     pub connect: u64,
     /// Emits whose ack did not arrive within the ack timeout.
@@ -85,12 +85,12 @@ pub struct ErrorCounts {
 
 impl ErrorCounts {
     /// The sum of all counts.
-    pub fn total(&self) -> u64 {
+    pub(crate) fn total(&self) -> u64 {
         self.connect + self.timeouts + self.error_acks + self.disconnects
     }
 
     /// Adds `other` into `self`.
-    pub fn add(&mut self, other: &Self) {
+    pub(crate) fn add(&mut self, other: &Self) {
         self.connect += other.connect;
         self.timeouts += other.timeouts;
         self.error_acks += other.error_acks;
@@ -100,7 +100,7 @@ impl ErrorCounts {
 
 /// The result of one load run.
 #[derive(Debug, Clone, Serialize)]
-pub struct LoadReport {
+pub(crate) struct LoadReport {
     /// Free-form label (server name in `compare`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
@@ -132,7 +132,7 @@ pub struct LoadReport {
 
 impl LoadReport {
     /// One human-readable line.
-    pub fn human_line(&self) -> String {
+    pub(crate) fn human_line(&self) -> String {
         let mut line = format!(
             "{}{} acks/s over {:.1}s ({} clients x {} in flight, event {:?}) | p50 {:.3} ms p99 {:.3} ms max {:.3} ms | errors {} (connect {}, timeouts {}, error acks {}, disconnects {})",
             self.label
@@ -169,7 +169,7 @@ impl LoadReport {
 }
 
 /// `12345.6` → `"12346"`; rates are shown as whole events per second.
-pub fn format_rate(rate: f64) -> String {
+pub(crate) fn format_rate(rate: f64) -> String {
     format!("{rate:.0}")
 }
 

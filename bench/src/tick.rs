@@ -6,15 +6,15 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The namespace every fan-out receiver joins.
-pub const FANOUT_NAMESPACE: &str = "/fanout";
+pub(crate) const FANOUT_NAMESPACE: &str = "/fanout";
 /// The room every `/fanout` client joins on connect.
-pub const FANOUT_ROOM: &str = "all";
+pub(crate) const FANOUT_ROOM: &str = "all";
 /// The text every `tick` carries (the same in the asynction and Node servers).
-pub const TICK_TEXT: &str = "fan-out tick from the benchmark server";
+pub(crate) const TICK_TEXT: &str = "fan-out tick from the benchmark server";
 
 /// Microseconds since the Unix epoch: a tick's `ts` (send time), read again at receipt for the
 /// emit-to-receipt latency (same machine, same clock).
-pub fn now_us() -> u64 {
+pub(crate) fn now_us() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_micros() as u64)

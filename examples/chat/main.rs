@@ -9,7 +9,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use asynction::server::{Ack, AsynctionSocketIo, Payload, State, ValidatedSocket};
+use asynction::{Ack, AsynctionSocketIo, Payload, State, ValidatedSocket};
 use serde::Deserialize;
 use serde_json::json;
 

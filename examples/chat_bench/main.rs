@@ -25,7 +25,7 @@
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use asynction::security::{ApiKeyCredentials, Refusal, SecurityHandlers, SecurityInfo};
-use asynction::server::{
+use asynction::{
     Ack, Adapter, Asynction, AsynctionSocketIo, EmitError, Payload, SendFailure, ValidatedSocket,
 };
 use serde::{Deserialize, Serialize};
@@ -189,7 +189,7 @@ fn handlers<A: Adapter>(spec: &str) -> Result<AsynctionSocketIo<(), A>, asynctio
     // for the overhead measurement in BENCHMARKS.md.
     #[cfg(feature = "metrics")]
     let app = if switched_on("ASYNCTION_METRICS") {
-        app.metrics(asynction::observe::Metrics::new())
+        app.metrics(asynction::metrics::Metrics::new())
     } else {
         app
     };

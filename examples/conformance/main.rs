@@ -11,7 +11,7 @@
 
 use std::time::Duration;
 
-use asynction::server::{Args, AsynctionSocketIo, AuthPayload, ValidatedSocket};
+use asynction::{Args, AsynctionSocketIo, AuthPayload, ValidatedSocket};
 
 /// On connect to `/` and `/custom`: emit `auth` with the CONNECT payload (`{}` when absent).
 async fn emit_auth(socket: ValidatedSocket, AuthPayload(auth): AuthPayload) -> Result<(), String> {

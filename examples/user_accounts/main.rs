@@ -12,7 +12,7 @@
 //! REDIS_URL=redis://127.0.0.1:6379 PORT=5001 cargo run --features redis --example user_accounts
 //! ```
 
-use asynction::server::{Ack, Adapter, AsynctionSocketIo, EventError, Payload, ValidatedIo};
+use asynction::{Ack, Adapter, AsynctionSocketIo, EventError, Payload, ValidatedIo};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -97,9 +97,7 @@ async fn serve_cluster(_: AsynctionSocketIo, _: &str) -> Result<(), Box<dyn std:
 }
 
 /// Listens on `PORT` (default 5000) once the app is ready (in a cluster: subscribed).
-async fn serve<A: Adapter>(
-    app: asynction::server::Asynction<A>,
-) -> Result<(), Box<dyn std::error::Error>> {
+async fn serve<A: Adapter>(app: asynction::Asynction<A>) -> Result<(), Box<dyn std::error::Error>> {
     let port = std::env::var("PORT").unwrap_or_else(|_| "5000".into());
     let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}")).await?;
     tracing::info!(

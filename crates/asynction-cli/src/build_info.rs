@@ -4,7 +4,7 @@
 //! the target — so a container image, a wheel or an npm package says what it carries.
 
 /// `-V`: `0.1.0 (1a2b3c4d5e6f)`.
-pub const VERSION: &str = concat!(
+pub(crate) const VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     " (",
     env!("ASYNCTION_BUILD_COMMIT"),
@@ -12,7 +12,7 @@ pub const VERSION: &str = concat!(
 );
 
 /// `--version`: the version and commit, the features, the target, one per line.
-pub const LONG_VERSION: &str = concat!(
+pub(crate) const LONG_VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     " (commit ",
     env!("ASYNCTION_BUILD_COMMIT"),

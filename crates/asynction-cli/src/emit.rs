@@ -9,9 +9,9 @@
 
 use std::process::ExitCode;
 
+use asynction::Args as EventArgs;
 use asynction::Document;
 use asynction::cluster::Emitter;
-use asynction::server::Args as EventArgs;
 use clap::Args;
 
 use crate::console::{Console, errln, outln};

@@ -18,7 +18,6 @@
 //! calls the workspace's libraries and returns the process exit code: 0 on success, 1 when the
 //! documents or the run failed (2 for `diff` and `test` usage or load errors); clap itself
 //! exits with 2 on usage errors.
-#![warn(missing_docs)]
 
 mod build_info;
 pub mod bundle;

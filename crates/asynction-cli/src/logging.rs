@@ -8,7 +8,7 @@ use std::io::IsTerminal;
 
 use asynction::Document;
 #[cfg(feature = "otel")]
-pub use asynction::otel::{OtelError, OtelGuard};
+pub(crate) use asynction::otel::{OtelError, OtelGuard};
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::Layer;
 use tracing_subscriber::layer::SubscriberExt;
@@ -16,11 +16,11 @@ use tracing_subscriber::util::SubscriberInitExt;
 
 /// Without the `otel` feature nothing is exported: there is never a guard to keep.
 #[cfg(not(feature = "otel"))]
-pub enum OtelGuard {}
+pub(crate) enum OtelGuard {}
 
 /// Without the `otel` feature no `OTEL_*` setting can be wrong.
 #[cfg(not(feature = "otel"))]
-pub type OtelError = std::convert::Infallible;
+pub(crate) type OtelError = std::convert::Infallible;
 
 /// The variables that turn export on (the OTLP specification's names).
 const ENDPOINT_VARS: [&str; 2] = [
@@ -31,7 +31,7 @@ const ENDPOINT_VARS: [&str; 2] = [
 /// Installs the subscriber (once; later calls do nothing). With an OTLP endpoint in the
 /// environment, the spans of `doc`'s server are exported too: keep the returned guard until the
 /// server stops (dropping it flushes them). Fails when the `OTEL_*` variables are unusable.
-pub fn init(doc: &Document) -> Result<Option<OtelGuard>, OtelError> {
+pub(crate) fn init(doc: &Document) -> Result<Option<OtelGuard>, OtelError> {
     let filter = || EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let fmt = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)

@@ -11,11 +11,11 @@ use std::process::ExitCode;
 use crate::Console;
 
 /// The variable the image sets to its mount folder.
-pub const SPEC_MOUNT_VAR: &str = "ASYNCTION_SPEC_MOUNT";
+pub(crate) const SPEC_MOUNT_VAR: &str = "ASYNCTION_SPEC_MOUNT";
 
 /// Writes the hint to `console`'s stderr when `code` is a failure, [`SPEC_MOUNT_VAR`] is set
 /// and names an empty (or missing) folder; returns `code` unchanged.
-pub fn after(spec: &Path, code: ExitCode, console: &mut Console) -> ExitCode {
+pub(crate) fn after(spec: &Path, code: ExitCode, console: &mut Console) -> ExitCode {
     if code == ExitCode::SUCCESS {
         return code;
     }

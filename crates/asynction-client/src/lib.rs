@@ -93,7 +93,6 @@
 //!     assert_eq!(ack.values, [serde_json::json!(3)]);
 //! });
 //! ```
-#![warn(missing_docs)]
 
 mod client;
 mod connector;

@@ -8,7 +8,6 @@
 //! | [`scaffold`] | a Cargo project of an asynction server: handler stubs, payload types, tests |
 //! | [`typescript`] | an npm package: a typed Socket.IO client (types, `connect`, optional zod checks) |
 //! | [`python`] | a pip package: pydantic models and a typed python-socketio client (asyncio and sync) |
-#![warn(missing_docs)]
 
 mod naming;
 pub mod python;

@@ -51,7 +51,6 @@
 //! std::fs::write("contract.xml", report.to_junit())?;
 //! # Ok(()) }
 //! ```
-#![warn(missing_docs)]
 
 mod engine;
 mod mutate;

@@ -24,8 +24,8 @@
 use serde::Serialize;
 
 /// The product name asynction servers give in their `Server` response header
-/// (`Server: asynction/0.1.0`; set by [`asynction::server::identify`]).
-pub use asynction::server::identify::SERVER_PRODUCT;
+/// (`Server: asynction/0.1.0`; set by [`asynction::identify_layer`]).
+pub use asynction::SERVER_PRODUCT;
 
 /// A rule set for invalid events (negative cases).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -1,4 +1,3 @@
-#![warn(missing_docs)]
 //! Breaking-change detection between two versions of an AsyncAPI document for Socket.IO, aware of
 //! who sends what.
 //!

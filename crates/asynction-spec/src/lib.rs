@@ -1,4 +1,3 @@
-#![warn(missing_docs)]
 //! Read AsyncAPI documents in Rust: 2.0–2.6, 3.0 and 3.1, YAML 1.2 or JSON, with `$ref`s across
 //! files, into one version-free [`model::Api`], and diagnostics a user can act on
 //! (`file:line:col`, a JSON pointer, one sentence).

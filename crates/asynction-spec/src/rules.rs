@@ -10,7 +10,7 @@
 
 use crate::Severity;
 
-/// One rule: what [`rule`] and [`RULES`] describe.
+/// One rule: its id, default severity and explanation, as [`RULES`] lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Rule {

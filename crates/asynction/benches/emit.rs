@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use asynction::Document;
-use asynction::server::{Ack, AsynctionSocketIo, Payload, ValidatedSocket};
+use asynction::{Ack, AsynctionSocketIo, Payload, ValidatedSocket};
 use futures_util::{FutureExt, SinkExt, StreamExt};
 use serde::Serialize;
 use tokio_tungstenite::connect_async;

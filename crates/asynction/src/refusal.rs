@@ -2,7 +2,7 @@
 //! can be refused with: one enum, so every code is spelled in one place.
 //!
 //! The codes are wire format: the `code` of an error ack, the start of a `connect_error`
-//! message (see [`crate::server::reply`]), the `code` field of log lines. They serialize as
+//! message (see [`EventError`](crate::EventError) and [`ConnectRefusal`](crate::ConnectRefusal)), the `code` field of log lines. They serialize as
 //! their snake-case names and never change spelling.
 //!
 //! It sits at the crate's root, not in `server/`, because the layers below the server produce
@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 /// Why something was refused, as a stable machine-readable code.
 ///
 /// ```
-/// use asynction::refusal::RefusalCode;
+/// use asynction::RefusalCode;
 ///
 /// assert_eq!(RefusalCode::InvalidPayload.as_str(), "invalid_payload");
 /// assert_eq!(serde_json::to_value(RefusalCode::Unauthorized)?, "unauthorized");

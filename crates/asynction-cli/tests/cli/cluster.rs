@@ -7,7 +7,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use asynction::cluster::RedisAdapter;
-use asynction::server::{Ack, AsynctionSocketIo, Payload, ValidatedSocket};
+use asynction::{Ack, AsynctionSocketIo, Payload, ValidatedSocket};
 use asynction_testkit::cli::Run;
 use asynction_testkit::peers::Scenario;
 use asynction_testkit::process::{Example, ServerProcess};
@@ -516,7 +516,7 @@ async fn nodes_serve_locally_while_redis_is_down_and_reconnect_after_it_restarts
 #[tokio::test]
 async fn emitter_emits_are_counted_with_kind_cluster_and_refused_ones_as_refused() {
     use asynction::cluster::Emitter;
-    use asynction::observe::ServerMetrics;
+    use asynction::metrics::ServerMetrics;
     use asynction_testkit::prometheus::{parse, value};
 
     let redis = Redis::start();

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use asynction::Document;
-use asynction::server::{Ack, AsynctionSocketIo};
+use asynction::{Ack, AsynctionSocketIo};
 use asynction_spec::{Conversion, TargetVersion};
 use serde_json::json;
 
@@ -155,7 +155,7 @@ async fn log_in() -> Ack<bool> {
     Ack(true)
 }
 
-async fn sign_up(io: asynction::server::ValidatedIo) {
+async fn sign_up(io: asynction::ValidatedIo) {
     io.of("/admin")
         .unwrap()
         .emit("metrics", "signup")
@@ -163,7 +163,7 @@ async fn sign_up(io: asynction::server::ValidatedIo) {
         .unwrap();
 }
 
-async fn log_in_reported(io: asynction::server::ValidatedIo) -> Ack<bool> {
+async fn log_in_reported(io: asynction::ValidatedIo) -> Ack<bool> {
     io.of("/admin")
         .unwrap()
         .emit("metrics", "login")

@@ -9,7 +9,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 /// A running `asynction mock run` process; killed on drop.
-pub struct MockProcess {
+pub(crate) struct MockProcess {
     /// The process.
     pub child: Child,
     /// Where it listens (from its banner).
@@ -20,12 +20,12 @@ pub struct MockProcess {
 
 impl MockProcess {
     /// Starts the mock on a free port and waits for its banner.
-    pub fn start(spec: &Path, args: &[&str]) -> Self {
+    pub(crate) fn start(spec: &Path, args: &[&str]) -> Self {
         Self::start_with_env(spec, args, &[])
     }
 
     /// [`MockProcess::start`] with extra environment variables.
-    pub fn start_with_env(spec: &Path, args: &[&str], env: &[(&str, &str)]) -> Self {
+    pub(crate) fn start_with_env(spec: &Path, args: &[&str], env: &[(&str, &str)]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_asynction"))
             .arg("--spec")
             .arg(spec)
@@ -69,7 +69,7 @@ impl MockProcess {
     }
 
     /// CPU time (user + system) of the process so far, in clock ticks (`/proc/PID/stat`).
-    pub fn cpu_ticks(&self) -> u64 {
+    pub(crate) fn cpu_ticks(&self) -> u64 {
         let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap();
         // Fields after the parenthesised command name; utime and stime are fields 14, 15.
         let rest = &stat[stat.rfind(')').unwrap() + 2..];

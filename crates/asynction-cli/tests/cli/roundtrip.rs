@@ -4,13 +4,13 @@
 use std::path::{Path, PathBuf};
 
 use asynction::Document;
-pub use asynction_testkit::asyncapi_parser::verdicts as parse;
+pub(crate) use asynction_testkit::asyncapi_parser::verdicts as parse;
 use serde_json::Value;
 
 /// The AsyncAPI corpus ([`asynction_testkit::asyncapi_corpus`]), if it is there: it is not
 /// part of the repository; the corpus tests say so and check only the fixtures when it is
 /// missing.
-pub fn corpus() -> Option<PathBuf> {
+pub(crate) fn corpus() -> Option<PathBuf> {
     let dir = asynction_testkit::asyncapi_corpus();
     if dir.is_dir() {
         Some(dir)
@@ -24,7 +24,7 @@ pub fn corpus() -> Option<PathBuf> {
 }
 
 /// Every YAML/JSON file under `dir`, sorted.
-pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut dirs = vec![dir.to_path_buf()];
     while let Some(d) = dirs.pop() {
@@ -45,7 +45,7 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// The `asyncapi` field of a file (its `asyncapi:` line), if it is an AsyncAPI document.
-pub fn version_of(path: &Path) -> Option<String> {
+pub(crate) fn version_of(path: &Path) -> Option<String> {
     let text = std::fs::read_to_string(path).ok()?;
     text.lines().find_map(|l| {
         let l = l.trim();
@@ -62,7 +62,7 @@ pub fn version_of(path: &Path) -> Option<String> {
 }
 
 /// Every 2.x document of the fixtures and the corpus that asynction loads.
-pub fn documents_2x() -> Vec<PathBuf> {
+pub(crate) fn documents_2x() -> Vec<PathBuf> {
     let mut dirs = vec![asynction_testkit::root().join("tests/fixtures")];
     if let Some(c) = corpus() {
         dirs.push(c.join("spec-examples"));
@@ -78,7 +78,7 @@ pub fn documents_2x() -> Vec<PathBuf> {
 /// What a document means to asynction, without what differs between versions and files:
 /// pointers, the `asyncapi` field, a server url's scheme (3.x has only `protocol`) and channel
 /// parameter schemas (3.x parameters are strings: only their names are compared).
-pub fn meaning(doc: &Document, ignore_security_of: &[String]) -> Value {
+pub(crate) fn meaning(doc: &Document, ignore_security_of: &[String]) -> Value {
     let mut v = serde_json::to_value(&*doc.api).unwrap();
     strip_pointers(&mut v);
     let obj = v.as_object_mut().unwrap();
@@ -113,7 +113,7 @@ fn strip_pointers(v: &mut Value) {
 }
 
 /// The first difference between two meanings, as `path: left != right`.
-pub fn first_difference(a: &Value, b: &Value, at: &str) -> Option<String> {
+pub(crate) fn first_difference(a: &Value, b: &Value, at: &str) -> Option<String> {
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
             for k in x.keys().chain(y.keys()) {

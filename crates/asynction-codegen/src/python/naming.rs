@@ -7,7 +7,7 @@
 use crate::naming::words;
 
 /// Python keywords and soft keywords that cannot (or should not) be identifiers.
-pub const KEYWORDS: &[&str] = &[
+pub(super) const KEYWORDS: &[&str] = &[
     "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
     "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
     "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
@@ -16,7 +16,7 @@ pub const KEYWORDS: &[&str] = &[
 
 /// Top-level names of the generated modules that no schema type may take: Python builtins
 /// used as types, what `models.py` and `client.py` import, and the runtime's public names.
-pub const RESERVED_TYPES: &[&str] = &[
+pub(super) const RESERVED_TYPES: &[&str] = &[
     "Annotated",
     "AckTimeout",
     "AnyArguments",
@@ -105,7 +105,7 @@ const MODEL_ATTRIBUTES: &[&str] = &[
 ];
 
 /// A class or type alias name (`open ticket` → `OpenTicket`).
-pub fn class_name(name: &str, fallback: &str) -> String {
+pub(super) fn class_name(name: &str, fallback: &str) -> String {
     let joined: String = words(name)
         .iter()
         .map(|w| {
@@ -121,7 +121,7 @@ pub fn class_name(name: &str, fallback: &str) -> String {
 }
 
 /// A function, method, parameter or field name (`numUsers` → `num_users`, `class` → `class_`).
-pub fn function_name(name: &str, fallback: &str) -> String {
+pub(super) fn function_name(name: &str, fallback: &str) -> String {
     let joined = words(name)
         .iter()
         .map(|w| w.to_ascii_lowercase())
@@ -145,7 +145,7 @@ fn finish(ident: String, fallback: &str, digit_prefix: &str) -> String {
 
 /// A pydantic field name for the JSON property `name`: snake_case, never a keyword, a
 /// `BaseModel` attribute or a pydantic-protected `model_` name.
-pub fn field_name(name: &str) -> String {
+pub(super) fn field_name(name: &str) -> String {
     let mut ident = function_name(name, "field");
     if MODEL_ATTRIBUTES.contains(&ident.as_str()) || ident.starts_with("model_") {
         ident.push('_');
@@ -163,7 +163,7 @@ fn escape(ident: String) -> String {
 }
 
 /// A Python string literal (double-quoted, escaped; non-ASCII kept, the files are UTF-8).
-pub fn string_literal(s: &str) -> String {
+pub(super) fn string_literal(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
@@ -174,7 +174,7 @@ pub fn string_literal(s: &str) -> String {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             c if (c as u32) < 0x20 || c == '\u{7f}' || c == '\u{2028}' || c == '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32))
+                out.push_str(&format!("\\u{:04x}", c as u32));
             }
             c => out.push(c),
         }
@@ -185,7 +185,7 @@ pub fn string_literal(s: &str) -> String {
 
 /// A docstring of `lines` at `indent` (empty when there are none); `"""` and backslashes
 /// escaped.
-pub fn docstring(lines: &[String], indent: &str) -> String {
+pub(super) fn docstring(lines: &[String], indent: &str) -> String {
     let text: Vec<String> = lines
         .iter()
         .flat_map(|l| {

@@ -2,7 +2,7 @@
 //! strict mode reports unused imports), and the code of a module without its strings.
 
 /// The import lines for the names `body` uses (outside strings and comments).
-pub fn imports(body: &str, table: &[(&str, &[&str])]) -> String {
+pub(super) fn imports(body: &str, table: &[(&str, &[&str])]) -> String {
     let code = code_only(body);
     let used = |name: &str| {
         code.match_indices(name).any(|(i, _)| {
@@ -38,7 +38,7 @@ pub fn imports(body: &str, table: &[(&str, &[&str])]) -> String {
 
 /// Python source without its string literals and comments (the generated code writes strings
 /// with double quotes only).
-pub fn code_only(source: &str) -> String {
+pub(super) fn code_only(source: &str) -> String {
     let mut out = String::with_capacity(source.len());
     let mut rest = source;
     while let Some(c) = rest.chars().next() {

@@ -26,7 +26,7 @@ pub(crate) fn lib_rs(api: &Api, plan: &Plan, spec_file: &str) -> String {
     if !plan.security.is_empty() {
         out.push_str("use asynction::security::SecurityHandlers;\n");
     }
-    out.push_str("use asynction::server::{Asynction, AsynctionSocketIo, BuildError};\n\n");
+    out.push_str("use asynction::{Asynction, AsynctionSocketIo, BuildError};\n\n");
     out.push_str(&format!(
         "/// The AsyncAPI document this server implements, embedded at build time.\n\
          pub const SPEC: &str = include_str!(\"../{spec_file}\");\n\n"
@@ -162,7 +162,7 @@ pub(crate) fn handlers_rs(plan: &Plan) -> String {
 
     let mut out = String::from(
         "//! The functions the document's handler ids name. Each logs what it receives; fill in\n\
-         //! the behaviour. Arguments are extractors (see `asynction::server::extract`); every\n\
+         //! the behaviour. Arguments are extractors (see `asynction::FromContext`); every\n\
          //! payload has been validated against the document before a handler runs, and every\n\
          //! ack and emit is validated before it is sent.\n\n",
     );
@@ -174,7 +174,7 @@ pub(crate) fn handlers_rs(plan: &Plan) -> String {
     }
     if !server_imports.is_empty() {
         out.push_str(&format!(
-            "use asynction::server::{};\n",
+            "use asynction::{};\n",
             import_list(&server_imports)
         ));
     }

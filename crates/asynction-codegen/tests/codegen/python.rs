@@ -611,7 +611,7 @@ fn type_errors_stay_errors() {
         ));
     }
     std::fs::write(dir.join("usage/usage.py"), &usage).expect("usage.py");
-    let paths = [src.clone(), dir.join("usage")];
+    let paths = [src, dir.join("usage")];
     // Every ignore is needed (--strict warns about unused ones) and of the right code.
     assert_ok(&mypy(dir, &paths, &["-m", "usage"]), "mypy on usage.py");
     let include = ["usage".to_owned(), "pkg/src".to_owned()];

@@ -155,14 +155,13 @@ fn runtime_checks_refuse_bad_emits_and_divert_bad_server_events() {
             "isError": true
         })
     );
-    let received: Vec<&str> = result["received"]
+    let mut received = result["received"]
         .as_array()
         .expect("received")
         .iter()
-        .filter_map(|r| r["args"][0]["title"].as_str())
-        .collect();
+        .filter_map(|r| r["args"][0]["title"].as_str());
     assert!(
-        !received.contains(&"a"),
+        !received.any(|title| title == "a"),
         "the invalid ticket was sent: {result}"
     );
     // Valid emits are acked with typed values.

@@ -178,7 +178,7 @@ fn invalid_cases(s: &Session<'_>, to: Target<'_>) -> Option<Vec<Case>> {
     let good = to_args(event, &base);
     let mut none = Args::new();
     none.values.clear();
-    let mut more = good.clone();
+    let mut more = good;
     more.values.push(json!("asynction-extra-argument"));
     for (label, args) in [("no arguments", none), ("one argument too many", more)] {
         if rejects(&args) {

@@ -8,9 +8,8 @@ use crate::fixture;
 /// The single diagnostic of an invalid fixture: (message fragment, line, column).
 fn assert_single_problem(rel: &str, fragment: &str, line: u32, column: Option<u32>) {
     let path = fixture(rel);
-    let error = match Document::from_path(&path) {
-        Err(e) => e,
-        Ok(_) => panic!("{rel} should be rejected"),
+    let Err(error) = Document::from_path(&path) else {
+        panic!("{rel} should be rejected")
     };
     let diagnostics = error.diagnostics();
     assert_eq!(

@@ -11,11 +11,12 @@ use socketioxide_emitter::IoEmitter;
 
 use super::ClusterError;
 use super::redis::{redact_url, redis_client};
+use crate::observe::{EmitKind, EmitTarget, Observer, Unobserved};
 use crate::server::emit::{checked_event, checked_event_args};
-use crate::server::namespaces::NamespaceIndex;
-use crate::server::{Args, EmitError, SendFailure};
+use crate::server::{EmitError, SendFailure};
 use crate::spec::Document;
-use crate::validate::{CheckedEvent, NamespaceValidators, Validators};
+use crate::validate::{CheckedEvent, NamespaceIndex, NamespaceValidators, Validators};
+use crate::wire::Args;
 
 /// How long connecting or one `PUBLISH` may take.
 const TIMEOUT: Duration = Duration::from_secs(2);
@@ -37,8 +38,8 @@ pub struct Emitter {
     namespaces: Arc<NamespaceIndex>,
     publisher: Publisher,
     validation: bool,
-    #[cfg(feature = "metrics")]
-    metrics: Option<Arc<crate::observe::ServerMetrics>>,
+    /// Who observes its emits (the metrics, see `Emitter::metrics`); nobody by default.
+    observer: Arc<dyn Observer>,
 }
 
 /// The PUBLISH side of socketioxide-emitter, over a reconnecting connection.
@@ -62,7 +63,7 @@ impl socketioxide_emitter::Driver for Publisher {
 
 impl Emitter {
     /// Compiles `doc`'s schemas and connects to Redis at `url` (see
-    /// [`super::redis_client`] for the URL forms). Fails when a schema is invalid or Redis is
+    /// [`redis_adapter`](super::redis_adapter) for the URL forms). Fails when a schema is invalid or Redis is
     /// unreachable.
     pub async fn connect(doc: &Document, url: &str) -> Result<Self, ClusterError> {
         let namespaces = NamespaceIndex::new(&doc.api, Validators::compile(doc)?)
@@ -87,8 +88,7 @@ impl Emitter {
                 url: redacted,
             },
             validation: true,
-            #[cfg(feature = "metrics")]
-            metrics: None,
+            observer: Arc::new(Unobserved),
         })
     }
 
@@ -98,13 +98,11 @@ impl Emitter {
         self
     }
 
-    /// Counts this emitter's emits in `metrics` (`asynction_emits{kind="cluster"}`, and
-    /// `asynction_emits_refused` for those egress validation refuses): a server's own
-    /// ([`crate::server::Asynction::metrics`]) when the server process also publishes through
-    /// an emitter, or [`crate::observe::ServerMetrics::new`] in a worker that only publishes.
-    #[cfg(feature = "metrics")]
-    pub fn metrics(mut self, metrics: Arc<crate::observe::ServerMetrics>) -> Self {
-        self.metrics = Some(metrics);
+    /// Reports this emitter's emits to `observer` (see `observe/`): the metrics feature's
+    /// `Emitter::metrics` plugs in here.
+    #[allow(dead_code)]
+    pub(crate) fn observed_by(mut self, observer: Arc<dyn Observer>) -> Self {
+        self.observer = observer;
         self
     }
 
@@ -163,25 +161,19 @@ impl ClusterBroadcast {
         self.publish(self.counted(event, checked)?).await
     }
 
-    /// Counts one checked emit (kind `cluster`, or refused) when metrics are on.
+    /// Reports one checked emit (kind `cluster`, or refused) to the emitter's observer.
     fn counted<'e>(
         &self,
         event: &str,
         checked: Result<CheckedEvent<'e>, EmitError>,
     ) -> Result<CheckedEvent<'e>, EmitError> {
-        #[cfg(feature = "metrics")]
-        if let Some(m) = &self.emitter.metrics
-            && let Some(doc_path) = self.emitter.namespaces.document_path(&self.path)
-        {
-            m.emit(
-                doc_path,
-                event,
-                crate::observe::EmitKind::Cluster,
-                checked.is_err(),
-            );
-        }
-        #[cfg(not(feature = "metrics"))]
-        let _ = event;
+        let target = EmitTarget {
+            path: &self.path,
+            namespaces: &self.emitter.namespaces,
+        };
+        self.emitter
+            .observer
+            .emit_checked(&target, event, EmitKind::Cluster, checked.is_err());
         checked
     }
 

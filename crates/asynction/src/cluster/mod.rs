@@ -2,7 +2,7 @@
 //! are not Socket.IO servers emit validated events to them (feature `redis`).
 //!
 //! ```no_run
-//! use asynction::server::{Adapter, AsynctionSocketIo, ValidatedIo};
+//! use asynction::{Adapter, AsynctionSocketIo, ValidatedIo};
 //!
 //! // Handlers generic over the adapter serve a single process and a cluster alike;
 //! // `build_redis` runs them on `RedisAdapter`.
@@ -46,53 +46,14 @@
 //! - remote acks and remote sockets: `emit_with_ack`, `fetch_sockets` and `rooms` answer with
 //!   this node's clients only;
 //! - [`Emitter::connect`] and [`redis_adapter`] fail at startup when Redis is down;
-//!   [`Emitter`] emits made during an outage return [`crate::server::EmitError::Send`].
+//!   [`Emitter`] emits made during an outage return [`EmitError::Send`](crate::EmitError::Send).
 
 mod driver;
 mod emitter;
+mod error;
 mod redis;
 
 pub use driver::ResilientDriver;
 pub use emitter::{ClusterBroadcast, Emitter};
-pub use redis::{REMOTE_QUEUE, RedisAdapter, redact_url, redis_adapter, redis_client};
-
-use crate::server::BuildError;
-use crate::spec::SpecError;
-
-/// Why a cluster node or an [`Emitter`] could not start.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ClusterError {
-    /// The Redis URL is malformed or asks for something the adapter cannot use.
-    #[error("invalid Redis URL {url}: {reason}")]
-    InvalidUrl {
-        /// The URL, its password replaced by `***`.
-        url: String,
-        /// What is wrong with it.
-        reason: String,
-    },
-    /// Redis could not be reached, or refused a command.
-    #[error("Redis at {url}: {reason}")]
-    Redis {
-        /// The URL, its password replaced by `***`.
-        url: String,
-        /// The client's error.
-        reason: String,
-    },
-    /// A namespace could not subscribe to its Redis channels.
-    #[error("namespace {namespace} could not subscribe to Redis at {url}: {reason}")]
-    Subscribe {
-        /// The namespace path.
-        namespace: String,
-        /// The URL, its password replaced by `***`.
-        url: String,
-        /// The adapter's error.
-        reason: String,
-    },
-    /// The server itself could not be built.
-    #[error(transparent)]
-    Build(#[from] BuildError),
-    /// The document is invalid (for an [`Emitter`]).
-    #[error(transparent)]
-    Spec(#[from] SpecError),
-}
+pub use error::ClusterError;
+pub use redis::{REMOTE_QUEUE, RedisAdapter, redact_url, redis_adapter};

@@ -7,8 +7,7 @@ use url::Url;
 
 use super::ClusterError;
 use super::driver::ResilientDriver;
-use crate::server::builder::NoState;
-use crate::server::{Asynction, AsynctionSocketIo, AsynctionWithState};
+use crate::server::{Asynction, AsynctionSocketIo, AsynctionWithState, NoState};
 
 /// The socketioxide adapter of a cluster node: socketioxide-redis on a [`ResilientDriver`]
 /// (reconnects and resubscribes after a Redis outage). [`AsynctionSocketIo::build_redis`]
@@ -30,7 +29,7 @@ pub fn redact_url(url: &str) -> String {
 /// Opens a Redis client for `url` (`redis://[user:password@]host[:port][/db]`, `rediss://…`,
 /// `redis+unix:///path`), speaking RESP3: `protocol=resp3` is added when the URL names no
 /// protocol. No connection is made yet. Errors show the URL without its password.
-pub fn redis_client(url: &str) -> Result<redis::Client, ClusterError> {
+pub(super) fn redis_client(url: &str) -> Result<redis::Client, ClusterError> {
     let redacted = redact_url(url);
     let invalid = |reason: String| ClusterError::InvalidUrl {
         url: redacted.clone(),
@@ -73,7 +72,9 @@ pub fn redis_client(url: &str) -> Result<redis::Client, ClusterError> {
 /// they wait.
 pub const REMOTE_QUEUE: usize = 65_536;
 
-/// Connects to Redis at `url` and returns the adapter constructor for
+/// Connects to Redis at `url` (`redis://[user:password@]host[:port][/db]`, `rediss://…`,
+/// `redis+unix:///path`; `protocol=resp3` is added when the URL names no protocol) and
+/// returns the adapter constructor for
 /// [`AsynctionSocketIo::build_with_adapter`] (prefer [`AsynctionSocketIo::build_redis`],
 /// which also waits until every namespace is subscribed). Fails when Redis is unreachable.
 pub async fn redis_adapter(url: &str) -> Result<RedisAdapterCtr<ResilientDriver>, ClusterError> {

@@ -49,7 +49,7 @@ pub(crate) struct ConsoleLinks {
 
 impl ConsoleLinks {
     /// Absolute links under the served docs path.
-    pub fn served(options: &DocsOptions) -> Self {
+    pub(super) fn served(options: &DocsOptions) -> Self {
         let docs = options.docs_path();
         Self {
             scripts: SCRIPTS
@@ -61,7 +61,7 @@ impl ConsoleLinks {
     }
 
     /// Relative links, for a static site written to a directory.
-    pub fn relative() -> Self {
+    pub(super) fn relative() -> Self {
         Self {
             scripts: SCRIPTS
                 .iter()

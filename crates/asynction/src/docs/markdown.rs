@@ -11,7 +11,7 @@
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 /// Renders CommonMark `text` to safe HTML (see the module docs for what is removed).
-pub fn to_safe_html(text: &str) -> String {
+pub(super) fn to_safe_html(text: &str) -> String {
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     // Per open link/image: whether its start tag was kept, so that its end tag matches.

@@ -30,7 +30,7 @@ const MAX_SNIPPET_VALUE_CHARS: usize = 160;
 
 /// Where the page links to the two machine-readable forms of the document.
 #[derive(Debug, Clone, Serialize)]
-pub struct DocumentLinks {
+pub(super) struct DocumentLinks {
     /// The resolved document (`asyncapi.json`).
     pub json: String,
     /// The document as written (`asyncapi.yaml`).
@@ -39,7 +39,7 @@ pub struct DocumentLinks {
 
 impl DocumentLinks {
     /// Absolute links under the docs path of `options`.
-    pub fn served(options: &DocsOptions) -> Self {
+    pub(super) fn served(options: &DocsOptions) -> Self {
         let docs = options.docs_path();
         Self {
             json: format!("{docs}/asyncapi.json"),

@@ -22,7 +22,7 @@ const MAX_VALUE_CHARS: usize = 200;
 
 /// One node of a rendered schema tree.
 #[derive(Debug, Clone, Serialize)]
-pub struct SchemaNode {
+pub(super) struct SchemaNode {
     /// Property name, `items`, `option 1`, … (none for the root).
     pub label: Option<String>,
     /// What the label names: `property`, `item`, `option`, `keyword`.
@@ -45,7 +45,7 @@ pub struct SchemaNode {
 
 /// A recursive `$ref` shown by name.
 #[derive(Debug, Clone, Serialize)]
-pub struct Reference {
+pub(super) struct Reference {
     /// The last segment of the referenced pointer (`Node` for `#/components/schemas/Node`).
     pub name: String,
     /// The `$ref` as written.
@@ -56,7 +56,7 @@ pub struct Reference {
 
 /// One constraint or annotation of a schema.
 #[derive(Debug, Clone, Serialize)]
-pub struct Fact {
+pub(super) struct Fact {
     /// What it is (`enum`, `format`, `length`, …).
     pub name: &'static str,
     /// Its value, as text.
@@ -65,7 +65,7 @@ pub struct Fact {
 
 /// Builds the tree of `schema`; `id_prefix` makes node anchors unique within the page and
 /// `resolved` is the document that recursive `$ref`s point into.
-pub fn build(schema: &Schema, id_prefix: &str, resolved: &Value) -> SchemaNode {
+pub(super) fn build(schema: &Schema, id_prefix: &str, resolved: &Value) -> SchemaNode {
     let mut builder = Builder {
         resolved,
         id_prefix,
@@ -77,7 +77,7 @@ pub fn build(schema: &Schema, id_prefix: &str, resolved: &Value) -> SchemaNode {
 }
 
 /// How the Socket.IO argument list maps onto `schema`, as a sentence.
-pub fn argument_rule(schema: &Schema) -> String {
+pub(super) fn argument_rule(schema: &Schema) -> String {
     match schema.arguments {
         ArgumentList::Single => "one argument: the value described below".to_owned(),
         ArgumentList::Spread => {
@@ -100,7 +100,7 @@ pub fn argument_rule(schema: &Schema) -> String {
             if !closed {
                 match obj.get("items") {
                     Some(items) if prefix.is_empty() => {
-                        names.push(format!("{} …", type_text(items)))
+                        names.push(format!("{} …", type_text(items)));
                     }
                     _ => names.push("…".to_owned()),
                 }
@@ -354,7 +354,7 @@ fn has_children(obj: &Map<String, Value>) -> bool {
 }
 
 /// The type of a schema as a person reads it.
-pub fn type_text(schema: &Value) -> String {
+pub(super) fn type_text(schema: &Value) -> String {
     let obj = match schema {
         Value::Bool(true) => return "any".to_owned(),
         Value::Bool(false) => return "nothing (always invalid)".to_owned(),
@@ -592,7 +592,8 @@ mod tests {
     fn recursive_ref_links_to_the_enclosing_node() {
         let node = json!({"type": "object", "properties": {"children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}}});
         // As the resolver leaves it: the stored Node holds one more expansion of itself.
-        let deeper = json!({"type": "object", "properties": {"children": {"type": "array", "items": node.clone()}}});
+        let deeper =
+            json!({"type": "object", "properties": {"children": {"type": "array", "items": node}}});
         let doc = json!({"components": {"schemas": {"Node": deeper}}});
         let tree = build(&schema(node), "p", &doc);
         let anchor = tree

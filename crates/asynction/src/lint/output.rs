@@ -184,7 +184,7 @@ fn encode_path(path: &Path) -> String {
     for byte in text.bytes() {
         match byte {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
-                out.push(byte as char)
+                out.push(byte as char);
             }
             other => out.push_str(&format!("%{other:02X}")),
         }

@@ -13,8 +13,9 @@ use fake::faker::{
 };
 use rand::{Rng, RngExt};
 
-/// Standard JSON Schema formats the generator produces (asserted by the validators).
-pub use asynction_spec::STANDARD_FORMATS;
+// Standard JSON Schema formats the generator produces (asserted by the validators): the
+// spec crate's one list, `asynction_spec::STANDARD_FORMATS`.
+use asynction_spec::STANDARD_FORMATS;
 
 /// Faker provider names the generator understands as `format` values.
 pub const FAKER_FORMATS: &[&str] = &[
@@ -86,12 +87,12 @@ pub const FAKER_FORMATS: &[&str] = &[
 ];
 
 /// Whether [`fake_string`] knows `format`.
-pub fn is_known(format: &str) -> bool {
+pub(super) fn is_known(format: &str) -> bool {
     STANDARD_FORMATS.contains(&format) || FAKER_FORMATS.contains(&format)
 }
 
 /// A fake string for `format`, or `None` when the format is unknown.
-pub fn fake_string<R: Rng + ?Sized>(format: &str, rng: &mut R) -> Option<String> {
+pub(super) fn fake_string<R: Rng + ?Sized>(format: &str, rng: &mut R) -> Option<String> {
     standard(format, rng).or_else(|| faker(format, rng))
 }
 

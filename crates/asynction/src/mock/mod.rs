@@ -120,9 +120,10 @@
 // Internal stages: what users need is re-exported below.
 mod formats;
 mod generate;
+mod security;
 mod serve;
 
-pub use formats::{FAKER_FORMATS, STANDARD_FORMATS};
+pub use formats::FAKER_FORMATS;
 pub use generate::{
     FakeGenerator, GenerateError, RUNTIME_ATTEMPTS, STARTUP_ATTEMPTS, fake_arguments,
 };

@@ -19,8 +19,8 @@
 //!   An event with an ack schema is acknowledged with a fake value valid against it; an event
 //!   without one gets an empty ack when the client asks for one. One ack value is drawn per
 //!   accepted event (whether or not the client asked for an ack).
-//! - **Security**: the mock policy (`security/mock_policy.rs`, reachable only from here):
-//!   credentials are checked for presence and shape only.
+//! - **Security**: the mock policy (`mock/security.rs`, plugged into the builder as its
+//!   credential policy): credentials are checked for presence and shape only.
 //! - **Egress**: per namespace with events the server sends, one task emits one event per
 //!   [`MockOptions::interval`], round-robin over those events in document order, to every client
 //!   of the namespace, through [`ValidatedIo`] (so nothing the document forbids is ever sent).
@@ -51,14 +51,14 @@ use socketioxide::adapter::LocalAdapter;
 use tokio::task::JoinSet;
 
 use super::generate::{FakeGenerator, GenerateError, fake_arguments};
+use super::security::MockPolicy;
 use crate::docs::{DocsError, DocsOptions, ExampleGenerator};
 use crate::model::{Event, Namespace, Schema};
-use crate::server::args::Args;
-use crate::server::builder::{Asynction, AsynctionSocketIo, BuildError};
-use crate::server::emit::ValidatedIo;
-use crate::server::handler::{BoxedHandler, Reply};
+use crate::server::handler::BoxedHandler;
+use crate::server::{Asynction, AsynctionSocketIo, BuildError, Reply, ValidatedIo};
 use crate::spec::{Diagnostic, Document, SpecError};
 use crate::validate::ExampleCheck;
+use crate::wire::Args;
 
 /// How the mock server runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -323,8 +323,8 @@ impl MockServer {
                 })
             })
             .collect();
-        let mut builder = AsynctionSocketIo::from_document(doc.clone())
-            .mock_security()
+        let mut builder = AsynctionSocketIo::from_document(doc)
+            .credential_policy(Arc::new(MockPolicy))
             .validation(options.validation)
             .docs(false)
             .generated_handlers(move |ns: &Namespace, ev: &Event| {
@@ -343,17 +343,15 @@ impl MockServer {
         }
         #[cfg(feature = "metrics")]
         if options.metrics {
-            builder = builder.metrics(crate::observe::Metrics::new());
+            builder = builder.metrics(crate::observe::metrics::Metrics::new());
         }
         let app = builder.build()?;
         let docs = if options.docs {
-            let mut docs_options = DocsOptions::default()
-                .socketio_path(app.socketio_path().to_owned())
-                .console(options.console);
-            #[cfg(feature = "metrics")]
-            {
-                docs_options = docs_options.metrics_path(app.metrics_path().map(str::to_owned));
-            }
+            let mut docs_options = app.plugin_docs(
+                DocsOptions::default()
+                    .socketio_path(app.socketio_path().to_owned())
+                    .console(options.console),
+            );
             if let Some(server) = &options.server {
                 docs_options = docs_options.server(server.clone());
             }
@@ -425,20 +423,17 @@ impl MockServer {
     }
 
     /// The router: Socket.IO at [`MockServer::socketio_path`] and the docs, every response
-    /// naming the server ([`crate::server::identify`]). Emits need
+    /// naming the server ([`identify_layer`](crate::identify_layer)). Emits need
     /// [`MockServer::start_emitters`] too.
     pub fn into_router(self) -> axum::Router {
         let mut router = axum::Router::new();
         if let Some((_, docs)) = self.docs {
             router = router.merge(docs);
         }
-        #[cfg(feature = "metrics")]
-        if let Some(metrics) = self.app.metrics_router() {
-            router = router.merge(metrics);
-        }
         router
+            .merge(self.app.plugin_routes())
             .layer(self.app.layer)
-            .layer(crate::server::identify::layer())
+            .layer(crate::identify_layer())
     }
 
     /// Serves the mock on `listener` (with `TCP_NODELAY`) and runs its emitters, until

@@ -1,14 +1,7 @@
-//! Prometheus metrics per namespace and event, named from the document (feature `metrics`).
-//!
-//! Built on the `prometheus-client` crate (the Prometheus project's Rust client): every server
-//! owns its own [`Registry`] (no process-global recorder, so several servers, or tests, in one
-//! process keep separate figures), and its metric handles are `Arc`-backed clones, so every
-//! label combination the document allows is created once at build time and an event only
-//! increments an atomic (no label formatting, no map lookup per event).
-//!
-//! Label cardinality is bounded by the document: namespaces are labelled by their document path
-//! (a dynamic namespace by its pattern, e.g. `/tenant/{id}`), events by their document name,
-//! and every event the document does not list under one [`UNKNOWN_EVENT`] label.
+//! Prometheus metrics per namespace and event (feature `metrics`): the [`Observer`] whose
+//! handles are built once from the document, its plug-in (route, unknown-namespace catch-all,
+//! docs link) and the builder's `.metrics()`. What users read is in the `asynction::metrics`
+//! module's docs (`src/metrics.rs`).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -21,8 +14,20 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
-use crate::model::Api;
+use socketioxide::SocketIo;
+use socketioxide::adapter::{Adapter, LocalAdapter};
+
+use super::{
+    AckOutcome, ConnectStage, Direction, EmitKind, EmitTarget, EventObserver, HandlerOutcome,
+    NamespaceObserver, Observer, SocketInfo, Unobserved,
+};
+use crate::docs::DocsOptions;
+use crate::model::{Api, Namespace};
+use crate::plugin::{self, Plugin, Site};
 use crate::refusal::RefusalCode;
+// The public builder types (their root paths), which the feature's methods extend.
+use crate::validate::NamespacePatternError;
+use crate::{Asynction, AsynctionSocketIo};
 
 /// The `event` label of events the document does not list.
 pub const UNKNOWN_EVENT: &str = "_unknown";
@@ -33,9 +38,9 @@ pub const UNKNOWN_NAMESPACE: &str = "_unknown";
 
 /// One validation in this many is timed (`asynction_validation_duration_seconds`): two clock
 /// reads per validation would cost more than the counters together.
-pub const VALIDATION_SAMPLE: u32 = 8;
+pub(crate) const VALIDATION_SAMPLE: u32 = 8;
 
-/// How the metrics are exposed: [`crate::server::AsynctionSocketIo::metrics`].
+/// How the metrics are exposed: [`AsynctionSocketIo::metrics`].
 #[derive(Clone, Debug, Default)]
 pub struct Metrics {
     route: Option<String>,
@@ -55,7 +60,7 @@ impl Metrics {
     }
 
     /// Whether the metrics route is served (default: yes). Off, the metrics are still kept:
-    /// read them with [`crate::server::Asynction::metrics`] and export them yourself.
+    /// read them with [`Asynction::metrics`] and export them yourself.
     pub fn serve(mut self, on: bool) -> Self {
         self.serve = Some(on);
         self
@@ -86,31 +91,13 @@ fn labels(pairs: &[(&'static str, &str)]) -> Labels {
     pairs.iter().map(|(k, v)| (*k, (*v).to_owned())).collect()
 }
 
-/// Why a connection was refused (`reason` label of `asynction_connect_refusals`).
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum ConnectRefusal {
-    Security = 0,
-    Bindings = 1,
-    ConnectHandler = 2,
-}
-
 const CONNECT_REFUSALS: [&str; 3] = ["security", "bindings", "connect_handler"];
 
-pub(crate) use super::EmitKind;
-
 const EMIT_KINDS: [&str; 4] = ["socket", "room", "broadcast", "cluster"];
-
-/// Which way a validated message goes (`direction` label).
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Direction {
-    Ingress = 0,
-    Egress = 1,
-}
 
 /// Every metric family of one server, and its registry.
 pub struct ServerMetrics {
     registry: Registry,
-    events_refused: Family<Labels, Counter>,
     validation: [Histogram; 2],
     namespaces: HashMap<String, Arc<NamespaceMetrics>>,
     unknown_namespace: Counter,
@@ -124,27 +111,28 @@ impl std::fmt::Debug for ServerMetrics {
 
 /// The handles of one document namespace.
 #[derive(Debug)]
-pub(crate) struct NamespaceMetrics {
-    doc_path: String,
+struct NamespaceMetrics {
     connections: Gauge,
     connects: Counter,
     refusals: [Counter; 3],
     /// Ingress events by document name.
-    pub events: HashMap<String, EventMetrics>,
+    events: HashMap<String, Arc<EventMetrics>>,
     /// Events the document does not list.
-    pub unknown: EventMetrics,
+    unknown: Arc<EventMetrics>,
     egress: HashMap<String, EgressMetrics>,
     unknown_egress: EgressMetrics,
-    server: std::sync::Weak<ServerMetrics>,
 }
 
 /// The handles of one ingress event.
-#[derive(Clone, Debug)]
-pub(crate) struct EventMetrics {
+#[derive(Debug)]
+struct EventMetrics {
     received: Counter,
     handler_errors: Counter,
     handler_panics: Counter,
     handler_duration: Histogram,
+    /// `asynction_events_refused`: its label set includes the code, made on first use.
+    refused: Family<Labels, Counter>,
+    namespace: Arc<str>,
     name: Arc<str>,
 }
 
@@ -160,7 +148,7 @@ struct EgressMetrics {
 
 impl ServerMetrics {
     /// Builds every handle `api` (a document's model) allows. A server makes its own (read it
-    /// with [`crate::server::Asynction::metrics`]); make one for a process that only
+    /// with [`Asynction::metrics`]); make one for a process that only
     /// publishes through a cluster `Emitter` (its `metrics` method) and export its
     /// [`ServerMetrics::registry`] yourself.
     pub fn new(api: &Api) -> Arc<Self> {
@@ -187,13 +175,15 @@ impl ServerMetrics {
         });
         let event = |ns: &str, ev: &str| {
             let l = labels(&[("namespace", ns), ("event", ev)]);
-            EventMetrics {
+            Arc::new(EventMetrics {
                 received: received.get_or_create(&l).clone(),
                 handler_errors: handler_errors.get_or_create(&l).clone(),
                 handler_panics: handler_panics.get_or_create(&l).clone(),
                 handler_duration: handler_duration.get_or_create(&l).clone(),
+                refused: events_refused.clone(),
+                namespace: Arc::from(ns),
                 name: Arc::from(ev),
-            }
+            })
         };
         let egress = |ns: &str, ev: &str| {
             let l = labels(&[("namespace", ns), ("event", ev)]);
@@ -214,7 +204,6 @@ impl ServerMetrics {
             let p = ns.path.as_str();
             let l = labels(&[("namespace", p)]);
             let nm = NamespaceMetrics {
-                doc_path: ns.path.clone(),
                 connections: connections.get_or_create(&l).clone(),
                 connects: connects.get_or_create(&l).clone(),
                 refusals: CONNECT_REFUSALS.map(|r| {
@@ -234,9 +223,8 @@ impl ServerMetrics {
                     .map(|e| (e.name.clone(), egress(p, &e.name)))
                     .collect(),
                 unknown_egress: egress(p, UNKNOWN_EVENT),
-                server: std::sync::Weak::new(),
             };
-            namespaces.insert(ns.path.clone(), nm);
+            namespaces.insert(ns.path.clone(), Arc::new(nm));
         }
 
         let unknown_namespace = refusals
@@ -268,7 +256,7 @@ impl ServerMetrics {
         registry.register(
             "asynction_events_refused",
             "Events refused per namespace, event and refusal code",
-            events_refused.clone(),
+            events_refused,
         );
         registry.register(
             "asynction_handler_errors",
@@ -315,18 +303,11 @@ impl ServerMetrics {
             "Schema validation time per direction (one validation in 8 is timed)",
             validation,
         );
-        Arc::new_cyclic(|weak| ServerMetrics {
+        Arc::new(ServerMetrics {
             registry,
-            events_refused,
             validation: validation_handles,
             unknown_namespace,
-            namespaces: namespaces
-                .into_iter()
-                .map(|(k, mut v)| {
-                    v.server = weak.clone();
-                    (k, Arc::new(v))
-                })
-                .collect(),
+            namespaces,
         })
     }
 
@@ -343,19 +324,37 @@ impl ServerMetrics {
         out
     }
 
-    /// The handles of a document namespace.
-    pub(crate) fn namespace(&self, doc_path: &str) -> Option<Arc<NamespaceMetrics>> {
-        self.namespaces.get(doc_path).cloned()
-    }
-
     /// A connection to a namespace the document does not define was refused.
     pub(crate) fn unknown_namespace_refused(&self) {
         self.unknown_namespace.inc();
     }
 
-    /// Starts timing a validation, one in [`VALIDATION_SAMPLE`].
+    /// An emit of `event` to document namespace `ns_doc_path`, refused by egress validation or
+    /// not.
+    fn emit(&self, ns_doc_path: &str, event: &str, kind: EmitKind, refused: bool) {
+        if let Some(ns) = self.namespaces.get(ns_doc_path) {
+            let e = ns.egress.get(event).unwrap_or(&ns.unknown_egress);
+            if refused {
+                e.refused.inc();
+            } else {
+                e.emits[kind as usize].inc();
+            }
+        }
+    }
+}
+
+impl Observer for ServerMetrics {
+    fn namespace(&self, ns: &Namespace) -> Arc<dyn NamespaceObserver> {
+        match self.namespaces.get(&ns.path) {
+            Some(m) => m.clone(),
+            // Built from the same document: every namespace has its handles.
+            None => Arc::new(Unobserved),
+        }
+    }
+
+    /// One validation in [`VALIDATION_SAMPLE`] is timed.
     #[inline]
-    pub(crate) fn validation_timer(&self) -> Option<Instant> {
+    fn validation_started(&self) -> Option<Instant> {
         thread_local! {
             static COUNT: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
         }
@@ -366,108 +365,105 @@ impl ServerMetrics {
         })
     }
 
-    /// Records a validation timed by [`ServerMetrics::validation_timer`].
     #[inline]
-    pub(crate) fn validation_done(&self, started: Option<Instant>, direction: Direction) {
+    fn validated(&self, started: Option<Instant>, direction: Direction) {
         if let Some(t) = started {
             self.validation[direction as usize].observe(t.elapsed().as_secs_f64());
         }
     }
 
-    /// An emit of `event` to concrete namespace `ns_doc_path` (document path).
-    pub(crate) fn emit(&self, ns_doc_path: &str, event: &str, kind: EmitKind, refused: bool) {
-        if let Some(ns) = self.namespaces.get(ns_doc_path) {
-            let e = ns.egress.get(event).unwrap_or(&ns.unknown_egress);
-            if refused {
-                e.refused.inc();
-            } else {
-                e.emits[kind as usize].inc();
-            }
+    fn emit_checked(&self, target: &EmitTarget<'_>, event: &str, kind: EmitKind, refused: bool) {
+        if let Some(doc_path) = target.document_path() {
+            self.emit(doc_path, event, kind, refused);
         }
     }
 
-    /// The outcome of one emit-with-ack's client ack.
-    pub(crate) fn client_ack(
+    fn ack_started(&self) -> Option<Instant> {
+        Some(Instant::now())
+    }
+
+    fn client_ack(
         &self,
-        ns_doc_path: &str,
+        target: &EmitTarget<'_>,
         event: &str,
-        started: Instant,
+        started: Option<Instant>,
         outcome: AckOutcome,
     ) {
-        if let Some(ns) = self.namespaces.get(ns_doc_path) {
-            let e = ns.egress.get(event).unwrap_or(&ns.unknown_egress);
-            match outcome {
-                AckOutcome::Answered => e.ack_duration.observe(started.elapsed().as_secs_f64()),
-                AckOutcome::Invalid => {
-                    e.ack_duration.observe(started.elapsed().as_secs_f64());
-                    e.ack_invalid.inc();
-                }
-                AckOutcome::Timeout => {
-                    e.ack_timeouts.inc();
-                }
+        let Some(ns) = target
+            .document_path()
+            .and_then(|doc_path| self.namespaces.get(doc_path))
+        else {
+            return;
+        };
+        let e = ns.egress.get(event).unwrap_or(&ns.unknown_egress);
+        let elapsed = || started.map_or(0.0, |t| t.elapsed().as_secs_f64());
+        match outcome {
+            AckOutcome::Answered => e.ack_duration.observe(elapsed()),
+            AckOutcome::Invalid => {
+                e.ack_duration.observe(elapsed());
+                e.ack_invalid.inc();
+            }
+            AckOutcome::Timeout => {
+                e.ack_timeouts.inc();
             }
         }
     }
 }
 
-/// How a client answered an emit-with-ack.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum AckOutcome {
-    Answered,
-    Invalid,
-    Timeout,
-}
+impl NamespaceObserver for NamespaceMetrics {
+    /// The handles of a received event (the unknown-event label if the document lacks it).
+    fn event(&self, name: &str) -> Arc<dyn EventObserver> {
+        self.events.get(name).unwrap_or(&self.unknown).clone()
+    }
 
-impl NamespaceMetrics {
-    /// A client connected.
-    pub fn connected(&self) {
+    fn unlisted_event(&self) -> Arc<dyn EventObserver> {
+        self.unknown.clone()
+    }
+
+    fn connected(&self, _socket: &SocketInfo<'_>) {
         self.connects.inc();
         self.connections.inc();
     }
 
-    /// A client disconnected.
-    pub fn disconnected(&self) {
+    fn refused(&self, stage: ConnectStage) {
+        self.refusals[stage as usize].inc();
+    }
+
+    fn observes_disconnects(&self) -> bool {
+        true
+    }
+
+    fn disconnected(&self, _socket: &SocketInfo<'_>) {
         self.connections.dec();
-    }
-
-    /// A connection was refused.
-    pub fn refused(&self, why: ConnectRefusal) {
-        self.refusals[why as usize].inc();
-    }
-
-    /// The handles of a received event (the unknown-event label if the document lacks it).
-    #[inline]
-    pub fn event(&self, name: &str) -> &EventMetrics {
-        self.events.get(name).unwrap_or(&self.unknown)
-    }
-
-    /// An event refused with `code`.
-    pub fn event_refused(&self, event: &EventMetrics, code: RefusalCode) {
-        if let Some(server) = self.server.upgrade() {
-            server
-                .events_refused
-                .get_or_create(&vec![
-                    ("namespace", self.doc_path.clone()),
-                    ("event", event.name.to_string()),
-                    ("code", code.as_str().to_owned()),
-                ])
-                .inc();
-        }
     }
 }
 
-impl EventMetrics {
-    /// The event arrived.
+impl EventObserver for EventMetrics {
     #[inline]
-    pub fn received(&self) {
+    fn received(&self) {
         self.received.inc();
     }
 
-    /// The handler ran for `started.elapsed()`; `panicked` / `failed` say how it ended.
+    fn refused(&self, code: RefusalCode) {
+        self.refused
+            .get_or_create(&vec![
+                ("namespace", self.namespace.to_string()),
+                ("event", self.name.to_string()),
+                ("code", code.as_str().to_owned()),
+            ])
+            .inc();
+    }
+
     #[inline]
-    pub fn handled(&self, started: Instant, outcome: HandlerOutcome) {
-        self.handler_duration
-            .observe(started.elapsed().as_secs_f64());
+    fn handler_started(&self) -> Option<Instant> {
+        Some(Instant::now())
+    }
+
+    #[inline]
+    fn handled(&self, started: Option<Instant>, outcome: HandlerOutcome) {
+        if let Some(t) = started {
+            self.handler_duration.observe(t.elapsed().as_secs_f64());
+        }
         match outcome {
             HandlerOutcome::Ok => {}
             HandlerOutcome::Error => {
@@ -480,16 +476,8 @@ impl EventMetrics {
     }
 }
 
-/// How a handler call ended.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum HandlerOutcome {
-    Ok,
-    Error,
-    Panic,
-}
-
 /// The route serving `metrics` as Prometheus text at `path`.
-pub(crate) fn router(path: &str, metrics: Arc<ServerMetrics>) -> axum::Router {
+fn router(path: &str, metrics: Arc<ServerMetrics>) -> axum::Router {
     axum::Router::new().route(
         path,
         axum::routing::get(move || {
@@ -505,4 +493,99 @@ pub(crate) fn router(path: &str, metrics: Arc<ServerMetrics>) -> axum::Router {
             }
         }),
     )
+}
+
+/// The metrics as a server plug-in: the observer, the `{base}/metrics` route (linked from the
+/// docs page) and the catch-all namespace that counts refusals of unknown namespaces.
+pub(crate) struct MetricsPlugin {
+    config: Metrics,
+    /// Made by [`Plugin::attach`].
+    attached: Option<Attached>,
+}
+
+/// What the metrics plug-in made for its server.
+struct Attached {
+    metrics: Arc<ServerMetrics>,
+    /// Where the metrics are served, if they are.
+    path: Option<String>,
+    /// Whether the document defines `/` (else the catch-all registers it).
+    has_root: bool,
+}
+
+impl Plugin for MetricsPlugin {
+    fn attach(&mut self, site: &Site<'_>) {
+        self.attached = Some(Attached {
+            metrics: ServerMetrics::new(site.api),
+            path: self.config.path(site.socketio_path),
+            has_root: site.api.namespaces.iter().any(|ns| ns.path == "/"),
+        });
+    }
+
+    fn observer(&self) -> Option<Arc<dyn Observer>> {
+        let metrics: Arc<dyn Observer> = self.attached.as_ref()?.metrics.clone();
+        Some(metrics)
+    }
+
+    fn register_namespaces(
+        &self,
+        io: &SocketIo<LocalAdapter>,
+    ) -> Result<(), NamespacePatternError> {
+        match &self.attached {
+            Some(a) => super::unknown_namespaces::register(io, a.has_root, a.metrics.clone()),
+            None => Ok(()),
+        }
+    }
+
+    fn routes(&self) -> Option<axum::Router> {
+        let attached = self.attached.as_ref()?;
+        Some(router(attached.path.as_deref()?, attached.metrics.clone()))
+    }
+
+    fn docs(&self, options: DocsOptions) -> DocsOptions {
+        let path = self.attached.as_ref().and_then(|a| a.path.clone());
+        options.metrics_path(path)
+    }
+}
+
+impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
+    /// Keeps Prometheus metrics per namespace and event (connections, events, refusals,
+    /// handler time, emits, client acks, validation time; see the README for every name) and
+    /// serves them at `{base}/metrics` on the same listener, unless `metrics` says otherwise.
+    /// Default: off.
+    pub fn metrics(self, metrics: Metrics) -> Self {
+        self.plugin(MetricsPlugin {
+            config: metrics,
+            attached: None,
+        })
+    }
+}
+
+impl<A: Adapter> Asynction<A> {
+    /// The server's metrics (see [`AsynctionSocketIo::metrics`]), when on: encode them, or
+    /// register their [`registry`](ServerMetrics::registry) in your exporter.
+    pub fn metrics(&self) -> Option<&Arc<ServerMetrics>> {
+        self.attached_metrics().map(|a| &a.metrics)
+    }
+
+    /// Where the metrics are served (`{base}/metrics` by default), if they are.
+    pub fn metrics_path(&self) -> Option<&str> {
+        self.attached_metrics().and_then(|a| a.path.as_deref())
+    }
+
+    fn attached_metrics(&self) -> Option<&Attached> {
+        plugin::find::<MetricsPlugin>(self.plugins())?
+            .attached
+            .as_ref()
+    }
+}
+
+#[cfg(feature = "redis")]
+impl crate::cluster::Emitter {
+    /// Counts this emitter's emits in `metrics` (`asynction_emits{kind="cluster"}`, and
+    /// `asynction_emits_refused` for those egress validation refuses): a server's own
+    /// ([`Asynction::metrics`]) when the server process also publishes through an emitter, or
+    /// [`ServerMetrics::new`] in a worker that only publishes.
+    pub fn metrics(self, metrics: Arc<ServerMetrics>) -> Self {
+        self.observed_by(metrics)
+    }
 }

@@ -3,48 +3,93 @@
 //! `namespace` (document path), `event`, `handler` (the `x-handler` id, if any), `socket_id`,
 //! `ack_requested`, `outcome` (`ok` or the refusal code). Any `tracing` layer exports them,
 //! e.g. `tracing-opentelemetry` into OTLP.
+//!
+//! An [`Observer`] that every server of a build with the feature has (a built-in plug-in).
 
-use socketioxide::adapter::Adapter;
-use socketioxide::extract::SocketRef;
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use tracing::Span;
+
+use super::{EventObserver, NamespaceObserver, Observer, SocketInfo};
+use crate::model::Namespace;
+use crate::plugin::Plugin;
+use crate::refusal::RefusalCode;
+
+/// The spans' plug-in and observer.
+pub(crate) struct Traces;
+
+impl Plugin for Traces {
+    fn observer(&self) -> Option<Arc<dyn Observer>> {
+        Some(Arc::new(Traces))
+    }
+}
+
+impl Observer for Traces {
+    fn namespace(&self, ns: &Namespace) -> Arc<dyn NamespaceObserver> {
+        Arc::new(TracedNamespace {
+            doc_path: ns.path.clone(),
+            handlers: ns
+                .ingress
+                .iter()
+                .map(|e| (e.name.clone(), e.handler.clone()))
+                .collect(),
+            event: Arc::new(TracedEvent),
+        })
+    }
+}
+
+/// One document namespace: its path and its events' handler ids, for the spans' fields.
+struct TracedNamespace {
+    doc_path: String,
+    handlers: HashMap<String, Option<String>>,
+    event: Arc<TracedEvent>,
+}
 
 /// The connection's span, kept in the socket's extensions so that event spans are its children.
 #[derive(Clone)]
-pub(crate) struct ConnectionSpan(pub Span);
+struct ConnectionSpan(Span);
 
-/// Opens the connection span of a socket that was just accepted.
-pub(crate) fn connected<A: Adapter>(s: &SocketRef<A>, doc_path: &str) {
-    let span = tracing::info_span!(
-        "asynction.connection",
-        namespace = doc_path,
-        path = s.ns(),
-        socket_id = %s.id,
-    );
-    s.extensions.insert(ConnectionSpan(span));
+impl NamespaceObserver for TracedNamespace {
+    fn event(&self, _name: &str) -> Arc<dyn EventObserver> {
+        self.event.clone()
+    }
+
+    fn unlisted_event(&self) -> Arc<dyn EventObserver> {
+        self.event.clone()
+    }
+
+    fn connected(&self, socket: &SocketInfo<'_>) {
+        let span = tracing::info_span!(
+            "asynction.connection",
+            namespace = self.doc_path,
+            path = socket.path,
+            socket_id = %socket.id,
+        );
+        socket.extensions.insert(ConnectionSpan(span));
+    }
+
+    fn event_span(&self, socket: &SocketInfo<'_>, event: &str, ack_requested: bool) -> Span {
+        let parent = socket.extensions.get::<ConnectionSpan>().map(|c| c.0);
+        let handler = self.handlers.get(event).and_then(|h| h.as_deref());
+        tracing::info_span!(
+            parent: parent.and_then(|p| p.id()),
+            "asynction.event",
+            namespace = self.doc_path,
+            event,
+            handler,
+            socket_id = %socket.id,
+            ack_requested,
+            outcome = tracing::field::Empty,
+        )
+    }
 }
 
-/// The span of one event, child of the connection's.
-pub(crate) fn event<A: Adapter>(
-    s: &SocketRef<A>,
-    doc_path: &str,
-    event: &str,
-    handler: Option<&str>,
-    ack_requested: bool,
-) -> Span {
-    let parent = s.extensions.get::<ConnectionSpan>().map(|c| c.0);
-    tracing::info_span!(
-        parent: parent.and_then(|p| p.id()),
-        "asynction.event",
-        namespace = doc_path,
-        event,
-        handler,
-        socket_id = %s.id,
-        ack_requested,
-        outcome = tracing::field::Empty,
-    )
-}
+/// Every event: records how it ended on the span it runs in.
+struct TracedEvent;
 
-/// Records how the current event ended.
-pub(crate) fn outcome(outcome: &str) {
-    Span::current().record("outcome", outcome);
+impl EventObserver for TracedEvent {
+    fn finished(&self, outcome: Option<RefusalCode>) {
+        Span::current().record("outcome", outcome.map_or("ok", RefusalCode::as_str));
+    }
 }

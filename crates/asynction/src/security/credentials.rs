@@ -352,6 +352,7 @@ fn non_empty(found: Lookup<String>) -> Lookup<String> {
 /// token, API keys by query parameter, header and cookie named `name`, the user/password
 /// `apiKey`) and returns how many were found well formed. Not part of the supported API: it
 /// exists so the fuzz targets in `fuzz/` reach the private parsers.
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub fn fuzz_read_every_credential(request: &HandshakeRequest<'_>, name: &str) -> usize {
     let sources = [

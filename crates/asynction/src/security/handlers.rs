@@ -166,7 +166,7 @@ impl fmt::Debug for TokenCredentials {
 }
 
 /// The result every credential-checking function returns.
-pub type CheckFuture = BoxFuture<'static, Result<SecurityInfo, Refusal>>;
+pub(super) type CheckFuture = BoxFuture<'static, Result<SecurityInfo, Refusal>>;
 
 type CheckFn<C> = Arc<dyn Fn(C) -> CheckFuture + Send + Sync>;
 type ScopeFn = Arc<dyn Fn(&[String], &[String]) -> bool + Send + Sync>;

@@ -10,7 +10,8 @@
 //! payload (see [below](#where-credentials-are-read) and `docs/security.md`), and
 //! checked by the functions registered in [`SecurityHandlers`] under the ids the document names
 //! (`x-basicInfoFunc`, `x-bearerInfoFunc`, `x-apiKeyInfoFunc`, `x-tokenInfoFunc`,
-//! `x-scopeValidateFunc`), or, in the mock server only, by the mock policy (shape only).
+//! `x-scopeValidateFunc`), or, in the mock server, by a policy that judges credentials by their
+//! shape alone (it lives with the mock and plugs in here).
 //!
 //! # Why it differs from the original asynction
 //! - A failed check always refuses the connection; no error handler can turn it into an accept.
@@ -61,124 +62,21 @@
 //! # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
 //! ```
 
-mod credentials;
+mod authenticator;
+pub(crate) mod credentials;
 mod error;
 mod handlers;
-mod mock_policy;
 mod requirements;
 
-use std::sync::Arc;
-
-pub use crate::model::SecurityFunctionKind;
-/// Engine.IO's query parameters, never read as API keys: the one list the handshake bindings
-/// use too.
-pub use crate::validate::ENGINE_IO_QUERY_PARAMS;
+pub use authenticator::Authenticator;
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub use credentials::fuzz_read_every_credential;
 pub use credentials::{HandshakeRequest, MAX_CREDENTIAL_BYTES};
 pub use error::{ConfigProblem, Refusal, SecurityConfigError};
 pub use handlers::{
-    ApiKeyCredentials, BasicCredentials, BearerCredentials, CheckFuture, SecurityHandlers,
-    SecurityInfo, TokenCredentials,
+    ApiKeyCredentials, BasicCredentials, BearerCredentials, SecurityHandlers, SecurityInfo,
+    TokenCredentials,
 };
-pub use requirements::scopes_satisfied;
 
-use crate::model::{Api, Server};
-use requirements::Policy;
-
-/// Checks handshakes against the document's security requirements. Cheap to clone, shareable
-/// across tasks.
-#[derive(Clone)]
-pub struct Authenticator {
-    policy: Arc<Policy>,
-    mock: bool,
-}
-
-impl std::fmt::Debug for Authenticator {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let secured: Vec<&str> = self
-            .policy
-            .namespaces
-            .iter()
-            .filter(|(_, a)| a.is_some())
-            .map(|(p, _)| p.as_str())
-            .collect();
-        f.debug_struct("Authenticator")
-            .field("mock", &self.mock)
-            .field("server_secured", &self.policy.server.is_some())
-            .field("secured_namespaces", &secured)
-            .finish()
-    }
-}
-
-impl Authenticator {
-    /// An authenticator whose credentials are checked by `handlers`.
-    ///
-    /// `server` is the selected server: its `security` applies to namespaces whose `security`
-    /// is `None` (and to paths the document does not name); without it, such namespaces are
-    /// public. A namespace with `Some(vec![])` is public.
-    ///
-    /// Fails listing every problem: a required scheme with no handler id, an id that is not
-    /// registered or registered as the wrong kind, a requirement on a scheme kind asynction
-    /// cannot check, a registered id the document does not name. Ids come from the scheme's
-    /// `x-basicInfoFunc`, `x-bearerInfoFunc` (alias `x-basicBearerInfoFunc`),
-    /// `x-apiKeyInfoFunc`, `x-tokenInfoFunc` and `x-scopeValidateFunc`.
-    pub fn new(
-        api: &Api,
-        server: Option<&Server>,
-        handlers: SecurityHandlers,
-    ) -> Result<Self, SecurityConfigError> {
-        let policy = requirements::compile(api, server, Some(&handlers))?;
-        Ok(Authenticator {
-            policy: Arc::new(policy),
-            mock: false,
-        })
-    }
-
-    /// A mock-mode authenticator: no user functions; only the presence and shape of
-    /// credentials are enforced (any non-empty bearer or oauth2/openIdConnect token, a
-    /// well-formed basic pair, an API key present where the scheme says; required scopes are
-    /// taken as granted). The policy is documented in `docs/security.md`.
-    ///
-    /// Fails when a requirement uses a scheme asynction cannot check, or an `httpApiKey` reads a
-    /// query parameter engine.io reserves.
-    ///
-    /// Crate-internal: only the mock server (feature `mock`) may run this policy.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock(api: &Api, server: Option<&Server>) -> Result<Self, SecurityConfigError> {
-        let policy = requirements::compile(api, server, None)?;
-        Ok(Authenticator {
-            policy: Arc::new(policy),
-            mock: true,
-        })
-    }
-
-    /// Whether this authenticator runs the mock policy.
-    #[cfg(all(test, feature = "mock"))]
-    pub(crate) fn is_mock(&self) -> bool {
-        self.mock
-    }
-
-    /// Whether the namespace (its path as written in the document, e.g. `/rooms/{id}`)
-    /// requires authentication at all. Paths the document does not name follow the server.
-    pub fn is_secured(&self, namespace_path: &str) -> bool {
-        self.policy.for_namespace(namespace_path).is_some()
-    }
-
-    /// Checks a handshake for the namespace at `namespace_path` (as written in the document).
-    ///
-    /// `Ok(None)` when the namespace is public; `Ok(Some(info))` with the info of the first
-    /// requirement that passed; otherwise `Err(Refusal::Forbidden)` when some requirement's
-    /// credentials were valid but insufficient (scopes), else `Err(Refusal::Unauthorized)`.
-    /// The refusal's text is what the client should receive in `connect_error`.
-    pub async fn authenticate(
-        &self,
-        namespace_path: &str,
-        req: &HandshakeRequest<'_>,
-    ) -> Result<Option<SecurityInfo>, Refusal> {
-        match self.policy.for_namespace(namespace_path) {
-            None => Ok(None),
-            Some(alternatives) => alternatives.evaluate(namespace_path, req).await.map(Some),
-        }
-    }
-}
+pub(crate) use authenticator::CredentialPolicy;

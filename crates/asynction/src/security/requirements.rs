@@ -11,13 +11,13 @@ use std::sync::Arc;
 use futures_util::FutureExt;
 use indexmap::IndexMap;
 
+use super::CredentialPolicy;
 use super::credentials::{Credential, CredentialSource, HandshakeRequest, Lookup};
 use super::error::{ConfigProblem, Refusal, SecurityConfigError};
 use super::handlers::{
     ApiKeyCredentials, BasicCredentials, BearerCredentials, Handler, SecurityHandlers,
     SecurityInfo, TokenCredentials,
 };
-use super::mock_policy;
 use crate::model::SecurityFunctionKind;
 use crate::model::{Api, ApiKeyLocation, SchemeKind, SecurityRequirement, SecurityScheme, Server};
 use crate::validate::ENGINE_IO_QUERY_PARAMS;
@@ -25,8 +25,8 @@ use crate::validate::ENGINE_IO_QUERY_PARAMS;
 /// Who checks a credential.
 #[derive(Clone)]
 enum Verifier {
-    /// The mock policy ([`mock_policy`]).
-    Mock,
+    /// A policy that judges the credential's shape alone.
+    Policy(Arc<dyn CredentialPolicy>),
     /// A registered function, with the optional scope validator.
     User {
         check: Handler,
@@ -151,7 +151,7 @@ fn merge(acc: Option<SecurityInfo>, next: SecurityInfo) -> SecurityInfo {
 }
 
 /// Whether `provided` covers `required`, as sets (order and repeats irrelevant).
-pub fn scopes_satisfied(required: &[String], provided: &[String]) -> bool {
+pub(super) fn scopes_satisfied(required: &[String], provided: &[String]) -> bool {
     let provided: HashSet<&str> = provided.iter().map(String::as_str).collect();
     required.iter().all(|s| provided.contains(s.as_str()))
 }
@@ -159,12 +159,8 @@ pub fn scopes_satisfied(required: &[String], provided: &[String]) -> bool {
 impl SchemeCheck {
     async fn verify(&self, credential: Credential) -> Result<SecurityInfo, Refusal> {
         let (check, scope_validator) = match &self.verifier {
-            Verifier::Mock => {
-                return Ok(mock_policy::grant(
-                    &self.source,
-                    credential,
-                    &self.required_scopes,
-                ));
+            Verifier::Policy(policy) => {
+                return Ok(policy.grant(&self.source, credential, &self.required_scopes));
             }
             Verifier::User {
                 check,
@@ -245,11 +241,19 @@ impl Policy {
     }
 }
 
-/// Compiles the document's requirements. `handlers` is `None` in mock mode.
+/// Who checks the credentials of every scheme.
+pub(crate) enum Checker<'a> {
+    /// The user's functions, by the ids the schemes name (every id is checked).
+    Handlers(&'a SecurityHandlers),
+    /// A policy that judges credentials by their shape alone (no id is needed).
+    Policy(Arc<dyn CredentialPolicy>),
+}
+
+/// Compiles the document's requirements.
 pub(crate) fn compile(
     api: &Api,
     server: Option<&Server>,
-    handlers: Option<&SecurityHandlers>,
+    checker: &Checker<'_>,
 ) -> Result<Policy, SecurityConfigError> {
     // Which lists are in force, and who uses which scheme.
     let server_list = server
@@ -286,11 +290,11 @@ pub(crate) fn compile(
             });
             continue;
         };
-        if let Some(v) = check_scheme(scheme, users, handlers, &mut problems) {
+        if let Some(v) = check_scheme(scheme, users, checker, &mut problems) {
             verifiers.insert(name, v);
         }
     }
-    if let Some(handlers) = handlers {
+    if let Checker::Handlers(handlers) = checker {
         check_document_names(api, handlers, &mut problems);
     }
     if !problems.is_empty() {
@@ -377,7 +381,7 @@ fn required_kind(kind: &SchemeKind) -> Option<SecurityFunctionKind> {
 fn check_scheme(
     scheme: &SecurityScheme,
     users: &[String],
-    handlers: Option<&SecurityHandlers>,
+    checker: &Checker<'_>,
     problems: &mut Vec<ConfigProblem>,
 ) -> Option<Verifier> {
     let name = scheme.name.clone();
@@ -405,8 +409,11 @@ fn check_scheme(
             name: param.clone(),
         });
     }
-    let Some(handlers) = handlers else {
-        return (problems.len() == before).then_some(Verifier::Mock);
+    let handlers = match checker {
+        Checker::Handlers(handlers) => *handlers,
+        Checker::Policy(policy) => {
+            return (problems.len() == before).then(|| Verifier::Policy(policy.clone()));
+        }
     };
 
     // The ids this scheme names for `wanted`, with the extension naming each.

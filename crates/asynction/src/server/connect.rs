@@ -11,12 +11,13 @@ use serde_json::Value;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::SocketRef;
 
-use super::args::Args;
 use super::context::{ConnectAuth, HandlerContext};
 use super::emit::Deferred;
 use super::handler::{NamespaceHandlers, Reply, run_handler};
 use super::reply::ConnectRefusal;
+use crate::observe::ConnectStage;
 use crate::security::HandshakeRequest;
+use crate::wire::Args;
 
 /// Emits made by the connect handler, delivered once the client is connected.
 #[derive(Clone)]
@@ -47,10 +48,7 @@ pub(crate) async fn accept<S: Clone + Send + Sync + 'static, A: Adapter>(
         }
         Ok(None) => {}
         Err(refusal) => {
-            #[cfg(feature = "metrics")]
-            if let Some(m) = &nsr.metrics {
-                m.refused(crate::observe::metrics::ConnectRefusal::Security);
-            }
+            nsr.observer.refused(ConnectStage::Security);
             tracing::debug!(namespace = %ns_path, code = refusal.code().as_str(), "connection refused by security");
             return Err(refusal.into());
         }
@@ -59,10 +57,7 @@ pub(crate) async fn accept<S: Clone + Send + Sync + 'static, A: Adapter>(
         && let Err(e) = nsr.validators.check_handshake(&ns_path, s.req_parts())
     {
         let refusal = ConnectRefusal::handshake(&e);
-        #[cfg(feature = "metrics")]
-        if let Some(m) = &nsr.metrics {
-            m.refused(crate::observe::metrics::ConnectRefusal::Bindings);
-        }
+        nsr.observer.refused(ConnectStage::Bindings);
         tracing::debug!(namespace = %ns_path, code = refusal.code().as_str(), reason = refusal.details().unwrap_or_default(), "handshake refused");
         return Err(refusal);
     }
@@ -75,10 +70,7 @@ pub(crate) async fn accept<S: Clone + Send + Sync + 'static, A: Adapter>(
         ctx.deferred = Some(deferred.clone());
         ctx.auth = auth;
         let refused = |refusal: ConnectRefusal| {
-            #[cfg(feature = "metrics")]
-            if let Some(m) = &nsr.metrics {
-                m.refused(crate::observe::metrics::ConnectRefusal::ConnectHandler);
-            }
+            nsr.observer.refused(ConnectStage::ConnectHandler);
             Err(refusal)
         };
         match run_handler(handler, ctx, &ns_path, "connect").await {

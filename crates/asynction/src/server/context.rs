@@ -11,10 +11,10 @@ use socketioxide::adapter::{Adapter, LocalAdapter};
 use socketioxide::extract::SocketRef;
 use socketioxide::socket::DisconnectReason;
 
-use super::args::Args;
 use super::emit::{Deferred, ValidatedIo, ValidatedSocket};
 use super::reply::EventError;
 use super::runtime::NamespaceRuntime;
+use crate::wire::Args;
 
 /// The CONNECT `auth` payload, kept in the socket's extensions for the handlers that run after
 /// the connection was accepted.

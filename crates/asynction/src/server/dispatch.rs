@@ -8,12 +8,15 @@ use socketioxide::adapter::Adapter;
 use socketioxide::extract::{AckSender, Event, SocketRef, TryData};
 use socketioxide::handler::FromMessageParts;
 use socketioxide::socket::{DisconnectReason, Socket};
+use tracing::Instrument;
 
-use super::args::{Args, WireArgs};
 use super::context::HandlerContext;
 use super::handler::{NamespaceHandlers, Reply, run_handler};
-use super::reply::{EventError, RefusalCode};
+use super::reply::EventError;
+use crate::observe::{Direction, EventObserver, HandlerOutcome, SocketInfo};
+use crate::refusal::RefusalCode;
 use crate::validate::{Interaction, ValidationError};
+use crate::wire::{Args, WireArgs};
 
 /// Whether the client asked for an ack (socketioxide's `AckSender` cannot tell).
 pub(crate) struct AckRequested(pub bool);
@@ -30,7 +33,8 @@ impl<A: Adapter> FromMessageParts<A> for AckRequested {
 }
 
 /// Before CONNECT (at the end of the connect middleware): installs the socket's event
-/// dispatcher and, when the namespace has one, its disconnect handler.
+/// dispatcher and, when the namespace has one (or its observer counts disconnects), its
+/// disconnect handler.
 pub(crate) fn serve<S: Clone + Send + Sync + 'static, A: Adapter>(
     nsh: Arc<NamespaceHandlers<S, A>>,
     s: SocketRef<A>,
@@ -43,37 +47,21 @@ pub(crate) fn serve<S: Clone + Send + Sync + 'static, A: Adapter>(
               ack: AckSender<A>,
               AckRequested(requested): AckRequested| {
             let nsh = events.clone();
-            #[cfg(feature = "traces")]
-            {
-                use tracing::Instrument;
-                let route = nsh.events.get(event.as_str());
-                let span = crate::observe::traces::event(
-                    &s,
-                    &nsh.runtime.doc_path,
-                    &event,
-                    route.and_then(|r| r.handler_id.as_deref()),
-                    requested,
-                );
-                Box::pin(dispatch(nsh, s, event.to_string(), data, ack, requested).instrument(span))
-            }
+            // `Span::none()` unless traced: the handler runs inside the event's span.
+            let span = nsh
+                .runtime
+                .observer
+                .event_span(&SocketInfo::of(&s), &event, requested);
             // Boxed: socketioxide spawns this future per event, and tokio copies a spawned
             // future by value several times; a pointer is cheaper to move than the dispatch state.
-            #[cfg(not(feature = "traces"))]
-            Box::pin(dispatch(nsh, s, event.to_string(), data, ack, requested))
+            Box::pin(dispatch(nsh, s, event, data, ack, requested).instrument(span))
         },
     );
-    #[cfg(feature = "metrics")]
-    let counted = nsh.runtime.metrics.is_some();
-    #[cfg(not(feature = "metrics"))]
-    let counted = false;
-    if nsh.disconnect.is_some() || counted {
+    if nsh.disconnect.is_some() || nsh.runtime.observer.observes_disconnects() {
         s.on_disconnect(move |s: SocketRef<A>, reason: DisconnectReason| {
             let nsh = nsh.clone();
             async move {
-                #[cfg(feature = "metrics")]
-                if let Some(m) = &nsh.runtime.metrics {
-                    m.disconnected();
-                }
+                nsh.runtime.observer.disconnected(&SocketInfo::of(&s));
                 if let Some(handler) = &nsh.disconnect {
                     let ns = s.ns().to_owned();
                     let mut ctx =
@@ -98,8 +86,6 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
     // Kept for error messages without allocating the namespace name per event.
     let socket_for_errors = s.clone();
     let ns_path = socket_for_errors.ns();
-    #[cfg(feature = "metrics")]
-    let ns_metrics = nsh.runtime.metrics.as_deref();
     let args = match data {
         Ok(WireArgs(args)) => args,
         Err(e) => {
@@ -109,13 +95,18 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
                 &event,
                 format!("malformed arguments: {e}"),
             );
-            #[cfg(feature = "metrics")]
-            if let Some(m) = ns_metrics {
-                let em = m.event(&event);
-                em.received();
-                m.event_refused(em, err.code);
-            }
-            return Box::pin(refuse(&nsh, s, event, Args::default(), ack, requested, err)).await;
+            let observer = match nsh.events.get(&event) {
+                Some(route) => &route.observer,
+                None => &nsh.unknown_event,
+            };
+            observer.received();
+            observer.refused(err.code);
+            let answer = Answer {
+                ack,
+                requested,
+                observer,
+            };
+            return Box::pin(refuse(&nsh, s, event, Args::default(), answer, err)).await;
         }
     };
     // The route's own key names the event from here on: the received `String` moves into the
@@ -125,70 +116,55 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
             &ValidationError::new(Interaction::UnknownEvent, ns_path, Some(&event), Vec::new()),
             &event,
         );
-        #[cfg(feature = "metrics")]
-        if let Some(m) = ns_metrics {
-            m.unknown.received();
-            m.event_refused(&m.unknown, err.code);
-        }
-        return Box::pin(refuse(&nsh, s, event, args, ack, requested, err)).await;
+        let observer = &nsh.unknown_event;
+        observer.received();
+        observer.refused(err.code);
+        let answer = Answer {
+            ack,
+            requested,
+            observer,
+        };
+        return Box::pin(refuse(&nsh, s, event, args, answer, err)).await;
     };
-    #[cfg(feature = "metrics")]
-    let event_metrics = route.metrics.as_ref();
-    #[cfg(feature = "metrics")]
-    if let Some(m) = event_metrics {
-        m.received();
-    }
-    #[cfg(feature = "metrics")]
-    let validation_started = nsh
-        .runtime
-        .rt
-        .metrics
-        .as_ref()
-        .and_then(|m| m.validation_timer());
+    let observer = &route.observer;
+    observer.received();
+    let server_observer = &nsh.runtime.rt.observer;
+    let validation_started = server_observer.validation_started();
     if nsh.runtime.rt.validation
         && let Some(schema) = &route.validators.payload
         && let Err(violations) = schema.validate_args(&args.validation_view())
     {
         let e = ValidationError::new(Interaction::IngressPayload, ns_path, Some(name), violations);
         let err = EventError::from_validation(&e, name);
-        #[cfg(feature = "metrics")]
-        if let (Some(m), Some(em)) = (ns_metrics, event_metrics) {
-            m.event_refused(em, err.code);
-        }
-        return Box::pin(refuse(&nsh, s, event, args, ack, requested, err)).await;
+        observer.refused(err.code);
+        let answer = Answer {
+            ack,
+            requested,
+            observer,
+        };
+        return Box::pin(refuse(&nsh, s, event, args, answer, err)).await;
     }
-    #[cfg(feature = "metrics")]
-    if let Some(m) = &nsh.runtime.rt.metrics {
-        m.validation_done(
-            validation_started,
-            crate::observe::metrics::Direction::Ingress,
-        );
-    }
+    server_observer.validated(validation_started, Direction::Ingress);
     let ctx = HandlerContext::new(nsh.runtime.clone(), s, Some(event), args);
-    #[cfg(feature = "metrics")]
-    let handler_started = event_metrics.map(|_| std::time::Instant::now());
+    let handler_started = observer.handler_started();
     let reply = run_handler(&route.handler, ctx, ns_path, name).await;
-    #[cfg(feature = "metrics")]
-    if let (Some(m), Some(t)) = (event_metrics, handler_started) {
-        use crate::observe::metrics::HandlerOutcome;
-        m.handled(
-            t,
-            match &reply {
-                Ok(Reply::Refuse(_)) => HandlerOutcome::Error,
-                Ok(_) => HandlerOutcome::Ok,
-                Err(_) => HandlerOutcome::Panic,
-            },
-        );
-    }
+    observer.handled(
+        handler_started,
+        match &reply {
+            Ok(Reply::Refuse(_)) => HandlerOutcome::Error,
+            Ok(_) => HandlerOutcome::Ok,
+            Err(_) => HandlerOutcome::Panic,
+        },
+    );
     let reply = match reply {
         Ok(r) => r,
         Err(err) => {
-            outcome(Some(err.code));
+            observer.finished(Some(err.code));
             return send_ack(ack, requested, &err.to_ack_args());
         }
     };
     if !requested {
-        outcome(match reply {
+        observer.finished(match reply {
             Reply::Refuse(_) => Some(RefusalCode::HandlerError),
             _ => None,
         });
@@ -198,7 +174,7 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
         Reply::NoAck => Args::default(),
         Reply::Ack(a) => a,
         Reply::Refuse(message) => {
-            outcome(Some(RefusalCode::HandlerError));
+            observer.finished(Some(RefusalCode::HandlerError));
             tracing::warn!(namespace = %ns_path, event = %name, %message, "handler returned an error");
             return send_ack(
                 ack,
@@ -212,7 +188,7 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
         && let Err(violations) = schema.validate_args(&ack_args.validation_view())
     {
         let e = ValidationError::new(Interaction::ServerAck, ns_path, Some(name), violations);
-        outcome(Some(RefusalCode::InvalidServerAck));
+        observer.finished(Some(RefusalCode::InvalidServerAck));
         tracing::error!(error = %e, "the handler's ack breaks the document; the client gets an error ack");
         return send_ack(
             ack,
@@ -220,15 +196,15 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
             &EventError::from_validation(&e, name).to_ack_args(),
         );
     }
-    outcome(None);
+    observer.finished(None);
     send_ack(ack, true, &ack_args);
 }
 
-/// Records the event's outcome on its span (feature `traces`).
-#[inline]
-fn outcome(_code: Option<RefusalCode>) {
-    #[cfg(feature = "traces")]
-    crate::observe::traces::outcome(_code.map_or("ok", RefusalCode::as_str));
+/// How a refused event is answered: its ack (if the client asked for one) and its observer.
+struct Answer<'a, A: Adapter> {
+    ack: AckSender<A>,
+    requested: bool,
+    observer: &'a Arc<dyn EventObserver>,
 }
 
 fn send_ack<A: Adapter>(ack: AckSender<A>, requested: bool, args: &Args) {
@@ -243,11 +219,15 @@ async fn refuse<S: Clone + Send + Sync + 'static, A: Adapter>(
     s: SocketRef<A>,
     event: String,
     args: Args,
-    ack: AckSender<A>,
-    requested: bool,
+    answer: Answer<'_, A>,
     err: EventError,
 ) {
-    outcome(Some(err.code));
+    let Answer {
+        ack,
+        requested,
+        observer,
+    } = answer;
+    observer.finished(Some(err.code));
     if let Some(handler) = &nsh.error {
         let ns = s.ns().to_owned();
         let mut ctx = HandlerContext::new(nsh.runtime.clone(), s, Some(event.clone()), args);

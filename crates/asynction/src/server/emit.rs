@@ -4,7 +4,7 @@
 //! through the explicitly named `unvalidated()` escape hatches.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -16,12 +16,12 @@ use socketioxide::operators::BroadcastOperators;
 use socketioxide::socket::Sid;
 use socketioxide_core::adapter::RoomParam;
 
-use super::args::{Args, WireArgs};
 use super::runtime::SpecRuntime;
-use crate::observe::EmitKind;
+use crate::observe::{AckOutcome, Direction, EmitKind, EmitTarget};
 use crate::validate::{
     CheckError, CheckedEvent, Interaction, NamespaceValidators, ValidationError,
 };
+use crate::wire::{Args, WireArgs};
 
 /// Why an emit did not happen (or its ack was refused). The error of the layer below
 /// (serde, socketioxide) is kept as the [`source`](std::error::Error::source).
@@ -120,8 +120,8 @@ impl From<AckFailure> for EmitError {
 }
 
 /// The one way to an outgoing event: `data` serialized once, the argument rule of `event`'s
-/// egress schema applied, validated unless validation is off (see [`CheckedEvent`]); counted
-/// as an emit of `kind` when metrics are on.
+/// egress schema applied, validated unless validation is off (see [`CheckedEvent`]); reported
+/// to the server's observer as an emit of `kind`.
 pub(crate) fn check_outgoing<'e, T: Serialize + ?Sized>(
     rt: &SpecRuntime,
     ns: &NamespaceValidators,
@@ -177,7 +177,8 @@ pub(crate) fn check_outgoing_args<'a>(
     })
 }
 
-/// Runs one egress check, timing it and counting the emit (refused or not) when metrics are on.
+/// Runs one egress check and tells the server's observer: validation time, the emit
+/// (refused or not).
 fn observed<R>(
     rt: &SpecRuntime,
     ns_path: &str,
@@ -185,43 +186,40 @@ fn observed<R>(
     kind: EmitKind,
     check: impl FnOnce() -> Result<R, EmitError>,
 ) -> Result<R, EmitError> {
-    #[cfg(feature = "metrics")]
-    let started = rt.metrics.as_ref().and_then(|m| m.validation_timer());
+    let started = rt.observer.validation_started();
     let checked = check();
-    #[cfg(feature = "metrics")]
-    if let Some(m) = &rt.metrics {
-        m.validation_done(started, crate::observe::metrics::Direction::Egress);
-        if let Some(doc_path) = rt.namespaces.document_path(ns_path) {
-            m.emit(doc_path, event, kind, checked.is_err());
-        }
-    }
-    #[cfg(not(feature = "metrics"))]
-    let _ = (rt, ns_path, event, kind);
+    rt.observer.validated(started, Direction::Egress);
+    let target = EmitTarget {
+        path: ns_path,
+        namespaces: &rt.namespaces,
+    };
+    rt.observer
+        .emit_checked(&target, event, kind, checked.is_err());
     checked
 }
 
-/// Counts one client's answer to an emit-with-ack.
-#[cfg(feature = "metrics")]
+/// Tells the server's observer how one client answered an emit-with-ack.
 fn observe_ack<V>(
     rt: &SpecRuntime,
     ns_path: &str,
     event: &str,
-    started: std::time::Instant,
+    started: Option<Instant>,
     result: &Result<V, EmitError>,
 ) {
-    use crate::observe::metrics::AckOutcome;
-    if let (Some(m), Some(doc_path)) = (&rt.metrics, rt.namespaces.document_path(ns_path)) {
-        let outcome = match result {
-            Ok(_) | Err(EmitError::Ack(AckFailure::Decode(_))) => AckOutcome::Answered,
-            Err(EmitError::Invalid(_)) => AckOutcome::Invalid,
-            Err(EmitError::Ack(AckFailure::Socketio(socketioxide::AckError::Timeout))) => {
-                AckOutcome::Timeout
-            }
-            // A closed socket or an undecodable ack packet: no answer either.
-            Err(_) => AckOutcome::Timeout,
-        };
-        m.client_ack(doc_path, event, started, outcome);
-    }
+    let outcome = match result {
+        Ok(_) | Err(EmitError::Ack(AckFailure::Decode(_))) => AckOutcome::Answered,
+        Err(EmitError::Invalid(_)) => AckOutcome::Invalid,
+        Err(EmitError::Ack(AckFailure::Socketio(socketioxide::AckError::Timeout))) => {
+            AckOutcome::Timeout
+        }
+        // A closed socket or an undecodable ack packet: no answer either.
+        Err(_) => AckOutcome::Timeout,
+    };
+    let target = EmitTarget {
+        path: ns_path,
+        namespaces: &rt.namespaces,
+    };
+    rt.observer.client_ack(&target, event, started, outcome);
 }
 
 /// One client's ack to `event`: validated against the event's ack schema, then decoded.
@@ -343,12 +341,10 @@ impl<A: Adapter> ValidatedSocket<A> {
             .timeout(self.rt.ack_timeout)
             .emit_with_ack::<_, WireArgs>(checked.event(), &checked.wire())
             .map_err(|e| EmitError::Send(e.into()))?;
-        #[cfg(feature = "metrics")]
-        let started = std::time::Instant::now();
+        let started = self.rt.observer.ack_started();
         let answer = stream.await.map_err(|e| EmitError::Ack(e.into()));
         let result =
             answer.and_then(|WireArgs(ack)| client_ack(&self.rt, &self.ns, self.ns(), event, ack));
-        #[cfg(feature = "metrics")]
         observe_ack(&self.rt, self.ns(), event, started, &result);
         result
     }
@@ -483,14 +479,12 @@ impl<A: Adapter> ValidatedBroadcast<A> {
             .await
             .map_err(|e| EmitError::Send(e.into()))?;
         let (rt, ns, ns_path) = (self.rt, self.ns, self.ns_path);
-        #[cfg(feature = "metrics")]
-        let started = std::time::Instant::now();
+        let started = rt.observer.ack_started();
         Ok(stream
             .map(|(sid, ack)| {
                 let result = ack
                     .map_err(|e| EmitError::Ack(e.into()))
                     .and_then(|WireArgs(ack)| client_ack(&rt, &ns, &ns_path, event, ack));
-                #[cfg(feature = "metrics")]
                 observe_ack(&rt, &ns_path, event, started, &result);
                 (sid, result)
             })

@@ -1,17 +1,4 @@
-//! Extractors: the types a handler may take as arguments.
-//!
-//! | extractor | what it gives | where |
-//! |---|---|---|
-//! | [`ValidatedSocket`] | the client's socket; its emits are validated | all handlers |
-//! | [`ValidatedIo`] | the server, for emits to other namespaces and rooms | all handlers |
-//! | [`Payload<T>`] | the validated arguments deserialized into `T` (one argument → that argument; several → a tuple/array) | event and error handlers |
-//! | [`Args`] | every argument as JSON, binary attachments aside | event and error handlers |
-//! | [`State<S>`] | the state given to the builder | all handlers |
-//! | [`EventName`] | the event's name | event and error handlers |
-//! | [`AuthPayload`] | the CONNECT `auth` payload (`{}` when absent) | all handlers |
-//! | [`EventError`] | why an event was refused | error handlers |
-//! | [`DisconnectReason`] | why a client left | disconnect handlers |
-//! | [`SecurityInfo`] / `Option<SecurityInfo>` | who authenticated (secured namespaces) | all handlers after authentication |
+//! Extractors: the types a handler may take as arguments (the table is on [`FromContext`]).
 
 use std::fmt;
 
@@ -20,13 +7,26 @@ use serde_json::Value;
 use socketioxide::adapter::Adapter;
 use socketioxide::socket::DisconnectReason;
 
-use super::args::Args;
 use super::context::HandlerContext;
 use super::emit::{ValidatedIo, ValidatedSocket};
 use super::reply::EventError;
 use crate::security::SecurityInfo;
+use crate::wire::Args;
 
-/// Builds one argument of a handler from the context.
+/// Builds one argument of a handler from the context: the extractors.
+///
+/// | extractor | what it gives | where |
+/// |---|---|---|
+/// | [`ValidatedSocket`] | the client's socket; its emits are validated | all handlers |
+/// | [`ValidatedIo`] | the server, for emits to other namespaces and rooms | all handlers |
+/// | [`Payload<T>`] | the validated arguments deserialized into `T` (one argument → that argument; several → a tuple/array) | event and error handlers |
+/// | [`Args`] | every argument as JSON, binary attachments aside | event and error handlers |
+/// | [`State<S>`] | the state given to the builder | all handlers |
+/// | [`EventName`] | the event's name | event and error handlers |
+/// | [`AuthPayload`] | the CONNECT `auth` payload (`{}` when absent) | all handlers |
+/// | [`EventError`] | why an event was refused | error handlers |
+/// | [`DisconnectReason`] | why a client left | disconnect handlers |
+/// | [`SecurityInfo`] / `Option<SecurityInfo>` | who authenticated (secured namespaces) | all handlers after authentication |
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a handler argument",
     label = "not an extractor",

@@ -1,22 +1,5 @@
-//! Async handler functions, axum style: any `async fn` whose arguments are extractors
-//! ([`FromContext`]) and whose return value becomes the ack ([`IntoReply`]).
-//!
-//! ```
-//! use asynction::server::{Ack, Payload, State, ValidatedSocket};
-//!
-//! #[derive(serde::Deserialize)]
-//! struct Credentials { username: String }
-//!
-//! #[derive(Clone)]
-//! struct Db;
-//! impl Db { async fn knows(&self, user: &str) -> bool { !user.is_empty() } }
-//!
-//! async fn log_in(socket: ValidatedSocket, Payload(c): Payload<Credentials>, State(db): State<Db>) -> Ack<bool> {
-//!     Ack(db.knows(&c.username).await)
-//! }
-//! ```
-//! The same traits serve event handlers, namespace `connect`/`disconnect`/`error` handlers:
-//! each receives a [`HandlerContext`] and picks from it what its arguments ask for.
+//! Async handler functions, axum style: [`Handler`], [`IntoReply`] and the namespace's
+//! handler table (an example is on [`Handler`]).
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -29,15 +12,15 @@ use serde::Serialize;
 use serde_json::Value;
 use socketioxide::adapter::{Adapter, LocalAdapter};
 
-use super::args::Args;
 use super::context::HandlerContext;
 use super::extract::ExtractError;
-/// Re-exported from [`super::extract`], where the extractors live; kept here because a handler's
-/// arguments are what it is about.
-pub use super::extract::FromContext;
-use super::reply::{EventError, RefusalCode};
+use super::extract::FromContext;
+use super::reply::EventError;
 use super::runtime::NamespaceRuntime;
+use crate::observe::EventObserver;
+use crate::refusal::RefusalCode;
 use crate::validate::EventValidators;
+use crate::wire::Args;
 
 /// What a handler produced.
 #[derive(Debug, Clone)]
@@ -115,7 +98,25 @@ impl IntoReply for Option<Value> {
 /// A boxed future returned by type-erased handlers.
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 
-/// A handler function. Implemented for `async fn`s of up to 8 extractor arguments.
+/// A handler function, axum style: any `async fn` (up to 8 arguments) whose arguments are
+/// extractors ([`FromContext`]) and whose return value becomes the ack ([`IntoReply`]).
+///
+/// ```
+/// use asynction::{Ack, Payload, State, ValidatedSocket};
+///
+/// #[derive(serde::Deserialize)]
+/// struct Credentials { username: String }
+///
+/// #[derive(Clone)]
+/// struct Db;
+/// impl Db { async fn knows(&self, user: &str) -> bool { !user.is_empty() } }
+///
+/// async fn log_in(socket: ValidatedSocket, Payload(c): Payload<Credentials>, State(db): State<Db>) -> Ack<bool> {
+///     Ack(db.knows(&c.username).await)
+/// }
+/// ```
+/// The same traits serve event handlers, namespace `connect`/`disconnect`/`error` handlers:
+/// each receives a [`HandlerContext`] and picks from it what its arguments ask for.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a handler",
     label = "not an `async fn` whose arguments are extractors and whose return value is a reply",
@@ -181,12 +182,8 @@ where
 pub(crate) struct EventRoute<S, A: Adapter> {
     pub handler: BoxedHandler<S, A>,
     pub validators: EventValidators,
-    /// The event's `x-handler` id, for its span.
-    #[cfg(feature = "traces")]
-    pub handler_id: Option<String>,
-    /// The event's metric handles, built once, when metrics are on.
-    #[cfg(feature = "metrics")]
-    pub metrics: Option<crate::observe::metrics::EventMetrics>,
+    /// Who observes this event, handed out once when the server was built.
+    pub observer: Arc<dyn EventObserver>,
 }
 
 /// The handlers of one namespace beside what its sockets share; the connect middleware and the
@@ -196,6 +193,8 @@ pub(crate) struct NamespaceHandlers<S, A: Adapter> {
     pub runtime: Arc<NamespaceRuntime<S, A>>,
     /// Ingress events by name: handler and compiled schemas, found with one lookup.
     pub events: HashMap<String, EventRoute<S, A>>,
+    /// Who observes the events the document does not list.
+    pub unknown_event: Arc<dyn EventObserver>,
     pub connect: Option<BoxedHandler<S, A>>,
     pub disconnect: Option<BoxedHandler<S, A>>,
     pub error: Option<BoxedHandler<S, A>>,

@@ -22,14 +22,14 @@ pub fn server_header() -> HeaderValue {
 }
 
 /// The layer that sets [`server_header`] on every response that has no `Server` header:
-/// [`Asynction::into_router`](super::Asynction::into_router) and the mock's router include it;
-/// add it yourself when you mount [`Asynction::layer`](super::Asynction::layer) in a router of
+/// [`Asynction::into_router`](crate::Asynction::into_router) and the mock's router include it;
+/// add it yourself when you mount [`Asynction::layer`](crate::Asynction::layer) in a router of
 /// your own and want `asynction test` to recognise the server.
 ///
 /// ```
-/// let router = axum::Router::<()>::new().layer(asynction::server::identify::layer());
+/// let router = axum::Router::<()>::new().layer(asynction::identify_layer());
 /// # let _ = router;
 /// ```
-pub fn layer() -> SetResponseHeaderLayer<HeaderValue> {
+pub fn identify_layer() -> SetResponseHeaderLayer<HeaderValue> {
     SetResponseHeaderLayer::if_not_present(SERVER, server_header())
 }

@@ -1,25 +1,6 @@
 //! Resource limits of a server: what one client may send before it is refused.
 //!
-//! | limit | default | setting | when exceeded |
-//! |---|---|---|---|
-//! | message size | 1 MB ([`DEFAULT_MAX_PAYLOAD`]) | [`AsynctionSocketIo::max_payload`] | websocket: that client's connection is closed; polling: its POST is refused (413) |
-//! | binary attachments per event | 64 ([`DEFAULT_MAX_BINARY_ATTACHMENTS`]) | [`AsynctionSocketIo::max_binary_attachments`] | that client's connection is closed |
-//! | instance nesting (arrays/objects) | 128 ([`crate::validate::DEFAULT_MAX_DEPTH`]) | [`AsynctionSocketIo::max_nesting_depth`] | `invalid_payload` error ack |
-//! | handshake request line + headers | 16 KiB ([`DEFAULT_MAX_HEADER_BYTES`]) | [`AsynctionSocketIo::max_header_bytes`] | HTTP 431, before any Socket.IO processing |
-//! | document size, `$ref` expansions | 16 MiB, 100 000 | [`crate::LoadOptions`] | load error |
-//!
-//! A limit refuses only the client that broke it; every other connection keeps being served.
-//! The message-size and attachment limits are socketioxide's own (engine.io `max_payload`,
-//! `ws_max_message_size`, `ws_max_frame_size`; the common parser's `max_incoming_binaries` and
-//! `max_incoming_binary_buf_size`): asynction sets them before any
-//! [`AsynctionSocketIo::configure_socketio`] callback, which may override them (a msgpack
-//! parser set there brings its own attachment handling).
-//!
-//! [`AsynctionSocketIo::max_payload`]: super::AsynctionSocketIo::max_payload
-//! [`AsynctionSocketIo::max_binary_attachments`]: super::AsynctionSocketIo::max_binary_attachments
-//! [`AsynctionSocketIo::max_nesting_depth`]: super::AsynctionSocketIo::max_nesting_depth
-//! [`AsynctionSocketIo::max_header_bytes`]: super::AsynctionSocketIo::max_header_bytes
-//! [`AsynctionSocketIo::configure_socketio`]: super::AsynctionSocketIo::configure_socketio
+//! The table is on [`Limits`], the type users see.
 
 use std::convert::Infallible;
 use std::task::{Context, Poll};
@@ -38,7 +19,28 @@ pub const DEFAULT_MAX_BINARY_ATTACHMENTS: usize = 64;
 /// in bytes: Node's default `maxHeaderSize`.
 pub const DEFAULT_MAX_HEADER_BYTES: usize = 16 * 1024;
 
-/// The limits a server applies (see the module docs for defaults and behaviour).
+/// The limits a server applies: what one client may send before it is refused.
+///
+/// | limit | default | setting | when exceeded |
+/// |---|---|---|---|
+/// | message size | 1 MB ([`DEFAULT_MAX_PAYLOAD`]) | [`AsynctionSocketIo::max_payload`] | websocket: that client's connection is closed; polling: its POST is refused (413) |
+/// | binary attachments per event | 64 ([`DEFAULT_MAX_BINARY_ATTACHMENTS`]) | [`AsynctionSocketIo::max_binary_attachments`] | that client's connection is closed |
+/// | instance nesting (arrays/objects) | 128 ([`DEFAULT_MAX_DEPTH`](crate::DEFAULT_MAX_DEPTH)) | [`AsynctionSocketIo::max_nesting_depth`] | `invalid_payload` error ack |
+/// | handshake request line + headers | 16 KiB ([`DEFAULT_MAX_HEADER_BYTES`]) | [`AsynctionSocketIo::max_header_bytes`] | HTTP 431, before any Socket.IO processing |
+/// | document size, `$ref` expansions | 16 MiB, 100 000 | [`crate::LoadOptions`] | load error |
+///
+/// A limit refuses only the client that broke it; every other connection keeps being served.
+/// The message-size and attachment limits are socketioxide's own (engine.io `max_payload`,
+/// `ws_max_message_size`, `ws_max_frame_size`; the common parser's `max_incoming_binaries` and
+/// `max_incoming_binary_buf_size`): asynction sets them before any
+/// [`AsynctionSocketIo::configure_socketio`] callback, which may override them (a msgpack
+/// parser set there brings its own attachment handling).
+///
+/// [`AsynctionSocketIo::max_payload`]: crate::AsynctionSocketIo::max_payload
+/// [`AsynctionSocketIo::max_binary_attachments`]: crate::AsynctionSocketIo::max_binary_attachments
+/// [`AsynctionSocketIo::max_nesting_depth`]: crate::AsynctionSocketIo::max_nesting_depth
+/// [`AsynctionSocketIo::max_header_bytes`]: crate::AsynctionSocketIo::max_header_bytes
+/// [`AsynctionSocketIo::configure_socketio`]: crate::AsynctionSocketIo::configure_socketio
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Limits {
@@ -57,7 +59,7 @@ impl Default for Limits {
         Self {
             max_payload: DEFAULT_MAX_PAYLOAD,
             max_binary_attachments: DEFAULT_MAX_BINARY_ATTACHMENTS,
-            max_nesting_depth: crate::validate::DEFAULT_MAX_DEPTH,
+            max_nesting_depth: crate::DEFAULT_MAX_DEPTH,
             max_header_bytes: DEFAULT_MAX_HEADER_BYTES,
         }
     }
@@ -65,8 +67,8 @@ impl Default for Limits {
 
 /// A tower layer that answers 431 (Request Header Fields Too Large) to a request whose
 /// target and headers together exceed a size, before the inner service sees it.
-/// [`super::Asynction::into_router`] applies it; add it yourself when mounting
-/// [`super::Asynction::layer`] into your own app.
+/// [`Asynction::into_router`](crate::Asynction::into_router) applies it; add it yourself when
+/// mounting [`Asynction::layer`](crate::Asynction::layer) into your own app.
 #[derive(Debug, Clone, Copy)]
 pub struct HeaderLimitLayer {
     max_bytes: usize,
@@ -98,7 +100,7 @@ pub struct HeaderLimit<S> {
 
 /// Size of a request head as counted by [`HeaderLimitLayer`]: the request target plus each
 /// header's name, value and the 4 bytes of `": "` and CRLF.
-pub fn head_size<B>(req: &Request<B>) -> usize {
+pub(crate) fn head_size<B>(req: &Request<B>) -> usize {
     let target = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
     target
         + req

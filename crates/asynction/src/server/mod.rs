@@ -1,14 +1,15 @@
 //! The spec-driven Socket.IO server on socketioxide.
 //!
-//! - [`builder`]: document + handlers → [`Asynction`] (layer, router, validated io handle).
+//! Private: its public types are re-exported at the crate root, each under one path.
+//!
+//! - `builder/`: document + handlers → [`Asynction`] (layer, router, validated io handle).
 //! - `connect`: handshake bindings, security and the `connect` handler, before CONNECT.
 //! - `dispatch`: every event: lookup → validate → handler → validate ack → answer.
-//! - [`emit`]: validated emits, broadcasts and emit-with-ack.
-//! - [`handler`], [`extract`]: async handler functions and their arguments.
-//! - [`reply`]: what clients see when something is refused.
-//! - [`args`]: Socket.IO argument lists with binary attachments.
-//! - [`limits`]: what one client may send (message size, attachments, nesting, headers).
-//! - [`identify`]: the `Server: asynction/VERSION` header on every response.
+//! - `emit`: validated emits, broadcasts and emit-with-ack.
+//! - `handler`, `extract`: async handler functions and their arguments.
+//! - `reply`: what clients see when something is refused.
+//! - `limits`: what one client may send (message size, attachments, nesting, headers).
+//! - `identify`: the `Server: asynction/VERSION` header on every response.
 //!
 //! # Layering
 //!
@@ -22,34 +23,33 @@
 //!         context              HandlerContext (what one handler call sees), ConnectAuth
 //!           emit               validated emits (ValidatedSocket, ValidatedIo, EmitError)
 //!             runtime          SpecRuntime, NamespaceRuntime: shared, read-only, no handlers
-//!               namespaces     path → document namespace → validators
-//! leaves: args, reply, limits, identify  (import no other server module)
-//! unknown_namespaces           refusals of namespaces the document lacks, counted (metrics)
+//! leaves: reply, limits, identify  (import no other server module)
 //! ```
+//!
+//! Below the server: `wire` (argument lists, the payload serializer), `validate` (schemas,
+//! namespace index), `security`, `docs`, `observe` (the
+//! [`Observer`](crate::observe) seam it reports to) and `plugin` (what features add). No
+//! module here is compiled differently by a cargo feature: features plug in through those
+//! seams (metrics, traces, the mock) or extend the builder from their own module (`msgpack`).
 //!
 //! The types are recursive (a namespace's handlers take a context that holds the namespace's
 //! runtime); the split between `runtime::NamespaceRuntime` (what a context holds) and
 //! `handler::NamespaceHandlers` (the runtime plus the handlers) is what keeps the modules acyclic.
 
-pub mod args;
-pub mod builder;
+mod builder;
 mod connect;
-pub mod context;
+mod context;
 mod dispatch;
-pub mod emit;
-pub mod extract;
-pub mod handler;
-pub mod identify;
-pub mod limits;
-pub(crate) mod namespaces;
-pub mod reply;
+pub(crate) mod emit;
+mod extract;
+pub(crate) mod handler;
+mod identify;
+mod limits;
+mod reply;
 mod runtime;
 #[cfg(test)]
 mod tests;
-#[cfg(feature = "metrics")]
-mod unknown_namespaces;
 
-pub use args::Args;
 pub use builder::{
     Asynction, AsynctionSocketIo, AsynctionWithState, BuildError, NoState, RouteError,
 };
@@ -57,11 +57,12 @@ pub use context::HandlerContext;
 pub use emit::{
     AckFailure, EmitError, SendFailure, ValidatedBroadcast, ValidatedIo, ValidatedSocket,
 };
+pub use extract::FromContext;
 pub use extract::{AuthPayload, EventName, ExtractError, Payload, State};
-pub use handler::{Ack, FromContext, Handler, IntoReply, Reply};
-pub use limits::{HeaderLimitLayer, Limits};
-pub use reply::{ConnectRefusal, EventError, RefusalCode};
-/// socketioxide's adapter trait: handlers generic over `A: Adapter` serve a single process and
-/// a cluster alike.
-pub use socketioxide::adapter::Adapter;
-pub use socketioxide::socket::DisconnectReason;
+pub use handler::{Ack, BoxFuture, Handler, IntoReply, Reply};
+pub use identify::{SERVER_PRODUCT, identify_layer, server_header};
+pub use limits::{
+    DEFAULT_MAX_BINARY_ATTACHMENTS, DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_PAYLOAD, HeaderLimit,
+    HeaderLimitLayer, Limits,
+};
+pub use reply::{ConnectRefusal, EventError};

@@ -1,34 +1,37 @@
-//! What a client sees when something is refused — never a hang.
-//!
-//! Every code is a [`RefusalCode`].
-//!
-//! - A refused **connection** gets a `connect_error` whose `message` starts with a stable code:
-//!   `invalid_handshake: <details>` (bindings), `unauthorized` / `forbidden` (security),
-//!   `internal_error` (the connect handler panicked or an extractor failed), or the connect
-//!   handler's own message, verbatim ([`ConnectRefusal`]). (socketioxide's CONNECT_ERROR
-//!   carries only `message`, so details follow the code after `": "`.)
-//! - A refused **event** whose sender asked for an ack gets one ack argument, the *error object*:
-//!   ```json
-//!   {"error": {"code": "invalid_payload", "message": "…", "namespace": "/chat", "event": "message",
-//!              "violations": [{"instancePath": "/text", "schemaPath": "/properties/text/maxLength", "message": "…"}]}}
-//!   ```
-//!   Codes: `invalid_payload`, `unknown_event`, `invalid_server_ack` (the handler's ack broke
-//!   the schema), `handler_error` (the handler returned `Err`), `internal_error` (the handler
-//!   panicked or an extractor failed).
-//! - Without an ack request, the namespace's error handler runs (its return value is the ack
-//!   when one was requested); without one, the refusal is logged at `warn`.
+//! What a client sees when something is refused: [`EventError`] (the error ack) and
+//! [`ConnectRefusal`] (the `connect_error` message); the whole story is on [`EventError`].
 
 use serde::Serialize;
 use serde_json::{Value, json};
 
-pub use crate::refusal::RefusalCode;
+use crate::refusal::RefusalCode;
 use crate::security::Refusal;
 use crate::validate::{ValidationError, Violation};
 
 /// Why an event was refused; error handlers receive it.
+///
+/// What a client sees when something is refused — never a hang:
+///
+/// Every code is a [`RefusalCode`].
+///
+/// - A refused **connection** gets a `connect_error` whose `message` starts with a stable code:
+///   `invalid_handshake: <details>` (bindings), `unauthorized` / `forbidden` (security),
+///   `internal_error` (the connect handler panicked or an extractor failed), or the connect
+///   handler's own message, verbatim ([`ConnectRefusal`]). (socketioxide's CONNECT_ERROR
+///   carries only `message`, so details follow the code after `": "`.)
+/// - A refused **event** whose sender asked for an ack gets one ack argument, the *error object*:
+///   ```json
+///   {"error": {"code": "invalid_payload", "message": "…", "namespace": "/chat", "event": "message",
+///              "violations": [{"instancePath": "/text", "schemaPath": "/properties/text/maxLength", "message": "…"}]}}
+///   ```
+///   Codes: `invalid_payload`, `unknown_event`, `invalid_server_ack` (the handler's ack broke
+///   the schema), `handler_error` (the handler returned `Err`), `internal_error` (the handler
+///   panicked or an extractor failed).
+/// - Without an ack request, the namespace's error handler runs (its return value is the ack
+///   when one was requested); without one, the refusal is logged at `warn`.
 #[derive(Debug, Clone, Serialize)]
 pub struct EventError {
-    /// Stable machine-readable code (see the module docs); serialized as its snake-case name.
+    /// Stable machine-readable code (see above); serialized as its snake-case name.
     pub code: RefusalCode,
     /// Human-readable reason.
     pub message: String,

@@ -10,12 +10,11 @@ use std::time::Duration;
 use socketioxide::SocketIo;
 use socketioxide::adapter::Adapter;
 
-use super::namespaces::NamespaceIndex;
+use crate::observe::{NamespaceObserver, Observer};
 use crate::security::Authenticator;
-use crate::validate::NamespaceValidators;
+use crate::validate::{NamespaceIndex, NamespaceValidators};
 
 /// What every socket and handler of a server shares.
-#[derive(Debug)]
 pub(crate) struct SpecRuntime {
     /// Compiled validators by namespace path (exact or dynamic).
     pub namespaces: NamespaceIndex,
@@ -23,14 +22,24 @@ pub(crate) struct SpecRuntime {
     pub ack_timeout: Duration,
     /// Checks every connection against the document's security requirements.
     pub authenticator: Authenticator,
-    /// The server's metrics, when on.
-    #[cfg(feature = "metrics")]
-    pub metrics: Option<Arc<crate::observe::ServerMetrics>>,
+    /// Who observes the server (emits, validation time); does nothing when nobody does.
+    pub observer: Arc<dyn Observer>,
+}
+
+impl std::fmt::Debug for SpecRuntime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SpecRuntime")
+            .field("namespaces", &self.namespaces)
+            .field("validation", &self.validation)
+            .field("ack_timeout", &self.ack_timeout)
+            .field("authenticator", &self.authenticator)
+            .finish_non_exhaustive()
+    }
 }
 
 impl SpecRuntime {
     /// Validators of a concrete namespace path (exact, else through the dynamic patterns).
-    pub fn namespace_validators(&self, path: &str) -> Option<Arc<NamespaceValidators>> {
+    pub(crate) fn namespace_validators(&self, path: &str) -> Option<Arc<NamespaceValidators>> {
         self.namespaces.lookup(path).cloned()
     }
 }
@@ -45,7 +54,6 @@ pub(crate) struct NamespaceRuntime<S, A: Adapter> {
     pub rt: Arc<SpecRuntime>,
     /// The socketioxide server, for `ValidatedIo` extractors.
     pub io: SocketIo<A>,
-    /// This namespace's metric handles, when metrics are on.
-    #[cfg(feature = "metrics")]
-    pub metrics: Option<Arc<crate::observe::metrics::NamespaceMetrics>>,
+    /// Who observes this namespace's connections (and makes its events' spans).
+    pub observer: Arc<dyn NamespaceObserver>,
 }

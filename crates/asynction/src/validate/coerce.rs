@@ -21,7 +21,7 @@ pub fn coerce_pairs<'a>(
     for (k, v) in pairs {
         match grouped.get_mut(k) {
             Some(Value::Array(list)) if multi.iter().any(|m| m == k) => {
-                list.push(Value::String(v.to_owned()))
+                list.push(Value::String(v.to_owned()));
             }
             Some(existing) => {
                 let first = existing.take();

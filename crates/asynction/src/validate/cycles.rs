@@ -23,7 +23,7 @@ const SAME_LOCATION_MAPS: &[&str] = &["dependentSchemas"];
 
 /// A loop of same-location references found in a schema document.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SameLocationLoop {
+pub(super) struct SameLocationLoop {
     /// JSON pointers (in the schema document) of the `$ref`s around the loop, in the order
     /// validation follows them; the last one closes the loop.
     pub refs: Vec<String>,
@@ -41,7 +41,7 @@ enum Mark {
 /// schema document whose local `$ref`s are JSON pointers into itself), if any: at the root's
 /// own location or at any depth of the instance (behind `properties`, `items`, …). Runs in time
 /// linear in the number of subschemas, without recursion.
-pub fn find_same_location_loop(root: &Value) -> Option<SameLocationLoop> {
+pub(super) fn find_same_location_loop(root: &Value) -> Option<SameLocationLoop> {
     let mut marks: HashMap<String, Mark> = HashMap::new();
     for start in reachable_schemas(root) {
         if !marks.contains_key(&start)

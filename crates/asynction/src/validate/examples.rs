@@ -180,7 +180,7 @@ impl ExampleCheck {
 
 /// Errors for AsyncAPI 2.x (as @asyncapi/parser's `asyncapi2-message-examples` rule), warnings
 /// for 3.x (the parser does not check 3.x examples).
-pub fn severity_for(asyncapi: &str) -> Severity {
+pub(super) fn severity_for(asyncapi: &str) -> Severity {
     if asyncapi.starts_with("2.") {
         Severity::Error
     } else {

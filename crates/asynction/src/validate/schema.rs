@@ -65,7 +65,7 @@ pub const DEFAULT_MAX_DEPTH: usize = 128;
 /// so the cost is bounded by the instance size. Shallow values (every real payload) are walked
 /// recursively without allocating; past 32 levels the walk continues with an
 /// explicit stack, so no instance can overflow the thread's stack.
-pub fn nesting_depth(value: &Value, limit: usize) -> usize {
+pub(crate) fn nesting_depth(value: &Value, limit: usize) -> usize {
     shallow_depth(value, 0, limit)
 }
 

@@ -1,6 +1,6 @@
 //! A handler takes `State<Db>`, and the server is built without giving the state.
 
-use asynction::server::{AsynctionSocketIo, State};
+use asynction::{AsynctionSocketIo, State};
 
 #[derive(Clone)]
 struct Db;

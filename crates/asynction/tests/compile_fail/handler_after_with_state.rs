@@ -1,6 +1,6 @@
 //! State is given last: no handler can be registered after it (and so none can be lost).
 
-use asynction::server::{AsynctionSocketIo, State};
+use asynction::{AsynctionSocketIo, State};
 
 #[derive(Clone)]
 struct Db;

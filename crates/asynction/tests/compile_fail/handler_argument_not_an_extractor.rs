@@ -1,6 +1,6 @@
 //! A handler argument that is not an extractor: the payload must be wrapped in `Payload<T>`.
 
-use asynction::server::AsynctionSocketIo;
+use asynction::AsynctionSocketIo;
 
 async fn echo(_text: String) {}
 

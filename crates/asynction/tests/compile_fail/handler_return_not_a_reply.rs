@@ -1,6 +1,6 @@
 //! A handler returning a value that is not a reply: an ack value must be wrapped in `Ack<T>`.
 
-use asynction::server::{AsynctionSocketIo, Payload};
+use asynction::{AsynctionSocketIo, Payload};
 
 async fn echo(Payload(text): Payload<String>) -> String {
     text

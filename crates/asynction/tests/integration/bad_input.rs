@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use asynction::server::{Ack, Args, AsynctionSocketIo, EmitError, Payload, State, ValidatedSocket};
+use asynction::{Ack, Args, AsynctionSocketIo, EmitError, Payload, State, ValidatedSocket};
 use asynction_client::Frame;
 use asynction_client::packet::encode_connect;
 use asynction_testkit::{ack_json, ack_of, ack_of_text, node, serve, sio, sio_open};

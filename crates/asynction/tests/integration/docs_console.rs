@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use asynction::Document;
 use asynction::docs::{CONSOLE_CONTENT_SECURITY_POLICY, DocsOptions};
 use asynction::security::{BearerCredentials, Refusal, SecurityHandlers, SecurityInfo};
-use asynction::server::{Ack, AsynctionSocketIo, Payload};
+use asynction::{Ack, AsynctionSocketIo, Payload};
 use serde_json::{Value, json};
 
 use asynction_testkit::browser::{ensure_chromium, run_script};

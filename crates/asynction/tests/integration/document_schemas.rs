@@ -5,9 +5,10 @@
 
 use std::path::PathBuf;
 
+use asynction::model::Api;
 use asynction::model::Namespace;
 use asynction::validate::{ExampleCheck, Validators};
-use asynction::{Api, Document, Severity};
+use asynction::{Document, Severity};
 use serde_json::json;
 
 fn fixture(rel: &str) -> PathBuf {

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use asynction::Document;
-use asynction::server::{Ack, AsynctionSocketIo, EmitError, Payload, ValidatedSocket};
+use asynction::{Ack, AsynctionSocketIo, EmitError, Payload, ValidatedSocket};
 use futures_util::StreamExt;
 use serde::Serialize;
 use serde_json::{Value, json};

@@ -4,7 +4,7 @@
 //! multi-thread runtime, and the event was dropped).
 
 use asynction::Document;
-use asynction::server::{Ack, AsynctionSocketIo};
+use asynction::{Ack, AsynctionSocketIo};
 use serde_json::json;
 
 const DOC: &str = r#"

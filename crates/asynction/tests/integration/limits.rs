@@ -5,11 +5,10 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use asynction::server::limits::{
-    DEFAULT_MAX_BINARY_ATTACHMENTS, DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_PAYLOAD,
-};
-use asynction::server::{Ack, Args, AsynctionSocketIo, Limits, Payload};
-use asynction::validate::{DEFAULT_MAX_DEPTH, Validators};
+use asynction::DEFAULT_MAX_DEPTH;
+use asynction::validate::Validators;
+use asynction::{Ack, Args, AsynctionSocketIo, Limits, Payload};
+use asynction::{DEFAULT_MAX_BINARY_ATTACHMENTS, DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_PAYLOAD};
 use asynction::{Document, LoadOptions};
 use asynction_client::Client;
 use asynction_testkit::{ack_json, ack_of, http_request as http, serve, sio};

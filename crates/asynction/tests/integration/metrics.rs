@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use asynction::observe::Metrics;
-use asynction::server::{Ack, AsynctionSocketIo, AuthPayload, EmitError, ValidatedSocket};
+use asynction::metrics::Metrics;
+use asynction::{Ack, AsynctionSocketIo, AuthPayload, EmitError, ValidatedSocket};
 use asynction_testkit::peers::Scenario;
 use asynction_testkit::prometheus::{Sample, scrape, value};
 use asynction_testkit::{http_get, serve};

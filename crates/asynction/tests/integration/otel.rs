@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use asynction::server::{Ack, AsynctionSocketIo, Payload};
+use asynction::{Ack, AsynctionSocketIo, Payload};
 use asynction_testkit::otlp::{
     AnyValue, Received, attribute, collect, start_receiver, string_attribute,
 };

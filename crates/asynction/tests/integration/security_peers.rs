@@ -6,7 +6,7 @@ use asynction::security::{
     ApiKeyCredentials, BasicCredentials, BearerCredentials, Refusal, SecurityHandlers,
     SecurityInfo, TokenCredentials,
 };
-use asynction::server::{Ack, AsynctionSocketIo, EventError};
+use asynction::{Ack, AsynctionSocketIo, EventError};
 use asynction_testkit::{node, python, serve};
 use serde_json::{Value, json};
 

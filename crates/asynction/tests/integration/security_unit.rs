@@ -1,14 +1,14 @@
 //! The security layer against the original asynction's fixtures (ported) and the cases the
 //! original got wrong: every accepted and refused handshake, malformed credentials, scopes,
 //! Forbidden vs Unauthorized and configuration errors. (The mock policy is crate-internal: its
-//! tests are in `src/security/mock_policy.rs`.)
+//! tests are in `src/mock/security.rs`.)
 
 use std::sync::{Arc, Mutex};
 
 use asynction::Document;
+use asynction::model::SecurityFunctionKind;
 use asynction::security::{
-    Authenticator, ConfigProblem, MAX_CREDENTIAL_BYTES, Refusal, SecurityFunctionKind,
-    SecurityHandlers, SecurityInfo,
+    Authenticator, ConfigProblem, MAX_CREDENTIAL_BYTES, Refusal, SecurityHandlers, SecurityInfo,
 };
 use serde_json::json;
 

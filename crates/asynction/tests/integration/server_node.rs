@@ -3,7 +3,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use asynction::server::{
+use asynction::{
     Ack, Args, AsynctionSocketIo, AuthPayload, BuildError, EmitError, EventError, Payload,
     RouteError, State, ValidatedSocket,
 };

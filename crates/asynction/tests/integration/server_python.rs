@@ -1,6 +1,6 @@
 //! The server's client-facing behaviour, driven by the real Python `python-socketio` client.
 
-use asynction::server::{Ack, AsynctionSocketIo};
+use asynction::{Ack, AsynctionSocketIo};
 use asynction_testkit::{error_ack, python, serve};
 use serde_json::{Value, json};
 

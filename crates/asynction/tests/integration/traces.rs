@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use asynction::server::{Ack, AsynctionSocketIo, Payload};
+use asynction::{Ack, AsynctionSocketIo, Payload};
 use serde_json::json;
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};

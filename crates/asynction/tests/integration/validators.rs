@@ -127,7 +127,7 @@ fn standard_formats_are_asserted_and_unknown_ones_accepted() {
             "format of {field}"
         );
     }
-    let mut any_name = good.clone();
+    let mut any_name = good;
     any_name["name"] = json!("¯\\_(ツ)_/¯");
     assert!(
         contact.validate_value(&any_name).is_ok(),

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::{WAIT, client, document, on_both_transports};
 use crate::refusal::RefusalCode;
 use crate::security::{ApiKeyCredentials, Refusal, SecurityHandlers, SecurityInfo};
-use crate::server::{Ack, AsynctionSocketIo, AuthPayload};
+use crate::{Ack, AsynctionSocketIo, AuthPayload};
 
 const DOCUMENT: &str = r#"
 asyncapi: 2.6.0

@@ -8,7 +8,7 @@ use tokio::sync::mpsc;
 
 use super::{WAIT, client, document, on_both_transports, refusal_code};
 use crate::refusal::RefusalCode;
-use crate::server::{Ack, Args, AsynctionSocketIo, EventError, Payload, State};
+use crate::{Ack, Args, AsynctionSocketIo, EventError, Payload, State};
 
 const DOCUMENT: &str = r#"
 asyncapi: 2.6.0

@@ -6,7 +6,7 @@ use asynction_client::{Client, Incoming, Transport};
 use serde_json::{Value, json};
 
 use super::{WAIT, client, document, on_both_transports};
-use crate::server::{Ack, AsynctionSocketIo, EmitError, Payload, ValidatedSocket};
+use crate::{Ack, AsynctionSocketIo, EmitError, Payload, ValidatedSocket};
 
 const DOCUMENT: &str = r#"
 asyncapi: 2.6.0

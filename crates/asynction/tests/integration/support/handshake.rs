@@ -3,16 +3,16 @@
 
 use asynction::Document;
 use asynction::security::HandshakeRequest;
-pub use asynction_testkit::handshake::Handshake;
+pub(crate) use asynction_testkit::handshake::Handshake;
 
 /// A document of `tests/fixtures/security/`.
-pub fn load(name: &str) -> Document {
+pub(crate) fn load(name: &str) -> Document {
     Document::from_path(asynction_testkit::fixtures("security").join(name))
         .unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 /// The request an [`asynction::security::Authenticator`] reads.
-pub trait ToRequest {
+pub(crate) trait ToRequest {
     /// The handshake as a request.
     fn request(&self) -> HandshakeRequest<'_>;
 }

@@ -3,12 +3,12 @@
 //! Socket.IO client — is the workspace's test kit, `asynction_testkit`, which does not depend on
 //! this crate.
 
-pub mod handshake;
+pub(crate) mod handshake;
 
 /// The schema as Ajv gets it (`asynction_testkit::ajv`): exactly what asynction compiles for
 /// `schema`. (The mock's tests use it.)
 #[cfg(feature = "mock")]
-pub fn ajv_schema(
+pub(crate) fn ajv_schema(
     schema: &asynction::model::Schema,
     document: &serde_json::Value,
 ) -> serde_json::Value {

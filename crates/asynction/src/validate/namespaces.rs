@@ -1,21 +1,21 @@
 //! Which document namespace a concrete namespace path belongs to: the document's exact paths
 //! first, then its dynamic ones (`/tenant/{id}` matches `/tenant/acme`), each resolved to its
-//! compiled validators. Shared by the server and the cluster [`Emitter`](crate::cluster).
+//! compiled validators. Shared by the server, its observers and the cluster `Emitter`.
 
 use std::sync::Arc;
 
+use super::{NamespaceValidators, Validators};
 use crate::model::Api;
-use crate::validate::{NamespaceValidators, Validators};
 
 /// A dynamic namespace path that is not a valid pattern, or conflicts with another one
 /// (the builder reports it as `BuildError::Namespace`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("namespace {path} could not be registered: {reason}")]
-pub struct NamespacePatternError {
+pub(crate) struct NamespacePatternError {
     /// The document's namespace path.
-    pub path: String,
+    pub(crate) path: String,
     /// matchit's reason.
-    pub reason: String,
+    pub(crate) reason: String,
 }
 
 /// A document's compiled validators, found by concrete namespace path.
@@ -29,7 +29,7 @@ pub(crate) struct NamespaceIndex {
 impl NamespaceIndex {
     /// Indexes `validators` (compiled from `api`) by the namespaces of `api`; fails when a
     /// dynamic path is not a valid pattern or two patterns conflict.
-    pub fn new(api: &Api, validators: Validators) -> Result<Self, NamespacePatternError> {
+    pub(crate) fn new(api: &Api, validators: Validators) -> Result<Self, NamespacePatternError> {
         let mut dynamic = matchit::Router::new();
         for ns in api.namespaces.iter().filter(|n| n.is_dynamic()) {
             dynamic
@@ -46,13 +46,13 @@ impl NamespaceIndex {
     }
 
     /// Every compiled validator of the document, by document path.
-    pub fn validators(&self) -> &Validators {
+    pub(crate) fn validators(&self) -> &Validators {
         &self.validators
     }
 
     /// The document path concrete namespace `path` belongs to: itself when the document names
     /// it, else the dynamic path whose pattern it matches.
-    pub fn document_path<'a>(&'a self, path: &'a str) -> Option<&'a str> {
+    pub(crate) fn document_path<'a>(&'a self, path: &'a str) -> Option<&'a str> {
         if self.validators.namespace(path).is_some() {
             return Some(path);
         }
@@ -60,7 +60,7 @@ impl NamespaceIndex {
     }
 
     /// The validators of concrete namespace `path` (see [`Self::document_path`]).
-    pub fn lookup(&self, path: &str) -> Option<&Arc<NamespaceValidators>> {
+    pub(crate) fn lookup(&self, path: &str) -> Option<&Arc<NamespaceValidators>> {
         self.validators.namespace(self.document_path(path)?)
     }
 }

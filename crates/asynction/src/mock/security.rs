@@ -1,6 +1,7 @@
 //! The mock server's security policy: no user functions, only the presence and shape of
 //! credentials are enforced, so a client written against the document can be exercised without
-//! a real identity provider.
+//! a real identity provider. A [`CredentialPolicy`] the mock server plugs into its builder
+//! (`credential_policy`); the security module knows it only as a policy.
 //!
 //! | scheme | accepted when | [`SecurityInfo`] |
 //! |---|---|---|
@@ -15,12 +16,49 @@
 //! an oversized `Authorization` header refuses outright. A mock never answers `forbidden`,
 //! because it grants whatever scopes a requirement asks for.
 
-use super::credentials::{Credential, CredentialSource};
-use super::handlers::SecurityInfo;
+use crate::security::credentials::{Credential, CredentialSource};
+use crate::security::{CredentialPolicy, SecurityInfo};
+
+/// The mock's [`CredentialPolicy`]: see the module docs.
+pub(crate) struct MockPolicy;
+
+impl CredentialPolicy for MockPolicy {
+    fn grant(
+        &self,
+        source: &CredentialSource,
+        credential: Credential,
+        required_scopes: &[String],
+    ) -> SecurityInfo {
+        grant(source, credential, required_scopes)
+    }
+}
+
+/// The mock policy as the tests below (and the integration tests' fixtures) check it.
+#[cfg(test)]
+impl crate::security::Authenticator {
+    /// A mock-mode authenticator: no user functions; only the presence and shape of
+    /// credentials are enforced (any non-empty bearer or oauth2/openIdConnect token, a
+    /// well-formed basic pair, an API key present where the scheme says; required scopes are
+    /// taken as granted). The policy is documented in `docs/security.md`.
+    ///
+    /// Fails when a requirement uses a scheme asynction cannot check, or an `httpApiKey` reads a
+    /// query parameter engine.io reserves.
+    pub(crate) fn mock(
+        api: &crate::model::Api,
+        server: Option<&crate::model::Server>,
+    ) -> Result<Self, crate::security::SecurityConfigError> {
+        Self::with_policy(api, server, std::sync::Arc::new(MockPolicy))
+    }
+
+    /// Whether this authenticator runs the mock policy (a shape-only one).
+    pub(crate) fn is_mock(&self) -> bool {
+        self.is_shape_only()
+    }
+}
 
 /// The info the mock grants for a well-formed `credential` of a scheme read from `source`,
 /// required to carry `required_scopes`.
-pub(crate) fn grant(
+fn grant(
     source: &CredentialSource,
     credential: Credential,
     required_scopes: &[String],
@@ -87,18 +125,18 @@ mod tests {
 /// authenticator reads a request, and the security fixtures.
 #[cfg(all(test, feature = "mock"))]
 mod test_handshake {
-    pub use asynction_testkit::handshake::Handshake;
+    pub(super) use asynction_testkit::handshake::Handshake;
 
     use crate::security::HandshakeRequest;
 
     /// A document of `tests/fixtures/security/`.
-    pub fn load(name: &str) -> crate::Document {
+    pub(super) fn load(name: &str) -> crate::Document {
         crate::Document::from_path(asynction_testkit::fixtures("security").join(name))
             .unwrap_or_else(|e| panic!("{name}: {e}"))
     }
 
     /// The request the authenticator reads.
-    pub trait ToRequest {
+    pub(super) trait ToRequest {
         fn request(&self) -> HandshakeRequest<'_>;
     }
 

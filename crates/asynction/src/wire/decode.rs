@@ -1,74 +1,13 @@
-//! Socket.IO argument lists ⇄ JSON values, binary attachments included.
-//!
-//! socketioxide's `Data<T>` sees only the first argument unless `T` deserializes as a tuple;
-//! `WireArgs` deserializes as an unbounded tuple, so it receives *every* argument after the
-//! event name. Binary attachments (at any depth) are taken out and replaced by socket.io's own
-//! placeholder `{"_placeholder": true, "num": N}`; [`Args`] keeps them beside the JSON.
-//!
-//! For validation, a binary attachment is seen as a JSON string (schema idiom:
-//! `type: string, format: binary`); length keywords do not apply to it. Emitting an [`Args`]
-//! puts the attachments back as binary.
+//! Received arguments: every argument of an event or ack, binary attachments taken out as
+//! [`Args`] keeps them.
 
 use std::fmt;
 
 use bytes::Bytes;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, SerializeTuple, Serializer};
 use serde_json::{Map, Number, Value};
 
-/// The arguments of one Socket.IO event or ack: JSON values plus binary attachments.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Args {
-    /// The arguments; binary attachments appear as `{"_placeholder": true, "num": N}`.
-    pub values: Vec<Value>,
-    /// Binary attachments, indexed by their placeholder `num`.
-    pub binaries: Vec<Bytes>,
-}
-
-impl Args {
-    /// Arguments without binary attachments.
-    pub fn json(values: Vec<Value>) -> Self {
-        Self {
-            values,
-            binaries: Vec::new(),
-        }
-    }
-
-    /// The instance a schema validates: placeholders replaced by strings.
-    pub fn validation_view(&self) -> std::borrow::Cow<'_, [Value]> {
-        if self.binaries.is_empty() {
-            std::borrow::Cow::Borrowed(&self.values)
-        } else {
-            std::borrow::Cow::Owned(self.values.iter().map(strip_placeholders).collect())
-        }
-    }
-
-    /// Serializes as several Socket.IO arguments (a tuple), attachments as binary.
-    pub(crate) fn as_wire(&self) -> ArgsOnWire<'_> {
-        ArgsOnWire(self)
-    }
-}
-
-fn is_placeholder(m: &Map<String, Value>) -> Option<usize> {
-    if m.len() == 2 && m.get("_placeholder") == Some(&Value::Bool(true)) {
-        m.get("num").and_then(Value::as_u64).map(|n| n as usize)
-    } else {
-        None
-    }
-}
-
-fn strip_placeholders(v: &Value) -> Value {
-    match v {
-        Value::Object(m) if is_placeholder(m).is_some() => Value::String(String::new()),
-        Value::Object(m) => Value::Object(
-            m.iter()
-                .map(|(k, v)| (k.clone(), strip_placeholders(v)))
-                .collect(),
-        ),
-        Value::Array(a) => Value::Array(a.iter().map(strip_placeholders).collect()),
-        other => other.clone(),
-    }
-}
+use super::Args;
 
 /// Deserializes every argument of a message (see the module docs).
 #[derive(Debug, Default)]
@@ -217,64 +156,5 @@ impl<'de> Deserialize<'de> for Node {
             }
         }
         d.deserialize_any(NodeVisitor)
-    }
-}
-
-/// [`Args`] serialized as a tuple of arguments, placeholders turned back into binary.
-pub(crate) struct ArgsOnWire<'a>(&'a Args);
-
-impl Serialize for ArgsOnWire<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut t = s.serialize_tuple(self.0.values.len())?;
-        for v in &self.0.values {
-            t.serialize_element(&WithBinaries(v, &self.0.binaries))?;
-        }
-        t.end()
-    }
-}
-
-/// One JSON value whose placeholders serialize as their binary attachment.
-struct WithBinaries<'a>(&'a Value, &'a [Bytes]);
-
-impl Serialize for WithBinaries<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if self.1.is_empty() {
-            return self.0.serialize(s);
-        }
-        match self.0 {
-            Value::Object(m) => {
-                if let Some(bin) = is_placeholder(m).and_then(|n| self.1.get(n)) {
-                    return s.serialize_bytes(bin);
-                }
-                let mut map = s.serialize_map(Some(m.len()))?;
-                for (k, v) in m {
-                    map.serialize_entry(k, &WithBinaries(v, self.1))?;
-                }
-                map.end()
-            }
-            Value::Array(a) => {
-                let mut seq = s.serialize_seq(Some(a.len()))?;
-                for v in a {
-                    seq.serialize_element(&WithBinaries(v, self.1))?;
-                }
-                seq.end()
-            }
-            other => other.serialize(s),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn binaries_are_seen_as_strings_by_validation() {
-        let args = Args {
-            values: vec![json!({"file": {"_placeholder": true, "num": 0}, "n": 1})],
-            binaries: vec![Bytes::from_static(b"abc")],
-        };
-        assert_eq!(args.validation_view()[0], json!({"file": "", "n": 1}));
     }
 }

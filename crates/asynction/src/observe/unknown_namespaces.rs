@@ -17,18 +17,15 @@
 //! once), so every unknown path would leave subscriptions behind. A cluster node leaves unknown
 //! namespaces to socketioxide, uncounted.
 
-use std::any::TypeId;
 use std::sync::Arc;
 
 use socketioxide::SocketIo;
-use socketioxide::adapter::{Adapter, Emitter, LocalAdapter};
+use socketioxide::adapter::LocalAdapter;
 use socketioxide::extract::SocketRef;
 use socketioxide::handler::ConnectHandler;
-use socketioxide_core::adapter::{CoreAdapter, DefinedAdapter};
 
-use super::namespaces::NamespacePatternError;
-use crate::model::Api;
-use crate::observe::ServerMetrics;
+use super::metrics::ServerMetrics;
+use crate::validate::NamespacePatternError;
 
 /// The pattern that catches every namespace path the document's namespaces do not match.
 const CATCH_ALL: &str = "/{*unknown_namespace}";
@@ -43,19 +40,17 @@ impl std::fmt::Display for InvalidNamespace {
     }
 }
 
-/// Registers the catch-all namespaces (local adapter only); returns the `/` namespace's
-/// adapter initialisation when one was registered, not yet started.
-pub(crate) fn register<A: Adapter + DefinedAdapter>(
-    io: &SocketIo<A>,
-    api: &Api,
+/// Registers the catch-all namespaces on a local adapter's server (the metrics plug-in's
+/// [`register_namespaces`](crate::plugin::Plugin::register_namespaces), which the builder calls
+/// on the local adapter only); `/` too unless the document defines it (`has_root`).
+pub(crate) fn register(
+    io: &SocketIo<LocalAdapter>,
+    has_root: bool,
     metrics: Arc<ServerMetrics>,
-) -> Result<Option<<A as CoreAdapter<Emitter>>::InitRes>, NamespacePatternError> {
-    if TypeId::of::<A>() != TypeId::of::<LocalAdapter>() {
-        return Ok(None);
-    }
+) -> Result<(), NamespacePatternError> {
     let handler = || {
         let metrics = metrics.clone();
-        let refuse = move |s: SocketRef<A>, io: SocketIo<A>| {
+        let refuse = move |s: SocketRef<LocalAdapter>, io: SocketIo<LocalAdapter>| {
             let metrics = metrics.clone();
             async move {
                 metrics.unknown_namespace_refused();
@@ -67,15 +62,16 @@ pub(crate) fn register<A: Adapter + DefinedAdapter>(
                 Err::<(), _>(InvalidNamespace)
             }
         };
-        (|_: SocketRef<A>| async {}).with(refuse)
+        (|_: SocketRef<LocalAdapter>| async {}).with(refuse)
     };
     io.dyn_ns(CATCH_ALL, handler())
         .map_err(|e| NamespacePatternError {
             path: CATCH_ALL.to_owned(),
             reason: e.to_string(),
         })?;
-    if api.namespaces.iter().any(|ns| ns.path == "/") {
-        return Ok(None);
+    if !has_root {
+        // The local adapter's initialisation is immediate (`InitRes = ()`): nothing to await.
+        io.ns("/", handler());
     }
-    Ok(Some(io.ns("/", handler())))
+    Ok(())
 }
