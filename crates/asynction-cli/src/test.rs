@@ -8,7 +8,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use asynction::Document;
-use asynction_contract::{Check, Credentials, Options, Phase, Transport, run_with_progress};
+use asynction_contract::{
+    Check, Credentials, Options, Phase, Refusals, Transport, run_with_progress,
+};
 use clap::{Args, ValueEnum};
 
 use crate::console::{Console, errln, outln};
@@ -71,6 +73,12 @@ pub struct TestArgs {
     /// Only this part of the contract (repeatable).
     #[arg(long, value_enum)]
     only: Vec<OnlyArg>,
+    /// How invalid events must be answered: `documented` (an answer only where the document
+    /// declares an ack; elsewhere silence is a warning) or `strict` (asynction's own rule:
+    /// every invalid event answered, with an error ack or a disconnect). Default: strict when
+    /// the server identifies itself as asynction (its `Server` header), else documented.
+    #[arg(long, value_enum, value_name = "RULES")]
+    refusals: Option<RefusalsArg>,
     /// Write a JUnit XML report (one testcase per check).
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
@@ -92,6 +100,12 @@ enum OnlyArg {
     Events,
     Negative,
     Listen,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum RefusalsArg {
+    Documented,
+    Strict,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -125,6 +139,10 @@ fn options(args: &TestArgs) -> Result<Options, String> {
     });
     o.examples = args.examples;
     o.negative = args.negative;
+    o.refusals = args.refusals.map(|r| match r {
+        RefusalsArg::Documented => Refusals::Documented,
+        RefusalsArg::Strict => Refusals::Strict,
+    });
     o.timeout = args.timeout;
     o.listen = args.listen;
     o.transports = match args.transport {

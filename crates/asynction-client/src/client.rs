@@ -418,6 +418,12 @@ impl Client {
         self.engine.handshake()
     }
 
+    /// The headers of the HTTP response that opened the session (see
+    /// [`EngineIo::response_headers`]).
+    pub fn response_headers(&self) -> &http::HeaderMap {
+        self.engine.response_headers()
+    }
+
     /// The socket id the server gave for `namespace`, once joined.
     pub fn sid(&self, namespace: &str) -> Option<&str> {
         self.sids

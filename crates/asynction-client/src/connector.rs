@@ -187,6 +187,29 @@ impl Connector {
         headers: &[(String, String)],
         body: Option<String>,
     ) -> Result<(u16, Bytes)> {
+        let (status, _, body) = self.exchange(method, path, headers, body).await?;
+        Ok((status, body))
+    }
+
+    /// [`Connector::request`], with the response's headers too: status, headers, body.
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), asynction_client::Error> {
+    /// use asynction_client::Connector;
+    /// let (status, headers, _) = Connector::tcp("127.0.0.1:3000")
+    ///     .exchange("GET", "/socket.io/?EIO=4&transport=polling", &[], None)
+    ///     .await?;
+    /// assert_eq!(status, 200);
+    /// println!("{:?}", headers.get(http::header::SERVER));
+    /// # Ok(()) }
+    /// ```
+    pub async fn exchange(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(String, String)],
+        body: Option<String>,
+    ) -> Result<(u16, http::HeaderMap, Bytes)> {
         let stream = self.connect().await?;
         let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
             .await
@@ -213,13 +236,13 @@ impl Connector {
                 .await
                 .map_err(|e| Error::Http(e.to_string()))?;
             let status = response.status().as_u16();
-            let body = response
-                .into_body()
+            let (parts, body) = response.into_parts();
+            let body = body
                 .collect()
                 .await
                 .map_err(|e| Error::Http(e.to_string()))?
                 .to_bytes();
-            Ok((status, body))
+            Ok((status, parts.headers, body))
         };
         let result = exchange.await;
         driver.abort();

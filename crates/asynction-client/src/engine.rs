@@ -193,6 +193,8 @@ pub struct EngineIo {
     auto_pong: Arc<AtomicBool>,
     /// Frames read together with the OPEN packet (polling), returned first.
     pending: std::collections::VecDeque<Frame>,
+    /// The headers of the HTTP response that opened the session.
+    response_headers: http::HeaderMap,
 }
 
 impl std::fmt::Debug for EngineIo {
@@ -226,7 +228,7 @@ impl EngineIo {
                 .await
                 .map_err(Error::from)
         };
-        let (ws, _) = tokio::time::timeout(endpoint.timeout, handshake)
+        let (ws, response) = tokio::time::timeout(endpoint.timeout, handshake)
             .await
             .map_err(|_| Error::Timeout {
                 waiting_for: "the websocket handshake",
@@ -237,6 +239,7 @@ impl EngineIo {
             handshake: None,
             auto_pong: Arc::new(AtomicBool::new(true)),
             pending: Default::default(),
+            response_headers: response.headers().clone(),
         })
     }
 
@@ -269,11 +272,11 @@ impl EngineIo {
 
     async fn open_polling(endpoint: &Endpoint) -> Result<EngineIo> {
         let path = endpoint.path_and_query(Transport::Polling, None);
-        let (status, body) = tokio::time::timeout(
+        let (status, response_headers, body) = tokio::time::timeout(
             endpoint.timeout,
             endpoint
                 .connector
-                .request("GET", &path, &endpoint.headers, None),
+                .exchange("GET", &path, &endpoint.headers, None),
         )
         .await
         .map_err(|_| Error::Timeout {
@@ -306,12 +309,20 @@ impl EngineIo {
             handshake: Some(handshake),
             auto_pong,
             pending: frames.collect(),
+            response_headers,
         })
     }
 
     /// The OPEN packet, unless the engine was made with [`crate::ClientBuilder::websocket`].
     pub fn handshake(&self) -> Option<&Handshake> {
         self.handshake.as_ref()
+    }
+
+    /// The headers of the HTTP response that opened the session: the websocket upgrade's
+    /// `101 Switching Protocols`, or the polling handshake's `200` (the one carrying the OPEN
+    /// packet). How a server names itself (`Server`), its cookies and CORS answers are there.
+    pub fn response_headers(&self) -> &http::HeaderMap {
+        &self.response_headers
     }
 
     /// The transport in use.

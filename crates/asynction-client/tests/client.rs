@@ -100,12 +100,23 @@ async fn start(over: Over) -> (Server, Seen) {
     io.ns("/", handler.clone());
     io.ns("/chat", handler.clone());
     io.ns("/secure", handler.with(token_ok));
-    let app = axum::Router::new().layer(layer);
+    let app = axum::Router::new()
+        .layer(layer)
+        .layer(axum::middleware::map_response(served_by));
     let server = match over {
         Over::InProcess => Server::InProcess(app),
         Over::Tcp => Server::Tcp(asynction_testkit::serve(app).await),
     };
     (server, seen)
+}
+
+/// Names the server on every HTTP response, as a `Server` header would.
+async fn served_by(mut response: axum::response::Response) -> axum::response::Response {
+    response.headers_mut().insert(
+        "x-served-by",
+        http::HeaderValue::from_static("client-tests"),
+    );
+    response
 }
 
 fn builder(server: &Server, transport: Transport) -> ClientBuilder {
@@ -163,6 +174,14 @@ async fn connects_with_auth_query_and_headers(transport: Transport, over: Over) 
         "{query}"
     );
     assert!(query.ends_with("&room=a%20b%26c"), "{query}");
+}
+
+async fn the_opening_responses_headers_are_kept(transport: Transport, over: Over) {
+    let (server, _) = start(over).await;
+    let client = builder(&server, transport).connect("/").await.unwrap();
+    assert_eq!(client.response_headers()["x-served-by"], "client-tests");
+    let engine = builder(&server, transport).engine().await.unwrap();
+    assert_eq!(engine.response_headers()["x-served-by"], "client-tests");
 }
 
 async fn acks_carry_several_arguments(transport: Transport, over: Over) {
@@ -351,6 +370,7 @@ async fn raw_frames_reach_the_server_as_written(transport: Transport, over: Over
 
 every_way!(
     connects_with_auth_query_and_headers,
+    the_opening_responses_headers_are_kept,
     acks_carry_several_arguments,
     several_acks_may_be_outstanding,
     binary_attachments_go_both_ways,

@@ -16,14 +16,23 @@
 //!    validate; the connection must stay up. Spread argument lists and `format: binary`
 //!    attachments included.
 //! 3. **Negative cases** ([`Phase::Negative`]): schema mutations (wrong type, missing required
-//!    property, out of range, broken pattern, extra property, wrong argument count), always with
-//!    an ack requested. The ack must not validate as a success (or the server may drop the
-//!    client), but it must answer, and a valid event on a fresh connection must still work.
+//!    property, out of range, broken pattern, extra property, wrong argument count), while
+//!    another client stays connected to the namespace. What they must get depends on the
+//!    [`Refusals`] rules (see [`mod@refusals`]): under the documented ones (the default), an
+//!    event whose document declares an ack is sent with an ack request, which must be answered
+//!    and never with an ack that validates as a success (or the server may drop the client); an
+//!    event without one is sent without, and the server must keep the other client and break
+//!    nothing — silence is a [`Warning`]. Under the strict ones (asynction's convention, the
+//!    default against a server that identifies itself as asynction) every invalid event is sent
+//!    with an ack request and must be answered. Either way a valid event on a fresh connection
+//!    must still work afterwards, and a server event that breaks the document right after a
+//!    case, on either client, fails as that case's consequence ([`Consequence`]: both frames, a
+//!    two-step reproduction, the case's input shrunk).
 //! 4. **Server-sent events** ([`Phase::Listen`]): everything the server emits during the run, and
 //!    during [`Options::listen`] per namespace, must be a listed event of that namespace with
 //!    valid arguments.
 //! 5. **Shrinking**: a failing generated value is shrunk to a smaller value that fails the same
-//!    way, reported with a one-line JavaScript reproduction; [`Report::seed`] replays the run.
+//!    way, reported with a JavaScript reproduction; [`Report::seed`] replays the run.
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -45,6 +54,7 @@
 
 mod engine;
 mod mutate;
+pub mod refusals;
 mod report;
 
 use std::time::Duration;
@@ -53,7 +63,11 @@ use asynction::Document;
 pub use asynction_client::Transport;
 use serde_json::Value;
 
-pub use report::{Check, Failure, Phase, Report, SummaryRow, ViolationKind};
+pub use refusals::{RefusalRules, Refusals, RulesReason};
+pub use report::{
+    Check, Consequence, Failure, Phase, Report, SeenBy, SummaryRow, ViolationKind, Warning,
+    WarningKind,
+};
 
 /// Credentials and extra handshake data a client brings. Credentials a secured namespace needs
 /// but the options do not give are made up (`asynction-test-token`, …): enough for a mock, which
@@ -110,11 +124,15 @@ pub struct Options {
     pub only: Vec<Phase>,
     /// Server round trips the shrinker may spend per failure.
     pub shrink_budget: usize,
+    /// The rules invalid events are judged by; `None` picks strict for a server that
+    /// identifies itself as asynction, documented otherwise ([`RefusalRules::choose`]).
+    pub refusals: Option<Refusals>,
 }
 
 impl Options {
     /// Defaults for a server at `url`: seed 0, 50 generated values per event, negative cases,
-    /// 2 s timeout, 1 s of listening, websocket then polling, no credentials.
+    /// 2 s timeout, 1 s of listening, websocket then polling, no credentials, refusal rules
+    /// chosen by the server's identification.
     pub fn new(url: impl Into<String>) -> Options {
         Options {
             url: url.into(),
@@ -132,6 +150,7 @@ impl Options {
             events: Vec::new(),
             only: Vec::new(),
             shrink_budget: 200,
+            refusals: None,
         }
     }
 }

@@ -65,6 +65,9 @@ pub use server::{
 };
 pub use validate::schema::DEFAULT_MAX_DEPTH;
 
+// How a server names itself (`Server: asynction/VERSION`).
+pub use server::{SERVER_PRODUCT, identify_layer, server_header};
+
 /// socketioxide's adapter trait: handlers generic over `A: Adapter` serve a single process and
 /// a cluster alike.
 pub use socketioxide::adapter::Adapter;

@@ -53,6 +53,9 @@ fn passing_run_exits_0_with_json_and_junit() {
     let report: Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(report["passed"], true);
     assert_eq!(report["seed"], 2);
+    // The mock names itself in its Server header: asynction's own (strict) refusal rules.
+    assert_eq!(report["refusals"]["rules"], "strict");
+    assert_eq!(report["refusals"]["reason"]["by"], "server_identified");
     assert!(report["checks"].as_array().unwrap().len() > 20);
     let xml = std::fs::read_to_string(&junit).unwrap();
     assert!(xml.starts_with("<?xml") && xml.contains("<testsuites") && xml.contains("<testcase "));
@@ -82,6 +85,41 @@ fn failing_run_exits_1_with_a_reproduction() {
     assert!(
         stdout.contains("reproduce: io(") && stdout.contains("--seed 2"),
         "{stdout}"
+    );
+}
+
+#[test]
+fn refusal_rules_can_be_named_and_are_reported() {
+    let m = mock("examples/chat/asyncapi.yaml");
+    let url = format!("http://{}", m.addr);
+    let out = test(
+        "examples/chat/asyncapi.yaml",
+        &[
+            "--url",
+            &url,
+            "--only",
+            "negative",
+            "--refusals",
+            "documented",
+        ],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stdout);
+    assert!(
+        out.stdout.contains(
+            "refusal rules: documented (answers required where the document declares acks; as asked)"
+        ),
+        "{}",
+        out.stdout
+    );
+    let out = test(
+        "examples/chat/asyncapi.yaml",
+        &["--url", &url, "--refusals", "lenient"],
+    );
+    assert_eq!(out.code, Some(2));
+    assert!(
+        out.stderr.contains("possible values: documented, strict"),
+        "{}",
+        out.stderr
     );
 }
 

@@ -2,7 +2,7 @@
 //! how it is sent and answered, how the answer is judged, and how its check is recorded (a
 //! failing generated value shrunk first). Shared by the events, negative and shrink steps.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use asynction::mock::FakeGenerator;
 use asynction::model::Event;
@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::args::{to_args, validation_view};
 use super::namespace::Ns;
 use super::session::{Scope, Session};
-use super::shrink::shrink;
+use super::shrink::{Symptom, Via, shrink};
 use crate::report::{Failure, Phase, ViolationKind, compact};
 
 /// What a case should get from the server.
@@ -21,7 +21,8 @@ use crate::report::{Failure, Phase, ViolationKind, compact};
 pub(super) enum Expected {
     /// A valid event: handled, its ack (if any) valid, the connection up.
     Accepted,
-    /// An invalid event (a negative case): answered, never acked as a success.
+    /// An invalid event (a negative case): never acked as a success; answered when an ack
+    /// was requested.
     Refused,
 }
 
@@ -84,6 +85,12 @@ pub(super) fn violations_text(v: &[Violation]) -> String {
 }
 
 impl Session<'_> {
+    /// How long an answer to an event that declares an ack (`Some`) may take; `None` for one
+    /// that declares none (sent without an ack request).
+    pub(super) fn ack_wait(&self, event: &Event) -> Option<Duration> {
+        event.ack.is_some().then_some(self.opts.timeout)
+    }
+
     /// Examples and `generated` generated values of an event (or one case without arguments
     /// when the event has no payload schema).
     pub(super) fn cases(
@@ -135,13 +142,14 @@ impl Session<'_> {
         out
     }
 
-    /// Sends one case on `conn` (reconnecting when it is gone) and classifies the answer.
+    /// Sends one case on `conn` (reconnecting when it is gone) and classifies the answer:
+    /// with an ack request waited for at most `ack_wait` when that is set, else without one.
     pub(super) async fn try_one(
         &mut self,
         to: Target<'_>,
         conn: &mut Option<Client>,
         args: &Args,
-        want_ack: bool,
+        ack_wait: Option<Duration>,
     ) -> Answer {
         let (ns, event) = (to.ns, to.event);
         if conn.is_none() {
@@ -153,13 +161,21 @@ impl Session<'_> {
         let Some(client) = conn.as_mut() else {
             unreachable!("connected above")
         };
-        let answer = if want_ack {
+        let answer = if let Some(wait) = ack_wait {
             match client
-                .emit_with_ack(&ns.path, &event.name, args.clone(), self.opts.timeout)
+                .emit_ack_id(&ns.path, &event.name, args.clone())
                 .await
             {
-                Ok(a) => Answer::Ack(a),
-                Err(e) if e.is_timeout() => Answer::Timeout,
+                Ok(id) => {
+                    if let Some(cause) = self.cause.as_mut() {
+                        cause.ack_id = Some(id);
+                    }
+                    match client.wait_ack(&ns.path, id, wait).await {
+                        Ok(a) => Answer::Ack(a),
+                        Err(e) if e.is_timeout() => Answer::Timeout,
+                        Err(e) => Answer::Disconnected(e.to_string()),
+                    }
+                }
                 Err(e) => Answer::Disconnected(e.to_string()),
             }
         } else {
@@ -231,24 +247,35 @@ impl Session<'_> {
                 )),
                 _ => None,
             },
-            Answer::Timeout => Some((
-                ViolationKind::InvalidEventUnanswered,
-                format!(
-                    "an invalid event with an ack requested was not answered within {:?} (no ack, no disconnect)",
-                    self.opts.timeout
-                ),
-            )),
+            Answer::Timeout => {
+                let why = if to.event.ack.is_some() {
+                    format!("the document declares an ack for '{}'", to.event.name)
+                } else {
+                    format!(
+                        "the strict refusal rules want every invalid event answered; the document declares no ack for '{}'",
+                        to.event.name
+                    )
+                };
+                Some((
+                    ViolationKind::InvalidEventUnanswered,
+                    format!(
+                        "an invalid event with an ack requested was not answered within {:?} (no ack, no disconnect; {why})",
+                        self.opts.timeout
+                    ),
+                ))
+            }
         }
     }
 
     /// Records a case's check (its duration counted from `started`, shrinking included); a
-    /// failing generated case is shrunk first.
+    /// failing generated case is shrunk first, its candidates sent `via` a connection.
     pub(super) async fn finish_case(
         &mut self,
         to: Target<'_>,
         case: Case,
         started: Instant,
         verdict: Verdict,
+        via: Via<'_>,
     ) {
         let scope = to.scope(case.expected.phase());
         let Some((kind, message)) = verdict else {
@@ -263,7 +290,11 @@ impl Session<'_> {
         let shrunk = match (&case.instance, case.generated, self.shrunk.get(&key)) {
             (Some(_), true, Some(known)) => Some(known.clone()),
             (Some(instance), true, None) => {
-                let s = shrink(self, to, instance, kind, case.expected).await;
+                let symptom = Symptom::Answer {
+                    kind,
+                    expected: case.expected,
+                };
+                let s = shrink(self, to, instance, &symptom, via).await;
                 if let Some(s) = &s {
                     self.shrunk.insert(key, s.clone());
                 }

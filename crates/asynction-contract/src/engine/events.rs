@@ -10,6 +10,7 @@ use asynction_client::{Client, Transport};
 use super::cases::{Answer, Case, Target};
 use super::namespace::Ns;
 use super::session::{Session, transport_name};
+use super::shrink::Via;
 use crate::report::{Failure, Phase, ViolationKind};
 
 /// Values in flight at once on one connection (acks awaited together).
@@ -58,10 +59,10 @@ pub(super) async fn run(s: &mut Session<'_>, ns: &Ns<'_>, t: Transport) {
         for case in rest {
             let started = Instant::now();
             let answer = s
-                .try_one(to, &mut conn, &case.args, event.ack.is_some())
+                .try_one(to, &mut conn, &case.args, s.ack_wait(event))
                 .await;
             let verdict = s.judge(to, case.expected, &answer);
-            s.finish_case(to, case, started, verdict).await;
+            s.finish_case(to, case, started, verdict, Via::Own).await;
         }
     }
     if let Some(mut c) = conn.take() {
@@ -195,7 +196,8 @@ async fn send_window(
     }
     s.drain(ns, client).await;
     for (case, verdict) in to_finish {
-        s.finish_case(to, case, Instant::now() - per, verdict).await;
+        s.finish_case(to, case, Instant::now() - per, verdict, Via::Own)
+            .await;
     }
     lost
 }

@@ -1,39 +1,49 @@
 //! Server-sent events: kept whenever a client reads during any phase (their ack requests
 //! answered with generated acks), listened for at the end of each namespace, and judged after
-//! the run: each must be a listed event of its namespace with arguments that validate.
+//! the run: each must be a listed event of its namespace with arguments that validate. One
+//! that arrives while a negative case is the latest input is judged at once, as that case's
+//! possible consequence (`consequences`).
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use asynction::mock::FakeGenerator;
-use asynction::model::Event;
 use asynction::validate::CompiledSchema;
+use asynction_client::packet::{SocketPacketKind, encode_message};
 use asynction_client::{Client, Incoming};
 use serde_json::Value;
 
 use super::args::validation_view;
 use super::cases::violations_text;
+use super::consequences::Found;
 use super::namespace::Ns;
 use super::session::{Scope, Session};
-use crate::report::{Failure, Phase, ViolationKind};
+use crate::report::{Failure, Phase, SeenBy, ViolationKind};
 
 /// A server-sent event kept for judging.
 pub(super) struct Received {
     /// The index of the document namespace it came on.
-    ns: usize,
+    pub(super) ns: usize,
     /// The concrete namespace.
-    path: String,
-    name: String,
-    values: Vec<Value>,
+    pub(super) path: String,
+    pub(super) name: String,
+    pub(super) values: Vec<Value>,
+    /// The frame as the server sent it (Socket.IO packet text).
+    pub(super) frame: String,
+    /// Which of the tester's clients received it.
+    pub(super) seen_by: SeenBy,
 }
 
 impl Session<'_> {
-    /// Keeps a server-sent event for judging, answering its ack request.
+    /// Keeps a server-sent event for judging, answering its ack request. While a negative
+    /// case is the latest input ([`Session::cause`]), an event that breaks the document is
+    /// kept as its consequence instead.
     pub(super) async fn keep(
         &mut self,
         ns: &Ns<'_>,
         client: &mut Client,
         e: asynction_client::Event,
+        seen_by: SeenBy,
     ) {
         if e.ack_id.is_some() {
             let key = (ns.index, e.name.clone());
@@ -52,12 +62,85 @@ impl Session<'_> {
                 asynction::mock::fake_arguments(self.ack_generators[&key].as_ref(), &mut rng);
             let _ = client.ack(&e, values).await;
         }
-        self.received.push(Received {
+        let received = Received {
             ns: ns.index,
             path: e.namespace.clone(),
             name: e.name.clone(),
             values: validation_view(&e.args),
-        });
+            frame: encode_message(
+                SocketPacketKind::Event,
+                &e.namespace,
+                e.ack_id,
+                Some(&e.name),
+                &e.args,
+            ),
+            seen_by,
+        };
+        if self.cause.is_some()
+            && let Some((kind, message)) = self.judge_server_event(&received)
+            && let Some(cause) = self.cause.clone()
+        {
+            self.found.push(Found {
+                received,
+                kind,
+                message,
+                after: cause.sent_at.elapsed(),
+                cause,
+            });
+            return;
+        }
+        self.received.push(received);
+    }
+
+    /// Whether a server-sent event breaks the document: a kind and the message of the
+    /// failure, `None` when it is a listed event of its namespace with valid arguments.
+    pub(super) fn judge_server_event(&mut self, r: &Received) -> Option<(ViolationKind, String)> {
+        let doc = self.doc;
+        let ns = &doc.api.namespaces[r.ns];
+        if !ns.egress.iter().any(|e| e.name == r.name) {
+            let listed = if ns.egress.is_empty() {
+                "nothing".to_owned()
+            } else {
+                ns.egress
+                    .iter()
+                    .map(|e| e.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            return Some((
+                ViolationKind::UndeclaredEvent,
+                format!(
+                    "the server emitted '{}' on {}, which the document does not list (it lists: {listed})",
+                    r.name, r.path
+                ),
+            ));
+        }
+        // Several messages may share a name: one schema that validates is enough.
+        let mut errors = Vec::new();
+        for (i, c) in ns
+            .egress
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.name == r.name)
+        {
+            let schema = self.egress_schemas.entry((r.ns, i)).or_insert_with(|| {
+                c.payload
+                    .as_ref()
+                    .and_then(|p| CompiledSchema::compile(p, &doc.resolved).ok())
+            });
+            match schema.as_ref().map(|v| v.validate_args(&r.values)) {
+                Some(Ok(())) | None => return None,
+                Some(Err(vs)) => errors.push(violations_text(&vs)),
+            }
+        }
+        Some((
+            ViolationKind::InvalidServerEvent,
+            format!(
+                "the server emitted '{}' with arguments that do not validate: {}",
+                r.name,
+                errors.join(" | ")
+            ),
+        ))
     }
 
     /// Takes what already arrived on `client` without waiting; `false` when the client was
@@ -65,7 +148,7 @@ impl Session<'_> {
     pub(super) async fn drain(&mut self, ns: &Ns<'_>, client: &mut Client) -> bool {
         loop {
             match client.next(Duration::ZERO).await {
-                Ok(Incoming::Event(e)) => self.keep(ns, client, e).await,
+                Ok(Incoming::Event(e)) => self.keep(ns, client, e, SeenBy::Sender).await,
                 Ok(Incoming::Disconnect { .. }) => return false,
                 Err(e) => return e.is_timeout(),
             }
@@ -78,7 +161,7 @@ impl Session<'_> {
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match client.next(left).await {
-                Ok(Incoming::Event(e)) => self.keep(ns, client, e).await,
+                Ok(Incoming::Event(e)) => self.keep(ns, client, e, SeenBy::Sender).await,
                 Ok(Incoming::Disconnect { .. }) => {
                     return Some("namespace disconnected by the server".into());
                 }
@@ -105,7 +188,7 @@ pub(super) async fn run(s: &mut Session<'_>, ns: &Ns<'_>) {
             break;
         }
         match client.next(left).await {
-            Ok(Incoming::Event(e)) => s.keep(ns, &mut client, e).await,
+            Ok(Incoming::Event(e)) => s.keep(ns, &mut client, e, SeenBy::Sender).await,
             _ => break,
         }
     }
@@ -114,73 +197,15 @@ pub(super) async fn run(s: &mut Session<'_>, ns: &Ns<'_>) {
 
 /// Judges every server-sent event kept during the run, one check each.
 pub(super) fn judge_received(s: &mut Session<'_>) {
-    let api = s.doc.api.clone();
     let received = std::mem::take(&mut s.received);
     let mut counts: HashMap<(String, String), usize> = HashMap::new();
-    let mut compiled: HashMap<(usize, usize), Option<CompiledSchema>> = HashMap::new();
     for r in received {
-        let ns = &api.namespaces[r.ns];
         let n = counts.entry((r.path.clone(), r.name.clone())).or_default();
         *n += 1;
         let started = Instant::now();
-        let candidates: Vec<&Event> = ns.egress.iter().filter(|e| e.name == r.name).collect();
-        let failure = if candidates.is_empty() {
-            Some(
-                Failure::new(
-                    ViolationKind::UndeclaredEvent,
-                    format!(
-                        "the server emitted '{}' on {}, which the document does not list (it lists: {})",
-                        r.name,
-                        r.path,
-                        if ns.egress.is_empty() {
-                            "nothing".to_owned()
-                        } else {
-                            ns.egress
-                                .iter()
-                                .map(|e| e.name.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        }
-                    ),
-                )
-                .with_args(r.values.clone()),
-            )
-        } else if candidates.iter().any(|c| c.payload.is_none()) {
-            None
-        } else {
-            // Several messages may share a name: one schema that validates is enough.
-            let mut errors = Vec::new();
-            let mut valid = false;
-            for (i, c) in ns
-                .egress
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| e.name == r.name)
-            {
-                let key = (r.ns, i);
-                let resolved = &s.doc.resolved;
-                let schema = compiled.entry(key).or_insert_with(|| {
-                    c.payload
-                        .as_ref()
-                        .and_then(|p| CompiledSchema::compile(p, resolved).ok())
-                });
-                match schema.as_ref().map(|v| v.validate_args(&r.values)) {
-                    Some(Ok(())) | None => valid = true,
-                    Some(Err(vs)) => errors.push(violations_text(&vs)),
-                }
-            }
-            (!valid).then(|| {
-                Failure::new(
-                    ViolationKind::InvalidServerEvent,
-                    format!(
-                        "the server emitted '{}' with arguments that do not validate: {}",
-                        r.name,
-                        errors.join(" | ")
-                    ),
-                )
-                .with_args(r.values.clone())
-            })
-        };
+        let failure = s
+            .judge_server_event(&r)
+            .map(|(kind, message)| Failure::new(kind, message).with_args(r.values.clone()));
         let scope = Scope {
             phase: Phase::Listen,
             namespace: &r.path,

@@ -1,16 +1,19 @@
 //! The run: per namespace, handshake checks, valid events, negative cases, listening; then every
 //! server-sent event validated.
 //!
-//! This file holds the order of the phases only. What they share (options, the client
-//! factory, seeded generators, the checks and server-sent events found so far) is the
-//! [`session::Session`]; each phase is a module with a `run` function: `handshake`, `events`,
-//! `negative`, `listen` (which also keeps and judges server-sent events). `cases` is one case
-//! of an event (sent, answered, judged, recorded), `shrink` reduces a failing one, `args` puts
-//! schema instances on the wire, `namespace` makes a namespace ready (concrete path, the valid
-//! handshake with credentials).
+//! This file holds the order of the phases only, and the first contact: whether the server is
+//! reachable, and which refusal rules apply ([`crate::refusals`]: the `Server` header of the
+//! Engine.IO handshake). What the phases share (options, the client factory, seeded
+//! generators, the checks and server-sent events found so far) is the [`session::Session`];
+//! each phase is a module with a `run` function: `handshake`, `events`, `negative`, `listen`
+//! (which also keeps and judges server-sent events). `cases` is one case of an event (sent,
+//! answered, judged, recorded), `consequences` ties server events to the negative case just
+//! before them, `shrink` reduces a failing input, `args` puts schema instances on the wire,
+//! `namespace` makes a namespace ready (concrete path, the valid handshake with credentials).
 
 mod args;
 mod cases;
+mod consequences;
 mod events;
 mod handshake;
 mod listen;
@@ -22,8 +25,9 @@ mod shrink;
 use std::time::Instant;
 
 use asynction::Document;
-use asynction_client::{Error as ClientError, Transport};
+use asynction_client::Error as ClientError;
 
+use crate::refusals::RefusalRules;
 use crate::report::{Check, Phase, Report};
 use crate::{ContractError, Options};
 use session::{HandshakeData, Session};
@@ -36,14 +40,28 @@ pub(crate) async fn run(
 ) -> Result<Report, ContractError> {
     let mut s = Session::new(doc, opts, progress)?;
     let started = Instant::now();
-    if let Err(e) = s
-        .builder(&HandshakeData::default(), Transport::Polling)
+    let server = match s
+        .builder(&HandshakeData::default(), s.first_transport())
         .engine()
         .await
-        && matches!(e, ClientError::Io(_) | ClientError::InvalidUrl { .. })
     {
-        return Err(ContractError::Unreachable(format!("{}: {e}", opts.url)));
-    }
+        Ok(engine) => {
+            let server = engine
+                .response_headers()
+                .get(http::header::SERVER)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            let _ = engine.close().await;
+            server
+        }
+        Err(e @ (ClientError::Io(_) | ClientError::InvalidUrl { .. })) => {
+            return Err(ContractError::Unreachable(format!("{}: {e}", opts.url)));
+        }
+        // Refused at the Engine.IO level (a proxy asking for credentials, polling turned
+        // off): the phases report what matters; the server stays unidentified.
+        Err(_) => None,
+    };
+    s.rules = RefusalRules::choose(opts.refusals, server.as_deref());
     for (index, ns_doc) in doc.api.namespaces.iter().enumerate() {
         if !opts.namespaces.is_empty() && !opts.namespaces.contains(&ns_doc.path) {
             continue;
@@ -65,10 +83,12 @@ pub(crate) async fn run(
         }
     }
     listen::judge_received(&mut s);
+    let refusals = s.rules.clone();
     Ok(Report {
         seed: opts.seed,
         title: doc.api.info.title.clone(),
         checks: s.into_checks(),
+        refusals,
         duration: started.elapsed(),
     })
 }

@@ -7,14 +7,16 @@ use std::time::Duration;
 use asynction::Document;
 use asynction::mock::FakeGenerator;
 use asynction::model::{Event, Namespace};
-use asynction::validate::Validators;
+use asynction::validate::{CompiledSchema, Validators};
 use asynction_client::{Client, ClientBuilder, Error as ClientError, Transport};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde_json::Value;
 
+use super::consequences::{Cause, Found};
 use super::listen::Received;
 use super::namespace::Ns;
+use crate::refusals::RefusalRules;
 use crate::report::{Check, Failure, Phase, ViolationKind};
 use crate::{ContractError, Options};
 
@@ -67,23 +69,45 @@ impl Scope<'_> {
             name,
             duration,
             failure,
+            warning: None,
         }
     }
 }
 
 /// Which failing value a shrunk value stands for: namespace index, event, violation, and the
-/// negative case's label (empty for valid cases).
+/// negative case's label (empty for valid cases; with the server event's name for a
+/// consequence).
 pub(super) type ShrinkKey = (usize, String, ViolationKind, String);
 
 /// One run's shared state: what every phase reads (document, options, validators, the
-/// Socket.IO path) and what they add to (checks, server-sent events, ack generators, shrunk
-/// values).
+/// Socket.IO path, the refusal rules) and what they add to (checks, server-sent events, ack
+/// generators, shrunk values, consequences of negative cases).
 pub(super) struct Session<'a> {
     pub(super) doc: &'a Document,
     pub(super) opts: &'a Options,
     pub(super) validators: Validators,
     /// The Socket.IO path every client uses.
     pub(super) sio_path: String,
+    /// The rules invalid events are judged by (chosen once the server answered).
+    pub(super) rules: RefusalRules,
+    /// Another client of the namespace under test, connected during the negative phase:
+    /// what the server relays or broadcasts to others arrives there.
+    pub(super) bystander: Option<Client>,
+    /// The negative case sent last, while one is: server events that arrive before the next
+    /// input and break the document are its consequences.
+    pub(super) cause: Option<Cause>,
+    /// Inputs of the negative phase so far (numbers each [`Cause`]).
+    pub(super) causes: u64,
+    /// The number of the latest negative case sent (not a shrinking attempt).
+    pub(super) last_case: Option<u64>,
+    /// Consequences found and not yet recorded.
+    pub(super) found: Vec<Found>,
+    /// The check of the latest input when it passed with a warning that a late consequence
+    /// would take back (see `Session::settle`), with its cause's number.
+    pub(super) pending: Option<(u64, Check)>,
+    /// Compiled payload schemas of server-sent events, per (namespace index, index among the
+    /// namespace's server-sent events).
+    pub(super) egress_schemas: HashMap<(usize, usize), Option<CompiledSchema>>,
     checks: Vec<Check>,
     progress: &'a mut dyn FnMut(&Check),
     /// Server-sent events kept for judging at the end.
@@ -134,6 +158,14 @@ impl<'a> Session<'a> {
             opts,
             validators,
             sio_path,
+            rules: RefusalRules::choose(opts.refusals, None),
+            bystander: None,
+            cause: None,
+            causes: 0,
+            last_case: None,
+            found: Vec::new(),
+            pending: None,
+            egress_schemas: HashMap::new(),
             checks: Vec::new(),
             progress,
             received: Vec::new(),

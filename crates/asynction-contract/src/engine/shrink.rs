@@ -1,40 +1,91 @@
-//! Greedy shrinking against the live server: a failing generated value is replaced by smaller
-//! candidates ([`shrink_candidates`]) as long as the schema judges them the same way and the
-//! server still fails them with the same violation.
+//! Greedy shrinking against the live server: a failing input is replaced by smaller candidates
+//! ([`shrink_candidates`]) as long as the schema judges them the same way and the server still
+//! shows the same [`Symptom`] — the same answer, or (for a consequence of a negative case) a
+//! server event of the same name breaking the document the same way: the cause is shrunk, not
+//! the symptom.
+
+use std::time::Duration;
 
 use asynction_client::Client;
 use serde_json::Value;
 
 use super::args::{to_args, validation_view};
 use super::cases::{Expected, Target};
+use super::consequences::Input;
 use super::session::Session;
 use crate::mutate::{shrink_candidates, size};
 use crate::report::ViolationKind;
 
+/// How long a consequence's shrinking attempt waits for its ack.
+const GRACE: Duration = Duration::from_millis(100);
+
+/// Attempts allowed when each one waits for a timeout.
+const SLOW_BUDGET: usize = 6;
+
+/// Attempts allowed when each one waits for the server to be quiet (consequences).
+const CONSEQUENCE_BUDGET: usize = 20;
+
+/// What a smaller input must still cause.
+#[derive(Debug, Clone)]
+pub(super) enum Symptom {
+    /// An answer judged as `kind` for a case that expects `expected`.
+    Answer {
+        kind: ViolationKind,
+        expected: Expected,
+    },
+    /// A server event named `event` that breaks the document as `kind`, right after the
+    /// (invalid) input. Attempts wait for their acks only as long as [`GRACE`]: the answer
+    /// does not matter here.
+    Consequence { kind: ViolationKind, event: String },
+}
+
+/// Which connection the candidates go on.
+pub(super) enum Via<'c> {
+    /// A fresh connection of the shrinker's own (the events phase).
+    Own,
+    /// The negative phase's connection, each candidate an input with its window (see
+    /// `consequences`), so what the server relays is seen and attributed to it.
+    Negative(&'c mut Option<Client>),
+}
+
 /// The smallest instance (by [`size`]) found that the schema still judges the same way (valid,
-/// or invalid for negative cases) and that still fails with `kind`, as arguments; `None` when
-/// the event has no payload schema.
+/// or invalid for negative cases) and that still shows `symptom`, as arguments; `None` when the
+/// event has no payload schema.
 pub(super) async fn shrink(
     s: &mut Session<'_>,
     to: Target<'_>,
     instance: &Value,
-    kind: ViolationKind,
-    expected: Expected,
+    symptom: &Symptom,
+    via: Via<'_>,
 ) -> Option<Vec<Value>> {
     let validator = to.ns.payload_schema(to.event)?.clone();
-    let negative = expected == Expected::Refused;
-    let slow = matches!(
-        kind,
-        ViolationKind::AckTimeout | ViolationKind::InvalidEventUnanswered
-    );
-    let mut budget = if slow {
-        s.opts.shrink_budget.min(6)
-    } else {
-        s.opts.shrink_budget
+    let negative = match symptom {
+        Symptom::Answer { expected, .. } => *expected == Expected::Refused,
+        Symptom::Consequence { .. } => true,
     };
-    let want_ack = negative || to.event.ack.is_some();
+    let mut budget = match symptom {
+        Symptom::Answer {
+            kind: ViolationKind::AckTimeout | ViolationKind::InvalidEventUnanswered,
+            ..
+        } => s.opts.shrink_budget.min(SLOW_BUDGET),
+        Symptom::Consequence { .. } => s.opts.shrink_budget.min(CONSEQUENCE_BUDGET),
+        Symptom::Answer { .. } => s.opts.shrink_budget,
+    };
+    let want_ack = if negative {
+        s.rules.rules.ack_required(to.event.ack.is_some())
+    } else {
+        to.event.ack.is_some()
+    };
+    let ack_wait = want_ack.then(|| match symptom {
+        Symptom::Answer { .. } => s.opts.timeout,
+        Symptom::Consequence { .. } => s.opts.timeout.min(GRACE),
+    });
+    let mut own: Option<Client> = None;
+    let (conn, shared) = match via {
+        Via::Own => (&mut own, false),
+        Via::Negative(conn) => (conn, true),
+    };
     let mut current = instance.clone();
-    let mut conn: Option<Client> = None;
     'outer: while budget > 0 {
         let candidates = shrink_candidates(&current);
         for cand in candidates {
@@ -49,17 +100,35 @@ pub(super) async fn shrink(
                 break 'outer;
             }
             budget -= 1;
-            let answer = s.try_one(to, &mut conn, &args, want_ack).await;
-            if s.judge(to, expected, &answer)
-                .is_some_and(|(k, _)| k == kind)
-            {
+            let (answer, consequences) = if shared {
+                let input = Input {
+                    case: "shrinking",
+                    instance: Some(&cand),
+                    args: &args,
+                    ack_wait,
+                    attempt: true,
+                };
+                let a = s.attempt(to, conn, input).await;
+                (a.answer, a.consequences)
+            } else {
+                (s.try_one(to, conn, &args, ack_wait).await, Vec::new())
+            };
+            let same = match symptom {
+                Symptom::Answer { kind, expected } => s
+                    .judge(to, *expected, &answer)
+                    .is_some_and(|(k, _)| k == *kind),
+                Symptom::Consequence { kind, event } => consequences
+                    .iter()
+                    .any(|f| f.kind == *kind && f.received.name == *event),
+            };
+            if same {
                 current = cand;
                 continue 'outer;
             }
         }
         break;
     }
-    if let Some(c) = conn {
+    if let Some(c) = own {
         let _ = c.close().await;
     }
     Some(to_args(to.event, &current).values)

@@ -422,14 +422,18 @@ impl MockServer {
         MockEmitters { tasks }
     }
 
-    /// The router: Socket.IO at [`MockServer::socketio_path`] and the docs. Emits need
+    /// The router: Socket.IO at [`MockServer::socketio_path`] and the docs, every response
+    /// naming the server ([`identify_layer`](crate::identify_layer)). Emits need
     /// [`MockServer::start_emitters`] too.
     pub fn into_router(self) -> axum::Router {
         let mut router = axum::Router::new();
         if let Some((_, docs)) = self.docs {
             router = router.merge(docs);
         }
-        router.merge(self.app.plugin_routes()).layer(self.app.layer)
+        router
+            .merge(self.app.plugin_routes())
+            .layer(self.app.layer)
+            .layer(crate::identify_layer())
     }
 
     /// Serves the mock on `listener` (with `TCP_NODELAY`) and runs its emitters, until

@@ -9,6 +9,7 @@
 //! - `handler`, `extract`: async handler functions and their arguments.
 //! - `reply`: what clients see when something is refused.
 //! - `limits`: what one client may send (message size, attachments, nesting, headers).
+//! - `identify`: the `Server: asynction/VERSION` header on every response.
 //!
 //! # Layering
 //!
@@ -22,7 +23,7 @@
 //!         context              HandlerContext (what one handler call sees), ConnectAuth
 //!           emit               validated emits (ValidatedSocket, ValidatedIo, EmitError)
 //!             runtime          SpecRuntime, NamespaceRuntime: shared, read-only, no handlers
-//! leaves: reply, limits        (import no other server module)
+//! leaves: reply, limits, identify  (import no other server module)
 //! ```
 //!
 //! Below the server: `wire` (argument lists, the payload serializer), `validate` (schemas,
@@ -42,6 +43,7 @@ mod dispatch;
 pub(crate) mod emit;
 mod extract;
 pub(crate) mod handler;
+mod identify;
 mod limits;
 mod reply;
 mod runtime;
@@ -58,6 +60,7 @@ pub use emit::{
 pub use extract::FromContext;
 pub use extract::{AuthPayload, EventName, ExtractError, Payload, State};
 pub use handler::{Ack, BoxFuture, Handler, IntoReply, Reply};
+pub use identify::{SERVER_PRODUCT, identify_layer, server_header};
 pub use limits::{
     DEFAULT_MAX_BINARY_ATTACHMENTS, DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_PAYLOAD, HeaderLimit,
     HeaderLimitLayer, Limits,

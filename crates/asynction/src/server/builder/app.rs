@@ -5,6 +5,7 @@ use socketioxide::adapter::{Adapter, LocalAdapter};
 use socketioxide::layer::SocketIoLayer;
 
 use super::super::emit::ValidatedIo;
+use super::super::identify::identify_layer;
 use super::super::limits::HeaderLimitLayer;
 use crate::docs::DocsOptions;
 use crate::plugin::Plugin;
@@ -61,7 +62,8 @@ impl<A: Adapter> Asynction<A> {
 
     /// A ready router: Socket.IO plus the docs routes (and the plug-ins' routes, e.g. the
     /// metrics), behind the request head limit ([`HeaderLimitLayer`], see
-    /// [`AsynctionSocketIo::max_header_bytes`](crate::AsynctionSocketIo::max_header_bytes)).
+    /// [`AsynctionSocketIo::max_header_bytes`](crate::AsynctionSocketIo::max_header_bytes)),
+    /// every response naming the server ([`identify_layer`](crate::identify_layer)).
     pub fn into_router(self) -> axum::Router {
         let mut router = self.plugin_routes();
         if self.docs {
@@ -78,6 +80,7 @@ impl<A: Adapter> Asynction<A> {
         router
             .layer(self.layer)
             .layer(HeaderLimitLayer::new(self.max_header_bytes))
+            .layer(identify_layer())
     }
 
     /// The features plugged into this server (a feature's methods find theirs by type; a

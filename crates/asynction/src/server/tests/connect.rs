@@ -168,7 +168,17 @@ async fn the_connect_handler_refuses_with_its_own_message(transport: Transport) 
     assert_eq!(ack.values, [Value::Bool(true)]);
 }
 
+/// The Engine.IO handshake names the server (what `asynction test` reads to pick its rules).
+async fn the_handshake_names_the_server(transport: Transport) {
+    let opened = client(&app(), transport).open().await.unwrap();
+    assert_eq!(
+        opened.response_headers()[axum::http::header::SERVER],
+        concat!("asynction/", env!("CARGO_PKG_VERSION"))
+    );
+}
+
 on_both_transports!(
+    the_handshake_names_the_server,
     handshake_bindings_refuse_with_invalid_handshake,
     security_refuses_with_unauthorized_or_forbidden,
     the_connect_handler_refuses_with_its_own_message,
