@@ -35,7 +35,9 @@ pub mod otel;
 pub use asynction_spec::model;
 
 // Loading a document.
-pub use asynction_spec::{Diagnostic, Document, LoadOptions, Location, Severity, SpecError};
+pub use asynction_spec::{
+    Diagnostic, Document, LoadOptions, Location, Severity, SpecError, UnknownServer,
+};
 
 // Building and serving a server.
 pub use server::{

@@ -118,14 +118,10 @@ impl DocsOptions {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum DocsError {
-    /// [`DocsOptions::server`] names a server the document does not have.
-    #[error("docs: the document has no server named '{name}' (servers: {available})")]
-    UnknownServer {
-        /// The name asked for.
-        name: String,
-        /// The document's server names, comma-separated (`none` when it has none).
-        available: String,
-    },
+    /// [`DocsOptions::server`] names a server the document does not have (the error names the
+    /// ones it has).
+    #[error("docs: {0}")]
+    UnknownServer(#[from] asynction_spec::UnknownServer),
     /// The page template failed to render (a bug in asynction: please report it).
     #[error("docs: rendering the page failed: {0:#}")]
     Template(#[from] minijinja::Error),

@@ -211,20 +211,7 @@ impl<'a> PageBuilder<'a> {
     fn new(doc: &'a Document, options: &'a DocsOptions) -> Result<Self, DocsError> {
         let api = &doc.api;
         let servers: Vec<&Server> = match &options.server {
-            Some(name) => match api.server(name) {
-                Some(server) => vec![server],
-                None => {
-                    let names: Vec<&str> = api.servers.iter().map(|s| s.name.as_str()).collect();
-                    return Err(DocsError::UnknownServer {
-                        name: name.clone(),
-                        available: if names.is_empty() {
-                            "none".to_owned()
-                        } else {
-                            names.join(", ")
-                        },
-                    });
-                }
-            },
+            Some(name) => vec![api.server_named(name)?],
             None => api.servers.iter().collect(),
         };
         Ok(Self {

@@ -462,13 +462,13 @@ async fn selecting_a_server_shows_only_it_and_an_unknown_one_is_an_error() {
 
     let error = docs::render_html(&doc, &DocsOptions::default().server("staging"))
         .expect_err("unknown server");
-    assert!(matches!(&error, DocsError::UnknownServer { name, .. } if name == "staging"));
+    assert!(matches!(&error, DocsError::UnknownServer(e) if e.name == "staging"));
     assert!(error.to_string().contains("production, local"), "{error}");
     assert!(docs::try_router(&doc, DocsOptions::default().server("staging")).is_err());
     let addr = serve(docs::router(&doc, DocsOptions::default().server("staging"))).await;
     let response = get(addr, "/docs").await;
     assert_eq!(response.status, 500);
-    assert!(response.text().contains("no server named 'staging'"));
+    assert!(response.text().contains("no server 'staging'"));
 }
 
 #[test]

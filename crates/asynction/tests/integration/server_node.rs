@@ -538,7 +538,7 @@ fn unknown_server_name_is_a_build_error() {
         .unwrap();
     assert!(
         err.to_string()
-            .contains("server 'production' is not defined"),
+            .contains("the document has no server 'production'"),
         "{err}"
     );
 }

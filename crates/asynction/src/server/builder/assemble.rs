@@ -186,18 +186,7 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter + DefinedAdapter> AsynctionSoc
 /// the document has several and none of them is secured.
 fn select_server<'a>(api: &'a Api, name: Option<&str>) -> Result<Option<&'a Server>, BuildError> {
     match name {
-        Some(name) => api
-            .server(name)
-            .map(Some)
-            .ok_or_else(|| BuildError::UnknownServer {
-                name: name.to_owned(),
-                available: api
-                    .servers
-                    .iter()
-                    .map(|s| s.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            }),
+        Some(name) => Ok(Some(api.server_named(name)?)),
         None if api.servers.len() == 1 => Ok(api.servers.first()),
         None => {
             let secured: Vec<&str> = api

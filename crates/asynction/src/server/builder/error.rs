@@ -20,14 +20,9 @@ pub enum BuildError {
         /// Registered ids the document never names.
         unknown: Vec<String>,
     },
-    /// `server(name)` names no server of the document.
-    #[error("server '{name}' is not defined in the AsyncAPI document (servers: {available})")]
-    UnknownServer {
-        /// The requested name.
-        name: String,
-        /// The document's server names.
-        available: String,
-    },
+    /// `server(name)` names no server of the document (the error names the ones it has).
+    #[error(transparent)]
+    UnknownServer(#[from] asynction_spec::UnknownServer),
     /// A namespace could not be registered with socketioxide.
     #[error("namespace {path} could not be registered: {reason}")]
     Namespace {
