@@ -6,6 +6,7 @@ extern crate self as asynction;
 
 // The framework's layers, private: what users need is re-exported below, each item under one
 // path (see ARCHITECTURE.md, "One path per public item").
+mod built_in;
 mod observe;
 mod plugin;
 mod refusal;
