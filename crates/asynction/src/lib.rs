@@ -19,6 +19,7 @@ mod msgpack;
 // Groups with their own vocabulary: each module's body declares private stages and re-exports
 // a curated list.
 pub mod docs;
+pub mod lifecycle;
 pub mod lint;
 pub mod security;
 pub mod validate;
