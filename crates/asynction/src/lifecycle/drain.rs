@@ -26,3 +26,40 @@ pub(crate) async fn drain<A: Adapter>(
     io.unvalidated().close().await;
     tracing::info!("drained: every client disconnected");
 }
+
+/// Resolves on Ctrl-C or (on Unix) SIGTERM — what container runtimes and Kubernetes send
+/// before they stop a process: the `shutdown` future to give [`Asynction::serve`](crate::Asynction::serve).
+///
+/// ```no_run
+/// # async fn run(app: asynction::Asynction) -> std::io::Result<()> {
+/// let listener = tokio::net::TcpListener::bind("0.0.0.0:5000").await?;
+/// app.serve(listener, asynction::lifecycle::shutdown_signal()).await
+/// # }
+/// ```
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down: draining");
+}

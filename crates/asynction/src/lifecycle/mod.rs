@@ -47,6 +47,7 @@ use std::time::Duration;
 use tokio::sync::Notify;
 
 pub(crate) use drain::drain;
+pub use drain::shutdown_signal;
 pub(crate) use probes::LifecyclePlugin;
 
 /// How a server drains on shutdown (see the [module docs](self)).
