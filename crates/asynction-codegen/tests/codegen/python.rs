@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::{Mutex, OnceLock};
 
-use asynction_codegen::python::{Package, PythonOptions, generate};
+use asynction_codegen::Package;
+use asynction_codegen::python::{PythonOptions, generate};
 use asynction_spec::Document;
 
 pub(crate) fn repo(path: &str) -> PathBuf {

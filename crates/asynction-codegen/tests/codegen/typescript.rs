@@ -7,7 +7,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use asynction_codegen::typescript::{Package, TypeScriptOptions, generate};
+use asynction_codegen::Package;
+use asynction_codegen::typescript::{TypeScriptOptions, generate};
 use asynction_spec::Document;
 
 use crate::repo;
