@@ -7,12 +7,12 @@ use serde_json::{Map, Value};
 
 use crate::error::{Diagnostic, Severity};
 use crate::fields::written_pointer;
-use crate::rules::{self};
+use crate::rules;
 use crate::source::{escape_pointer, unescape_pointer};
 use crate::{Document, SUPPORTED_VERSIONS};
 
 /// The recommended rules' findings on `doc`, in document order (not yet filtered by a
-/// [`Ruleset`]).
+/// [`Ruleset`](super::Ruleset)).
 ///
 /// ```
 /// let doc = asynction_spec::Document::from_text(

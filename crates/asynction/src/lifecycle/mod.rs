@@ -180,8 +180,10 @@ impl Lifecycle {
             .push((name.into(), Box::new(check)));
     }
 
-    /// Waits until no event handler runs, for at most `timeout`; `true` when none runs.
+    /// Begins a drain if none has begun ([`Lifecycle::start_draining`]), then waits until no
+    /// event handler runs, for at most `timeout`; `true` when none runs.
     pub async fn handlers_idle(&self, timeout: Duration) -> bool {
+        self.start_draining();
         let wait = async {
             loop {
                 let notified = self.inner.idle.notified();
@@ -199,7 +201,9 @@ impl Lifecycle {
     }
 
     pub(crate) fn handler_ended(&self) {
-        if self.inner.in_flight.fetch_sub(1, Ordering::SeqCst) == 1 {
+        // Only a drain waits for idleness, and it sets `draining` before it looks: outside a
+        // drain the last handler ending wakes nobody (no lock taken per event).
+        if self.inner.in_flight.fetch_sub(1, Ordering::SeqCst) == 1 && self.is_draining() {
             self.inner.idle.notify_waiters();
         }
     }
@@ -212,6 +216,8 @@ mod tests {
     #[tokio::test]
     async fn idle_waits_for_running_handlers_and_times_out() {
         let l = Lifecycle::default();
+        l.handler_started();
+        l.handler_ended();
         assert!(l.handlers_idle(Duration::from_millis(10)).await);
         l.handler_started();
         assert!(!l.handlers_idle(Duration::from_millis(20)).await);
@@ -222,6 +228,7 @@ mod tests {
         });
         assert!(l.handlers_idle(Duration::from_secs(5)).await);
         assert_eq!(l.handlers_running(), 0);
+        assert!(l.is_draining(), "waiting for idleness is part of a drain");
     }
 
     #[test]
