@@ -133,7 +133,11 @@ pub fn referenced_files(main: &Path) -> Vec<PathBuf> {
             file_refs(&value, &mut refs);
         }
         for reference in refs {
-            let base = files.files[next].source.path.parent().map(Path::to_path_buf);
+            let base = files.files[next]
+                .source
+                .path
+                .parent()
+                .map(Path::to_path_buf);
             let path = match files.load(next, &reference, &mut diagnostics) {
                 Ok(id) => canonical(&files.files[id].source.path),
                 Err(_unreadable) => {
@@ -164,7 +168,9 @@ fn file_refs(value: &Value, out: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
             if let Some(Value::String(reference)) = map.get("$ref") {
-                let file = reference.split_once('#').map_or(reference.as_str(), |(f, _)| f);
+                let file = reference
+                    .split_once('#')
+                    .map_or(reference.as_str(), |(f, _)| f);
                 let remote = file.contains("://") && !file.starts_with("file://");
                 if !file.is_empty() && !remote && !out.iter().any(|f| f == file) {
                     out.push(file.to_owned());

@@ -120,6 +120,7 @@
 // Internal stages: what users need is re-exported below.
 mod formats;
 mod generate;
+mod reload;
 mod security;
 mod serve;
 
@@ -127,4 +128,5 @@ pub use formats::FAKER_FORMATS;
 pub use generate::{
     FakeGenerator, GenerateError, RUNTIME_ATTEMPTS, STARTUP_ATTEMPTS, fake_arguments,
 };
+pub use reload::ReloadingMock;
 pub use serve::{MockEmitters, MockError, MockOptions, MockServer, docs_example_generator};

@@ -78,6 +78,10 @@ pub struct MockOptions {
     /// Add the live console to the docs page ([`crate::docs::DocsOptions::console`]).
     /// Default: on (a mock is where a client author tries an API).
     pub console: bool,
+    /// The docs page reloads itself when the document is replaced ([`crate::docs::DocsOptions::live_reload`]):
+    /// for a mock served by a [`ReloadingMock`](crate::mock::ReloadingMock), which serves the
+    /// version stream. Default: off.
+    pub live_reload: bool,
     /// Keep Prometheus metrics and serve them at `{base}/metrics` (feature `metrics`).
     /// Default: off.
     #[cfg(feature = "metrics")]
@@ -94,6 +98,7 @@ impl Default for MockOptions {
             path: None,
             docs: true,
             console: true,
+            live_reload: false,
             #[cfg(feature = "metrics")]
             metrics: false,
         }
@@ -151,6 +156,7 @@ pub struct MockServer {
     interval: Duration,
     seed: u64,
     docs: Option<(String, axum::Router)>,
+    live_reload: bool,
 }
 
 impl std::fmt::Debug for MockServer {
@@ -350,7 +356,8 @@ impl MockServer {
             let mut docs_options = app.plugin_docs(
                 DocsOptions::default()
                     .socketio_path(app.socketio_path().to_owned())
-                    .console(options.console),
+                    .console(options.console)
+                    .live_reload(options.live_reload),
             );
             if let Some(server) = &options.server {
                 docs_options = docs_options.server(server.clone());
@@ -367,6 +374,7 @@ impl MockServer {
             interval: options.interval,
             seed,
             docs,
+            live_reload: options.live_reload,
         })
     }
 
@@ -391,6 +399,14 @@ impl MockServer {
     /// Where the docs are served, if they are.
     pub fn docs_path(&self) -> Option<&str> {
         self.docs.as_ref().map(|(path, _)| path.as_str())
+    }
+
+    /// Where the docs' version stream is to be served ([`MockOptions::live_reload`] with the
+    /// docs on): `{docs}/events`.
+    pub fn live_reload_path(&self) -> Option<String> {
+        self.live_reload
+            .then(|| self.docs_path().map(crate::docs::events_path))
+            .flatten()
     }
 
     /// The loaded document.

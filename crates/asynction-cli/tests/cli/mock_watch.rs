@@ -1,0 +1,326 @@
+//! `asynction mock run --watch`: edits of the document (and of a file its `$ref`s reach) are
+//! served without a restart, broken saves keep the last valid document serving, a burst of
+//! saves reloads once, the docs page reloads itself. The built binary, asynction-client as the
+//! peer, Chromium for the docs page; documents in temporary directories.
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use asynction_client::{Client, ClientBuilder};
+use serde_json::{Value, json};
+
+/// The document: `/chat` receives `hello` (payload from `schemas.yaml`, acked), `/lobby`
+/// receives `ping`. `extra` is added to `/chat`'s messages.
+fn main_doc(extra: &str) -> String {
+    format!(
+        "asyncapi: 2.6.0
+info: {{ title: Watched, version: 1.0.0 }}
+channels:
+  /chat:
+    publish:
+      message:
+        oneOf:
+          - name: hello
+            payload: {{ $ref: 'schemas.yaml#/Greeting' }}
+            x-ack: {{ args: {{ type: string }} }}
+{extra}
+  /lobby:
+    publish:
+      message: {{ name: ping, payload: {{ type: string }}, x-ack: {{ args: {{ type: string }} }} }}
+"
+    )
+}
+
+const WAVE: &str = "          - name: wave\n            payload: { type: integer }";
+const SCHEMAS: &str = "Greeting: { type: string, maxLength: 5 }\n";
+
+/// A `mock run --watch` process whose stdout and stderr lines are read as they come.
+struct Watched {
+    child: Child,
+    addr: SocketAddr,
+    lines: mpsc::Receiver<String>,
+    dir: tempfile::TempDir,
+}
+
+impl Watched {
+    fn start(extra_args: &[&str]) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("asyncapi.yaml"), main_doc("")).unwrap();
+        std::fs::write(dir.path().join("schemas.yaml"), SCHEMAS).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_asynction"))
+            .arg("--spec")
+            .arg(dir.path().join("asyncapi.yaml"))
+            .args(["mock", "run", "--port", "0", "--watch"])
+            .args(extra_args)
+            .env("RUST_LOG", "warn")
+            .env_remove("CLICOLOR_FORCE")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the asynction binary runs");
+        let (tx, lines) = mpsc::channel();
+        let pipes: [Box<dyn Read + Send>; 2] = [
+            Box::new(child.stdout.take().unwrap()),
+            Box::new(child.stderr.take().unwrap()),
+        ];
+        for pipe in pipes {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                    if tx.send(line).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        let mut watched = Watched {
+            child,
+            addr: "127.0.0.1:0".parse().unwrap(),
+            lines,
+            dir,
+        };
+        let listening = watched.wait_for("listening on http://");
+        watched.addr = listening
+            .trim()
+            .trim_start_matches("listening on http://")
+            .parse()
+            .unwrap();
+        watched.wait_for("reloads on save");
+        watched
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Saves `text` as `name` the way editors do: a new file renamed over the old one.
+    fn save(&self, name: &str, text: &str) {
+        let tmp = self.path(&format!(".{name}.tmp"));
+        std::fs::write(&tmp, text).unwrap();
+        std::fs::rename(&tmp, self.path(name)).unwrap();
+    }
+
+    /// The lines printed until one contains `needle` (that one last), within 20 s.
+    fn lines_until(&self, needle: &str) -> Vec<String> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut seen = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    let found = line.contains(needle);
+                    seen.push(line);
+                    if found {
+                        return seen;
+                    }
+                }
+                Err(_) => panic!("no line with {needle:?} within 20 s; printed: {seen:#?}"),
+            }
+        }
+    }
+
+    fn wait_for(&self, needle: &str) -> String {
+        self.lines_until(needle).pop().unwrap()
+    }
+
+    /// Every line printed within `window`.
+    fn lines_within(&self, window: Duration) -> Vec<String> {
+        let deadline = Instant::now() + window;
+        let mut seen = Vec::new();
+        while let Ok(line) = self
+            .lines
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        {
+            seen.push(line);
+        }
+        seen
+    }
+
+    async fn client(&self, namespace: &str) -> Client {
+        ClientBuilder::new(format!("http://{}", self.addr))
+            .connect(namespace)
+            .await
+            .expect("the client connects")
+    }
+}
+
+impl Drop for Watched {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+const ACK: Duration = Duration::from_secs(5);
+
+/// The ack of `event` with `arg` on `namespace`: `Ok(value)` or `Err(refusal code)`.
+async fn send(
+    client: &mut Client,
+    namespace: &str,
+    event: &str,
+    arg: Value,
+) -> Result<Value, String> {
+    let ack = client
+        .emit_with_ack(namespace, event, vec![arg], ACK)
+        .await
+        .expect("an ack");
+    let first = ack.values.first().cloned().unwrap_or(Value::Null);
+    match first.get("error") {
+        Some(error) => Err(error["code"].as_str().unwrap_or_default().to_owned()),
+        None => Ok(first),
+    }
+}
+
+#[tokio::test]
+async fn an_added_event_is_accepted_without_a_restart_and_other_clients_stay_connected() {
+    let mock = Watched::start(&[]);
+    let mut lobby = mock.client("/lobby").await;
+    let mut before = mock.client("/chat").await;
+    assert_eq!(
+        send(&mut before, "/chat", "wave", json!(3)).await,
+        Err("unknown_event".to_owned())
+    );
+    mock.save("asyncapi.yaml", &main_doc(WAVE));
+    let reloaded = mock.wait_for("reloaded");
+    assert!(
+        reloaded.contains("+ event 'wave' (receives) in /chat"),
+        "{reloaded}"
+    );
+    // Same port, new client: the new document.
+    let mut after = mock.client("/chat").await;
+    assert!(send(&mut after, "/chat", "wave", json!(3)).await.is_ok());
+    assert_eq!(
+        send(&mut after, "/chat", "wave", json!("three")).await,
+        Err("invalid_payload".to_owned())
+    );
+    // The client connected before the reload is still connected and served.
+    assert!(
+        send(&mut lobby, "/lobby", "ping", json!("still here"))
+            .await
+            .is_ok()
+    );
+    assert!(
+        send(&mut before, "/chat", "hello", json!("hi"))
+            .await
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn a_broken_save_keeps_the_last_valid_document_and_prints_every_error_until_fixed() {
+    let mock = Watched::start(&[]);
+    let broken = main_doc(WAVE).replace("type: integer", "type: integr");
+    mock.save("asyncapi.yaml", &broken);
+    let printed = mock.lines_until("the last valid version keeps serving");
+    let located = printed
+        .iter()
+        .find(|l| l.contains("asyncapi.yaml:") && l.contains("integr"))
+        .unwrap_or_else(|| panic!("a located diagnostic: {printed:#?}"));
+    assert!(
+        located.contains("asyncapi.yaml:12:"),
+        "the diagnostic names file:line:col: {located}"
+    );
+    // Still served: the old document (no `wave`, `hello` accepted).
+    let mut client = mock.client("/chat").await;
+    assert!(
+        send(&mut client, "/chat", "hello", json!("hi"))
+            .await
+            .is_ok()
+    );
+    assert_eq!(
+        send(&mut client, "/chat", "wave", json!(3)).await,
+        Err("unknown_event".to_owned())
+    );
+    // A second failing save prints its errors again.
+    mock.save("asyncapi.yaml", &format!("{broken}\n"));
+    mock.wait_for("the last valid version keeps serving");
+    // The fix is served.
+    mock.save("asyncapi.yaml", &main_doc(WAVE));
+    mock.wait_for("reloaded");
+    let mut fixed = mock.client("/chat").await;
+    assert!(send(&mut fixed, "/chat", "wave", json!(3)).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_change_of_a_referenced_file_is_seen() {
+    let mock = Watched::start(&[]);
+    let mut client = mock.client("/chat").await;
+    assert_eq!(
+        send(&mut client, "/chat", "hello", json!("good morning")).await,
+        Err("invalid_payload".to_owned())
+    );
+    mock.save(
+        "schemas.yaml",
+        "Greeting: { type: string, maxLength: 50 }\n",
+    );
+    let reloaded = mock.wait_for("reloaded");
+    assert!(
+        reloaded.contains("no namespace or event added or removed"),
+        "{reloaded}"
+    );
+    let mut after = mock.client("/chat").await;
+    assert!(
+        send(&mut after, "/chat", "hello", json!("good morning"))
+            .await
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn a_burst_of_saves_reloads_once() {
+    let mock = Watched::start(&[]);
+    for n in 0..6 {
+        let doc = format!("{}# save {n}\n", main_doc(WAVE));
+        mock.save("asyncapi.yaml", &doc);
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    mock.wait_for("reloaded");
+    let later = mock.lines_within(Duration::from_millis(1000));
+    assert!(
+        !later.iter().any(|l| l.contains("reloaded")),
+        "one reload only: {later:#?}"
+    );
+}
+
+#[tokio::test]
+async fn the_docs_page_shows_an_added_event_after_a_save_without_a_manual_reload() {
+    let mock = Watched::start(&[]);
+    let (status, page) = asynction_testkit::http_get(mock.addr, "/docs").await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("live.js"),
+        "the page loads its live-reload script"
+    );
+    assert!(!page.contains("wave"));
+    let next = mock.path("next.yaml");
+    std::fs::write(&next, main_doc(WAVE)).unwrap();
+    let url = format!("http://{}/docs", mock.addr);
+    let target = mock.path("asyncapi.yaml");
+    let report = asynction_testkit::browser::run_script(
+        "chromium-live-reload.mjs",
+        &[
+            url.as_ref(),
+            next.as_os_str(),
+            target.as_os_str(),
+            "wave".as_ref(),
+        ],
+    )
+    .await;
+    assert_eq!(report["streamOpened"], true, "{report}");
+    assert_eq!(report["shows"], true, "{report}");
+    assert_eq!(
+        report["loads"], 2,
+        "one load, one reload by the page: {report}"
+    );
+    assert_eq!(
+        report["consoleErrors"],
+        json!([]),
+        "no CSP violation: {report}"
+    );
+    assert_eq!(report["pageErrors"], json!([]), "{report}");
+}
