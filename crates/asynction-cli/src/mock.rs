@@ -151,7 +151,7 @@ async fn serve(global: &GlobalOptions, args: &RunArgs, console: &mut Console) ->
     };
     let local = listener.local_addr().unwrap_or(addr);
     print_banner(&mock, local, args.interval, console);
-    crate::mock_watch::banner(&args.dev, &global.spec, console);
+    crate::mock_watch::banner(&args.dev, console);
     if args.dev.watch {
         let reload = crate::mock_watch::Reload {
             spec: global.spec.clone(),

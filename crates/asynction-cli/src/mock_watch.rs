@@ -54,20 +54,8 @@ pub(crate) struct Reload {
     pub options: MockOptions,
 }
 
-/// The banner's lines about these options.
-pub(crate) fn banner(dev: &DevOptions, spec: &std::path::Path, console: &mut Console) {
-    if dev.watch {
-        let files = asynction_spec::referenced_files(spec).len();
-        let more = match files {
-            1 => String::new(),
-            n => format!(" and the {} files its $refs reach", n - 1),
-        };
-        outln!(
-            console,
-            "  watching {}{more}: reloads on save",
-            spec.display()
-        );
-    }
+/// The banner's lines about these options (`--watch` prints its own once it watches).
+pub(crate) fn banner(dev: &DevOptions, console: &mut Console) {
     if dev.debug {
         outln!(
             console,
@@ -96,6 +84,16 @@ pub(crate) async fn serve(
             return ExitCode::from(1);
         }
     };
+    // Printed once watching, so that a save after this line is seen.
+    let more = match files.len() {
+        1 => String::new(),
+        n => format!(" and the {} files its $refs reach", n - 1),
+    };
+    outln!(
+        console,
+        "  watching {}{more}: reloads on save",
+        reload.spec.display()
+    );
     let mut served = first.document().api.clone();
     let mock = ReloadingMock::new(first);
     let server = mock.clone().serve(listener, shutdown);
