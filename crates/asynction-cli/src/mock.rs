@@ -128,6 +128,7 @@ async fn serve(global: &GlobalOptions, args: &RunArgs, console: &mut Console) ->
         console: !args.no_console,
         metrics: args.metrics,
         live_reload: args.dev.watch,
+        debug: args.dev.debug,
     };
     let mock = match MockServer::new(doc, options.clone()) {
         Ok(mock) => mock,

@@ -47,16 +47,37 @@ struct Watched {
 }
 
 impl Watched {
+    /// `mock run --watch` of a copy of [`main_doc`] and its `schemas.yaml`.
     fn start(extra_args: &[&str]) -> Self {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("asyncapi.yaml"), main_doc("")).unwrap();
         std::fs::write(dir.path().join("schemas.yaml"), SCHEMAS).unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_asynction"))
+        let spec = dir.path().join("asyncapi.yaml");
+        let mut args = vec!["--watch"];
+        args.extend_from_slice(extra_args);
+        let watched = Self::spawn(dir, &spec, &args, Some("warn"));
+        watched.wait_for("reloads on save");
+        watched
+    }
+
+    /// `mock run --port 0 ARGS` of `spec`, with `RUST_LOG` set to `log` (or unset), once it
+    /// listens.
+    fn spawn(
+        dir: tempfile::TempDir,
+        spec: &std::path::Path,
+        args: &[&str],
+        log: Option<&str>,
+    ) -> Self {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_asynction"));
+        match log {
+            Some(filter) => command.env("RUST_LOG", filter),
+            None => command.env_remove("RUST_LOG"),
+        };
+        let mut child = command
             .arg("--spec")
-            .arg(dir.path().join("asyncapi.yaml"))
-            .args(["mock", "run", "--port", "0", "--watch"])
-            .args(extra_args)
-            .env("RUST_LOG", "warn")
+            .arg(spec)
+            .args(["mock", "run", "--port", "0"])
+            .args(args)
             .env_remove("CLICOLOR_FORCE")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -90,7 +111,6 @@ impl Watched {
             .trim_start_matches("listening on http://")
             .parse()
             .unwrap();
-        watched.wait_for("reloads on save");
         watched
     }
 
@@ -323,4 +343,63 @@ async fn the_docs_page_shows_an_added_event_after_a_save_without_a_manual_reload
         "no CSP violation: {report}"
     );
     assert_eq!(report["pageErrors"], json!([]), "{report}");
+}
+
+#[tokio::test]
+async fn debug_logs_every_frame_with_its_verdict_and_no_credential() {
+    asynction_testkit::peers::ensure_node_peers();
+    let spec = asynction_testkit::fixtures("mockserver").join("chat-2.6.yaml");
+    let dir = tempfile::tempdir().unwrap();
+    // RUST_LOG unset: --debugger (the original's name) alone turns the frame log on.
+    let mock = Watched::spawn(dir, &spec, &["--debugger", "--interval", "0.2"], None);
+    let banner = mock.lines_until("debug log on");
+    assert!(
+        banner.last().unwrap().contains("credentials redacted"),
+        "{banner:#?}"
+    );
+    let results = asynction_testkit::node(
+        mock.addr,
+        "/socket.io",
+        json!([
+            {"op": "connect", "id": "a", "ns": "/secure", "auth": {"token": "s3cret-token"},
+             "headers": {"authorization": "Bearer s3cret-header"}},
+            {"op": "emit", "id": "a", "event": "hello", "args": ["hi"], "ack": true},
+            {"op": "emit", "id": "a", "event": "hello", "args": [5], "ack": true},
+            {"op": "expect", "id": "a", "event": "notice", "timeout": 5000},
+            {"op": "connect", "id": "b", "ns": "/search", "query": {"limit": "99"}},
+        ]),
+    )
+    .await;
+    assert_eq!(results[0], json!({"connected": true}), "{results:?}");
+    assert!(results[4].get("connect_error").is_some(), "{results:?}");
+    let log = mock.lines_until("connect_error →");
+    let line = |needle: &[&str]| {
+        log.iter()
+            .find(|l| needle.iter().all(|n| l.contains(n)))
+            .unwrap_or_else(|| panic!("a line with {needle:?} in {log:#?}"))
+            .clone()
+    };
+    let connect = line(&["connect ←", "/secure"]);
+    assert!(
+        connect.contains(r#"auth={"token":"<redacted>"}"#),
+        "{connect}"
+    );
+    assert!(connect.contains("authorization: <redacted>"), "{connect}");
+    line(&["connect →", "/secure", "accepted"]);
+    line(&["event ←", "hello", r#"args=["hi"]"#, "ack=true"]);
+    line(&["event verdict", "hello", "accepted"]);
+    line(&["event ←", "hello", "args=[5]"]);
+    line(&["event verdict", "hello", "refused", "invalid_payload"]);
+    line(&["ack →", "hello"]);
+    line(&["emit →", "/secure", "notice", "args=["]);
+    line(&[
+        "connect_error →",
+        "/search",
+        "bindings",
+        "invalid_handshake",
+    ]);
+    assert!(
+        !log.iter().any(|l| l.contains("s3cret")),
+        "no credential in the log: {log:#?}"
+    );
 }

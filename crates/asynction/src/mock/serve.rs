@@ -82,6 +82,9 @@ pub struct MockOptions {
     /// for a mock served by a [`ReloadingMock`](crate::mock::ReloadingMock), which serves the
     /// version stream. Default: off.
     pub live_reload: bool,
+    /// Log every frame in and out at `debug` level (target `asynction::frames`: namespace,
+    /// event, arguments with credentials redacted, verdict, refusal code). Default: off.
+    pub debug: bool,
     /// Keep Prometheus metrics and serve them at `{base}/metrics` (feature `metrics`).
     /// Default: off.
     #[cfg(feature = "metrics")]
@@ -99,6 +102,7 @@ impl Default for MockOptions {
             docs: true,
             console: true,
             live_reload: false,
+            debug: false,
             #[cfg(feature = "metrics")]
             metrics: false,
         }
@@ -343,6 +347,9 @@ impl MockServer {
             });
         if let Some(server) = &options.server {
             builder = builder.server(server.clone());
+        }
+        if options.debug {
+            builder = builder.plugin(crate::observe::frames::FrameLog::default());
         }
         if let Some(path) = &options.path {
             builder = builder.path(path.clone());
