@@ -250,7 +250,7 @@ fn list<S: AsRef<str>>(names: &[S]) -> String {
 }
 
 /// Resolves on Ctrl-C or (on Unix) SIGTERM.
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         if let Err(e) = tokio::signal::ctrl_c().await {
             tracing::warn!(error = %e, "cannot listen for Ctrl-C");

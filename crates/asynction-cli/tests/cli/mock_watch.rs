@@ -53,15 +53,15 @@ impl Watched {
         std::fs::write(dir.path().join("asyncapi.yaml"), main_doc("")).unwrap();
         std::fs::write(dir.path().join("schemas.yaml"), SCHEMAS).unwrap();
         let spec = dir.path().join("asyncapi.yaml");
-        let mut args = vec!["--watch"];
+        let mut args = vec!["mock", "run", "--port", "0", "--watch"];
         args.extend_from_slice(extra_args);
-        let watched = Self::spawn(dir, &spec, &args, Some("warn"));
+        let mut watched = Self::spawn(dir, &spec, &args, Some("warn"));
+        watched.listening();
         watched.wait_for("reloads on save");
         watched
     }
 
-    /// `mock run --port 0 ARGS` of `spec`, with `RUST_LOG` set to `log` (or unset), once it
-    /// listens.
+    /// `asynction --spec SPEC ARGS`, with `RUST_LOG` set to `log` (or unset).
     fn spawn(
         dir: tempfile::TempDir,
         spec: &std::path::Path,
@@ -76,7 +76,6 @@ impl Watched {
         let mut child = command
             .arg("--spec")
             .arg(spec)
-            .args(["mock", "run", "--port", "0"])
             .args(args)
             .env_remove("CLICOLOR_FORCE")
             .stdin(Stdio::null())
@@ -99,19 +98,22 @@ impl Watched {
                 }
             });
         }
-        let mut watched = Watched {
+        Watched {
             child,
             addr: "127.0.0.1:0".parse().unwrap(),
             lines,
             dir,
-        };
-        let listening = watched.wait_for("listening on http://");
-        watched.addr = listening
+        }
+    }
+
+    /// Waits for the mock's banner line with its address.
+    fn listening(&mut self) {
+        let listening = self.wait_for("listening on http://");
+        self.addr = listening
             .trim()
             .trim_start_matches("listening on http://")
             .parse()
             .unwrap();
-        watched
     }
 
     fn path(&self, name: &str) -> PathBuf {
@@ -351,7 +353,17 @@ async fn debug_logs_every_frame_with_its_verdict_and_no_credential() {
     let spec = asynction_testkit::fixtures("mockserver").join("chat-2.6.yaml");
     let dir = tempfile::tempdir().unwrap();
     // RUST_LOG unset: --debugger (the original's name) alone turns the frame log on.
-    let mock = Watched::spawn(dir, &spec, &["--debugger", "--interval", "0.2"], None);
+    let args = [
+        "mock",
+        "run",
+        "--port",
+        "0",
+        "--debugger",
+        "--interval",
+        "0.2",
+    ];
+    let mut mock = Watched::spawn(dir, &spec, &args, None);
+    mock.listening();
     let banner = mock.lines_until("debug log on");
     assert!(
         banner.last().unwrap().contains("credentials redacted"),
@@ -402,4 +414,29 @@ async fn debug_logs_every_frame_with_its_verdict_and_no_credential() {
         !log.iter().any(|l| l.contains("s3cret")),
         "no credential in the log: {log:#?}"
     );
+}
+
+#[tokio::test]
+async fn docs_watch_rewrites_the_static_site_on_save_and_keeps_it_on_a_broken_save() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("asyncapi.yaml"), main_doc("")).unwrap();
+    std::fs::write(dir.path().join("schemas.yaml"), SCHEMAS).unwrap();
+    let spec = dir.path().join("asyncapi.yaml");
+    let out = dir.path().join("site");
+    let args = ["docs", "--out", out.to_str().unwrap(), "--watch"];
+    let docs = Watched::spawn(dir, &spec, &args, Some("warn"));
+    docs.wait_for("rewrites the site on save");
+    let index = out.join("index.html");
+    assert!(!std::fs::read_to_string(&index).unwrap().contains("wave"));
+    docs.save("asyncapi.yaml", &main_doc(WAVE));
+    docs.wait_for("docs written");
+    assert!(std::fs::read_to_string(&index).unwrap().contains("wave"));
+    // A broken save prints where, and leaves the last site.
+    docs.save("asyncapi.yaml", "asyncapi: 2.6.0\ninfo: [\n");
+    let printed = docs.lines_until("asyncapi.yaml:");
+    assert!(
+        printed.last().unwrap().contains("asyncapi.yaml:2:"),
+        "{printed:#?}"
+    );
+    assert!(std::fs::read_to_string(&index).unwrap().contains("wave"));
 }
