@@ -82,7 +82,11 @@ fn watch(global: &GlobalOptions, args: &DocsArgs, file: &Path, console: &mut Con
             }
         };
         let _ = write(global, args, file, console);
-        outln!(console, "watching {}: rewrites the site on save (Ctrl-C stops)", file.display());
+        outln!(
+            console,
+            "watching {}: rewrites the site on save (Ctrl-C stops)",
+            file.display()
+        );
         let stop = crate::mock::shutdown_signal();
         tokio::pin!(stop);
         loop {
@@ -95,7 +99,11 @@ fn watch(global: &GlobalOptions, args: &DocsArgs, file: &Path, console: &mut Con
                     if written || now.len() > 1 {
                         files = now;
                     } else {
-                        files.extend(now.into_iter().filter(|f| !files.contains(f)).collect::<Vec<_>>());
+                        for f in now {
+                            if !files.contains(&f) {
+                                files.push(f);
+                            }
+                        }
                     }
                     if let Err(e) = watcher.watch(&files) {
                         errln!(console, "asynction: cannot watch the document's files: {e}");

@@ -1,24 +1,5 @@
 //! A mock whose document can be replaced while it serves ([`ReloadingMock`]): what
 //! `asynction mock run --watch` serves.
-//!
-//! The listener stays; the HTTP service in front of it forwards each request to the router of
-//! the *current* [`MockServer`] (held in an [`ArcSwap`], swapped by [`ReloadingMock::replace`]).
-//! What that means for clients:
-//!
-//! - **New clients** (a new Engine.IO session: HTTP long-polling or WebSocket handshake) get the
-//!   new document.
-//! - **WebSocket clients** already connected keep their connection, on the Socket.IO instance
-//!   that accepted them, under the document version they connected with (its validation, its
-//!   fake events); they get the new document when they reconnect.
-//! - **Long-polling clients** reconnect: their next request reaches the new instance, which does
-//!   not know their session id and refuses it (`400`, "Session ID unknown"); Socket.IO clients
-//!   then open a new session, under the new document.
-//! - A replaced instance keeps emitting its fake events to its own clients, and is dropped (its
-//!   emit tasks stopped) once its last client has left: nothing piles up across reloads.
-//! - With [`MockOptions::live_reload`](crate::mock::MockOptions::live_reload), the docs page's
-//!   version stream (`{docs}/events`) is served here: every replacement announces the new
-//!   document's version ([`crate::docs::document_version`]) to every open docs page, which
-//!   reloads itself.
 
 use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -36,8 +17,26 @@ use crate::server::ValidatedIo;
 /// How often replaced instances are checked for clients (and dropped without any).
 const RETIRE_CHECK: Duration = Duration::from_secs(1);
 
-/// A mock server whose document can be swapped without dropping its port; see
-/// [the module docs](self) for what clients see.
+/// A mock server whose document can be swapped without dropping its port.
+///
+/// The listener stays; the HTTP service in front of it forwards each request to the router of
+/// the *current* [`MockServer`] (held in an `ArcSwap`, swapped by [`ReloadingMock::replace`]).
+/// What that means for clients:
+///
+/// - **New clients** (a new Engine.IO session: HTTP long-polling or WebSocket handshake) get the
+///   new document.
+/// - **WebSocket clients** already connected keep their connection, on the Socket.IO instance
+///   that accepted them, under the document version they connected with (its validation, its
+///   fake events); they get the new document when they reconnect.
+/// - **Long-polling clients** reconnect: their next request reaches the new instance, which does
+///   not know their session id and refuses it (`400`, "Session ID unknown"); Socket.IO clients
+///   then open a new session, under the new document.
+/// - A replaced instance keeps emitting its fake events to its own clients, and is dropped (its
+///   emit tasks stopped) once its last client has left: nothing piles up across reloads.
+/// - With [`MockOptions::live_reload`](crate::mock::MockOptions::live_reload), the docs page's
+///   version stream (`{docs}/events`) is served here: every replacement announces the new
+///   document's version ([`crate::docs::document_version`]) to every open docs page, which
+///   reloads itself.
 ///
 /// ```no_run
 /// use asynction::mock::{MockOptions, MockServer, ReloadingMock};
@@ -50,8 +49,8 @@ const RETIRE_CHECK: Duration = Duration::from_secs(1);
 /// let swapper = mock.clone();
 /// tokio::spawn(async move {
 ///     // … when the file changes:
-///     if let Ok(next) = load().map(|doc| MockServer::new(doc, options)) {
-///         swapper.replace(next.unwrap());
+///     if let Ok(Ok(next)) = load().map(|doc| MockServer::new(doc, options)) {
+///         swapper.replace(next);
 ///     }
 /// });
 /// mock.serve(listener, async { let _ = tokio::signal::ctrl_c().await; }).await?;

@@ -259,10 +259,10 @@ impl EventObserver for EventFrames {
     fn finished(&self, outcome: Option<RefusalCode>) {
         match outcome {
             None => {
-                tracing::debug!(target: "asynction::frames", namespace = %self.doc_path, event = self.event(), verdict = "accepted", "event verdict")
+                tracing::debug!(target: "asynction::frames", namespace = %self.doc_path, event = self.event(), verdict = "accepted", "event verdict");
             }
             Some(code) => {
-                tracing::debug!(target: "asynction::frames", namespace = %self.doc_path, event = self.event(), verdict = "refused", code = code.as_str(), "event verdict")
+                tracing::debug!(target: "asynction::frames", namespace = %self.doc_path, event = self.event(), verdict = "refused", code = code.as_str(), "event verdict");
             }
         }
     }
