@@ -234,4 +234,31 @@ mod tests {
         let missing = files.load(0, "missing.yaml", &mut diagnostics).unwrap_err();
         assert!(missing.starts_with("cannot read "), "{missing}");
     }
+
+    #[test]
+    fn referenced_files_lists_every_reached_file_once_and_follows_no_broken_or_remote_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path();
+        std::fs::write(
+            p.join("main.yaml"),
+            "a: { $ref: 'my%20parts.yaml#/a' }\nb: { $ref: './my parts.yaml#/b' }\nc: { $ref: 'https://example.com/x.yaml' }\nd: { $ref: 'bad.yaml' }\ne: { $ref: '#/a' }\n",
+        )
+        .unwrap();
+        std::fs::write(
+            p.join("my parts.yaml"),
+            "a: 1\nb: { $ref: 'main.yaml#/e' }\n",
+        )
+        .unwrap();
+        // Does not parse: listed (a fix is a change to watch), its `$ref`s unknown.
+        std::fs::write(p.join("bad.yaml"), "x: [\n  $ref: never.yaml\n").unwrap();
+        let names: Vec<String> = referenced_files(&p.join("main.yaml"))
+            .iter()
+            .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["main.yaml", "my parts.yaml", "bad.yaml"]);
+        // A main file that cannot be read or parsed is still its own set.
+        assert_eq!(referenced_files(&p.join("gone.yaml")).len(), 1);
+        std::fs::write(p.join("broken.yaml"), "a: [\n").unwrap();
+        assert_eq!(referenced_files(&p.join("broken.yaml")).len(), 1);
+    }
 }
