@@ -12,7 +12,7 @@ use asynction::docs::DocsOptions;
 use clap::Args;
 
 use crate::console::{Console, errln, outln};
-use crate::watch::FileWatcher;
+use crate::watch::{FileWatcher, WatchMode};
 use crate::{GlobalOptions, ServerOption};
 
 /// Arguments of `asynction docs`.
@@ -38,6 +38,10 @@ pub struct DocsArgs {
     /// reach, is saved (a save with errors prints them and leaves the last site in place).
     #[arg(long)]
     watch: bool,
+    /// --watch, noticing saves by reading the files' modification times every 0.5 s instead of
+    /// waiting for file events (Docker Desktop on macOS or Windows, network file systems).
+    #[arg(long)]
+    watch_poll: bool,
 }
 
 /// An absolute `http`/`https` URL: what a browser can open a WebSocket to.
@@ -57,7 +61,7 @@ fn parse_console_url(text: &str) -> Result<String, String> {
 /// 1 otherwise.
 pub fn run(global: &GlobalOptions, args: &DocsArgs, console: &mut Console) -> ExitCode {
     let file = args.file.as_ref().unwrap_or(&global.spec);
-    if args.watch {
+    if args.watch || args.watch_poll {
         return watch(global, args, file, console);
     }
     write(global, args, file, console)
@@ -74,7 +78,12 @@ fn watch(global: &GlobalOptions, args: &DocsArgs, file: &Path, console: &mut Con
     };
     runtime.block_on(async {
         let mut files = asynction_spec::referenced_files(file);
-        let mut watcher = match FileWatcher::new(&files) {
+        let mode = if args.watch_poll {
+            WatchMode::Poll
+        } else {
+            WatchMode::Events
+        };
+        let mut watcher = match FileWatcher::new(&files, mode) {
             Ok(w) => w,
             Err(e) => {
                 errln!(console, "asynction: cannot watch {}: {e}", file.display());

@@ -127,7 +127,7 @@ async fn serve(global: &GlobalOptions, args: &RunArgs, console: &mut Console) ->
         docs: !args.no_docs,
         console: !args.no_console,
         metrics: args.metrics,
-        live_reload: args.dev.watch,
+        live_reload: args.dev.watching(),
         debug: args.dev.debug,
     };
     let mock = match MockServer::new(doc, options.clone()) {
@@ -153,12 +153,13 @@ async fn serve(global: &GlobalOptions, args: &RunArgs, console: &mut Console) ->
     let local = listener.local_addr().unwrap_or(addr);
     print_banner(&mock, local, args.interval, console);
     crate::mock_watch::banner(&args.dev, console);
-    if args.dev.watch {
+    if args.dev.watching() {
         let reload = crate::mock_watch::Reload {
             spec: global.spec.clone(),
             load: global.load_options(),
             schemas: !args.validation.without_validation,
             options,
+            mode: args.dev.mode(),
         };
         return crate::mock_watch::serve(reload, mock, listener, shutdown_signal(), console).await;
     }

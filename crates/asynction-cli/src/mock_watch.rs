@@ -24,7 +24,7 @@ use asynction::model::Api;
 use clap::Args;
 
 use crate::console::{Console, errln, outln};
-use crate::watch::FileWatcher;
+use crate::watch::{FileWatcher, WatchMode};
 
 /// The options of `mock run` for editing a document while the mock runs.
 #[derive(Debug, Args)]
@@ -36,10 +36,31 @@ pub(crate) struct DevOptions {
     /// every error.
     #[arg(long)]
     pub(crate) watch: bool,
+    /// --watch, noticing saves by reading the files' modification times every 0.5 s instead
+    /// of waiting for file events: for Docker Desktop on macOS or Windows (whose VM may not
+    /// forward file events from the host) and network file systems.
+    #[arg(long)]
+    pub(crate) watch_poll: bool,
     /// Log every frame in and out at debug level (namespace, event, arguments with credentials
     /// redacted, verdict, refusal code), readably; RUST_LOG, when set, still decides the levels.
     #[arg(long, visible_alias = "debugger")]
     pub(crate) debug: bool,
+}
+
+impl DevOptions {
+    /// Whether the document is watched (`--watch` or `--watch-poll`).
+    pub(crate) fn watching(&self) -> bool {
+        self.watch || self.watch_poll
+    }
+
+    /// How it is watched.
+    pub(crate) fn mode(&self) -> WatchMode {
+        if self.watch_poll {
+            WatchMode::Poll
+        } else {
+            WatchMode::Events
+        }
+    }
 }
 
 /// What a reload needs to rebuild the mock.
@@ -52,6 +73,8 @@ pub(crate) struct Reload {
     pub schemas: bool,
     /// How the mock is built.
     pub options: MockOptions,
+    /// How the files are watched.
+    pub mode: WatchMode,
 }
 
 /// The banner's lines about these options (`--watch` prints its own once it watches).
@@ -73,7 +96,7 @@ pub(crate) async fn serve(
     console: &mut Console,
 ) -> ExitCode {
     let mut files = asynction_spec::referenced_files(&reload.spec);
-    let mut watcher = match FileWatcher::new(&files) {
+    let mut watcher = match FileWatcher::new(&files, reload.mode) {
         Ok(w) => w,
         Err(e) => {
             errln!(

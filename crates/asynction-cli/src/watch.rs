@@ -16,27 +16,41 @@
 //! - **The set changes with the document**: the caller passes the files the document's
 //!   `$ref`s reach ([`asynction_spec::referenced_files`]) after every reload.
 //! - Inotify (Linux) works on bind mounts, so the container image watches a mounted document;
-//!   Docker Desktop on macOS or Windows may not forward file events from the host into its VM:
-//!   there, watching works only on Linux hosts.
+//!   Docker Desktop on macOS or Windows may not forward file events from the host into its VM,
+//!   and network file systems may send none: [`WatchMode::Poll`] (`--watch-poll`) then looks
+//!   at the files' modification times every [`POLL_INTERVAL`] instead (notify's `PollWatcher`).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
+use notify::{Config, Event, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
 use tokio::sync::mpsc;
 
 /// How long the files must stay unchanged before a change is reported.
 pub(crate) const DEBOUNCE: Duration = Duration::from_millis(200);
 
+/// How often [`WatchMode::Poll`] looks at the files.
+pub(crate) const POLL_INTERVAL: Duration = Duration::from_millis(500);
+
+/// How changes are noticed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WatchMode {
+    /// The system's file events (inotify, FSEvents, ReadDirectoryChangesW).
+    Events,
+    /// Modification times read every [`POLL_INTERVAL`]: where no file event arrives.
+    Poll,
+}
+
 /// Reports changes of a set of files; stops watching when dropped.
 pub(crate) struct FileWatcher {
-    watcher: RecommendedWatcher,
+    watcher: Box<dyn Watcher + Send>,
     /// The watched files (by canonical directory + file name), read by notify's thread.
     files: Arc<Mutex<BTreeSet<PathBuf>>>,
-    /// The directories watched now.
-    dirs: BTreeSet<PathBuf>,
+    /// What is watched now: the files' directories (events) or the files (polling).
+    targets: BTreeSet<PathBuf>,
+    mode: WatchMode,
     changes: mpsc::UnboundedReceiver<Vec<PathBuf>>,
 }
 
@@ -55,33 +69,42 @@ fn watched_form(path: &Path) -> PathBuf {
 }
 
 impl FileWatcher {
-    /// Watches `files`.
-    pub(crate) fn new(files: &[PathBuf]) -> notify::Result<Self> {
+    /// Watches `files`, noticing changes as `mode` says.
+    pub(crate) fn new(files: &[PathBuf], mode: WatchMode) -> notify::Result<Self> {
         let (tx, changes) = mpsc::unbounded_channel();
         let watched: Arc<Mutex<BTreeSet<PathBuf>>> = Arc::default();
         let filter = watched.clone();
-        let watcher =
-            notify::recommended_watcher(move |result: notify::Result<Event>| match result {
-                // Reads (opening, reading, closing unchanged) are not changes: the reload reads
-                // every file itself, and would otherwise trigger the next one.
-                Ok(event) if matches!(event.kind, EventKind::Access(_)) => {}
-                Ok(event) => {
-                    let files = filter.lock().unwrap_or_else(PoisonError::into_inner);
-                    let changed: Vec<PathBuf> = event
-                        .paths
-                        .into_iter()
-                        .filter(|p| files.contains(p))
-                        .collect();
-                    if !changed.is_empty() {
-                        let _ = tx.send(changed);
-                    }
+        let handler = move |result: notify::Result<Event>| match result {
+            // Reads (opening, reading, closing unchanged) are not changes: the reload reads
+            // every file itself, and would otherwise trigger the next one.
+            Ok(event) if matches!(event.kind, EventKind::Access(_)) => {}
+            Ok(event) => {
+                let files = filter.lock().unwrap_or_else(PoisonError::into_inner);
+                let changed: Vec<PathBuf> = event
+                    .paths
+                    .into_iter()
+                    .filter(|p| files.contains(p))
+                    .collect();
+                if !changed.is_empty() {
+                    let _ = tx.send(changed);
                 }
-                Err(e) => tracing::warn!(error = %e, "watching the document's files failed"),
-            })?;
+            }
+            Err(e) => tracing::warn!(error = %e, "watching the document's files failed"),
+        };
+        let watcher: Box<dyn Watcher + Send> = match mode {
+            WatchMode::Events => Box::new(RecommendedWatcher::new(handler, Config::default())?),
+            WatchMode::Poll => Box::new(PollWatcher::new(
+                handler,
+                Config::default()
+                    .with_poll_interval(POLL_INTERVAL)
+                    .with_compare_contents(true),
+            )?),
+        };
         let mut watcher = FileWatcher {
             watcher,
             files: watched,
-            dirs: BTreeSet::new(),
+            targets: BTreeSet::new(),
+            mode,
             changes,
         };
         watcher.watch(files)?;
@@ -91,20 +114,26 @@ impl FileWatcher {
     /// Watches `files` from now on (instead of the previous set).
     pub(crate) fn watch(&mut self, files: &[PathBuf]) -> notify::Result<()> {
         let files: BTreeSet<PathBuf> = files.iter().map(|f| watched_form(f)).collect();
-        // A directory that does not exist (a `$ref` into it is an error) cannot be watched.
-        let dirs: BTreeSet<PathBuf> = files
-            .iter()
-            .filter_map(|f| f.parent().map(Path::to_path_buf))
-            .filter(|d| d.is_dir())
-            .collect();
-        for gone in self.dirs.difference(&dirs) {
+        let targets: BTreeSet<PathBuf> = match self.mode {
+            // A directory that does not exist (a `$ref` into it is an error) cannot be watched.
+            WatchMode::Events => files
+                .iter()
+                .filter_map(|f| f.parent().map(Path::to_path_buf))
+                .filter(|d| d.is_dir())
+                .collect(),
+            // Polling reads paths, not inodes: the files themselves (their contents compared,
+            // as modification times are read in whole seconds), not every file of their
+            // directories. A file missing now is not polled.
+            WatchMode::Poll => files.iter().filter(|f| f.is_file()).cloned().collect(),
+        };
+        for gone in self.targets.difference(&targets) {
             // A directory that was removed is no longer watched anyway.
             let _ = self.watcher.unwatch(gone);
         }
-        for new in dirs.difference(&self.dirs) {
+        for new in targets.difference(&self.targets) {
             self.watcher.watch(new, RecursiveMode::NonRecursive)?;
         }
-        self.dirs = dirs;
+        self.targets = targets;
         *self.files.lock().unwrap_or_else(PoisonError::into_inner) = files;
         Ok(())
     }

@@ -49,11 +49,16 @@ struct Watched {
 impl Watched {
     /// `mock run --watch` of a copy of [`main_doc`] and its `schemas.yaml`.
     fn start(extra_args: &[&str]) -> Self {
+        Self::start_with("--watch", extra_args)
+    }
+
+    /// [`Watched::start`] with `watch` (`--watch` or `--watch-poll`).
+    fn start_with(watch: &str, extra_args: &[&str]) -> Self {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("asyncapi.yaml"), main_doc("")).unwrap();
         std::fs::write(dir.path().join("schemas.yaml"), SCHEMAS).unwrap();
         let spec = dir.path().join("asyncapi.yaml");
-        let mut args = vec!["mock", "run", "--port", "0", "--watch"];
+        let mut args = vec!["mock", "run", "--port", "0", watch];
         args.extend_from_slice(extra_args);
         let mut watched = Self::spawn(dir, &spec, &args, Some("warn"));
         watched.listening();
@@ -231,6 +236,22 @@ async fn an_added_event_is_accepted_without_a_restart_and_other_clients_stay_con
             .await
             .is_ok()
     );
+}
+
+#[tokio::test]
+async fn watch_poll_sees_saves_without_file_events() {
+    // Where no file event arrives (Docker Desktop on macOS or Windows): modification times.
+    let mock = Watched::start_with("--watch-poll", &[]);
+    mock.save("asyncapi.yaml", &main_doc(WAVE));
+    let reloaded = mock.wait_for("reloaded");
+    assert!(reloaded.contains("+ event 'wave'"), "{reloaded}");
+    let mut client = mock.client("/chat").await;
+    assert!(send(&mut client, "/chat", "wave", json!(3)).await.is_ok());
+    mock.save(
+        "schemas.yaml",
+        "Greeting: { type: string, maxLength: 50 }\n",
+    );
+    mock.wait_for("reloaded");
 }
 
 #[tokio::test]
