@@ -8,7 +8,7 @@ use std::time::Duration;
 use arc_swap::ArcSwap;
 use axum::extract::Request;
 use axum::response::Response;
-use tokio::sync::watch;
+use tokio::sync::{Notify, watch};
 use tower::ServiceExt;
 
 use super::serve::{MockEmitters, MockServer};
@@ -73,6 +73,9 @@ struct Shared {
     current: ArcSwap<Instance>,
     /// Replaced instances that still had clients when last checked.
     retired: Mutex<Vec<Arc<Instance>>>,
+    /// Wakes the pruning task when an instance is retired (it sleeps while there is none, so
+    /// an idle mock stays idle).
+    retiring: Notify,
     /// The version of the served document, for the docs pages; taken (dropped) on shutdown,
     /// which ends every version stream.
     versions: Mutex<Option<watch::Sender<String>>>,
@@ -131,6 +134,7 @@ impl ReloadingMock {
             shared: Arc::new(Shared {
                 current: ArcSwap::from_pointee(Instance::start(mock)),
                 retired: Mutex::new(Vec::new()),
+                retiring: Notify::new(),
                 versions: Mutex::new(Some(versions)),
             }),
         }
@@ -148,6 +152,7 @@ impl ReloadingMock {
             .unwrap_or_else(PoisonError::into_inner)
             .push(old);
         self.prune();
+        self.shared.retiring.notify_one();
         if let Some(versions) = &*self
             .shared
             .versions
@@ -203,9 +208,11 @@ impl ReloadingMock {
         });
         let pruner = self.clone();
         let pruning = tokio::spawn(async move {
-            let mut ticker = tokio::time::interval(RETIRE_CHECK);
             loop {
-                ticker.tick().await;
+                if pruner.retired_instances() == 0 {
+                    pruner.shared.retiring.notified().await;
+                }
+                tokio::time::sleep(RETIRE_CHECK).await;
                 pruner.prune();
             }
         });
