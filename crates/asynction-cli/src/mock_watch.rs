@@ -15,7 +15,7 @@
 
 use std::collections::BTreeSet;
 use std::future::Future;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use asynction::LoadOptions;
@@ -138,7 +138,7 @@ pub(crate) async fn serve(
             changed = watcher.changed() => {
                 let names: Vec<String> = changed.iter().map(|p| p.display().to_string()).collect();
                 tracing::debug!(files = ?names, "document changed");
-                let next = build(&reload, console);
+                let next = rebuild(&reload, console).await;
                 // The files the document reaches now; an unreadable document keeps the old set.
                 let now = asynction_spec::referenced_files(&reload.spec);
                 files = if next.is_some() || now.len() > 1 {
@@ -160,38 +160,56 @@ pub(crate) async fn serve(
     }
 }
 
-/// The mock of the document as it is now, or `None` after printing why there is none.
-fn build(reload: &Reload, console: &mut Console) -> Option<MockServer> {
+/// The mock of the document as it is now, or the lines that say why there is none. Run off
+/// the runtime's thread: loading and building take a while on large documents, and the
+/// current mock keeps serving meanwhile.
+fn build(
+    spec: &Path,
+    load: &LoadOptions,
+    schemas: bool,
+    options: MockOptions,
+) -> Result<MockServer, Vec<String>> {
     let kept = "the last valid version keeps serving";
-    let doc = match asynction::lint::load_checked(&reload.spec, &reload.load, reload.schemas) {
+    let doc = match asynction::lint::load_checked(spec, load, schemas) {
         Ok(doc) => doc,
         Err(e) => {
-            for d in e.diagnostics() {
-                errln!(console, "{d}");
-            }
-            errln!(
-                console,
-                "asynction: {} has errors: {kept}",
-                reload.spec.display()
-            );
-            return None;
+            let mut lines: Vec<String> = e.diagnostics().iter().map(ToString::to_string).collect();
+            lines.push(format!("asynction: {} has errors: {kept}", spec.display()));
+            return Err(lines);
         }
     };
-    match MockServer::new(doc, reload.options.clone()) {
-        Ok(mock) => Some(mock),
+    MockServer::new(doc, options).map_err(|e| {
+        let mut lines: Vec<String> = e.diagnostics().iter().map(ToString::to_string).collect();
+        if lines.is_empty() {
+            lines.push(format!("asynction: {e}"));
+        }
+        lines.push(format!(
+            "asynction: no mock can be made of {}: {kept}",
+            spec.display()
+        ));
+        lines
+    })
+}
+
+/// [`build`] on a blocking thread; its errors printed.
+async fn rebuild(reload: &Reload, console: &mut Console) -> Option<MockServer> {
+    let (spec, load, schemas, options) = (
+        reload.spec.clone(),
+        reload.load.clone(),
+        reload.schemas,
+        reload.options.clone(),
+    );
+    let built = tokio::task::spawn_blocking(move || build(&spec, &load, schemas, options)).await;
+    match built {
+        Ok(Ok(mock)) => Some(mock),
+        Ok(Err(lines)) => {
+            for line in lines {
+                errln!(console, "{line}");
+            }
+            None
+        }
         Err(e) => {
-            let diagnostics = e.diagnostics();
-            if diagnostics.is_empty() {
-                errln!(console, "asynction: {e}");
-            }
-            for d in diagnostics {
-                errln!(console, "{d}");
-            }
-            errln!(
-                console,
-                "asynction: no mock can be made of {}: {kept}",
-                reload.spec.display()
-            );
+            errln!(console, "asynction: the reload failed: {e}");
             None
         }
     }
