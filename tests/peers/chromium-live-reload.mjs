@@ -4,7 +4,8 @@
 // TEXT, with no reload asked for.
 //
 // Usage: node chromium-live-reload.mjs URL NEW_DOCUMENT TARGET TEXT
-// Prints one JSON line: { loads, shows, streamOpened, consoleErrors, pageErrors }.
+// Prints one JSON line: { shows, navigation, streamOpened, consoleErrors, pageErrors }, where
+// navigation is how the page showing TEXT was loaded ("reload": by its own script).
 import { chromium } from "playwright-core";
 import fs from "node:fs";
 
@@ -21,12 +22,11 @@ const browser = await chromium.launch({
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run"],
 });
-const report = { loads: 0, shows: false, streamOpened: false, consoleErrors: [], pageErrors: [] };
+const report = { shows: false, navigation: null, streamOpened: false, consoleErrors: [], pageErrors: [] };
 try {
   const page = await browser.newPage();
   page.on("console", (m) => { if (m.type() === "error") report.consoleErrors.push(m.text()); });
   page.on("pageerror", (e) => report.pageErrors.push(String(e)));
-  page.on("load", () => { report.loads += 1; });
   const stream = page.waitForResponse((r) => r.url().endsWith("/docs/events"), { timeout: 20_000 });
   await page.goto(url, { waitUntil: "load" });
   await stream;
@@ -36,9 +36,16 @@ try {
   fs.renameSync(tmp, target);
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
-    report.shows = await page
-      .evaluate((t) => document.body !== null && document.body.textContent.includes(t), text)
-      .catch(() => false);
+    const seen = await page
+      .evaluate(
+        (t) => ({
+          shows: document.body !== null && document.body.textContent.includes(t),
+          navigation: performance.getEntriesByType("navigation")[0]?.type ?? null,
+        }),
+        text,
+      )
+      .catch(() => ({ shows: false, navigation: null }));
+    Object.assign(report, seen);
     if (report.shows) break;
     await new Promise((r) => setTimeout(r, 100));
   }

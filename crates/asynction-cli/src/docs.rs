@@ -102,10 +102,11 @@ fn watch(global: &GlobalOptions, args: &DocsArgs, file: &Path, console: &mut Con
             tokio::select! {
                 () = &mut stop => return ExitCode::SUCCESS,
                 _ = watcher.changed() => {
-                    let written = write(global, args, file, console) == ExitCode::SUCCESS;
+                    // The files the document reaches now, watched before anything is printed
+                    // (a save answering the output is seen); when it reaches no other file
+                    // (it may not parse), the ones it reached before stay watched too.
                     let now = asynction_spec::referenced_files(file);
-                    // An unreadable document keeps the files it reached before.
-                    if written || now.len() > 1 {
+                    if now.len() > 1 {
                         files = now;
                     } else {
                         for f in now {
@@ -117,6 +118,7 @@ fn watch(global: &GlobalOptions, args: &DocsArgs, file: &Path, console: &mut Con
                     if let Err(e) = watcher.watch(&files) {
                         errln!(console, "asynction: cannot watch the document's files: {e}");
                     }
+                    let _ = write(global, args, file, console);
                 }
             }
         }

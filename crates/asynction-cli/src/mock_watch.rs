@@ -138,10 +138,12 @@ pub(crate) async fn serve(
             changed = watcher.changed() => {
                 let names: Vec<String> = changed.iter().map(|p| p.display().to_string()).collect();
                 tracing::debug!(files = ?names, "document changed");
-                let next = rebuild(&reload, console).await;
-                // The files the document reaches now; an unreadable document keeps the old set.
+                let next = rebuild(&reload).await;
+                // The files the document reaches now (watched before anything is printed, so
+                // that a save answering the message is seen); an unreadable document keeps the
+                // old set.
                 let now = asynction_spec::referenced_files(&reload.spec);
-                files = if next.is_some() || now.len() > 1 {
+                files = if next.is_ok() || now.len() > 1 {
                     now
                 } else {
                     files.into_iter().chain(now).collect::<BTreeSet<_>>().into_iter().collect()
@@ -149,11 +151,18 @@ pub(crate) async fn serve(
                 if let Err(e) = watcher.watch(&files) {
                     errln!(console, "asynction: cannot watch the document's files: {e}");
                 }
-                if let Some(next) = next {
-                    let changes = changes(&served, &next.document().api);
-                    served = next.document().api.clone();
-                    mock.replace(next);
-                    outln!(console, "reloaded {}: {changes}", reload.spec.display());
+                match next {
+                    Ok(next) => {
+                        let changes = changes(&served, &next.document().api);
+                        served = next.document().api.clone();
+                        mock.replace(next);
+                        outln!(console, "reloaded {}: {changes}", reload.spec.display());
+                    }
+                    Err(lines) => {
+                        for line in lines {
+                            errln!(console, "{line}");
+                        }
+                    }
                 }
             }
         }
@@ -191,28 +200,17 @@ fn build(
     })
 }
 
-/// [`build`] on a blocking thread; its errors printed.
-async fn rebuild(reload: &Reload, console: &mut Console) -> Option<MockServer> {
+/// [`build`] on a blocking thread.
+async fn rebuild(reload: &Reload) -> Result<MockServer, Vec<String>> {
     let (spec, load, schemas, options) = (
         reload.spec.clone(),
         reload.load.clone(),
         reload.schemas,
         reload.options.clone(),
     );
-    let built = tokio::task::spawn_blocking(move || build(&spec, &load, schemas, options)).await;
-    match built {
-        Ok(Ok(mock)) => Some(mock),
-        Ok(Err(lines)) => {
-            for line in lines {
-                errln!(console, "{line}");
-            }
-            None
-        }
-        Err(e) => {
-            errln!(console, "asynction: the reload failed: {e}");
-            None
-        }
-    }
+    tokio::task::spawn_blocking(move || build(&spec, &load, schemas, options))
+        .await
+        .unwrap_or_else(|e| Err(vec![format!("asynction: the reload failed: {e}")]))
 }
 
 /// What changed between two documents: namespaces and events added or removed.
