@@ -11,6 +11,7 @@ mod fanout;
 mod idle_rss;
 mod load;
 mod raw_server;
+mod redis_server;
 mod servers;
 mod soak;
 mod stats;

@@ -174,9 +174,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         listener.local_addr()?,
         app.socketio_path()
     );
-    app.serve(listener, async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    app.serve(listener, asynction::lifecycle::shutdown_signal())
+        .await?;
     Ok(())
 }

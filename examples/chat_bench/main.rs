@@ -232,9 +232,7 @@ async fn serve<A: Adapter>(app: Asynction<A>) -> Result<(), Box<dyn std::error::
         listener.local_addr()?,
         app.socketio_path()
     );
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+    let shutdown = asynction::lifecycle::shutdown_signal();
     if std::env::var("CHAT_BENCH_DEBUG_ENDPOINT").as_deref() == Ok("1") {
         use axum::serve::ListenerExt;
         let router = app

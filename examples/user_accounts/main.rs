@@ -105,6 +105,8 @@ async fn serve<A: Adapter>(app: asynction::Asynction<A>) -> Result<(), Box<dyn s
         listener.local_addr()?,
         app.socketio_path()
     );
-    axum::serve(listener, app.into_router()).await?;
+    // Drains on Ctrl-C or SIGTERM: readiness off, running handlers finish, clients reconnect.
+    app.serve(listener, asynction::lifecycle::shutdown_signal())
+        .await?;
     Ok(())
 }

@@ -96,7 +96,7 @@ fn watch(global: &GlobalOptions, args: &DocsArgs, file: &Path, console: &mut Con
             "watching {}: rewrites the site on save (Ctrl-C stops)",
             file.display()
         );
-        let stop = crate::mock::shutdown_signal();
+        let stop = asynction::lifecycle::shutdown_signal();
         tokio::pin!(stop);
         loop {
             tokio::select! {

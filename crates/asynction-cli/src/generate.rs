@@ -3,12 +3,13 @@
 //! [`asynction_codegen::typescript`]'s and [`asynction_codegen::python`]'s; this module parses
 //! arguments and reports.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use asynction::Document;
 use asynction_codegen::python::{self, PythonOptions};
-use asynction_codegen::typescript::{Package, TypeScriptError, TypeScriptOptions, generate};
+use asynction_codegen::typescript::{self, TypeScriptOptions};
+use asynction_codegen::{GenerateError, Package};
 use clap::{Args, Subcommand};
 
 use crate::GlobalOptions;
@@ -80,15 +81,55 @@ pub fn run(global: &GlobalOptions, args: &GenerateArgs, console: &mut Console) -
 }
 
 fn run_python(global: &GlobalOptions, args: &PythonArgs, console: &mut Console) -> ExitCode {
-    let spec = args.file.clone().unwrap_or_else(|| global.spec.clone());
     let options = PythonOptions {
         package_name: args.name.clone(),
         server: args.server.clone(),
     };
-    let write = || -> Result<python::Package, python::PythonError> {
+    write_package(
+        global,
+        "python",
+        args.file.as_ref(),
+        &args.out,
+        console,
+        |doc| python::generate(doc, &options),
+    )
+}
+
+fn run_typescript(
+    global: &GlobalOptions,
+    args: &TypeScriptArgs,
+    console: &mut Console,
+) -> ExitCode {
+    let options = TypeScriptOptions {
+        package_name: args.name.clone(),
+        server: args.server.clone(),
+        runtime_checks: args.runtime_checks,
+    };
+    write_package(
+        global,
+        "typescript",
+        args.file.as_ref(),
+        &args.out,
+        console,
+        |doc| typescript::generate(doc, &options),
+    )
+}
+
+/// Loads the document (`file`, else `--spec`), generates the package for `language`, writes
+/// it into `out` and says so, its warnings first: 0 when written, 1 otherwise.
+fn write_package(
+    global: &GlobalOptions,
+    language: &str,
+    file: Option<&PathBuf>,
+    out: &Path,
+    console: &mut Console,
+    generate: impl FnOnce(&Document) -> Result<Package, GenerateError>,
+) -> ExitCode {
+    let spec = file.cloned().unwrap_or_else(|| global.spec.clone());
+    let write = || -> Result<Package, GenerateError> {
         let doc = Document::from_path_with(&spec, &global.load_options())?;
-        let package = python::generate(&doc, &options)?;
-        package.write(&args.out)?;
+        let package = generate(&doc)?;
+        package.write(out)?;
         Ok(package)
     };
     match write() {
@@ -101,50 +142,12 @@ fn run_python(global: &GlobalOptions, args: &PythonArgs, console: &mut Console) 
                 "created {} ({} files) in {}",
                 package.name,
                 package.files.len(),
-                args.out.display()
+                out.display()
             );
             ExitCode::SUCCESS
         }
         Err(e) => {
-            errln!(console, "asynction generate python: {e}");
-            ExitCode::from(1)
-        }
-    }
-}
-
-fn run_typescript(
-    global: &GlobalOptions,
-    args: &TypeScriptArgs,
-    console: &mut Console,
-) -> ExitCode {
-    let spec = args.file.clone().unwrap_or_else(|| global.spec.clone());
-    let options = TypeScriptOptions {
-        package_name: args.name.clone(),
-        server: args.server.clone(),
-        runtime_checks: args.runtime_checks,
-    };
-    let write = || -> Result<Package, TypeScriptError> {
-        let doc = Document::from_path_with(&spec, &global.load_options())?;
-        let package = generate(&doc, &options)?;
-        package.write(&args.out)?;
-        Ok(package)
-    };
-    match write() {
-        Ok(package) => {
-            for w in &package.warnings {
-                errln!(console, "warning: {w}");
-            }
-            outln!(
-                console,
-                "created {} ({} files) in {}",
-                package.name,
-                package.files.len(),
-                args.out.display()
-            );
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            errln!(console, "asynction generate typescript: {e}");
+            errln!(console, "asynction generate {language}: {e}");
             ExitCode::from(1)
         }
     }

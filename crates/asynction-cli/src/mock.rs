@@ -161,9 +161,19 @@ async fn serve(global: &GlobalOptions, args: &RunArgs, console: &mut Console) ->
             options,
             mode: args.dev.mode(),
         };
-        return crate::mock_watch::serve(reload, mock, listener, shutdown_signal(), console).await;
+        return crate::mock_watch::serve(
+            reload,
+            mock,
+            listener,
+            asynction::lifecycle::shutdown_signal(),
+            console,
+        )
+        .await;
     }
-    match mock.serve(listener, shutdown_signal()).await {
+    match mock
+        .serve(listener, asynction::lifecycle::shutdown_signal())
+        .await
+    {
         Ok(()) => {
             tracing::info!("mock server stopped");
             ExitCode::SUCCESS
@@ -248,33 +258,4 @@ fn list<S: AsRef<str>>(names: &[S]) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     }
-}
-
-/// Resolves on Ctrl-C or (on Unix) SIGTERM.
-pub(crate) async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(e) = tokio::signal::ctrl_c().await {
-            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = terminate => {}
-    }
-    tracing::info!("shutting down");
 }

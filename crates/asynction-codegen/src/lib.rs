@@ -10,7 +10,10 @@
 //! | [`python`] | a pip package: pydantic models and a typed python-socketio client (asyncio and sync) |
 
 mod naming;
+mod package;
 pub mod python;
 pub mod scaffold;
 mod types;
 pub mod typescript;
+
+pub use package::{Ecosystem, GenerateError, Package};

@@ -20,7 +20,7 @@ use serde_json::{Map, Value};
 use super::error::{Diagnostic, Location, SpecError};
 use super::files::Files;
 use super::refs::lookup;
-use super::source::{SourceFile, escape_pointer};
+use super::source::{SourceFile, escape_pointer, unescape_pointer};
 
 /// Keys under which a JSON Schema starts; inside a schema, everything is schema.
 const SCHEMA_KEYS: &[&str] = &["payload", "args", "query", "headers", "schema", "x-ack"];
@@ -332,7 +332,7 @@ impl Bundler {
         file: usize,
     ) -> String {
         let base = match fragment.rsplit('/').next().filter(|s| !s.is_empty()) {
-            Some(last) => last.replace("~1", "/").replace("~0", "~"),
+            Some(last) => unescape_pointer(last),
             None => self.files[file]
                 .source
                 .path

@@ -7,6 +7,7 @@ use super::error::Diagnostic;
 use super::rules;
 use super::source::{SourceFile, escape_pointer};
 use crate::model::{ArgumentList, Schema};
+use crate::source::unescape_pointer;
 
 /// Collects diagnostics against the main source file while a model is built.
 pub(crate) struct Reader<'a> {
@@ -268,7 +269,7 @@ impl<'a> Reader<'a> {
         let mut node = self.raw;
         let mut hops = 0;
         for token in pointer.split('/').skip(1) {
-            let token = token.replace("~1", "/").replace("~0", "~");
+            let token = unescape_pointer(token);
             node = follow(self.raw, node, &mut hops)?;
             node = match node {
                 Value::Object(m) => m.get(&token)?,
@@ -309,7 +310,7 @@ pub(crate) fn written_pointer(raw: &Value, pointer: &str) -> String {
                     _ => return pointer.to_owned(),
                 }
             }
-            let key = token.replace("~1", "/").replace("~0", "~");
+            let key = unescape_pointer(token);
             node = match current {
                 Value::Object(m) => m.get(&key),
                 Value::Array(a) => key.parse::<usize>().ok().and_then(|i| a.get(i)),

@@ -177,3 +177,9 @@ fn scalar_text(node: &MarkedYaml<'_>) -> String {
 pub(crate) fn escape_pointer(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
+
+/// A JSON pointer token as the key it names (`~1` → `/`, `~0` → `~`): the inverse of
+/// [`escape_pointer`].
+pub(crate) fn unescape_pointer(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}

@@ -22,6 +22,7 @@ use super::common;
 use super::fields::{Reader, child, kind, socketio_path, substitute_variables};
 use super::rules;
 use crate::model::{Api, Event, Namespace, SecurityRequirement, SecurityScheme, Server};
+use crate::source::unescape_pointer;
 
 /// Builds the model of a resolved 3.0 document.
 pub(crate) fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: String) -> Api {
@@ -414,7 +415,7 @@ fn referenced_key(r: &Reader<'_>, pointer: &str, prefix: &str) -> Option<String>
     if rest.contains('/') {
         return None;
     }
-    Some(rest.replace("~1", "/").replace("~0", "~"))
+    Some(unescape_pointer(rest))
 }
 
 /// The protocols a 3.x Bindings Object of `kind` may name (besides `x-` extensions), from the

@@ -57,15 +57,41 @@ pub fn fixtures(dir: &str) -> PathBuf {
     root().join("tests/fixtures").join(dir)
 }
 
+/// The team's shared reference material beside the workspace (`shared/`: the AsyncAPI corpus,
+/// the original Python Asynction peer): `$ASYNCTION_SHARED`, else `../shared`. It is not part of
+/// the repository; CI has it beside the clone, and tests that need it fail when it is missing
+/// (with this message), never skip.
+pub fn shared_dir() -> PathBuf {
+    match std::env::var_os("ASYNCTION_SHARED") {
+        Some(dir) => PathBuf::from(dir),
+        None => root().join("../shared"),
+    }
+}
+
 /// The AsyncAPI corpus (official spec examples and public Socket.IO documents, with the
 /// reference parser's verdicts in `EXPECTED-RESULTS.tsv`): `$ASYNCAPI_CORPUS`, else
-/// `shared/asyncapi-corpus` beside the workspace. It is not part of the repository, so it may be
-/// missing: each test says what it does then.
+/// `asyncapi-corpus` in [`shared_dir`]. Panics, saying how to point at it, when it is missing:
+/// a test that reads the corpus never passes without it.
 pub fn asyncapi_corpus() -> PathBuf {
-    match std::env::var_os("ASYNCAPI_CORPUS") {
+    let dir = match std::env::var_os("ASYNCAPI_CORPUS") {
         Some(dir) => PathBuf::from(dir),
-        None => root().join("../shared/asyncapi-corpus"),
-    }
+        None => shared_dir().join("asyncapi-corpus"),
+    };
+    assert!(
+        dir.join("EXPECTED-RESULTS.tsv").is_file(),
+        "the AsyncAPI corpus is not at {} (no EXPECTED-RESULTS.tsv): set ASYNCAPI_CORPUS to its \
+         folder, or ASYNCTION_SHARED to the shared folder that holds asyncapi-corpus/",
+        dir.display()
+    );
+    dir
+}
+
+/// Whether the slow sweeps over the whole AsyncAPI corpus run (`ASYNCTION_CORPUS_SWEEP=1`):
+/// generating and type-checking a Python package per corpus document, the live reference
+/// parser over every corpus document. They are measurements for notes, minutes long; every
+/// test's own checks run on the fixtures and the corpus's Socket.IO documents without them.
+pub fn corpus_sweep() -> bool {
+    std::env::var_os("ASYNCTION_CORPUS_SWEEP").is_some_and(|v| v == "1")
 }
 
 /// `tests/peers`, where the peer scripts and their npm packages live.

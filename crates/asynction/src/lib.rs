@@ -6,6 +6,7 @@ extern crate self as asynction;
 
 // The framework's layers, private: what users need is re-exported below, each item under one
 // path (see ARCHITECTURE.md, "One path per public item").
+mod built_in;
 mod observe;
 mod plugin;
 mod refusal;
@@ -18,6 +19,7 @@ mod msgpack;
 // Groups with their own vocabulary: each module's body declares private stages and re-exports
 // a curated list.
 pub mod docs;
+pub mod lifecycle;
 pub mod lint;
 pub mod security;
 pub mod validate;

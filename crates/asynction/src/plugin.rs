@@ -59,7 +59,6 @@ pub(crate) trait Plugin: Any + Send + Sync {
 }
 
 /// The plug-in of type `P` among `plugins`, if any.
-#[cfg_attr(not(feature = "metrics"), allow(dead_code))]
 pub(crate) fn find<P: Plugin>(plugins: &[Box<dyn Plugin>]) -> Option<&P> {
     plugins
         .iter()

@@ -16,18 +16,17 @@ use crate::{asynction, at, in_process};
 /// sets.
 fn multi_file_documents() -> Vec<PathBuf> {
     let mut out = vec![asynction_testkit::fixtures("spec").join("valid/chat/chat-2.3.0.yaml")];
-    if let Some(c) = corpus() {
-        for version in ["v2.6.0", "v3.0.0", "v3.1.0"] {
-            let dir = c.join("spec-examples").join(version).join("social-media");
-            for service in [
-                "backend",
-                "comments-service",
-                "frontend",
-                "notification-service",
-                "public-api",
-            ] {
-                out.push(dir.join(service).join("asyncapi.yaml"));
-            }
+    let c = corpus();
+    for version in ["v2.6.0", "v3.0.0", "v3.1.0"] {
+        let dir = c.join("spec-examples").join(version).join("social-media");
+        for service in [
+            "backend",
+            "comments-service",
+            "frontend",
+            "notification-service",
+            "public-api",
+        ] {
+            out.push(dir.join(service).join("asyncapi.yaml"));
         }
     }
     out

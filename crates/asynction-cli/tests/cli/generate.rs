@@ -65,7 +65,7 @@ fn writes_the_package_and_warns_with_positions() {
     let stderr = out.stderr;
     assert!(
         stderr
-            .contains("warning: approximations-2.6.yaml:11:13: TypeScript: `not` is not expressed"),
+            .contains("approximations-2.6.yaml:11:13: warning: TypeScript: `not` is not expressed"),
         "{stderr}"
     );
     for file in ["package.json", "tsconfig.json", "src/index.ts", "README.md"] {

@@ -648,14 +648,41 @@ mod cli {
         );
     }
 
-    #[test]
-    fn sigterm_shuts_down_cleanly() {
+    /// SIGTERM drains (`asynction::lifecycle`): the probes answer before, the connected client
+    /// is disconnected (so it reconnects elsewhere), the process exits 0.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sigterm_drains_and_shuts_down_cleanly() {
         let mut mock = MockProcess::start(&fixture("chat-2.6.yaml"), &[]);
+        let (status, body) = asynction_testkit::http_get(mock.addr, "/healthz").await;
+        assert_eq!((status, body.as_str()), (200, r#"{"status":"ok"}"#));
+        let (status, body) = asynction_testkit::http_get(mock.addr, "/readyz").await;
+        assert_eq!((status, body.as_str()), (200, r#"{"status":"ready"}"#));
+        let mut client = asynction_client::ClientBuilder::new(format!("http://{}", mock.addr))
+            .connect("/chat")
+            .await
+            .unwrap();
         let status = Command::new("kill")
             .args(["-TERM", &mock.child.id().to_string()])
             .status()
             .unwrap();
         assert!(status.success());
+        // Fake events may come first; then the disconnect (or the closed connection).
+        loop {
+            match client.next(std::time::Duration::from_secs(10)).await {
+                Ok(asynction_client::Incoming::Event(_)) => continue,
+                Ok(asynction_client::Incoming::Disconnect { namespace }) => {
+                    assert_eq!(namespace, "/chat");
+                    break;
+                }
+                Err(e) => {
+                    assert!(
+                        !matches!(e, asynction_client::Error::Timeout { .. }),
+                        "the client stayed connected after SIGTERM: {e}"
+                    );
+                    break;
+                }
+            }
+        }
         let code = mock.child.wait().unwrap();
         assert_eq!(code.code(), Some(0));
     }

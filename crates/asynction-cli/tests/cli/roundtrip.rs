@@ -7,20 +7,10 @@ use asynction::Document;
 pub(crate) use asynction_testkit::asyncapi_parser::verdicts as parse;
 use serde_json::Value;
 
-/// The AsyncAPI corpus ([`asynction_testkit::asyncapi_corpus`]), if it is there: it is not
-/// part of the repository; the corpus tests say so and check only the fixtures when it is
-/// missing.
-pub(crate) fn corpus() -> Option<PathBuf> {
-    let dir = asynction_testkit::asyncapi_corpus();
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "the AsyncAPI corpus is not at {} (set ASYNCAPI_CORPUS): only the fixtures are checked",
-            dir.display()
-        );
-        None
-    }
+/// The AsyncAPI corpus ([`asynction_testkit::asyncapi_corpus`], which fails the test when it
+/// is missing).
+pub(crate) fn corpus() -> PathBuf {
+    asynction_testkit::asyncapi_corpus()
 }
 
 /// Every YAML/JSON file under `dir`, sorted.
@@ -64,10 +54,9 @@ pub(crate) fn version_of(path: &Path) -> Option<String> {
 /// Every 2.x document of the fixtures and the corpus that asynction loads.
 pub(crate) fn documents_2x() -> Vec<PathBuf> {
     let mut dirs = vec![asynction_testkit::root().join("tests/fixtures")];
-    if let Some(c) = corpus() {
-        dirs.push(c.join("spec-examples"));
-        dirs.push(c.join("socketio"));
-    }
+    let c = corpus();
+    dirs.push(c.join("spec-examples"));
+    dirs.push(c.join("socketio"));
     dirs.iter()
         .flat_map(|d| files_under(d))
         .filter(|p| version_of(p).is_some_and(|v| v.starts_with("2.")))

@@ -22,7 +22,7 @@
 //! for w in &package.warnings {
 //!     eprintln!("{w}");
 //! }
-//! # Ok::<(), asynction_codegen::python::PythonError>(())
+//! # Ok::<(), asynction_codegen::GenerateError>(())
 //! ```
 
 mod client;
@@ -31,11 +31,11 @@ mod naming;
 mod package;
 mod source;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use asynction_spec::{Diagnostic, Document, Severity, SpecError, UnknownServer};
+use asynction_spec::{Document, Severity};
 
-use crate::scaffold::GeneratedFile;
+use crate::package::{GenerateError, Package, file};
 
 /// The runtime module every package ships as `_runtime.py`.
 const RUNTIME_PY: &str = include_str!("runtime.py");
@@ -49,53 +49,13 @@ pub struct PythonOptions {
     pub server: Option<String>,
 }
 
-/// Why a package could not be generated.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum PythonError {
-    /// The document does not load.
-    #[error(transparent)]
-    Spec(#[from] SpecError),
-    /// `--server` names no server of the document.
-    #[error(transparent)]
-    UnknownServer(#[from] UnknownServer),
-    /// The package name is not a Python import name.
-    #[error("'{name}' cannot be a Python package name: {reason} (choose one with --name)")]
-    InvalidPackageName {
-        /// The name.
-        name: String,
-        /// What is wrong with it.
-        reason: &'static str,
-    },
-    /// A file could not be written.
-    #[error("cannot write {}: {source}", .path.display())]
-    Io {
-        /// The file or directory.
-        path: PathBuf,
-        /// The error.
-        source: std::io::Error,
-    },
-}
-
-/// A generated package.
-#[derive(Debug, Clone)]
-pub struct Package {
-    /// The import name (`src/<name>/`); the distribution name is the same with `-`.
-    pub name: String,
-    /// Every file, relative to the package directory.
-    pub files: Vec<GeneratedFile>,
-    /// Schema constructs the types only approximate, as warnings with file:line:col (they
-    /// print as `file:line:col: warning: Python: …`).
-    pub warnings: Vec<Diagnostic>,
-}
-
 /// Loads `spec`, generates the package and writes it under `out_dir` (created when missing;
 /// generated files are overwritten, others left alone).
 pub fn generate_python(
     spec: &Path,
     out_dir: &Path,
     options: &PythonOptions,
-) -> Result<Package, PythonError> {
+) -> Result<Package, GenerateError> {
     let doc = Document::from_path(spec)?;
     let package = generate(&doc, options)?;
     package.write(out_dir)?;
@@ -103,7 +63,7 @@ pub fn generate_python(
 }
 
 /// The package for `doc`, in memory.
-pub fn generate(doc: &Document, options: &PythonOptions) -> Result<Package, PythonError> {
+pub fn generate(doc: &Document, options: &PythonOptions) -> Result<Package, GenerateError> {
     let api = &doc.api;
     let server = match &options.server {
         Some(name) => Some(api.server_named(name)?),
@@ -143,37 +103,4 @@ pub fn generate(doc: &Document, options: &PythonOptions) -> Result<Package, Pyth
         files,
         warnings,
     })
-}
-
-fn file(path: &str, contents: String) -> GeneratedFile {
-    GeneratedFile {
-        path: PathBuf::from(path),
-        contents,
-    }
-}
-
-impl Package {
-    /// Writes every file under `dir` (created when missing), overwriting the generated files.
-    pub fn write(&self, dir: &Path) -> Result<(), PythonError> {
-        for f in &self.files {
-            let path = dir.join(&f.path);
-            let io = |source| PythonError::Io {
-                path: path.clone(),
-                source,
-            };
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(io)?;
-            }
-            std::fs::write(&path, &f.contents).map_err(io)?;
-        }
-        Ok(())
-    }
-
-    /// The contents of the file at `path` (relative to the package directory).
-    pub fn file(&self, path: &str) -> Option<&str> {
-        self.files
-            .iter()
-            .find(|f| f.path == Path::new(path))
-            .map(|f| f.contents.as_str())
-    }
 }

@@ -2,10 +2,10 @@
 
 use asynction_spec::Api;
 
-use super::PythonError;
 use super::client::{Client, EventInfo};
 use super::naming::{KEYWORDS, string_literal};
 use crate::naming::words;
+use crate::package::{Ecosystem, GenerateError};
 
 /// The default import name: the document's title in snake_case, with `_client`.
 pub(super) fn default_name(title: &str) -> String {
@@ -24,8 +24,9 @@ pub(super) fn default_name(title: &str) -> String {
 
 /// Checks an import name: lowercase ASCII letters, digits and `_`, not starting with a digit
 /// or `_`, not a keyword (the distribution name is the same with `-`, so both are valid).
-pub(super) fn check_name(name: &str) -> Result<(), PythonError> {
-    let invalid = |reason| PythonError::InvalidPackageName {
+pub(super) fn check_name(name: &str) -> Result<(), GenerateError> {
+    let invalid = |reason| GenerateError::InvalidPackageName {
+        ecosystem: Ecosystem::Python,
         name: name.to_owned(),
         reason,
     };

@@ -19,7 +19,7 @@
 //! for w in &package.warnings {
 //!     eprintln!("warning: {w}");
 //! }
-//! # Ok::<(), asynction_codegen::typescript::TypeScriptError>(())
+//! # Ok::<(), asynction_codegen::GenerateError>(())
 //! ```
 
 mod client;
@@ -29,11 +29,11 @@ mod runtime;
 mod shape;
 mod zod;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use asynction_spec::{Diagnostic, Document, SpecError, UnknownServer};
+use asynction_spec::{Document, Severity};
 
-use crate::scaffold::GeneratedFile;
+use crate::package::{GenerateError, Package, file};
 
 /// Options of [`generate_typescript`].
 #[derive(Debug, Clone, Default)]
@@ -46,52 +46,13 @@ pub struct TypeScriptOptions {
     pub runtime_checks: bool,
 }
 
-/// Why a package could not be generated.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum TypeScriptError {
-    /// The document does not load.
-    #[error(transparent)]
-    Spec(#[from] SpecError),
-    /// [`TypeScriptOptions::server`] names no server of the document.
-    #[error(transparent)]
-    UnknownServer(#[from] UnknownServer),
-    /// The package name is not a valid npm package name.
-    #[error("'{name}' cannot be an npm package name: {reason} (choose one with --name)")]
-    InvalidPackageName {
-        /// The name.
-        name: String,
-        /// What is wrong with it.
-        reason: &'static str,
-    },
-    /// A file could not be written.
-    #[error("cannot write {}: {source}", .path.display())]
-    Io {
-        /// The file or directory.
-        path: PathBuf,
-        /// The error.
-        source: std::io::Error,
-    },
-}
-
-/// A generated package.
-#[derive(Debug, Clone)]
-pub struct Package {
-    /// The npm package name.
-    pub name: String,
-    /// Every file, relative to the package directory.
-    pub files: Vec<GeneratedFile>,
-    /// Schema constructs the types only approximate, with file:line:col.
-    pub warnings: Vec<Diagnostic>,
-}
-
 /// Loads `spec`, generates the package and writes it under `out_dir` (created when missing;
 /// generated files are overwritten, others left alone).
 pub fn generate_typescript(
     spec: &Path,
     out_dir: &Path,
     options: &TypeScriptOptions,
-) -> Result<Package, TypeScriptError> {
+) -> Result<Package, GenerateError> {
     let doc = Document::from_path(spec)?;
     let package = generate(&doc, options)?;
     package.write(out_dir)?;
@@ -99,7 +60,7 @@ pub fn generate_typescript(
 }
 
 /// The package for `doc`, in memory.
-pub fn generate(doc: &Document, options: &TypeScriptOptions) -> Result<Package, TypeScriptError> {
+pub fn generate(doc: &Document, options: &TypeScriptOptions) -> Result<Package, GenerateError> {
     let api = &doc.api;
     let server = match &options.server {
         Some(name) => Some(api.server_named(name)?),
@@ -115,7 +76,10 @@ pub fn generate(doc: &Document, options: &TypeScriptOptions) -> Result<Package, 
     let warnings = client
         .warnings
         .iter()
-        .map(|w| doc.diagnostic(&w.pointer, format!("TypeScript: {}", w.message)))
+        .map(|w| {
+            doc.diagnostic(&w.pointer, format!("TypeScript: {}", w.message))
+                .with_severity(Severity::Warning)
+        })
         .collect();
     let (version, version_note) = package::version(&api.info.version);
     let files = vec![
@@ -135,29 +99,4 @@ pub fn generate(doc: &Document, options: &TypeScriptOptions) -> Result<Package, 
         files,
         warnings,
     })
-}
-
-fn file(path: &str, contents: String) -> GeneratedFile {
-    GeneratedFile {
-        path: PathBuf::from(path),
-        contents,
-    }
-}
-
-impl Package {
-    /// Writes every file under `dir` (created when missing), overwriting the generated files.
-    pub fn write(&self, dir: &Path) -> Result<(), TypeScriptError> {
-        for f in &self.files {
-            let path = dir.join(&f.path);
-            let io = |source| TypeScriptError::Io {
-                path: path.clone(),
-                source,
-            };
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(io)?;
-            }
-            std::fs::write(&path, &f.contents).map_err(io)?;
-        }
-        Ok(())
-    }
 }

@@ -4,9 +4,9 @@ use serde_json::json;
 
 use asynction_spec::Api;
 
-use super::TypeScriptError;
 use super::client::{Client, EventInfo};
 use crate::naming::words;
+use crate::package::{Ecosystem, GenerateError};
 
 /// The default package name: the document's title in kebab-case, with `-client`.
 pub(crate) fn default_name(title: &str) -> String {
@@ -22,8 +22,9 @@ pub(crate) fn default_name(title: &str) -> String {
 }
 
 /// Checks an npm package name (optionally `@scope/name`).
-pub(crate) fn check_name(name: &str) -> Result<(), TypeScriptError> {
-    let invalid = |reason| TypeScriptError::InvalidPackageName {
+pub(crate) fn check_name(name: &str) -> Result<(), GenerateError> {
+    let invalid = |reason| GenerateError::InvalidPackageName {
+        ecosystem: Ecosystem::Npm,
         name: name.to_owned(),
         reason,
     };

@@ -1,6 +1,6 @@
 //! `asynction generate python`: generated packages install into a venv, import, and type-check
 //! under `mypy --strict` and pyright's strict mode for every document of the project (and of
-//! the AsyncAPI corpus when `ASYNCTION_CORPUS` or `ASYNCAPI_CORPUS` points at it); type errors
+//! the AsyncAPI corpus's Socket.IO documents; its spec examples too with `ASYNCTION_CORPUS_SWEEP=1`); type errors
 //! stay errors, with the expected error codes; approximations are commented and warned with
 //! positions; models validate and serialise as the document says.
 //!
@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::{Mutex, OnceLock};
 
-use asynction_codegen::python::{Package, PythonOptions, generate};
+use asynction_codegen::Package;
+use asynction_codegen::python::{PythonOptions, generate};
 use asynction_spec::Document;
 
 pub(crate) fn repo(path: &str) -> PathBuf {
@@ -188,9 +189,9 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Every document of `tests/fixtures/**` and `examples/*/asyncapi*.yaml`; with
-/// `ASYNCTION_CORPUS` (or `ASYNCAPI_CORPUS`: the AsyncAPI corpus's root), also its `socketio/`
-/// and `spec-examples/`.
+/// Every document of `tests/fixtures/**`, `examples/*/asyncapi*.yaml` and the AsyncAPI corpus's
+/// `socketio/`; with `ASYNCTION_CORPUS_SWEEP=1` ([`asynction_testkit::corpus_sweep`]), also the
+/// corpus's `spec-examples/` (minutes of type checking, for notes).
 fn documents() -> Vec<PathBuf> {
     let mut docs = Vec::new();
     collect(&repo("tests/fixtures"), &mut docs);
@@ -201,18 +202,10 @@ fn documents() -> Vec<PathBuf> {
             && p.file_name()
                 .is_some_and(|n| n.to_string_lossy().starts_with("asyncapi"))
     }));
-    // ASYNCAPI_CORPUS is what the CLI's tests read for the same corpus.
-    match std::env::var_os("ASYNCTION_CORPUS").or_else(|| std::env::var_os("ASYNCAPI_CORPUS")) {
-        Some(corpus) => {
-            let corpus = PathBuf::from(corpus);
-            for sub in ["socketio", "spec-examples"] {
-                assert!(corpus.join(sub).is_dir(), "ASYNCTION_CORPUS has no {sub}/");
-                collect(&corpus.join(sub), &mut docs);
-            }
-        }
-        None => eprintln!(
-            "the AsyncAPI corpus is not included: set ASYNCTION_CORPUS to its root to generate its documents too"
-        ),
+    let corpus = asynction_testkit::asyncapi_corpus();
+    collect(&corpus.join("socketio"), &mut docs);
+    if asynction_testkit::corpus_sweep() {
+        collect(&corpus.join("spec-examples"), &mut docs);
     }
     docs
 }

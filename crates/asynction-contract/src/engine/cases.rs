@@ -6,83 +6,15 @@ use std::time::{Duration, Instant};
 
 use asynction::mock::FakeGenerator;
 use asynction::model::Event;
-use asynction::validate::Violation;
-use asynction_client::{Args, Client, Transport};
+use asynction_client::{Args, Client};
 use serde_json::Value;
 
 use super::args::{to_args, validation_view};
-use super::namespace::Ns;
-use super::session::{Scope, Session};
-use super::shrink::{Symptom, Via, shrink};
-use crate::report::{Failure, Phase, ViolationKind, compact};
-
-/// What a case should get from the server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Expected {
-    /// A valid event: handled, its ack (if any) valid, the connection up.
-    Accepted,
-    /// An invalid event (a negative case): never acked as a success; answered when an ack
-    /// was requested.
-    Refused,
-}
-
-impl Expected {
-    fn phase(self) -> Phase {
-        match self {
-            Expected::Accepted => Phase::Events,
-            Expected::Refused => Phase::Negative,
-        }
-    }
-}
-
-/// One value to send.
-pub(super) struct Case {
-    pub(super) name: String,
-    /// The schema instance (argument for `Single`, argument array for `Spread`); `None` when
-    /// the event has no payload schema.
-    pub(super) instance: Option<Value>,
-    pub(super) args: Args,
-    /// Made by a generator (so worth shrinking when it fails).
-    pub(super) generated: bool,
-    pub(super) expected: Expected,
-}
-
-/// What the server did with one event.
-pub(super) enum Answer {
-    Ack(Args),
-    /// Sent without an ack request; the connection stayed up.
-    Sent,
-    Timeout,
-    Disconnected(String),
-}
-
-/// The event under test: where it is sent, and over which transport.
-#[derive(Clone, Copy)]
-pub(super) struct Target<'t> {
-    pub(super) ns: &'t Ns<'t>,
-    pub(super) event: &'t Event,
-    pub(super) transport: Transport,
-}
-
-impl Target<'_> {
-    pub(super) fn scope(&self, phase: Phase) -> Scope<'_> {
-        Scope {
-            phase,
-            namespace: &self.ns.path,
-            event: &self.event.name,
-        }
-    }
-}
-
-/// A broken contract: what kind, and what was seen.
-pub(super) type Verdict = Option<(ViolationKind, String)>;
-
-pub(super) fn violations_text(v: &[Violation]) -> String {
-    v.iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("; ")
-}
+use super::records::{Answer, Case, Expected, Symptom, Verdict, Via, violations_text};
+use super::session::Session;
+use super::shrink::shrink;
+use super::target::{Ns, Target};
+use crate::report::{Failure, ViolationKind, compact};
 
 impl Session<'_> {
     /// How long an answer to an event that declares an ack (`Some`) may take; `None` for one

@@ -21,86 +21,19 @@
 
 use std::time::{Duration, Instant};
 
-use asynction_client::packet::{SocketPacketKind, encode_message};
-use asynction_client::{Args, Client, Incoming};
+use asynction_client::{Client, Incoming};
 use serde_json::Value;
 
-use super::cases::{Answer, Target};
-use super::listen::Received;
-use super::namespace::Ns;
-use super::session::{Scope, Session};
-use crate::report::{Consequence, Failure, Phase, SeenBy, ViolationKind};
+use super::records::{Attempt, Cause, Found, Input, Received};
+use super::session::Session;
+use super::target::{Ns, Scope, Target};
+use crate::report::{Consequence, Failure, Phase, SeenBy};
 
 /// How long the server must stay quiet before an input's window closes.
 const QUIET: Duration = Duration::from_millis(25);
 
 /// The longest the bystander is read after one input.
 const WATCH: Duration = Duration::from_millis(250);
-
-/// An input of the negative phase, while it is the latest one.
-#[derive(Debug, Clone)]
-pub(super) struct Cause {
-    /// Tells inputs apart (one per input of the run).
-    pub(super) id: u64,
-    /// The concrete namespace.
-    pub(super) path: String,
-    /// The client-sent event.
-    pub(super) event: String,
-    /// The negative case's name.
-    pub(super) case: String,
-    /// The schema instance sent, when the case has one (not for wrong argument counts).
-    pub(super) instance: Option<Value>,
-    pub(super) args: Args,
-    /// The ack id, when an ack was requested.
-    pub(super) ack_id: Option<u64>,
-    pub(super) sent_at: Instant,
-    /// A shrinking attempt, not a case of the run: its consequences are never recorded.
-    pub(super) attempt: bool,
-}
-
-impl Cause {
-    /// The frame sent, as on the wire.
-    fn frame(&self) -> String {
-        encode_message(
-            SocketPacketKind::Event,
-            &self.path,
-            self.ack_id,
-            Some(&self.event),
-            &self.args,
-        )
-    }
-}
-
-/// A server event that broke the document while [`Cause`] was the latest input.
-pub(super) struct Found {
-    pub(super) received: Received,
-    pub(super) kind: ViolationKind,
-    /// What breaks the document (the listen phase's message).
-    pub(super) message: String,
-    pub(super) cause: Cause,
-    /// How long after the input it arrived.
-    pub(super) after: Duration,
-}
-
-/// What one input of the negative phase got.
-pub(super) struct Attempt {
-    pub(super) answer: Answer,
-    /// The server events that broke the document within its window.
-    pub(super) consequences: Vec<Found>,
-    /// Whether the bystander was dropped meanwhile (it has been reconnected).
-    pub(super) bystander_dropped: bool,
-}
-
-/// One input: the event it is sent as, what, and how.
-pub(super) struct Input<'i> {
-    pub(super) case: &'i str,
-    pub(super) instance: Option<&'i Value>,
-    pub(super) args: &'i Args,
-    /// With an ack request, answered within this; without one when `None`.
-    pub(super) ack_wait: Option<Duration>,
-    /// A shrinking attempt (see [`Cause::attempt`]).
-    pub(super) attempt: bool,
-}
 
 impl Session<'_> {
     /// Connects the bystander to the namespace (the negative phase runs without one when it

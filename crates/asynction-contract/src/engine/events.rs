@@ -7,10 +7,9 @@ use std::time::Instant;
 
 use asynction_client::{Client, Transport};
 
-use super::cases::{Answer, Case, Target};
-use super::namespace::Ns;
+use super::records::{Answer, Case, Via};
 use super::session::{Session, transport_name};
-use super::shrink::Via;
+use super::target::{Ns, Target};
 use crate::report::{Failure, Phase, ViolationKind};
 
 /// Values in flight at once on one connection (acks awaited together).

@@ -11,8 +11,8 @@ use asynction::model::{ApiKeyLocation, SchemeKind, SecurityRequirement};
 use asynction_client::{Error as ClientError, Transport};
 use serde_json::{Map, Value, json};
 
-use super::namespace::Ns;
-use super::session::{HandshakeData, Scope, Session, transport_name};
+use super::session::{Session, transport_name};
+use super::target::{HandshakeData, Ns, Scope};
 use crate::report::{Failure, Phase, ViolationKind};
 
 /// A handshake that must be refused.

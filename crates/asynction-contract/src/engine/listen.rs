@@ -11,28 +11,12 @@ use asynction::mock::FakeGenerator;
 use asynction::validate::CompiledSchema;
 use asynction_client::packet::{SocketPacketKind, encode_message};
 use asynction_client::{Client, Incoming};
-use serde_json::Value;
 
 use super::args::validation_view;
-use super::cases::violations_text;
-use super::consequences::Found;
-use super::namespace::Ns;
-use super::session::{Scope, Session};
+use super::records::{Found, Received, violations_text};
+use super::session::Session;
+use super::target::{Ns, Scope};
 use crate::report::{Failure, Phase, SeenBy, ViolationKind};
-
-/// A server-sent event kept for judging.
-pub(super) struct Received {
-    /// The index of the document namespace it came on.
-    pub(super) ns: usize,
-    /// The concrete namespace.
-    pub(super) path: String,
-    pub(super) name: String,
-    pub(super) values: Vec<Value>,
-    /// The frame as the server sent it (Socket.IO packet text).
-    pub(super) frame: String,
-    /// Which of the tester's clients received it.
-    pub(super) seen_by: SeenBy,
-}
 
 impl Session<'_> {
     /// Keeps a server-sent event for judging, answering its ack request. While a negative

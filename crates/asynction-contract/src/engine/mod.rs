@@ -10,6 +10,9 @@
 //! answered, judged, recorded), `consequences` ties server events to the negative case just
 //! before them, `shrink` reduces a failing input, `args` puts schema instances on the wire,
 //! `namespace` makes a namespace ready (concrete path, the valid handshake with credentials).
+//! The values they pass each other sit below them all, so no two files import each other:
+//! `target` (where a check happens: `Ns`, `HandshakeData`, `Target`, `Scope`) and `records`
+//! (what is sent and seen: cases, answers, causes, received events, shrinking symptoms).
 
 mod args;
 mod cases;
@@ -19,8 +22,10 @@ mod handshake;
 mod listen;
 mod namespace;
 mod negative;
+mod records;
 mod session;
 mod shrink;
+mod target;
 
 use std::time::Instant;
 
@@ -30,7 +35,8 @@ use asynction_client::Error as ClientError;
 use crate::refusals::RefusalRules;
 use crate::report::{Check, Phase, Report};
 use crate::{ContractError, Options};
-use session::{HandshakeData, Session};
+use session::Session;
+use target::HandshakeData;
 
 /// Runs every selected phase against the server at `opts.url` and returns what they found.
 pub(crate) async fn run(

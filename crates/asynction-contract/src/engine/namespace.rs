@@ -2,44 +2,14 @@
 //! generated), its validators, and the handshake a valid client makes (bindings and the
 //! credentials its security asks for).
 
-use std::sync::Arc;
-
 use asynction::mock::FakeGenerator;
-use asynction::model::{ApiKeyLocation, Event, Namespace, SchemeKind, SecurityRequirement};
-use asynction::validate::{CompiledSchema, EventValidators, NamespaceValidators};
+use asynction::model::{ApiKeyLocation, Namespace, SchemeKind, SecurityRequirement};
 use base64::Engine as _;
 use serde_json::{Value, json};
 
-use super::session::{HandshakeData, Session};
+use super::session::Session;
+use super::target::{HandshakeData, Ns};
 use crate::{ContractError, Credentials};
-
-/// A namespace being tested.
-pub(super) struct Ns<'a> {
-    /// Its index in the document's namespaces.
-    pub(super) index: usize,
-    pub(super) doc: &'a Namespace,
-    /// The concrete path (`/tenant/7` for `/tenant/{id}`).
-    pub(super) path: String,
-    pub(super) validators: Arc<NamespaceValidators>,
-    /// The handshake of a client that meets the bindings and security.
-    pub(super) good: HandshakeData,
-}
-
-impl Ns<'_> {
-    fn ingress(&self, event: &Event) -> Option<&EventValidators> {
-        self.validators.ingress.get(&event.name)
-    }
-
-    /// The compiled payload schema of a client-sent event.
-    pub(super) fn payload_schema(&self, event: &Event) -> Option<&CompiledSchema> {
-        self.ingress(event).and_then(|v| v.payload.as_ref())
-    }
-
-    /// The compiled schema of the ack the server answers a client-sent event with.
-    pub(super) fn ack_schema(&self, event: &Event) -> Option<&CompiledSchema> {
-        self.ingress(event).and_then(|v| v.ack.as_ref())
-    }
-}
 
 impl<'a> Session<'a> {
     /// Concrete path, validators and the valid handshake of a namespace.

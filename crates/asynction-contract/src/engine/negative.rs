@@ -19,11 +19,10 @@ use asynction_client::{Args, Client};
 use serde_json::{Value, json};
 
 use super::args::{to_args, validation_view};
-use super::cases::{Answer, Case, Expected, Target};
-use super::consequences::{Found, Input};
-use super::namespace::Ns;
+use super::records::{Answer, Case, Expected, Found, Input, Symptom, Via};
 use super::session::Session;
-use super::shrink::{Symptom, Via, shrink};
+use super::shrink::shrink;
+use super::target::{Ns, Target};
 use crate::mutate::mutations;
 use crate::report::{Failure, Phase, ViolationKind, Warning, WarningKind};
 

@@ -2,7 +2,6 @@
 //! generators, and what the run has found so far (checks, server-sent events, shrunk values).
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use asynction::Document;
 use asynction::mock::FakeGenerator;
@@ -13,66 +12,11 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use serde_json::Value;
 
-use super::consequences::{Cause, Found};
-use super::listen::Received;
-use super::namespace::Ns;
+use super::records::{Cause, Found, Received};
+use super::target::{HandshakeData, Ns};
 use crate::refusals::RefusalRules;
-use crate::report::{Check, Failure, Phase, ViolationKind};
+use crate::report::{Check, Phase, ViolationKind};
 use crate::{ContractError, Options};
-
-/// The handshake one client makes: query parameters, headers (lower case) and the CONNECT
-/// `auth` payload.
-#[derive(Debug, Clone, Default)]
-pub(super) struct HandshakeData {
-    pub(super) query: Vec<(String, String)>,
-    pub(super) headers: Vec<(String, String)>,
-    pub(super) auth: Option<Value>,
-}
-
-impl HandshakeData {
-    pub(super) fn set_query(&mut self, k: &str, v: String) {
-        self.query.retain(|(n, _)| n != k);
-        self.query.push((k.to_owned(), v));
-    }
-
-    pub(super) fn set_header(&mut self, k: &str, v: String) {
-        let k = k.to_ascii_lowercase();
-        self.headers.retain(|(n, _)| *n != k);
-        self.headers.push((k, v));
-    }
-
-    pub(super) fn set_auth(&mut self, k: &str, v: Value) {
-        let mut obj = match self.auth.take() {
-            Some(Value::Object(o)) => o,
-            _ => serde_json::Map::new(),
-        };
-        obj.insert(k.to_owned(), v);
-        self.auth = Some(Value::Object(obj));
-    }
-}
-
-/// What a check is about: its phase, concrete namespace and event (`-` for handshakes).
-#[derive(Clone, Copy)]
-pub(super) struct Scope<'s> {
-    pub(super) phase: Phase,
-    pub(super) namespace: &'s str,
-    pub(super) event: &'s str,
-}
-
-impl Scope<'_> {
-    /// The check `name` of this scope, which took `duration`; `failure` is `None` when it passed.
-    pub(super) fn check(self, name: String, duration: Duration, failure: Option<Failure>) -> Check {
-        Check {
-            phase: self.phase,
-            namespace: self.namespace.to_owned(),
-            event: self.event.to_owned(),
-            name,
-            duration,
-            failure,
-            warning: None,
-        }
-    }
-}
 
 /// Which failing value a shrunk value stands for: namespace index, event, violation, and the
 /// negative case's label (empty for valid cases; with the server event's name for a

@@ -10,9 +10,9 @@ use asynction_client::Client;
 use serde_json::Value;
 
 use super::args::{to_args, validation_view};
-use super::cases::{Expected, Target};
-use super::consequences::Input;
+use super::records::{Expected, Input, Symptom, Via};
 use super::session::Session;
+use super::target::Target;
 use crate::mutate::{shrink_candidates, size};
 use crate::report::ViolationKind;
 
@@ -24,29 +24,6 @@ const SLOW_BUDGET: usize = 6;
 
 /// Attempts allowed when each one waits for the server to be quiet (consequences).
 const CONSEQUENCE_BUDGET: usize = 20;
-
-/// What a smaller input must still cause.
-#[derive(Debug, Clone)]
-pub(super) enum Symptom {
-    /// An answer judged as `kind` for a case that expects `expected`.
-    Answer {
-        kind: ViolationKind,
-        expected: Expected,
-    },
-    /// A server event named `event` that breaks the document as `kind`, right after the
-    /// (invalid) input. Attempts wait for their acks only as long as [`GRACE`]: the answer
-    /// does not matter here.
-    Consequence { kind: ViolationKind, event: String },
-}
-
-/// Which connection the candidates go on.
-pub(super) enum Via<'c> {
-    /// A fresh connection of the shrinker's own (the events phase).
-    Own,
-    /// The negative phase's connection, each candidate an input with its window (see
-    /// `consequences`), so what the server relays is seen and attributed to it.
-    Negative(&'c mut Option<Client>),
-}
 
 /// The smallest instance (by [`size`]) found that the schema still judges the same way (valid,
 /// or invalid for negative cases) and that still shows `symptom`, as arguments; `None` when the

@@ -1,7 +1,7 @@
 //! The original Python Asynction 0.8.3 (`shared/tools/peer`: the team's reference peer, its
 //! pinned requirements and document), started in a virtualenv under `target/`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -36,14 +36,12 @@ const HANDSHAKE_FAILURE: &str =
 /// handshakes (left hanging without a `connect_error`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_original_fails_on_its_documented_acks() {
-    let shared = shared_dir();
-    if !shared.join("tools/peer/server.py").exists() {
-        eprintln!(
-            "SKIPPED: no Python peer at {} (set ASYNCTION_SHARED)",
-            shared.display()
-        );
-        return;
-    }
+    let shared = asynction_testkit::shared_dir();
+    assert!(
+        shared.join("tools/peer/server.py").exists(),
+        "no Python peer at {}/tools/peer/server.py: set ASYNCTION_SHARED to the shared folder",
+        shared.display()
+    );
     let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/contract-peer/venv");
     let python = venv.join("bin/python");
     if !python.exists() {
@@ -61,19 +59,16 @@ async fn python_original_fails_on_its_documented_acks() {
                 ])
                 .status()
                 .is_ok_and(|s| s.success());
-        if !ok {
-            eprintln!("SKIPPED: pip cannot install the Python peer's requirements");
-            return;
-        }
+        assert!(ok, "pip cannot install the Python peer's requirements");
     }
     let check = Command::new(&python)
         .args(["-c", "import asynction"])
         .status()
         .is_ok_and(|s| s.success());
-    if !check {
-        eprintln!("SKIPPED: the Python peer's venv has no asynction (pip failed)");
-        return;
-    }
+    assert!(
+        check,
+        "the Python peer's venv has no asynction (pip failed)"
+    );
     let port = free_port();
     let peer = ServerProcess::start_within(
         Command::new(&python)
@@ -122,12 +117,4 @@ async fn python_original_fails_on_its_documented_acks() {
         "{}",
         unanswered.message
     );
-}
-
-/// `shared/` beside the workspace (the team's reference material: the original Python
-/// Asynction peer); `ASYNCTION_SHARED` overrides it.
-fn shared_dir() -> PathBuf {
-    std::env::var_os("ASYNCTION_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
 }

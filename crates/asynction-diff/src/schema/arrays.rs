@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use super::walk::{Ctx, Here, Key, TRUE};
+use super::place::{Ctx, Here, Key, TRUE};
 use super::{Effect, Finding};
 
 impl Ctx<'_> {

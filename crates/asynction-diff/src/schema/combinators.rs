@@ -4,8 +4,8 @@
 
 use serde_json::{Map, Value};
 
-use super::types::{Types, allowed, covers, effective};
-use super::walk::{Ctx, Here, Key, TRUE};
+use super::place::{Ctx, Here, Key, TRUE};
+use super::type_sets::{Types, allowed, covers, effective};
 use super::{Effect, Finding, Tri, effect};
 
 impl Ctx<'_> {

@@ -20,8 +20,10 @@
 //! the JSON pointer of the first difference), for tools that check one schema against another,
 //! e.g. a Rust type's generated schema against a document's.
 //!
-//! The walk is split by concern: `walk` (the recursion, where it is, what it found), `refs`
-//! (local `$ref`s), `types` (`type`, `nullable`, `enum`, `const`), `numbers` (numeric bounds,
+//! The walk is split by concern: `place` (where the walk is, what it found, its state: the
+//! vocabulary every other file uses), `walk` (the recursion and the dispatch to the keyword
+//! families), `refs` (local `$ref`s), `type_sets` (the types and values one schema accepts),
+//! `types` (`type`, `nullable`, `enum`, `const` compared), `numbers` (numeric bounds,
 //! `multipleOf`, and the `min…`/`max…` counts), `strings`, `arrays`, `objects`, and
 //! `combinators` (`anyOf`, `oneOf`, `allOf`).
 
@@ -29,8 +31,10 @@ mod arrays;
 mod combinators;
 mod numbers;
 mod objects;
+mod place;
 mod refs;
 mod strings;
+mod type_sets;
 mod types;
 mod walk;
 
@@ -38,7 +42,7 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use walk::{Ctx, Here};
+use place::{Ctx, Here};
 
 /// A three-valued answer: no, could not decide, yes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::walk::{Ctx, Here, Key};
+use super::place::{Ctx, Here, Key};
 use super::{Effect, Finding};
 
 fn num(s: &Map<String, Value>, k: &str) -> Option<f64> {

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-use super::walk::{Ctx, Here, Key, TRUE};
+use super::place::{Ctx, Here, Key, TRUE};
 use super::{Effect, Finding};
 
 /// Which schema declares a property the other does not.

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::walk::Ctx;
+use super::place::Ctx;
 
 impl Ctx<'_> {
     /// Resolves a local `$ref` (keys beside it win over the target, as the loader does) in the

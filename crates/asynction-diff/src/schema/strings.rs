@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use asynction_spec::STANDARD_FORMATS;
 
-use super::walk::{Ctx, Here, Key, short};
+use super::place::{Ctx, Here, Key, short};
 use super::{Effect, Finding};
 
 impl Ctx<'_> {

@@ -80,6 +80,11 @@ impl Health {
 }
 
 impl ResilientDriver {
+    /// Whether Redis is reachable now (what `{base}/readyz` reports for a cluster node).
+    pub fn is_online(&self) -> bool {
+        self.inner.health.is_online()
+    }
+
     /// Connects with `client` (RESP3) and starts the heartbeat. `url` (redacted) is for logs.
     pub(crate) async fn connect(client: redis::Client, url: String) -> Result<Self, ClusterError> {
         let handlers: Handlers = Arc::default();

@@ -80,10 +80,15 @@ pub const REMOTE_QUEUE: usize = 65_536;
 pub async fn redis_adapter(url: &str) -> Result<RedisAdapterCtr<ResilientDriver>, ClusterError> {
     let client = redis_client(url)?;
     let driver = ResilientDriver::connect(client, redact_url(url)).await?;
+    Ok(adapter_of(driver))
+}
+
+/// The adapter constructor over a connected driver, with asynction's queue sizes.
+fn adapter_of(driver: ResilientDriver) -> RedisAdapterCtr<ResilientDriver> {
     let config = RedisAdapterConfig::default()
         .with_ack_response_buffer(REMOTE_QUEUE)
         .with_stream_buffer(REMOTE_QUEUE);
-    Ok(RedisAdapterCtr::new_with_driver(driver, config))
+    RedisAdapterCtr::new_with_driver(driver, config)
 }
 
 impl<S: Clone + Send + Sync + 'static> AsynctionSocketIo<S, RedisAdapter> {
@@ -102,8 +107,19 @@ impl<S: Clone + Send + Sync + 'static> AsynctionSocketIo<S, RedisAdapter> {
 impl<S: Clone + Send + Sync + 'static> AsynctionWithState<S, RedisAdapter> {
     /// [`AsynctionSocketIo::build_redis`] with the state.
     pub async fn build_redis(self, url: &str) -> Result<Asynction<RedisAdapter>, ClusterError> {
-        let adapter = redis_adapter(url).await?;
+        let client = redis_client(url)?;
+        let driver = ResilientDriver::connect(client, redact_url(url)).await?;
+        let online = driver.clone();
+        let adapter = adapter_of(driver);
         let (app, pending) = self.build_pending(adapter)?;
+        // `{base}/readyz` says `redis: offline` while the node cannot reach Redis.
+        app.lifecycle().add_readiness_check("redis", move || {
+            if online.is_online() {
+                Ok(())
+            } else {
+                Err("offline".to_owned())
+            }
+        });
         for (namespace, init) in pending {
             init.await.map_err(|e| ClusterError::Subscribe {
                 namespace,

@@ -12,6 +12,7 @@ use tokio::sync::{Notify, watch};
 use tower::ServiceExt;
 
 use super::serve::{MockEmitters, MockServer};
+use crate::lifecycle::{DrainOptions, Lifecycle};
 use crate::server::ValidatedIo;
 
 /// How often replaced instances are checked for clients (and dropped without any).
@@ -88,6 +89,9 @@ struct Instance {
     events_path: Option<String>,
     io: ValidatedIo,
     emitters: Mutex<Option<MockEmitters>>,
+    /// Its health probes' state and how it drains on shutdown.
+    lifecycle: Lifecycle,
+    drain: DrainOptions,
 }
 
 impl Instance {
@@ -96,11 +100,14 @@ impl Instance {
         let emitters = mock.start_emitters();
         let io = mock.io().clone();
         let events_path = mock.live_reload_path();
+        let (lifecycle, drain) = mock.drain_parts();
         Instance {
             router: mock.into_router(),
             events_path,
             io,
             emitters: Mutex::new(Some(emitters)),
+            lifecycle,
+            drain,
         }
     }
 
@@ -113,7 +120,8 @@ impl Instance {
             .any(|ns| !ns.sockets().is_empty())
     }
 
-    /// Stops its emitters and disconnects its clients.
+    /// Stops its emitters and drains it as `MockServer::serve` does (readiness off, grace,
+    /// running handlers awaited, every client disconnected).
     async fn close(&self) {
         drop(
             self.emitters
@@ -121,7 +129,7 @@ impl Instance {
                 .unwrap_or_else(PoisonError::into_inner)
                 .take(),
         );
-        self.io.unvalidated().close().await;
+        crate::lifecycle::drain(&self.lifecycle, &self.io, self.drain).await;
     }
 }
 
@@ -193,8 +201,9 @@ impl ReloadingMock {
     }
 
     /// Serves on `listener` (with `TCP_NODELAY`) until `shutdown` resolves; then the docs'
-    /// version streams end and the clients of every instance, current or replaced, are
-    /// disconnected.
+    /// version streams end and every instance, current then replaced ones, drains as
+    /// [`MockServer::serve`] does (readiness off, running handlers awaited, every client
+    /// disconnected).
     pub async fn serve(
         self,
         listener: tokio::net::TcpListener,
@@ -228,6 +237,8 @@ impl ReloadingMock {
                     .unwrap_or_else(PoisonError::into_inner)
                     .take(),
             );
+            // The current instance first: its readiness probe turns off at once.
+            closing.shared.current.load_full().close().await;
             let retired = std::mem::take(
                 &mut *closing
                     .shared
@@ -238,7 +249,6 @@ impl ReloadingMock {
             for instance in retired {
                 instance.close().await;
             }
-            closing.shared.current.load_full().close().await;
         };
         axum::serve(listener, self.router())
             .with_graceful_shutdown(shutdown)

@@ -421,6 +421,13 @@ impl MockServer {
         &self.app.document
     }
 
+    /// What the drain on shutdown needs: the server's lifecycle and its drain options.
+    pub(crate) fn drain_parts(
+        &self,
+    ) -> (crate::lifecycle::Lifecycle, crate::lifecycle::DrainOptions) {
+        (self.app.lifecycle(), self.app.drain_options())
+    }
+
     /// The validated server handle (emit anything else you like).
     pub fn io(&self) -> &ValidatedIo {
         &self.app.io
@@ -460,7 +467,9 @@ impl MockServer {
     }
 
     /// Serves the mock on `listener` (with `TCP_NODELAY`) and runs its emitters, until
-    /// `shutdown` resolves; then every client is disconnected and in-flight requests finish.
+    /// `shutdown` resolves; then its emitters stop and it drains as a server does
+    /// ([`crate::lifecycle`]: readiness `draining`, running handlers finish, every client
+    /// disconnected) and in-flight requests finish.
     pub async fn serve(
         self,
         listener: tokio::net::TcpListener,
@@ -474,10 +483,11 @@ impl MockServer {
                 tracing::debug!(error = %e, "TCP_NODELAY could not be set");
             }
         });
+        let (lifecycle, drain) = (self.app.lifecycle(), self.app.drain_options());
         let shutdown = async move {
             shutdown.await;
             drop(emitters);
-            io.unvalidated().close().await;
+            crate::lifecycle::drain(&lifecycle, &io, drain).await;
         };
         axum::serve(listener, self.into_router())
             .with_graceful_shutdown(shutdown)

@@ -531,7 +531,14 @@ impl Plugin for MetricsPlugin {
         io: &SocketIo<LocalAdapter>,
     ) -> Result<(), NamespacePatternError> {
         match &self.attached {
-            Some(a) => super::unknown_namespaces::register(io, a.has_root, a.metrics.clone()),
+            Some(a) => {
+                let metrics = a.metrics.clone();
+                super::unknown_namespaces::register(
+                    io,
+                    a.has_root,
+                    Arc::new(move || metrics.unknown_namespace_refused()),
+                )
+            }
             None => Ok(()),
         }
     }

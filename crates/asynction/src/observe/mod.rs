@@ -33,7 +33,7 @@ pub(crate) mod metrics;
 #[cfg(feature = "otel")]
 pub(crate) mod otel;
 #[cfg(feature = "traces")]
-mod traces;
+pub(crate) mod traces;
 #[cfg(feature = "metrics")]
 mod unknown_namespaces;
 
@@ -47,7 +47,6 @@ use socketioxide::socket::Sid;
 use tracing::Span;
 
 use crate::model::Namespace;
-use crate::plugin::Plugin;
 use crate::refusal::RefusalCode;
 use crate::validate::NamespaceIndex;
 use crate::wire::Args;
@@ -427,13 +426,4 @@ impl EventObserver for EventObservers {
     fn finished(&self, outcome: Option<RefusalCode>) {
         self.0.iter().for_each(|o| o.finished(outcome));
     }
-}
-
-/// The plug-ins every builder starts with: those of the features that are always on once
-/// compiled in (`traces`).
-pub(crate) fn built_in_plugins() -> Vec<Box<dyn Plugin>> {
-    vec![
-        #[cfg(feature = "traces")]
-        Box::new(traces::Traces),
-    ]
 }

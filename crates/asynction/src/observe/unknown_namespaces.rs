@@ -24,7 +24,6 @@ use socketioxide::adapter::LocalAdapter;
 use socketioxide::extract::SocketRef;
 use socketioxide::handler::ConnectHandler;
 
-use super::metrics::ServerMetrics;
 use crate::validate::NamespacePatternError;
 
 /// The pattern that catches every namespace path the document's namespaces do not match.
@@ -43,17 +42,19 @@ impl std::fmt::Display for InvalidNamespace {
 /// Registers the catch-all namespaces on a local adapter's server (the metrics plug-in's
 /// [`register_namespaces`](crate::plugin::Plugin::register_namespaces), which the builder calls
 /// on the local adapter only); `/` too unless the document defines it (`has_root`).
+/// `on_refused` is told of every refusal (the metrics plug-in counts them); this module knows
+/// nothing of what it does.
 pub(crate) fn register(
     io: &SocketIo<LocalAdapter>,
     has_root: bool,
-    metrics: Arc<ServerMetrics>,
+    on_refused: Arc<dyn Fn() + Send + Sync>,
 ) -> Result<(), NamespacePatternError> {
     let handler = || {
-        let metrics = metrics.clone();
+        let on_refused = on_refused.clone();
         let refuse = move |s: SocketRef<LocalAdapter>, io: SocketIo<LocalAdapter>| {
-            let metrics = metrics.clone();
+            let on_refused = on_refused.clone();
             async move {
-                metrics.unknown_namespace_refused();
+                on_refused();
                 // A dynamic namespace instance stays registered under its concrete path; `/`
                 // is registered once, by us, and stays.
                 if s.ns() != "/" {

@@ -16,6 +16,7 @@ mod emit;
 mod examples;
 mod first_event;
 mod fuzz_smoke;
+mod lifecycle;
 mod limits;
 #[cfg(feature = "metrics")]
 mod metrics;

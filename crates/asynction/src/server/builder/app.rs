@@ -8,6 +8,7 @@ use super::super::emit::ValidatedIo;
 use super::super::identify::identify_layer;
 use super::super::limits::HeaderLimitLayer;
 use crate::docs::DocsOptions;
+use crate::lifecycle::{DrainOptions, Lifecycle, LifecyclePlugin};
 use crate::plugin::Plugin;
 use crate::spec::Document;
 
@@ -27,6 +28,8 @@ pub struct Asynction<A: Adapter = LocalAdapter> {
     pub(super) max_header_bytes: usize,
     /// The features plugged in, attached to this server.
     pub(super) plugins: Vec<Box<dyn Plugin>>,
+    /// How [`Asynction::serve`] drains.
+    pub(super) drain: DrainOptions,
 }
 
 impl<A: Adapter> Asynction<A> {
@@ -41,9 +44,31 @@ impl<A: Adapter> Asynction<A> {
             .then(|| format!("{}/docs", crate::model::docs_base(&self.socketio_path)))
     }
 
+    /// This server's health and drain state: what `{base}/readyz` answers, the running
+    /// handlers (see [`crate::lifecycle`]).
+    pub fn lifecycle(&self) -> Lifecycle {
+        crate::plugin::find::<LifecyclePlugin>(&self.plugins)
+            .map(|p| p.lifecycle.clone())
+            .unwrap_or_default()
+    }
+
+    /// How [`Asynction::serve`] drains when its `shutdown` future resolves (default:
+    /// [`DrainOptions::default`]).
+    pub fn with_drain(mut self, options: DrainOptions) -> Self {
+        self.drain = options;
+        self
+    }
+
+    /// How this server drains ([`Asynction::with_drain`]).
+    pub fn drain_options(&self) -> DrainOptions {
+        self.drain
+    }
+
     /// Serves [`Asynction::into_router`] on `listener` with `TCP_NODELAY` on every connection
     /// (Socket.IO traffic is small request/ack messages: Nagle's algorithm only adds latency),
-    /// until `shutdown` resolves.
+    /// until `shutdown` resolves; then drains ([`crate::lifecycle`]: readiness `draining`,
+    /// running handlers finish, every client disconnected so it reconnects to another node)
+    /// and returns once the last request has finished.
     pub async fn serve(
         self,
         listener: tokio::net::TcpListener,
@@ -55,6 +80,11 @@ impl<A: Adapter> Asynction<A> {
                 tracing::debug!(error = %e, "TCP_NODELAY could not be set");
             }
         });
+        let (lifecycle, io, drain) = (self.lifecycle(), self.io.clone(), self.drain);
+        let shutdown = async move {
+            shutdown.await;
+            crate::lifecycle::drain(&lifecycle, &io, drain).await;
+        };
         axum::serve(listener, self.into_router())
             .with_graceful_shutdown(shutdown)
             .await

@@ -128,6 +128,7 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter + DefinedAdapter> AsynctionSoc
             docs_console: self.docs_console,
             max_header_bytes: self.limits.max_header_bytes,
             plugins,
+            drain: crate::lifecycle::DrainOptions::default(),
         };
         Ok((app, pending))
     }

@@ -217,7 +217,7 @@ impl<S, A: Adapter> AsynctionSocketIo<S, A> {
             security: SecurityMode::Handlers(SecurityHandlers::new()),
             generated: None,
             limits: Limits::default(),
-            plugins: crate::observe::built_in_plugins(),
+            plugins: crate::built_in::built_in_plugins(),
         }
     }
 

@@ -1,75 +1,21 @@
-//! The type model ([`Ty`]) → `models.py`: pydantic v2 models and type aliases.
-//!
-//! | type | Python |
-//! |---|---|
-//! | object with properties (or `additionalProperties: false`) | a `BaseModel` class; `extra="forbid"` when closed, `"allow"` when open, typed `__pydantic_extra__` for `additionalProperties: S` |
-//! | object without properties | `dict[str, T]` (`JsonValue` when open) |
-//! | optional property | `Optional[T] = None`; `None` is sent as absence unless the schema allows `null` |
-//! | property name that is no identifier | a snake_case field with `validation_alias` / `serialization_alias` |
-//! | `enum` / `const` | `Literal[...]` |
-//! | `oneOf` / `anyOf` | `Union[...]`, discriminated (`Field(discriminator=…)`) when every member is a model with a distinct literal property |
-//! | `allOf` | one merged model (objects), else its most specific member |
-//! | arrays, tuples | `list[T]` (`min_length`/`max_length`), `tuple[A, B]`, `Union` of tuples for optional elements |
-//! | `string`, `integer`, `number`, `boolean` | pydantic's strict types; `minLength`, `maximum`, … as `Field` constraints; `pattern` checked with Python's `re` |
-//! | `format: date-time` | `DateTime`: an aware `datetime`, sent back as an RFC 3339 string |
-//! | `format: binary` | `StrictBytes` (python-socketio sends bytes as attachments) |
-//! | anything else | `JsonValue` |
-//!
-//! Classes come first (their annotations are evaluated lazily, so they may name anything), then
-//! aliases in dependency order; a cycle through aliases alone is cut with `JsonValue` (a
-//! warning), since pydantic cannot build a plain recursive alias.
+//! The type model → pydantic classes and type aliases: which definitions are classes, the
+//! order of aliases (cycles through aliases cut), each type as a Python annotation with its
+//! constraints.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
-use super::naming::{class_name, docstring, field_name, string_literal};
-use super::source::{code_only, imports};
+use super::classes::{Alias, Class, Extra, Field, doc_lines};
 use crate::naming::Names;
+use crate::python::naming::{class_name, field_name, string_literal};
 use crate::types::{Additional, Bounds, Def, Property, Ty, Warning, union};
 
-/// A generated pydantic class.
-#[derive(Debug, Clone)]
-struct Class {
-    name: String,
-    doc: Vec<String>,
-    fields: Vec<Field>,
-    extra: Extra,
-    /// JSON names of optional, non-nullable fields: `None` there means "absent".
-    absent_when_none: Vec<String>,
-}
-
-#[derive(Debug, Clone)]
-enum Extra {
-    Allow,
-    Forbid,
-    Typed(String),
-}
-
-#[derive(Debug, Clone)]
-struct Field {
-    name: String,
-    json_name: String,
-    ty: String,
-    required: bool,
-    doc: Vec<String>,
-}
-
-/// A generated type alias.
-#[derive(Debug, Clone)]
-struct Alias {
-    name: String,
-    doc: Vec<String>,
-    expr: String,
-}
-
-/// `models.py`, built from the type model's definitions.
-pub(super) struct Models {
-    classes: Vec<Class>,
-    aliases: Vec<Alias>,
-    /// Approximations made while rendering (besides the type model's own).
-    pub warnings: Vec<Warning>,
-    title: String,
+/// What the builder made.
+pub(super) struct Built {
+    pub(super) classes: Vec<Class>,
+    pub(super) aliases: Vec<Alias>,
+    pub(super) warnings: Vec<Warning>,
 }
 
 struct Builder<'a> {
@@ -87,303 +33,65 @@ struct Builder<'a> {
     notes: Vec<String>,
 }
 
-impl Models {
-    /// Renders `defs` (named by the type model; `names` hands out names for inline objects);
-    /// `resolved` is the resolved document, where constraints the model lacks are read.
-    pub(super) fn build(defs: &[Def], resolved: &Value, names: &mut Names, title: &str) -> Models {
-        let mut b = Builder {
-            defs: defs.iter().map(|d| (d.name.clone(), d.clone())).collect(),
-            resolved,
-            names,
-            classes: Vec::new(),
-            class_names: HashSet::new(),
-            warnings: Vec::new(),
-            cut: HashSet::new(),
-            current: (String::new(), String::new()),
-            notes: Vec::new(),
+/// Turns `defs` (named by the type model; `names` hands out names for inline objects) into
+/// classes and aliases; `resolved` is the resolved document, where constraints the model
+/// lacks are read.
+pub(super) fn build(defs: &[Def], resolved: &Value, names: &mut Names) -> Built {
+    let mut b = Builder {
+        defs: defs.iter().map(|d| (d.name.clone(), d.clone())).collect(),
+        resolved,
+        names,
+        classes: Vec::new(),
+        class_names: HashSet::new(),
+        warnings: Vec::new(),
+        cut: HashSet::new(),
+        current: (String::new(), String::new()),
+        notes: Vec::new(),
+    };
+    // Which definitions are classes, first: aliases are ordered around them.
+    for d in defs {
+        if b.is_class(&d.ty) {
+            b.class_names.insert(d.name.clone());
+        }
+    }
+    let alias_defs: Vec<&Def> = defs
+        .iter()
+        .filter(|d| !b.class_names.contains(&d.name))
+        .collect();
+    let order = b.alias_order(&alias_defs);
+    let class_defs: Vec<&Def> = defs
+        .iter()
+        .filter(|d| b.class_names.contains(&d.name))
+        .collect();
+    for d in class_defs {
+        b.current = (d.name.clone(), d.pointer.clone());
+        let schema = b.schema_at(&d.pointer);
+        let ty = b.normalize(&d.ty);
+        let mut class = b.class(&d.name, &ty, schema, doc_lines(&d.doc));
+        class.doc.extend(b.take_notes());
+        b.classes.push(class);
+    }
+    let mut aliases = Vec::new();
+    for name in order {
+        let Some(d) = b.defs.get(&name).cloned() else {
+            continue;
         };
-        // Which definitions are classes, first: aliases are ordered around them.
-        for d in defs {
-            if b.is_class(&d.ty) {
-                b.class_names.insert(d.name.clone());
-            }
-        }
-        let alias_defs: Vec<&Def> = defs
-            .iter()
-            .filter(|d| !b.class_names.contains(&d.name))
-            .collect();
-        let order = b.alias_order(&alias_defs);
-        let class_defs: Vec<&Def> = defs
-            .iter()
-            .filter(|d| b.class_names.contains(&d.name))
-            .collect();
-        for d in class_defs {
-            b.current = (d.name.clone(), d.pointer.clone());
-            let schema = b.schema_at(&d.pointer);
-            let ty = b.normalize(&d.ty);
-            let mut class = b.class(&d.name, &ty, schema, doc_lines(&d.doc));
-            class.doc.extend(b.take_notes());
-            b.classes.push(class);
-        }
-        let mut aliases = Vec::new();
-        for name in order {
-            let Some(d) = b.defs.get(&name).cloned() else {
-                continue;
-            };
-            b.current = (d.name.clone(), d.pointer.clone());
-            let schema = b.schema_at(&d.pointer);
-            let expr = b.expr(&d.ty, schema, &d.name);
-            let mut doc = doc_lines(&d.doc);
-            doc.extend(b.take_notes());
-            aliases.push(Alias {
-                name: d.name.clone(),
-                doc,
-                expr,
-            });
-        }
-        Models {
-            classes: b.classes,
-            aliases,
-            warnings: b.warnings,
-            title: title.to_owned(),
-        }
+        b.current = (d.name.clone(), d.pointer.clone());
+        let schema = b.schema_at(&d.pointer);
+        let expr = b.expr(&d.ty, schema, &d.name);
+        let mut doc = doc_lines(&d.doc);
+        doc.extend(b.take_notes());
+        aliases.push(Alias {
+            name: d.name.clone(),
+            doc,
+            expr,
+        });
     }
-
-    /// Every public name of `models.py`.
-    pub(super) fn public_names(&self) -> Vec<String> {
-        let mut out: Vec<String> = self.classes.iter().map(|c| c.name.clone()).collect();
-        out.extend(self.aliases.iter().map(|a| a.name.clone()));
-        out.push("DateTime".to_owned());
-        out.push("NoValue".to_owned());
-        out
+    Built {
+        classes: b.classes,
+        aliases,
+        warnings: b.warnings,
     }
-
-    /// The source of `models.py`.
-    pub(super) fn source(&self) -> String {
-        let mut out = format!(
-            "\"\"\"Types of the payload, ack and handshake schemas of {}.\n\nGenerated by `asynction generate python`; do not edit.\n\"\"\"\n\n",
-            one_line(&self.title)
-                .replace('\\', "\\\\")
-                .replace("\"\"\"", "'''")
-        );
-        let mut body = String::from(PRELUDE);
-        if !self.classes.is_empty() {
-            body.push_str(MODEL_BASE);
-        }
-        body.push_str("\n# ---- Models ----\n\n");
-        for c in &self.classes {
-            body.push_str(&render_class(c));
-            body.push_str("\n\n");
-        }
-        if !self.aliases.is_empty() {
-            body.push_str("# ---- Type aliases ----\n\n");
-        }
-        for a in &self.aliases {
-            body.push_str(&format!("{}: TypeAlias = {}\n", a.name, a.expr));
-            body.push_str(&docstring(&a.doc, ""));
-            body.push('\n');
-        }
-        if !self.classes.is_empty() {
-            body.push_str("# Every annotation can be resolved now.\n");
-        }
-        for c in &self.classes {
-            body.push_str(&format!("{}.model_rebuild()\n", c.name));
-        }
-        if code_only(&body).contains("_pattern(") {
-            body = body.replacen(
-                "\n# ---- Models ----",
-                &format!("{PATTERN}\n# ---- Models ----"),
-                1,
-            );
-        }
-        out.push_str(&imports(&body, IMPORTS));
-        out.push_str(&body);
-        out.push_str("\n__all__ = [\n");
-        let mut names = self.public_names();
-        names.sort();
-        for n in names {
-            out.push_str(&format!("    {},\n", string_literal(&n)));
-        }
-        out.push_str("]\n");
-        out
-    }
-}
-
-/// `_pattern`, emitted when a schema has a `pattern`.
-const PATTERN: &str = r#"
-def _pattern(expression: str) -> AfterValidator:
-    """Checks JSON Schema's `pattern` (unanchored) with Python's `re`; a pattern Python cannot
-    compile is not checked (the server still is)."""
-    try:
-        compiled = re.compile(expression)
-    except re.error:
-        compiled = None
-
-    def check(value: str) -> str:
-        if compiled is not None and compiled.search(value) is None:
-            raise ValueError(f"does not match the pattern {expression!r}")
-        return value
-
-    checker: Callable[[str], str] = check
-    return AfterValidator(checker)
-
-"#;
-
-/// What `models.py` may import; only the names it uses are (pyright's strict mode reports
-/// unused imports).
-const IMPORTS: &[(&str, &[&str])] = &[
-    ("datetime", &[]),
-    ("re", &[]),
-    (
-        "typing",
-        &[
-            "Callable", "ClassVar", "Dict", "List", "Literal", "NoReturn", "Optional", "Tuple",
-            "Union", "cast",
-        ],
-    ),
-    (
-        "pydantic",
-        &[
-            "AfterValidator",
-            "AwareDatetime",
-            "BaseModel",
-            "BeforeValidator",
-            "ConfigDict",
-            "Field",
-            "JsonValue",
-            "PlainSerializer",
-            "SerializerFunctionWrapHandler",
-            "StrictBool",
-            "StrictBytes",
-            "StrictFloat",
-            "StrictInt",
-            "StrictStr",
-            "model_serializer",
-        ],
-    ),
-    ("typing_extensions", &["Annotated", "TypeAlias"]),
-];
-
-/// The base of every class (emitted when there is a class).
-const MODEL_BASE: &str = r#"
-def _as_dict(value: object) -> Optional[Dict[str, object]]:
-    if isinstance(value, dict):
-        return cast(Dict[str, object], value)
-    return None
-
-
-class _Model(BaseModel):
-    """Base of every generated model: populated by field name or JSON name, revalidated when
-    sent, and optional properties left unset (or set to `None` where the schema forbids
-    `null`) are absent from what is sent."""
-
-    model_config = ConfigDict(populate_by_name=True, revalidate_instances="always", extra="allow")
-    _absent_when_none: ClassVar[Tuple[str, ...]] = ()
-
-    @model_serializer(mode="wrap")
-    def _drop_absent(self, handler: SerializerFunctionWrapHandler) -> object:
-        data: object = handler(self)
-        items = _as_dict(data)
-        if items is None or not self._absent_when_none:
-            return data
-        return {k: v for k, v in items.items() if v is not None or k not in self._absent_when_none}
-
-
-"#;
-
-/// The fixed head of `models.py`: the helpers every model uses.
-const PRELUDE: &str = r#"
-def _date_time_input(value: object) -> object:
-    # JSON carries date-times as strings; a number is no date-time in the document.
-    if isinstance(value, (str, datetime.datetime)):
-        return value
-    raise ValueError("expected an RFC 3339 date-time string")
-
-
-def _rfc3339(value: datetime.datetime) -> str:
-    return value.isoformat()
-
-
-DateTime: TypeAlias = Annotated[
-    AwareDatetime, BeforeValidator(_date_time_input), PlainSerializer(_rfc3339, return_type=str)
-]
-"""`format: date-time`: an aware `datetime`, sent as an RFC 3339 string."""
-
-
-def _no_value(value: object) -> NoReturn:
-    raise ValueError("the document allows no value here")
-
-
-NoValue: TypeAlias = Annotated[None, BeforeValidator(_no_value)]
-"""A schema no value satisfies (`false`)."""
-
-
-"#;
-
-fn render_class(c: &Class) -> String {
-    let mut out = format!("class {}(_Model):\n", c.name);
-    let doc = docstring(&c.doc, "    ");
-    let mut body = String::new();
-    body.push_str(&doc);
-    match &c.extra {
-        Extra::Allow => {}
-        Extra::Forbid => body.push_str("    model_config = ConfigDict(extra=\"forbid\")\n"),
-        Extra::Typed(t) => {
-            // pyright reads BaseModel's own annotation as a mutable attribute; pydantic
-            // documents this override as the way to type the extra properties.
-            body.push_str(&format!(
-                "    __pydantic_extra__: Dict[str, {t}] = Field(init=False)  # pyright: ignore[reportIncompatibleVariableOverride]\n"
-            ));
-        }
-    }
-    if !c.absent_when_none.is_empty() {
-        let mut names: BTreeSet<String> = BTreeSet::new();
-        for n in &c.absent_when_none {
-            names.insert(n.clone());
-        }
-        for f in &c.fields {
-            if c.absent_when_none.contains(&f.json_name) {
-                names.insert(f.name.clone());
-            }
-        }
-        let list: Vec<String> = names.iter().map(|n| string_literal(n)).collect();
-        body.push_str(&format!(
-            "    _absent_when_none: ClassVar[Tuple[str, ...]] = ({},)\n",
-            list.join(", ")
-        ));
-    }
-    for f in &c.fields {
-        let aliased = f.name != f.json_name;
-        let alias = if aliased {
-            format!(
-                "validation_alias={0}, serialization_alias={0}",
-                string_literal(&f.json_name)
-            )
-        } else {
-            String::new()
-        };
-        let optional = if f.ty.starts_with("Optional[") || f.ty == "None" || f.ty == "JsonValue" {
-            f.ty.clone()
-        } else {
-            format!("Optional[{}]", f.ty)
-        };
-        let line = match (f.required, aliased) {
-            (true, false) => format!("    {}: {}\n", f.name, f.ty),
-            (true, true) => format!("    {}: {} = Field({alias})\n", f.name, f.ty),
-            (false, false) => format!("    {}: {optional} = None\n", f.name),
-            (false, true) => format!(
-                "    {}: {optional} = Field(default=None, {alias})\n",
-                f.name
-            ),
-        };
-        body.push_str(&line);
-        body.push_str(&docstring(&f.doc, "    "));
-    }
-    if body.is_empty() {
-        body.push_str("    pass\n");
-    }
-    out.push_str(&body);
-    out
 }
 
 impl<'a> Builder<'a> {
@@ -923,18 +631,4 @@ fn number_literal(v: f64) -> String {
     } else {
         "float(\"-inf\")".to_owned()
     }
-}
-
-/// Doc lines of the type model, less what the TypeScript types needed said and Python checks.
-fn doc_lines(doc: &[String]) -> Vec<String> {
-    doc.iter()
-        .filter(|l| {
-            !l.starts_with("Format: `date-time`") && !l.starts_with("Must match the pattern")
-        })
-        .map(|l| l.replace("`unknown`", "`JsonValue`"))
-        .collect()
-}
-
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }

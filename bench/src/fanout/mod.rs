@@ -22,159 +22,30 @@
 //! server joined through it; clients are split across the nodes, the control client sits on
 //! node 0 (or alternates with `--from-both`), and CPU is the sum of both nodes.
 
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+//!
+//! Files: `config.rs` (what a run is asked for), `report.rs` (rows, lines and the ratio
+//! table), this one (the run); the private Redis is `crate::redis_server`.
+
+mod config;
+mod report;
+
+use crate::redis_server::Redis;
+pub(crate) use config::{ClusterOptions, FanoutConfig, Phase, Source};
+pub(crate) use report::{FanoutRow, human_line, render_table};
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use serde::Serialize;
 use tokio::sync::watch;
 
 use crate::client::{EngineIo, Frame, Target};
 use crate::cpu::{CpuTicks, load_average_1m, raise_open_file_limit, resident_set_kib};
 use crate::emitter::{Via, children_cpu, run_cli_ticks, spawn_emit_ticks};
 use crate::servers::{RunningServer, ServerSpec, free_port};
-use crate::stats::{LatencyHistogram, LatencySummary};
+use crate::stats::LatencyHistogram;
 use crate::tick::{FANOUT_NAMESPACE, now_us};
-
-/// Where a phase's broadcasts originate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub(crate) enum Source {
-    /// A server node, asked by a control client's `start broadcast`.
-    Node,
-    /// A separate process publishing to the cluster's Redis (`emit-ticks`): asynction's
-    /// validating `Emitter` for the asynction servers, bare `socketioxide-emitter` for raw
-    /// socketioxide (cluster mode only; none for Node).
-    Emitter,
-    /// The `asynction emit` command, one process per broadcast (asynction servers only).
-    Cli,
-}
-
-/// One broadcast phase: what the control client (or the emitter) is asked for.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub(crate) struct Phase {
-    /// Broadcasts per second; 0 = as fast as the server (or the emitter) can.
-    pub rate: f64,
-    /// Broadcasts in the phase.
-    pub count: u64,
-    /// Broadcast with `emit_with_ack` and collect every client's ack.
-    pub ack: bool,
-    /// Where the broadcasts originate.
-    pub source: Source,
-}
-
-impl Phase {
-    /// `10/s`, `max` or `ack`, prefixed with `emitter ` or `cli ` for external sources.
-    pub(crate) fn label(&self) -> String {
-        let shape = if self.ack {
-            "ack".to_owned()
-        } else if self.rate > 0.0 {
-            format!("{}/s", self.rate)
-        } else {
-            "max".to_owned()
-        };
-        match self.source {
-            Source::Node => shape,
-            Source::Emitter => format!("emitter {shape}"),
-            Source::Cli => format!("cli {shape}"),
-        }
-    }
-}
-
-/// What to run.
-#[derive(Debug, Clone)]
-pub(crate) struct FanoutConfig {
-    /// Servers, in the order they run within a round.
-    pub servers: Vec<ServerSpec>,
-    /// Client counts.
-    pub counts: Vec<usize>,
-    /// Phases run against each server (in order, on the same connections).
-    pub phases: Vec<Phase>,
-    /// Rounds (each runs every count against every server).
-    pub rounds: usize,
-    /// Socket.IO request path.
-    pub path: String,
-    /// Handshakes in progress at once.
-    pub parallel_connects: usize,
-    /// Bound on each client's handshake.
-    pub connect_timeout: Duration,
-    /// Wait before each RSS reading.
-    pub settle: Duration,
-    /// How long a server may take to accept TCP connections.
-    pub ready_timeout: Duration,
-    /// Two nodes per server joined through a Redis this harness starts.
-    pub cluster: Option<ClusterOptions>,
-}
-
-/// Cluster mode settings.
-#[derive(Debug, Clone)]
-pub(crate) struct ClusterOptions {
-    /// The `redis-server` binary.
-    pub redis_server: PathBuf,
-    /// Alternate the control client between the two nodes, phase by phase.
-    pub from_both: bool,
-    /// The document `emit-ticks` and `asynction emit` validate against (chat_bench's).
-    pub spec: PathBuf,
-    /// The `asynction` command-line binary, for [`Source::Cli`] phases.
-    pub cli: PathBuf,
-}
-
-/// The result of one phase against one server.
-#[derive(Debug, Clone, Default, Serialize)]
-pub(crate) struct FanoutRow {
-    /// Round number (from 1).
-    pub round: usize,
-    /// Short server name.
-    pub server: String,
-    /// Longer description.
-    pub description: String,
-    /// Clients asked for.
-    pub clients: usize,
-    /// Clients that joined.
-    pub connected: usize,
-    /// Clients that failed to join (and the first error).
-    pub connect_errors: usize,
-    /// The first connect error, if any.
-    pub first_connect_error: Option<String>,
-    /// Server RSS growth per connection, KiB (sum over the nodes in cluster mode).
-    pub kib_per_connection: f64,
-    /// The phase label.
-    pub phase: String,
-    /// Broadcasts the server reported sent.
-    pub sent: u64,
-    /// Deliveries the server reported failed (send buffer full, closed, ack timed out or
-    /// invalid), plus, in the ack phase, acks it never got (neither an answer nor a timeout).
-    pub failed: u64,
-    /// Acks the server collected (ack phase).
-    pub acks: u64,
-    /// Ticks expected at the clients: connected × sent.
-    pub expected: u64,
-    /// Ticks received by the clients.
-    pub delivered: u64,
-    /// Receivers whose connection dropped so far (cumulative over the phases).
-    pub dropped: u64,
-    /// Delivered ticks per second, from `start broadcast` to the last receipt.
-    pub delivered_per_s: f64,
-    /// Server CPU (all nodes) per delivered tick, µs.
-    pub server_cpu_us_per_delivery: Option<f64>,
-    /// Server CPU (all nodes) over the phase, % of one core.
-    pub server_cpu_pct: Option<f64>,
-    /// Redis CPU per delivered tick, µs (cluster mode).
-    pub redis_cpu_us_per_delivery: Option<f64>,
-    /// CPU of the emitting processes (`emit-ticks`, `asynction emit`) per delivered tick, µs.
-    pub emitter_cpu_us_per_delivery: Option<f64>,
-    /// Emit-to-receipt latency over all deliveries.
-    pub latency: LatencySummary,
-    /// The generator's own CPU over the phase, % of one core (near 100 % with one client thread:
-    /// the generator bounds delivered/s).
-    pub generator_cpu_pct: Option<f64>,
-    /// The 1-minute load average at the end of the phase.
-    pub load_average_1m: Option<f64>,
-    /// Why the row has no figures.
-    pub skipped: Option<String>,
-}
 
 /// What every receiver records into: a shared histogram and counters.
 #[derive(Debug, Default)]
@@ -609,165 +480,6 @@ async fn receive(mut ws: EngineIo, sink: Arc<Sink>, mut stop: watch::Receiver<bo
     let _ = tokio::time::timeout(Duration::from_secs(2), ws.close()).await;
 }
 
-/// A `redis-server` on a free loopback port, without persistence; killed on stop or drop.
-#[derive(Debug)]
-pub(crate) struct Redis {
-    child: Child,
-    port: u16,
-}
-
-impl Redis {
-    /// Starts it and waits (≤ 10 s) until it accepts TCP.
-    pub(crate) async fn start(binary: &std::path::Path) -> Result<Self, String> {
-        let port = free_port().map_err(|e| e.to_string())?;
-        let child = Command::new(binary)
-            .args([
-                "--port",
-                &port.to_string(),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("starting {}: {e}", binary.display()))?;
-        let redis = Self { child, port };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_err()
-        {
-            if Instant::now() > deadline {
-                return Err(format!("redis-server on port {port} did not start"));
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        eprintln!("redis-server pid {} on port {port}", redis.pid());
-        Ok(redis)
-    }
-
-    /// `redis://127.0.0.1:PORT`.
-    pub(crate) fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.port)
-    }
-
-    /// Its process id.
-    pub(crate) fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    /// Kills it.
-    pub(crate) fn stop(mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Redis {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// One human-readable line for a row.
-pub(crate) fn human_line(r: &FanoutRow) -> String {
-    if let Some(why) = &r.skipped {
-        return format!("[{} N={} {}] {why}", r.server, r.clients, r.phase);
-    }
-    format!(
-        "[r{} {} N={} {}] {}/{} delivered ({:.0}/s), failed {}, acks {}, dropped {}, CPU {} µs/delivery ({}%), emitter CPU {} µs/delivery, p50 {:.2} ms p99 {:.2} ms, {:.1} KiB/conn",
-        r.round,
-        r.server,
-        r.connected,
-        r.phase,
-        r.delivered,
-        r.expected,
-        r.delivered_per_s,
-        r.failed,
-        r.acks,
-        r.dropped,
-        opt(r.server_cpu_us_per_delivery, 2),
-        opt(r.server_cpu_pct, 0),
-        opt(r.emitter_cpu_us_per_delivery, 2),
-        r.latency.p50_ms,
-        r.latency.p99_ms,
-        r.kib_per_connection,
-    )
-}
-
-fn opt(v: Option<f64>, digits: usize) -> String {
-    v.map_or("n/a".to_owned(), |v| format!("{v:.digits$}"))
-}
-
-/// The row of `baseline` with the same round, client count and phase.
-fn baseline_of<'a>(
-    rows: &'a [FanoutRow],
-    row: &FanoutRow,
-    baseline: &str,
-) -> Option<&'a FanoutRow> {
-    rows.iter().find(|b| {
-        b.server == baseline
-            && b.round == row.round
-            && b.clients == row.clients
-            && b.phase == row.phase
-            && b.skipped.is_none()
-    })
-}
-
-/// The rows as a Markdown table with delivered/s and CPU/delivery relative to `baseline`.
-pub(crate) fn render_table(rows: &[FanoutRow], baseline: &str) -> String {
-    let mut out = format!(
-        "| round | server | N | phase | delivered / expected | failed | delivered/s | server CPU µs/delivery | server CPU % | generator CPU % | redis CPU µs/delivery | emitter CPU µs/delivery | p50 ms | p99 ms | max ms | KiB/conn | delivered/s vs {baseline} | CPU/delivery vs {baseline} |\n\
-         |---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
-    );
-    for r in rows {
-        if let Some(why) = &r.skipped {
-            out.push_str(&format!(
-                "| {} | {} | {} | {} | {why} | | | | | | | | | | | | | |\n",
-                r.round, r.server, r.clients, r.phase
-            ));
-            continue;
-        }
-        let b = baseline_of(rows, r, baseline);
-        let rate_ratio = b
-            .filter(|b| b.delivered_per_s > 0.0)
-            .map(|b| r.delivered_per_s / b.delivered_per_s);
-        let cpu_ratio = b
-            .and_then(|b| b.server_cpu_us_per_delivery)
-            .zip(r.server_cpu_us_per_delivery)
-            .map(|(b, x)| x / b);
-        out.push_str(&format!(
-            "| {} | {} | {} | {} | {} / {} | {} | {:.0} | {} | {} | {} | {} | {} | {:.2} | {:.2} | {:.2} | {:.1} | {} | {} |\n",
-            r.round,
-            r.server,
-            r.connected,
-            r.phase,
-            r.delivered,
-            r.expected,
-            r.failed,
-            r.delivered_per_s,
-            opt(r.server_cpu_us_per_delivery, 2),
-            opt(r.server_cpu_pct, 0),
-            opt(r.generator_cpu_pct, 0),
-            opt(r.redis_cpu_us_per_delivery, 2),
-            opt(r.emitter_cpu_us_per_delivery, 2),
-            r.latency.p50_ms,
-            r.latency.p99_ms,
-            r.latency.max_ms,
-            r.kib_per_connection,
-            opt(rate_ratio, 2) + if rate_ratio.is_some() { "×" } else { "" },
-            opt(cpu_ratio, 2) + if cpu_ratio.is_some() { "×" } else { "" },
-        ));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -835,30 +547,5 @@ mod tests {
         sink.reset();
         assert_eq!(sink.delivered.load(Ordering::Relaxed), 0);
         assert_eq!(sink.histogram.lock().unwrap().len(), 0);
-    }
-
-    #[test]
-    fn ratios_are_relative_to_the_same_round_count_and_phase() {
-        let row = |server: &str, phase: &str, per_s: f64, cpu: f64| FanoutRow {
-            round: 1,
-            server: server.into(),
-            clients: 1000,
-            connected: 1000,
-            phase: phase.into(),
-            delivered_per_s: per_s,
-            server_cpu_us_per_delivery: Some(cpu),
-            ..FanoutRow::default()
-        };
-        let rows = [
-            row("raw-ct", "max", 100_000.0, 2.0),
-            row("asynction-ct", "max", 90_000.0, 2.2),
-            row("raw-ct", "10/s", 10_000.0, 4.0),
-            row("node", "10/s", 10_000.0, 8.0),
-        ];
-        let table = render_table(&rows, "raw-ct");
-        let lines: Vec<&str> = table.lines().collect();
-        assert!(lines[2].ends_with("| 1.00× | 1.00× |"), "{table}");
-        assert!(lines[3].ends_with("| 0.90× | 1.10× |"), "{table}");
-        assert!(lines[5].ends_with("| 1.00× | 2.00× |"), "{table}");
     }
 }
