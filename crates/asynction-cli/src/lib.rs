@@ -29,10 +29,12 @@ pub mod emit;
 pub mod generate;
 mod logging;
 pub mod mock;
+mod mock_watch;
 mod mount_hint;
 pub mod scaffold;
 pub mod test;
 pub mod validate;
+mod watch;
 
 use std::ffi::OsString;
 use std::path::PathBuf;

@@ -31,12 +31,24 @@ const ENDPOINT_VARS: [&str; 2] = [
 /// Installs the subscriber (once; later calls do nothing). With an OTLP endpoint in the
 /// environment, the spans of `doc`'s server are exported too: keep the returned guard until the
 /// server stops (dropping it flushes them). Fails when the `OTEL_*` variables are unusable.
-pub(crate) fn init(doc: &Document) -> Result<Option<OtelGuard>, OtelError> {
-    let filter = || EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+/// `debug` (`mock run --debug`): `asynction=debug` unless `RUST_LOG` says otherwise, in the
+/// compact format (one line per frame).
+pub(crate) fn init(doc: &Document, debug: bool) -> Result<Option<OtelGuard>, OtelError> {
+    let default = if debug {
+        "info,asynction=debug"
+    } else {
+        "info"
+    };
+    let filter = || EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
     let fmt = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_filter(filter());
+        .with_ansi(std::io::stderr().is_terminal());
+    let fmt = if debug {
+        fmt.compact().with_target(false).boxed()
+    } else {
+        fmt.boxed()
+    }
+    .with_filter(filter());
     let endpoint = ENDPOINT_VARS
         .iter()
         .find(|v| std::env::var(v).is_ok_and(|s| !s.is_empty()));

@@ -66,6 +66,8 @@ pub struct RunArgs {
     server: ServerOption,
     #[command(flatten)]
     validation: ValidationOption,
+    #[command(flatten)]
+    dev: crate::mock_watch::DevOptions,
 }
 
 fn parse_interval(text: &str) -> Result<Duration, String> {
@@ -109,7 +111,7 @@ async fn serve(global: &GlobalOptions, args: &RunArgs, console: &mut Console) ->
         }
     };
     // Kept until the server stops: dropping it flushes the spans still queued.
-    let _otel = match crate::logging::init(&doc) {
+    let _otel = match crate::logging::init(&doc, args.dev.debug) {
         Ok(guard) => guard,
         Err(e) => {
             errln!(console, "asynction: {e}");
@@ -125,8 +127,10 @@ async fn serve(global: &GlobalOptions, args: &RunArgs, console: &mut Console) ->
         docs: !args.no_docs,
         console: !args.no_console,
         metrics: args.metrics,
+        live_reload: args.dev.watching(),
+        debug: args.dev.debug,
     };
-    let mock = match MockServer::new(doc, options) {
+    let mock = match MockServer::new(doc, options.clone()) {
         Ok(mock) => mock,
         Err(e) => {
             report(&e, console);
@@ -148,6 +152,24 @@ async fn serve(global: &GlobalOptions, args: &RunArgs, console: &mut Console) ->
     };
     let local = listener.local_addr().unwrap_or(addr);
     print_banner(&mock, local, args.interval, console);
+    crate::mock_watch::banner(&args.dev, console);
+    if args.dev.watching() {
+        let reload = crate::mock_watch::Reload {
+            spec: global.spec.clone(),
+            load: global.load_options(),
+            schemas: !args.validation.without_validation,
+            options,
+            mode: args.dev.mode(),
+        };
+        return crate::mock_watch::serve(
+            reload,
+            mock,
+            listener,
+            asynction::lifecycle::shutdown_signal(),
+            console,
+        )
+        .await;
+    }
     match mock
         .serve(listener, asynction::lifecycle::shutdown_signal())
         .await

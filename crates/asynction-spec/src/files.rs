@@ -99,6 +99,90 @@ impl Index<usize> for Files {
     }
 }
 
+/// Every file the document at `main` is made of: `main` and each file its file `$ref`s reach,
+/// transitively, by canonical path, in the order they are first met. Best effort, for watching
+/// a document's files: a file that cannot be read or parsed is listed (a watcher then sees it
+/// appear or get fixed) and its own `$ref`s are not followed; remote `$ref`s are not files.
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// std::fs::write(dir.path().join("main.yaml"), "a: { $ref: 'parts/b.yaml#/b' }\n")?;
+/// std::fs::create_dir(dir.path().join("parts"))?;
+/// std::fs::write(dir.path().join("parts/b.yaml"), "b: { $ref: '../missing.yaml' }\n")?;
+/// let files = asynction_spec::referenced_files(&dir.path().join("main.yaml"));
+/// let names: Vec<_> = files.iter().map(|f| f.file_name().unwrap().to_owned()).collect();
+/// assert_eq!(names, ["main.yaml", "b.yaml", "missing.yaml"]);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn referenced_files(main: &Path) -> Vec<PathBuf> {
+    let mut listed = vec![canonical(main)];
+    let Ok(text) = std::fs::read_to_string(main) else {
+        return listed;
+    };
+    let source = Arc::new(SourceFile::new(main.to_path_buf(), text));
+    let Ok(value) = source.parse() else {
+        return listed;
+    };
+    let mut files = Files::new(source, Arc::new(value));
+    let mut diagnostics = Vec::new();
+    let mut next = 0;
+    // `files` grows as `$ref`s are followed; each file is walked once.
+    while next < files.files.len() {
+        let mut refs = Vec::new();
+        if let Some(value) = files.files[next].value.clone() {
+            file_refs(&value, &mut refs);
+        }
+        for reference in refs {
+            let base = files.files[next]
+                .source
+                .path
+                .parent()
+                .map(Path::to_path_buf);
+            let path = match files.load(next, &reference, &mut diagnostics) {
+                Ok(id) => canonical(&files.files[id].source.path),
+                Err(_unreadable) => {
+                    let decoded = percent_encoding::percent_decode_str(
+                        reference.strip_prefix("file://").unwrap_or(&reference),
+                    )
+                    .decode_utf8_lossy()
+                    .into_owned();
+                    let joined = base.unwrap_or_default().join(decoded);
+                    // A missing file has no canonical path; its directory may.
+                    match (joined.parent(), joined.file_name()) {
+                        (Some(dir), Some(name)) => canonical(dir).join(name),
+                        _ => joined,
+                    }
+                }
+            };
+            if !listed.contains(&path) {
+                listed.push(path);
+            }
+        }
+        next += 1;
+    }
+    listed
+}
+
+/// The file parts of the `$ref`s in `value` (local and remote ones left out).
+fn file_refs(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get("$ref") {
+                let file = reference
+                    .split_once('#')
+                    .map_or(reference.as_str(), |(f, _)| f);
+                let remote = file.contains("://") && !file.starts_with("file://");
+                if !file.is_empty() && !remote && !out.iter().any(|f| f == file) {
+                    out.push(file.to_owned());
+                }
+            }
+            map.values().for_each(|v| file_refs(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| file_refs(v, out)),
+        _ => {}
+    }
+}
+
 fn canonical(p: &Path) -> PathBuf {
     p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
 }
@@ -149,5 +233,32 @@ mod tests {
         assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
         let missing = files.load(0, "missing.yaml", &mut diagnostics).unwrap_err();
         assert!(missing.starts_with("cannot read "), "{missing}");
+    }
+
+    #[test]
+    fn referenced_files_lists_every_reached_file_once_and_follows_no_broken_or_remote_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path();
+        std::fs::write(
+            p.join("main.yaml"),
+            "a: { $ref: 'my%20parts.yaml#/a' }\nb: { $ref: './my parts.yaml#/b' }\nc: { $ref: 'https://example.com/x.yaml' }\nd: { $ref: 'bad.yaml' }\ne: { $ref: '#/a' }\n",
+        )
+        .unwrap();
+        std::fs::write(
+            p.join("my parts.yaml"),
+            "a: 1\nb: { $ref: 'main.yaml#/e' }\n",
+        )
+        .unwrap();
+        // Does not parse: listed (a fix is a change to watch), its `$ref`s unknown.
+        std::fs::write(p.join("bad.yaml"), "x: [\n  $ref: never.yaml\n").unwrap();
+        let names: Vec<String> = referenced_files(&p.join("main.yaml"))
+            .iter()
+            .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["main.yaml", "my parts.yaml", "bad.yaml"]);
+        // A main file that cannot be read or parsed is still its own set.
+        assert_eq!(referenced_files(&p.join("gone.yaml")).len(), 1);
+        std::fs::write(p.join("broken.yaml"), "a: [\n").unwrap();
+        assert_eq!(referenced_files(&p.join("broken.yaml")).len(), 1);
     }
 }

@@ -64,6 +64,7 @@ mod v3;
 pub use bundle::{bundle, to_json, to_yaml};
 pub use convert::{Conversion, TargetVersion, convert};
 pub use error::{Diagnostic, Location, Severity, SpecError, UnknownServer};
+pub use files::referenced_files;
 pub use formats::STANDARD_FORMATS;
 pub use load::{Document, Inspection, LoadOptions, SUPPORTED_VERSIONS};
 // The one type at two paths: `asynction` re-exports the root one (its `Api`).

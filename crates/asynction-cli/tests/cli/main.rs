@@ -20,6 +20,7 @@ mod diff;
 mod generate;
 mod mock_process;
 mod mock_server;
+mod mock_watch;
 mod packaging;
 mod roundtrip;
 

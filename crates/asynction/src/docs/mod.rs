@@ -29,8 +29,16 @@
 //! and `connect-src 'self'`, still no inline script and no `eval`. The mock turns it on by
 //! default; a real server opts in (`docs_console(true)` on the builder), since a production
 //! API may not want a send button on its public docs.
+//!
+//! # Live reload
+//!
+//! With [`DocsOptions::live_reload`] (the mock's `--watch`) the page carries the version of its
+//! document ([`document_version`]) and one more script of its own (`{base}/docs/live.js`, same
+//! CSP as the console) that listens to `{base}/docs/events` ([`live_reload_events`], served by
+//! whoever swaps documents) and reloads the page when the served version is another.
 
 mod console;
+mod live;
 mod markdown;
 mod options;
 mod render;
@@ -38,6 +46,7 @@ mod routes;
 mod schema_tree;
 mod site;
 
+pub use live::{document_version, events_path, live_reload_events};
 pub use options::{DocsError, DocsOptions, ExampleGenerator};
 pub use render::render_html;
 pub use routes::{CONSOLE_CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY, router, try_router};

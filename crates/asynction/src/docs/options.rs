@@ -31,6 +31,9 @@ pub struct DocsOptions {
     pub console_url: Option<String>,
     /// Where the server serves its Prometheus metrics, linked from the page when set.
     pub metrics_path: Option<String>,
+    /// The served page reloads itself when the served document changes (see
+    /// [live reload](crate::docs#live-reload)); off by default, ignored by static sites.
+    pub live_reload: bool,
 }
 
 impl Default for DocsOptions {
@@ -42,6 +45,7 @@ impl Default for DocsOptions {
             console: false,
             console_url: None,
             metrics_path: None,
+            live_reload: false,
         }
     }
 }
@@ -53,6 +57,7 @@ impl fmt::Debug for DocsOptions {
             .field("server", &self.server)
             .field("console", &self.console)
             .field("console_url", &self.console_url)
+            .field("live_reload", &self.live_reload)
             .field(
                 "example_generator",
                 &self
@@ -105,6 +110,12 @@ impl DocsOptions {
     /// Sets [`DocsOptions::metrics_path`]: the page links the metrics route.
     pub fn metrics_path(mut self, path: Option<String>) -> Self {
         self.metrics_path = path;
+        self
+    }
+
+    /// Sets [`DocsOptions::live_reload`].
+    pub fn live_reload(mut self, on: bool) -> Self {
+        self.live_reload = on;
         self
     }
 

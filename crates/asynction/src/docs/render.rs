@@ -14,6 +14,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::console::{self, ConsoleLinks, EventConsole, NamespaceConsole};
+use super::live::LiveLinks;
 use super::schema_tree::{self, SchemaNode};
 use super::{DocsError, DocsOptions, markdown};
 use crate::model::{
@@ -54,23 +55,28 @@ impl DocumentLinks {
 /// when the embedded template fails).
 pub fn render_html(doc: &Document, options: &DocsOptions) -> Result<String, DocsError> {
     let console = options.console.then(|| ConsoleLinks::served(options));
+    let live = options.live_reload.then(|| LiveLinks::served(doc, options));
     render_with_links(
         doc,
         options,
         &DocumentLinks::served(options),
         console.as_ref(),
+        live.as_ref(),
     )
 }
 
 /// [`render_html`] with explicit links to `asyncapi.json` and `asyncapi.yaml`, and to the
-/// console's scripts and data when the console is on.
+/// console's scripts and data when the console is on, and to the live-reload script and stream
+/// when the page reloads itself.
 pub(crate) fn render_with_links(
     doc: &Document,
     options: &DocsOptions,
     links: &DocumentLinks,
     console: Option<&ConsoleLinks>,
+    live: Option<&LiveLinks>,
 ) -> Result<String, DocsError> {
-    let page = PageBuilder::new(doc, options)?.page(links, console);
+    let mut page = PageBuilder::new(doc, options)?.page(links, console);
+    page.live = live.cloned();
     let mut env = Environment::new();
     env.add_template("page.html", include_str!("templates/page.html"))?;
     env.add_template("styles.html", include_str!("templates/styles.html"))?;
@@ -100,6 +106,8 @@ struct Page {
     generator: String,
     /// The console's scripts and data, when it is on.
     console: Option<ConsoleLinks>,
+    /// The live-reload script, stream and version, when the page reloads itself.
+    live: Option<LiveLinks>,
 }
 
 #[derive(Serialize)]
@@ -261,6 +269,7 @@ impl<'a> PageBuilder<'a> {
             namespaces,
             generator: format!("asynction {}", env!("CARGO_PKG_VERSION")),
             console: console.cloned(),
+            live: None,
         }
     }
 

@@ -6,7 +6,7 @@ use axum::routing::get;
 use bytes::Bytes;
 use http::{HeaderValue, StatusCode, header};
 
-use super::{DocsError, DocsOptions, console, render, resolved_json};
+use super::{DocsError, DocsOptions, console, live, render, resolved_json};
 use crate::spec::Document;
 
 /// The Content-Security-Policy of every docs response: the page may load nothing, run no
@@ -17,7 +17,8 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'unsafe
 /// The Content-Security-Policy of the docs with the console on ([`DocsOptions::console`]):
 /// as [`CONTENT_SECURITY_POLICY`], plus the page's own scripts (`script-src 'self'`: files
 /// served by asynction, never inline, no `eval`) and connections to its own origin
-/// (`connect-src 'self'`: `console.json` and the Socket.IO WebSocket).
+/// (`connect-src 'self'`: `console.json` and the Socket.IO WebSocket); also the CSP of a page
+/// that reloads itself ([`DocsOptions::live_reload`]: `live.js`, `events`).
 pub const CONSOLE_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /// Routes serving the docs of `doc` under `{base}/docs`, where `{base}` is the parent of
@@ -27,7 +28,9 @@ pub const CONSOLE_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-sr
 /// - `GET {base}/docs/asyncapi.json`: the resolved document (every `$ref` inlined);
 /// - `GET {base}/docs/asyncapi.yaml`: the document as written;
 /// - with [`DocsOptions::console`]: `GET {base}/docs/console.json` (what the console needs)
-///   and `GET {base}/docs/console/*.js` (its scripts).
+///   and `GET {base}/docs/console/*.js` (its scripts);
+/// - with [`DocsOptions::live_reload`]: `GET {base}/docs/live.js` (the stream,
+///   `{base}/docs/events`, is served by whoever replaces the document: [`crate::docs::live_reload_events`]).
 ///
 /// The page is rendered here, once. If it cannot be rendered (an unknown
 /// [`DocsOptions::server`]), the error is logged and the page answers
@@ -64,7 +67,7 @@ pub fn router(doc: &Document, options: DocsOptions) -> Router {
 /// [`router`], failing when the page cannot be rendered.
 pub fn try_router(doc: &Document, options: DocsOptions) -> Result<Router, DocsError> {
     let docs_path = options.docs_path();
-    let csp = if options.console {
+    let csp = if options.console || options.live_reload {
         CONSOLE_CONTENT_SECURITY_POLICY
     } else {
         CONTENT_SECURITY_POLICY
@@ -103,6 +106,18 @@ pub fn try_router(doc: &Document, options: DocsOptions) -> Result<Router, DocsEr
                 }),
             );
         }
+    }
+    if options.live_reload {
+        router = router.route(
+            &format!("{docs_path}/live.js"),
+            get(move || {
+                respond(
+                    Bytes::from_static(live::SCRIPT.as_bytes()),
+                    "text/javascript; charset=utf-8",
+                    csp,
+                )
+            }),
+        );
     }
     Ok(router)
 }

@@ -10,6 +10,7 @@ use super::{DocsOptions, console, render};
 /// documents by relative paths, so the directory can be served or opened from anywhere.
 /// With [`DocsOptions::console`], also `console.json` and `console/*.js`; the console then
 /// connects to [`DocsOptions::console_url`] (the page's own origin when it is `None`).
+/// [`DocsOptions::live_reload`] is for served pages only: a written page never reloads itself.
 pub fn write_static_site(
     doc: &crate::spec::Document,
     options: &DocsOptions,
@@ -20,7 +21,7 @@ pub fn write_static_site(
         yaml: "asyncapi.yaml".to_owned(),
     };
     let console = options.console.then(console::ConsoleLinks::relative);
-    let html = render::render_with_links(doc, options, &links, console.as_ref())
+    let html = render::render_with_links(doc, options, &links, console.as_ref(), None)
         .map_err(std::io::Error::other)?;
     std::fs::create_dir_all(out_dir)?;
     std::fs::write(out_dir.join("index.html"), html)?;

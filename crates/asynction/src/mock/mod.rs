@@ -3,7 +3,8 @@
 //! [`FakeGenerator::new`] prepares one schema at startup (and rejects unsatisfiable schemas
 //! with the keyword and JSON pointer that blocked generation); [`FakeGenerator::generate`]
 //! returns one valid value, and [`fake_arguments`] turns it into a Socket.IO argument list.
-//! [`MockServer`] runs a whole mock Socket.IO server from a document.
+//! [`MockServer`] runs a whole mock Socket.IO server from a document; [`ReloadingMock`] serves
+//! one whose document can be replaced without dropping the port (`mock run --watch`).
 //!
 //! ```
 //! use asynction::mock::{FakeGenerator, fake_arguments};
@@ -120,6 +121,7 @@
 // Internal stages: what users need is re-exported below.
 mod formats;
 mod generate;
+mod reload;
 mod security;
 mod serve;
 
@@ -127,4 +129,5 @@ pub use formats::FAKER_FORMATS;
 pub use generate::{
     FakeGenerator, GenerateError, RUNTIME_ATTEMPTS, STARTUP_ATTEMPTS, fake_arguments,
 };
+pub use reload::ReloadingMock;
 pub use serve::{MockEmitters, MockError, MockOptions, MockServer, docs_example_generator};

@@ -78,6 +78,13 @@ pub struct MockOptions {
     /// Add the live console to the docs page ([`crate::docs::DocsOptions::console`]).
     /// Default: on (a mock is where a client author tries an API).
     pub console: bool,
+    /// The docs page reloads itself when the document is replaced ([`crate::docs::DocsOptions::live_reload`]):
+    /// for a mock served by a [`ReloadingMock`](crate::mock::ReloadingMock), which serves the
+    /// version stream. Default: off.
+    pub live_reload: bool,
+    /// Log every frame in and out at `debug` level (target `asynction::frames`: namespace,
+    /// event, arguments with credentials redacted, verdict, refusal code). Default: off.
+    pub debug: bool,
     /// Keep Prometheus metrics and serve them at `{base}/metrics` (feature `metrics`).
     /// Default: off.
     #[cfg(feature = "metrics")]
@@ -94,6 +101,8 @@ impl Default for MockOptions {
             path: None,
             docs: true,
             console: true,
+            live_reload: false,
+            debug: false,
             #[cfg(feature = "metrics")]
             metrics: false,
         }
@@ -151,6 +160,7 @@ pub struct MockServer {
     interval: Duration,
     seed: u64,
     docs: Option<(String, axum::Router)>,
+    live_reload: bool,
 }
 
 impl std::fmt::Debug for MockServer {
@@ -338,6 +348,9 @@ impl MockServer {
         if let Some(server) = &options.server {
             builder = builder.server(server.clone());
         }
+        if options.debug {
+            builder = builder.plugin(crate::observe::frames::FrameLog::default());
+        }
         if let Some(path) = &options.path {
             builder = builder.path(path.clone());
         }
@@ -350,7 +363,8 @@ impl MockServer {
             let mut docs_options = app.plugin_docs(
                 DocsOptions::default()
                     .socketio_path(app.socketio_path().to_owned())
-                    .console(options.console),
+                    .console(options.console)
+                    .live_reload(options.live_reload),
             );
             if let Some(server) = &options.server {
                 docs_options = docs_options.server(server.clone());
@@ -367,6 +381,7 @@ impl MockServer {
             interval: options.interval,
             seed,
             docs,
+            live_reload: options.live_reload,
         })
     }
 
@@ -393,9 +408,24 @@ impl MockServer {
         self.docs.as_ref().map(|(path, _)| path.as_str())
     }
 
+    /// Where the docs' version stream is to be served ([`MockOptions::live_reload`] with the
+    /// docs on): `{docs}/events`.
+    pub fn live_reload_path(&self) -> Option<String> {
+        self.live_reload
+            .then(|| self.docs_path().map(crate::docs::events_path))
+            .flatten()
+    }
+
     /// The loaded document.
     pub fn document(&self) -> &Document {
         &self.app.document
+    }
+
+    /// What the drain on shutdown needs: the server's lifecycle and its drain options.
+    pub(crate) fn drain_parts(
+        &self,
+    ) -> (crate::lifecycle::Lifecycle, crate::lifecycle::DrainOptions) {
+        (self.app.lifecycle(), self.app.drain_options())
     }
 
     /// The validated server handle (emit anything else you like).

@@ -425,7 +425,7 @@ impl NamespaceObserver for NamespaceMetrics {
         self.connections.inc();
     }
 
-    fn refused(&self, stage: ConnectStage) {
+    fn refused(&self, stage: ConnectStage, _code: RefusalCode) {
         self.refusals[stage as usize].inc();
     }
 

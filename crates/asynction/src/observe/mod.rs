@@ -12,6 +12,8 @@
 //! - `traces.rs` (feature `traces`, always on in such a build): the `asynction.connection` and
 //!   `asynction.event` spans, the handler running inside the event span.
 //! - `otel.rs` (feature `otel`): OTLP export of those spans (not an observer: a `tracing` layer).
+//! - `frames.rs` (feature `mock`, the mock's `--debug`): every frame in and out at debug level,
+//!   credentials redacted.
 //!
 //! Several observers can be active at once ([`Observers`] fans every call out); with none the
 //! server holds [`Unobserved`], whose hooks do nothing.
@@ -24,6 +26,8 @@
 //! event's route and calls it directly. Durations are measured only for an observer that asks
 //! for them (its `*_started` hook returns a timestamp); spans are `Span::none()` unless traced.
 
+#[cfg(feature = "mock")]
+pub(crate) mod frames;
 #[cfg(feature = "metrics")]
 pub(crate) mod metrics;
 #[cfg(feature = "otel")]
@@ -45,6 +49,7 @@ use tracing::Span;
 use crate::model::Namespace;
 use crate::refusal::RefusalCode;
 use crate::validate::NamespaceIndex;
+use crate::wire::Args;
 
 /// What a running server reports; one per server (and per cluster `Emitter`). Object-safe:
 /// the server holds an `Arc<dyn Observer>`.
@@ -73,6 +78,10 @@ pub(crate) trait Observer: Send + Sync + 'static {
     ) {
     }
 
+    /// An emit of `event` passed its check and is being sent with `args` (for observers that
+    /// log frames; called after [`Observer::emit_checked`]).
+    fn emitted(&self, _target: &EmitTarget<'_>, _event: &str, _args: &Args) {}
+
     /// A timestamp when this observer times emit-with-ack round trips; given back to
     /// [`Observer::client_ack`].
     fn ack_started(&self) -> Option<Instant> {
@@ -99,11 +108,14 @@ pub(crate) trait NamespaceObserver: Send + Sync + 'static {
     /// built.
     fn unlisted_event(&self) -> Arc<dyn EventObserver>;
 
+    /// A client asks to connect, before any check (for observers that log frames).
+    fn connecting(&self, _frame: &ConnectFrame<'_>) {}
+
     /// A connection was accepted (just before CONNECT is sent).
     fn connected(&self, _socket: &SocketInfo<'_>) {}
 
-    /// A connection was refused at `stage`.
-    fn refused(&self, _stage: ConnectStage) {}
+    /// A connection was refused at `stage`, with `code` in its `connect_error`.
+    fn refused(&self, _stage: ConnectStage, _code: RefusalCode) {}
 
     /// Whether [`NamespaceObserver::disconnected`] is wanted: a disconnect handler is installed
     /// on every socket only then (or when the namespace has a `disconnect` handler).
@@ -124,6 +136,14 @@ pub(crate) trait NamespaceObserver: Send + Sync + 'static {
 pub(crate) trait EventObserver: Send + Sync + 'static {
     /// The event arrived.
     fn received(&self) {}
+
+    /// The event as it arrived (for observers that log frames; called after
+    /// [`EventObserver::received`]).
+    fn received_frame(&self, _frame: &EventFrame<'_>) {}
+
+    /// The ack sent for the event, when it was handled and the client asked for one (an error
+    /// ack is told by [`EventObserver::finished`]'s code).
+    fn acked(&self, _args: &Args) {}
 
     /// The event was refused before any handler ran (malformed, unknown, invalid payload).
     fn refused(&self, _code: RefusalCode) {}
@@ -162,6 +182,36 @@ impl<'a> SocketInfo<'a> {
             extensions: &socket.extensions,
         }
     }
+}
+
+/// A client's request to connect to a namespace, as received (read by the frame log).
+#[cfg_attr(not(feature = "mock"), allow(dead_code))]
+pub(crate) struct ConnectFrame<'a> {
+    /// The socket id.
+    pub id: Sid,
+    /// The concrete namespace path.
+    pub path: &'a str,
+    /// The handshake request's headers.
+    pub headers: &'a http::HeaderMap,
+    /// The handshake request's URI (its query).
+    pub uri: &'a http::Uri,
+    /// The CONNECT packet's `auth` payload.
+    pub auth: Option<&'a serde_json::Value>,
+}
+
+/// One event as received (read by the frame log).
+#[cfg_attr(not(feature = "mock"), allow(dead_code))]
+pub(crate) struct EventFrame<'a> {
+    /// The socket id.
+    pub id: Sid,
+    /// The concrete namespace path.
+    pub path: &'a str,
+    /// The event name.
+    pub event: &'a str,
+    /// Its arguments; `None` when they could not be decoded.
+    pub args: Option<&'a Args>,
+    /// Whether the client asked for an ack.
+    pub ack_requested: bool,
 }
 
 /// Where an emit went: a concrete namespace path, resolved to the document's path only by the
@@ -291,6 +341,11 @@ impl Observer for Observers {
             o.emit_checked(target, event, kind, refused);
         }
     }
+    fn emitted(&self, target: &EmitTarget<'_>, event: &str, args: &Args) {
+        for o in &self.0 {
+            o.emitted(target, event, args);
+        }
+    }
     fn ack_started(&self) -> Option<Instant> {
         self.0.iter().find_map(|o| o.ack_started())
     }
@@ -321,11 +376,14 @@ impl NamespaceObserver for NamespaceObservers {
             self.0.iter().map(|o| o.unlisted_event()).collect(),
         ))
     }
+    fn connecting(&self, frame: &ConnectFrame<'_>) {
+        self.0.iter().for_each(|o| o.connecting(frame));
+    }
     fn connected(&self, socket: &SocketInfo<'_>) {
         self.0.iter().for_each(|o| o.connected(socket));
     }
-    fn refused(&self, stage: ConnectStage) {
-        self.0.iter().for_each(|o| o.refused(stage));
+    fn refused(&self, stage: ConnectStage, code: RefusalCode) {
+        self.0.iter().for_each(|o| o.refused(stage, code));
     }
     fn observes_disconnects(&self) -> bool {
         self.0.iter().any(|o| o.observes_disconnects())
@@ -349,6 +407,12 @@ struct EventObservers(Vec<Arc<dyn EventObserver>>);
 impl EventObserver for EventObservers {
     fn received(&self) {
         self.0.iter().for_each(|o| o.received());
+    }
+    fn received_frame(&self, frame: &EventFrame<'_>) {
+        self.0.iter().for_each(|o| o.received_frame(frame));
+    }
+    fn acked(&self, args: &Args) {
+        self.0.iter().for_each(|o| o.acked(args));
     }
     fn refused(&self, code: RefusalCode) {
         self.0.iter().for_each(|o| o.refused(code));

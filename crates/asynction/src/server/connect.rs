@@ -15,7 +15,7 @@ use super::context::{ConnectAuth, HandlerContext};
 use super::emit::Deferred;
 use super::handler::{NamespaceHandlers, Reply, run_handler};
 use super::reply::ConnectRefusal;
-use crate::observe::ConnectStage;
+use crate::observe::{ConnectFrame, ConnectStage};
 use crate::security::HandshakeRequest;
 use crate::wire::Args;
 
@@ -37,6 +37,13 @@ pub(crate) async fn accept<S: Clone + Send + Sync + 'static, A: Adapter>(
         auth: auth.as_ref(),
     };
     let nsr = &nsh.runtime;
+    nsr.observer.connecting(&ConnectFrame {
+        id: s.id,
+        path: &ns_path,
+        headers: request.headers,
+        uri: request.uri,
+        auth: request.auth,
+    });
     match nsr
         .rt
         .authenticator
@@ -48,7 +55,7 @@ pub(crate) async fn accept<S: Clone + Send + Sync + 'static, A: Adapter>(
         }
         Ok(None) => {}
         Err(refusal) => {
-            nsr.observer.refused(ConnectStage::Security);
+            nsr.observer.refused(ConnectStage::Security, refusal.code());
             tracing::debug!(namespace = %ns_path, code = refusal.code().as_str(), "connection refused by security");
             return Err(refusal.into());
         }
@@ -57,7 +64,7 @@ pub(crate) async fn accept<S: Clone + Send + Sync + 'static, A: Adapter>(
         && let Err(e) = nsr.validators.check_handshake(&ns_path, s.req_parts())
     {
         let refusal = ConnectRefusal::handshake(&e);
-        nsr.observer.refused(ConnectStage::Bindings);
+        nsr.observer.refused(ConnectStage::Bindings, refusal.code());
         tracing::debug!(namespace = %ns_path, code = refusal.code().as_str(), reason = refusal.details().unwrap_or_default(), "handshake refused");
         return Err(refusal);
     }
@@ -70,7 +77,8 @@ pub(crate) async fn accept<S: Clone + Send + Sync + 'static, A: Adapter>(
         ctx.deferred = Some(deferred.clone());
         ctx.auth = auth;
         let refused = |refusal: ConnectRefusal| {
-            nsr.observer.refused(ConnectStage::ConnectHandler);
+            nsr.observer
+                .refused(ConnectStage::ConnectHandler, refusal.code());
             Err(refusal)
         };
         match run_handler(handler, ctx, &ns_path, "connect").await {

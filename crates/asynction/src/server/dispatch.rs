@@ -13,7 +13,7 @@ use tracing::Instrument;
 use super::context::HandlerContext;
 use super::handler::{NamespaceHandlers, Reply, run_handler};
 use super::reply::EventError;
-use crate::observe::{Direction, EventObserver, HandlerOutcome, SocketInfo};
+use crate::observe::{Direction, EventFrame, EventObserver, HandlerOutcome, SocketInfo};
 use crate::refusal::RefusalCode;
 use crate::validate::{Interaction, ValidationError};
 use crate::wire::{Args, WireArgs};
@@ -100,6 +100,13 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
                 None => &nsh.unknown_event,
             };
             observer.received();
+            observer.received_frame(&EventFrame {
+                id: s.id,
+                path: ns_path,
+                event: &event,
+                args: None,
+                ack_requested: requested,
+            });
             observer.refused(err.code);
             let answer = Answer {
                 ack,
@@ -118,6 +125,13 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
         );
         let observer = &nsh.unknown_event;
         observer.received();
+        observer.received_frame(&EventFrame {
+            id: s.id,
+            path: ns_path,
+            event: &event,
+            args: Some(&args),
+            ack_requested: requested,
+        });
         observer.refused(err.code);
         let answer = Answer {
             ack,
@@ -128,6 +142,13 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
     };
     let observer = &route.observer;
     observer.received();
+    observer.received_frame(&EventFrame {
+        id: s.id,
+        path: ns_path,
+        event: name,
+        args: Some(&args),
+        ack_requested: requested,
+    });
     let server_observer = &nsh.runtime.rt.observer;
     let validation_started = server_observer.validation_started();
     if nsh.runtime.rt.validation
@@ -197,6 +218,7 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
         );
     }
     observer.finished(None);
+    observer.acked(&ack_args);
     send_ack(ack, true, &ack_args);
 }
 

@@ -179,13 +179,13 @@ pub(crate) fn check_outgoing_args<'a>(
 
 /// Runs one egress check and tells the server's observer: validation time, the emit
 /// (refused or not).
-fn observed<R>(
+fn observed<'e>(
     rt: &SpecRuntime,
     ns_path: &str,
     event: &str,
     kind: EmitKind,
-    check: impl FnOnce() -> Result<R, EmitError>,
-) -> Result<R, EmitError> {
+    check: impl FnOnce() -> Result<CheckedEvent<'e>, EmitError>,
+) -> Result<CheckedEvent<'e>, EmitError> {
     let started = rt.observer.validation_started();
     let checked = check();
     rt.observer.validated(started, Direction::Egress);
@@ -195,6 +195,9 @@ fn observed<R>(
     };
     rt.observer
         .emit_checked(&target, event, kind, checked.is_err());
+    if let Ok(sent) = &checked {
+        rt.observer.emitted(&target, event, sent.args());
+    }
     checked
 }
 

@@ -40,7 +40,6 @@ impl CheckedEvent<'_> {
     }
 
     /// The arguments as they go on the wire (binary attachments as placeholders + bytes).
-    #[cfg(test)]
     pub(crate) fn args(&self) -> &Args {
         &self.args
     }

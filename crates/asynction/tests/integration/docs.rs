@@ -619,3 +619,40 @@ async fn plain_value_examples_are_shown_and_mismatching_ones_never() {
     assert!(count.contains("12345"), "{count}");
     assert!(count.contains("generated from the schema"), "{count}");
 }
+
+#[tokio::test]
+async fn live_reload_adds_its_script_and_version_and_is_off_by_default() {
+    let doc = load("chat-2.6.yaml");
+    // Off: no script, the strict CSP, no `live.js` route.
+    let (addr, plain) = fetch_page(&doc, DocsOptions::default()).await;
+    assert_strict_headers(&plain);
+    assert!(!plain.text().contains("asynction-live"));
+    assert_eq!(get(addr, "/docs/live.js").await.status, 404);
+    // On: the page names its document's version and loads its script, served under the
+    // scripted CSP (no inline script).
+    let (addr, live) = fetch_page(&doc, DocsOptions::default().live_reload(true)).await;
+    assert_eq!(
+        live.header("content-security-policy"),
+        Some(docs::CONSOLE_CONTENT_SECURITY_POLICY)
+    );
+    let html = decoded(&live.text());
+    let version = docs::document_version(&doc);
+    assert!(
+        html.contains(&format!(
+            r#"<meta name="asynction-live" content="/docs/events" data-version="{version}">"#
+        )),
+        "{html}"
+    );
+    assert!(html.contains(r#"<script src="/docs/live.js" defer></script>"#));
+    let script = get(addr, "/docs/live.js").await;
+    assert_eq!(script.status, 200);
+    assert!(script.text().contains("EventSource"));
+    assert_eq!(
+        script.header("content-type"),
+        Some("text/javascript; charset=utf-8")
+    );
+    // The version follows the document, `$ref`-ed content included (its resolved form).
+    let edited = Document::from_text(&doc.text.replace("1.4.2", "1.4.3")).unwrap();
+    assert_ne!(docs::document_version(&edited), version);
+    assert_eq!(docs::document_version(&doc.clone()), version);
+}

@@ -22,6 +22,8 @@ mod limits;
 mod metrics;
 #[cfg(feature = "mock")]
 mod mock_generate;
+#[cfg(feature = "mock")]
+mod mock_reload;
 #[cfg(feature = "otel")]
 mod otel;
 mod parser_agreement;
