@@ -20,6 +20,7 @@ mod msgpack;
 pub mod docs;
 pub mod lint;
 pub mod security;
+pub mod typecheck;
 pub mod validate;
 
 #[cfg(feature = "redis")]

@@ -289,7 +289,7 @@ impl<A: Adapter> ValidatedSocket<A> {
     /// Emits `event` to this client after validating `data` (one argument; with a
     /// `x-socketio-args: spread` schema, an array/tuple is sent as several arguments).
     pub fn emit<T: Serialize + ?Sized>(&self, event: &str, data: &T) -> Result<(), EmitError> {
-        self.send(check_outgoing(
+        self.send_checked(check_outgoing(
             &self.rt,
             &self.ns,
             self.ns(),
@@ -301,7 +301,7 @@ impl<A: Adapter> ValidatedSocket<A> {
 
     /// Emits `event` with several arguments, binary attachments included.
     pub fn emit_args(&self, event: &str, args: &Args) -> Result<(), EmitError> {
-        self.send(check_outgoing_args(
+        self.send_checked(check_outgoing_args(
             &self.rt,
             &self.ns,
             self.ns(),
@@ -312,7 +312,7 @@ impl<A: Adapter> ValidatedSocket<A> {
     }
 
     /// Sends a checked event now, or queues it while the connection is being accepted.
-    fn send(&self, checked: CheckedEvent<'_>) -> Result<(), EmitError> {
+    fn send_checked(&self, checked: CheckedEvent<'_>) -> Result<(), EmitError> {
         if let Some(queue) = &self.deferred {
             queue
                 .lock()
@@ -444,17 +444,17 @@ impl<A: Adapter> ValidatedBroadcast<A> {
     /// clients receive it).
     pub async fn emit<T: Serialize + ?Sized>(self, event: &str, data: &T) -> Result<(), EmitError> {
         let checked = check_outgoing(&self.rt, &self.ns, &self.ns_path, event, data, self.kind)?;
-        self.send(checked).await
+        self.send_checked(checked).await
     }
 
     /// Emits `event` with several arguments, binary attachments included.
     pub async fn emit_args(self, event: &str, args: &Args) -> Result<(), EmitError> {
         let checked =
             check_outgoing_args(&self.rt, &self.ns, &self.ns_path, event, args, self.kind)?;
-        self.send(checked).await
+        self.send_checked(checked).await
     }
 
-    async fn send(self, checked: CheckedEvent<'_>) -> Result<(), EmitError> {
+    async fn send_checked(self, checked: CheckedEvent<'_>) -> Result<(), EmitError> {
         self.inner
             .emit(checked.event(), &checked.wire())
             .await

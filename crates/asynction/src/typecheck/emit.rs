@@ -1,0 +1,95 @@
+//! Typed emits: a Rust type tied to one server event of the document ([`ServerEvent`]), sent
+//! with `send` on the validated emit handles and declared on the builder
+//! (`.emits::<T>()`) so the check compares its schema with the event's payload schema.
+
+use serde::Serialize;
+use socketioxide::adapter::Adapter;
+
+use super::describe::TypeSchema;
+use crate::{EmitError, ValidatedBroadcast, ValidatedIo, ValidatedSocket};
+
+/// A Rust type that is the payload of one server-sent event of the document: its namespace (as
+/// the document writes it) and its name. Implement it by hand or with
+/// [`server_event!`](crate::server_event).
+///
+/// ```
+/// use asynction::typecheck::ServerEvent;
+///
+/// #[derive(serde::Serialize, schemars::JsonSchema)]
+/// struct UserJoined { username: String }
+///
+/// impl ServerEvent for UserJoined {
+///     const NAMESPACE: &'static str = "/";
+///     const EVENT: &'static str = "user joined";
+/// }
+/// ```
+pub trait ServerEvent: Serialize + schemars::JsonSchema {
+    /// The document namespace that sends it (`/chat`, or a pattern such as `/tenant/{id}`).
+    const NAMESPACE: &'static str;
+    /// The event name.
+    const EVENT: &'static str;
+}
+
+/// Implements [`ServerEvent`](crate::typecheck::ServerEvent) for a type:
+/// `server_event!(Type, "/namespace", "event name")`.
+///
+/// ```
+/// #[derive(serde::Serialize, schemars::JsonSchema)]
+/// #[serde(rename_all = "lowercase")]
+/// enum Metrics { Signup, Login }
+///
+/// asynction::server_event!(Metrics, "/admin", "metrics");
+/// ```
+#[macro_export]
+macro_rules! server_event {
+    ($ty:ty, $namespace:expr, $event:expr $(,)?) => {
+        impl $crate::typecheck::ServerEvent for $ty {
+            const NAMESPACE: &'static str = $namespace;
+            const EVENT: &'static str = $event;
+        }
+    };
+}
+
+/// A typed emit declared on the builder: what the check compares.
+#[derive(Debug, Clone)]
+pub(crate) struct EmitType {
+    pub namespace: &'static str,
+    pub event: &'static str,
+    pub schema: TypeSchema,
+}
+
+impl EmitType {
+    pub(crate) fn of<E: ServerEvent>() -> Self {
+        EmitType {
+            namespace: E::NAMESPACE,
+            event: E::EVENT,
+            schema: TypeSchema::serialized::<E>(),
+        }
+    }
+}
+
+impl<A: Adapter> ValidatedSocket<A> {
+    /// Emits the server event `E` to this client ([`ValidatedSocket::emit`] of
+    /// `E::EVENT`, validated the same way). Declare `E` on the builder with `.emits::<E>()` so
+    /// the check compares it with the document.
+    pub fn send<E: ServerEvent>(&self, event: &E) -> Result<(), EmitError> {
+        self.emit(E::EVENT, event)
+    }
+}
+
+impl<A: Adapter> ValidatedBroadcast<A> {
+    /// Emits the server event `E` to every selected client ([`ValidatedBroadcast::emit`] of
+    /// `E::EVENT`).
+    pub async fn send<E: ServerEvent>(self, event: &E) -> Result<(), EmitError> {
+        self.emit(E::EVENT, event).await
+    }
+}
+
+impl<A: Adapter> ValidatedIo<A> {
+    /// Emits the server event `E` to every client of its namespace `E::NAMESPACE` (a static
+    /// one; for a concrete path of a dynamic namespace use [`ValidatedIo::of`] and
+    /// [`ValidatedBroadcast::send`]).
+    pub async fn send<E: ServerEvent>(&self, event: &E) -> Result<(), EmitError> {
+        self.of(E::NAMESPACE)?.emit(E::EVENT, event).await
+    }
+}
