@@ -1,10 +1,13 @@
 //! Typed emits: a Rust type tied to one server event of the document ([`ServerEvent`]), sent
-//! with `send` on the validated emit handles and declared on the builder
-//! (`.emits::<T>()`) so the check compares its schema with the event's payload schema.
+//! with `send` on the validated emit handles, and — with the `schemars` feature — declared on
+//! the builder (`.emits::<T>()`) so the check compares its schema with the event's payload
+//! schema. The trait and `send` need no feature (a typed emit is useful on its own, and a type
+//! need not implement `JsonSchema` to be sent), so enabling `schemars` breaks no emit.
 
 use serde::Serialize;
 use socketioxide::adapter::Adapter;
 
+#[cfg(feature = "schemars")]
 use super::describe::TypeSchema;
 use crate::{EmitError, ValidatedBroadcast, ValidatedIo, ValidatedSocket};
 
@@ -15,7 +18,7 @@ use crate::{EmitError, ValidatedBroadcast, ValidatedIo, ValidatedSocket};
 /// ```
 /// use asynction::typecheck::ServerEvent;
 ///
-/// #[derive(serde::Serialize, schemars::JsonSchema)]
+/// #[derive(serde::Serialize)]
 /// struct UserJoined { username: String }
 ///
 /// impl ServerEvent for UserJoined {
@@ -23,7 +26,7 @@ use crate::{EmitError, ValidatedBroadcast, ValidatedIo, ValidatedSocket};
 ///     const EVENT: &'static str = "user joined";
 /// }
 /// ```
-pub trait ServerEvent: Serialize + schemars::JsonSchema {
+pub trait ServerEvent: Serialize {
     /// The document namespace that sends it (`/chat`, or a pattern such as `/tenant/{id}`).
     const NAMESPACE: &'static str;
     /// The event name.
@@ -34,7 +37,7 @@ pub trait ServerEvent: Serialize + schemars::JsonSchema {
 /// `server_event!(Type, "/namespace", "event name")`.
 ///
 /// ```
-/// #[derive(serde::Serialize, schemars::JsonSchema)]
+/// #[derive(serde::Serialize)]
 /// #[serde(rename_all = "lowercase")]
 /// enum Metrics { Signup, Login }
 ///
@@ -51,6 +54,7 @@ macro_rules! server_event {
 }
 
 /// A typed emit declared on the builder: what the check compares.
+#[cfg(feature = "schemars")]
 #[derive(Debug, Clone)]
 pub(crate) struct EmitType {
     pub namespace: &'static str,
@@ -58,8 +62,9 @@ pub(crate) struct EmitType {
     pub schema: TypeSchema,
 }
 
+#[cfg(feature = "schemars")]
 impl EmitType {
-    pub(crate) fn of<E: ServerEvent>() -> Self {
+    pub(crate) fn of<E: ServerEvent + schemars::JsonSchema>() -> Self {
         EmitType {
             namespace: E::NAMESPACE,
             event: E::EVENT,
@@ -70,8 +75,8 @@ impl EmitType {
 
 impl<A: Adapter> ValidatedSocket<A> {
     /// Emits the server event `E` to this client ([`ValidatedSocket::emit`] of
-    /// `E::EVENT`, validated the same way). Declare `E` on the builder with `.emits::<E>()` so
-    /// the check compares it with the document.
+    /// `E::EVENT`, validated the same way). With the `schemars` feature, declare `E` on the
+    /// builder with `.emits::<E>()` so the check compares it with the document.
     pub fn send<E: ServerEvent>(&self, event: &E) -> Result<(), EmitError> {
         self.emit(E::EVENT, event)
     }

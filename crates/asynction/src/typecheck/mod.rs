@@ -80,8 +80,11 @@
 //!
 //! The builder knows none of this: registrations carry an opaque description
 //! (`server/builder/registrations.rs`), and `build()` runs the route check it was given, which
-//! is [`built_in_check`] (this module's `check`) when the feature is on. The report types
-//! below exist without the feature, since [`crate::BuildError::Types`] carries one.
+//! is `built_in_check` (this module's `check`) when the feature is on.
+//!
+//! Without the feature this module still has the report types ([`crate::BuildError::Types`]
+//! carries one) and the typed emits ([`ServerEvent`], [`server_event!`](crate::server_event),
+//! `send`), which need no schema.
 
 mod report;
 
@@ -91,7 +94,6 @@ mod check;
 mod counterexample;
 #[cfg(feature = "schemars")]
 mod describe;
-#[cfg(feature = "schemars")]
 mod emit;
 #[cfg(feature = "schemars")]
 mod export;
@@ -102,7 +104,6 @@ pub use report::{Direction, SchemaSide, TypeMismatch, TypeReport};
 
 #[cfg(feature = "schemars")]
 pub use describe::{CheckedHandler, DescribedArgument, DescribedReply, HandlerTypes};
-#[cfg(feature = "schemars")]
 pub use emit::ServerEvent;
 #[cfg(feature = "schemars")]
 pub use export::ExportedDocument;

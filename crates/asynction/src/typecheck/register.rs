@@ -59,7 +59,7 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
 
     /// Declares that the handlers emit `E` (with `send`): its type is checked against the
     /// payload schema of the server event `E::NAMESPACE` / `E::EVENT` when the server is built.
-    pub fn emits<E: ServerEvent>(self) -> Self {
+    pub fn emits<E: ServerEvent + schemars::JsonSchema>(self) -> Self {
         self.declare(Arc::new(EmitType::of::<E>()))
     }
 

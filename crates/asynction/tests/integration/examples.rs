@@ -94,3 +94,23 @@ async fn chat_bench_secure_namespace_requires_the_api_key() {
         "the CONNECT auth payload carries the key too"
     );
 }
+
+/// With `schemars`, chat and user_accounts register every event handler and emit with its
+/// types, and those agree with their documents (a mismatch would stop the example at build).
+#[cfg(feature = "schemars")]
+#[tokio::test]
+async fn the_examples_types_are_all_checked_and_agree_with_their_documents() {
+    for (name, summary) in [
+        (
+            "chat",
+            "type check: 5 routes checked, 0 unchecked, 6 emits checked",
+        ),
+        (
+            "user_accounts",
+            "type check: 2 routes checked, 0 unchecked, 1 emits checked",
+        ),
+    ] {
+        let server = Example::new(name).logged().start();
+        server.wait_log(summary).await;
+    }
+}
