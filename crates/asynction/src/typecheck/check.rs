@@ -71,7 +71,7 @@ impl Place<'_> {
             namespace: self.namespace.path.clone(),
             event: self.event.name.clone(),
             direction,
-            rust_type: rust.type_name.to_owned(),
+            rust_type: rust.type_name.clone(),
             reason,
             document: None,
             rust: None,
@@ -115,7 +115,7 @@ impl Place<'_> {
             (AckType::Nothing, None) => {}
             (AckType::Nothing, Some(_)) => {
                 let unit = TypeSchema {
-                    type_name: "()",
+                    type_name: "()".to_owned(),
                     schema: Value::Null,
                 };
                 let mut m = self.mismatch(
@@ -148,7 +148,7 @@ impl Place<'_> {
                 self.judge(
                     dir,
                     &TypeSchema {
-                        type_name: rust.type_name,
+                        type_name: rust.type_name.clone(),
                         schema: produced,
                     },
                     verdict,
@@ -358,7 +358,7 @@ fn emit_check(doc: &Document, emit: &EmitType, report: &mut TypeReport) {
             namespace: emit.namespace.to_owned(),
             event: emit.event.to_owned(),
             direction: dir,
-            rust_type: emit.schema.type_name.to_owned(),
+            rust_type: emit.schema.type_name.clone(),
             reason,
             document: None,
             rust: None,
@@ -386,7 +386,7 @@ fn emit_check(doc: &Document, emit: &EmitType, report: &mut TypeReport) {
     place.judge(
         dir,
         &TypeSchema {
-            type_name: emit.schema.type_name,
+            type_name: emit.schema.type_name.clone(),
             schema: produced,
         },
         verdict,

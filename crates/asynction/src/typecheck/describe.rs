@@ -27,8 +27,8 @@ use crate::{
 /// definitions under `$defs` at the root).
 #[derive(Debug, Clone)]
 pub(crate) struct TypeSchema {
-    /// `std::any::type_name` of the type.
-    pub type_name: &'static str,
+    /// `std::any::type_name` of the type, without module paths.
+    pub type_name: String,
     /// The root schema.
     pub schema: Value,
 }
@@ -39,9 +39,15 @@ impl TypeSchema {
         Self::with::<T>(SchemaSettings::draft2020_12().for_deserialize())
     }
 
-    /// `T` as serde serializes it (what an ack or emit produces).
+    /// `T` as serde serializes it (what an ack or emit produces). A derived struct writes its
+    /// fields and nothing else, which schemars does not say (it describes structs as open unless
+    /// `deny_unknown_fields`): every object schema with `properties` and no other way to
+    /// admit a key is closed (`additionalProperties: false`), so a type is not refused for keys
+    /// it can never write.
     pub(crate) fn serialized<T: JsonSchema>() -> Self {
-        Self::with::<T>(SchemaSettings::draft2020_12().for_serialize())
+        let mut t = Self::with::<T>(SchemaSettings::draft2020_12().for_serialize());
+        close_structs(&mut t.schema);
+        t
     }
 
     fn with<T: JsonSchema>(settings: SchemaSettings) -> Self {
@@ -55,8 +61,60 @@ impl TypeSchema {
             m.remove("title");
         }
         TypeSchema {
-            type_name: std::any::type_name::<T>(),
+            type_name: short_type_name(std::any::type_name::<T>()),
             schema,
+        }
+    }
+}
+
+/// `type_name` without module paths: `alloc::vec::Vec<my_app::User>` → `Vec<User>`.
+fn short_type_name(type_name: &str) -> String {
+    let mut out = String::with_capacity(type_name.len());
+    let mut segment_start = 0;
+    for (i, c) in type_name.char_indices() {
+        if c.is_alphanumeric() || c == '_' || c == ':' {
+            continue;
+        }
+        out.push_str(last_segment(&type_name[segment_start..i]));
+        out.push(c);
+        segment_start = i + c.len_utf8();
+    }
+    out.push_str(last_segment(&type_name[segment_start..]));
+    out
+}
+
+fn last_segment(path: &str) -> &str {
+    path.rsplit("::").next().unwrap_or(path)
+}
+
+/// See [`TypeSchema::serialized`]: every schema in `schema`, its subschemas included.
+fn close_structs(schema: &mut Value) {
+    let Value::Object(m) = schema else {
+        return;
+    };
+    let open_keys = [
+        "additionalProperties",
+        "patternProperties",
+        "unevaluatedProperties",
+    ];
+    if m.contains_key("properties") && !open_keys.iter().any(|k| m.contains_key(*k)) {
+        m.insert("additionalProperties".into(), Value::Bool(false));
+    }
+    for (keyword, value) in m.iter_mut() {
+        match (keyword.as_str(), value) {
+            // Values, not schemas.
+            ("const" | "default" | "enum" | "examples", _) => {}
+            // Maps of name → schema.
+            (
+                "properties" | "$defs" | "definitions" | "patternProperties",
+                Value::Object(by_name),
+            ) => {
+                by_name.values_mut().for_each(close_structs);
+            }
+            // Lists of schemas.
+            (_, Value::Array(list)) => list.iter_mut().for_each(close_structs),
+            // One schema (`items`, `not`, …); other keywords' values are no objects.
+            (_, value) => close_structs(value),
         }
     }
 }

@@ -53,7 +53,7 @@ pub struct TypeMismatch {
     pub event: String,
     /// Which way the values go.
     pub direction: Direction,
-    /// The Rust type, as `std::any::type_name` writes it (`Payload<…>`/`Ack<…>` left out).
+    /// The Rust type without module paths (`Vec<User>`; `Payload<…>`/`Ack<…>` left out).
     pub rust_type: String,
     /// What differs, in words: the subset check's message (oriented from the side whose values
     /// must fit to the side that must accept them), or why the two cannot be compared.

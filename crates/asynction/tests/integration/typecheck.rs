@@ -79,7 +79,7 @@ fn a_required_field_the_document_leaves_optional_fails_the_build() {
     let m = only_mismatch(&report);
     assert_eq!((m.namespace.as_str(), m.event.as_str()), ("/t", "in"));
     assert_eq!(m.direction, Direction::IncomingPayload);
-    assert!(m.rust_type.ends_with("Profile"), "{m}");
+    assert_eq!(m.rust_type, "Profile");
     assert!(m.reason.contains("now requires 'age'"), "{m}");
     let rust = m.rust.as_ref().expect("the Rust side");
     assert_eq!(rust.pointer, "/required");
@@ -759,4 +759,70 @@ fn the_exported_document_carries_the_types_schemas_and_loads() {
             .map(|c| &c.message)
             .collect::<Vec<_>>()
     );
+}
+
+#[test]
+fn a_struct_never_writes_unknown_fields_so_it_fits_a_closed_ack() {
+    #[derive(Serialize, JsonSchema)]
+    struct Done {
+        ok: bool,
+    }
+    let closed = doc(
+        json!({}),
+        Some(
+            json!({"type": "object", "additionalProperties": false, "properties": {"ok": {"type": "boolean"}}, "required": ["ok"]}),
+        ),
+        json!({}),
+    );
+    let report = report_of!(closed, || async { Ack(Done { ok: true }) });
+    assert!(report.agrees() && report.warnings.is_empty(), "{report}");
+}
+
+/// The README's example of the error: a document read from a file is located by line and
+/// column.
+#[test]
+fn a_mismatch_is_located_in_the_document_file() {
+    #[derive(Serialize, JsonSchema)]
+    #[serde(rename_all = "lowercase")]
+    #[allow(dead_code)]
+    enum Metrics {
+        Signup,
+        Login,
+        Logout,
+    }
+    asynction::server_event!(Metrics, "/admin", "metrics");
+    async fn log_in(Payload(_c): Payload<Credentials>) -> Ack<String> {
+        Ack("welcome".into())
+    }
+    let spec = asynction_testkit::root().join("examples/user_accounts/asyncapi.yaml");
+    let builder: AsynctionSocketIo = AsynctionSocketIo::from_spec(&spec).expect("loads");
+    let report = build_error(
+        builder
+            .handler_checked(
+                "user_accounts.sign_up",
+                |Payload(_c): Payload<Credentials>| async {},
+            )
+            .handler_checked("user_accounts.log_in", log_in)
+            .handler("user_accounts.user_error", || async {})
+            .handler("user_accounts.admin_error", || async {})
+            .emits::<Metrics>(),
+    );
+    let shown = BuildError::Types(report.clone()).to_string();
+    assert_eq!(report.mismatches.len(), 2, "{shown}");
+    let at = |m: &TypeMismatch| {
+        m.document
+            .as_ref()
+            .and_then(|d| d.location.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        at(&report.mismatches[0]).ends_with("user_accounts/asyncapi.yaml:56:11"),
+        "{shown}"
+    );
+    assert!(
+        at(&report.mismatches[1]).ends_with("user_accounts/asyncapi.yaml:62:9"),
+        "{shown}"
+    );
+    assert_eq!(report.mismatches[0].rust_type, "String");
+    assert_eq!(report.mismatches[1].rust_type, "Metrics");
 }
