@@ -222,6 +222,7 @@ impl<R: DescribedReply, E> DescribedReply for Result<R, E> {
     message = "`{Self}` cannot be registered as a checked handler",
     label = "its types cannot be checked against the document",
     note = "every `Payload<T>` and `Ack<T>` of a checked handler needs `T: schemars::JsonSchema`: derive it, or register with `.on` / `.handler` (unchecked)",
+    note = "a checked handler returns `()`, `Ack<T>` or a `Result` of these; one returning `Args`, `Reply` or `Option<Value>` has no ack type to check: register it with `.on` / `.handler`",
     note = "it must also be a handler: an `async fn` whose arguments are extractors and whose return value is a reply"
 )]
 pub trait CheckedHandler<T, S, A: Adapter>: Handler<T, S, A> {

@@ -84,12 +84,14 @@ pub(super) fn check_at_build(
     doc: &Document,
     registrations: &Registrations<'_>,
 ) -> Result<(), BuildError> {
+    let started = std::time::Instant::now();
     let report = check(doc, registrations);
     for warning in &report.warnings {
         tracing::warn!("type check: {warning}");
     }
     if report.agrees() {
-        tracing::info!("type check: {}", report.summary());
+        let took = started.elapsed().as_secs_f64() * 1e3;
+        tracing::info!("type check: {} ({took:.1} ms)", report.summary());
         Ok(())
     } else {
         Err(BuildError::Types(report))
