@@ -23,7 +23,9 @@
 //!
 //! # Registering checked handlers
 //!
-//! ```no_run
+//! (With the feature; the methods' own examples are compiled tests.)
+//!
+//! ```ignore
 //! use asynction::{Ack, AsynctionSocketIo, Payload, ValidatedIo};
 //!
 //! #[derive(serde::Deserialize, schemars::JsonSchema)]
