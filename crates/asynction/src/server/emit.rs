@@ -43,6 +43,16 @@ pub enum EmitError {
     /// The client did not acknowledge in time, or its ack could not be decoded.
     #[error("no valid ack from the client: {0}")]
     Ack(#[source] AckFailure),
+    /// A typed emit (`send`) of a server event that another namespace sends; nothing was sent.
+    #[error("'{event}' is a server event of namespace {declared}, not of {target}")]
+    OtherNamespace {
+        /// The event.
+        event: String,
+        /// The namespace its type declares.
+        declared: String,
+        /// The document namespace of the socket or broadcast it was sent on.
+        target: String,
+    },
 }
 
 /// Why socketioxide (or the cluster's Redis publisher) could not send an event.
@@ -409,8 +419,8 @@ impl<A: Adapter> ValidatedSocket<A> {
 pub struct ValidatedBroadcast<A: Adapter = LocalAdapter> {
     inner: BroadcastOperators<A>,
     ns: Arc<NamespaceValidators>,
-    ns_path: String,
-    rt: Arc<SpecRuntime>,
+    pub(crate) ns_path: String,
+    pub(crate) rt: Arc<SpecRuntime>,
     kind: EmitKind,
 }
 

@@ -75,18 +75,38 @@ impl EmitType {
 
 impl<A: Adapter> ValidatedSocket<A> {
     /// Emits the server event `E` to this client ([`ValidatedSocket::emit`] of
-    /// `E::EVENT`, validated the same way). With the `schemars` feature, declare `E` on the
-    /// builder with `.emits::<E>()` so the check compares it with the document.
+    /// `E::EVENT`, validated the same way), or [`EmitError::OtherNamespace`] when the socket
+    /// is not in `E::NAMESPACE`. With the `schemars` feature, declare `E` on the builder with
+    /// `.emits::<E>()` so the check compares it with the document.
     pub fn send<E: ServerEvent>(&self, event: &E) -> Result<(), EmitError> {
+        same_namespace::<E>(self.rt.namespaces.document_path(self.ns()), self.ns())?;
         self.emit(E::EVENT, event)
     }
 }
 
 impl<A: Adapter> ValidatedBroadcast<A> {
     /// Emits the server event `E` to every selected client ([`ValidatedBroadcast::emit`] of
-    /// `E::EVENT`).
+    /// `E::EVENT`), or [`EmitError::OtherNamespace`] when they are not in `E::NAMESPACE`.
     pub async fn send<E: ServerEvent>(self, event: &E) -> Result<(), EmitError> {
+        same_namespace::<E>(
+            self.rt.namespaces.document_path(&self.ns_path),
+            &self.ns_path,
+        )?;
         self.emit(E::EVENT, event).await
+    }
+}
+
+/// The document namespace of a target (`document`, else its concrete path) is `E`'s.
+fn same_namespace<E: ServerEvent>(document: Option<&str>, concrete: &str) -> Result<(), EmitError> {
+    let target = document.unwrap_or(concrete);
+    if target == E::NAMESPACE {
+        Ok(())
+    } else {
+        Err(EmitError::OtherNamespace {
+            event: E::EVENT.to_owned(),
+            declared: E::NAMESPACE.to_owned(),
+            target: target.to_owned(),
+        })
     }
 }
 

@@ -646,7 +646,20 @@ fn typed_emits_are_checked_against_the_server_event() {
     );
 }
 
+/// A server event of another namespace.
+#[derive(Serialize)]
+struct OtherNamespaceOut {
+    text: String,
+}
+asynction::server_event!(OtherNamespaceOut, "/other", "out");
+
 async fn say(socket: ValidatedSocket, io: ValidatedIo) {
+    // Refused: `/t`'s socket is not in `/other`, even though `/t` also sends an `out`.
+    let wrong = socket.send(&OtherNamespaceOut { text: "no".into() });
+    assert!(
+        matches!(&wrong, Err(asynction::EmitError::OtherNamespace { declared, target, .. }) if declared == "/other" && target == "/t"),
+        "{wrong:?}"
+    );
     let _ = socket.send(&Out {
         text: "to you".into(),
     });
