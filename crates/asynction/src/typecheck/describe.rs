@@ -260,3 +260,23 @@ impl_checked_handler!(T1, T2, T3, T4, T5);
 impl_checked_handler!(T1, T2, T3, T4, T5, T6);
 impl_checked_handler!(T1, T2, T3, T4, T5, T6, T7);
 impl_checked_handler!(T1, T2, T3, T4, T5, T6, T7, T8);
+
+#[cfg(test)]
+mod tests {
+    use super::short_type_name;
+
+    #[test]
+    fn type_names_lose_their_module_paths() {
+        assert_eq!(short_type_name("u8"), "u8");
+        assert_eq!(short_type_name("alloc::string::String"), "String");
+        assert_eq!(
+            short_type_name("alloc::vec::Vec<my_app::types::User>"),
+            "Vec<User>"
+        );
+        assert_eq!(
+            short_type_name("(f64, core::option::Option<alloc::string::String>)"),
+            "(f64, Option<String>)"
+        );
+        assert_eq!(short_type_name("[u8; 4]"), "[u8; 4]");
+    }
+}
