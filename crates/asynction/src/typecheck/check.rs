@@ -295,8 +295,12 @@ fn reason(dir: Direction, rust: &TypeSchema, d: &Difference, proven: bool) -> St
 /// keyword; `located`: where the document writes it.
 fn side(doc: &Document, root: &Value, pointer: &str, located: bool) -> SchemaSide {
     const MAX: usize = 160;
-    let node = root.pointer(pointer).unwrap_or(&Value::Null);
-    let mut keywords = serde_json::to_string(&compact(node)).unwrap_or_default();
+    // A schema the model composed (several 3.x reply messages as one `anyOf`) is no node of
+    // the document.
+    let mut keywords = match root.pointer(pointer) {
+        Some(node) => serde_json::to_string(&compact(node)).unwrap_or_default(),
+        None => "(composed by asynction from several messages)".to_owned(),
+    };
     if keywords.len() > MAX {
         let cut = (0..=MAX)
             .rev()
