@@ -23,7 +23,7 @@ impl Ctx<'_> {
         here: &Here,
         out: &mut Vec<Finding>,
     ) {
-        let (oc, nc) = (closed_count(o), closed_count(n));
+        let (oc, nc) = (closed_count(o, n), closed_count(n, o));
         self.counts(
             &oc,
             &nc,
@@ -98,8 +98,15 @@ impl Ctx<'_> {
 const FALSE: Value = Value::Bool(false);
 
 /// `s` with the `maxItems` its closed rest implies (the number of tuple positions), when that
-/// is lower than the one written.
-fn closed_count(s: &Map<String, Value>) -> Cow<'_, Map<String, Value>> {
+/// is lower than the one written and the `other` side bounds its count: then the two bounds
+/// compare as numbers. (Against an unbounded count the rests are compared instead, once.)
+fn closed_count<'a>(
+    s: &'a Map<String, Value>,
+    other: &Map<String, Value>,
+) -> Cow<'a, Map<String, Value>> {
+    if !other.contains_key("maxItems") {
+        return Cow::Borrowed(s);
+    }
     let (positions, rest, _) = tuple(s);
     let written = s.get("maxItems").and_then(Value::as_u64);
     let positions = positions.len() as u64;

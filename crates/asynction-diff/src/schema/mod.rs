@@ -411,6 +411,20 @@ mod tests {
     }
 
     #[test]
+    fn opening_a_closed_rest_is_one_finding() {
+        let closed = json!({"type": "array", "prefixItems": [{"type": "number"}], "items": false});
+        let open = json!({"type": "array", "prefixItems": [{"type": "number"}]});
+        let side = |schema| SchemaAt {
+            schema,
+            root: &Value::Null,
+            pointer: "",
+        };
+        let findings = compare(side(&closed), side(&open), "value");
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(effect(&findings), Effect::WIDENS);
+    }
+
+    #[test]
     fn an_open_rest_is_not_closed_by_a_larger_count() {
         let open = json!({"type": "array", "prefixItems": [{"type": "number"}], "maxItems": 3});
         let closed = json!({"type": "array", "prefixItems": [{"type": "number"}], "items": false});
