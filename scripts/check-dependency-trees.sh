@@ -6,7 +6,8 @@
 # - asynction-diff compares two models: no server stack, no command-line parser;
 # - asynction (the framework) pulls in no command-line parser: clap is the CLI crate's; its
 #   default build has no observability stack (prometheus-client, OpenTelemetry, reqwest): those
-#   come with the `metrics` and `otel` features only;
+#   come with the `metrics` and `otel` features only; nor schemars and asynction-diff, which
+#   come with the `schemars` feature (the type check) only;
 # - asynction-client is a client of any Socket.IO server: no socketioxide, no axum;
 # - asynction-testkit (shared test support, never published) depends on none of the published
 #   crates but asynction-client: each crate's own unit tests use it, and a dependency back on
@@ -42,7 +43,7 @@ forbid asynction-spec socketioxide axum hyper tokio clap
 forbid asynction-codegen socketioxide axum hyper tokio clap
 forbid asynction-diff socketioxide axum hyper tokio clap
 forbid asynction clap
-forbid_with --no-default-features asynction prometheus-client opentelemetry opentelemetry_sdk opentelemetry-otlp tracing-opentelemetry reqwest
+forbid_with --no-default-features asynction prometheus-client opentelemetry opentelemetry_sdk opentelemetry-otlp tracing-opentelemetry reqwest schemars asynction-diff
 forbid asynction-client socketioxide socketioxide-core engineioxide axum clap
 forbid asynction-testkit asynction asynction-spec asynction-codegen asynction-diff asynction-contract asynction-cli
 for crate in asynction-spec asynction asynction-codegen asynction-diff asynction-contract asynction-cli asynction-client; do

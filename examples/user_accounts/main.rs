@@ -11,36 +11,47 @@
 //! ```sh
 //! REDIS_URL=redis://127.0.0.1:6379 PORT=5001 cargo run --features redis --example user_accounts
 //! ```
+//!
+//! With feature `schemars`, the handlers' payload and ack types and the `metrics` emit are
+//! checked against the document when the server is built (`type check: 2 routes checked, 0
+//! unchecked, 1 emits checked` in the log; see `asynction::typecheck`).
 
 use asynction::{Ack, Adapter, AsynctionSocketIo, EventError, Payload, ValidatedIo};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 struct Credentials {
     username: String,
     #[allow(dead_code)]
     password: String,
 }
 
+/// The `metrics` event of `/admin`: which operation happened.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "lowercase")]
+enum Metrics {
+    Signup,
+    Login,
+}
+
+asynction::server_event!(Metrics, "/admin", "metrics");
+
 async fn sign_up<A: Adapter>(io: ValidatedIo<A>, Payload(user): Payload<Credentials>) {
     tracing::info!(user = %user.username, "sign up");
-    report(&io, "signup").await;
+    report(&io, Metrics::Signup).await;
 }
 
 async fn log_in<A: Adapter>(io: ValidatedIo<A>, Payload(user): Payload<Credentials>) -> Ack<bool> {
     tracing::info!(user = %user.username, "log in");
-    report(&io, "login").await;
+    report(&io, Metrics::Login).await;
     Ack(true)
 }
 
-async fn report<A: Adapter>(io: &ValidatedIo<A>, what: &str) {
-    match io.of("/admin") {
-        Ok(admins) => {
-            if let Err(e) = admins.emit("metrics", what).await {
-                tracing::error!(error = %e, "metrics not sent");
-            }
-        }
-        Err(e) => tracing::error!(error = %e, "no /admin namespace"),
+async fn report<A: Adapter>(io: &ValidatedIo<A>, what: Metrics) {
+    if let Err(e) = io.send(&what).await {
+        tracing::error!(error = %e, "metrics not sent");
     }
 }
 
@@ -73,11 +84,26 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// The same handlers for one process and for a cluster: the build method picks the adapter.
 fn handlers<A: Adapter>(spec: &str) -> Result<AsynctionSocketIo<(), A>, asynction::SpecError> {
-    Ok(AsynctionSocketIo::from_spec(spec)?
-        .handler("user_accounts.sign_up", sign_up::<A>)
-        .handler("user_accounts.log_in", log_in::<A>)
+    Ok(events(AsynctionSocketIo::from_spec(spec)?)
         .handler("user_accounts.user_error", user_error)
         .handler("user_accounts.admin_error", admin_error))
+}
+
+/// The event handlers and emits, their types checked against the document at build.
+#[cfg(feature = "schemars")]
+fn events<A: Adapter>(builder: AsynctionSocketIo<(), A>) -> AsynctionSocketIo<(), A> {
+    builder
+        .handler_checked("user_accounts.sign_up", sign_up::<A>)
+        .handler_checked("user_accounts.log_in", log_in::<A>)
+        .emits::<Metrics>()
+}
+
+/// The event handlers (unchecked: build with `--features schemars` to check their types).
+#[cfg(not(feature = "schemars"))]
+fn events<A: Adapter>(builder: AsynctionSocketIo<(), A>) -> AsynctionSocketIo<(), A> {
+    builder
+        .handler("user_accounts.sign_up", sign_up::<A>)
+        .handler("user_accounts.log_in", log_in::<A>)
 }
 
 #[cfg(feature = "redis")]

@@ -22,6 +22,7 @@ pub mod docs;
 pub mod lifecycle;
 pub mod lint;
 pub mod security;
+pub mod typecheck;
 pub mod validate;
 
 #[cfg(feature = "redis")]

@@ -8,3 +8,11 @@ fn misuses_do_not_compile_and_say_why() {
     let t = trybuild::TestCases::new();
     t.compile_fail("tests/compile_fail/*.rs");
 }
+
+/// With `schemars`: checked registrations whose types cannot be described.
+#[cfg(feature = "schemars")]
+#[test]
+fn checked_handlers_without_schemas_do_not_compile_and_say_why() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("tests/compile_fail_schemars/*.rs");
+}

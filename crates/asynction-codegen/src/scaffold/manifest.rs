@@ -10,9 +10,18 @@ pub(crate) fn cargo_toml(
     description: &str,
     dependency: &AsynctionDependency,
 ) -> String {
+    // `schemars`: the handlers' types are checked against the document at build.
     let asynction = match dependency {
-        AsynctionDependency::Path(path) => format!("{{ path = {} }}", toml_path(path)),
-        AsynctionDependency::Version(version) => toml_string(version),
+        AsynctionDependency::Path(path) => {
+            format!(
+                "{{ path = {}, features = [\"schemars\"] }}",
+                toml_path(path)
+            )
+        }
+        AsynctionDependency::Version(version) => format!(
+            "{{ version = {}, features = [\"schemars\"] }}",
+            toml_string(version)
+        ),
     };
     format!(
         r#"[package]
@@ -28,6 +37,7 @@ doctest = false
 
 [dependencies]
 asynction = {asynction}
+schemars = "1"
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "net", "signal"] }}
@@ -80,11 +90,16 @@ mod tests {
             "{by_path}"
         );
         assert!(
-            by_path.contains("asynction = { path = \"C:\\\\src\\\\asynction\" }"),
+            by_path.contains(
+                "asynction = { path = \"C:\\\\src\\\\asynction\", features = [\"schemars\"] }"
+            ),
             "{by_path}"
         );
         assert!(by_path.trim_end().ends_with("[workspace]"), "{by_path}");
         let by_version = cargo_toml("chat", "", &AsynctionDependency::Version("0.1".into()));
-        assert!(by_version.contains("asynction = \"0.1\""), "{by_version}");
+        assert!(
+            by_version.contains("asynction = { version = \"0.1\", features = [\"schemars\"] }"),
+            "{by_version}"
+        );
     }
 }

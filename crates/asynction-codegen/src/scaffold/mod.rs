@@ -4,13 +4,13 @@
 //!
 //! | file | what |
 //! |---|---|
-//! | `Cargo.toml` | depends on asynction (by path or version), tokio, serde, serde_json, tracing; an empty `[workspace]` so it builds anywhere |
+//! | `Cargo.toml` | depends on asynction (by path or version, feature `schemars`), schemars, tokio, serde, serde_json, tracing; an empty `[workspace]` so it builds anywhere |
 //! | `asyncapi.yaml` | the document as written (the resolved JSON when it `$ref`s other files) |
-//! | `src/lib.rs` | `pub fn app() -> Result<Asynction, BuildError>`: every handler id registered |
+//! | `src/lib.rs` | `pub fn builder()` (every handler id registered; event handlers with `handler_checked`, so `build()` checks their types against the document) and `pub fn app() -> Result<Asynction, BuildError>` |
 //! | `src/handlers.rs` | one async stub per handler id; security functions that refuse until written |
-//! | `src/types.rs` | payload and ack types generated from the schemas (`scaffold/types.rs`) |
+//! | `src/types.rs` | payload and ack types generated from the schemas, deriving `schemars::JsonSchema` (`scaffold/types.rs`) |
 //! | `src/main.rs` | logging, `PORT` on 127.0.0.1, graceful Ctrl-C |
-//! | `tests/handlers.rs` | the app builds; every type accepts the document's examples |
+//! | `tests/handlers.rs` | the app builds; the type check agrees (planned routes checked and unchecked); every type accepts the document's examples |
 //!
 //! ```no_run
 //! use asynction_codegen::scaffold::{ScaffoldOptions, scaffold};

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::ScaffoldError;
 use super::samples::minimal_instance;
-use super::types::TypesModule;
+use super::types::{TypesModule, reproduced_exactly};
 use crate::naming::{Names, handler_fn_name, pascal_case, qualified_handler_fn_name, snake_case};
 use asynction_spec::Document;
 use asynction_spec::model::Namespace;
@@ -39,6 +39,12 @@ pub(crate) struct HandlerStub {
     pub(crate) uses: Vec<String>,
     /// The function's signature.
     pub(crate) role: HandlerRole,
+    /// Whether it is registered checked (`handler_checked`): an event handler whose generated
+    /// types the type check proves (every payload type does; an ack type when its schema is
+    /// [`reproduced_exactly`]).
+    pub(crate) checked: bool,
+    /// How many events it handles (its uses that are events, not hooks).
+    pub(crate) routes: usize,
 }
 
 /// What kind of handler a stub is, which decides its arguments and return type.
@@ -109,7 +115,8 @@ impl Plan {
         let raw = doc.as_written();
         let components = ComponentNames { raw: raw.as_ref() };
         let mut types = TypesModule::new();
-        let mut uses: IndexMap<String, Vec<(String, HandlerRole)>> = IndexMap::new();
+        // Per handler id: where it is used, its role there, and whether its types are proven.
+        let mut uses: IndexMap<String, Vec<(String, HandlerRole, bool)>> = IndexMap::new();
         let mut checks = Vec::new();
         let mut test_names = Names::default();
 
@@ -185,6 +192,7 @@ impl Plan {
                                 payload,
                                 ack,
                             },
+                            event.ack.as_ref().is_none_or(reproduced_exactly),
                         ));
                     }
                 }
@@ -199,9 +207,11 @@ impl Plan {
                 ("error", &ns.handlers.error, HandlerRole::Error),
             ] {
                 if let Some(id) = id {
-                    uses.entry(id.clone())
-                        .or_default()
-                        .push((format!("{hook} of `{}`", ns.path), role));
+                    uses.entry(id.clone()).or_default().push((
+                        format!("{hook} of `{}`", ns.path),
+                        role,
+                        false,
+                    ));
                 }
             }
         }
@@ -209,11 +219,21 @@ impl Plan {
         let mut fn_names = Names::with_reserved(&["types", "app", "main"]);
         let handlers = uses
             .into_iter()
-            .map(|(id, uses)| HandlerStub {
-                fn_name: fn_names.claim(&[handler_fn_name(&id), qualified_handler_fn_name(&id)]),
-                role: merged_role(uses.iter().map(|(_, r)| r)),
-                uses: uses.into_iter().map(|(at, _)| at).collect(),
-                id,
+            .map(|(id, uses)| {
+                let role = merged_role(uses.iter().map(|(_, r, _)| r));
+                HandlerStub {
+                    fn_name: fn_names
+                        .claim(&[handler_fn_name(&id), qualified_handler_fn_name(&id)]),
+                    checked: matches!(role, HandlerRole::Event { .. })
+                        && uses.iter().all(|(_, _, proven)| *proven),
+                    routes: uses
+                        .iter()
+                        .filter(|(_, r, _)| matches!(r, HandlerRole::Event { .. }))
+                        .count(),
+                    role,
+                    uses: uses.into_iter().map(|(at, _, _)| at).collect(),
+                    id,
+                }
             })
             .collect();
         let security = security_stubs(doc, &mut fn_names)?;

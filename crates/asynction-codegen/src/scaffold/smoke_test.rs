@@ -1,12 +1,26 @@
 //! The generated project's `tests/handlers.rs`: the server builds with the generated handlers
-//! (every handler id registered), and every payload and ack type accepts the document's message
-//! examples that match their schemas, or a minimal instance of its schema when there are none.
+//! (every handler id registered), their types agree with the document (asynction's type check:
+//! as many routes checked and unchecked as planned, no mismatch), and every payload and ack
+//! type accepts the document's message examples that match their schemas, or a minimal
+//! instance of its schema when there are none.
 
 use super::plan::Plan;
 use super::types::string_literal;
 
 /// `tests/handlers.rs` for the crate whose library is `lib`.
 pub(crate) fn handlers_test(plan: &Plan, lib: &str, spec_file: &str) -> String {
+    let checked: usize = plan
+        .handlers
+        .iter()
+        .filter(|h| h.checked)
+        .map(|h| h.routes)
+        .sum();
+    let unchecked: usize = plan
+        .handlers
+        .iter()
+        .filter(|h| !h.checked)
+        .map(|h| h.routes)
+        .sum();
     let mut out = format!(
         r#"//! Checks this project against `{spec_file}`: the server builds (every handler id the
 //! document names has a function), and the generated types accept the document's examples.
@@ -21,6 +35,14 @@ use serde_json::Value;
 async fn app_builds_with_every_handler_registered() {{
     let app = {lib}::app().unwrap_or_else(|e| panic!("the server does not build: {{e}}"));
     assert!(app.socketio_path().starts_with('/'));
+}}
+
+#[test]
+fn the_handlers_types_agree_with_the_document() {{
+    let builder = {lib}::builder().unwrap_or_else(|e| panic!("{spec_file} does not load: {{e}}"));
+    let report = builder.check_types();
+    assert!(report.agrees(), "{{report}}");
+    assert_eq!((report.checked, report.unchecked), ({checked}, {unchecked}), "{{report}}");
 }}
 "#
     );

@@ -14,7 +14,9 @@ pub(crate) fn lib_rs(api: &Api, plan: &Plan, spec_file: &str) -> String {
         "//! {title} {version}: a Socket.IO server generated from `{spec_file}` by `asynction scaffold`.\n\
          //!\n\
          //! [`app`] registers one function of [`handlers`] per handler id the document names;\n\
-         //! [`types`] holds the payload and ack types generated from its schemas.\n\
+         //! [`types`] holds the payload and ack types generated from its schemas. Event handlers\n\
+         //! are registered checked: `build()` compares their types with the document\n\
+         //! (asynction's `schemars` feature) and fails on a disagreement.\n\
          \n\
          pub mod handlers;\n\
          pub mod types;\n\
@@ -26,17 +28,23 @@ pub(crate) fn lib_rs(api: &Api, plan: &Plan, spec_file: &str) -> String {
     if !plan.security.is_empty() {
         out.push_str("use asynction::security::SecurityHandlers;\n");
     }
-    out.push_str("use asynction::{Asynction, AsynctionSocketIo, BuildError};\n\n");
+    out.push_str("use asynction::{Asynction, AsynctionSocketIo, BuildError, SpecError};\n\n");
     out.push_str(&format!(
         "/// The AsyncAPI document this server implements, embedded at build time.\n\
          pub const SPEC: &str = include_str!(\"../{spec_file}\");\n\n"
     ));
     out.push_str(
         "/// Builds the server from [`SPEC`]: every handler id the document names is registered\n\
-         /// here, so a document that gains an id fails to build until a handler is added.\n\
+         /// here, so a document that gains an id fails to build until a handler is added, and a\n\
+         /// document whose schemas drift from the types fails to build until they agree again.\n\
          pub fn app() -> Result<Asynction, BuildError> {\n\
+         \x20   Ok(builder()?.build()?)\n\
+         }\n\n\
+         /// The server's builder with every handler registered ([`app`] builds it; tests check its\n\
+         /// types with `check_types()`).\n\
+         pub fn builder() -> Result<AsynctionSocketIo, SpecError> {\n\
          \x20   let document = Document::from_text(SPEC)?;\n\
-         \x20   let app = AsynctionSocketIo::from_document(document)",
+         \x20   let builder = AsynctionSocketIo::from_document(document)",
     );
     if let Some(server) = &plan.server {
         out.push_str(&format!(
@@ -45,11 +53,27 @@ pub(crate) fn lib_rs(api: &Api, plan: &Plan, spec_file: &str) -> String {
         ));
     }
     for h in &plan.handlers {
-        out.push_str(&format!(
-            "\n        .handler({}, handlers::{})",
-            string_literal(&h.id),
-            h.fn_name
-        ));
+        if h.checked {
+            out.push_str(&format!(
+                "\n        .handler_checked({}, handlers::{})",
+                string_literal(&h.id),
+                h.fn_name
+            ));
+        } else {
+            if matches!(
+                h.role,
+                HandlerRole::Event { .. } | HandlerRole::AnyEvent { .. }
+            ) {
+                out.push_str(
+                    "\n        // Unchecked: the ack schema says more than the generated type (see types.rs).",
+                );
+            }
+            out.push_str(&format!(
+                "\n        .handler({}, handlers::{})",
+                string_literal(&h.id),
+                h.fn_name
+            ));
+        }
     }
     if !plan.security.is_empty() {
         out.push_str("\n        .security_handlers(\n            SecurityHandlers::new()");
@@ -69,7 +93,7 @@ pub(crate) fn lib_rs(api: &Api, plan: &Plan, spec_file: &str) -> String {
         }
         out.push_str(",\n        )");
     }
-    out.push_str("\n        .build()?;\n    Ok(app)\n}\n");
+    out.push_str(";\n    Ok(builder)\n}\n");
     out
 }
 

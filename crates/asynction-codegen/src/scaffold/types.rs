@@ -12,15 +12,59 @@
 //! | `object` without `properties` | `serde_json::Map<String, serde_json::Value>` |
 //! | anything else: `oneOf`/`anyOf`/`allOf`, tuples, `x-socketio-args: spread`, recursive `$ref`, `additionalProperties` maps, no `type` | `serde_json::Value`, with a doc comment saying why |
 //!
-//! Every struct and enum derives `Debug, Clone, PartialEq, Serialize, Deserialize`. The
-//! document still validates every payload at run time; the types only have to accept what the
-//! schema accepts, not enforce it.
+//! Every struct and enum derives `Debug, Clone, PartialEq, Serialize, Deserialize` and
+//! `schemars::JsonSchema`, so the project's handlers are registered checked (asynction's
+//! `schemars` feature compares the types with the document at build). The document still
+//! validates every payload at run time; the types only have to accept what the schema accepts,
+//! not enforce it. So a payload type always fits its schema, while an ack type fits only when
+//! the schema says nothing the type does not ([`reproduced_exactly`]); other acks' handlers
+//! are registered unchecked.
 
 use serde_json::{Map, Value};
 
 use crate::naming::{Names, pascal_case, snake_case};
 use crate::types::description;
+use asynction_spec::STANDARD_FORMATS;
 use asynction_spec::model::{ArgumentList, Schema};
+
+/// Whether the type generated for `schema` serializes only values the schema accepts, so that
+/// asynction's type check proves it: the schema uses nothing but what the generated types
+/// reproduce (`type`, `properties`/`required`, string `enum`s, `items`, a closed object,
+/// annotations, formats that constrain nothing). A length, a bound, a pattern, a standard
+/// format, a combinator… is not reproduced: such an ack's handler is registered unchecked.
+pub(crate) fn reproduced_exactly(schema: &Schema) -> bool {
+    schema.arguments == ArgumentList::Single && reproduced(&schema.value)
+}
+
+fn reproduced(schema: &Value) -> bool {
+    let Value::Object(m) = schema else {
+        return schema == &Value::Bool(true);
+    };
+    if !matches!(
+        classify(schema),
+        Shape::Struct { .. }
+            | Shape::StringEnum(_)
+            | Shape::Scalar(_)
+            | Shape::Array(_)
+            | Shape::Retyped { .. }
+    ) {
+        return false;
+    }
+    m.iter().all(|(keyword, value)| match keyword.as_str() {
+        "type" | "required" | "enum" => true,
+        "properties" => value
+            .as_object()
+            .is_some_and(|p| p.values().all(reproduced)),
+        "items" => reproduced(value),
+        "additionalProperties" => value == &Value::Bool(false) && m.contains_key("properties"),
+        "format" => value
+            .as_str()
+            .is_some_and(|f| !STANDARD_FORMATS.contains(&f)),
+        "description" | "title" | "examples" | "default" | "deprecated" | "readOnly"
+        | "writeOnly" | "$comment" => true,
+        other => other.starts_with("x-"),
+    })
+}
 
 /// The shape a schema maps to.
 enum Shape<'v> {
@@ -176,6 +220,9 @@ impl TypesModule {
             if field != *property {
                 attributes.push(format!("rename = {}", string_literal(property)));
             }
+            // An optional field is skipped when `None`, never written as `null`: its schema is
+            // the value's (`schemars(with)`), or the check would see a `null` it never sends.
+            let mut described_as = None;
             let rust = if is_required {
                 expr.rust
             } else {
@@ -184,16 +231,20 @@ impl TypesModule {
                 if expr.nullable {
                     expr.rust
                 } else {
+                    described_as = Some(string_literal(&expr.rust));
                     format!("Option<{}>", expr.rust)
                 }
             };
             if !attributes.is_empty() {
                 body.push_str(&format!("    #[serde({})]\n", attributes.join(", ")));
             }
+            if let Some(value) = described_as {
+                body.push_str(&format!("    #[schemars(with = {value})]\n"));
+            }
             body.push_str(&format!("    pub {field}: {rust},\n"));
         }
         self.items.push(format!(
-            "{}#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]\npub struct {name} {{\n{body}}}\n",
+            "{}#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]\npub struct {name} {{\n{body}}}\n",
             doc_comment(doc, "")
         ));
     }
@@ -212,7 +263,7 @@ impl TypesModule {
             body.push_str(&format!("    {variant},\n"));
         }
         self.items.push(format!(
-            "{}#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]\npub enum {name} {{\n{body}}}\n",
+            "{}#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]\npub enum {name} {{\n{body}}}\n",
             doc_comment(doc, "")
         ));
     }
@@ -409,7 +460,7 @@ mod tests {
             code.contains("    #[serde(rename = \"type\")]\n    pub type_: String,"),
             "{code}"
         );
-        assert!(code.contains("    #[serde(default, skip_serializing_if = \"Option::is_none\")]\n    pub nick: Option<String>,"), "{code}");
+        assert!(code.contains("    #[serde(default, skip_serializing_if = \"Option::is_none\")]\n    #[schemars(with = \"String\")]\n    pub nick: Option<String>,"), "{code}");
         assert!(code.contains("pub score: Option<f64>,"), "{code}");
         assert!(code.contains("pub admin: Option<bool>,"), "{code}");
     }
@@ -514,5 +565,40 @@ mod tests {
         let c = module.named_type(&schema(json!({"type": "string"})), &["SignUp".into()], &[]);
         assert_eq!(c, "SignUp2");
         assert_eq!(module.render().matches("pub struct").count(), 1);
+    }
+
+    #[test]
+    fn an_ack_is_checked_only_when_its_type_reproduces_its_schema() {
+        let single = |value: Value| Schema {
+            pointer: String::new(),
+            value,
+            arguments: ArgumentList::Single,
+        };
+        for exact in [
+            json!({"type": "boolean"}),
+            json!({"type": "array", "items": {"type": "string"}, "description": "rooms"}),
+            json!({"type": "object", "additionalProperties": false, "required": ["error"], "properties": {"error": {"type": ["string", "null"]}}}),
+            json!({"type": "string", "enum": ["a", "b"]}),
+            json!({"type": "string", "format": "first_name"}),
+        ] {
+            assert!(reproduced_exactly(&single(exact.clone())), "{exact}");
+        }
+        for constrained in [
+            json!({"type": "string", "minLength": 1}),
+            json!({"type": "string", "format": "email"}),
+            json!({"type": "object", "properties": {"n": {"type": "integer", "minimum": 0}}}),
+            json!({"oneOf": [{"type": "string"}, {"type": "integer"}]}),
+            json!({"type": "object"}),
+        ] {
+            assert!(
+                !reproduced_exactly(&single(constrained.clone())),
+                "{constrained}"
+            );
+        }
+        let spread = Schema {
+            arguments: ArgumentList::Spread,
+            ..single(json!({"type": "array", "prefixItems": [{"type": "string"}]}))
+        };
+        assert!(!reproduced_exactly(&spread));
     }
 }

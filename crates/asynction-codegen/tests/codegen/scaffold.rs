@@ -64,10 +64,12 @@ fn scaffold_and_test(spec: &str, name: &str) -> PathBuf {
         String::from_utf8_lossy(&output.stderr)
     );
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        stdout.contains("app_builds_with_every_handler_registered ... ok"),
-        "{stdout}"
-    );
+    for test in [
+        "app_builds_with_every_handler_registered ... ok",
+        "the_handlers_types_agree_with_the_document ... ok",
+    ] {
+        assert!(stdout.contains(test), "{stdout}");
+    }
     eprintln!(
         "{spec}: scaffolded and tested in {:.1}s",
         started.elapsed().as_secs_f64()
@@ -97,6 +99,20 @@ fn user_accounts_project_builds_and_its_tests_pass() {
     assert!(types.contains("pub struct Credentials {"), "{types}");
     assert!(types.contains("pub enum Metrics {"), "{types}");
     let tests = read(&dir, "tests/handlers.rs");
+    // Both event handlers are checked: `log in`'s ack (a boolean) is reproduced exactly.
+    assert!(
+        tests.contains("(report.checked, report.unchecked), (2, 0)"),
+        "{tests}"
+    );
+    let lib = read(&dir, "src/lib.rs");
+    assert!(
+        lib.contains(".handler_checked(\"user_accounts.log_in\", handlers::log_in)"),
+        "{lib}"
+    );
+    assert!(
+        types.contains("schemars::JsonSchema)]\npub struct Credentials {"),
+        "{types}"
+    );
     assert!(tests.contains("fn payload_of_sign_up()"), "{tests}");
     assert!(tests.contains("fn payload_of_emitted_metrics()"), "{tests}");
     assert_eq!(
@@ -118,6 +134,16 @@ fn chat_project_builds_and_its_tests_pass() {
     assert!(types.contains("pub struct NewMessage {"), "{types}");
     assert!(types.contains("pub struct NewMessageReceived {"), "{types}");
     assert!(types.contains("pub error: Option<String>,"), "{types}");
+    // An optional field is skipped when `None`, so its schema is the value's.
+    assert!(
+        types.contains("    #[schemars(with = \"String\")]\n    pub room: Option<String>,"),
+        "{types}"
+    );
+    let tests = read(&dir, "tests/handlers.rs");
+    assert!(
+        tests.contains("(report.checked, report.unchecked), (5, 0)"),
+        "{tests}"
+    );
 }
 
 #[test]
@@ -207,7 +233,10 @@ fn dependency_and_crate_name_options() {
         .find(|f| f.path == Path::new("Cargo.toml"))
         .expect("Cargo.toml")
         .contents;
-    assert!(manifest.contains("asynction = \"0.1\""), "{manifest}");
+    assert!(
+        manifest.contains("asynction = { version = \"0.1\", features = [\"schemars\"] }"),
+        "{manifest}"
+    );
     assert!(manifest.contains("\n[workspace]\n"), "{manifest}");
     let err = generate(&doc, "9 lives", &AsynctionDependency::default()).expect_err("bad name");
     assert!(

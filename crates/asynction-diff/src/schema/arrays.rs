@@ -1,6 +1,14 @@
 //! The array family: item counts, tuples (2020-12 `prefixItems`/`items` and draft-07 array
 //! `items`/`additionalItems`, compared position by position), the items after them,
 //! `uniqueItems` and `contains`.
+//!
+//! A tuple is written two ways that accept the same arrays: closed by its rest (`items: false`
+//! after `prefixItems`, draft-07 `additionalItems: false`) or by its count (`maxItems` equal to
+//! the number of positions, as schemars writes Rust tuples). Both are read as one bound before
+//! comparing: the rest closes the count (`maxItems` = positions) and a count that reaches no
+//! item past the positions closes the rest (`false`).
+
+use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
@@ -15,9 +23,27 @@ impl Ctx<'_> {
         here: &Here,
         out: &mut Vec<Finding>,
     ) {
-        self.counts(o, n, ("minItems", "maxItems"), "number of items", here, out);
+        let (oc, nc) = (closed_count(o, n), closed_count(n, o));
+        self.counts(
+            &oc,
+            &nc,
+            ("minItems", "maxItems"),
+            "number of items",
+            here,
+            out,
+        );
         let (op, orest, orest_key) = tuple(o);
         let (np, nrest, nrest_key) = tuple(n);
+        let orest = if closed_rest(o, op.len()) {
+            &FALSE
+        } else {
+            orest
+        };
+        let nrest = if closed_rest(n, np.len()) {
+            &FALSE
+        } else {
+            nrest
+        };
         let (okey, nkey) = (prefix_key(o), prefix_key(n));
         for i in 0..op.len().max(np.len()) {
             let idx = i.to_string();
@@ -67,6 +93,38 @@ impl Ctx<'_> {
             }
         }
     }
+}
+
+const FALSE: Value = Value::Bool(false);
+
+/// `s` with the `maxItems` its closed rest implies (the number of tuple positions), when that
+/// is lower than the one written and the `other` side bounds its count: then the two bounds
+/// compare as numbers. (Against an unbounded count the rests are compared instead, once.)
+fn closed_count<'a>(
+    s: &'a Map<String, Value>,
+    other: &Map<String, Value>,
+) -> Cow<'a, Map<String, Value>> {
+    if !other.contains_key("maxItems") {
+        return Cow::Borrowed(s);
+    }
+    let (positions, rest, _) = tuple(s);
+    let written = s.get("maxItems").and_then(Value::as_u64);
+    let positions = positions.len() as u64;
+    if rest == &FALSE && written.is_none_or(|m| m > positions) {
+        let mut closed = s.clone();
+        closed.insert("maxItems".to_owned(), Value::from(positions));
+        Cow::Owned(closed)
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// Whether no array `s` accepts has an item past its `positions` tuple positions, whatever its
+/// rest says (its `maxItems` reaches no further).
+fn closed_rest(s: &Map<String, Value>, positions: usize) -> bool {
+    s.get("maxItems")
+        .and_then(Value::as_u64)
+        .is_some_and(|m| m <= positions as u64)
 }
 
 /// Tuple positions and the schema of the items after them (2020-12 `prefixItems`/`items` or

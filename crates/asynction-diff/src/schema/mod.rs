@@ -377,4 +377,62 @@ mod tests {
         assert_eq!(is_subset(&ints, &numbers), SubsetVerdict::Yes);
         assert!(matches!(is_subset(&numbers, &ints), SubsetVerdict::No(_)));
     }
+
+    #[test]
+    fn a_tuple_closed_by_its_count_equals_one_closed_by_its_rest() {
+        // schemars writes `(f64, String)` closed by its count; documents close tuples by the rest.
+        let rust_tuple = json!({"type": "array", "prefixItems": [{"type": "number"}, {"type": "string"}], "minItems": 2, "maxItems": 2});
+        let closed_rest = json!({"type": "array", "prefixItems": [{"type": "number"}, {"type": "string"}], "items": false, "minItems": 2});
+        let draft_07 = json!({"type": "array", "items": [{"type": "number"}, {"type": "string"}], "additionalItems": false, "minItems": 2});
+        for document in [&closed_rest, &draft_07] {
+            assert_eq!(
+                is_subset(document, &rust_tuple),
+                SubsetVerdict::Yes,
+                "{document}"
+            );
+            assert_eq!(
+                is_subset(&rust_tuple, document),
+                SubsetVerdict::Yes,
+                "{document}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_tuple_of_another_arity_is_no_subset_either_way() {
+        let pair = json!({"type": "array", "prefixItems": [{"type": "number"}, {"type": "string"}], "minItems": 2, "maxItems": 2});
+        let triple = json!({"type": "array", "prefixItems": [{"type": "number"}, {"type": "string"}, {"type": "string"}], "items": false, "minItems": 3});
+        let d = no(is_subset(&triple, &pair));
+        assert_eq!(
+            d.message,
+            "value: maximum number of items changed from 3 to 2"
+        );
+        let d = no(is_subset(&pair, &triple));
+        assert_eq!(
+            d.message,
+            "value: minimum number of items changed from 2 to 3"
+        );
+    }
+
+    #[test]
+    fn opening_a_closed_rest_is_one_finding() {
+        let closed = json!({"type": "array", "prefixItems": [{"type": "number"}], "items": false});
+        let open = json!({"type": "array", "prefixItems": [{"type": "number"}]});
+        let side = |schema| SchemaAt {
+            schema,
+            root: &Value::Null,
+            pointer: "",
+        };
+        let findings = compare(side(&closed), side(&open), "value");
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(effect(&findings), Effect::WIDENS);
+    }
+
+    #[test]
+    fn an_open_rest_is_not_closed_by_a_larger_count() {
+        let open = json!({"type": "array", "prefixItems": [{"type": "number"}], "maxItems": 3});
+        let closed = json!({"type": "array", "prefixItems": [{"type": "number"}], "items": false});
+        assert!(matches!(is_subset(&open, &closed), SubsetVerdict::No(_)));
+        assert_eq!(is_subset(&closed, &open), SubsetVerdict::Yes);
+    }
 }

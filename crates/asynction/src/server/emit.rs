@@ -43,6 +43,16 @@ pub enum EmitError {
     /// The client did not acknowledge in time, or its ack could not be decoded.
     #[error("no valid ack from the client: {0}")]
     Ack(#[source] AckFailure),
+    /// A typed emit (`send`) of a server event that another namespace sends; nothing was sent.
+    #[error("'{event}' is a server event of namespace {declared}, not of {target}")]
+    OtherNamespace {
+        /// The event.
+        event: String,
+        /// The namespace its type declares.
+        declared: String,
+        /// The document namespace of the socket or broadcast it was sent on.
+        target: String,
+    },
 }
 
 /// Why socketioxide (or the cluster's Redis publisher) could not send an event.
@@ -292,7 +302,7 @@ impl<A: Adapter> ValidatedSocket<A> {
     /// Emits `event` to this client after validating `data` (one argument; with a
     /// `x-socketio-args: spread` schema, an array/tuple is sent as several arguments).
     pub fn emit<T: Serialize + ?Sized>(&self, event: &str, data: &T) -> Result<(), EmitError> {
-        self.send(check_outgoing(
+        self.send_checked(check_outgoing(
             &self.rt,
             &self.ns,
             self.ns(),
@@ -304,7 +314,7 @@ impl<A: Adapter> ValidatedSocket<A> {
 
     /// Emits `event` with several arguments, binary attachments included.
     pub fn emit_args(&self, event: &str, args: &Args) -> Result<(), EmitError> {
-        self.send(check_outgoing_args(
+        self.send_checked(check_outgoing_args(
             &self.rt,
             &self.ns,
             self.ns(),
@@ -315,7 +325,7 @@ impl<A: Adapter> ValidatedSocket<A> {
     }
 
     /// Sends a checked event now, or queues it while the connection is being accepted.
-    fn send(&self, checked: CheckedEvent<'_>) -> Result<(), EmitError> {
+    fn send_checked(&self, checked: CheckedEvent<'_>) -> Result<(), EmitError> {
         if let Some(queue) = &self.deferred {
             queue
                 .lock()
@@ -412,8 +422,8 @@ impl<A: Adapter> ValidatedSocket<A> {
 pub struct ValidatedBroadcast<A: Adapter = LocalAdapter> {
     inner: BroadcastOperators<A>,
     ns: Arc<NamespaceValidators>,
-    ns_path: String,
-    rt: Arc<SpecRuntime>,
+    pub(crate) ns_path: String,
+    pub(crate) rt: Arc<SpecRuntime>,
     kind: EmitKind,
 }
 
@@ -447,17 +457,17 @@ impl<A: Adapter> ValidatedBroadcast<A> {
     /// clients receive it).
     pub async fn emit<T: Serialize + ?Sized>(self, event: &str, data: &T) -> Result<(), EmitError> {
         let checked = check_outgoing(&self.rt, &self.ns, &self.ns_path, event, data, self.kind)?;
-        self.send(checked).await
+        self.send_checked(checked).await
     }
 
     /// Emits `event` with several arguments, binary attachments included.
     pub async fn emit_args(self, event: &str, args: &Args) -> Result<(), EmitError> {
         let checked =
             check_outgoing_args(&self.rt, &self.ns, &self.ns_path, event, args, self.kind)?;
-        self.send(checked).await
+        self.send_checked(checked).await
     }
 
-    async fn send(self, checked: CheckedEvent<'_>) -> Result<(), EmitError> {
+    async fn send_checked(self, checked: CheckedEvent<'_>) -> Result<(), EmitError> {
         self.inner
             .emit(checked.event(), &checked.wire())
             .await

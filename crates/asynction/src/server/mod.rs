@@ -50,9 +50,12 @@ mod runtime;
 #[cfg(test)]
 mod tests;
 
+// Read by the route check of a feature (`typecheck/`), if the build has one.
 pub use builder::{
     Asynction, AsynctionSocketIo, AsynctionWithState, BuildError, NoState, RouteError,
 };
+#[allow(unused_imports)]
+pub(crate) use builder::{Registrations, RouteCheck};
 pub use context::HandlerContext;
 pub use emit::{
     AckFailure, EmitError, SendFailure, ValidatedBroadcast, ValidatedIo, ValidatedSocket,

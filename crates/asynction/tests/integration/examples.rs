@@ -94,3 +94,29 @@ async fn chat_bench_secure_namespace_requires_the_api_key() {
         "the CONNECT auth payload carries the key too"
     );
 }
+
+/// With `schemars`, chat and user_accounts register every event handler and emit with its
+/// types, and those agree with their documents (a mismatch would stop the example at build);
+/// conformance's raw-argument ack stays unchecked and is counted.
+#[cfg(feature = "schemars")]
+#[tokio::test]
+async fn the_examples_types_are_all_checked_and_agree_with_their_documents() {
+    for (name, summary) in [
+        (
+            "chat",
+            "type check: 5 routes checked, 0 unchecked, 6 emits checked",
+        ),
+        (
+            "user_accounts",
+            "type check: 2 routes checked, 0 unchecked, 1 emits checked",
+        ),
+        // The protocol suite's raw-argument ack cannot be typed: counted, not refused.
+        (
+            "conformance",
+            "type check: 1 routes checked, 1 unchecked, 0 emits checked",
+        ),
+    ] {
+        let server = Example::new(name).env("RUST_LOG", "info").logged().start();
+        server.wait_log(summary).await;
+    }
+}

@@ -33,4 +33,6 @@ mod server_node;
 mod server_python;
 #[cfg(feature = "traces")]
 mod traces;
+#[cfg(feature = "schemars")]
+mod typecheck;
 mod validators;

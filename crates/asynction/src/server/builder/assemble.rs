@@ -51,6 +51,7 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter + DefinedAdapter> AsynctionSoc
             None => {
                 let routes = check_routes(&api, &self.routes)?;
                 self.check_handlers(&routes)?;
+                self.run_route_check()?;
                 routes
             }
         };

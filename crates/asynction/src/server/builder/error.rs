@@ -3,6 +3,7 @@
 
 use crate::security::SecurityConfigError;
 use crate::spec::SpecError;
+use crate::typecheck::TypeReport;
 use crate::validate::NamespacePatternError;
 
 /// Why a server could not be built. Every problem of a kind is listed at once.
@@ -43,6 +44,11 @@ pub enum BuildError {
     /// through: every problem is listed.
     #[error("{}", route_message(.0))]
     Routes(Vec<RouteError>),
+    /// The Rust types of the handlers or typed emits disagree with the document's schemas
+    /// (feature `schemars`, see [`crate::typecheck`]): every mismatch is listed, with how many
+    /// routes were checked and how many were not.
+    #[error(transparent)]
+    Types(TypeReport),
 }
 
 /// Why one [`AsynctionSocketIo::on`](super::AsynctionSocketIo::on) route was refused by `build()`.

@@ -7,6 +7,9 @@
 //!   registered socketioxide namespaces.
 //! - `app.rs`: the built server, [`Asynction`], and its router.
 //! - `error.rs`: [`BuildError`] and [`RouteError`], with their messages.
+//! - `registrations.rs`: what was registered, per document event, with the descriptions a
+//!   registration may carry: the seam a check of the handlers plugs into (the `schemars`
+//!   feature's type check).
 //!
 //! The user-facing docs (an example, why state and adapter come last) are on
 //! [`AsynctionSocketIo`].
@@ -14,6 +17,7 @@
 mod app;
 mod assemble;
 mod error;
+mod registrations;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -27,6 +31,7 @@ use socketioxide_core::adapter::{DefinedAdapter, Spawnable};
 pub use app::Asynction;
 pub(crate) use assemble::PendingInits;
 pub use error::{BuildError, RouteError};
+pub(crate) use registrations::{Description, Registrations, RouteCheck};
 
 use super::handler::{BoxedHandler, Handler, boxed};
 use super::limits::Limits;
@@ -111,7 +116,13 @@ pub(crate) type GeneratedHandlers<S, A> =
 pub struct AsynctionSocketIo<S = (), A: Adapter = LocalAdapter> {
     doc: Document,
     handlers: HashMap<String, BoxedHandler<S, A>>,
+    /// What `handler_described` registered with a handler id's function.
+    descriptions: HashMap<String, Description>,
     routes: Vec<CodeRoute<S, A>>,
+    /// Declarations made on the builder itself (e.g. the typed emits of `schemars`).
+    declared: Vec<Description>,
+    /// Run by `build()` over the registrations (the `schemars` feature's type check).
+    route_check: Option<RouteCheck>,
     server: Option<String>,
     path: Option<String>,
     validation: bool,
@@ -132,6 +143,8 @@ struct CodeRoute<S, A: Adapter> {
     namespace: String,
     event: String,
     handler: BoxedHandler<S, A>,
+    /// What `on_described` registered with it.
+    description: Option<Description>,
 }
 
 /// How connections are authenticated.
@@ -205,7 +218,10 @@ impl<S, A: Adapter> AsynctionSocketIo<S, A> {
         Self {
             doc,
             handlers: HashMap::new(),
+            descriptions: HashMap::new(),
             routes: Vec::new(),
+            declared: Vec::new(),
+            route_check: crate::typecheck::built_in_check(),
             server: None,
             path: None,
             validation: true,
@@ -239,7 +255,9 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
         H: Handler<T, S, A>,
         T: 'static,
     {
-        self.handlers.insert(id.into(), boxed(handler));
+        let id = id.into();
+        self.descriptions.remove(&id);
+        self.handlers.insert(id, boxed(handler));
         self
     }
 
@@ -276,6 +294,7 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
             namespace: namespace.into(),
             event: event.into(),
             handler: boxed(handler),
+            description: None,
         });
         self
     }
@@ -412,6 +431,53 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
     #[allow(dead_code)]
     pub(crate) fn credential_policy(mut self, policy: Arc<dyn CredentialPolicy>) -> Self {
         self.security = SecurityMode::Policy(policy);
+        self
+    }
+
+    /// [`handler`](Self::handler) with a description of the function, for the route check.
+    #[allow(dead_code)]
+    pub(crate) fn handler_described<H, T>(
+        mut self,
+        id: impl Into<String>,
+        handler: H,
+        description: Description,
+    ) -> Self
+    where
+        H: Handler<T, S, A>,
+        T: 'static,
+    {
+        let id = id.into();
+        self.handlers.insert(id.clone(), boxed(handler));
+        self.descriptions.insert(id, description);
+        self
+    }
+
+    /// [`on`](Self::on) with a description of the function, for the route check.
+    #[allow(dead_code)]
+    pub(crate) fn on_described<H, T>(
+        mut self,
+        namespace: impl Into<String>,
+        event: impl Into<String>,
+        handler: H,
+        description: Description,
+    ) -> Self
+    where
+        H: Handler<T, S, A>,
+        T: 'static,
+    {
+        self.routes.push(CodeRoute {
+            namespace: namespace.into(),
+            event: event.into(),
+            handler: boxed(handler),
+            description: Some(description),
+        });
+        self
+    }
+
+    /// Declares something the route check reads (e.g. a typed emit).
+    #[allow(dead_code)]
+    pub(crate) fn declare(mut self, declaration: Description) -> Self {
+        self.declared.push(declaration);
         self
     }
 
