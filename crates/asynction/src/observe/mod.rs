@@ -29,6 +29,8 @@
 #[cfg(feature = "mock")]
 pub(crate) mod frames;
 #[cfg(feature = "metrics")]
+mod exposition;
+#[cfg(feature = "metrics")]
 pub(crate) mod metrics;
 #[cfg(feature = "otel")]
 pub(crate) mod otel;
