@@ -28,7 +28,7 @@ pub struct DocsArgs {
     #[arg(long, value_name = "N", default_value_t = 0)]
     seed: u64,
     #[command(flatten)]
-    server: ServerOption,
+    pub(crate) server: ServerOption,
     /// Add the live console to the page, connecting to the Socket.IO server at URL
     /// (`http://host:port`; the page's own origin when it is served by that server). Without
     /// it, the page has no console.
@@ -137,7 +137,7 @@ fn write(global: &GlobalOptions, args: &DocsArgs, file: &Path, console: &mut Con
         }
     };
     let mut options = DocsOptions::default();
-    if let Some(name) = &args.server.server {
+    if let Some(name) = &global.server {
         match doc.api.server_named(name) {
             Ok(server) => {
                 options = options

@@ -82,6 +82,14 @@ fn parse_interval(text: &str) -> Result<Duration, String> {
     Duration::try_from_secs_f64(seconds).map_err(|e| format!("'{text}': {e}"))
 }
 
+impl MockArgs {
+    /// `--server` of `mock run`.
+    pub(crate) fn server(&self) -> Option<&str> {
+        let MockCommand::Run(run) = &self.command;
+        run.server.server.as_deref()
+    }
+}
+
 /// Runs the subcommand; exit code 0 after a clean shutdown, 1 when the mock cannot start.
 pub fn run(global: &GlobalOptions, args: &MockArgs, console: &mut Console) -> ExitCode {
     let MockCommand::Run(run) = &args.command;
@@ -122,7 +130,7 @@ async fn serve(global: &GlobalOptions, args: &RunArgs, console: &mut Console) ->
         interval: args.interval,
         seed: args.seed,
         validation: !args.validation.without_validation,
-        server: args.server.server.clone(),
+        server: global.server.clone(),
         path: None,
         docs: !args.no_docs,
         console: !args.no_console,

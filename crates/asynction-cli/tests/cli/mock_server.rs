@@ -712,6 +712,81 @@ mod cli {
     }
 
     #[test]
+    fn server_is_accepted_before_the_command_as_after_it() {
+        let spec = fixture("two-servers-2.6.yaml");
+        let path = |mock: &MockProcess| {
+            mock.banner
+                .iter()
+                .find_map(|l| l.trim().strip_prefix("Socket.IO path ").map(str::to_owned))
+                .expect("the banner names the path")
+        };
+        let after = MockProcess::start(&spec, &["--server", "edge"]);
+        assert_eq!(path(&after), "/edge/socket.io", "{:?}", after.banner);
+        let before = MockProcess::start_after(&spec, &["--server", "edge"], &[]);
+        assert_eq!(path(&before), "/edge/socket.io", "{:?}", before.banner);
+        let neither = MockProcess::start(&spec, &[]);
+        assert_eq!(path(&neither), "/socket.io", "{:?}", neither.banner);
+
+        let root = asynction_testkit::root();
+        let spec = spec.display().to_string();
+        // Before the command, an unknown server is reported as after it.
+        for args in [
+            &[
+                "--spec",
+                &spec,
+                "--server",
+                "nope",
+                "docs",
+                "--out",
+                "/nonexistent/x",
+            ][..],
+            &[
+                "--spec",
+                &spec,
+                "docs",
+                "--server",
+                "nope",
+                "--out",
+                "/nonexistent/x",
+            ],
+        ] {
+            let out = in_process(&root, args);
+            assert_eq!(out.code, Some(1), "{args:?} {out:?}");
+            assert!(out.stderr.contains("nope"), "{args:?} {out:?}");
+        }
+        // Both, naming different servers: a usage error.
+        let out = in_process(
+            &root,
+            &[
+                "--spec", &spec, "--server", "edge", "mock", "run", "--server", "public",
+            ],
+        );
+        assert_eq!(out.code, Some(2), "{out:?}");
+        assert!(out.stderr.contains("--server"), "{out:?}");
+        // `test --path` says where Socket.IO is, as `--server` does, before the command or not.
+        let out = in_process(
+            &root,
+            &[
+                "--spec",
+                &spec,
+                "--server",
+                "edge",
+                "test",
+                "--url",
+                "http://127.0.0.1:1",
+                "--path",
+                "/x",
+            ],
+        );
+        assert_eq!(out.code, Some(2), "{out:?}");
+        assert!(out.stderr.contains("--path"), "{out:?}");
+        // A command that uses no server: a usage error naming those that do.
+        let out = in_process(&root, &["--spec", &spec, "--server", "edge", "bundle"]);
+        assert_eq!(out.code, Some(2), "{out:?}");
+        assert!(out.stderr.contains("mock run --server"), "{out:?}");
+    }
+
+    #[test]
     fn options_are_listed_only_on_the_commands_they_affect() {
         let help = |args: &[&str]| in_process(&asynction_testkit::root(), args).stdout;
         for args in [&["scaffold", "--help"][..], &["docs", "--help"]] {
