@@ -226,7 +226,8 @@ pub enum Command {
     Emit(emit::EmitArgs),
     /// Write one self-contained document from a document whose `$ref`s point into other files.
     Bundle(bundle::BundleArgs),
-    /// Convert an AsyncAPI 2.x document into AsyncAPI 3.0 or 3.1 (same API).
+    /// Convert an AsyncAPI 2.x document into AsyncAPI 3.0 or 3.1, or a 3.0 document into 3.1
+    /// (same API).
     Convert(convert::ConvertArgs),
     /// Compare two versions of a document: breaking changes, by who sends what.
     Diff(diff::DiffArgs),
