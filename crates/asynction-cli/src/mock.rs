@@ -235,9 +235,17 @@ fn print_banner(mock: &MockServer, addr: SocketAddr, interval: Duration, console
         "  one fake event every {} s per namespace with clients\n",
         interval.as_secs_f64()
     ));
+    let requirements = mock.connect_requirements();
+    if requirements.iter().any(|r| !r.credentials.is_empty()) {
+        out.push_str("  credentials: the mock accepts any well-formed credential\n");
+    }
     out.push_str("  namespaces:\n");
-    for ns in &api.namespaces {
+    for (ns, needs) in api.namespaces.iter().zip(&requirements) {
         out.push_str(&format!("    {}\n", ns.path));
+        // What a client must send to connect: `handshake: …` and `credentials: …`.
+        for line in needs.to_string().lines() {
+            out.push_str(&format!("      {line}\n"));
+        }
         let receives: Vec<String> = ns
             .ingress
             .iter()

@@ -711,6 +711,70 @@ mod cli {
         }
     }
 
+    /// The banner's lines under namespace `ns` (up to the next namespace).
+    fn banner_of<'a>(banner: &'a [String], ns: &str) -> Vec<&'a str> {
+        let start = banner
+            .iter()
+            .position(|l| l == &format!("    {ns}"))
+            .unwrap_or_else(|| panic!("no namespace {ns} in the banner: {banner:#?}"));
+        banner[start + 1..]
+            .iter()
+            .take_while(|l| l.starts_with("      "))
+            .map(|l| l.trim())
+            .collect()
+    }
+
+    #[test]
+    fn the_banner_says_what_each_namespace_needs_to_connect() {
+        let example = asynction_testkit::root().join("examples/user_accounts/asyncapi.yaml");
+        let mock = MockProcess::start(&example, &["--interval", "60"]);
+        let admin = banner_of(&mock.banner, "/admin");
+        assert!(
+            admin.contains(&"handshake: query token (required, string)"),
+            "{admin:#?}"
+        );
+        assert!(admin.contains(&"credentials: none"), "{admin:#?}");
+        let user = banner_of(&mock.banner, "/user");
+        assert!(user.contains(&"handshake: nothing required"), "{user:#?}");
+
+        let mock = MockProcess::start(&fixture("chat-2.6.yaml"), &["--interval", "60"]);
+        let search = banner_of(&mock.banner, "/search");
+        assert!(
+            search.contains(&"handshake: query limit (required, integer)"),
+            "{search:#?}"
+        );
+        let secure = banner_of(&mock.banner, "/secure");
+        assert!(
+            secure.contains(
+                &r#"credentials: bearer (HTTP Bearer token: an "Authorization: Bearer …" header on the handshake request)"#
+            ),
+            "{secure:#?}"
+        );
+        let banner = mock.banner.join("\n");
+        assert!(
+            banner.contains("the mock accepts any well-formed credential"),
+            "{banner}"
+        );
+
+        // The server's security applies where a namespace sets none.
+        let secured = asynction_testkit::fixtures("security").join("namespace_security.yaml");
+        let mock = MockProcess::start(&secured, &["--interval", "60"]);
+        let root = banner_of(&mock.banner, "/");
+        assert!(
+            root.contains(
+                &r#"credentials: basic (HTTP Basic: an "Authorization: Basic …" header on the handshake request)"#
+            ),
+            "{root:#?}"
+        );
+        let bearer = banner_of(&mock.banner, "/bearer_secured");
+        assert!(
+            bearer.contains(
+                &r#"credentials: bearer (HTTP Bearer token (test): an "Authorization: Bearer …" header on the handshake request)"#
+            ),
+            "{bearer:#?}"
+        );
+    }
+
     #[test]
     fn server_is_accepted_before_the_command_as_after_it() {
         let spec = fixture("two-servers-2.6.yaml");
