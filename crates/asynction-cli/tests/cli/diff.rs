@@ -100,6 +100,20 @@ fn colours_when_forced() {
 }
 
 #[test]
+fn no_color_wins_over_clicolor_force() {
+    let out = Command::new(env!("CARGO_BIN_EXE_asynction"))
+        .args(["diff", "required-added/old.yaml", "required-added/new.yaml"])
+        .current_dir(corpus())
+        .env("CLICOLOR_FORCE", "1")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let out = Run::from_output(&out);
+    assert!(stdout(&out).contains("required"), "{}", stdout(&out));
+    assert!(!stdout(&out).contains('\u{1b}'), "{}", stdout(&out));
+}
+
+#[test]
 fn fail_on_picks_the_threshold() {
     // Only warnings: compatible by default, failing with --fail-on warning.
     let case = ["pattern-changed/old.yaml", "pattern-changed/new.yaml"];

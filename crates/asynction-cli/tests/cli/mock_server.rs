@@ -625,6 +625,48 @@ mod cli {
         );
     }
 
+    /// The mock's log (standard error, a file) until its banner, with `env`.
+    fn mock_log(env: &[(&str, &str)]) -> String {
+        let spec = asynction_testkit::fixtures("spec").join("valid/bad-examples-3.1.0.yaml");
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("stderr.log");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_asynction"))
+            .arg("--spec")
+            .arg(&spec)
+            .args(["mock", "run", "--port", "0"])
+            .env("RUST_LOG", "info")
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .envs(env.iter().copied())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("the asynction binary runs");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let _ = lines
+            .by_ref()
+            .map_while(Result::ok)
+            .any(|l| l.contains("listening on http://"));
+        let _ = child.kill();
+        let _ = child.wait();
+        std::fs::read_to_string(&log).unwrap()
+    }
+
+    #[test]
+    fn logs_are_coloured_only_on_a_terminal_or_when_forced_and_never_with_no_color() {
+        let plain = mock_log(&[]);
+        assert!(plain.contains("warning: example"), "{plain}");
+        assert!(!plain.contains('\u{1b}'), "no colours in a file: {plain}");
+        let forced = mock_log(&[("CLICOLOR_FORCE", "1")]);
+        assert!(
+            forced.contains("\u{1b}["),
+            "CLICOLOR_FORCE colours: {forced}"
+        );
+        let refused = mock_log(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]);
+        assert!(!refused.contains('\u{1b}'), "NO_COLOR wins: {refused}");
+    }
+
     #[test]
     fn an_invalid_document_is_reported_as_file_line_col() {
         let dir = tempfile::tempdir().unwrap();
@@ -888,12 +930,39 @@ mod cli {
         let data = std::fs::read_to_string(dir.path().join("console.json")).unwrap();
         assert!(data.contains(r#""url":"http://127.0.0.1:5000""#), "{data}");
         assert!(dir.path().join("console/console.js").is_file());
+        // Every file written is named, and only those.
+        let listed = |stdout: &str, dir: &std::path::Path| {
+            let mut written = Vec::new();
+            let mut todo = vec![dir.to_path_buf()];
+            while let Some(d) = todo.pop() {
+                for entry in std::fs::read_dir(d).unwrap() {
+                    let path = entry.unwrap().path();
+                    if path.is_dir() {
+                        todo.push(path);
+                    } else {
+                        let name = path.strip_prefix(dir).unwrap().display().to_string();
+                        written.push(name);
+                    }
+                }
+            }
+            for name in &written {
+                assert!(
+                    stdout.contains(name.as_str()),
+                    "{name} not listed: {stdout}"
+                );
+            }
+            let named = stdout.split(": ").last().unwrap_or("").split(", ").count();
+            assert_eq!(named, written.len(), "{stdout} vs {written:?}");
+        };
+        listed(&out.stdout, dir.path());
+        assert!(out.stdout.contains("console.json"), "{}", out.stdout);
         // Without the option, no console.
         let plain = tempfile::tempdir().unwrap();
         let plain_dir = at(plain.path(), "");
         let out = in_process(&fixtures, &["docs", &spec, "--out", &plain_dir]);
         assert_eq!(out.code, Some(0));
         assert!(!plain.path().join("console.json").exists());
+        listed(&out.stdout, plain.path());
         let bad = in_process(
             &fixtures,
             &[

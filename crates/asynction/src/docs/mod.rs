@@ -11,7 +11,8 @@
 //! - [`router`] serves it at `{base}/docs`, with the resolved document at
 //!   `{base}/docs/asyncapi.json` and the document as written at `{base}/docs/asyncapi.yaml`,
 //!   where `{base}` is the parent of the Socket.IO path ([`crate::model::docs_base`]).
-//! - [`write_static_site`] writes the same three files into a directory.
+//! - [`write_static_site`] writes the same three files (and the console's) into a directory,
+//!   and says which.
 //! - [`ConnectRequirements`] says, as text, what the page shows per namespace about connecting
 //!   (handshake bindings, credentials and where they go), for places without a page.
 //!
