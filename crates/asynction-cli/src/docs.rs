@@ -138,11 +138,11 @@ fn write(global: &GlobalOptions, args: &DocsArgs, file: &Path, console: &mut Con
         }
     };
     let mut options = DocsOptions::default();
-    if let Some(name) = &global.server {
+    if let Some(name) = global.server_or(args.server.server.as_deref()) {
         match doc.api.server_named(name) {
             Ok(server) => {
                 options = options
-                    .server(name.clone())
+                    .server(name.to_owned())
                     .socketio_path(server.socketio_path.clone());
             }
             Err(unknown) => {

@@ -93,7 +93,7 @@ pub fn run(global: &GlobalOptions, args: &GenerateArgs, console: &mut Console) -
 fn run_python(global: &GlobalOptions, args: &PythonArgs, console: &mut Console) -> ExitCode {
     let options = PythonOptions {
         package_name: args.name.clone(),
-        server: global.server.clone(),
+        server: global.server_or(args.server.as_deref()).map(str::to_owned),
     };
     write_package(
         global,
@@ -112,7 +112,7 @@ fn run_typescript(
 ) -> ExitCode {
     let options = TypeScriptOptions {
         package_name: args.name.clone(),
-        server: global.server.clone(),
+        server: global.server_or(args.server.as_deref()).map(str::to_owned),
         runtime_checks: args.runtime_checks,
     };
     write_package(

@@ -177,6 +177,13 @@ pub enum ArgumentRule {
 }
 
 impl GlobalOptions {
+    /// The server a command uses: its own `--server` (`own`), else the one given before the
+    /// command. ([`Cli::run`] has settled the two already; this serves callers of a command's
+    /// `run` that build the options themselves.)
+    pub fn server_or<'a>(&'a self, own: Option<&'a str>) -> Option<&'a str> {
+        own.or(self.server.as_deref())
+    }
+
     /// How to load documents, given `--socketio-args`.
     pub fn load_options(&self) -> asynction::LoadOptions {
         let options = asynction::LoadOptions::default();

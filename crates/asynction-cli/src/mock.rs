@@ -130,7 +130,9 @@ async fn serve(global: &GlobalOptions, args: &RunArgs, console: &mut Console) ->
         interval: args.interval,
         seed: args.seed,
         validation: !args.validation.without_validation,
-        server: global.server.clone(),
+        server: global
+            .server_or(args.server.server.as_deref())
+            .map(str::to_owned),
         path: None,
         docs: !args.no_docs,
         console: !args.no_console,

@@ -133,7 +133,9 @@ fn options(global: &GlobalOptions, args: &TestArgs) -> Result<Options, String> {
         return Err("--server and --path both say where Socket.IO is: give one".to_owned());
     }
     let mut o = Options::new(args.url.clone());
-    o.server = global.server.clone();
+    o.server = global
+        .server_or(args.server.server.as_deref())
+        .map(str::to_owned);
     o.path = args.path.clone();
     o.seed = args.seed.unwrap_or_else(|| {
         std::time::SystemTime::now()

@@ -131,7 +131,7 @@ pub fn run(global: &GlobalOptions, args: &ValidateArgs, console: &mut Console) -
     let reports: Vec<(PathBuf, Report)> = files
         .into_iter()
         .map(|f| {
-            let report = check(&f, global.server.as_deref(), args, &options);
+            let report = check(&f, global.server_or(args.server()), args, &options);
             (f, report)
         })
         .collect();
