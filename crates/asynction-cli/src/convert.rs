@@ -1,5 +1,6 @@
 //! `asynction convert [FILE] --to 3.0|3.1 [--out F] [--format yaml|json]`: an AsyncAPI 2.x
-//! document as an AsyncAPI 3.x document with the same API (`asynction_spec::convert`). What 3.x
+//! document as an AsyncAPI 3.x document with the same API, or a 3.0 document as 3.1
+//! (`asynction_spec::convert`). What 3.x
 //! cannot express is printed as a warning on standard error; the document is written like a
 //! bundle (standard output, or `--out` renamed into place).
 
@@ -16,7 +17,7 @@ use crate::console::{Console, errln};
 /// Arguments of `asynction convert`.
 #[derive(Debug, Args)]
 pub struct ConvertArgs {
-    /// The AsyncAPI 2.x document (default: the --spec document).
+    /// The AsyncAPI 2.x or 3.0 document (default: the --spec document).
     #[arg(value_name = "FILE")]
     file: Option<PathBuf>,
     /// The AsyncAPI version to write: 3.0 or 3.1.

@@ -321,11 +321,14 @@ fn print_change(
     }
     writeln!(out, "{} {dim}[{}]{dim:#}", c.message, c.kind)?;
     writeln!(out, "    {}", c.affected)?;
-    if let Some(p) = &c.old {
-        writeln!(out, "    {dim}old: {p}{dim:#}")?;
-    }
-    if let Some(p) = &c.new {
-        writeln!(out, "    {dim}new: {p}{dim:#}")?;
+    for (which, place) in [("old", &c.old), ("new", &c.new)] {
+        if let Some(p) = place {
+            writeln!(out, "    {dim}{which}: {p}{dim:#}")?;
+            // The node is written in `components`; this is where a `$ref` brings it in.
+            if let Some(used) = &p.used_at {
+                writeln!(out, "    {dim}     used at {}{dim:#}", used.position())?;
+            }
+        }
     }
     Ok(())
 }

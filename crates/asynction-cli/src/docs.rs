@@ -1,5 +1,6 @@
 //! `asynction docs [FILE] --out DIR`: writes the docs page as a static site: `index.html`,
-//! `asyncapi.json` (the resolved document) and `asyncapi.yaml` (the document as written).
+//! `asyncapi.json` (the resolved document) and `asyncapi.yaml` (the document as written), with
+//! `--console-url` also `console.json` and `console/*.js`; every file written is listed.
 //! Events without `examples` get a generated one (`--seed` makes them reproducible). With
 //! `--watch`, the site is written again whenever the document or a file its `$ref`s reach is
 //! saved (see `watch.rs`), until Ctrl-C.
@@ -28,7 +29,7 @@ pub struct DocsArgs {
     #[arg(long, value_name = "N", default_value_t = 0)]
     seed: u64,
     #[command(flatten)]
-    server: ServerOption,
+    pub(crate) server: ServerOption,
     /// Add the live console to the page, connecting to the Socket.IO server at URL
     /// (`http://host:port`; the page's own origin when it is served by that server). Without
     /// it, the page has no console.
@@ -137,11 +138,11 @@ fn write(global: &GlobalOptions, args: &DocsArgs, file: &Path, console: &mut Con
         }
     };
     let mut options = DocsOptions::default();
-    if let Some(name) = &args.server.server {
+    if let Some(name) = global.server_or(args.server.server.as_deref()) {
         match doc.api.server_named(name) {
             Ok(server) => {
                 options = options
-                    .server(name.clone())
+                    .server(name.to_owned())
                     .socketio_path(server.socketio_path.clone());
             }
             Err(unknown) => {
@@ -155,12 +156,13 @@ fn write(global: &GlobalOptions, args: &DocsArgs, file: &Path, console: &mut Con
         options = options.console_url(url.clone());
     }
     match asynction::docs::write_static_site(&doc, &options, &args.out) {
-        Ok(()) => {
+        Ok(written) => {
             outln!(
                 console,
-                "{}: docs written to {} (index.html, asyncapi.json, asyncapi.yaml)",
+                "{}: docs written to {}: {}",
                 file.display(),
-                args.out.display()
+                args.out.display(),
+                written.join(", ")
             );
             ExitCode::SUCCESS
         }

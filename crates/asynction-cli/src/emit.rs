@@ -70,8 +70,8 @@ async fn emit(global: &GlobalOptions, args: &EmitArgs) -> Result<(), String> {
         .map(serde_json::from_str::<serde_json::Value>)
         .transpose()
         .map_err(|e| format!("the payload is not JSON: {e}"))?;
-    let emitter = Emitter::connect(&doc, &args.redis)
-        .await
+    // Connects at the first publish: an invalid emit is reported as such, Redis up or not.
+    let emitter = Emitter::new(&doc, &args.redis)
         .map_err(|e| e.to_string())?
         .validation(!args.validation.without_validation);
     let mut target = emitter.of(&args.namespace).map_err(|e| e.to_string())?;

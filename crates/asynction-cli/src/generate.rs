@@ -72,6 +72,16 @@ struct TypeScriptArgs {
     runtime_checks: bool,
 }
 
+impl GenerateArgs {
+    /// `--server` of the target.
+    pub(crate) fn server(&self) -> Option<&str> {
+        match &self.target {
+            Target::Typescript(args) => args.server.as_deref(),
+            Target::Python(args) => args.server.as_deref(),
+        }
+    }
+}
+
 /// Runs the subcommand: 0 when the package was written, 1 otherwise.
 pub fn run(global: &GlobalOptions, args: &GenerateArgs, console: &mut Console) -> ExitCode {
     match &args.target {
@@ -83,7 +93,7 @@ pub fn run(global: &GlobalOptions, args: &GenerateArgs, console: &mut Console) -
 fn run_python(global: &GlobalOptions, args: &PythonArgs, console: &mut Console) -> ExitCode {
     let options = PythonOptions {
         package_name: args.name.clone(),
-        server: args.server.clone(),
+        server: global.server_or(args.server.as_deref()).map(str::to_owned),
     };
     write_package(
         global,
@@ -102,7 +112,7 @@ fn run_typescript(
 ) -> ExitCode {
     let options = TypeScriptOptions {
         package_name: args.name.clone(),
-        server: args.server.clone(),
+        server: global.server_or(args.server.as_deref()).map(str::to_owned),
         runtime_checks: args.runtime_checks,
     };
     write_package(

@@ -66,7 +66,11 @@ pub struct Cli {
 impl Cli {
     /// Runs the subcommand, writing to `console`; the process exit code.
     pub fn run(&self, console: &mut Console) -> ExitCode {
-        let global = &self.global;
+        let global = match self.global_options() {
+            Ok(global) => global,
+            Err(usage) => return console.report_usage(&usage),
+        };
+        let global = &global;
         let code = match &self.command {
             Command::Validate(args) => validate::run(global, args, console),
             Command::Mock(args) => mock::run(global, args, console),
@@ -80,6 +84,39 @@ impl Cli {
             Command::Test(args) => test::run(global, args, console),
         };
         mount_hint::after(&global.spec, code, console)
+    }
+}
+
+impl Cli {
+    /// The global options with `server` settled: the command's own `--server`, else the one
+    /// given before the command. A usage error when the two name different servers, or when
+    /// `--server` comes before a command that uses none.
+    fn global_options(&self) -> Result<GlobalOptions, clap::Error> {
+        use clap::CommandFactory;
+        use clap::error::ErrorKind;
+        let mut global = self.global.clone();
+        match (global.server.as_deref(), self.command.server()) {
+            (Some(_), None) => {
+                return Err(Cli::command().error(
+                    ErrorKind::ArgumentConflict,
+                    "--server names one of the document's servers for the commands that use \
+                     one (mock run --server, docs --server, test --server, validate --server, \
+                     generate typescript|python --server); this command uses none",
+                ));
+            }
+            (Some(before), Some(Some(after))) if before != after => {
+                return Err(Cli::command().error(
+                    ErrorKind::ArgumentConflict,
+                    format!(
+                        "--server {before} before the command and --server {after} after it: \
+                         give one"
+                    ),
+                ));
+            }
+            (_, Some(Some(own))) => global.server = Some(own.to_owned()),
+            _ => {}
+        }
+        Ok(global)
     }
 }
 
@@ -123,6 +160,11 @@ pub struct GlobalOptions {
         env = "ASYNCTION_SOCKETIO_ARGS"
     )]
     pub socketio_args: Option<ArgumentRule>,
+    /// The document's server NAME, for the commands that use one (`mock run`, `docs`, `test`,
+    /// `validate`, `generate`): their own `--server NAME`, also accepted before the command.
+    /// The commands read it here, settled by `Cli::run`.
+    #[arg(long, value_name = "NAME")]
+    pub server: Option<String>,
 }
 
 /// The values of `--socketio-args`.
@@ -135,6 +177,13 @@ pub enum ArgumentRule {
 }
 
 impl GlobalOptions {
+    /// The server a command uses: its own `--server` (`own`), else the one given before the
+    /// command. ([`Cli::run`] has settled the two already; this serves callers of a command's
+    /// `run` that build the options themselves.)
+    pub fn server_or<'a>(&'a self, own: Option<&'a str>) -> Option<&'a str> {
+        own.or(self.server.as_deref())
+    }
+
     /// How to load documents, given `--socketio-args`.
     pub fn load_options(&self) -> asynction::LoadOptions {
         let options = asynction::LoadOptions::default();
@@ -146,7 +195,8 @@ impl GlobalOptions {
     }
 }
 
-/// `--server NAME`, on the commands that use one of the document's servers.
+/// `--server NAME`, on the commands that use one of the document's servers (also accepted
+/// before the command: [`GlobalOptions::server`], where the commands read it).
 #[derive(Debug, Clone, Default, Args)]
 pub struct ServerOption {
     /// Use the document's server NAME (its path and security); the default uses none.
@@ -183,7 +233,8 @@ pub enum Command {
     Emit(emit::EmitArgs),
     /// Write one self-contained document from a document whose `$ref`s point into other files.
     Bundle(bundle::BundleArgs),
-    /// Convert an AsyncAPI 2.x document into AsyncAPI 3.0 or 3.1 (same API).
+    /// Convert an AsyncAPI 2.x document into AsyncAPI 3.0 or 3.1, or a 3.0 document into 3.1
+    /// (same API).
     Convert(convert::ConvertArgs),
     /// Compare two versions of a document: breaking changes, by who sends what.
     Diff(diff::DiffArgs),
@@ -192,6 +243,24 @@ pub enum Command {
     Generate(generate::GenerateArgs),
     /// Contract-test a running Socket.IO server against the document.
     Test(Box<test::TestArgs>),
+}
+
+impl Command {
+    /// The command's own `--server`: `None` when the command has no such option.
+    fn server(&self) -> Option<Option<&str>> {
+        match self {
+            Command::Validate(args) => Some(args.server()),
+            Command::Mock(args) => Some(args.server()),
+            Command::Docs(args) => Some(args.server.server.as_deref()),
+            Command::Generate(args) => Some(args.server()),
+            Command::Test(args) => Some(args.server.server.as_deref()),
+            Command::Scaffold(_)
+            | Command::Emit(_)
+            | Command::Bundle(_)
+            | Command::Convert(_)
+            | Command::Diff(_) => None,
+        }
+    }
 }
 
 /// The runtime of the commands that do network work (`mock run`, `emit`, `test`): a

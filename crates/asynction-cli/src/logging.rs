@@ -4,8 +4,6 @@
 //! `info` level whatever `RUST_LOG` says — in builds with the `otel` feature; without it, the
 //! endpoint is ignored with a warning that says how to get a build that exports.
 
-use std::io::IsTerminal;
-
 use asynction::Document;
 #[cfg(feature = "otel")]
 pub(crate) use asynction::otel::{OtelError, OtelGuard};
@@ -28,6 +26,12 @@ const ENDPOINT_VARS: [&str; 2] = [
     "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
 ];
 
+/// Whether the logs are coloured: as the commands' styled output is (`anstream`'s choice):
+/// on a terminal, or when `CLICOLOR_FORCE` is set, never with `NO_COLOR`.
+fn colours_on_stderr() -> bool {
+    anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never
+}
+
 /// Installs the subscriber (once; later calls do nothing). With an OTLP endpoint in the
 /// environment, the spans of `doc`'s server are exported too: keep the returned guard until the
 /// server stops (dropping it flushes them). Fails when the `OTEL_*` variables are unusable.
@@ -42,7 +46,7 @@ pub(crate) fn init(doc: &Document, debug: bool) -> Result<Option<OtelGuard>, Ote
     let filter = || EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
     let fmt = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal());
+        .with_ansi(colours_on_stderr());
     let fmt = if debug {
         fmt.compact().with_target(false).boxed()
     } else {

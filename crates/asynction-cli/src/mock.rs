@@ -82,6 +82,14 @@ fn parse_interval(text: &str) -> Result<Duration, String> {
     Duration::try_from_secs_f64(seconds).map_err(|e| format!("'{text}': {e}"))
 }
 
+impl MockArgs {
+    /// `--server` of `mock run`.
+    pub(crate) fn server(&self) -> Option<&str> {
+        let MockCommand::Run(run) = &self.command;
+        run.server.server.as_deref()
+    }
+}
+
 /// Runs the subcommand; exit code 0 after a clean shutdown, 1 when the mock cannot start.
 pub fn run(global: &GlobalOptions, args: &MockArgs, console: &mut Console) -> ExitCode {
     let MockCommand::Run(run) = &args.command;
@@ -122,7 +130,9 @@ async fn serve(global: &GlobalOptions, args: &RunArgs, console: &mut Console) ->
         interval: args.interval,
         seed: args.seed,
         validation: !args.validation.without_validation,
-        server: args.server.server.clone(),
+        server: global
+            .server_or(args.server.server.as_deref())
+            .map(str::to_owned),
         path: None,
         docs: !args.no_docs,
         console: !args.no_console,
@@ -227,9 +237,17 @@ fn print_banner(mock: &MockServer, addr: SocketAddr, interval: Duration, console
         "  one fake event every {} s per namespace with clients\n",
         interval.as_secs_f64()
     ));
+    let requirements = mock.connect_requirements();
+    if requirements.iter().any(|r| !r.credentials.is_empty()) {
+        out.push_str("  credentials: the mock accepts any well-formed credential\n");
+    }
     out.push_str("  namespaces:\n");
-    for ns in &api.namespaces {
+    for (ns, needs) in api.namespaces.iter().zip(&requirements) {
         out.push_str(&format!("    {}\n", ns.path));
+        // What a client must send to connect: `handshake: …` and `credentials: …`.
+        for line in needs.to_string().lines() {
+            out.push_str(&format!("      {line}\n"));
+        }
         let receives: Vec<String> = ns
             .ingress
             .iter()

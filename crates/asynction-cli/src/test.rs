@@ -23,7 +23,7 @@ pub struct TestArgs {
     #[arg(long, value_name = "URL")]
     url: String,
     #[command(flatten)]
-    server: ServerOption,
+    pub(crate) server: ServerOption,
     /// The Socket.IO path (default: the --server's, else /socket.io).
     #[arg(long, value_name = "PATH", conflicts_with = "server")]
     path: Option<String>,
@@ -127,9 +127,15 @@ fn pair(text: &str, what: &str) -> Result<(String, String), String> {
         .ok_or_else(|| format!("{what} '{text}' is not NAME=VALUE"))
 }
 
-fn options(args: &TestArgs) -> Result<Options, String> {
+fn options(global: &GlobalOptions, args: &TestArgs) -> Result<Options, String> {
+    if global.server.is_some() && args.path.is_some() {
+        // Clap refuses `test --server S --path P`; `--server` before the command comes here.
+        return Err("--server and --path both say where Socket.IO is: give one".to_owned());
+    }
     let mut o = Options::new(args.url.clone());
-    o.server = args.server.server.clone();
+    o.server = global
+        .server_or(args.server.server.as_deref())
+        .map(str::to_owned);
     o.path = args.path.clone();
     o.seed = args.seed.unwrap_or_else(|| {
         std::time::SystemTime::now()
@@ -246,7 +252,7 @@ fn options(args: &TestArgs) -> Result<Options, String> {
 
 /// Runs the subcommand.
 pub fn run(global: &GlobalOptions, args: &TestArgs, console: &mut Console) -> ExitCode {
-    let options = match options(args) {
+    let options = match options(global, args) {
         Ok(o) => o,
         Err(e) => {
             errln!(console, "asynction: {e}");

@@ -96,6 +96,13 @@ impl FailSeverity {
     }
 }
 
+impl ValidateArgs {
+    /// `--server`.
+    pub(crate) fn server(&self) -> Option<&str> {
+        self.server.as_deref()
+    }
+}
+
 /// Runs the subcommand: exit code 0 when no document has a problem at or above
 /// `--fail-severity`, 1 otherwise, 2 for a usage error (an unknown rule, a bad ruleset).
 pub fn run(global: &GlobalOptions, args: &ValidateArgs, console: &mut Console) -> ExitCode {
@@ -124,7 +131,7 @@ pub fn run(global: &GlobalOptions, args: &ValidateArgs, console: &mut Console) -
     let reports: Vec<(PathBuf, Report)> = files
         .into_iter()
         .map(|f| {
-            let report = check(&f, args, &options);
+            let report = check(&f, global.server_or(args.server()), args, &options);
             (f, report)
         })
         .collect();
@@ -189,9 +196,9 @@ fn explain(id: &str, console: &mut Console) -> ExitCode {
     }
 }
 
-fn check(file: &Path, args: &ValidateArgs, options: &LintOptions) -> Report {
+fn check(file: &Path, server: Option<&str>, args: &ValidateArgs, options: &LintOptions) -> Report {
     let mut report = lint::lint_path(file, options);
-    if let Some(name) = &args.server
+    if let Some(name) = server
         && let Some(doc) = &report.document
         && let Err(unknown) = doc.api.server_named(name)
     {

@@ -170,17 +170,25 @@ impl fmt::Display for ChangeKind {
     }
 }
 
-/// Where a change is in one of the documents.
+/// Where a change is in one of the documents: where the changed node is written (a keyword of
+/// a schema defined in `components` at its own line), and, when a `$ref` leads to it, where it
+/// is used ([`Place::used_at`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Place {
     /// JSON pointer into the resolved document.
     pub pointer: String,
     /// The document's file as given (or `REV:PATH` for a git revision, as the caller labels it).
     pub file: String,
-    /// 1-based line of the node (or of its nearest ancestor written in the main file).
+    /// 1-based line of the node where it is written (local `$ref`s followed), or of its nearest
+    /// ancestor written in the main file.
     pub line: Option<u32>,
     /// 1-based column.
     pub column: Option<u32>,
+    /// Where the node is used when it is written elsewhere: the first `$ref` on the way from the
+    /// document's root (a channel's `$ref` to the message whose payload changed). Absent from
+    /// JSON when the node is written where it is used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub used_at: Option<Box<Place>>,
 }
 
 impl fmt::Display for Place {
@@ -196,6 +204,20 @@ impl fmt::Display for Place {
             write!(f, " ({})", self.pointer)?;
         }
         Ok(())
+    }
+}
+
+impl Place {
+    /// `file:line:col`, without the pointer.
+    pub fn position(&self) -> String {
+        let mut out = self.file.clone();
+        if let Some(line) = self.line {
+            out.push_str(&format!(":{line}"));
+            if let Some(col) = self.column {
+                out.push_str(&format!(":{col}"));
+            }
+        }
+        out
     }
 }
 
@@ -263,7 +285,8 @@ impl Report {
     /// The stable JSON shape (documented in the workspace README, "Breaking changes"):
     /// `{"version": 1, "old", "new", "summary": {"breaking", "warning", "info"}, "changes":
     /// [{"kind", "severity", "namespace", "event", "message", "affected", "old": {"pointer",
-    /// "file", "line", "column"} | null, "new": … | null}]}`.
+    /// "file", "line", "column", "used_at"?: {"pointer", "file", "line", "column"}} | null,
+    /// "new": … | null}]}` (`used_at` only for a node a `$ref` leads to).
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({
             "version": 1,

@@ -67,11 +67,14 @@ fn bullet(s: &mut String, c: &Change) {
         escape(&c.affected)
     );
     let mut places = Vec::new();
-    if let Some(p) = &c.old {
-        places.push(format!("old `{}`", code(&p.to_string())));
-    }
-    if let Some(p) = &c.new {
-        places.push(format!("new `{}`", code(&p.to_string())));
+    for (which, place) in [("old", &c.old), ("new", &c.new)] {
+        if let Some(p) = place {
+            let mut text = format!("{which} `{}`", code(&p.to_string()));
+            if let Some(used) = &p.used_at {
+                text.push_str(&format!(", used at `{}`", code(&used.position())));
+            }
+            places.push(text);
+        }
     }
     if !places.is_empty() {
         let _ = writeln!(s, "  <sub>{}</sub>", places.join(" · "));

@@ -323,6 +323,36 @@ pub(crate) fn written_pointer(raw: &Value, pointer: &str) -> String {
     at
 }
 
+/// The pointer (into the resolved document, and as written: no `$ref` precedes it) of the
+/// object whose local `$ref` is the first one the way to `pointer` goes through: where the node
+/// is used, when it is written elsewhere. `None` when no `$ref` is crossed, or the first one
+/// goes to another file or does not resolve.
+pub(crate) fn reference_site(raw: &Value, pointer: &str) -> Option<String> {
+    let mut node = raw;
+    let mut at = String::new();
+    for token in pointer.split('/').skip(1) {
+        if token != "$ref"
+            && let Some(target) = node
+                .as_object()
+                .and_then(|m| m.get("$ref"))
+                .and_then(Value::as_str)
+        {
+            let local = target.strip_prefix('#')?;
+            super::refs::lookup(raw, local)?;
+            return Some(at);
+        }
+        let key = unescape_pointer(token);
+        node = match node {
+            Value::Object(m) => m.get(&key)?,
+            Value::Array(a) => a.get(key.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+        at.push('/');
+        at.push_str(token);
+    }
+    None
+}
+
 fn follow<'v>(root: &'v Value, mut node: &'v Value, hops: &mut usize) -> Option<&'v Value> {
     while let Some(r) = node
         .as_object()

@@ -113,6 +113,34 @@ impl Document {
         d
     }
 
+    /// Where the node at `pointer` (a pointer into the resolved document) is used, when a local
+    /// `$ref` leads to it: a diagnostic at the first `$ref` on the way from the document's root
+    /// (a channel's `$ref: '#/components/messages/SignUp'` for a keyword of that message's
+    /// payload), its pointer the place of that `$ref`. [`Document::diagnostic`] locates the node
+    /// itself, where it is defined. `None` when no `$ref` leads to the node (it is written
+    /// where the pointer says), or the first `$ref` is to another file.
+    ///
+    /// ```
+    /// let doc = asynction_spec::Document::from_text(concat!(
+    ///     "asyncapi: 2.6.0\ninfo: {title: T, version: '1'}\nchannels:\n  /:\n    publish:\n",
+    ///     "      message: {$ref: '#/components/messages/Say'}\n",
+    ///     "components:\n  messages:\n    Say:\n      name: say\n      payload:\n",
+    ///     "        type: string\n        minLength: 2\n",
+    /// ))?;
+    /// let pointer = "/channels/~1/publish/message/payload/minLength";
+    /// assert_eq!(doc.diagnostic(pointer, "").location.line, Some(13));
+    /// let used = doc.reference_site(pointer, "").unwrap();
+    /// assert_eq!((used.location.line, used.pointer.as_str()), (Some(6), "/channels/~1/publish/message"));
+    /// assert!(doc.reference_site("/channels/~1/publish", "").is_none());
+    /// # Ok::<(), asynction_spec::SpecError>(())
+    /// ```
+    pub fn reference_site(&self, pointer: &str, message: impl Into<String>) -> Option<Diagnostic> {
+        let site = super::fields::reference_site(&self.raw, pointer)?;
+        let mut d = self.source.diagnostic(&site, message);
+        d.location.file = self.path.clone();
+        Some(d)
+    }
+
     /// The main file as written (no `$ref` inlined).
     pub(crate) fn raw(&self) -> &Value {
         &self.raw

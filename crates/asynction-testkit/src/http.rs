@@ -30,6 +30,39 @@ pub async fn http_request(
     headers: &str,
     body: &str,
 ) -> (u16, String) {
+    let response = http_exchange(addr, method, target, headers, body).await;
+    (response.status, response.body)
+}
+
+/// An HTTP/1.1 response read whole from the socket.
+#[derive(Debug)]
+pub struct HttpResponse {
+    /// The status code (0 if the server answered nothing readable).
+    pub status: u16,
+    /// The header lines, `Name: value` each.
+    pub head: Vec<String>,
+    /// The body, as written (no chunked decoding).
+    pub body: String,
+}
+
+impl HttpResponse {
+    /// The value of the first header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.head.iter().find_map(|line| {
+            let (n, v) = line.split_once(':')?;
+            n.trim().eq_ignore_ascii_case(name).then(|| v.trim())
+        })
+    }
+}
+
+/// Like [`http_request`], with the response's headers.
+pub async fn http_exchange(
+    addr: SocketAddr,
+    method: &str,
+    target: &str,
+    headers: &str,
+    body: &str,
+) -> HttpResponse {
     let mut stream = tokio::net::TcpStream::connect(addr)
         .await
         .expect("connect to the server");
@@ -41,14 +74,16 @@ pub async fn http_request(
     let mut raw = Vec::new();
     let _ = stream.read_to_end(&mut raw).await;
     let text = String::from_utf8_lossy(&raw).into_owned();
-    let status = text
-        .split_whitespace()
-        .nth(1)
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    (status, body)
+    HttpResponse {
+        status,
+        head: lines.map(str::to_owned).collect(),
+        body: body.to_owned(),
+    }
 }

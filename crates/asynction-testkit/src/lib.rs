@@ -42,7 +42,7 @@ pub mod redis;
 pub mod sio;
 pub mod user_accounts;
 
-pub use http::{http_get, http_request, serve};
+pub use http::{HttpResponse, http_exchange, http_get, http_request, serve};
 pub use peers::{error_ack, node, node_msgpack, python};
 pub use sio::{ACK_WAIT, ack_json, ack_of, ack_of_text, sio, sio_in_process, sio_open};
 

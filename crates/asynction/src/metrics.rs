@@ -12,6 +12,8 @@
 //!
 //! Turn them on with [`AsynctionSocketIo::metrics`](crate::AsynctionSocketIo::metrics); read a
 //! server's with [`Asynction::metrics`](crate::Asynction::metrics). The metric names and labels
-//! are listed in the README.
+//! are listed in the README. The route answers the classic Prometheus text
+//! (`text/plain; version=0.0.4`) unless the scraper's `Accept` header asks for OpenMetrics
+//! (`application/openmetrics-text`); [`ServerMetrics::encode`] writes OpenMetrics.
 
 pub use crate::observe::metrics::{Metrics, ServerMetrics, UNKNOWN_EVENT, UNKNOWN_NAMESPACE};

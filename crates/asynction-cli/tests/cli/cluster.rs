@@ -328,6 +328,47 @@ async fn an_emit_with_ack_to_2000_clients_on_the_other_node_gets_every_ack_befor
     }
 }
 
+/// `asynction emit` against a Redis URL nobody listens on.
+async fn cli_emit_nowhere(args: &[&str]) -> Run {
+    let nowhere = format!("redis://127.0.0.1:{}", asynction_testkit::free_port());
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_asynction"))
+        .arg("emit")
+        .arg("--spec")
+        .arg(rooms_spec())
+        .args(["--redis", &nowhere, "--namespace", "/chat"])
+        .args(args)
+        .output()
+        .await
+        .unwrap();
+    Run::from_output(&output)
+}
+
+#[tokio::test]
+async fn asynction_emit_reports_an_invalid_payload_before_connecting_to_redis() {
+    let bad = cli_emit_nowhere(&["--event", "said", r#"{"text": 5}"#]).await;
+    assert_eq!(bad.code, Some(1), "{bad:?}");
+    assert!(
+        bad.stderr
+            .contains("invalid emit in namespace /chat, event 'said'")
+            && bad.stderr.contains("/text"),
+        "{bad:?}"
+    );
+    assert!(!bad.stderr.contains("Redis"), "{bad:?}");
+    let unknown = cli_emit_nowhere(&["--event", "nope", "1"]).await;
+    assert_eq!(unknown.code, Some(1), "{unknown:?}");
+    assert!(
+        unknown.stderr.contains("nope") && !unknown.stderr.contains("Redis"),
+        "{unknown:?}"
+    );
+    // A valid payload gets as far as Redis, which is not there.
+    let valid = cli_emit_nowhere(&["--event", "said", r#"{"text": "hi"}"#]).await;
+    assert_eq!(valid.code, Some(1), "{valid:?}");
+    assert!(
+        valid.stderr.contains("Redis at redis://127.0.0.1:"),
+        "{valid:?}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn asynction_emit_reaches_both_nodes_and_an_invalid_emit_publishes_nothing() {
     let redis = Redis::start();
@@ -552,4 +593,46 @@ async fn emitter_emits_are_counted_with_kind_cluster_and_refused_ones_as_refused
         ),
         1.0
     );
+}
+
+#[tokio::test]
+async fn an_emitter_made_with_new_validates_without_redis_and_connects_at_its_first_valid_emit() {
+    use asynction::EmitError;
+    use asynction::cluster::{ClusterError, Emitter};
+
+    let doc = asynction::Document::from_path(rooms_spec()).unwrap();
+    let nowhere = format!("redis://127.0.0.1:{}", asynction_testkit::free_port());
+    let refused = Emitter::connect(&doc, &nowhere).await;
+    assert!(
+        matches!(refused, Err(ClusterError::Redis { .. })),
+        "{:?}",
+        refused.err()
+    );
+    let emitter = Emitter::new(&doc, &nowhere).unwrap();
+    let invalid = emitter
+        .of("/chat")
+        .unwrap()
+        .emit("said", &json!({"text": 5}))
+        .await;
+    assert!(matches!(invalid, Err(EmitError::Invalid(_))), "{invalid:?}");
+    let unreachable = emitter.of("/chat").unwrap().emit("alert", "hello").await;
+    assert!(
+        matches!(unreachable, Err(EmitError::Send(_))),
+        "{unreachable:?}"
+    );
+
+    let redis = Redis::start();
+    let emitter = Emitter::new(&doc, &redis.url()).unwrap();
+    emitter
+        .of("/chat")
+        .unwrap()
+        .emit("alert", "hello")
+        .await
+        .unwrap();
+    emitter
+        .of("/chat")
+        .unwrap()
+        .emit("alert", "again")
+        .await
+        .unwrap();
 }

@@ -206,11 +206,90 @@ async fn a_server_from_the_converted_user_accounts_document_answers_the_examples
 }
 
 #[test]
-fn converting_a_3x_document_fails_with_its_position_and_writes_nothing() {
+fn a_3_0_document_converts_to_3_1_as_the_same_document_with_the_new_version() {
     let dir = tempfile::tempdir().unwrap();
     let source = asynction_testkit::fixtures("spec").join("valid/trivia-3.0.0.yaml");
     let out = dir.path().join("out.yaml");
-    for to in ["3.0", "3.1"] {
+    let run = in_process(
+        dir.path(),
+        &[
+            "convert",
+            source.to_str().unwrap(),
+            "--to",
+            "3.1",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(!run.stderr.contains("warning"), "nothing is lost: {run:?}");
+    let original = Document::from_path(&source).unwrap();
+    let converted = Document::from_path(&out).unwrap();
+    assert_eq!(converted.api.asyncapi, "3.1.0");
+    assert_eq!(
+        first_difference(&meaning(&original, &[]), &meaning(&converted, &[]), ""),
+        None
+    );
+    // Word for word the source, but for the version.
+    let mut expected = (*original.resolved).clone();
+    expected["asyncapi"] = json!("3.1.0");
+    assert_eq!(*converted.resolved, expected);
+    // @asyncapi/parser reads the result as 3.1.
+    let verdicts = parse(&[out]);
+    assert!(verdicts[0].valid, "{verdicts:?}");
+}
+
+#[test]
+fn a_3_0_document_in_several_files_converts_to_one_3_1_document() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.yaml"),
+        "asyncapi: 3.0.0\ninfo: {title: Split, version: '1'}\nchannels:\n  chat:\n    address: /chat\n    messages:\n      said:\n        payload: {$ref: 'schemas.yaml#/Text'}\noperations:\n  said:\n    action: receive\n    channel: {$ref: '#/channels/chat'}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("schemas.yaml"),
+        "Text: {type: string, maxLength: 3}\n",
+    )
+    .unwrap();
+    let conversion =
+        asynction_spec::convert(dir.path().join("main.yaml"), TargetVersion::V3_1).unwrap();
+    let text = asynction_spec::to_yaml(&conversion.value);
+    assert!(!text.contains("schemas.yaml"), "{text}");
+    let out = dir.path().join("out.yaml");
+    std::fs::write(&out, &text).unwrap();
+    let converted = Document::from_path(&out).unwrap();
+    assert_eq!(converted.api.asyncapi, "3.1.0");
+    let original = Document::from_path(dir.path().join("main.yaml")).unwrap();
+    assert_eq!(
+        first_difference(&meaning(&original, &[]), &meaning(&converted, &[]), ""),
+        None
+    );
+}
+
+#[test]
+fn a_document_already_at_the_target_or_newer_has_nothing_to_convert_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let v3_0 = asynction_testkit::fixtures("spec").join("valid/trivia-3.0.0.yaml");
+    let v3_1 = asynction_testkit::fixtures("spec").join("valid/features-3.1.0.yaml");
+    let out = dir.path().join("out.yaml");
+    for (source, to, expected) in [
+        (
+            &v3_0,
+            "3.0",
+            "trivia-3.0.0.yaml:3:1: the document is already AsyncAPI 3.0.0: there is nothing to convert (convert writes AsyncAPI 2.x documents as 3.0 or 3.1, and 3.0 documents as 3.1)",
+        ),
+        (
+            &v3_1,
+            "3.1",
+            "the document is already AsyncAPI 3.1.0: there is nothing to convert",
+        ),
+        (
+            &v3_1,
+            "3.0",
+            "the document is AsyncAPI 3.1.0, newer than 3.0.0: convert does not write older versions",
+        ),
+    ] {
         let run = in_process(
             dir.path(),
             &[
@@ -224,10 +303,7 @@ fn converting_a_3x_document_fails_with_its_position_and_writes_nothing() {
         );
         let stderr = run.stderr;
         assert_eq!(run.code, Some(1), "{stderr}");
-        assert!(
-            stderr.contains("trivia-3.0.0.yaml:3:1: the document is already AsyncAPI 3.0.0"),
-            "{stderr}"
-        );
+        assert!(stderr.contains(expected), "{stderr}");
         assert!(!out.exists());
     }
 }

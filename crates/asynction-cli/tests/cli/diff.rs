@@ -100,6 +100,39 @@ fn colours_when_forced() {
 }
 
 #[test]
+fn a_keyword_behind_refs_is_shown_where_written_and_where_used() {
+    let out = diff(&[
+        "keyword-behind-refs/old.yaml",
+        "keyword-behind-refs/new.yaml",
+    ]);
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "    old: keyword-behind-refs/old.yaml:24:11 (/channels/~1user/publish/message/oneOf/0/payload/properties/password/minLength)\n         used at keyword-behind-refs/old.yaml:10:13\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("         used at keyword-behind-refs/new.yaml:10:13\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn no_color_wins_over_clicolor_force() {
+    let out = Command::new(env!("CARGO_BIN_EXE_asynction"))
+        .args(["diff", "required-added/old.yaml", "required-added/new.yaml"])
+        .current_dir(corpus())
+        .env("CLICOLOR_FORCE", "1")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let out = Run::from_output(&out);
+    assert!(stdout(&out).contains("required"), "{}", stdout(&out));
+    assert!(!stdout(&out).contains('\u{1b}'), "{}", stdout(&out));
+}
+
+#[test]
 fn fail_on_picks_the_threshold() {
     // Only warnings: compatible by default, failing with --fail-on warning.
     let case = ["pattern-changed/old.yaml", "pattern-changed/new.yaml"];

@@ -22,6 +22,7 @@ mod mock_process;
 mod mock_server;
 mod mock_watch;
 mod packaging;
+mod readme;
 mod roundtrip;
 
 /// Runs the built `asynction` binary with `args` in `dir` (so that its reports name files as

@@ -26,9 +26,20 @@ impl MockProcess {
 
     /// [`MockProcess::start`] with extra environment variables.
     pub(crate) fn start_with_env(spec: &Path, args: &[&str], env: &[(&str, &str)]) -> Self {
+        Self::launch(spec, &[], args, env)
+    }
+
+    /// [`MockProcess::start`] with options given before the command (`asynction --spec F
+    /// BEFORE… mock run …`).
+    pub(crate) fn start_after(spec: &Path, before: &[&str], args: &[&str]) -> Self {
+        Self::launch(spec, before, args, &[])
+    }
+
+    fn launch(spec: &Path, before: &[&str], args: &[&str], env: &[(&str, &str)]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_asynction"))
             .arg("--spec")
             .arg(spec)
+            .args(before)
             .args(["mock", "run", "--port", "0"])
             .args(args)
             .env("RUST_LOG", "warn")

@@ -625,6 +625,48 @@ mod cli {
         );
     }
 
+    /// The mock's log (standard error, a file) until its banner, with `env`.
+    fn mock_log(env: &[(&str, &str)]) -> String {
+        let spec = asynction_testkit::fixtures("spec").join("valid/bad-examples-3.1.0.yaml");
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("stderr.log");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_asynction"))
+            .arg("--spec")
+            .arg(&spec)
+            .args(["mock", "run", "--port", "0"])
+            .env("RUST_LOG", "info")
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .envs(env.iter().copied())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("the asynction binary runs");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let _ = lines
+            .by_ref()
+            .map_while(Result::ok)
+            .any(|l| l.contains("listening on http://"));
+        let _ = child.kill();
+        let _ = child.wait();
+        std::fs::read_to_string(&log).unwrap()
+    }
+
+    #[test]
+    fn logs_are_coloured_only_on_a_terminal_or_when_forced_and_never_with_no_color() {
+        let plain = mock_log(&[]);
+        assert!(plain.contains("warning: example"), "{plain}");
+        assert!(!plain.contains('\u{1b}'), "no colours in a file: {plain}");
+        let forced = mock_log(&[("CLICOLOR_FORCE", "1")]);
+        assert!(
+            forced.contains("\u{1b}["),
+            "CLICOLOR_FORCE colours: {forced}"
+        );
+        let refused = mock_log(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]);
+        assert!(!refused.contains('\u{1b}'), "NO_COLOR wins: {refused}");
+    }
+
     #[test]
     fn an_invalid_document_is_reported_as_file_line_col() {
         let dir = tempfile::tempdir().unwrap();
@@ -711,6 +753,145 @@ mod cli {
         }
     }
 
+    /// The banner's lines under namespace `ns` (up to the next namespace).
+    fn banner_of<'a>(banner: &'a [String], ns: &str) -> Vec<&'a str> {
+        let start = banner
+            .iter()
+            .position(|l| l == &format!("    {ns}"))
+            .unwrap_or_else(|| panic!("no namespace {ns} in the banner: {banner:#?}"));
+        banner[start + 1..]
+            .iter()
+            .take_while(|l| l.starts_with("      "))
+            .map(|l| l.trim())
+            .collect()
+    }
+
+    #[test]
+    fn the_banner_says_what_each_namespace_needs_to_connect() {
+        let example = asynction_testkit::root().join("examples/user_accounts/asyncapi.yaml");
+        let mock = MockProcess::start(&example, &["--interval", "60"]);
+        let admin = banner_of(&mock.banner, "/admin");
+        assert!(
+            admin.contains(&"handshake: query token (required, string)"),
+            "{admin:#?}"
+        );
+        assert!(admin.contains(&"credentials: none"), "{admin:#?}");
+        let user = banner_of(&mock.banner, "/user");
+        assert!(user.contains(&"handshake: nothing required"), "{user:#?}");
+
+        let mock = MockProcess::start(&fixture("chat-2.6.yaml"), &["--interval", "60"]);
+        let search = banner_of(&mock.banner, "/search");
+        assert!(
+            search.contains(&"handshake: query limit (required, integer)"),
+            "{search:#?}"
+        );
+        let secure = banner_of(&mock.banner, "/secure");
+        assert!(
+            secure.contains(
+                &r#"credentials: bearer (HTTP Bearer token: an "Authorization: Bearer …" header on the handshake request)"#
+            ),
+            "{secure:#?}"
+        );
+        let banner = mock.banner.join("\n");
+        assert!(
+            banner.contains("the mock accepts any well-formed credential"),
+            "{banner}"
+        );
+
+        // The server's security applies where a namespace sets none.
+        let secured = asynction_testkit::fixtures("security").join("namespace_security.yaml");
+        let mock = MockProcess::start(&secured, &["--interval", "60"]);
+        let root = banner_of(&mock.banner, "/");
+        assert!(
+            root.contains(
+                &r#"credentials: basic (HTTP Basic: an "Authorization: Basic …" header on the handshake request)"#
+            ),
+            "{root:#?}"
+        );
+        let bearer = banner_of(&mock.banner, "/bearer_secured");
+        assert!(
+            bearer.contains(
+                &r#"credentials: bearer (HTTP Bearer token (test): an "Authorization: Bearer …" header on the handshake request)"#
+            ),
+            "{bearer:#?}"
+        );
+    }
+
+    #[test]
+    fn server_is_accepted_before_the_command_as_after_it() {
+        let spec = fixture("two-servers-2.6.yaml");
+        let path = |mock: &MockProcess| {
+            mock.banner
+                .iter()
+                .find_map(|l| l.trim().strip_prefix("Socket.IO path ").map(str::to_owned))
+                .expect("the banner names the path")
+        };
+        let after = MockProcess::start(&spec, &["--server", "edge"]);
+        assert_eq!(path(&after), "/edge/socket.io", "{:?}", after.banner);
+        let before = MockProcess::start_after(&spec, &["--server", "edge"], &[]);
+        assert_eq!(path(&before), "/edge/socket.io", "{:?}", before.banner);
+        let neither = MockProcess::start(&spec, &[]);
+        assert_eq!(path(&neither), "/socket.io", "{:?}", neither.banner);
+
+        let root = asynction_testkit::root();
+        let spec = spec.display().to_string();
+        // Before the command, an unknown server is reported as after it.
+        for args in [
+            &[
+                "--spec",
+                &spec,
+                "--server",
+                "nope",
+                "docs",
+                "--out",
+                "/nonexistent/x",
+            ][..],
+            &[
+                "--spec",
+                &spec,
+                "docs",
+                "--server",
+                "nope",
+                "--out",
+                "/nonexistent/x",
+            ],
+        ] {
+            let out = in_process(&root, args);
+            assert_eq!(out.code, Some(1), "{args:?} {out:?}");
+            assert!(out.stderr.contains("nope"), "{args:?} {out:?}");
+        }
+        // Both, naming different servers: a usage error.
+        let out = in_process(
+            &root,
+            &[
+                "--spec", &spec, "--server", "edge", "mock", "run", "--server", "public",
+            ],
+        );
+        assert_eq!(out.code, Some(2), "{out:?}");
+        assert!(out.stderr.contains("--server"), "{out:?}");
+        // `test --path` says where Socket.IO is, as `--server` does, before the command or not.
+        let out = in_process(
+            &root,
+            &[
+                "--spec",
+                &spec,
+                "--server",
+                "edge",
+                "test",
+                "--url",
+                "http://127.0.0.1:1",
+                "--path",
+                "/x",
+            ],
+        );
+        assert_eq!(out.code, Some(2), "{out:?}");
+        assert!(out.stderr.contains("--path"), "{out:?}");
+        // A command that uses no server: a usage error naming those that do.
+        let out = in_process(&root, &["--spec", &spec, "--server", "edge", "bundle"]);
+        assert_eq!(out.code, Some(2), "{out:?}");
+        assert!(out.stderr.contains("mock run --server"), "{out:?}");
+    }
+
     #[test]
     fn options_are_listed_only_on_the_commands_they_affect() {
         let help = |args: &[&str]| in_process(&asynction_testkit::root(), args).stdout;
@@ -749,12 +930,39 @@ mod cli {
         let data = std::fs::read_to_string(dir.path().join("console.json")).unwrap();
         assert!(data.contains(r#""url":"http://127.0.0.1:5000""#), "{data}");
         assert!(dir.path().join("console/console.js").is_file());
+        // Every file written is named, and only those.
+        let listed = |stdout: &str, dir: &std::path::Path| {
+            let mut written = Vec::new();
+            let mut todo = vec![dir.to_path_buf()];
+            while let Some(d) = todo.pop() {
+                for entry in std::fs::read_dir(d).unwrap() {
+                    let path = entry.unwrap().path();
+                    if path.is_dir() {
+                        todo.push(path);
+                    } else {
+                        let name = path.strip_prefix(dir).unwrap().display().to_string();
+                        written.push(name);
+                    }
+                }
+            }
+            for name in &written {
+                assert!(
+                    stdout.contains(name.as_str()),
+                    "{name} not listed: {stdout}"
+                );
+            }
+            let named = stdout.split(": ").last().unwrap_or("").split(", ").count();
+            assert_eq!(named, written.len(), "{stdout} vs {written:?}");
+        };
+        listed(&out.stdout, dir.path());
+        assert!(out.stdout.contains("console.json"), "{}", out.stdout);
         // Without the option, no console.
         let plain = tempfile::tempdir().unwrap();
         let plain_dir = at(plain.path(), "");
         let out = in_process(&fixtures, &["docs", &spec, "--out", &plain_dir]);
         assert_eq!(out.code, Some(0));
         assert!(!plain.path().join("console.json").exists());
+        listed(&out.stdout, plain.path());
         let bad = in_process(
             &fixtures,
             &[

@@ -101,11 +101,15 @@ pub(crate) fn lib_rs(api: &Api, plan: &Plan, spec_file: &str) -> String {
 pub(crate) fn main_rs(api: &Api, lib: &str) -> String {
     format!(
         r#"//! Runs the {title} server on 127.0.0.1:`PORT` (default 5000) until Ctrl-C.
-//! Log levels come from `RUST_LOG` (default `info`).
+//! Log levels come from `RUST_LOG` (default `info`); colours only on a terminal, never with
+//! `NO_COLOR`.
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {{
+    let colours = std::io::IsTerminal::is_terminal(&std::io::stdout())
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     tracing_subscriber::fmt()
+        .with_ansi(colours)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )

@@ -119,6 +119,38 @@ fn user_accounts_project_builds_and_its_tests_pass() {
         read(&dir, "asyncapi.yaml"),
         read(&repo("examples/user_accounts"), "asyncapi.yaml")
     );
+    // The server's log, redirected, has no colour codes (and none with NO_COLOR).
+    let binary = shared_target_dir().join("debug/user-accounts");
+    for no_color in [None, Some("1")] {
+        let log = first_log_line(&binary, no_color);
+        assert!(log.contains("listening on http://"), "{log}");
+        assert!(
+            !log.contains('\u{1b}'),
+            "colour codes in a redirected log: {log:?}"
+        );
+    }
+}
+
+/// The first log line of the scaffolded server `binary` (standard output, a pipe), then it is
+/// killed.
+fn first_log_line(binary: &Path, no_color: Option<&str>) -> String {
+    use std::io::{BufRead, BufReader};
+    let mut command = Command::new(binary);
+    command
+        .env("PORT", "0")
+        .env("RUST_LOG", "info")
+        .env_remove("NO_COLOR")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
+    if let Some(value) = no_color {
+        command.env("NO_COLOR", value);
+    }
+    let mut child = command.spawn().expect("the scaffolded server runs");
+    let mut line = String::new();
+    let _ = BufReader::new(child.stdout.take().unwrap()).read_line(&mut line);
+    let _ = child.kill();
+    let _ = child.wait();
+    line
 }
 
 #[test]

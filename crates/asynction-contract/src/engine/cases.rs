@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::args::{to_args, validation_view};
 use super::records::{Answer, Case, Expected, Symptom, Verdict, Via, violations_text};
-use super::session::Session;
+use super::session::{Session, connect_failure};
 use super::shrink::shrink;
 use super::target::{Ns, Target};
 use crate::report::{Failure, ViolationKind, compact};
@@ -87,7 +87,7 @@ impl Session<'_> {
         if conn.is_none() {
             match self.connect(ns, &ns.good, to.transport).await {
                 Ok(c) => *conn = Some(c),
-                Err(e) => return Answer::Disconnected(format!("cannot reconnect: {e}")),
+                Err(e) => return Answer::NotConnected(connect_failure(&e)),
             }
         }
         let Some(client) = conn.as_mut() else {
@@ -119,7 +119,7 @@ impl Session<'_> {
                 Err(e) => Answer::Disconnected(e.to_string()),
             }
         };
-        if let Answer::Disconnected(_) = answer {
+        if let Answer::Disconnected(_) | Answer::NotConnected(_) = answer {
             if let Some(c) = conn.take() {
                 let _ = c.close().await;
             }
@@ -162,13 +162,17 @@ impl Session<'_> {
                 ViolationKind::Disconnected,
                 format!("the server dropped the client after a valid event: {why}"),
             )),
+            Answer::NotConnected(why) => Some((
+                ViolationKind::ValidHandshakeRefused,
+                format!("the event could not be sent: {why}"),
+            )),
         }
     }
 
     /// An invalid event's answer: any answer but an ack that validates as a success.
     fn judge_invalid(&self, to: Target<'_>, answer: &Answer) -> Verdict {
         match answer {
-            Answer::Sent | Answer::Disconnected(_) => None,
+            Answer::Sent | Answer::Disconnected(_) | Answer::NotConnected(_) => None,
             Answer::Ack(args) => match to.ns.ack_schema(to.event) {
                 Some(v) if v.validate_args(&validation_view(args)).is_ok() => Some((
                     ViolationKind::InvalidEventAccepted,

@@ -8,7 +8,7 @@ use std::time::Instant;
 use asynction_client::{Client, Transport};
 
 use super::records::{Answer, Case, Via};
-use super::session::{Session, transport_name};
+use super::session::{Session, connect_failure, transport_name};
 use super::target::{Ns, Target};
 use crate::report::{Failure, Phase, ViolationKind};
 
@@ -38,7 +38,7 @@ pub(super) async fn run(s: &mut Session<'_>, ns: &Ns<'_>, t: Transport) {
                     let started = Instant::now();
                     let failure = Failure::new(
                         ViolationKind::ValidHandshakeRefused,
-                        format!("cannot connect to send events: {e}"),
+                        format!("cannot connect to send events: {}", connect_failure(&e)),
                     );
                     let check = to.scope(Phase::Events).check(
                         format!("connect ({tname})"),

@@ -11,7 +11,7 @@ use asynction::model::{ApiKeyLocation, SchemeKind, SecurityRequirement};
 use asynction_client::{Error as ClientError, Transport};
 use serde_json::{Map, Value, json};
 
-use super::session::{Session, transport_name};
+use super::session::{Session, connect_failure, transport_name};
 use super::target::{HandshakeData, Ns, Scope};
 use crate::report::{Failure, Phase, ViolationKind};
 
@@ -99,7 +99,10 @@ async fn valid_handshakes_accepted(s: &mut Session<'_>, ns: &Ns<'_>) {
             };
             Failure::new(
                 kind,
-                format!("a client meeting the bindings and security was not accepted: {e}"),
+                format!(
+                    "a client meeting the bindings and security was not accepted: {}",
+                    connect_failure(&e)
+                ),
             )
         });
         let name = format!("valid handshake accepted ({})", transport_name(t));

@@ -52,6 +52,8 @@ pub(super) enum Answer {
     Sent,
     Timeout,
     Disconnected(String),
+    /// The client, dropped by an earlier case, could not connect again to send this one.
+    NotConnected(String),
 }
 
 /// A broken contract: what kind, and what was seen.

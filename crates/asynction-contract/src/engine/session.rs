@@ -183,6 +183,34 @@ impl<'a> Session<'a> {
     }
 }
 
+/// Why a client could not connect to a namespace, in words: a namespace the server does not
+/// have (socket.io and socketioxide answer `Invalid namespace`), a refusal with the server's
+/// message (and its `data`), or the client's own error.
+pub(super) fn connect_failure(e: &ClientError) -> String {
+    match e {
+        ClientError::ConnectError {
+            namespace, message, ..
+        } if message == "Invalid namespace" => format!(
+            "the namespace {namespace} does not exist on this server (it answered \"Invalid namespace\")"
+        ),
+        ClientError::ConnectError {
+            namespace,
+            message,
+            data,
+        } => {
+            let details = data
+                .get("data")
+                .filter(|d| !d.is_null())
+                .map(|d| format!(" (data: {d})"))
+                .unwrap_or_default();
+            format!(
+                "the server refused the connection to namespace {namespace}: \"{message}\"{details}"
+            )
+        }
+        other => other.to_string(),
+    }
+}
+
 fn label_seed(seed: u64, label: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ seed;
     for b in label.bytes() {
@@ -196,5 +224,36 @@ pub(super) fn transport_name(t: Transport) -> &'static str {
     match t {
         Transport::Polling => "polling",
         _ => "websocket",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::{ClientError, connect_failure};
+
+    #[test]
+    fn connect_failures_say_what_happened() {
+        let refused = |message: &str, data| ClientError::ConnectError {
+            namespace: "/admin".to_owned(),
+            message: message.to_owned(),
+            data,
+        };
+        assert_eq!(
+            connect_failure(&refused(
+                "Invalid namespace",
+                json!({"message": "Invalid namespace"})
+            )),
+            "the namespace /admin does not exist on this server (it answered \"Invalid namespace\")"
+        );
+        assert_eq!(
+            connect_failure(&refused(
+                "unauthorized",
+                json!({"message": "unauthorized", "data": {"code": "unauthorized"}})
+            )),
+            "the server refused the connection to namespace /admin: \"unauthorized\" (data: {\"code\":\"unauthorized\"})"
+        );
+        assert_eq!(connect_failure(&ClientError::Closed), "connection closed");
     }
 }

@@ -60,3 +60,41 @@ async fn project_examples_pass() {
         assert_junit(&report);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_namespace_the_server_lacks_is_reported_as_missing_not_as_a_dropped_client() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = dir.path().join("served.yaml");
+    let head = "asyncapi: 2.6.0\ninfo: {title: T, version: '1'}\nchannels:\n  /:\n    publish:\n      message: {name: ping, payload: {type: string}}\n";
+    std::fs::write(&served, head).unwrap();
+    let tested = Document::from_text(&format!(
+        "{head}  /extra:\n    publish:\n      message: {{name: hello, payload: {{type: string}}}}\n"
+    ))
+    .unwrap();
+    let (addr, stop) = mock(&served);
+    let report = run(&tested, &options(addr, 3)).await.unwrap();
+    let _ = stop.send(());
+    let extra: Vec<String> = report
+        .failures()
+        .filter(|c| c.namespace == "/extra")
+        .map(|c| c.failure.as_ref().unwrap().message.clone())
+        .collect();
+    assert!(!extra.is_empty(), "{}", report.render_text());
+    for message in &extra {
+        assert!(
+            message.contains(
+                "the namespace /extra does not exist on this server (it answered \"Invalid namespace\")"
+            ),
+            "{message}"
+        );
+        assert!(
+            !message.contains("cannot reconnect") && !message.contains("dropped the client"),
+            "{message}"
+        );
+    }
+    assert!(
+        report.failures().all(|c| c.namespace == "/extra"),
+        "{}",
+        report.render_text()
+    );
+}

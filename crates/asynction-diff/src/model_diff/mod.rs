@@ -145,13 +145,30 @@ impl<'a> Differ<'a> {
         }
     }
 
+    /// Where `pointer` is written in `doc` (a keyword of a `components` schema at its own
+    /// line) and, when a `$ref` leads to it, where it is used.
     fn place(doc: &Document, label: &str, pointer: &str) -> Place {
         let d = doc.diagnostic(pointer, "");
+        let used_at = doc
+            .reference_site(pointer, "")
+            .filter(|u| {
+                (u.location.line, u.location.column) != (d.location.line, d.location.column)
+            })
+            .map(|u| {
+                Box::new(Place {
+                    pointer: u.pointer,
+                    file: label.to_owned(),
+                    line: u.location.line,
+                    column: u.location.column,
+                    used_at: None,
+                })
+            });
         Place {
             pointer: pointer.to_owned(),
             file: label.to_owned(),
             line: d.location.line,
             column: d.location.column,
+            used_at,
         }
     }
 

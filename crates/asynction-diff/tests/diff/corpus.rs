@@ -130,6 +130,49 @@ fn changes_name_pointer_and_line_col_in_both_documents() {
 }
 
 #[test]
+fn a_keyword_behind_refs_is_located_where_written_and_where_used() {
+    let report = run("keyword-behind-refs");
+    let c = &report.changes[0];
+    for (place, file) in [(c.old.as_ref(), "old.yaml"), (c.new.as_ref(), "new.yaml")] {
+        let place = place.expect("a place");
+        // `minLength` in components/schemas/Credentials.
+        assert_eq!(
+            (place.file.as_str(), place.line, place.column),
+            (file, Some(24), Some(11))
+        );
+        let used = place.used_at.as_ref().expect("the use site");
+        // The channel's `- $ref: '#/components/messages/SignUp'`.
+        assert_eq!(
+            (used.file.as_str(), used.line, used.column),
+            (file, Some(10), Some(13))
+        );
+        assert_eq!(used.pointer, "/channels/~1user/publish/message/oneOf/0");
+        assert!(used.used_at.is_none());
+    }
+    let json = report.to_json();
+    let old = &json["changes"][0]["old"];
+    assert_eq!(old["line"], 24);
+    assert_eq!(old["used_at"]["line"], 10);
+    assert_eq!(
+        old["used_at"]["pointer"],
+        "/channels/~1user/publish/message/oneOf/0"
+    );
+    let md = asynction_diff::markdown(&report);
+    assert!(
+        md.contains("old `old.yaml:24:11 (/channels/~1user/publish/message/oneOf/0/payload/properties/password/minLength)`, used at `old.yaml:10:13`"),
+        "{md}"
+    );
+    // Written inline: no use site.
+    let inline = run("length-narrowed");
+    assert!(
+        inline
+            .changes
+            .iter()
+            .all(|c| c.old.as_ref().unwrap().used_at.is_none())
+    );
+}
+
+#[test]
 fn the_json_shape_is_stable() {
     let report = run("required-added");
     let json = report.to_json();

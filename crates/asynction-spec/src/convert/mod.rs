@@ -1,5 +1,5 @@
 //! Conversion of an AsyncAPI 2.x document into an AsyncAPI 3.0 or 3.1 document with the same
-//! API.
+//! API, and of a 3.0 document into 3.1 (a version bump: 3.1 extends 3.0).
 //!
 //! - Each channel becomes a channel whose `address` is the 2.x key; its id is the key made
 //!   readable (`/user` → `user`, `/` → `root`, `/game/{id}` → `game_id`).
@@ -30,6 +30,7 @@
 //! | `messages.rs` | messages and their examples |
 //! | `components.rs` | `components` sections, operation traits, channel parameters |
 //! | `bindings.rs` | bindings objects (migrated to the binding versions 3.x reads) |
+//! | `upgrade.rs` | 3.x sources: 3.0 → 3.1, or why there is nothing to convert |
 
 mod bindings;
 mod channels;
@@ -37,6 +38,7 @@ mod components;
 mod messages;
 mod operations;
 mod servers;
+mod upgrade;
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -96,8 +98,10 @@ pub struct Conversion {
 }
 
 /// Converts the AsyncAPI 2.x document at `path` into AsyncAPI `to` (see the module docs for the
-/// mapping). The source must load (it is checked first, with the same diagnostics as
-/// [`Document::from_path`]); a 3.x source is refused.
+/// mapping), or a 3.0 document into 3.1 (the same document, bundled, with `asyncapi: 3.1.0`,
+/// loaded again as 3.1). The source must load (it is checked first, with the same diagnostics
+/// as [`Document::from_path`]); a source already at `to`, or newer, is refused with a
+/// diagnostic at its `asyncapi` field saying there is nothing to convert.
 ///
 /// ```no_run
 /// use asynction_spec::{TargetVersion, convert, to_yaml};
@@ -134,14 +138,8 @@ pub fn convert(path: impl AsRef<Path>, to: TargetVersion) -> Result<Conversion, 
     if let Some(v) = root.get("asyncapi").and_then(Value::as_str)
         && v.starts_with("3.")
     {
-        return Err(fail(
-            "/asyncapi",
-            format!(
-                "the document is already AsyncAPI {v}: convert reads AsyncAPI 2.x documents (to {})",
-                to.as_str()
-            ),
-            Some(&source),
-        ));
+        let v = v.to_owned();
+        return upgrade::upgrade(path, source, root, &v, to);
     }
     // The source must be a valid document: converting a broken one would only move the errors.
     Document::from_path(path)?;

@@ -42,19 +42,38 @@ pub struct Emitter {
     observer: Arc<dyn Observer>,
 }
 
-/// The PUBLISH side of socketioxide-emitter, over a reconnecting connection.
+/// The PUBLISH side of socketioxide-emitter, over a reconnecting connection made at the first
+/// publish (or by [`Emitter::connect`]).
 #[derive(Clone)]
 struct Publisher {
-    conn: ConnectionManager,
+    client: redis::Client,
+    conn: Arc<tokio::sync::OnceCell<ConnectionManager>>,
     url: String,
+}
+
+impl Publisher {
+    /// The connection, made now if it is not yet.
+    async fn connection(&self) -> Result<ConnectionManager, redis::RedisError> {
+        let conn = self
+            .conn
+            .get_or_try_init(|| {
+                let config = ConnectionManagerConfig::new()
+                    .set_connection_timeout(Some(TIMEOUT))
+                    .set_response_timeout(Some(TIMEOUT))
+                    .set_number_of_retries(2);
+                self.client.get_connection_manager_with_config(config)
+            })
+            .await?;
+        Ok(conn.clone())
+    }
 }
 
 impl socketioxide_emitter::Driver for Publisher {
     type Error = redis::RedisError;
 
     async fn emit(&self, channel: String, data: Vec<u8>) -> Result<(), Self::Error> {
-        self.conn
-            .clone()
+        self.connection()
+            .await?
             .publish::<_, _, redis::Value>(channel, data)
             .await?;
         Ok(())
@@ -66,26 +85,31 @@ impl Emitter {
     /// [`redis_adapter`](super::redis_adapter) for the URL forms). Fails when a schema is invalid or Redis is
     /// unreachable.
     pub async fn connect(doc: &Document, url: &str) -> Result<Self, ClusterError> {
-        let namespaces = NamespaceIndex::new(&doc.api, Validators::compile(doc)?)
-            .map_err(crate::server::BuildError::from)?;
-        let client = redis_client(url)?;
-        let redacted = redact_url(url);
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(TIMEOUT))
-            .set_response_timeout(Some(TIMEOUT))
-            .set_number_of_retries(2);
-        let conn = client
-            .get_connection_manager_with_config(config)
+        let emitter = Self::new(doc, url)?;
+        let publisher = &emitter.publisher;
+        publisher
+            .connection()
             .await
             .map_err(|e| ClusterError::Redis {
-                url: redacted.clone(),
+                url: publisher.url.clone(),
                 reason: e.to_string(),
             })?;
+        Ok(emitter)
+    }
+
+    /// Compiles `doc`'s schemas and reads the Redis `url`, without connecting: the first emit
+    /// that passes validation connects, so an invalid emit is reported as such whether Redis
+    /// is reachable or not (what `asynction emit` does). Fails when a schema is invalid or the
+    /// URL is malformed.
+    pub fn new(doc: &Document, url: &str) -> Result<Self, ClusterError> {
+        let namespaces = NamespaceIndex::new(&doc.api, Validators::compile(doc)?)
+            .map_err(crate::server::BuildError::from)?;
         Ok(Self {
             namespaces: Arc::new(namespaces),
             publisher: Publisher {
-                conn,
-                url: redacted,
+                client: redis_client(url)?,
+                conn: Arc::new(tokio::sync::OnceCell::new()),
+                url: redact_url(url),
             },
             validation: true,
             observer: Arc::new(Unobserved),

@@ -45,7 +45,8 @@
 //!   those other nodes (or an [`Emitter`]) publish for this one (Redis pub/sub keeps nothing);
 //! - remote acks and remote sockets: `emit_with_ack`, `fetch_sockets` and `rooms` answer with
 //!   this node's clients only;
-//! - [`Emitter::connect`] and [`redis_adapter`] fail at startup when Redis is down;
+//! - [`Emitter::connect`] and [`redis_adapter`] fail at startup when Redis is down
+//!   ([`Emitter::new`] connects at its first valid emit, which fails then);
 //!   [`Emitter`] emits made during an outage return [`EmitError::Send`](crate::EmitError::Send).
 
 mod driver;

@@ -11,7 +11,10 @@
 //! - [`router`] serves it at `{base}/docs`, with the resolved document at
 //!   `{base}/docs/asyncapi.json` and the document as written at `{base}/docs/asyncapi.yaml`,
 //!   where `{base}` is the parent of the Socket.IO path ([`crate::model::docs_base`]).
-//! - [`write_static_site`] writes the same three files into a directory.
+//! - [`write_static_site`] writes the same three files (and the console's) into a directory,
+//!   and says which.
+//! - [`ConnectRequirements`] says, as text, what the page shows per namespace about connecting
+//!   (handshake bindings, credentials and where they go), for places without a page.
 //!
 //! Descriptions are CommonMark; raw HTML in them is shown as text and unsafe link schemes are
 //! dropped, so a document cannot inject script into the page.
@@ -42,6 +45,7 @@ mod live;
 mod markdown;
 mod options;
 mod render;
+mod requirements;
 mod routes;
 mod schema_tree;
 mod site;
@@ -49,6 +53,7 @@ mod site;
 pub use live::{document_version, events_path, live_reload_events};
 pub use options::{DocsError, DocsOptions, ExampleGenerator};
 pub use render::render_html;
+pub use requirements::{ConnectRequirements, Credential, HandshakeField};
 pub use routes::{CONSOLE_CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY, router, try_router};
 pub use site::write_static_site;
 

@@ -16,11 +16,8 @@ use serde_json::Value;
 use super::console::{self, ConsoleLinks, EventConsole, NamespaceConsole};
 use super::live::LiveLinks;
 use super::schema_tree::{self, SchemaNode};
-use super::{DocsError, DocsOptions, markdown};
-use crate::model::{
-    ApiKeyLocation, ArgumentList, Event, Namespace, SchemeKind, SecurityRequirement,
-    SecurityScheme, Server,
-};
+use super::{DocsError, DocsOptions, markdown, requirements};
+use crate::model::{ArgumentList, Event, Namespace, SecurityRequirement, SecurityScheme, Server};
 use crate::spec::Document;
 use crate::validate::ExampleCheck;
 
@@ -239,7 +236,7 @@ impl<'a> PageBuilder<'a> {
             .map(|s| SchemeView {
                 anchor: scheme_anchor(&s.name),
                 name: s.name.clone(),
-                kind_text: scheme_kind_text(&s.kind),
+                kind_text: requirements::how(&s.kind),
                 description_html: s.description.as_deref().map(markdown::to_safe_html),
             })
             .collect();
@@ -420,7 +417,7 @@ impl<'a> PageBuilder<'a> {
                         href: format!("#{}", scheme_anchor(name)),
                         kind_text: schemes
                             .get(name)
-                            .map(|s| scheme_kind_text(&s.kind))
+                            .map(|s| requirements::how(&s.kind))
                             .unwrap_or_default(),
                         scopes: scopes.clone(),
                     })
@@ -641,52 +638,8 @@ fn scheme_anchor(name: &str) -> String {
 /// 3.0 inline schemes are named after where they are written; show them by type instead.
 fn display_scheme_name(name: &str, scheme: Option<&SecurityScheme>) -> String {
     match (name.strip_prefix("inline:"), scheme) {
-        (Some(_), Some(s)) => format!("inline {}", scheme_kind_text(&s.kind)),
+        (Some(_), Some(s)) => format!("inline {}", requirements::how(&s.kind)),
         _ => name.to_owned(),
-    }
-}
-
-/// What a client must present for a scheme, in words.
-fn scheme_kind_text(kind: &SchemeKind) -> String {
-    match kind {
-        SchemeKind::HttpBasic => {
-            "HTTP Basic: an \"Authorization: Basic …\" header on the handshake request".to_owned()
-        }
-        SchemeKind::HttpBearer { bearer_format } => {
-            let format = bearer_format
-                .as_deref()
-                .map(|f| format!(" ({f})"))
-                .unwrap_or_default();
-            format!(
-                "HTTP Bearer token{format}: an \"Authorization: Bearer …\" header on the handshake request"
-            )
-        }
-        SchemeKind::HttpApiKey { location, name } => {
-            let place = match location {
-                ApiKeyLocation::Query => "query parameter",
-                ApiKeyLocation::Header => "header",
-                ApiKeyLocation::Cookie => "cookie",
-            };
-            format!("API key in the handshake {place} \"{name}\"")
-        }
-        SchemeKind::ApiKey { location } => {
-            format!("API key in the Socket.IO auth payload ({location})")
-        }
-        SchemeKind::OAuth2 { scopes } if scopes.is_empty() => {
-            "OAuth2 access token: an \"Authorization: Bearer …\" header".to_owned()
-        }
-        SchemeKind::OAuth2 { scopes } => {
-            format!(
-                "OAuth2 access token: an \"Authorization: Bearer …\" header; scopes: {}",
-                scopes.join(", ")
-            )
-        }
-        SchemeKind::OpenIdConnect { url } => format!("OpenID Connect token (discovery: {url})"),
-        SchemeKind::Unsupported { description } => {
-            format!("{description} (not checked by asynction)")
-        }
-        // The model may learn new kinds before this page does.
-        _ => "a security scheme this page cannot describe (not checked by asynction)".to_owned(),
     }
 }
 

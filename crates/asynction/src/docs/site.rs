@@ -11,11 +11,12 @@ use super::{DocsOptions, console, render};
 /// With [`DocsOptions::console`], also `console.json` and `console/*.js`; the console then
 /// connects to [`DocsOptions::console_url`] (the page's own origin when it is `None`).
 /// [`DocsOptions::live_reload`] is for served pages only: a written page never reloads itself.
+/// Returns every file written, relative to `out_dir` (`/`-separated), in the order written.
 pub fn write_static_site(
     doc: &crate::spec::Document,
     options: &DocsOptions,
     out_dir: &Path,
-) -> std::io::Result<()> {
+) -> std::io::Result<Vec<String>> {
     let links = render::DocumentLinks {
         json: "asyncapi.json".to_owned(),
         yaml: "asyncapi.yaml".to_owned(),
@@ -24,20 +25,24 @@ pub fn write_static_site(
     let html = render::render_with_links(doc, options, &links, console.as_ref(), None)
         .map_err(std::io::Error::other)?;
     std::fs::create_dir_all(out_dir)?;
-    std::fs::write(out_dir.join("index.html"), html)?;
+    let mut written = Vec::new();
+    let mut write = |name: String, contents: &[u8]| -> std::io::Result<()> {
+        std::fs::write(out_dir.join(&name), contents)?;
+        written.push(name);
+        Ok(())
+    };
+    write("index.html".to_owned(), html.as_bytes())?;
     if options.console {
         std::fs::create_dir_all(out_dir.join("console"))?;
         for (name, script) in console::SCRIPTS {
-            std::fs::write(out_dir.join("console").join(name), script)?;
+            write(format!("console/{name}"), script.as_bytes())?;
         }
-        std::fs::write(
-            out_dir.join("console.json"),
-            console::console_data(doc, options).to_string(),
-        )?;
+        let data = console::console_data(doc, options).to_string();
+        write("console.json".to_owned(), data.as_bytes())?;
     }
-    std::fs::write(out_dir.join("asyncapi.json"), resolved_json(doc))?;
-    std::fs::write(out_dir.join("asyncapi.yaml"), doc.text.as_bytes())?;
-    Ok(())
+    write("asyncapi.json".to_owned(), resolved_json(doc).as_bytes())?;
+    write("asyncapi.yaml".to_owned(), doc.text.as_bytes())?;
+    Ok(written)
 }
 
 /// The resolved document as pretty JSON.

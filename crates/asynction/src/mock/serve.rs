@@ -395,6 +395,18 @@ impl MockServer {
         self.app.socketio_path()
     }
 
+    /// The document's server the mock runs as (its path and security), if one applies.
+    pub fn server(&self) -> Option<&str> {
+        self.app.server()
+    }
+
+    /// What a client must send to connect to each namespace (handshake bindings, the
+    /// credentials of the security in force and where they go). The mock accepts any
+    /// well-formed credential.
+    pub fn connect_requirements(&self) -> Vec<crate::docs::ConnectRequirements> {
+        crate::docs::ConnectRequirements::of(&self.app.document.api, self.server())
+    }
+
     /// Where the metrics are served ([`MockOptions`]`::metrics`), if they are.
     pub fn metrics_path(&self) -> Option<&str> {
         #[cfg(feature = "metrics")]

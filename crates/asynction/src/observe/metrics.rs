@@ -17,6 +17,7 @@ use prometheus_client::registry::Registry;
 use socketioxide::SocketIo;
 use socketioxide::adapter::{Adapter, LocalAdapter};
 
+use super::exposition;
 use super::{
     AckOutcome, ConnectStage, Direction, EmitKind, EmitTarget, EventObserver, HandlerOutcome,
     NamespaceObserver, Observer, SocketInfo, Unobserved,
@@ -476,19 +477,29 @@ impl EventObserver for EventMetrics {
     }
 }
 
-/// The route serving `metrics` as Prometheus text at `path`.
+/// The route serving `metrics` at `path`: the classic Prometheus text, or OpenMetrics when the
+/// scraper's `Accept` asks for it (`super::exposition`).
 fn router(path: &str, metrics: Arc<ServerMetrics>) -> axum::Router {
     axum::Router::new().route(
         path,
-        axum::routing::get(move || {
+        axum::routing::get(move |headers: http::HeaderMap| {
             let metrics = metrics.clone();
             async move {
+                let accept = headers
+                    .get(http::header::ACCEPT)
+                    .and_then(|v| v.to_str().ok());
+                let openmetrics = metrics.encode();
+                let (content_type, body) = if exposition::wants_openmetrics(accept) {
+                    (exposition::OPENMETRICS, openmetrics)
+                } else {
+                    (exposition::CLASSIC, exposition::to_classic(&openmetrics))
+                };
                 (
-                    [(
-                        http::header::CONTENT_TYPE,
-                        "application/openmetrics-text; version=1.0.0; charset=utf-8",
-                    )],
-                    metrics.encode(),
+                    [
+                        (http::header::CONTENT_TYPE, content_type),
+                        (http::header::VARY, "Accept"),
+                    ],
+                    body,
                 )
             }
         }),

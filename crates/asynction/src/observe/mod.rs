@@ -26,6 +26,8 @@
 //! event's route and calls it directly. Durations are measured only for an observer that asks
 //! for them (its `*_started` hook returns a timestamp); spans are `Span::none()` unless traced.
 
+#[cfg(feature = "metrics")]
+mod exposition;
 #[cfg(feature = "mock")]
 pub(crate) mod frames;
 #[cfg(feature = "metrics")]

@@ -397,3 +397,84 @@ async fn a_document_without_the_main_namespace_counts_connections_to_it_as_unkno
         1.0
     );
 }
+
+/// The header Prometheus itself sends (OpenMetrics preferred over the classic text).
+const PROMETHEUS_ACCEPT: &str = "application/openmetrics-text;version=1.0.0;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2";
+
+#[tokio::test]
+async fn classic_prometheus_text_unless_the_scraper_accepts_openmetrics() {
+    use asynction_testkit::prometheus::{parse_openmetrics, scrape_accepting};
+    let built = app().metrics(Metrics::new()).build().unwrap();
+    let addr = serve(built.into_router()).await;
+    let mut client = asynction_testkit::sio(addr, "/").await;
+    let _ = asynction_testkit::ack_of(&mut client, "/", "echo", &[json!("hi")]).await;
+    let echo = [("namespace", "/"), ("event", "echo")];
+
+    // No `Accept`, or a plain-text one: the classic text format, read by the classic parser
+    // with the counters as counters (family without `_total`, samples with it).
+    for accept in [None, Some("text/plain"), Some("*/*")] {
+        let scrape = scrape_accepting(addr, "/metrics", accept).await;
+        assert_eq!(
+            scrape.content_type, "text/plain; version=0.0.4; charset=utf-8",
+            "{accept:?}"
+        );
+        assert!(!scrape.body.contains("# EOF"), "{}", scrape.body);
+        assert!(!scrape.body.contains("# UNIT"), "{}", scrape.body);
+        assert!(!scrape.body.contains("_created"), "{}", scrape.body);
+        assert!(
+            scrape
+                .body
+                .contains("# TYPE asynction_events_received_total counter\n"),
+            "{}",
+            scrape.body
+        );
+        let received: Vec<_> = scrape
+            .samples
+            .iter()
+            .filter(|s| s.name == "asynction_events_received_total")
+            .collect();
+        assert!(!received.is_empty());
+        for s in &received {
+            assert_eq!(s.kind, "counter", "{s:?}");
+            assert_eq!(s.family, "asynction_events_received", "{s:?}");
+        }
+        assert_eq!(
+            value(&scrape.samples, "asynction_events_received_total", &echo),
+            1.0
+        );
+        let handled = scrape
+            .samples
+            .iter()
+            .find(|s| s.name == "asynction_handler_duration_seconds_count")
+            .expect("the handler histogram");
+        assert_eq!(handled.kind, "histogram", "{handled:?}");
+    }
+
+    // Asked for OpenMetrics (as Prometheus asks): OpenMetrics, which its strict parser reads.
+    for accept in [PROMETHEUS_ACCEPT, "application/openmetrics-text"] {
+        let scrape = scrape_accepting(addr, "/metrics", Some(accept)).await;
+        assert_eq!(
+            scrape.content_type,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8"
+        );
+        assert!(scrape.body.ends_with("# EOF\n"), "{}", scrape.body);
+        let samples = parse_openmetrics(&scrape.body).await;
+        let s = samples
+            .iter()
+            .find(|s| {
+                s.name == "asynction_events_received_total"
+                    && s.labels.get("event") == Some(&json!("echo"))
+            })
+            .expect("the echo counter");
+        assert_eq!((s.kind.as_str(), s.value), ("counter", 1.0), "{s:?}");
+    }
+
+    // OpenMetrics refused with `q=0`: the classic text.
+    let scrape = scrape_accepting(
+        addr,
+        "/metrics",
+        Some("application/openmetrics-text;q=0, text/plain"),
+    )
+    .await;
+    assert!(scrape.content_type.starts_with("text/plain"));
+}

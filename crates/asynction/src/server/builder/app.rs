@@ -38,6 +38,12 @@ impl<A: Adapter> Asynction<A> {
         &self.socketio_path
     }
 
+    /// The document's server this one runs as (its Socket.IO path and security): the one named
+    /// with `server(..)`, else the document's only server; `None` when none applies.
+    pub fn server(&self) -> Option<&str> {
+        self.server.as_deref()
+    }
+
     /// Where the docs are served (`{base}/docs`), if enabled.
     pub fn docs_path(&self) -> Option<String> {
         self.docs
