@@ -38,7 +38,9 @@ impl<S, A: Adapter> AsynctionSocketIo<S, A> {
     /// document's schemas. Write it from a test and compare it in CI:
     ///
     /// ```no_run
-    /// # fn builder() -> asynction::AsynctionSocketIo { unimplemented!() }
+    /// # fn builder() -> asynction::AsynctionSocketIo {
+    /// #     asynction::AsynctionSocketIo::from_spec("asyncapi.yaml").expect("the document loads")
+    /// # }
     /// let exported = builder().export_document();
     /// std::fs::write("target/asyncapi.exported.json", serde_json::to_string_pretty(&exported.document)?)?;
     /// // CI: asynction diff asyncapi.yaml target/asyncapi.exported.json

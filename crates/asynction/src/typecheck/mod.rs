@@ -23,9 +23,11 @@
 //!
 //! # Registering checked handlers
 //!
-//! (With the feature; the methods' own examples are compiled tests.)
+//! (With the feature: the example compiles only with it.)
 //!
-//! ```ignore
+//! ```no_run
+//! # #[cfg(feature = "schemars")]
+//! # mod example {
 //! use asynction::{Ack, AsynctionSocketIo, Payload, ValidatedIo};
 //!
 //! #[derive(serde::Deserialize, schemars::JsonSchema)]
@@ -47,6 +49,7 @@
 //!     .emits::<Metrics>()
 //!     .build()?; // "1 routes checked, 0 unchecked, 1 emits checked" in the log
 //! # Ok(()) }
+//! # }
 //! ```
 //!
 //! # Why a second registration method, not a check inside `.on`

@@ -68,7 +68,9 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
     /// project's own tests:
     ///
     /// ```no_run
-    /// # fn builder() -> asynction::AsynctionSocketIo { unimplemented!() }
+    /// # fn builder() -> asynction::AsynctionSocketIo {
+    /// #     asynction::AsynctionSocketIo::from_spec("asyncapi.yaml").expect("the document loads")
+    /// # }
     /// let report = builder().check_types();
     /// assert!(report.agrees(), "{report}");
     /// assert_eq!(report.unchecked, 0, "{report}");
