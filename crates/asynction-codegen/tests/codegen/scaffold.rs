@@ -122,7 +122,7 @@ fn user_accounts_project_builds_and_its_tests_pass() {
     // The server's log, redirected, has no colour codes (and none with NO_COLOR).
     let binary = shared_target_dir().join("debug/user-accounts");
     for no_color in [None, Some("1")] {
-        let log = first_log_line(&binary, no_color);
+        let log = log_until_listening(&binary, no_color);
         assert!(log.contains("listening on http://"), "{log}");
         assert!(
             !log.contains('\u{1b}'),
@@ -131,9 +131,10 @@ fn user_accounts_project_builds_and_its_tests_pass() {
     }
 }
 
-/// The first log line of the scaffolded server `binary` (standard output, a pipe), then it is
+/// The scaffolded server's log (standard output, a pipe) up to and including its
+/// `listening on` line (at most 20 lines: the type check's report comes first), then it is
 /// killed.
-fn first_log_line(binary: &Path, no_color: Option<&str>) -> String {
+fn log_until_listening(binary: &Path, no_color: Option<&str>) -> String {
     use std::io::{BufRead, BufReader};
     let mut command = Command::new(binary);
     command
@@ -146,11 +147,21 @@ fn first_log_line(binary: &Path, no_color: Option<&str>) -> String {
         command.env("NO_COLOR", value);
     }
     let mut child = command.spawn().expect("the scaffolded server runs");
-    let mut line = String::new();
-    let _ = BufReader::new(child.stdout.take().unwrap()).read_line(&mut line);
+    let mut log = String::new();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    for _ in 0..20 {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            break;
+        }
+        log.push_str(&line);
+        if line.contains("listening on") {
+            break;
+        }
+    }
     let _ = child.kill();
     let _ = child.wait();
-    line
+    log
 }
 
 #[test]
