@@ -195,9 +195,12 @@ impl ClusterBroadcast {
             path: &self.path,
             namespaces: &self.emitter.namespaces,
         };
-        self.emitter
-            .observer
-            .emit_checked(&target, event, EmitKind::Cluster, checked.is_err());
+        self.emitter.observer.emit_checked(
+            &target,
+            event,
+            EmitKind::Cluster,
+            checked.as_ref().ok().map(CheckedEvent::args),
+        );
         checked
     }
 

@@ -165,15 +165,16 @@ impl Observer for FrameObserver {
         target: &EmitTarget<'_>,
         event: &str,
         _kind: super::EmitKind,
-        refused: bool,
+        sent: Option<&Args>,
     ) {
-        if refused {
-            tracing::debug!(target: "asynction::frames", namespace = target.path, event, verdict = "refused", "emit → refused: breaks the document, not sent");
+        match sent {
+            Some(args) => {
+                tracing::debug!(target: "asynction::frames", namespace = target.path, event, args = %shown(args), "emit →");
+            }
+            None => {
+                tracing::debug!(target: "asynction::frames", namespace = target.path, event, verdict = "refused", "emit → refused: breaks the document, not sent");
+            }
         }
-    }
-
-    fn emitted(&self, target: &EmitTarget<'_>, event: &str, args: &Args) {
-        tracing::debug!(target: "asynction::frames", namespace = target.path, event, args = %shown(args), "emit →");
     }
 
     fn client_ack(
@@ -251,7 +252,7 @@ impl EventFrames {
 }
 
 impl EventObserver for EventFrames {
-    fn received_frame(&self, frame: &EventFrame<'_>) {
+    fn received(&self, frame: &EventFrame<'_>) {
         let args = frame.args.map_or_else(|| "(malformed)".to_owned(), shown);
         tracing::debug!(target: "asynction::frames", namespace = frame.path, sid = %frame.id, event = frame.event, args = %args, ack = frame.ack_requested, "event ←");
     }

@@ -373,9 +373,15 @@ impl Observer for ServerMetrics {
         }
     }
 
-    fn emit_checked(&self, target: &EmitTarget<'_>, event: &str, kind: EmitKind, refused: bool) {
+    fn emit_checked(
+        &self,
+        target: &EmitTarget<'_>,
+        event: &str,
+        kind: EmitKind,
+        sent: Option<&crate::Args>,
+    ) {
         if let Some(doc_path) = target.document_path() {
-            self.emit(doc_path, event, kind, refused);
+            self.emit(doc_path, event, kind, sent.is_none());
         }
     }
 
@@ -441,7 +447,7 @@ impl NamespaceObserver for NamespaceMetrics {
 
 impl EventObserver for EventMetrics {
     #[inline]
-    fn received(&self) {
+    fn received(&self, _frame: &super::EventFrame<'_>) {
         self.received.inc();
     }
 

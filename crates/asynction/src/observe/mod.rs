@@ -69,20 +69,17 @@ pub(crate) trait Observer: Send + Sync + 'static {
     /// A validation ended (whatever its verdict).
     fn validated(&self, _started: Option<Instant>, _direction: Direction) {}
 
-    /// An emit of `event` was checked against the document: `refused` when egress validation
-    /// refused it (nothing was sent), otherwise it is being sent.
+    /// An emit of `event` was checked against the document: `sent` holds the arguments being
+    /// sent, `None` when egress validation refused it (nothing was sent). Counters read only
+    /// which; the `--debug` frame log prints the arguments.
     fn emit_checked(
         &self,
         _target: &EmitTarget<'_>,
         _event: &str,
         _kind: EmitKind,
-        _refused: bool,
+        _sent: Option<&Args>,
     ) {
     }
-
-    /// An emit of `event` passed its check and is being sent with `args` (for observers that
-    /// log frames; called after [`Observer::emit_checked`]).
-    fn emitted(&self, _target: &EmitTarget<'_>, _event: &str, _args: &Args) {}
 
     /// A timestamp when this observer times emit-with-ack round trips; given back to
     /// [`Observer::client_ack`].
@@ -136,12 +133,10 @@ pub(crate) trait NamespaceObserver: Send + Sync + 'static {
 
 /// What happens to one ingress event (or to events the document does not list).
 pub(crate) trait EventObserver: Send + Sync + 'static {
-    /// The event arrived.
-    fn received(&self) {}
-
-    /// The event as it arrived (for observers that log frames; called after
-    /// [`EventObserver::received`]).
-    fn received_frame(&self, _frame: &EventFrame<'_>) {}
+    /// The event arrived, as it arrived (counters ignore the frame; the `--debug` frame log
+    /// prints it). One call per event: the frame is borrowed from what the dispatcher already
+    /// holds, nothing is built for it.
+    fn received(&self, _frame: &EventFrame<'_>) {}
 
     /// The ack sent for the event, when it was handled and the client asked for one (an error
     /// ack is told by [`EventObserver::finished`]'s code).
@@ -338,14 +333,15 @@ impl Observer for Observers {
     fn validated(&self, started: Option<Instant>, direction: Direction) {
         self.0.iter().for_each(|o| o.validated(started, direction));
     }
-    fn emit_checked(&self, target: &EmitTarget<'_>, event: &str, kind: EmitKind, refused: bool) {
+    fn emit_checked(
+        &self,
+        target: &EmitTarget<'_>,
+        event: &str,
+        kind: EmitKind,
+        sent: Option<&Args>,
+    ) {
         for o in &self.0 {
-            o.emit_checked(target, event, kind, refused);
-        }
-    }
-    fn emitted(&self, target: &EmitTarget<'_>, event: &str, args: &Args) {
-        for o in &self.0 {
-            o.emitted(target, event, args);
+            o.emit_checked(target, event, kind, sent);
         }
     }
     fn ack_started(&self) -> Option<Instant> {
@@ -407,11 +403,8 @@ impl NamespaceObserver for NamespaceObservers {
 struct EventObservers(Vec<Arc<dyn EventObserver>>);
 
 impl EventObserver for EventObservers {
-    fn received(&self) {
-        self.0.iter().for_each(|o| o.received());
-    }
-    fn received_frame(&self, frame: &EventFrame<'_>) {
-        self.0.iter().for_each(|o| o.received_frame(frame));
+    fn received(&self, frame: &EventFrame<'_>) {
+        self.0.iter().for_each(|o| o.received(frame));
     }
     fn acked(&self, args: &Args) {
         self.0.iter().for_each(|o| o.acked(args));

@@ -99,8 +99,7 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
                 Some(route) => &route.observer,
                 None => &nsh.unknown_event,
             };
-            observer.received();
-            observer.received_frame(&EventFrame {
+            observer.received(&EventFrame {
                 id: s.id,
                 path: ns_path,
                 event: &event,
@@ -124,8 +123,7 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
             &event,
         );
         let observer = &nsh.unknown_event;
-        observer.received();
-        observer.received_frame(&EventFrame {
+        observer.received(&EventFrame {
             id: s.id,
             path: ns_path,
             event: &event,
@@ -141,8 +139,7 @@ pub(crate) async fn dispatch<S: Clone + Send + Sync + 'static, A: Adapter>(
         return Box::pin(refuse(&nsh, s, event, args, answer, err)).await;
     };
     let observer = &route.observer;
-    observer.received();
-    observer.received_frame(&EventFrame {
+    observer.received(&EventFrame {
         id: s.id,
         path: ns_path,
         event: name,

@@ -203,11 +203,8 @@ fn observed<'e>(
         path: ns_path,
         namespaces: &rt.namespaces,
     };
-    rt.observer
-        .emit_checked(&target, event, kind, checked.is_err());
-    if let Ok(sent) = &checked {
-        rt.observer.emitted(&target, event, sent.args());
-    }
+    let sent = checked.as_ref().ok().map(CheckedEvent::args);
+    rt.observer.emit_checked(&target, event, kind, sent);
     checked
 }
 
