@@ -149,6 +149,26 @@ impl Names {
             .find(|c| self.taken.insert(c.clone()))
             .unwrap_or_default()
     }
+
+    /// The first of `base`, `base2`, `base3`, … whose every `base…{suffix}` is free, with those
+    /// names claimed: the prefix of a family of generated names (a namespace's `…Namespace`,
+    /// `…Auth`, …) that must stay together.
+    pub(crate) fn claim_prefix(&mut self, base: String, suffixes: &[&str]) -> String {
+        let prefix = (1..)
+            .map(|n| {
+                if n == 1 {
+                    base.clone()
+                } else {
+                    format!("{base}{n}")
+                }
+            })
+            .find(|p| suffixes.iter().all(|s| self.is_free(&format!("{p}{s}"))))
+            .unwrap_or(base);
+        for s in suffixes {
+            self.claim(&[format!("{prefix}{s}")]);
+        }
+        prefix
+    }
 }
 
 #[cfg(test)]

@@ -82,23 +82,7 @@ impl Client {
         // Namespace names first: they are fixed suffixes, schema names adapt around them.
         for ns in &api.namespaces {
             let base = pascal_case(&ns.path.replace(['{', '}'], " "), "Root");
-            let prefix = (1..)
-                .map(|n| {
-                    if n == 1 {
-                        base.clone()
-                    } else {
-                        format!("{base}{n}")
-                    }
-                })
-                .find(|p| {
-                    SUFFIXES
-                        .iter()
-                        .all(|s| types.names.is_free(&format!("{p}{s}")))
-                })
-                .unwrap_or(base);
-            for s in SUFFIXES {
-                types.names.claim(&[format!("{prefix}{s}")]);
-            }
+            let prefix = types.names.claim_prefix(base, SUFFIXES);
             prefixes.push(prefix);
         }
         let invalid_event = if api
