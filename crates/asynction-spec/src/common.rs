@@ -7,8 +7,8 @@ use serde_json::{Map, Value};
 use super::fields::{Reader, child, kind};
 use super::rules;
 use crate::model::{
-    ApiKeyLocation, Event, Example, HandshakeBindings, Info, NamespaceHandlers, SchemeKind,
-    SecurityRequirement, SecurityScheme, Server,
+    ApiKeyLocation, Event, Example, HandshakeBindings, Info, NamespaceHandlers, Recovery,
+    SchemeKind, SecurityRequirement, SecurityScheme, Server,
 };
 
 /// `info`: title and version are required strings.
@@ -85,9 +85,50 @@ where
             socketio_path,
             security,
             description: r.string(obj, "description", &at),
+            recovery: recovery(r, obj, &at),
         });
     }
     out
+}
+
+/// `x-socketio-recovery` of `obj` (the root or a server): `{maxDisconnectionDuration: ms}`,
+/// an integer greater than 0. Unknown keys are refused (a misspelt key would silently turn
+/// the bound off).
+pub(crate) fn recovery(r: &mut Reader<'_>, obj: &Map<String, Value>, at: &str) -> Option<Recovery> {
+    const KEY: &str = "x-socketio-recovery";
+    let ext = r.object(obj, KEY, at)?;
+    let at = child(at, KEY);
+    for key in ext.keys() {
+        if key != "maxDisconnectionDuration" && !key.starts_with("x-") {
+            r.error(
+                &child(&at, key),
+                format!("unknown key '{key}' in {KEY} (expected: maxDisconnectionDuration)"),
+            );
+        }
+    }
+    match ext.get("maxDisconnectionDuration") {
+        None => {
+            r.error(
+                &at,
+                format!(
+                    "{KEY} must have required property 'maxDisconnectionDuration' (milliseconds)"
+                ),
+            );
+            None
+        }
+        Some(v) => match v.as_u64().filter(|ms| *ms > 0) {
+            Some(ms) => Some(Recovery {
+                max_disconnection_duration_ms: ms,
+            }),
+            None => {
+                r.error(
+                    &child(&at, "maxDisconnectionDuration"),
+                    format!("maxDisconnectionDuration must be an integer number of milliseconds greater than 0, found {v}"),
+                );
+                None
+            }
+        },
+    }
 }
 
 /// `components.securitySchemes`.

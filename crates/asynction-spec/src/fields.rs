@@ -33,10 +33,12 @@ impl<'a> Reader<'a> {
     /// refuses ([`rules::DOCUMENT`]); under one of asynction's `x-` extensions it is an
     /// extension error ([`rules::EXTENSIONS`]) instead, since AsyncAPI allows any `x-` value.
     pub(crate) fn error(&mut self, pointer: &str, message: impl Into<String>) {
-        let rule = if pointer
-            .split('/')
-            .any(|token| matches!(token, "x-handler" | "x-handlers" | "x-security" | "x-ack"))
-        {
+        let rule = if pointer.split('/').any(|token| {
+            matches!(
+                token,
+                "x-handler" | "x-handlers" | "x-security" | "x-ack" | "x-socketio-recovery"
+            )
+        }) {
             rules::EXTENSIONS
         } else {
             rules::DOCUMENT

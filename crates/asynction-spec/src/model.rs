@@ -28,6 +28,31 @@ pub struct Api {
     pub namespaces: Vec<Namespace>,
     /// `components.securitySchemes`, by name.
     pub security_schemes: IndexMap<String, SecurityScheme>,
+    /// The root `x-socketio-recovery`: connection state recovery for every server that does
+    /// not declare its own (see [`Api::recovery_for`]).
+    pub recovery: Option<Recovery>,
+}
+
+/// `x-socketio-recovery` (at the root or on a server): the server keeps what a disconnected
+/// client missed, and gives it back when the client reconnects within
+/// `maxDisconnectionDuration` (Socket.IO's "connection state recovery").
+///
+/// ```yaml
+/// x-socketio-recovery:
+///   maxDisconnectionDuration: 120000   # milliseconds, as Node's socket.io option
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Recovery {
+    /// How long a disconnected client's session (rooms, data, missed events) is kept:
+    /// `maxDisconnectionDuration`, in milliseconds, greater than 0.
+    pub max_disconnection_duration_ms: u64,
+}
+
+impl Recovery {
+    /// [`Recovery::max_disconnection_duration_ms`] as a duration.
+    pub fn max_disconnection_duration(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.max_disconnection_duration_ms)
+    }
 }
 
 /// `info` of the document.
@@ -58,6 +83,8 @@ pub struct Server {
     pub security: Vec<SecurityRequirement>,
     /// `description` (CommonMark).
     pub description: Option<String>,
+    /// The server's own `x-socketio-recovery`; it wins over the root's.
+    pub recovery: Option<Recovery>,
 }
 
 impl Server {
@@ -379,6 +406,24 @@ impl Api {
             name: name.to_owned(),
             known: self.servers.iter().map(|s| s.name.clone()).collect(),
         })
+    }
+
+    /// The connection state recovery that applies on `server` (the one a server or mock was
+    /// started for; `None` when none was chosen): the server's own `x-socketio-recovery`, else
+    /// the root's.
+    ///
+    /// ```
+    /// let doc = asynction_spec::Document::from_text(
+    ///     "asyncapi: 2.6.0\ninfo: {title: T, version: '1'}\nx-socketio-recovery: {maxDisconnectionDuration: 120000}\nservers:\n  edge: {url: 'ws://example.com', protocol: ws, x-socketio-recovery: {maxDisconnectionDuration: 5000}}\n  core: {url: 'ws://example.org', protocol: ws}\nchannels: {}\n",
+    /// )?;
+    /// let api = &doc.api;
+    /// assert_eq!(api.recovery_for(api.server("edge")).unwrap().max_disconnection_duration_ms, 5000);
+    /// assert_eq!(api.recovery_for(api.server("core")).unwrap().max_disconnection_duration_ms, 120000);
+    /// assert_eq!(api.recovery_for(None), api.recovery);
+    /// # Ok::<(), asynction_spec::SpecError>(())
+    /// ```
+    pub fn recovery_for(&self, server: Option<&Server>) -> Option<Recovery> {
+        server.and_then(|s| s.recovery).or(self.recovery)
     }
 
     /// Every handler id the document names, with where it is named (for error messages).

@@ -83,6 +83,7 @@ pub(crate) fn build(r: &mut Reader<'_>, root: &Map<String, Value>, asyncapi: Str
         servers,
         namespaces,
         security_schemes,
+        recovery: common::recovery(r, root, ""),
     }
 }
 

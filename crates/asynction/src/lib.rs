@@ -21,6 +21,7 @@ mod msgpack;
 pub mod docs;
 pub mod lifecycle;
 pub mod lint;
+pub mod recovery;
 pub mod security;
 pub mod typecheck;
 pub mod validate;
@@ -50,7 +51,7 @@ pub use server::{
 // Handlers, their arguments and their replies.
 pub use server::{
     Ack, AuthPayload, BoxFuture, EventName, ExtractError, FromContext, Handler, HandlerContext,
-    IntoReply, Payload, Reply, State,
+    IntoReply, Payload, Recovered, Reply, State,
 };
 pub use wire::Args;
 

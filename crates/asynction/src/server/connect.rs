@@ -15,7 +15,9 @@ use super::context::{ConnectAuth, HandlerContext};
 use super::emit::Deferred;
 use super::handler::{NamespaceHandlers, Reply, run_handler};
 use super::reply::ConnectRefusal;
+use super::runtime::NamespaceRuntime;
 use crate::observe::{ConnectFrame, ConnectStage};
+use crate::recovery::{self, Membership, OPTED_IN};
 use crate::security::HandshakeRequest;
 use crate::wire::Args;
 
@@ -30,6 +32,13 @@ pub(crate) async fn accept<S: Clone + Send + Sync + 'static, A: Adapter>(
     auth: Option<Value>,
 ) -> Result<(), ConnectRefusal> {
     let ns_path = s.ns().to_owned();
+    // Recovery's keys are read here and removed from what everything else sees.
+    let engine = nsh.runtime.rt.recovery.clone();
+    let recovery_auth = match &engine {
+        Some(_) if auth.as_ref().is_some_and(|a| a.get("pid").is_some()) => auth.clone(),
+        _ => None,
+    };
+    let auth = recovery::without_recovery_keys(auth);
     // Security first: an unauthenticated client learns nothing about the handshake schema.
     let request = HandshakeRequest {
         headers: &s.req_parts().headers,
@@ -71,6 +80,26 @@ pub(crate) async fn accept<S: Clone + Send + Sync + 'static, A: Adapter>(
     if let Some(auth) = &auth {
         s.extensions.insert(ConnectAuth(auth.clone()));
     }
+    // Opted in: the session to resume (or a new one) before the connect handler runs, so it
+    // sees `Recovered` and the restored rooms.
+    let member = engine
+        .as_ref()
+        .and_then(|e| e.opt_in(&ns_path, recovery_auth.as_ref()));
+    if let Some(member) = &member {
+        s.extensions.insert(Membership(member.clone()));
+        s.join(OPTED_IN);
+    }
+    // A refused connection gives its session back for the client's next attempt.
+    let give_back = |refusal: ConnectRefusal| {
+        if let (Some(engine), Some(member)) = (&engine, &member)
+            && let Some((session, _)) = member.state().resume.take()
+        {
+            engine
+                .sessions
+                .save(member.pid.clone(), session, engine.window);
+        }
+        refusal
+    };
     if let Some(handler) = &nsh.connect {
         let deferred: Deferred = Default::default();
         let mut ctx = HandlerContext::new(nsr.clone(), s.clone(), None, Args::default());
@@ -79,7 +108,7 @@ pub(crate) async fn accept<S: Clone + Send + Sync + 'static, A: Adapter>(
         let refused = |refusal: ConnectRefusal| {
             nsr.observer
                 .refused(ConnectStage::ConnectHandler, refusal.code());
-            Err(refusal)
+            Err(give_back(refusal))
         };
         match run_handler(handler, ctx, &ns_path, "connect").await {
             Ok(Reply::Refuse(message)) => return refused(ConnectRefusal::handler(message)),
@@ -91,12 +120,45 @@ pub(crate) async fn accept<S: Clone + Send + Sync + 'static, A: Adapter>(
     Ok(())
 }
 
-/// After CONNECT: delivers the emits the connect handler made (validated when it made them).
-pub(crate) fn deliver_pending_emits<A: Adapter>(s: &SocketRef<A>) {
+/// After CONNECT: an opted-in client gets its session and what it missed (see
+/// [`crate::recovery`]); then the emits the connect handler made (validated when it made them)
+/// are delivered.
+pub(crate) fn after_connect<S, A: Adapter>(nsr: &NamespaceRuntime<S, A>, s: &SocketRef<A>) {
+    let membership = nsr
+        .rt
+        .recovery
+        .as_ref()
+        .zip(s.extensions.get::<Membership>());
+    if let Some((engine, Membership(member))) = &membership {
+        let went = recovery::go_live(engine, &nsr.validators, nsr.rt.validation, s, member);
+        match member.state().miss {
+            Some(miss) => {
+                tracing::debug!(
+                    namespace = s.ns(),
+                    reason = miss.as_str(),
+                    "recovery missed: a new session"
+                );
+            }
+            None if went.recovered => {
+                tracing::debug!(
+                    namespace = s.ns(),
+                    replayed = went.replayed,
+                    "connection recovered"
+                );
+            }
+            None => {}
+        }
+    }
     if let Some(PendingEmits(queue)) = s.extensions.get::<PendingEmits>() {
         let emits = std::mem::take(&mut *queue.lock().unwrap_or_else(|e| e.into_inner()));
         for (event, args) in emits {
-            if let Err(e) = s.emit(event.as_str(), &args.as_wire()) {
+            let sent = match &membership {
+                Some((engine, Membership(member))) => {
+                    recovery::send_to_member(engine, s, member, &event, &args)
+                }
+                None => s.emit(event.as_str(), &args.as_wire()),
+            };
+            if let Err(e) = sent {
                 tracing::debug!(error = %e, "emit from the connect handler could not be delivered");
             }
         }

@@ -14,6 +14,7 @@ use super::context::HandlerContext;
 use super::handler::{NamespaceHandlers, Reply, run_handler};
 use super::reply::EventError;
 use crate::observe::{Direction, EventFrame, EventObserver, HandlerOutcome, SocketInfo};
+use crate::recovery::{self, Membership};
 use crate::refusal::RefusalCode;
 use crate::validate::{Interaction, ValidationError};
 use crate::wire::{Args, WireArgs};
@@ -57,10 +58,18 @@ pub(crate) fn serve<S: Clone + Send + Sync + 'static, A: Adapter>(
             Box::pin(dispatch(nsh, s, event, data, ack, requested).instrument(span))
         },
     );
-    if nsh.disconnect.is_some() || nsh.runtime.observer.observes_disconnects() {
+    let recovery = nsh.runtime.rt.recovery.is_some();
+    if nsh.disconnect.is_some() || nsh.runtime.observer.observes_disconnects() || recovery {
         s.on_disconnect(move |s: SocketRef<A>, reason: DisconnectReason| {
             let nsh = nsh.clone();
             async move {
+                // Before the handler: the socket is still in its rooms (socketioxide removes
+                // it after this handler).
+                if let (Some(engine), Some(Membership(member))) =
+                    (&nsh.runtime.rt.recovery, s.extensions.get::<Membership>())
+                {
+                    recovery::keep_session(engine, &s, &member, reason);
+                }
                 nsh.runtime.observer.disconnected(&SocketInfo::of(&s));
                 if let Some(handler) = &nsh.disconnect {
                     let ns = s.ns().to_owned();

@@ -18,6 +18,7 @@ use socketioxide_core::adapter::RoomParam;
 
 use super::runtime::SpecRuntime;
 use crate::observe::{AckOutcome, Direction, EmitKind, EmitTarget};
+use crate::recovery::{self, Membership, OPTED_IN, Target};
 use crate::validate::{
     CheckError, CheckedEvent, Interaction, NamespaceValidators, ValidationError,
 };
@@ -330,9 +331,58 @@ impl<A: Adapter> ValidatedSocket<A> {
                 .push(checked.into_owned_parts());
             return Ok(());
         }
+        if let Some((engine, member)) = self.membership() {
+            return recovery::send_to_member(
+                &engine,
+                &self.inner,
+                &member,
+                checked.event(),
+                checked.args(),
+            )
+            .map_err(|e| EmitError::Send(e.into()));
+        }
         self.inner
             .emit(checked.event(), &checked.wire())
             .map_err(|e| EmitError::Send(e.into()))
+    }
+
+    /// The recovery engine and this socket's membership, when the client opted in.
+    fn membership(&self) -> Option<(Arc<recovery::RecoveryEngine>, Arc<recovery::Member>)> {
+        let engine = self.rt.recovery.as_ref()?;
+        let Membership(member) = self.inner.extensions.get::<Membership>()?;
+        Some((engine.clone(), member))
+    }
+
+    /// Whether this connection recovered an earlier one of its client: its rooms and session
+    /// data restored, the events it missed replayed (see [`crate::recovery`]). Known from the
+    /// `connect` handler on.
+    pub fn recovered(&self) -> bool {
+        self.membership()
+            .is_some_and(|(_, member)| member.state().recovered)
+    }
+
+    /// The session data of this client (`null` until set): kept with its session, so a
+    /// recovered connection gets it back (Node's `socket.data`).
+    pub fn data(&self) -> Value {
+        match self.membership() {
+            Some((_, member)) => member.state().data.clone(),
+            None => self
+                .inner
+                .extensions
+                .get::<SessionData>()
+                .map(|d| d.0)
+                .unwrap_or(Value::Null),
+        }
+    }
+
+    /// Replaces the session data of this client (see [`ValidatedSocket::data`]).
+    pub fn set_data(&self, data: Value) {
+        match self.membership() {
+            Some((_, member)) => member.state().data = data,
+            None => {
+                self.inner.extensions.insert(SessionData(data));
+            }
+        }
     }
 
     /// Emits `event` and waits for the client's ack, validated against the event's ack schema
@@ -361,45 +411,113 @@ impl<A: Adapter> ValidatedSocket<A> {
 
     /// Joins rooms.
     pub fn join(&self, rooms: impl RoomParam) {
-        self.inner.join(rooms);
+        let Some((_, member)) = self.membership() else {
+            self.inner.join(rooms);
+            return;
+        };
+        let names = room_names(rooms);
+        let mut state = member.state();
+        if state.live {
+            self.inner.join(
+                names
+                    .iter()
+                    .map(|r| recovery::shadow(r))
+                    .collect::<Vec<_>>(),
+            );
+        } else {
+            state.pending_rooms.extend(names);
+        }
     }
 
     /// Leaves rooms.
     pub fn leave(&self, rooms: impl RoomParam) {
-        self.inner.leave(rooms);
+        let Some((_, member)) = self.membership() else {
+            self.inner.leave(rooms);
+            return;
+        };
+        let names = room_names(rooms);
+        let mut state = member.state();
+        if state.live {
+            self.inner.leave(
+                names
+                    .iter()
+                    .map(|r| recovery::shadow(r))
+                    .collect::<Vec<_>>(),
+            );
+        } else {
+            state.pending_rooms.retain(|r| !names.contains(r));
+        }
     }
 
-    /// The rooms this socket is in.
+    /// The rooms this socket is in (recovery's own rooms are not listed).
     pub fn rooms(&self) -> Vec<String> {
-        self.inner
+        let mut rooms: Vec<String> = self
+            .inner
             .rooms()
             .into_iter()
-            .map(|r| r.to_string())
-            .collect()
+            .filter_map(|r| match recovery::unshadow(&r) {
+                Some(room) => Some(room.to_owned()),
+                None if recovery::is_internal(&r) => None,
+                None => Some(r.to_string()),
+            })
+            .collect();
+        if let Some((_, member)) = self.membership() {
+            let state = member.state();
+            if !state.live {
+                rooms.extend(state.pending_rooms.iter().cloned());
+            }
+        }
+        rooms
     }
 
     /// Every other client in `rooms` (validated emits).
     pub fn to(&self, rooms: impl RoomParam) -> ValidatedBroadcast<A> {
-        self.broadcast_ops(self.inner.to(rooms), EmitKind::Room)
+        self.broadcast_ops(EmitKind::Room, true).to(rooms)
     }
 
     /// Every other client of the namespace (validated emits).
     pub fn broadcast(&self) -> ValidatedBroadcast<A> {
-        self.broadcast_ops(self.inner.broadcast(), EmitKind::Broadcast)
+        self.broadcast_ops(EmitKind::Broadcast, true)
     }
 
     /// Every client in `rooms`, this one included (validated emits).
     pub fn within(&self, rooms: impl RoomParam) -> ValidatedBroadcast<A> {
-        self.broadcast_ops(self.inner.within(rooms), EmitKind::Room)
+        let mut ops = self.broadcast_ops(EmitKind::Room, false);
+        match &mut ops.recovery {
+            Some(track) => {
+                let names = room_names(rooms);
+                track.target.rooms.extend(names.iter().cloned());
+                ops.inner = ops.inner.within(names);
+            }
+            None => ops.inner = ops.inner.within(rooms),
+        }
+        ops
     }
 
-    fn broadcast_ops(&self, inner: BroadcastOperators<A>, kind: EmitKind) -> ValidatedBroadcast<A> {
+    /// A broadcast from this socket: to every other client (`others`), or to the rooms
+    /// `within` adds, this one included.
+    fn broadcast_ops(&self, kind: EmitKind, others: bool) -> ValidatedBroadcast<A> {
+        let inner = if others {
+            self.inner.broadcast()
+        } else {
+            self.inner.within(Vec::<String>::new())
+        };
+        let recovery = self.rt.recovery.as_ref().map(|engine| RecoveryTrack {
+            engine: engine.clone(),
+            target: Target {
+                except_socket: others.then_some(self.inner.id),
+                ..Target::default()
+            },
+            origin: Origin::Socket(self.inner.clone(), others),
+            local: false,
+        });
         ValidatedBroadcast {
             inner,
             kind,
             ns: self.ns.clone(),
             ns_path: self.ns().to_owned(),
             rt: self.rt.clone(),
+            recovery,
         }
     }
 
@@ -414,6 +532,15 @@ impl<A: Adapter> ValidatedSocket<A> {
     }
 }
 
+/// The session data of a socket that did not opt in to recovery.
+#[derive(Debug, Clone)]
+struct SessionData(Value);
+
+/// The names of `rooms`, owned.
+fn room_names(rooms: impl RoomParam) -> Vec<String> {
+    rooms.into_room_iter().map(|r| r.into_owned()).collect()
+}
+
 /// Emits to several clients of one namespace (rooms, broadcast), validated first.
 #[must_use = "a broadcast sends nothing until one of its emit methods is awaited"]
 pub struct ValidatedBroadcast<A: Adapter = LocalAdapter> {
@@ -422,32 +549,73 @@ pub struct ValidatedBroadcast<A: Adapter = LocalAdapter> {
     pub(crate) ns_path: String,
     pub(crate) rt: Arc<SpecRuntime>,
     kind: EmitKind,
+    /// With recovery on: who the broadcast is for, in the application's terms, to log it and
+    /// reach the opted-in clients through the shadows of its rooms.
+    recovery: Option<RecoveryTrack<A>>,
+}
+
+/// What a broadcast needs to reach opted-in clients (see [`crate::recovery`]).
+struct RecoveryTrack<A: Adapter> {
+    engine: Arc<recovery::RecoveryEngine>,
+    target: Target,
+    origin: Origin<A>,
+    local: bool,
+}
+
+/// Where a broadcast started: a socket (and whether it excludes itself), or the server.
+enum Origin<A: Adapter> {
+    Socket(SocketRef<A>, bool),
+    Io(SocketIo<A>),
+}
+
+impl<A: Adapter> RecoveryTrack<A> {
+    /// The broadcast to the shadows of the target's rooms.
+    fn shadows(&self, ns_path: &str) -> Option<BroadcastOperators<A>> {
+        let base = match &self.origin {
+            Origin::Socket(s, true) => s.broadcast(),
+            Origin::Socket(s, false) => s.within(Vec::<String>::new()),
+            Origin::Io(io) => io.of(ns_path)?,
+        };
+        let ops = recovery::shadow_operators(base, &self.target);
+        Some(if self.local { ops.local() } else { ops })
+    }
 }
 
 impl<A: Adapter> ValidatedBroadcast<A> {
     /// Restricts to clients in `rooms`.
-    pub fn to(self, rooms: impl RoomParam) -> Self {
-        Self {
-            inner: self.inner.to(rooms),
-            kind: EmitKind::Room,
-            ..self
-        }
+    pub fn to(mut self, rooms: impl RoomParam) -> Self {
+        self.inner = match &mut self.recovery {
+            Some(track) => {
+                let names = room_names(rooms);
+                track.target.rooms.extend(names.iter().cloned());
+                self.inner.to(names)
+            }
+            None => self.inner.to(rooms),
+        };
+        self.kind = EmitKind::Room;
+        self
     }
 
     /// Excludes clients in `rooms`.
-    pub fn except(self, rooms: impl RoomParam) -> Self {
-        Self {
-            inner: self.inner.except(rooms),
-            ..self
-        }
+    pub fn except(mut self, rooms: impl RoomParam) -> Self {
+        self.inner = match &mut self.recovery {
+            Some(track) => {
+                let names = room_names(rooms);
+                track.target.except.extend(names.iter().cloned());
+                self.inner.except(names)
+            }
+            None => self.inner.except(rooms),
+        };
+        self
     }
 
     /// Only clients connected to this process (no adapter broadcast).
-    pub fn local(self) -> Self {
-        Self {
-            inner: self.inner.local(),
-            ..self
+    pub fn local(mut self) -> Self {
+        if let Some(track) = &mut self.recovery {
+            track.local = true;
         }
+        self.inner = self.inner.local();
+        self
     }
 
     /// Emits `event` to every selected client after validating `data` (once, however many
@@ -465,10 +633,35 @@ impl<A: Adapter> ValidatedBroadcast<A> {
     }
 
     async fn send_checked(self, checked: CheckedEvent<'_>) -> Result<(), EmitError> {
-        self.inner
-            .emit(checked.event(), &checked.wire())
-            .await
-            .map_err(|e| EmitError::Send(e.into()))
+        let Some(track) = self.recovery else {
+            return self
+                .inner
+                .emit(checked.event(), &checked.wire())
+                .await
+                .map_err(|e| EmitError::Send(e.into()));
+        };
+        // Once as written to the clients that did not opt in, once with its offset to the
+        // shadows of its rooms (see `crate::recovery`).
+        // Opted-in clients are in no application room (only in shadows), so only a
+        // namespace-wide broadcast must exclude them.
+        let plain = if track.target.rooms.is_empty() {
+            self.inner.except(OPTED_IN)
+        } else {
+            self.inner
+        };
+        let wire = checked.wire();
+        let plain = plain.emit(checked.event(), &wire);
+        if let Some(shadows) = track.shadows(&self.ns_path) {
+            recovery::broadcast_to_members(
+                &track.engine,
+                &self.ns_path,
+                track.target,
+                shadows,
+                checked.event(),
+                checked.args(),
+            );
+        }
+        plain.await.map_err(|e| EmitError::Send(e.into()))
     }
 
     /// Emits `event` to every selected client (on every node, with a remote adapter) and
@@ -482,8 +675,29 @@ impl<A: Adapter> ValidatedBroadcast<A> {
     ) -> Result<Vec<(Sid, Result<V, EmitError>)>, EmitError> {
         use futures_util::StreamExt;
         let checked = check_outgoing(&self.rt, &self.ns, &self.ns_path, event, data, self.kind)?;
-        let stream = self
-            .inner
+        // Not logged (an ack answers a call that is over by the time a client recovers), but
+        // opted-in clients are in the shadows of the rooms: both get the one packet.
+        let inner = match &self.recovery {
+            Some(track) if !track.target.rooms.is_empty() => self.inner.to(track
+                .target
+                .rooms
+                .iter()
+                .map(|r| recovery::shadow(r))
+                .collect::<Vec<_>>()),
+            _ => self.inner,
+        };
+        let inner = match &self.recovery {
+            Some(track) if !track.target.except.is_empty() => inner.except(
+                track
+                    .target
+                    .except
+                    .iter()
+                    .map(|r| recovery::shadow(r))
+                    .collect::<Vec<_>>(),
+            ),
+            _ => inner,
+        };
+        let stream = inner
             .timeout(self.rt.ack_timeout)
             .emit_with_ack::<_, WireArgs>(checked.event(), &checked.wire())
             .await
@@ -530,13 +744,26 @@ impl<A: Adapter> ValidatedIo<A> {
             .io
             .of(path)
             .ok_or_else(|| EmitError::UnknownNamespace(path.to_owned()))?;
+        let recovery = self.rt.recovery.as_ref().map(|engine| RecoveryTrack {
+            engine: engine.clone(),
+            target: Target::default(),
+            origin: Origin::Io(self.io.clone()),
+            local: false,
+        });
         Ok(ValidatedBroadcast {
             inner,
             kind: EmitKind::Broadcast,
             ns,
             ns_path: path.to_owned(),
             rt: self.rt.clone(),
+            recovery,
         })
+    }
+
+    /// What connection state recovery did and keeps on this node; `None` when it is off
+    /// (see [`crate::recovery`]).
+    pub fn recovery_stats(&self) -> Option<recovery::RecoveryStats> {
+        self.rt.recovery.as_ref().map(|e| e.snapshot())
     }
 
     /// Time to wait for client acks.

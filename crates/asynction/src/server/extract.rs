@@ -128,6 +128,18 @@ impl<S, A: Adapter> FromContext<S, A> for AuthPayload {
     }
 }
 
+/// Whether this connection recovered an earlier one of its client (see [`crate::recovery`]):
+/// `true` when its session was restored and its missed events replayed, as `socket.recovered`
+/// in Node. Known from the `connect` handler on; `false` without recovery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Recovered(pub bool);
+
+impl<S, A: Adapter> FromContext<S, A> for Recovered {
+    fn from_context(ctx: &mut HandlerContext<S, A>) -> Result<Self, ExtractError> {
+        Ok(Recovered(ctx.validated_socket().recovered()))
+    }
+}
+
 impl<S, A: Adapter> FromContext<S, A> for EventError {
     fn from_context(ctx: &mut HandlerContext<S, A>) -> Result<Self, ExtractError> {
         ctx.error

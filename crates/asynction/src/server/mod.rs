@@ -61,7 +61,7 @@ pub use emit::{
     AckFailure, EmitError, SendFailure, ValidatedBroadcast, ValidatedIo, ValidatedSocket,
 };
 pub use extract::FromContext;
-pub use extract::{AuthPayload, EventName, ExtractError, Payload, State};
+pub use extract::{AuthPayload, EventName, ExtractError, Payload, Recovered, State};
 pub use handler::{Ack, BoxFuture, Handler, IntoReply, Reply};
 pub use identify::{SERVER_PRODUCT, identify_layer, server_header};
 pub use limits::{

@@ -11,6 +11,7 @@ use socketioxide::SocketIo;
 use socketioxide::adapter::Adapter;
 
 use crate::observe::{NamespaceObserver, Observer};
+use crate::recovery::RecoveryEngine;
 use crate::security::Authenticator;
 use crate::validate::{NamespaceIndex, NamespaceValidators};
 
@@ -24,6 +25,8 @@ pub(crate) struct SpecRuntime {
     pub authenticator: Authenticator,
     /// Who observes the server (emits, validation time); does nothing when nobody does.
     pub observer: Arc<dyn Observer>,
+    /// Connection state recovery, when on.
+    pub recovery: Option<Arc<RecoveryEngine>>,
 }
 
 impl std::fmt::Debug for SpecRuntime {

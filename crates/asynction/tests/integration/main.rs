@@ -27,6 +27,7 @@ mod mock_reload;
 #[cfg(feature = "otel")]
 mod otel;
 mod parser_agreement;
+mod recovery;
 mod security_peers;
 mod security_unit;
 mod server_node;

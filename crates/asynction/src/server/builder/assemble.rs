@@ -14,7 +14,7 @@ use socketioxide::handler::ConnectHandler;
 use socketioxide::{ParserConfig, SocketIo, SocketIoBuilder};
 use socketioxide_core::adapter::{CoreAdapter, DefinedAdapter};
 
-use super::super::connect::{accept, deliver_pending_emits};
+use super::super::connect::{accept, after_connect};
 use super::super::dispatch::serve;
 use super::super::emit::ValidatedIo;
 use super::super::handler::{BoxedHandler, EventRoute, NamespaceHandlers};
@@ -26,6 +26,7 @@ use super::{
 use crate::model::{Api, Event, Namespace, Server};
 use crate::observe::{Observer, Observers, SocketInfo};
 use crate::plugin::Site;
+use crate::recovery::{RecoveryEngine, RecoveryOptions};
 use crate::security::Authenticator;
 use crate::validate::{NamespaceIndex, Validators};
 
@@ -89,12 +90,20 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter + DefinedAdapter> AsynctionSoc
             .builder()
             .with_adapter::<A>(adapter_state)
             .build_layer();
+        let recovery = self
+            .recovery
+            .unwrap_or_else(|| {
+                api.recovery_for(server)
+                    .map(|r| RecoveryOptions::new(r.max_disconnection_duration()))
+            })
+            .map(|options| Arc::new(RecoveryEngine::new(&options)));
         let rt = Arc::new(SpecRuntime {
             namespaces: NamespaceIndex::new(&api, validators)?,
             validation: self.validation,
             ack_timeout: self.ack_timeout,
             authenticator,
             observer: observer.clone(),
+            recovery,
         });
         let assembly = Assembly {
             table: HandlerTable {
@@ -392,7 +401,7 @@ fn register<S: Clone + Send + Sync + 'static, A: Adapter + DefinedAdapter>(
             let nsh = nsh.clone();
             async move {
                 nsh.runtime.observer.connected(&SocketInfo::of(&s));
-                deliver_pending_emits(&s);
+                after_connect(&nsh.runtime, &s);
             }
         }
     };

@@ -36,6 +36,7 @@ pub(crate) use registrations::{Description, Registrations, RouteCheck};
 use super::handler::{BoxedHandler, Handler, boxed};
 use super::limits::Limits;
 use crate::plugin::Plugin;
+use crate::recovery::RecoveryOptions;
 use crate::security::{CredentialPolicy, SecurityHandlers};
 use crate::spec::{Document, SpecError};
 
@@ -129,6 +130,8 @@ pub struct AsynctionSocketIo<S = (), A: Adapter = LocalAdapter> {
     docs: bool,
     docs_console: bool,
     ack_timeout: Duration,
+    /// `None`: as the document says; `Some(None)`: off; `Some(Some(_))`: on, these options.
+    recovery: Option<Option<RecoveryOptions>>,
     configure: Vec<Configure>,
     /// Replaces the default (JSON) parser, before `configure` runs.
     parser: Option<Configure>,
@@ -228,6 +231,7 @@ impl<S, A: Adapter> AsynctionSocketIo<S, A> {
             docs: true,
             docs_console: false,
             ack_timeout: Duration::from_secs(5),
+            recovery: None,
             configure: Vec::new(),
             parser: None,
             security: SecurityMode::Handlers(SecurityHandlers::new()),
@@ -311,6 +315,21 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter> AsynctionSocketIo<S, A> {
     /// it, a document with exactly one server uses that server.
     pub fn server(mut self, name: impl Into<String>) -> Self {
         self.server = Some(name.into());
+        self
+    }
+
+    /// Turns connection state recovery on, keeping a disconnected client's session for
+    /// `max_disconnection_duration` (see [`crate::recovery`]). Wins over the document's
+    /// `x-socketio-recovery`; without it, the document decides (the selected server's, else
+    /// the root's).
+    pub fn recovery(self, max_disconnection_duration: Duration) -> Self {
+        self.recovery_options(Some(RecoveryOptions::new(max_disconnection_duration)))
+    }
+
+    /// Recovery with every option ([`RecoveryOptions`]), or off (`None`) whatever the
+    /// document says. Wins over the document's `x-socketio-recovery`.
+    pub fn recovery_options(mut self, options: Option<RecoveryOptions>) -> Self {
+        self.recovery = Some(options);
         self
     }
 

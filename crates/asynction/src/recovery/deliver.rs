@@ -1,0 +1,243 @@
+//! Delivering recoverable events through socketioxide: to one opted-in socket, to the shadows
+//! of a broadcast's rooms, the replay of a recovering client, and its session kept when it
+//! leaves. Everything that delivers holds the namespace's delivery lock (see `log.rs`).
+
+use std::collections::HashSet;
+
+use futures_util::FutureExt;
+use serde_json::json;
+use socketioxide::adapter::Adapter;
+use socketioxide::extract::SocketRef;
+use socketioxide::operators::BroadcastOperators;
+use socketioxide::socket::DisconnectReason;
+
+use super::SESSION_EVENT;
+use super::engine::RecoveryEngine;
+use super::entry::{Entry, Target, with_offset};
+use super::member::Member;
+use super::rooms::{LIVE, shadow, unshadow};
+use super::session::SavedSession;
+use crate::validate::NamespaceValidators;
+use crate::wire::Args;
+
+/// What happened when a client went live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct WentLive {
+    /// Its session was restored and its missed events replayed.
+    pub recovered: bool,
+    /// Events replayed.
+    pub replayed: usize,
+}
+
+/// After CONNECT: tells the client its session (`asynction:recovery`), replays what it missed
+/// (each event validated again, with its offset), then joins the shadows of its rooms and the
+/// live marker — all under the delivery lock, so later events reach it live and after the
+/// replay.
+pub(crate) fn go_live<A: Adapter>(
+    engine: &RecoveryEngine,
+    validators: &NamespaceValidators,
+    validate: bool,
+    s: &SocketRef<A>,
+    member: &Member,
+) -> WentLive {
+    let log = member.log.lock();
+    let mut state = member.state();
+    let mut replay = Vec::new();
+    if let Some((session, offset)) = state.resume.take() {
+        match log.replay_from(offset, session.since) {
+            Ok(entries) => {
+                let rooms: HashSet<String> = session.rooms.iter().cloned().collect();
+                let mut sids = session.sids;
+                sids.push(s.id);
+                replay = entries
+                    .into_iter()
+                    .filter(|(_, e)| e.target.reaches(&rooms, &sids))
+                    .collect();
+            }
+            Err(miss) => {
+                state.miss = Some(miss);
+                state.recovered = false;
+                state.pending_rooms.retain(|r| !session.rooms.contains(r));
+                state.data = serde_json::Value::Null;
+                state.sids.clear();
+            }
+        }
+    }
+    let ns = s.ns();
+    let session_event = json!({ "pid": member.pid, "recovered": state.recovered });
+    if let Err(e) = s.emit(SESSION_EVENT, &session_event) {
+        tracing::debug!(namespace = ns, error = %e, "the recovery session event could not be sent");
+    }
+    let mut replayed = 0;
+    for (offset, entry) in &replay {
+        match validators.check_outgoing_args(ns, &entry.event, &entry.args, validate) {
+            Ok(_) => {
+                let args = with_offset(&entry.args, &offset.to_string());
+                if s.emit(entry.event.as_str(), &args.as_wire()).is_ok() {
+                    replayed += 1;
+                }
+            }
+            Err(e) => {
+                tracing::warn!(namespace = ns, event = %entry.event, error = %e, "a logged event breaks the document and is not replayed");
+            }
+        }
+    }
+    let mut rooms: Vec<String> = std::mem::take(&mut state.pending_rooms)
+        .iter()
+        .map(|r| shadow(r))
+        .collect();
+    rooms.push(LIVE.to_owned());
+    s.join(rooms);
+    state.live = true;
+    state.since = log.head();
+    state.sids = SavedSession::remember(&state.sids, s.id);
+    let outcome = WentLive {
+        recovered: state.recovered,
+        replayed,
+    };
+    drop(state);
+    drop(log);
+    match member.state().miss {
+        Some(miss) => engine.stats.missed(miss),
+        None if outcome.recovered => engine.stats.recovered(replayed),
+        None => {}
+    }
+    outcome
+}
+
+/// An event to one opted-in socket: logged, and sent with its offset once the socket is live
+/// (before that, its replay delivers it).
+pub(crate) fn send_to_member<A: Adapter>(
+    engine: &RecoveryEngine,
+    s: &SocketRef<A>,
+    member: &Member,
+    event: &str,
+    args: &Args,
+) -> Result<(), socketioxide::SendError> {
+    let mut log = member.log.lock();
+    let offset = log.append(
+        Entry {
+            event: event.to_owned(),
+            args: args.clone(),
+            target: Target::socket(s.id),
+        },
+        engine.bounds,
+    );
+    if member.state().live {
+        s.emit(event, &with_offset(args, &offset.to_string()).as_wire())?;
+    }
+    Ok(())
+}
+
+/// A broadcast's part for opted-in clients: logged with its `target`, sent with its offset
+/// through `shadows` (the broadcast aimed at the shadows of its rooms, see
+/// [`shadow_operators`]). Delivery errors (a socket that just closed) are not returned: the
+/// event is in the log and reaches such a client when it recovers.
+pub(crate) fn broadcast_to_members<A: Adapter>(
+    engine: &RecoveryEngine,
+    ns: &str,
+    target: Target,
+    shadows: BroadcastOperators<A>,
+    event: &str,
+    args: &Args,
+) {
+    let log = engine.log(ns);
+    let mut log = log.lock();
+    let offset = log.append(
+        Entry {
+            event: event.to_owned(),
+            args: args.clone(),
+            target,
+        },
+        engine.bounds,
+    );
+    let args = with_offset(args, &offset.to_string());
+    let wire = args.as_wire();
+    let delivery = shadows.emit(event, &wire);
+    // socketioxide's local delivery completes when first polled (every adapter delivers to its
+    // own node's sockets synchronously); one that would wait is sent on without the lock.
+    match delivery.now_or_never() {
+        Some(Err(e)) => {
+            tracing::debug!(namespace = ns, error = %e, "some recovering clients were not reached; they get the event when they recover");
+        }
+        Some(Ok(())) => {}
+        None => tracing::warn!(
+            namespace = ns,
+            "the adapter did not deliver at once; recovery cannot order this event"
+        ),
+    }
+}
+
+/// `base` aimed at the shadows of `target`'s rooms (the live marker when it has none), minus
+/// the shadows of its exceptions.
+pub(crate) fn shadow_operators<A: Adapter>(
+    base: BroadcastOperators<A>,
+    target: &Target,
+) -> BroadcastOperators<A> {
+    let rooms: Vec<String> = if target.rooms.is_empty() {
+        vec![LIVE.to_owned()]
+    } else {
+        target.rooms.iter().map(|r| shadow(r)).collect()
+    };
+    // `within`, not `to`: socketioxide's `to` and `except` also exclude the sender, which a
+    // socket's own `within` broadcast must not.
+    let ops = base.within(rooms);
+    if target.except.is_empty() {
+        ops
+    } else {
+        ops.except(target.except.iter().map(|r| shadow(r)).collect::<Vec<_>>())
+    }
+}
+
+/// Whether a client that left for `reason` may come back to its session: it lost its
+/// connection (or the server shut down), it did not leave on purpose.
+pub(crate) fn is_recoverable(reason: DisconnectReason) -> bool {
+    use DisconnectReason as R;
+    matches!(
+        reason,
+        R::TransportClose
+            | R::TransportError
+            | R::HeartbeatTimeout
+            | R::ClosingServer
+            | R::MultipleHttpPollingError
+    )
+}
+
+/// When an opted-in socket leaves for a recoverable reason: its session is kept for the
+/// recovery window.
+pub(crate) fn keep_session<A: Adapter>(
+    engine: &RecoveryEngine,
+    s: &SocketRef<A>,
+    member: &Member,
+    reason: DisconnectReason,
+) {
+    if !is_recoverable(reason) {
+        return;
+    }
+    let state = member.state();
+    let session = match &state.resume {
+        // It left before going live: its old session, as it was, is still the one to resume.
+        Some((session, _)) => SavedSession {
+            sids: SavedSession::remember(&session.sids, s.id),
+            ..session.clone()
+        },
+        None => {
+            let mut rooms: Vec<String> = s
+                .rooms()
+                .iter()
+                .filter_map(|r| unshadow(r).map(str::to_owned))
+                .collect();
+            rooms.extend(state.pending_rooms.iter().cloned());
+            SavedSession {
+                ns: s.ns().to_owned(),
+                rooms,
+                sids: SavedSession::remember(&state.sids, s.id),
+                data: state.data.clone(),
+                since: state.since,
+            }
+        }
+    };
+    engine
+        .sessions
+        .save(member.pid.clone(), session, engine.window);
+}
