@@ -52,6 +52,7 @@
 mod driver;
 mod emitter;
 mod error;
+mod recovery_log;
 mod redis;
 
 pub use driver::ResilientDriver;

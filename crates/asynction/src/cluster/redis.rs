@@ -7,6 +7,7 @@ use url::Url;
 
 use super::ClusterError;
 use super::driver::ResilientDriver;
+use super::recovery_log::{DEFAULT_PREFIX, share_through_redis};
 use crate::server::{Asynction, AsynctionSocketIo, AsynctionWithState, NoState};
 
 /// The socketioxide adapter of a cluster node: socketioxide-redis on a [`ResilientDriver`]
@@ -112,6 +113,17 @@ impl<S: Clone + Send + Sync + 'static> AsynctionWithState<S, RedisAdapter> {
         let online = driver.clone();
         let adapter = adapter_of(driver);
         let (app, pending) = self.build_pending(adapter)?;
+        // With recovery on, sessions and events live in Redis so any node recovers a client.
+        if let Some(engine) = app.io.rt.recovery.clone() {
+            share_through_redis(
+                engine,
+                app.io.io.clone(),
+                redis_client(url)?,
+                DEFAULT_PREFIX,
+                &redact_url(url),
+            )
+            .await?;
+        }
         // `{base}/readyz` says `redis: offline` while the node cannot reach Redis.
         app.lifecycle().add_readiness_check("redis", move || {
             if online.is_online() {

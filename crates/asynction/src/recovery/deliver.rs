@@ -15,7 +15,8 @@ use super::SESSION_EVENT;
 use super::engine::RecoveryEngine;
 use super::entry::{Entry, Target, with_offset};
 use super::member::Member;
-use super::rooms::{LIVE, shadow, unshadow};
+use super::offset::now_ms;
+use super::rooms::{LIVE, shadow, socket_room, unshadow};
 use super::session::SavedSession;
 use crate::validate::NamespaceValidators;
 use crate::wire::Args;
@@ -87,6 +88,7 @@ pub(crate) fn go_live<A: Adapter>(
         .map(|r| shadow(r))
         .collect();
     rooms.push(LIVE.to_owned());
+    rooms.push(socket_room(&s.id));
     s.join(rooms);
     state.live = true;
     state.since = log.head();
@@ -114,15 +116,17 @@ pub(crate) fn send_to_member<A: Adapter>(
     event: &str,
     args: &Args,
 ) -> Result<(), socketioxide::SendError> {
+    let entry = Entry {
+        event: event.to_owned(),
+        args: args.clone(),
+        target: Target::socket(s.id),
+    };
+    if let Some(shared) = engine.shared() {
+        shared.append(s.ns(), &entry);
+        return Ok(());
+    }
     let mut log = member.log.lock();
-    let offset = log.append(
-        Entry {
-            event: event.to_owned(),
-            args: args.clone(),
-            target: Target::socket(s.id),
-        },
-        engine.bounds,
-    );
+    let offset = log.append(entry, engine.bounds);
     if member.state().live {
         s.emit(event, &with_offset(args, &offset.to_string()).as_wire())?;
     }
@@ -141,16 +145,19 @@ pub(crate) fn broadcast_to_members<A: Adapter>(
     event: &str,
     args: &Args,
 ) {
+    let entry = Entry {
+        event: event.to_owned(),
+        args: args.clone(),
+        target,
+    };
+    if let Some(shared) = engine.shared() {
+        // Every node delivers it from the shared log (`shared::deliver_logged`).
+        shared.append(ns, &entry);
+        return;
+    }
     let log = engine.log(ns);
     let mut log = log.lock();
-    let offset = log.append(
-        Entry {
-            event: event.to_owned(),
-            args: args.clone(),
-            target,
-        },
-        engine.bounds,
-    );
+    let offset = log.append(entry, engine.bounds);
     let args = with_offset(args, &offset.to_string());
     let wire = args.as_wire();
     let delivery = shadows.emit(event, &wire);
@@ -205,7 +212,7 @@ pub(crate) fn is_recoverable(reason: DisconnectReason) -> bool {
 
 /// When an opted-in socket leaves for a recoverable reason: its session is kept for the
 /// recovery window.
-pub(crate) fn keep_session<A: Adapter>(
+pub(crate) async fn keep_session<A: Adapter>(
     engine: &RecoveryEngine,
     s: &SocketRef<A>,
     member: &Member,
@@ -214,8 +221,24 @@ pub(crate) fn keep_session<A: Adapter>(
     if !is_recoverable(reason) {
         return;
     }
+    let session = session_to_keep(s, member);
+    match engine.shared() {
+        Some(shared) => {
+            let expires = now_ms() + engine.window.as_millis() as u64;
+            shared
+                .save_session(member.pid.clone(), session, expires)
+                .await;
+        }
+        None => engine
+            .sessions
+            .save(member.pid.clone(), session, engine.window),
+    }
+}
+
+/// What an opted-in socket that is leaving keeps.
+fn session_to_keep<A: Adapter>(s: &SocketRef<A>, member: &Member) -> SavedSession {
     let state = member.state();
-    let session = match &state.resume {
+    match &state.resume {
         // It left before going live: its old session, as it was, is still the one to resume.
         Some((session, _)) => SavedSession {
             sids: SavedSession::remember(&session.sids, s.id),
@@ -236,8 +259,5 @@ pub(crate) fn keep_session<A: Adapter>(
                 since: state.since,
             }
         }
-    };
-    engine
-        .sessions
-        .save(member.pid.clone(), session, engine.window);
+    }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -12,6 +12,7 @@ use super::log::{Bounds, NamespaceLog};
 use super::member::{Member, MemberState};
 use super::offset::Offset;
 use super::session::{MemorySessions, Miss, new_pid};
+use super::shared::SharedLog;
 use super::{RecoveryOptions, RecoveryStats};
 
 /// A server's recovery state (one per built server with recovery on).
@@ -26,6 +27,10 @@ pub(crate) struct RecoveryEngine {
     pub sessions: MemorySessions,
     /// Counters of what recovery did.
     pub stats: Counters,
+    /// The log and sessions every node shares (a cluster through Redis); in memory without.
+    shared: OnceLock<Arc<dyn SharedLog>>,
+    /// With a shared log: the delivery lock of this node, and the newest offset it delivered.
+    delivery: Mutex<Offset>,
 }
 
 /// What recovery did since the server started.
@@ -75,7 +80,25 @@ impl RecoveryEngine {
             logs: RwLock::default(),
             sessions: MemorySessions::default(),
             stats: Counters::default(),
+            shared: OnceLock::new(),
+            delivery: Mutex::default(),
         }
+    }
+
+    /// Keeps sessions and events in `shared` from now on (set once, before serving).
+    pub(crate) fn share(&self, shared: Arc<dyn SharedLog>, delivered: Offset) {
+        *self.delivery() = delivered;
+        let _ = self.shared.set(shared);
+    }
+
+    /// The shared log, when the nodes share one.
+    pub(crate) fn shared(&self) -> Option<&Arc<dyn SharedLog>> {
+        self.shared.get()
+    }
+
+    /// With a shared log: this node's delivery lock and the newest offset it delivered.
+    pub(crate) fn delivery(&self) -> MutexGuard<'_, Offset> {
+        self.delivery.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The log of concrete namespace `ns`, made on first use.
@@ -112,7 +135,7 @@ impl RecoveryEngine {
     /// `auth` has no `pid` key); else its membership, resuming its session when `pid` names
     /// one of this namespace still in its window (the offset is checked against the log when
     /// it goes live). Anything else is a new session, with the reason kept.
-    pub(crate) fn opt_in(&self, ns: &str, auth: Option<&Value>) -> Option<Arc<Member>> {
+    pub(crate) async fn opt_in(&self, ns: &str, auth: Option<&Value>) -> Option<Arc<Member>> {
         let auth = auth?.as_object()?;
         let pid = auth.get("pid")?;
         let log = self.log(ns);
@@ -140,13 +163,21 @@ impl RecoveryEngine {
             },
             Some(_) => return Some(fresh(Some(Miss::Malformed))),
         };
-        let session = match self.sessions.take(pid, ns) {
+        let taken = match self.shared() {
+            Some(shared) => shared.take_session(pid.clone(), ns.to_owned()).await,
+            None => self.sessions.take(pid, ns),
+        };
+        let session = match taken {
             Ok(session) => session,
             Err(miss) => return Some(fresh(Some(miss))),
         };
         // Checked now so the connect handler sees the verdict (`Recovered`); checked again when
         // the client goes live, in case the log was trimmed meanwhile.
-        let checked = log.lock().replay_from(offset, session.since).map(drop);
+        // (With a shared log, only when it goes live: reading it is the replay itself.)
+        let checked = match self.shared() {
+            Some(_) => Ok(()),
+            None => log.lock().replay_from(offset, session.since).map(drop),
+        };
         if let Err(miss) = checked {
             return Some(fresh(Some(miss)));
         }

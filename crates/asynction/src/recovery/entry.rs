@@ -100,3 +100,110 @@ mod tests {
         assert!(!Target::socket(me).reaches(&rooms(&["lobby"]), &[other]));
     }
 }
+
+/// An entry as a shared log stores it (JSON; binary attachments base64).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredEntry {
+    ns: String,
+    event: String,
+    args: Vec<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    bin: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    rooms: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    except: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    except_socket: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    socket: Option<String>,
+}
+
+impl Entry {
+    /// The entry of namespace `ns` as a shared log stores it.
+    pub(crate) fn encode(&self, ns: &str) -> String {
+        use base64::Engine as _;
+        let stored = StoredEntry {
+            ns: ns.to_owned(),
+            event: self.event.clone(),
+            args: self.args.values.clone(),
+            bin: self
+                .args
+                .binaries
+                .iter()
+                .map(|b| base64::engine::general_purpose::STANDARD.encode(b))
+                .collect(),
+            rooms: self.target.rooms.clone(),
+            except: self.target.except.clone(),
+            except_socket: self.target.except_socket.map(|s| s.to_string()),
+            socket: self.target.socket.map(|s| s.to_string()),
+        };
+        serde_json::to_string(&stored).expect("an entry is JSON")
+    }
+
+    /// An entry read back from a shared log, with its namespace; `None` when it is not one
+    /// this version wrote (it is then skipped, and said so).
+    pub(crate) fn decode(text: &str) -> Option<(String, Entry)> {
+        use base64::Engine as _;
+        let stored: StoredEntry = serde_json::from_str(text).ok()?;
+        let sid = |s: Option<String>| -> Option<Option<Sid>> {
+            match s {
+                None => Some(None),
+                Some(s) => s.parse().ok().map(Some),
+            }
+        };
+        let binaries = stored
+            .bin
+            .iter()
+            .map(|b| {
+                base64::engine::general_purpose::STANDARD
+                    .decode(b)
+                    .ok()
+                    .map(bytes::Bytes::from)
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let entry = Entry {
+            event: stored.event,
+            args: Args {
+                values: stored.args,
+                binaries,
+            },
+            target: Target {
+                rooms: stored.rooms,
+                except: stored.except,
+                except_socket: sid(stored.except_socket)?,
+                socket: sid(stored.socket)?,
+            },
+        };
+        Some((stored.ns, entry))
+    }
+}
+
+#[cfg(test)]
+mod stored_tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_reads_back_what_it_wrote_binaries_and_socket_ids_included() {
+        let entry = Entry {
+            event: "photo".into(),
+            args: Args {
+                values: vec![
+                    serde_json::json!({"_placeholder": true, "num": 0}),
+                    "x".into(),
+                ],
+                binaries: vec![bytes::Bytes::from_static(&[0, 1, 255])],
+            },
+            target: Target {
+                rooms: vec!["a".into()],
+                except: vec!["b".into()],
+                except_socket: Some(Sid::new()),
+                socket: None,
+            },
+        };
+        let text = entry.encode("/chat");
+        assert_eq!(Entry::decode(&text), Some(("/chat".to_owned(), entry)));
+        assert_eq!(Entry::decode("{\"ns\": 1}"), None);
+        assert_eq!(Entry::decode("not json"), None);
+    }
+}

@@ -84,6 +84,7 @@ mod member;
 mod offset;
 mod rooms;
 mod session;
+mod shared;
 
 use std::time::Duration;
 
@@ -91,10 +92,14 @@ pub(crate) use deliver::{
     broadcast_to_members, go_live, keep_session, send_to_member, shadow_operators,
 };
 pub(crate) use engine::{RecoveryEngine, without_recovery_keys};
+pub(crate) use entry::Entry;
 pub(crate) use entry::Target;
 pub(crate) use member::{Member, Membership};
+pub(crate) use offset::{Offset, now_ms};
 pub(crate) use rooms::{OPTED_IN, is_internal, shadow, unshadow};
 pub use session::Miss;
+pub(crate) use session::SavedSession;
+pub(crate) use shared::{LogError, LogExtent, SharedLog, deliver_logged, go_live_shared};
 
 /// The event that tells an opted-in client its session, right after CONNECT:
 /// `{"pid": "<private session id>", "recovered": true|false}`.

@@ -18,6 +18,14 @@ pub(crate) const LIVE: &str = "asynction:recovery:live";
 
 const SHADOW: &str = "asynction:recovery:room:";
 
+const SOCKET: &str = "asynction:recovery:socket:";
+
+/// The room only the opted-in socket `sid` is in once live: how a node reading a shared log
+/// reaches one socket, or leaves out the sender of a broadcast.
+pub(crate) fn socket_room(sid: &impl std::fmt::Display) -> String {
+    format!("{SOCKET}{sid}")
+}
+
 /// The shadow of the application's room `room`.
 pub(crate) fn shadow(room: &str) -> String {
     format!("{SHADOW}{room}")
@@ -30,7 +38,7 @@ pub(crate) fn unshadow(room: &str) -> Option<&str> {
 
 /// Whether `room` is one of recovery's own (markers or shadows).
 pub(crate) fn is_internal(room: &str) -> bool {
-    room == OPTED_IN || room == LIVE || room.starts_with(SHADOW)
+    room == OPTED_IN || room == LIVE || room.starts_with(SHADOW) || room.starts_with(SOCKET)
 }
 
 #[cfg(test)]

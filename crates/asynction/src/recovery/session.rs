@@ -197,3 +197,69 @@ mod tests {
         assert_eq!(sids, all[2..]);
     }
 }
+
+/// A session as a shared store keeps it, with when its window ends.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredSession {
+    ns: String,
+    rooms: Vec<String>,
+    sids: Vec<String>,
+    data: Value,
+    since: String,
+    expires_at_ms: u64,
+}
+
+impl SavedSession {
+    /// The session as a shared store keeps it, its window ending at `expires_at_ms`.
+    pub(crate) fn encode(&self, expires_at_ms: u64) -> String {
+        let stored = StoredSession {
+            ns: self.ns.clone(),
+            rooms: self.rooms.clone(),
+            sids: self.sids.iter().map(|s| s.to_string()).collect(),
+            data: self.data.clone(),
+            since: self.since.to_string(),
+            expires_at_ms,
+        };
+        serde_json::to_string(&stored).expect("a session is JSON")
+    }
+
+    /// A session read back from a shared store and when its window ends; `None` when it is not
+    /// one this version wrote.
+    pub(crate) fn decode(text: &str) -> Option<(SavedSession, u64)> {
+        let stored: StoredSession = serde_json::from_str(text).ok()?;
+        let sids = stored
+            .sids
+            .iter()
+            .map(|s| s.parse().ok())
+            .collect::<Option<Vec<Sid>>>()?;
+        let session = SavedSession {
+            ns: stored.ns,
+            rooms: stored.rooms,
+            sids,
+            data: stored.data,
+            since: Offset::parse(&stored.since)?,
+        };
+        Some((session, stored.expires_at_ms))
+    }
+}
+
+#[cfg(test)]
+mod stored_tests {
+    use super::*;
+
+    #[test]
+    fn a_session_reads_back_what_it_wrote() {
+        let session = SavedSession {
+            ns: "/chat".into(),
+            rooms: vec!["lobby".into()],
+            sids: vec![Sid::new(), Sid::new()],
+            data: serde_json::json!({"user": "ada"}),
+            since: Offset { ms: 12, seq: 3 },
+        };
+        assert_eq!(
+            SavedSession::decode(&session.encode(99)),
+            Some((session, 99))
+        );
+        assert_eq!(SavedSession::decode("{}"), None);
+    }
+}

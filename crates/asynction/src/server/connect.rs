@@ -82,9 +82,10 @@ pub(crate) async fn accept<S: Clone + Send + Sync + 'static, A: Adapter>(
     }
     // Opted in: the session to resume (or a new one) before the connect handler runs, so it
     // sees `Recovered` and the restored rooms.
-    let member = engine
-        .as_ref()
-        .and_then(|e| e.opt_in(&ns_path, recovery_auth.as_ref()));
+    let member = match &engine {
+        Some(e) => e.opt_in(&ns_path, recovery_auth.as_ref()).await,
+        None => None,
+    };
     if let Some(member) = &member {
         s.extensions.insert(Membership(member.clone()));
         s.join(OPTED_IN);
@@ -123,14 +124,27 @@ pub(crate) async fn accept<S: Clone + Send + Sync + 'static, A: Adapter>(
 /// After CONNECT: an opted-in client gets its session and what it missed (see
 /// [`crate::recovery`]); then the emits the connect handler made (validated when it made them)
 /// are delivered.
-pub(crate) fn after_connect<S, A: Adapter>(nsr: &NamespaceRuntime<S, A>, s: &SocketRef<A>) {
+pub(crate) async fn after_connect<S, A: Adapter>(nsr: &NamespaceRuntime<S, A>, s: &SocketRef<A>) {
     let membership = nsr
         .rt
         .recovery
         .as_ref()
         .zip(s.extensions.get::<Membership>());
     if let Some((engine, Membership(member))) = &membership {
-        let went = recovery::go_live(engine, &nsr.validators, nsr.rt.validation, s, member);
+        let went = match engine.shared() {
+            Some(shared) => {
+                recovery::go_live_shared(
+                    engine,
+                    shared.as_ref(),
+                    &nsr.validators,
+                    nsr.rt.validation,
+                    s,
+                    member,
+                )
+                .await
+            }
+            None => recovery::go_live(engine, &nsr.validators, nsr.rt.validation, s, member),
+        };
         match member.state().miss {
             Some(miss) => {
                 tracing::debug!(

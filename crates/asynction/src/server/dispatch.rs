@@ -68,7 +68,7 @@ pub(crate) fn serve<S: Clone + Send + Sync + 'static, A: Adapter>(
                 if let (Some(engine), Some(Membership(member))) =
                     (&nsh.runtime.rt.recovery, s.extensions.get::<Membership>())
                 {
-                    recovery::keep_session(engine, &s, &member, reason);
+                    recovery::keep_session(engine, &s, &member, reason).await;
                 }
                 nsh.runtime.observer.disconnected(&SocketInfo::of(&s));
                 if let Some(handler) = &nsh.disconnect {

@@ -7,9 +7,12 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use asynction::recovery::{Miss, RecoveryOptions, SESSION_EVENT};
-use asynction::{Ack, AsynctionSocketIo, Payload, Recovered, ValidatedIo, ValidatedSocket};
+use asynction::{
+    Ack, Adapter, AsynctionSocketIo, Payload, Recovered, ValidatedIo, ValidatedSocket,
+};
 use asynction_client::{Args, Client, ClientBuilder, Incoming, Transport};
 use serde_json::{Value, json};
+use socketioxide::adapter::LocalAdapter;
 
 const FIXTURE: &str = concat!(
     concat!(env!("CARGO_MANIFEST_DIR"), "/../.."),
@@ -24,12 +27,16 @@ struct Say {
     text: String,
 }
 
-async fn join(socket: ValidatedSocket, Payload(room): Payload<String>) -> Ack<bool> {
+async fn join<A: Adapter>(socket: ValidatedSocket<A>, Payload(room): Payload<String>) -> Ack<bool> {
     socket.join(room);
     Ack(true)
 }
 
-async fn say(socket: ValidatedSocket, io: ValidatedIo, Payload(say): Payload<Say>) -> Ack<bool> {
+async fn say<A: Adapter>(
+    socket: ValidatedSocket<A>,
+    io: ValidatedIo<A>,
+    Payload(say): Payload<Say>,
+) -> Ack<bool> {
     let message = json!({ "text": say.text });
     let sent = match say.to.as_str() {
         "all" => io.of("/chat").unwrap().emit("message", &message).await,
@@ -45,12 +52,18 @@ async fn say(socket: ValidatedSocket, io: ValidatedIo, Payload(say): Payload<Say
     Ack(sent.is_ok())
 }
 
-async fn remember(socket: ValidatedSocket, Payload(data): Payload<Value>) -> Ack<bool> {
+async fn remember<A: Adapter>(
+    socket: ValidatedSocket<A>,
+    Payload(data): Payload<Value>,
+) -> Ack<bool> {
     socket.set_data(data);
     Ack(true)
 }
 
-async fn whoami(socket: ValidatedSocket, Recovered(recovered): Recovered) -> Ack<Value> {
+async fn whoami<A: Adapter>(
+    socket: ValidatedSocket<A>,
+    Recovered(recovered): Recovered,
+) -> Ack<Value> {
     let mut rooms = socket.rooms();
     rooms.sort();
     Ack(json!({ "data": socket.data(), "rooms": rooms, "recovered": recovered }))
@@ -59,10 +72,10 @@ async fn whoami(socket: ValidatedSocket, Recovered(recovered): Recovered) -> Ack
 fn app() -> AsynctionSocketIo {
     AsynctionSocketIo::from_spec(FIXTURE)
         .unwrap()
-        .handler("join", join)
-        .handler("say", say)
-        .handler("remember", remember)
-        .handler("whoami", whoami)
+        .handler("join", join::<LocalAdapter>)
+        .handler("say", say::<LocalAdapter>)
+        .handler("remember", remember::<LocalAdapter>)
+        .handler("whoami", whoami::<LocalAdapter>)
 }
 
 async fn serve(builder: AsynctionSocketIo) -> (SocketAddr, ValidatedIo) {
@@ -370,4 +383,106 @@ async fn an_expired_session_is_a_new_session() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     expect_fresh(addr, "/chat", json!({"pid": pid, "offset": offset}), None).await;
     assert_eq!(io.recovery_stats().unwrap().misses(Miss::Expired), 1);
+}
+
+/// Two nodes of one cluster through a private Redis: sessions and the log are in Redis, so a
+/// client lost on one node recovers on the other.
+#[cfg(feature = "redis")]
+mod across_nodes {
+    use asynction::cluster::RedisAdapter;
+    use asynction_testkit::redis::Redis;
+
+    use super::*;
+
+    fn cluster_app() -> AsynctionSocketIo<(), RedisAdapter> {
+        AsynctionSocketIo::<(), RedisAdapter>::from_spec(FIXTURE)
+            .unwrap()
+            .handler("join", join::<RedisAdapter>)
+            .handler("say", say::<RedisAdapter>)
+            .handler("remember", remember::<RedisAdapter>)
+            .handler("whoami", whoami::<RedisAdapter>)
+    }
+
+    async fn node(redis: &Redis) -> (SocketAddr, ValidatedIo<RedisAdapter>) {
+        let app = cluster_app().build_redis(&redis.url()).await.unwrap();
+        let io = app.io.clone();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(axum::serve(listener, app.into_router()).into_future());
+        (addr, io)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_client_lost_on_one_node_recovers_on_the_other_with_what_it_missed() {
+        let redis = Redis::start();
+        let (a, io_a) = node(&redis).await;
+        let (b, _io_b) = node(&redis).await;
+        redis.wait_nodes("/chat", 2);
+
+        let mut ada = connect(a, "/chat", json!({"pid": null})).await;
+        let (pid, _) = session(&mut ada).await;
+        call(&mut ada, "/chat", "join", Some(json!("lobby"))).await;
+        call(&mut ada, "/chat", "remember", Some(json!("ada"))).await;
+        // Bob, opted in too, on the other node: a live event crosses nodes through the log.
+        let mut bob = connect(b, "/chat", json!({"pid": null})).await;
+        session(&mut bob).await;
+        call(&mut bob, "/chat", "join", Some(json!("lobby"))).await;
+        // Carol did not opt in (on node b): she is reached through socketioxide-redis.
+        let mut carol = connect(b, "/chat", json!({})).await;
+        call(&mut carol, "/chat", "join", Some(json!("lobby"))).await;
+
+        say_to(&mut bob, "lobby", "m1").await;
+        let (text, offset) = message(&mut ada).await;
+        assert_eq!(text, "m1");
+        let m1 = offset.unwrap();
+        assert_eq!(message(&mut bob).await.0, "m1");
+        assert_eq!(message(&mut carol).await, ("m1".to_owned(), None));
+
+        // Ada's node a loses her; the session is in Redis.
+        drop(ada);
+        let key = format!("asynction:recovery:session:{pid}");
+        for _ in 0..100 {
+            if redis.cli(&["EXISTS", &key]).trim() == "1" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(
+            redis.cli(&["EXISTS", &key]).trim(),
+            "1",
+            "the session is kept in Redis"
+        );
+
+        say_to(&mut bob, "lobby", "m2").await;
+        io_a.of("/chat")
+            .unwrap()
+            .emit("message", &json!({"text": "m3"}))
+            .await
+            .unwrap();
+        say_to(&mut carol, "kitchen", "not for ada").await;
+        assert_eq!(message(&mut bob).await.0, "m2");
+        assert_eq!(message(&mut bob).await.0, "m3");
+
+        // She comes back on node b.
+        let mut ada = connect(b, "/chat", json!({"pid": pid, "offset": m1})).await;
+        assert_eq!(session(&mut ada).await, (pid.clone(), true));
+        assert_eq!(message(&mut ada).await.0, "m2");
+        assert_eq!(message(&mut ada).await.0, "m3");
+        assert_eq!(
+            call(&mut ada, "/chat", "whoami", None).await,
+            json!({"data": "ada", "rooms": ["lobby"], "recovered": true})
+        );
+        // Live again, through the log, once.
+        say_to(&mut carol, "lobby", "m4").await;
+        assert_eq!(message(&mut ada).await.0, "m4");
+        quiet(&mut ada).await;
+        // A forged pid on either node: a new session.
+        expect_fresh(
+            a,
+            "/chat",
+            json!({"pid": "AAAAAAAAAAAAAAAAAAAAAA", "offset": m1}),
+            None,
+        )
+        .await;
+    }
 }

@@ -401,7 +401,7 @@ fn register<S: Clone + Send + Sync + 'static, A: Adapter + DefinedAdapter>(
             let nsh = nsh.clone();
             async move {
                 nsh.runtime.observer.connected(&SocketInfo::of(&s));
-                after_connect(&nsh.runtime, &s);
+                after_connect(&nsh.runtime, &s).await;
             }
         }
     };

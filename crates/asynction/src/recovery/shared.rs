@@ -1,0 +1,227 @@
+//! Recovery across nodes: a log and a session store every node of a cluster shares (Redis
+//! Streams and keys, `cluster/recovery_log.rs`), behind [`SharedLog`].
+//!
+//! With a shared log, opted-in clients are not delivered by the node that emits: it appends
+//! the event to the log, and every node reads the log in order and delivers each event to its
+//! own opted-in clients under its delivery lock (`deliver_logged`). A client recovering on any
+//! node is replayed what the log holds after its offset *up to what that node has delivered*,
+//! and joins its rooms under the same lock: later events reach it live, in order, once — the
+//! same guarantee as the in-memory log, now wherever the client comes back.
+
+use std::collections::HashSet;
+
+use futures_util::FutureExt;
+use futures_util::future::BoxFuture;
+use serde_json::json;
+use socketioxide::SocketIo;
+use socketioxide::adapter::Adapter;
+use socketioxide::extract::SocketRef;
+
+use super::SESSION_EVENT;
+use super::deliver::{WentLive, shadow_operators};
+use super::engine::RecoveryEngine;
+use super::entry::{Entry, with_offset};
+use super::member::Member;
+use super::offset::Offset;
+use super::rooms::{LIVE, shadow, socket_room};
+use super::session::{Miss, SavedSession};
+use crate::validate::NamespaceValidators;
+
+/// What a shared log knows of its own extent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct LogExtent {
+    /// The newest offset ever appended.
+    pub last: Offset,
+    /// The newest offset dropped by trimming.
+    pub trimmed: Offset,
+}
+
+/// Why a shared log could not be read.
+#[derive(Debug, thiserror::Error)]
+#[error("the shared recovery log could not be read: {0}")]
+pub(crate) struct LogError(pub String);
+
+/// A log and session store shared by the nodes of a cluster.
+pub(crate) trait SharedLog: Send + Sync + std::fmt::Debug {
+    /// Appends `entry` of namespace `ns`; appends of one node keep their order. Returns at
+    /// once (the write is queued).
+    fn append(&self, ns: &str, entry: &Entry);
+    /// Every entry after `from` (any namespace), oldest first, and the log's extent as read.
+    fn read_after(
+        &self,
+        from: Offset,
+    ) -> BoxFuture<'_, Result<(Vec<(Offset, String, Entry)>, LogExtent), LogError>>;
+    /// Keeps `session` under `pid` until `expires_at_ms`.
+    fn save_session(
+        &self,
+        pid: String,
+        session: SavedSession,
+        expires_at_ms: u64,
+    ) -> BoxFuture<'_, ()>;
+    /// Takes the session of `pid` for namespace `ns` (see `MemorySessions::take`).
+    fn take_session(&self, pid: String, ns: String) -> BoxFuture<'_, Result<SavedSession, Miss>>;
+}
+
+/// How many times a recovery reads the log again because this node delivered past what it
+/// read (events arriving while it reads); then it gives up with a new session.
+const READ_ATTEMPTS: usize = 5;
+
+/// [`super::go_live`] with a shared log: the replay is read from the log (async), then, under
+/// the delivery lock, cut at what this node has delivered — anything later reaches the client
+/// live once it has joined its rooms.
+pub(crate) async fn go_live_shared<A: Adapter>(
+    engine: &RecoveryEngine,
+    shared: &dyn SharedLog,
+    validators: &NamespaceValidators,
+    validate: bool,
+    s: &SocketRef<A>,
+    member: &Member,
+) -> WentLive {
+    let resume = member.state().resume.clone();
+    let mut replay: Vec<(Offset, Entry)> = Vec::new();
+    let mut outcome: Result<(), Miss> = Ok(());
+    let ns = s.ns().to_owned();
+    let mut from = None;
+    if let Some((session, offset)) = &resume {
+        from = Some(offset.map_or(session.since, |o| o.max(session.since)));
+    }
+    let mut attempts = 0;
+    let head = loop {
+        let read = match from {
+            None => None,
+            Some(from) => match shared.read_after(from).await {
+                Ok(read) => Some((from, read)),
+                Err(e) => {
+                    tracing::warn!(namespace = %ns, error = %e, "recovery could not read the shared log: a new session");
+                    outcome = Err(Miss::LogTrimmed);
+                    None
+                }
+            },
+        };
+        let delivered = engine.delivery();
+        let Some((from, (entries, extent))) = read else {
+            break delivered;
+        };
+        let (session, offset) = resume.as_ref().expect("a read only when resuming");
+        if offset.is_some_and(|o| o > extent.last) {
+            outcome = Err(Miss::FutureOffset);
+            break delivered;
+        }
+        if from < extent.trimmed {
+            outcome = Err(Miss::LogTrimmed);
+            break delivered;
+        }
+        let read_upto = entries.last().map_or(extent.last.max(from), |(o, _, _)| *o);
+        if *delivered > read_upto {
+            // This node delivered events the read did not see: read again.
+            attempts += 1;
+            drop(delivered);
+            if attempts >= READ_ATTEMPTS {
+                outcome = Err(Miss::LogTrimmed);
+                break engine.delivery();
+            }
+            continue;
+        }
+        let rooms: HashSet<String> = session.rooms.iter().cloned().collect();
+        let mut sids = session.sids.clone();
+        sids.push(s.id);
+        replay = entries
+            .into_iter()
+            .filter(|(o, entry_ns, e)| {
+                *o <= *delivered && *entry_ns == ns && e.target.reaches(&rooms, &sids)
+            })
+            .map(|(o, _, e)| (o, e))
+            .collect();
+        break delivered;
+    };
+    // Under the delivery lock from here on: nothing is delivered to this node's clients until
+    // the client has its replay and its rooms.
+    let mut state = member.state();
+    state.resume = None;
+    if let (Err(miss), Some((session, _))) = (outcome, &resume) {
+        state.miss = Some(miss);
+        state.recovered = false;
+        state.pending_rooms.retain(|r| !session.rooms.contains(r));
+        state.data = serde_json::Value::Null;
+        state.sids.clear();
+    }
+    let session_event = json!({ "pid": member.pid, "recovered": state.recovered });
+    if let Err(e) = s.emit(SESSION_EVENT, &session_event) {
+        tracing::debug!(namespace = %ns, error = %e, "the recovery session event could not be sent");
+    }
+    let mut replayed = 0;
+    for (offset, entry) in &replay {
+        match validators.check_outgoing_args(&ns, &entry.event, &entry.args, validate) {
+            Ok(_) => {
+                let args = with_offset(&entry.args, &offset.to_string());
+                if s.emit(entry.event.as_str(), &args.as_wire()).is_ok() {
+                    replayed += 1;
+                }
+            }
+            Err(e) => {
+                tracing::warn!(namespace = %ns, event = %entry.event, error = %e, "a logged event breaks the document and is not replayed");
+            }
+        }
+    }
+    let mut rooms: Vec<String> = std::mem::take(&mut state.pending_rooms)
+        .iter()
+        .map(|r| shadow(r))
+        .collect();
+    rooms.push(LIVE.to_owned());
+    rooms.push(socket_room(&s.id));
+    s.join(rooms);
+    state.live = true;
+    state.since = *head;
+    state.sids = SavedSession::remember(&state.sids, s.id);
+    let went = WentLive {
+        recovered: state.recovered,
+        replayed,
+    };
+    let miss = state.miss;
+    drop(state);
+    drop(head);
+    match miss {
+        Some(miss) => engine.stats.missed(miss),
+        None if went.recovered => engine.stats.recovered(replayed),
+        None => {}
+    }
+    went
+}
+
+/// Delivers one event read from the shared log to this node's opted-in clients it is for,
+/// under the delivery lock, and notes it as delivered.
+pub(crate) fn deliver_logged<A: Adapter>(
+    engine: &RecoveryEngine,
+    io: &SocketIo<A>,
+    offset: Offset,
+    ns: &str,
+    entry: &Entry,
+) {
+    let mut delivered = engine.delivery();
+    if let Some(base) = io.of(ns) {
+        let target = &entry.target;
+        let ops = match target.socket {
+            Some(sid) => base.within(socket_room(&sid)),
+            None => {
+                let ops = shadow_operators(base, target);
+                match target.except_socket {
+                    Some(sid) => ops.except(socket_room(&sid)),
+                    None => ops,
+                }
+            }
+        };
+        let args = with_offset(&entry.args, &offset.to_string());
+        let wire = args.as_wire();
+        match ops.local().emit(entry.event.as_str(), &wire).now_or_never() {
+            Some(Err(e)) => {
+                tracing::debug!(namespace = ns, error = %e, "some recovering clients were not reached; they get the event when they recover")
+            }
+            Some(Ok(())) => {}
+            None => tracing::warn!(
+                namespace = ns,
+                "the adapter did not deliver locally at once; recovery cannot order this event"
+            ),
+        }
+    }
+    *delivered = (*delivered).max(offset);
+}
