@@ -28,7 +28,7 @@ use tokio::sync::mpsc;
 
 use super::ClusterError;
 use crate::recovery::{
-    Entry, LogError, LogExtent, Miss, Offset, RecoveryEngine, SavedSession, SharedLog,
+    Entry, LogError, LogExtent, LoggedEntry, Miss, Offset, RecoveryEngine, SavedSession, SharedLog,
     deliver_logged,
 };
 
@@ -231,7 +231,7 @@ impl SharedLog for RedisRecoveryLog {
     fn read_after(
         &self,
         from: Offset,
-    ) -> BoxFuture<'_, Result<(Vec<(Offset, String, Entry)>, LogExtent), LogError>> {
+    ) -> BoxFuture<'_, Result<(Vec<LoggedEntry>, LogExtent), LogError>> {
         let mut conn = self.conn.clone();
         async move {
             let range: StreamRangeReply = conn

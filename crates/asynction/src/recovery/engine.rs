@@ -12,7 +12,7 @@ use super::log::{Bounds, NamespaceLog};
 use super::member::{Member, MemberState};
 use super::offset::Offset;
 use super::session::{MemorySessions, Miss, new_pid};
-use super::shared::SharedLog;
+use super::shared_log::SharedLog;
 use super::{RecoveryOptions, RecoveryStats};
 
 /// A server's recovery state (one per built server with recovery on).
@@ -86,6 +86,7 @@ impl RecoveryEngine {
     }
 
     /// Keeps sessions and events in `shared` from now on (set once, before serving).
+    #[cfg(feature = "redis")]
     pub(crate) fn share(&self, shared: Arc<dyn SharedLog>, delivered: Offset) {
         *self.delivery() = delivered;
         let _ = self.shared.set(shared);
@@ -221,6 +222,14 @@ mod tests {
         RecoveryEngine::new(&RecoveryOptions::new(Duration::from_secs(60)))
     }
 
+    /// The in-memory path never waits.
+    fn opt_in(e: &RecoveryEngine, ns: &str, auth: Option<&Value>) -> Option<Arc<Member>> {
+        use futures_util::FutureExt;
+        e.opt_in(ns, auth)
+            .now_or_never()
+            .expect("in memory, opting in never waits")
+    }
+
     fn miss_of(member: &Member) -> Option<Miss> {
         member.state().miss
     }
@@ -228,14 +237,17 @@ mod tests {
     #[test]
     fn a_client_opts_in_with_a_pid_key_and_anything_unusable_is_a_new_session() {
         let e = engine();
-        assert!(e.opt_in("/chat", None).is_none());
-        assert!(e.opt_in("/chat", Some(&json!({"token": "t"}))).is_none());
-        let fresh = e.opt_in("/chat", Some(&json!({"pid": null}))).unwrap();
+        assert!(opt_in(&e, "/chat", None).is_none());
+        assert!(opt_in(&e, "/chat", Some(&json!({"token": "t"}))).is_none());
+        let fresh = opt_in(&e, "/chat", Some(&json!({"pid": null}))).unwrap();
         assert_eq!(miss_of(&fresh), None);
         assert_eq!(fresh.pid.len(), 22);
-        let forged = e
-            .opt_in("/chat", Some(&json!({"pid": "forged", "offset": "1-0"})))
-            .unwrap();
+        let forged = opt_in(
+            &e,
+            "/chat",
+            Some(&json!({"pid": "forged", "offset": "1-0"})),
+        )
+        .unwrap();
         assert_eq!(miss_of(&forged), Some(Miss::Unknown));
         assert_ne!(forged.pid, "forged", "a forged pid is never adopted");
         for auth in [
@@ -243,7 +255,7 @@ mod tests {
             json!({"pid": "p", "offset": "x"}),
             json!({"pid": "p", "offset": 3}),
         ] {
-            let m = e.opt_in("/chat", Some(&auth)).unwrap();
+            let m = opt_in(&e, "/chat", Some(&auth)).unwrap();
             assert_eq!(miss_of(&m), Some(Miss::Malformed), "{auth}");
         }
     }
@@ -259,7 +271,7 @@ mod tests {
             since: Offset::ZERO,
         };
         e.sessions.save("p".into(), session.clone(), e.window);
-        let m = e.opt_in("/chat", Some(&json!({"pid": "p"}))).unwrap();
+        let m = opt_in(&e, "/chat", Some(&json!({"pid": "p"}))).unwrap();
         assert_eq!(m.pid, "p");
         let state = m.state();
         assert_eq!(state.miss, None);
@@ -271,9 +283,7 @@ mod tests {
 
         // An offset ahead of the log: a miss, and the session is used up.
         e.sessions.save("q".into(), session, e.window);
-        let m = e
-            .opt_in("/chat", Some(&json!({"pid": "q", "offset": "5-0"})))
-            .unwrap();
+        let m = opt_in(&e, "/chat", Some(&json!({"pid": "q", "offset": "5-0"}))).unwrap();
         assert_eq!(miss_of(&m), Some(Miss::FutureOffset));
         assert_ne!(m.pid, "q");
     }

@@ -102,6 +102,7 @@ mod tests {
 }
 
 /// An entry as a shared log stores it (JSON; binary attachments base64).
+#[cfg(feature = "redis")]
 #[derive(serde::Serialize, serde::Deserialize)]
 struct StoredEntry {
     ns: String,
@@ -119,6 +120,7 @@ struct StoredEntry {
     socket: Option<String>,
 }
 
+#[cfg(feature = "redis")]
 impl Entry {
     /// The entry of namespace `ns` as a shared log stores it.
     pub(crate) fn encode(&self, ns: &str) -> String {
@@ -179,7 +181,7 @@ impl Entry {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "redis"))]
 mod stored_tests {
     use super::*;
 

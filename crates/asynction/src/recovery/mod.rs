@@ -77,6 +77,8 @@
 //! offset to them — each once-encoded, through any adapter.
 
 mod deliver;
+#[cfg(feature = "redis")]
+mod deliver_logged;
 mod engine;
 mod entry;
 mod log;
@@ -85,6 +87,7 @@ mod offset;
 mod rooms;
 mod session;
 mod shared;
+mod shared_log;
 
 use std::time::Duration;
 
@@ -92,14 +95,20 @@ pub(crate) use deliver::{
     broadcast_to_members, go_live, keep_session, send_to_member, shadow_operators,
 };
 pub(crate) use engine::{RecoveryEngine, without_recovery_keys};
-pub(crate) use entry::Entry;
 pub(crate) use entry::Target;
 pub(crate) use member::{Member, Membership};
-pub(crate) use offset::{Offset, now_ms};
 pub(crate) use rooms::{OPTED_IN, is_internal, shadow, unshadow};
 pub use session::Miss;
-pub(crate) use session::SavedSession;
-pub(crate) use shared::{LogError, LogExtent, SharedLog, deliver_logged, go_live_shared};
+pub(crate) use shared::go_live_shared;
+// What the Redis log (`cluster/recovery_log.rs`) builds on.
+#[cfg(feature = "redis")]
+pub(crate) use {
+    deliver_logged::deliver_logged,
+    entry::Entry,
+    offset::{Offset, now_ms},
+    session::SavedSession,
+    shared_log::{LogError, LogExtent, LoggedEntry, SharedLog},
+};
 
 /// The event that tells an opted-in client its session, right after CONNECT:
 /// `{"pid": "<private session id>", "recovered": true|false}`.

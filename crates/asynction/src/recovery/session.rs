@@ -199,6 +199,7 @@ mod tests {
 }
 
 /// A session as a shared store keeps it, with when its window ends.
+#[cfg(feature = "redis")]
 #[derive(serde::Serialize, serde::Deserialize)]
 struct StoredSession {
     ns: String,
@@ -209,6 +210,7 @@ struct StoredSession {
     expires_at_ms: u64,
 }
 
+#[cfg(feature = "redis")]
 impl SavedSession {
     /// The session as a shared store keeps it, its window ending at `expires_at_ms`.
     pub(crate) fn encode(&self, expires_at_ms: u64) -> String {
@@ -243,7 +245,7 @@ impl SavedSession {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "redis"))]
 mod stored_tests {
     use super::*;
 

@@ -10,57 +10,20 @@
 
 use std::collections::HashSet;
 
-use futures_util::FutureExt;
-use futures_util::future::BoxFuture;
 use serde_json::json;
-use socketioxide::SocketIo;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::SocketRef;
 
 use super::SESSION_EVENT;
-use super::deliver::{WentLive, shadow_operators};
+use super::deliver::WentLive;
 use super::engine::RecoveryEngine;
 use super::entry::{Entry, with_offset};
 use super::member::Member;
 use super::offset::Offset;
 use super::rooms::{LIVE, shadow, socket_room};
 use super::session::{Miss, SavedSession};
+use super::shared_log::SharedLog;
 use crate::validate::NamespaceValidators;
-
-/// What a shared log knows of its own extent.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct LogExtent {
-    /// The newest offset ever appended.
-    pub last: Offset,
-    /// The newest offset dropped by trimming.
-    pub trimmed: Offset,
-}
-
-/// Why a shared log could not be read.
-#[derive(Debug, thiserror::Error)]
-#[error("the shared recovery log could not be read: {0}")]
-pub(crate) struct LogError(pub String);
-
-/// A log and session store shared by the nodes of a cluster.
-pub(crate) trait SharedLog: Send + Sync + std::fmt::Debug {
-    /// Appends `entry` of namespace `ns`; appends of one node keep their order. Returns at
-    /// once (the write is queued).
-    fn append(&self, ns: &str, entry: &Entry);
-    /// Every entry after `from` (any namespace), oldest first, and the log's extent as read.
-    fn read_after(
-        &self,
-        from: Offset,
-    ) -> BoxFuture<'_, Result<(Vec<(Offset, String, Entry)>, LogExtent), LogError>>;
-    /// Keeps `session` under `pid` until `expires_at_ms`.
-    fn save_session(
-        &self,
-        pid: String,
-        session: SavedSession,
-        expires_at_ms: u64,
-    ) -> BoxFuture<'_, ()>;
-    /// Takes the session of `pid` for namespace `ns` (see `MemorySessions::take`).
-    fn take_session(&self, pid: String, ns: String) -> BoxFuture<'_, Result<SavedSession, Miss>>;
-}
 
 /// How many times a recovery reads the log again because this node delivered past what it
 /// read (events arriving while it reads); then it gives up with a new session.
@@ -186,42 +149,4 @@ pub(crate) async fn go_live_shared<A: Adapter>(
         None => {}
     }
     went
-}
-
-/// Delivers one event read from the shared log to this node's opted-in clients it is for,
-/// under the delivery lock, and notes it as delivered.
-pub(crate) fn deliver_logged<A: Adapter>(
-    engine: &RecoveryEngine,
-    io: &SocketIo<A>,
-    offset: Offset,
-    ns: &str,
-    entry: &Entry,
-) {
-    let mut delivered = engine.delivery();
-    if let Some(base) = io.of(ns) {
-        let target = &entry.target;
-        let ops = match target.socket {
-            Some(sid) => base.within(socket_room(&sid)),
-            None => {
-                let ops = shadow_operators(base, target);
-                match target.except_socket {
-                    Some(sid) => ops.except(socket_room(&sid)),
-                    None => ops,
-                }
-            }
-        };
-        let args = with_offset(&entry.args, &offset.to_string());
-        let wire = args.as_wire();
-        match ops.local().emit(entry.event.as_str(), &wire).now_or_never() {
-            Some(Err(e)) => {
-                tracing::debug!(namespace = ns, error = %e, "some recovering clients were not reached; they get the event when they recover")
-            }
-            Some(Ok(())) => {}
-            None => tracing::warn!(
-                namespace = ns,
-                "the adapter did not deliver locally at once; recovery cannot order this event"
-            ),
-        }
-    }
-    *delivered = (*delivered).max(offset);
 }
