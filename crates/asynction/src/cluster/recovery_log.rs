@@ -35,6 +35,15 @@ use crate::recovery::{
 /// The default key prefix (`asynction:recovery:log`, `asynction:recovery:session:{pid}`).
 pub(crate) const DEFAULT_PREFIX: &str = "asynction:recovery";
 
+/// What the writer task is asked to do, in order.
+#[derive(Debug)]
+enum Write {
+    /// Append one encoded entry.
+    Entry(String),
+    /// Answer once everything before is written.
+    Flush(tokio::sync::oneshot::Sender<()>),
+}
+
 /// Entries a writer sends to Redis in one round trip, and a consumer reads in one.
 const BATCH: usize = 512;
 
@@ -42,7 +51,7 @@ const BATCH: usize = 512;
 #[derive(Debug)]
 pub(crate) struct RedisRecoveryLog {
     conn: ConnectionManager,
-    writes: mpsc::UnboundedSender<String>,
+    writes: mpsc::UnboundedSender<Write>,
     log_key: String,
     session_prefix: String,
     window_ms: u64,
@@ -101,7 +110,7 @@ pub(crate) async fn share_through_redis<A: Adapter>(
 /// age every second.
 async fn write(
     mut conn: ConnectionManager,
-    mut queue: mpsc::UnboundedReceiver<String>,
+    mut queue: mpsc::UnboundedReceiver<Write>,
     key: String,
     max_len: usize,
     window_ms: u64,
@@ -115,17 +124,25 @@ async fn write(
                     return;
                 }
                 let mut pipe = redis::pipe();
-                for entry in &batch {
-                    pipe.cmd("XADD").arg(&key).arg("MAXLEN").arg("~").arg(max_len)
-                        .arg("*").arg("e").arg(entry).ignore();
+                let mut flushes = Vec::new();
+                for write in batch.drain(..) {
+                    match write {
+                        Write::Entry(entry) => {
+                            pipe.cmd("XADD").arg(&key).arg("MAXLEN").arg("~").arg(max_len)
+                                .arg("*").arg("e").arg(entry).ignore();
+                        }
+                        Write::Flush(done) => flushes.push(done),
+                    }
                 }
                 let mut delay = Duration::from_millis(50);
                 while let Err(e) = pipe.query_async::<()>(&mut conn).await {
-                    tracing::warn!(error = %e, queued = batch.len(), "the recovery log could not be written; retrying");
+                    tracing::warn!(error = %e, "the recovery log could not be written; retrying");
                     tokio::time::sleep(delay).await;
                     delay = (delay * 2).min(Duration::from_secs(2));
                 }
-                batch.clear();
+                for done in flushes {
+                    let _ = done.send(());
+                }
             }
             _ = trim.tick() => {
                 let oldest = crate::recovery::now_ms().saturating_sub(window_ms);
@@ -225,7 +242,18 @@ async fn extent(conn: &mut ConnectionManager, key: &str) -> Result<LogExtent, re
 impl SharedLog for RedisRecoveryLog {
     fn append(&self, ns: &str, entry: &Entry) {
         // The writer lives as long as the server's runtime.
-        let _ = self.writes.send(entry.encode(ns));
+        let _ = self.writes.send(Write::Entry(entry.encode(ns)));
+    }
+
+    fn flush(&self) -> BoxFuture<'_, ()> {
+        let (done, written) = tokio::sync::oneshot::channel();
+        let queued = self.writes.send(Write::Flush(done)).is_ok();
+        async move {
+            if queued {
+                let _ = written.await;
+            }
+        }
+        .boxed()
     }
 
     fn read_after(

@@ -5,6 +5,10 @@ use socketioxide::adapter::Adapter;
 use super::{DrainOptions, Lifecycle};
 use crate::ValidatedIo;
 
+/// How long a drain waits, after disconnecting every client, for recovery to keep their
+/// sessions and write the events they may miss.
+const SETTLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Runs the drain steps of the [module docs](super) once `serve`'s shutdown future resolved;
 /// when this returns, the listener stops accepting.
 pub(crate) async fn drain<A: Adapter>(
@@ -23,7 +27,16 @@ pub(crate) async fn drain<A: Adapter>(
             "draining: handlers still running after the timeout; disconnecting their clients"
         );
     }
+    // socketioxide's `close` runs no disconnect handler (it takes the namespaces away before
+    // closing the transports), so recovery keeps every opted-in client's session first.
+    if let Some(engine) = &io.rt.recovery {
+        crate::recovery::keep_all(engine, io.unvalidated()).await;
+    }
     io.unvalidated().close().await;
+    if let Some(engine) = &io.rt.recovery {
+        // The events they may miss written, for another node.
+        engine.settle(SETTLE_TIMEOUT).await;
+    }
     tracing::info!("drained: every client disconnected");
 }
 

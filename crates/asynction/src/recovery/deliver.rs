@@ -14,7 +14,7 @@ use socketioxide::socket::DisconnectReason;
 use super::SESSION_EVENT;
 use super::engine::RecoveryEngine;
 use super::entry::{Entry, Target, with_offset};
-use super::member::Member;
+use super::member::{Member, Membership};
 use super::offset::now_ms;
 use super::rooms::{LIVE, shadow, socket_room, unshadow};
 use super::session::SavedSession;
@@ -218,7 +218,16 @@ pub(crate) async fn keep_session<A: Adapter>(
     member: &Member,
     reason: DisconnectReason,
 ) {
+    {
+        let mut state = member.state();
+        if state.gone {
+            return;
+        }
+        state.gone = true;
+    }
     if !is_recoverable(reason) {
+        tracing::debug!(namespace = s.ns(), %reason, "a client left on purpose: its session is not kept");
+        engine.left();
         return;
     }
     let session = session_to_keep(s, member);
@@ -233,6 +242,39 @@ pub(crate) async fn keep_session<A: Adapter>(
             .sessions
             .save(member.pid.clone(), session, engine.window),
     }
+    engine.left();
+}
+
+/// Before a drain closes every transport: the session of every opted-in client of this node,
+/// kept as if it had lost its connection (the disconnect that follows finds it kept).
+pub(crate) async fn keep_all<A: Adapter>(engine: &RecoveryEngine, io: &socketioxide::SocketIo<A>) {
+    for ns in io.nsps() {
+        for s in ns.sockets() {
+            if let Some(Membership(member)) = s.extensions.get::<Membership>() {
+                keep_session(engine, &s, &member, DisconnectReason::ClosingServer).await;
+            }
+        }
+    }
+}
+
+/// When the connect handler refused an opted-in client: the session it came to resume is
+/// kept again, as it was, for its next attempt.
+pub(crate) async fn refused(engine: &RecoveryEngine, member: &Member) {
+    let resumed = member.state().resume.take();
+    if let Some((session, _)) = resumed {
+        match engine.shared() {
+            Some(shared) => {
+                let expires = now_ms() + engine.window.as_millis() as u64;
+                shared
+                    .save_session(member.pid.clone(), session, expires)
+                    .await;
+            }
+            None => engine
+                .sessions
+                .save(member.pid.clone(), session, engine.window),
+        }
+    }
+    engine.left();
 }
 
 /// What an opted-in socket that is leaving keeps.

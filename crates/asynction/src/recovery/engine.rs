@@ -2,7 +2,7 @@
 //! decision a CONNECT's `auth` asks for (opt in, resume a session, or not).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
 use std::time::Duration;
 
@@ -31,6 +31,9 @@ pub(crate) struct RecoveryEngine {
     shared: OnceLock<Arc<dyn SharedLog>>,
     /// With a shared log: the delivery lock of this node, and the newest offset it delivered.
     delivery: Mutex<Offset>,
+    /// Opted-in clients accepted and not yet gone (their session kept when they leave): a
+    /// drain waits until none is left.
+    members: AtomicUsize,
 }
 
 /// What recovery did since the server started.
@@ -82,6 +85,34 @@ impl RecoveryEngine {
             stats: Counters::default(),
             shared: OnceLock::new(),
             delivery: Mutex::default(),
+            members: AtomicUsize::new(0),
+        }
+    }
+
+    /// An opted-in client was accepted (its membership given).
+    pub(crate) fn joined(&self) {
+        self.members.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// An opted-in client is gone: refused after all, or left and its session kept.
+    pub(crate) fn left(&self) {
+        self.members.fetch_sub(1, Ordering::AcqRel);
+    }
+
+    /// After a drain disconnected every client: waits (at most `timeout`) until every
+    /// opted-in client is gone and its session kept and, with a shared log, every event this node appended is written — so clients
+    /// that reconnect to another node find both.
+    pub(crate) async fn settle(&self, timeout: std::time::Duration) {
+        let deadline = tokio::time::Instant::now() + timeout;
+        while self.members.load(Ordering::Acquire) > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        if let Some(shared) = self.shared() {
+            let _ = tokio::time::timeout_at(deadline, shared.flush()).await;
+        }
+        let unsaved = self.members.load(Ordering::Acquire);
+        if unsaved > 0 {
+            tracing::warn!(unsaved, "draining: some sessions were not kept in time");
         }
     }
 

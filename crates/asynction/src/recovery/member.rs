@@ -41,6 +41,8 @@ pub(crate) struct MemberState {
     pub sids: Vec<Sid>,
     /// Its session data.
     pub data: Value,
+    /// It left (or a drain kept its session): its session is kept once.
+    pub gone: bool,
 }
 
 impl Member {

@@ -92,7 +92,8 @@ mod shared_log;
 use std::time::Duration;
 
 pub(crate) use deliver::{
-    broadcast_to_members, go_live, keep_session, send_to_member, shadow_operators,
+    broadcast_to_members, go_live, keep_all, keep_session, refused, send_to_member,
+    shadow_operators,
 };
 pub(crate) use engine::{RecoveryEngine, without_recovery_keys};
 pub(crate) use entry::Target;

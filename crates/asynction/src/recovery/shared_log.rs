@@ -41,6 +41,8 @@ pub(crate) trait SharedLog: Send + Sync + std::fmt::Debug {
         session: SavedSession,
         expires_at_ms: u64,
     ) -> BoxFuture<'_, ()>;
+    /// Resolves once every entry appended before the call is written.
+    fn flush(&self) -> BoxFuture<'_, ()>;
     /// Takes the session of `pid` for namespace `ns` (see `MemorySessions::take`).
     fn take_session(&self, pid: String, ns: String) -> BoxFuture<'_, Result<SavedSession, Miss>>;
 }

@@ -86,21 +86,11 @@ pub(crate) async fn accept<S: Clone + Send + Sync + 'static, A: Adapter>(
         Some(e) => e.opt_in(&ns_path, recovery_auth.as_ref()).await,
         None => None,
     };
-    if let Some(member) = &member {
+    if let (Some(member), Some(engine)) = (&member, &engine) {
         s.extensions.insert(Membership(member.clone()));
         s.join(OPTED_IN);
+        engine.joined();
     }
-    // A refused connection gives its session back for the client's next attempt.
-    let give_back = |refusal: ConnectRefusal| {
-        if let (Some(engine), Some(member)) = (&engine, &member)
-            && let Some((session, _)) = member.state().resume.take()
-        {
-            engine
-                .sessions
-                .save(member.pid.clone(), session, engine.window);
-        }
-        refusal
-    };
     if let Some(handler) = &nsh.connect {
         let deferred: Deferred = Default::default();
         let mut ctx = HandlerContext::new(nsr.clone(), s.clone(), None, Args::default());
@@ -109,12 +99,19 @@ pub(crate) async fn accept<S: Clone + Send + Sync + 'static, A: Adapter>(
         let refused = |refusal: ConnectRefusal| {
             nsr.observer
                 .refused(ConnectStage::ConnectHandler, refusal.code());
-            Err(give_back(refusal))
+            Err(refusal)
         };
-        match run_handler(handler, ctx, &ns_path, "connect").await {
-            Ok(Reply::Refuse(message)) => return refused(ConnectRefusal::handler(message)),
-            Ok(_) => {}
-            Err(e) => return refused(ConnectRefusal::code_only(e.code)),
+        let verdict = match run_handler(handler, ctx, &ns_path, "connect").await {
+            Ok(Reply::Refuse(message)) => refused(ConnectRefusal::handler(message)),
+            Ok(_) => Ok(()),
+            Err(e) => refused(ConnectRefusal::code_only(e.code)),
+        };
+        if verdict.is_err() {
+            // A refused client keeps its session for its next attempt.
+            if let (Some(engine), Some(member)) = (&engine, &member) {
+                recovery::refused(engine, member).await;
+            }
+            return verdict;
         }
         s.extensions.insert(PendingEmits(deferred));
     }

@@ -485,4 +485,47 @@ mod across_nodes {
         )
         .await;
     }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_drained_node_keeps_its_clients_sessions_for_the_other_node() {
+        let redis = Redis::start();
+        let app = cluster_app().build_redis(&redis.url()).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let a = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let served = tokio::spawn(app.serve(listener, async {
+            let _ = stopped.await;
+        }));
+        let (b, io_b) = node(&redis).await;
+        redis.wait_nodes("/chat", 2);
+
+        let mut ada = connect(a, "/chat", json!({"pid": null})).await;
+        let (pid, _) = session(&mut ada).await;
+        call(&mut ada, "/chat", "join", Some(json!("lobby"))).await;
+        let mut bob = connect(b, "/chat", json!({})).await;
+        say_to(&mut bob, "lobby", "before").await;
+        let (_, offset) = message(&mut ada).await;
+
+        // Node a drains: ada is disconnected, her session kept in Redis before `serve` returns.
+        stop.send(()).unwrap();
+        served.await.unwrap().unwrap();
+        let key = format!("asynction:recovery:session:{pid}");
+        assert_eq!(
+            redis.cli(&["EXISTS", &key]).trim(),
+            "1",
+            "kept before the drain ended"
+        );
+        drop(ada);
+        io_b.of("/chat")
+            .unwrap()
+            .to("lobby")
+            .emit("message", &json!({"text": "during"}))
+            .await
+            .unwrap();
+
+        let mut ada = connect(b, "/chat", json!({"pid": pid, "offset": offset.unwrap()})).await;
+        assert_eq!(session(&mut ada).await, (pid, true));
+        assert_eq!(message(&mut ada).await.0, "during");
+        quiet(&mut ada).await;
+    }
 }
