@@ -47,11 +47,22 @@ impl Target {
     /// Opens a websocket session, reads the Engine.IO handshake and joins the namespace; each
     /// step is bounded by `timeout`. A refused namespace is [`ConnectError::ConnectError`].
     pub(crate) async fn connect(&self, timeout: Duration) -> Result<EngineIo, ConnectError> {
-        let client = asynction_client::ClientBuilder::new(self.url.as_str())
+        self.connect_with(timeout, None).await
+    }
+
+    /// [`Target::connect`] with a CONNECT `auth` payload.
+    pub(crate) async fn connect_with(
+        &self,
+        timeout: Duration,
+        auth: Option<&serde_json::Value>,
+    ) -> Result<EngineIo, ConnectError> {
+        let mut builder = asynction_client::ClientBuilder::new(self.url.as_str())
             .path(self.path.as_str())
-            .timeout(timeout)
-            .connect(&self.namespace)
-            .await?;
+            .timeout(timeout);
+        if let Some(auth) = auth {
+            builder = builder.auth(auth.clone());
+        }
+        let client = builder.connect(&self.namespace).await?;
         Ok(client.into_engine())
     }
 }

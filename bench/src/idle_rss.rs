@@ -110,7 +110,8 @@ async fn measure_one(config: &IdleRssConfig, count: usize) -> Result<IdleRssRow,
     let results: Vec<_> = futures_util::stream::iter(0..count)
         .map(|_| {
             let target = target.clone();
-            async move { target.connect(connect_timeout).await }
+            let auth = config.server.client_auth();
+            async move { target.connect_with(connect_timeout, auth.as_ref()).await }
         })
         .buffer_unordered(config.parallel_connects.max(1))
         .collect()

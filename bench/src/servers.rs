@@ -54,12 +54,28 @@ pub(crate) enum Observe {
     /// `ASYNCTION_TRACES=1`: the connection and event spans enabled under the log subscriber
     /// (a build with `--features traces`); nothing exported.
     Traces,
+    /// `ASYNCTION_RECOVERY=1`: connection state recovery on, and the bench's clients opt in
+    /// (`auth` `{"pid": null}`): every broadcast logged and sent with its offset.
+    Recovery,
 }
 
 /// The key that names the raw multi-thread server in tables and `--server` options.
 pub(crate) const RAW_MULTI_THREAD: &str = "raw-mt";
 
 impl ServerSpec {
+    /// The CONNECT `auth` the bench's clients send to this server: opting in to recovery for
+    /// `asynction-recovery`, none otherwise.
+    pub(crate) fn client_auth(&self) -> Option<serde_json::Value> {
+        matches!(
+            self,
+            Self::Asynction {
+                observe: Observe::Recovery,
+                ..
+            }
+        )
+        .then(|| serde_json::json!({ "pid": null }))
+    }
+
     /// Short name used in tables and on the command line.
     pub(crate) fn name(&self) -> &'static str {
         match self {
@@ -71,6 +87,10 @@ impl ServerSpec {
                 observe: Observe::Traces,
                 ..
             } => "asynction-traces",
+            Self::Asynction {
+                observe: Observe::Recovery,
+                ..
+            } => "asynction-recovery",
             Self::Asynction {
                 multi_thread: false,
                 ..
@@ -97,6 +117,12 @@ impl ServerSpec {
                 ..
             } => "asynction chat_bench, current-thread, tracing spans on",
             Self::Asynction {
+                observe: Observe::Recovery,
+                ..
+            } => {
+                "asynction chat_bench, current-thread, connection state recovery on (clients opted in)"
+            }
+            Self::Asynction {
                 multi_thread: false,
                 ..
             } => "asynction chat_bench, current-thread (validation on)",
@@ -119,7 +145,7 @@ impl ServerSpec {
                 "{} not found; build it with cargo build --release{} --example chat_bench",
                 binary.display(),
                 match observe {
-                    Observe::Off => "",
+                    Observe::Off | Observe::Recovery => "",
                     Observe::Metrics | Observe::Traces => " -p asynction --features metrics,traces",
                 }
             ))),
@@ -185,6 +211,9 @@ impl ServerSpec {
                     }
                     Observe::Traces => {
                         c.env("ASYNCTION_TRACES", "1");
+                    }
+                    Observe::Recovery => {
+                        c.env("ASYNCTION_RECOVERY", "1");
                     }
                 }
                 c
@@ -434,7 +463,7 @@ pub(crate) struct ServerPaths {
 
 impl ServerPaths {
     /// The server called `name` (`asynction`, `asynction-mt`, `asynction-metrics`,
-    /// `asynction-traces`, `raw-mt`, `raw-ct`, `node`, `python`).
+    /// `asynction-traces`, `asynction-recovery`, `raw-mt`, `raw-ct`, `node`, `python`).
     pub(crate) fn spec(&self, name: &str) -> Result<ServerSpec, String> {
         Ok(match name {
             "asynction" | "asynction-ct" => ServerSpec::Asynction {
@@ -457,6 +486,11 @@ impl ServerPaths {
                 multi_thread: false,
                 observe: Observe::Traces,
             },
+            "asynction-recovery" => ServerSpec::Asynction {
+                binary: self.chat_bench.clone(),
+                multi_thread: false,
+                observe: Observe::Recovery,
+            },
             RAW_MULTI_THREAD => ServerSpec::RawMultiThread,
             "raw-ct" => ServerSpec::RawCurrentThread,
             "node" => ServerSpec::Node {
@@ -471,7 +505,7 @@ impl ServerPaths {
             },
             other => {
                 return Err(format!(
-                    "unknown server {other:?} (asynction-ct, asynction-mt, asynction-metrics, asynction-traces, raw-mt, raw-ct, node, python)"
+                    "unknown server {other:?} (asynction-ct, asynction-mt, asynction-metrics, asynction-traces, asynction-recovery, raw-mt, raw-ct, node, python)"
                 ));
             }
         })

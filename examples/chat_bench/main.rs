@@ -185,6 +185,13 @@ fn handlers<A: Adapter>(spec: &str) -> Result<AsynctionSocketIo<(), A>, asynctio
         .handler("handlers.fanout_connect", fanout_connect::<A>)
         .handler("handlers.start_broadcast", start_broadcast::<A>)
         .security_handlers(SecurityHandlers::new().api_key("handlers.token_info", token_info));
+    // `ASYNCTION_RECOVERY=1` turns connection state recovery on (sessions kept 120 s), for its
+    // cost measurement in BENCHMARKS.md (`asynction-recovery`: the clients opt in).
+    let app = if switched_on("ASYNCTION_RECOVERY") {
+        app.recovery(std::time::Duration::from_secs(120))
+    } else {
+        app
+    };
     // `ASYNCTION_METRICS=1` (built with `--features metrics`) turns the Prometheus metrics on,
     // for the overhead measurement in BENCHMARKS.md.
     #[cfg(feature = "metrics")]

@@ -219,8 +219,9 @@ async fn run_one(
         .map(|i| {
             let target = targets[i % targets.len()].clone();
             let (sink, stop_rx) = (sink.clone(), stop_rx.clone());
+            let auth = spec.client_auth();
             async move {
-                let ws = target.connect(connect_timeout).await?;
+                let ws = target.connect_with(connect_timeout, auth.as_ref()).await?;
                 Ok::<_, crate::client::ConnectError>(tokio::spawn(receive(ws, sink, stop_rx)))
             }
         })
