@@ -140,7 +140,7 @@ pub struct Example {
 }
 
 impl Example {
-    /// Example `name` (`user_accounts`, `chat`, `chat_bench`, `conformance`).
+    /// Example `name` (`user_accounts`, `chat`, `chat_bench`, `conformance`, `recovery_ticker`).
     pub fn new(name: &str) -> Self {
         Example {
             name: name.to_owned(),

@@ -14,6 +14,7 @@ use socketioxide::socket::DisconnectReason;
 use super::SESSION_EVENT;
 use super::engine::RecoveryEngine;
 use super::entry::{Entry, Target, with_offset};
+use super::log::replay_start;
 use super::member::{Member, Membership};
 use super::offset::now_ms;
 use super::rooms::{LIVE, shadow, socket_room, unshadow};
@@ -44,16 +45,23 @@ pub(crate) fn go_live<A: Adapter>(
     let log = member.log.lock();
     let mut state = member.state();
     let mut replay = Vec::new();
+    // Where the session's next replay may start: the offset before the first event this one
+    // replays (its client has not confirmed receiving it), else the head.
+    let mut unconfirmed_after = None;
     if let Some((session, offset)) = state.resume.take() {
         match log.replay_from(offset, session.since) {
             Ok(entries) => {
                 let rooms: HashSet<String> = session.rooms.iter().cloned().collect();
                 let mut sids = session.sids;
                 sids.push(s.id);
-                replay = entries
-                    .into_iter()
-                    .filter(|(_, e)| e.target.reaches(&rooms, &sids))
-                    .collect();
+                let mut previous = replay_start(offset, session.since);
+                for (offset, entry) in entries {
+                    if entry.target.reaches(&rooms, &sids) {
+                        unconfirmed_after.get_or_insert(previous);
+                        replay.push((offset, entry));
+                    }
+                    previous = offset;
+                }
             }
             Err(miss) => {
                 state.miss = Some(miss);
@@ -91,7 +99,9 @@ pub(crate) fn go_live<A: Adapter>(
     rooms.push(socket_room(&s.id));
     s.join(rooms);
     state.live = true;
-    state.since = log.head();
+    // Not past the replay: if this connection is lost before its client received the replay,
+    // the client comes back with its older offset and the replay is sent again.
+    state.since = unconfirmed_after.unwrap_or_else(|| log.head());
     state.sids = SavedSession::remember(&state.sids, s.id);
     let outcome = WentLive {
         recovered: state.recovered,

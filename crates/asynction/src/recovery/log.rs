@@ -46,6 +46,13 @@ struct Logged {
     entry: Arc<Entry>,
 }
 
+/// Where the replay of a session that went live at `since`, whose client last received
+/// `offset`, starts: the client has everything up to it (events before `since` were not meant
+/// for the session).
+pub(crate) fn replay_start(offset: Option<Offset>, since: Offset) -> Offset {
+    offset.map_or(since, |o| o.max(since))
+}
+
 /// How much a log keeps.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Bounds {
@@ -110,7 +117,7 @@ impl LogState {
         if offset.is_some_and(|o| o > self.head) {
             return Err(Miss::FutureOffset);
         }
-        self.after(offset.map_or(since, |o| o.max(since)))
+        self.after(replay_start(offset, since))
     }
 
     /// Entries kept (for the log-size metric).

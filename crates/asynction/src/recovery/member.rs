@@ -35,7 +35,10 @@ pub(crate) struct MemberState {
     pub miss: Option<Miss>,
     /// Whether it was recovered (its session restored, its missed events replayed).
     pub recovered: bool,
-    /// The log's head when it went live.
+    /// Its client is owed every event after this offset that it does not confirm (by the
+    /// offset it sends back): the log's head when it went live, or, when that replayed
+    /// something, the offset before the first replayed event (a lost connection may have
+    /// taken the replay with it).
     pub since: Offset,
     /// Its session's earlier socket ids.
     pub sids: Vec<Sid>,

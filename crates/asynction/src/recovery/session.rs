@@ -86,7 +86,7 @@ pub(crate) struct SavedSession {
     pub sids: Vec<Sid>,
     /// Its session data (`ValidatedSocket::data`).
     pub data: Value,
-    /// The log's head when it last went live: nothing before it was meant for it.
+    /// Nothing before it is owed to its client (`MemberState::since` when it left).
     pub since: Offset,
 }
 

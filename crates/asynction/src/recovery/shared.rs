@@ -48,6 +48,9 @@ pub(crate) async fn go_live_shared<A: Adapter>(
     if let Some((session, offset)) = &resume {
         from = Some(offset.map_or(session.since, |o| o.max(session.since)));
     }
+    // Where the session's next replay may start (see `deliver::go_live`): before the first
+    // event this one replays, else what this node has delivered.
+    let mut unconfirmed_after = None;
     let mut attempts = 0;
     let head = loop {
         let read = match from {
@@ -88,13 +91,17 @@ pub(crate) async fn go_live_shared<A: Adapter>(
         let rooms: HashSet<String> = session.rooms.iter().cloned().collect();
         let mut sids = session.sids.clone();
         sids.push(s.id);
-        replay = entries
-            .into_iter()
-            .filter(|(o, entry_ns, e)| {
-                *o <= *delivered && *entry_ns == ns && e.target.reaches(&rooms, &sids)
-            })
-            .map(|(o, _, e)| (o, e))
-            .collect();
+        let mut previous = from;
+        for (o, entry_ns, e) in entries {
+            if o > *delivered {
+                break;
+            }
+            if entry_ns == ns && e.target.reaches(&rooms, &sids) {
+                unconfirmed_after.get_or_insert(previous);
+                replay.push((o, e));
+            }
+            previous = o;
+        }
         break delivered;
     };
     // Under the delivery lock from here on: nothing is delivered to this node's clients until
@@ -134,7 +141,9 @@ pub(crate) async fn go_live_shared<A: Adapter>(
     rooms.push(socket_room(&s.id));
     s.join(rooms);
     state.live = true;
-    state.since = *head;
+    // Not past the replay: if this connection is lost before its client received the replay,
+    // the client comes back with its older offset and the replay is sent again.
+    state.since = unconfirmed_after.unwrap_or(*head);
     state.sids = SavedSession::remember(&state.sids, s.id);
     let went = WentLive {
         recovered: state.recovered,

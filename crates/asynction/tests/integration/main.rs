@@ -28,6 +28,7 @@ mod mock_reload;
 mod otel;
 mod parser_agreement;
 mod recovery;
+mod recovery_jitter;
 mod security_peers;
 mod security_unit;
 mod server_node;

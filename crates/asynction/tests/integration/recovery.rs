@@ -301,6 +301,41 @@ async fn lost_session(addr: SocketAddr, io: &ValidatedIo, bob: &mut Client) -> (
     (pid, offset.unwrap())
 }
 
+/// The jitter test's loss (`recovery_jitter.rs`, clients reset 20–300 ms apart): a connection
+/// lost right after it recovered, before its replay reached the client. The client comes back
+/// with the same pid and its older offset, and must be replayed the same events again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replay_lost_with_its_connection_is_sent_again() {
+    let (addr, io) = serve(app()).await;
+    let mut bob = connect(addr, "/chat", json!({})).await;
+    let (pid, offset) = lost_session(addr, &io, &mut bob).await;
+
+    let recoveries = io.recovery_stats().unwrap().recoveries;
+    let ada = connect(addr, "/chat", json!({"pid": pid, "offset": offset})).await;
+    for _ in 0..100 {
+        if io.recovery_stats().unwrap().recoveries > recoveries {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let stats = io.recovery_stats().unwrap();
+    assert_eq!(
+        (stats.recoveries, stats.replayed),
+        (recoveries + 1, 1),
+        "the server replays `missed` to the recovered connection"
+    );
+    // Lost before ada read anything of it: her session event and `missed` with it.
+    lose(ada, &io, stats.sessions).await;
+
+    let mut ada = connect(addr, "/chat", json!({"pid": pid, "offset": offset})).await;
+    assert_eq!(session(&mut ada).await, (pid.clone(), true));
+    assert_eq!(message(&mut ada).await.0, "missed");
+    quiet(&mut ada).await;
+    // Still in her room, live.
+    say_to(&mut bob, "secret", "live").await;
+    assert_eq!(message(&mut ada).await.0, "live");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forged_foreign_and_malformed_sessions_get_a_new_session_and_nothing_else() {
     let (addr, io) = serve(app()).await;
