@@ -11,7 +11,10 @@
 //! Environment: `PORT` (default 5000); `TICK_MS` (default 500); `NODE_NAME` (default
 //! `ticker`; the `node` of each tick is `NODE_NAME-<process id>`, so a restarted process or
 //! another node starts a sequence of its own); `RECOVERY=off` turns recovery off whatever the
-//! document says; `TICK=off` sends nothing (a node that only serves clients).
+//! document says; `TICK=off` sends nothing (a node that only serves clients);
+//! `REDIS_URL` (a build with `--features redis`) makes it a node of a cluster: sessions and the
+//! recovery log in Redis, so a client recovers on any node; `READINESS_GRACE_MS` keeps a
+//! draining node accepting (and `{base}/readyz` answering `draining`) that long after SIGTERM.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -113,6 +116,16 @@ async fn run<A: Adapter>(
         listener.local_addr()?,
         app.socketio_path()
     );
+    let app = match std::env::var("READINESS_GRACE_MS").ok() {
+        Some(ms) => {
+            let grace = Duration::from_millis(ms.parse().map_err(|e| {
+                format!("READINESS_GRACE_MS={ms:?} is not a number of milliseconds: {e}")
+            })?);
+            let drain = app.drain_options().readiness_grace(grace);
+            app.with_drain(drain)
+        }
+        None => app,
+    };
     app.serve(listener, asynction::lifecycle::shutdown_signal())
         .await?;
     Ok(())
@@ -127,5 +140,21 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .init();
     let config = Config::from_env()?;
-    run(builder(&config)?.build()?, config).await
+    match std::env::var("REDIS_URL").ok().filter(|v| !v.is_empty()) {
+        Some(url) => cluster_node(&url, config).await,
+        None => run(builder(&config)?.build()?, config).await,
+    }
+}
+
+/// A node of a cluster through Redis at `url`.
+#[cfg(feature = "redis")]
+async fn cluster_node(url: &str, config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    use asynction::cluster::RedisAdapter;
+    let app = builder::<RedisAdapter>(&config)?.build_redis(url).await?;
+    run(app, config).await
+}
+
+#[cfg(not(feature = "redis"))]
+async fn cluster_node(_: &str, _: Config) -> Result<(), Box<dyn std::error::Error>> {
+    Err("REDIS_URL needs a build with --features redis".into())
 }

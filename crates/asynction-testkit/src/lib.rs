@@ -29,6 +29,7 @@ use std::time::Duration;
 
 pub mod ajv;
 pub mod asyncapi_parser;
+pub mod balancer;
 pub mod browser;
 pub mod cli;
 pub mod handshake;

@@ -6,6 +6,7 @@
 //! gets every tick once and in order; with it off, the ticks sent while a client was offline
 //! are lost, and the test says how many.
 
+use std::net::SocketAddr;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
@@ -29,13 +30,20 @@ async fn jitter(server_env: &[(&str, &str)], mode: &str, duration_s: u32) -> Val
         example = example.env(key, value);
     }
     let server = example.start();
+    harness(server.addr, mode, duration_s, "15-20").await
+}
+
+/// Runs the harness's `CLIENTS` clients against `addr` for `duration_s` seconds, each reset
+/// every `jitter` (`MIN-MAX` seconds), and returns its summary.
+async fn harness(addr: SocketAddr, mode: &str, duration_s: u32, jitter: &str) -> Value {
+    ensure_node_peers();
     let output = tokio::process::Command::new("node")
         .arg(peers_dir().join("recovery-jitter.mjs"))
-        .arg(format!("http://{}", server.addr))
+        .arg(format!("http://{addr}"))
         .arg("/ticks")
         .args(["--clients", &CLIENTS.to_string()])
         .args(["--duration", &duration_s.to_string()])
-        .args(["--jitter", "15-20"])
+        .args(["--jitter", jitter])
         .args(["--offline", &OFFLINE.as_secs().to_string()])
         .args(["--mode", mode])
         .current_dir(peers_dir())
@@ -137,4 +145,163 @@ async fn a_thousand_jittering_clients_miss_nothing_with_recovery_and_lose_ticks_
         "  loss without recovery: {:.3} % of ticks",
         100.0 - delivery
     );
+}
+
+/// What every run with recovery on must show: every tick once, in order, no miss, every
+/// client connected at the end.
+fn assert_lossless(summary: &Value) {
+    assert_eq!(number(summary, "/unconnectedAtEnd"), 0.0, "{summary}");
+    assert_eq!(number(summary, "/deliveryPct"), 100.0, "{summary}");
+    assert_eq!(number(summary, "/duplicates"), 0.0, "{summary}");
+    assert_eq!(number(summary, "/outOfOrder"), 0.0, "{summary}");
+    assert_eq!(number(summary, "/misses"), 0.0, "{summary}");
+}
+
+/// Two `recovery_ticker` nodes of one cluster through a private Redis, behind a balancer:
+/// clients that lose their connection come back through the balancer, most often to the other
+/// node, and are recovered there.
+#[cfg(feature = "redis")]
+mod cluster {
+    use asynction_testkit::balancer::Balancer;
+    use asynction_testkit::http_get;
+    use asynction_testkit::process::ServerProcess;
+    use asynction_testkit::redis::Redis;
+
+    use super::*;
+
+    fn node(redis: &Redis, name: &str) -> ServerProcess {
+        Example::new("recovery_ticker")
+            .env("REDIS_URL", &redis.url())
+            .env("NODE_NAME", name)
+            .env("READINESS_GRACE_MS", "1000")
+            .quiet()
+            .start()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_thousand_clients_jittering_across_two_nodes_miss_nothing() {
+        let redis = Redis::start();
+        let (a, b) = (node(&redis, "a"), node(&redis, "b"));
+        redis.wait_nodes("/ticks", 2);
+        let balancer = Balancer::start(vec![a.addr, b.addr]).await;
+        let started = Instant::now();
+        let summary = harness(balancer.addr(), "recovery", 60, "15-20").await;
+        report(
+            "two nodes through Redis, recovery on",
+            &summary,
+            started.elapsed(),
+        );
+        assert_lossless(&summary);
+        assert!(
+            number(&summary, "/forcedCloses") >= f64::from(CLIENTS) * 2.0,
+            "{summary}"
+        );
+        assert_eq!(
+            number(&summary, "/recoveries"),
+            number(&summary, "/forcedCloses"),
+            "{summary}"
+        );
+        assert!(
+            number(&summary, "/replayDelayMs/p99") <= REPLAY_BUDGET_MS,
+            "{summary}"
+        );
+        // Both nodes' ticks reached every client.
+        assert_eq!(
+            summary["sources"].as_array().map(Vec::len),
+            Some(2),
+            "{summary}"
+        );
+    }
+
+    /// `{base}/readyz`'s status and `status` field.
+    async fn readyz(addr: SocketAddr) -> (u16, String) {
+        let (status, body) = http_get(addr, "/readyz").await;
+        let body: Value = serde_json::from_str(&body).unwrap_or_default();
+        (
+            status,
+            body["status"].as_str().unwrap_or_default().to_owned(),
+        )
+    }
+
+    /// Takes `node` out of the balancer, sends it SIGTERM and checks its readiness flips to
+    /// `draining` before it exits cleanly; then starts its replacement and puts it in.
+    async fn restart(
+        node: ServerProcess,
+        name: &str,
+        redis: &Redis,
+        balancer: &Balancer,
+        others: &[SocketAddr],
+    ) -> ServerProcess {
+        assert_eq!(readyz(node.addr).await, (200, "ready".to_owned()));
+        balancer.set_backends(others.to_vec());
+        let mut node = node;
+        let pid = node.child().id().to_string();
+        let killed = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let deadline = Instant::now() + Duration::from_millis(900);
+        let mut seen = None;
+        while Instant::now() < deadline {
+            let answer = readyz(node.addr).await;
+            if answer.0 == 503 {
+                seen = Some(answer);
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(
+            seen,
+            Some((503, "draining".to_owned())),
+            "readiness flips when draining"
+        );
+        let exited = tokio::task::spawn_blocking(move || {
+            let status = node.child().wait();
+            (node, status)
+        });
+        let (_gone, status) = tokio::time::timeout(Duration::from_secs(20), exited)
+            .await
+            .expect("the drained node exits")
+            .unwrap();
+        assert!(status.unwrap().success(), "a drained node exits with 0");
+        let fresh = self::node(redis, name);
+        assert_eq!(readyz(fresh.addr).await, (200, "ready".to_owned()));
+        let mut backends = others.to_vec();
+        backends.push(fresh.addr);
+        balancer.set_backends(backends);
+        fresh
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_rolling_restart_of_two_nodes_under_a_thousand_clients_loses_nothing() {
+        let redis = Redis::start();
+        let (a, b) = (node(&redis, "a"), node(&redis, "b"));
+        redis.wait_nodes("/ticks", 2);
+        let balancer = Balancer::start(vec![a.addr, b.addr]).await;
+        let started = Instant::now();
+        // No jitter: only the restarts move the clients.
+        let run = tokio::spawn({
+            let addr = balancer.addr();
+            async move { harness(addr, "recovery", 45, "100000-100001").await }
+        });
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        let b_addr = b.addr;
+        let a = restart(a, "a", &redis, &balancer, &[b_addr]).await;
+        tokio::time::sleep(Duration::from_secs(8)).await;
+        let _b = restart(b, "b", &redis, &balancer, &[a.addr]).await;
+        let summary = run.await.unwrap();
+        report("rolling restart of two nodes", &summary, started.elapsed());
+        assert_lossless(&summary);
+        // Every client was moved at least once, and came back recovered each time.
+        assert!(
+            number(&summary, "/disconnects") >= f64::from(CLIENTS),
+            "{summary}"
+        );
+        assert_eq!(
+            number(&summary, "/recoveries"),
+            number(&summary, "/disconnects"),
+            "{summary}"
+        );
+    }
 }
