@@ -103,7 +103,9 @@ class Client {
     this.connectedAt = null;
     this.jitterTimer = null;
     const recovery = { pid: null, offset: null };
-    this.replays = opts.mode === "recovery";
+    this.optedIn = opts.mode === "recovery";
+    // Opted in: whether this connection has its session event yet (only then is it up).
+    this.hasSession = false;
     const options = {
       transports: ["websocket"],
       // One connection per client: io() would otherwise multiplex every client of the same
@@ -121,6 +123,7 @@ class Client {
     this.socket = socket;
     if (opts.mode === "recovery") {
       socket.on(SESSION_EVENT, ({ pid, recovered }) => {
+        this.hasSession = true;
         if (recovered) totals.recoveries += 1;
         else if (recovery.pid !== null) totals.misses += 1;
         else totals.sessions += 1;
@@ -135,6 +138,7 @@ class Client {
       this.connectedAt = Date.now();
     });
     socket.on("disconnect", (reason) => {
+      this.hasSession = false;
       totals.disconnects += 1;
       totals.disconnectReasons[reason] = (totals.disconnectReasons[reason] ?? 0) + 1;
     });
@@ -165,7 +169,7 @@ class Client {
     source.last = source.last === null ? seq : Math.max(source.last, seq);
     // Without recovery nothing is replayed: a tick older than the reconnection is a live one
     // that crossed the CONNECT.
-    if (this.replays && totals.reconnected.has(this) && sentAt < this.connectedAt) {
+    if (this.optedIn && totals.reconnected.has(this) && sentAt < this.connectedAt) {
       totals.replayAges.push(now - sentAt);
       totals.replayDelays.push(now - this.connectedAt);
     }
@@ -176,8 +180,10 @@ class Client {
   /// network drops. The client's manager then reconnects after its reconnection delay.
   forceClose() {
     const tcp = this.socket.io.engine?.transport?.ws?._socket;
-    // Offline already (reconnecting): nothing to close this time.
+    // Offline already (reconnecting), or not up yet (an opted-in client is up once it has its
+    // session event): nothing to close this time.
     if (!this.socket.connected || !tcp || tcp.destroyed) return false;
+    if (this.optedIn && !this.hasSession) return false;
     if (typeof tcp.resetAndDestroy === "function") tcp.resetAndDestroy();
     else tcp.destroy();
     this.totals.forcedCloses += 1;
