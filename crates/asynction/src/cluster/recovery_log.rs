@@ -186,17 +186,23 @@ async fn consume<A: Adapter>(
             }
         };
         delay = Duration::from_millis(50);
-        for stream in reply.map(|r| r.keys).unwrap_or_default() {
+        let streams = reply.map(|r| r.keys).unwrap_or_default();
+        if streams.is_empty() {
+            continue;
+        }
+        // One batch under the delivery lock.
+        let mut delivered = engine.delivery().await;
+        for stream in streams {
             for id in stream.ids {
                 let Some(offset) = Offset::parse(&id.id) else {
                     continue;
                 };
                 last = last.max(offset);
                 match id.get::<String>("e").as_deref().and_then(Entry::decode) {
-                    Some((ns, entry)) => deliver_logged(&engine, &io, offset, &ns, &entry),
+                    Some((ns, entry)) => deliver_logged(&mut delivered, &io, offset, &ns, &entry),
                     None => {
                         tracing::warn!(id = %id.id, "a recovery log entry this version cannot read was skipped");
-                        *engine.delivery() = (*engine.delivery()).max(offset);
+                        *delivered = (*delivered).max(offset);
                     }
                 }
             }

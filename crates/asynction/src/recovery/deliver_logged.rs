@@ -6,21 +6,20 @@ use socketioxide::SocketIo;
 use socketioxide::adapter::Adapter;
 
 use super::deliver::shadow_operators;
-use super::engine::RecoveryEngine;
 use super::entry::{Entry, with_offset};
 use super::offset::Offset;
 use super::rooms::socket_room;
 
 /// Delivers one event read from the shared log to this node's opted-in clients it is for,
-/// under the delivery lock, and notes it as delivered.
+/// under the delivery lock (`delivered`, held by the caller for a batch), and notes it as
+/// delivered.
 pub(crate) fn deliver_logged<A: Adapter>(
-    engine: &RecoveryEngine,
+    delivered: &mut Offset,
     io: &SocketIo<A>,
     offset: Offset,
     ns: &str,
     entry: &Entry,
 ) {
-    let mut delivered = engine.delivery();
     if let Some(base) = io.of(ns) {
         let target = &entry.target;
         let ops = match target.socket {

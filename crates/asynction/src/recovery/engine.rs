@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -30,7 +30,8 @@ pub(crate) struct RecoveryEngine {
     /// The log and sessions every node shares (a cluster through Redis); in memory without.
     shared: OnceLock<Arc<dyn SharedLog>>,
     /// With a shared log: the delivery lock of this node, and the newest offset it delivered.
-    delivery: Mutex<Offset>,
+    /// Async: a recovery may read the log again while holding it.
+    delivery: tokio::sync::Mutex<Offset>,
     /// Opted-in clients accepted and not yet gone (their session kept when they leave): a
     /// drain waits until none is left.
     members: AtomicUsize,
@@ -84,7 +85,7 @@ impl RecoveryEngine {
             sessions: MemorySessions::default(),
             stats: Counters::default(),
             shared: OnceLock::new(),
-            delivery: Mutex::default(),
+            delivery: tokio::sync::Mutex::default(),
             members: AtomicUsize::new(0),
         }
     }
@@ -119,7 +120,10 @@ impl RecoveryEngine {
     /// Keeps sessions and events in `shared` from now on (set once, before serving).
     #[cfg(feature = "redis")]
     pub(crate) fn share(&self, shared: Arc<dyn SharedLog>, delivered: Offset) {
-        *self.delivery() = delivered;
+        *self
+            .delivery
+            .try_lock()
+            .expect("nothing delivers before the log is shared") = delivered;
         let _ = self.shared.set(shared);
     }
 
@@ -129,8 +133,8 @@ impl RecoveryEngine {
     }
 
     /// With a shared log: this node's delivery lock and the newest offset it delivered.
-    pub(crate) fn delivery(&self) -> MutexGuard<'_, Offset> {
-        self.delivery.lock().unwrap_or_else(|e| e.into_inner())
+    pub(crate) async fn delivery(&self) -> tokio::sync::MutexGuard<'_, Offset> {
+        self.delivery.lock().await
     }
 
     /// The log of concrete namespace `ns`, made on first use.

@@ -25,10 +25,6 @@ use super::session::{Miss, SavedSession};
 use super::shared_log::SharedLog;
 use crate::validate::NamespaceValidators;
 
-/// How many times a recovery reads the log again because this node delivered past what it
-/// read (events arriving while it reads); then it gives up with a new session.
-const READ_ATTEMPTS: usize = 5;
-
 /// [`super::go_live`] with a shared log: the replay is read from the log (async), then, under
 /// the delivery lock, cut at what this node has delivered — anything later reaches the client
 /// live once it has joined its rooms.
@@ -51,49 +47,44 @@ pub(crate) async fn go_live_shared<A: Adapter>(
     // Where the session's next replay may start (see `deliver::go_live`): before the first
     // event this one replays, else what this node has delivered.
     let mut unconfirmed_after = None;
-    let mut attempts = 0;
-    let head = loop {
-        let read = match from {
-            None => None,
-            Some(from) => match shared.read_after(from).await {
-                Ok(read) => Some((from, read)),
+    let mut read = None;
+    if let (Some(from), Some((_, offset))) = (from, &resume) {
+        match shared.read_after(from).await {
+            Ok((entries, extent)) if offset.is_some_and(|o| o > extent.last) => {
+                drop(entries);
+                outcome = Err(Miss::FutureOffset);
+            }
+            Ok((_, extent)) if from < extent.trimmed => outcome = Err(Miss::LogTrimmed),
+            Ok((entries, _)) => read = Some((from, entries)),
+            Err(e) => {
+                tracing::warn!(namespace = %ns, error = %e, "recovery could not read the shared log: a new session");
+                outcome = Err(Miss::LogTrimmed);
+            }
+        }
+    }
+    // The delivery lock: this node delivers nothing to its clients until this client has its
+    // replay and its rooms.
+    let head = engine.delivery().await;
+    if let (Some((from, mut entries)), Some((session, _))) = (read, &resume) {
+        let read_upto = entries.last().map_or(from, |(o, _, _)| *o);
+        if *head > read_upto {
+            // This node delivered events appended after the read: read them too, holding the
+            // lock (one more round trip; the consumer waits meanwhile).
+            match shared.read_after(read_upto).await {
+                Ok((more, _)) => entries.extend(more),
                 Err(e) => {
                     tracing::warn!(namespace = %ns, error = %e, "recovery could not read the shared log: a new session");
                     outcome = Err(Miss::LogTrimmed);
-                    None
+                    entries.clear();
                 }
-            },
-        };
-        let delivered = engine.delivery();
-        let Some((from, (entries, extent))) = read else {
-            break delivered;
-        };
-        let (session, offset) = resume.as_ref().expect("a read only when resuming");
-        if offset.is_some_and(|o| o > extent.last) {
-            outcome = Err(Miss::FutureOffset);
-            break delivered;
-        }
-        if from < extent.trimmed {
-            outcome = Err(Miss::LogTrimmed);
-            break delivered;
-        }
-        let read_upto = entries.last().map_or(extent.last.max(from), |(o, _, _)| *o);
-        if *delivered > read_upto {
-            // This node delivered events the read did not see: read again.
-            attempts += 1;
-            drop(delivered);
-            if attempts >= READ_ATTEMPTS {
-                outcome = Err(Miss::LogTrimmed);
-                break engine.delivery();
             }
-            continue;
         }
         let rooms: HashSet<String> = session.rooms.iter().cloned().collect();
         let mut sids = session.sids.clone();
         sids.push(s.id);
         let mut previous = from;
         for (o, entry_ns, e) in entries {
-            if o > *delivered {
+            if o > *head {
                 break;
             }
             if entry_ns == ns && e.target.reaches(&rooms, &sids) {
@@ -102,10 +93,10 @@ pub(crate) async fn go_live_shared<A: Adapter>(
             }
             previous = o;
         }
-        break delivered;
-    };
-    // Under the delivery lock from here on: nothing is delivered to this node's clients until
-    // the client has its replay and its rooms.
+        if outcome.is_err() {
+            replay.clear();
+        }
+    }
     let mut state = member.state();
     state.resume = None;
     if let (Err(miss), Some((session, _))) = (outcome, &resume) {
