@@ -29,6 +29,13 @@ const SESSION_EVENT: &str = "asynction:recovery";
 /// A `pid` the server never gave out (22 base64url characters, as real ones).
 const FORGED_PID: &str = "AAAAAAAAAAAAAAAAAAAAAA";
 
+/// How many events the subject should miss (fewer when the server sends fewer within the
+/// wait).
+const MISSED: usize = 3;
+
+/// How long the subject stays away at least.
+const AWAY: Duration = Duration::from_millis(250);
+
 /// An offset as asynction writes it: milliseconds and a sequence number, ordered as a pair.
 type Offset = (u64, u64);
 
@@ -297,10 +304,14 @@ pub(super) async fn run(s: &mut Session<'_>, ns: &Ns<'_>) {
     let pid = subject.pid.clone();
     drop(subject.client);
     let started = Instant::now();
+    // Several events, to see their order; fewer when the server is slow.
     s.read_until(ns, &mut bystander, wait, |e| {
-        e.iter().any(|x| x.key > last.key)
+        e.iter().filter(|x| x.key > last.key).count() >= MISSED
     })
     .await;
+    // The server must have noticed the lost transport before the client comes back (a
+    // closed websocket is seen at once; this leaves it time under load).
+    tokio::time::sleep(AWAY.saturating_sub(started.elapsed())).await;
     let missed: Vec<Logged> = bystander
         .events
         .iter()
@@ -357,7 +368,7 @@ pub(super) async fn run(s: &mut Session<'_>, ns: &Ns<'_>) {
             .await;
         let failure = replay_failure(s, ns, &bystander, &back, (last.key, until));
         s.record(scope.check(
-            format!("{} missed events replayed", missed.len()),
+            format!("missed events replayed ({})", missed.len()),
             started.elapsed(),
             failure,
         ));
