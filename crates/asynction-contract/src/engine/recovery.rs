@@ -386,21 +386,35 @@ fn replay_failure(
     ns: &Ns<'_>,
     bystander: &OptedIn,
     back: &OptedIn,
-    (after, missed_until): (Offset, Offset),
+    window: (Offset, Offset),
 ) -> Option<Failure> {
+    if let Some((message, args)) = replay_mismatch(&bystander.events, &back.events, window) {
+        return Some(Failure::new(ViolationKind::ReplayMismatch, message).with_args(args));
+    }
     if let Some(problem) = &back.offset_problem {
         return Some(Failure::new(ViolationKind::ReplayMismatch, problem.clone()));
     }
-    let cut = back
+    for e in &back.events {
+        if let Some((kind, message)) = s.judge_replayed(ns, e) {
+            return Some(Failure::new(kind, message).with_args(e.args.values.clone()));
+        }
+    }
+    None
+}
+
+/// The first event `seen` (by the bystander) after `after` — up to `missed_until`, or to
+/// the last of `replayed` if later — that `replayed` lacks, holds twice or holds changed: the
+/// message and that event's arguments.
+fn replay_mismatch(
+    seen: &[Logged],
+    replayed: &[Logged],
+    (after, missed_until): (Offset, Offset),
+) -> Option<(String, Vec<Value>)> {
+    let cut = replayed
         .last()
         .map_or(missed_until, |e| e.key.max(missed_until));
-    let expected: Vec<&Logged> = bystander
-        .events
-        .iter()
-        .filter(|e| e.key > after && e.key <= cut)
-        .collect();
-    for want in &expected {
-        let got: Vec<&Logged> = back.events.iter().filter(|e| e.key == want.key).collect();
+    for want in seen.iter().filter(|e| e.key > after && e.key <= cut) {
+        let got: Vec<&Logged> = replayed.iter().filter(|e| e.key == want.key).collect();
         let message = match got.as_slice() {
             [] => format!(
                 "the missed event '{}' at offset {} was not replayed",
@@ -422,15 +436,7 @@ fn replay_failure(
                 many.len()
             ),
         };
-        return Some(
-            Failure::new(ViolationKind::ReplayMismatch, message)
-                .with_args(want.args.values.clone()),
-        );
-    }
-    for e in &back.events {
-        if let Some((kind, message)) = s.judge_replayed(ns, e) {
-            return Some(Failure::new(kind, message).with_args(e.args.values.clone()));
-        }
+        return Some((message, want.args.values.clone()));
     }
     None
 }
@@ -475,7 +481,61 @@ fn not_exercised(s: &mut Session<'_>, scope: Scope<'_>, started: Instant, messag
 
 #[cfg(test)]
 mod tests {
-    use super::parse_offset;
+    use asynction_client::Args;
+    use serde_json::json;
+
+    use super::{Logged, parse_offset, replay_mismatch};
+
+    fn logged(name: &str, text: &str, offset: &str) -> Logged {
+        Logged {
+            name: name.to_owned(),
+            args: Args::new().arg(json!(text)),
+            offset: offset.to_owned(),
+            key: parse_offset(offset).unwrap(),
+        }
+    }
+
+    #[test]
+    fn a_replay_must_hold_every_missed_event_once_and_unchanged() {
+        let seen = [
+            logged("tick", "a", "10-0"),
+            logged("tick", "b", "10-1"),
+            logged("tick", "c", "11-0"),
+            logged("tick", "live", "12-0"),
+        ];
+        // Missed: after 10-0 up to 11-0; 12-0 came live after the subject's replay.
+        let window = ((10, 0), (11, 0));
+        let exact = [seen[1].clone(), seen[2].clone()];
+        assert!(replay_mismatch(&seen, &exact, window).is_none());
+        // Later events the bystander has not read yet are not judged.
+        assert!(replay_mismatch(&seen[..3], &seen[1..], window).is_none());
+
+        let lacking = [seen[1].clone()];
+        let (message, args) = replay_mismatch(&seen, &lacking, window).unwrap();
+        assert_eq!(
+            message,
+            "the missed event 'tick' at offset 11-0 was not replayed"
+        );
+        assert_eq!(args, [json!("c")]);
+        assert!(
+            replay_mismatch(&seen, &[], window).is_some(),
+            "nothing replayed"
+        );
+
+        let twice = [seen[1].clone(), seen[1].clone(), seen[2].clone()];
+        let (message, _) = replay_mismatch(&seen, &twice, window).unwrap();
+        assert_eq!(
+            message,
+            "the missed event 'tick' at offset 10-1 was replayed 2 times"
+        );
+
+        let changed = [logged("tock", "b", "10-1"), seen[2].clone()];
+        let (message, _) = replay_mismatch(&seen, &changed, window).unwrap();
+        assert_eq!(
+            message,
+            "the event at offset 10-1 was replayed as 'tock' [\"b\"] but was sent as 'tick' [\"b\"]"
+        );
+    }
 
     #[test]
     fn offsets_are_read_as_asynction_writes_them() {

@@ -559,6 +559,11 @@ async fn recoveries_misses_replays_and_what_recovery_keeps_are_measured() {
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    assert_eq!(
+        io.recovery_stats().unwrap().sessions,
+        1,
+        "the server kept the lost client's session"
+    );
     chat().emit("message", "m2").await.unwrap();
     chat().emit("message", "m3").await.unwrap();
 

@@ -194,6 +194,11 @@ async fn the_connection_span_says_whether_it_recovered_and_why_not() {
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    assert_eq!(
+        io.recovery_stats().unwrap().sessions,
+        1,
+        "the server kept the lost client's session"
+    );
     let (_ada, back) = opted_in(&app, json!({"pid": session["pid"], "offset": null})).await;
     assert_eq!(back["recovered"], json!(true), "{back}");
     let (_forger, forged) = opted_in(&app, json!({"pid": "AAAAAAAAAAAAAAAAAAAAAA"})).await;
