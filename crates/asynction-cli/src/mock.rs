@@ -237,6 +237,11 @@ fn print_banner(mock: &MockServer, addr: SocketAddr, interval: Duration, console
         "  one fake event every {} s per namespace with clients\n",
         interval.as_secs_f64()
     ));
+    if let Some(recovery) = mock.recovery() {
+        out.push_str(&format!(
+            "  connection state recovery: {recovery} (clients opt in with a pid in their CONNECT auth)\n"
+        ));
+    }
     let requirements = mock.connect_requirements();
     if requirements.iter().any(|r| !r.credentials.is_empty()) {
         out.push_str("  credentials: the mock accepts any well-formed credential\n");

@@ -100,6 +100,7 @@ enum OnlyArg {
     Events,
     Negative,
     Listen,
+    Recovery,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -245,6 +246,7 @@ fn options(global: &GlobalOptions, args: &TestArgs) -> Result<Options, String> {
             OnlyArg::Events => Phase::Events,
             OnlyArg::Negative => Phase::Negative,
             OnlyArg::Listen => Phase::Listen,
+            OnlyArg::Recovery => Phase::Recovery,
         })
         .collect();
     Ok(o)

@@ -31,7 +31,13 @@
 //! 4. **Server-sent events** ([`Phase::Listen`]): everything the server emits during the run, and
 //!    during [`Options::listen`] per namespace, must be a listed event of that namespace with
 //!    valid arguments.
-//! 5. **Shrinking**: a failing generated value is shrunk to a smaller value that fails the same
+//! 5. **Recovery** ([`Phase::Recovery`]), only when the document declares connection state
+//!    recovery (`x-socketio-recovery`, asynction's wire convention): opted-in clients get the
+//!    `asynction:recovery` session and offsets on the server's own events; a client whose
+//!    transport is dropped mid-run recovers its session and gets the events another client
+//!    received meanwhile, once, in order, valid; a forged `pid` gets a new session. A server
+//!    that sends nothing on its own leaves it unexercised: a [`Warning`].
+//! 6. **Shrinking**: a failing generated value is shrunk to a smaller value that fails the same
 //!    way, reported with a JavaScript reproduction; [`Report::seed`] replays the run.
 //!
 //! ```no_run

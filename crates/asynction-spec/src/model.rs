@@ -55,6 +55,29 @@ impl Recovery {
     }
 }
 
+/// How the docs page and the mock's banner say it: `sessions kept 120 s after a disconnect`
+/// (milliseconds under a second).
+///
+/// ```
+/// let r = asynction_spec::model::Recovery { max_disconnection_duration_ms: 120_000 };
+/// assert_eq!(r.to_string(), "sessions kept 120 s after a disconnect");
+/// let r = asynction_spec::model::Recovery { max_disconnection_duration_ms: 1_500 };
+/// assert_eq!(r.to_string(), "sessions kept 1.5 s after a disconnect");
+/// let r = asynction_spec::model::Recovery { max_disconnection_duration_ms: 250 };
+/// assert_eq!(r.to_string(), "sessions kept 250 ms after a disconnect");
+/// ```
+impl std::fmt::Display for Recovery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ms = self.max_disconnection_duration_ms;
+        if ms < 1000 {
+            write!(f, "sessions kept {ms} ms after a disconnect")
+        } else {
+            let seconds = ms as f64 / 1000.0;
+            write!(f, "sessions kept {seconds} s after a disconnect")
+        }
+    }
+}
+
 /// `info` of the document.
 #[derive(Debug, Clone, Serialize)]
 pub struct Info {

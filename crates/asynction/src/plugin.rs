@@ -15,6 +15,7 @@ use socketioxide::adapter::LocalAdapter;
 use crate::docs::DocsOptions;
 use crate::model::Api;
 use crate::observe::Observer;
+use crate::recovery::RecoveryEngine;
 use crate::validate::NamespacePatternError;
 
 /// What a plug-in learns about the server it is built into.
@@ -24,6 +25,9 @@ pub(crate) struct Site<'a> {
     pub api: &'a Api,
     /// The server's Socket.IO request path (e.g. `/socket.io`).
     pub socketio_path: &'a str,
+    /// The server's connection state recovery, when on (the metrics read its figures at
+    /// scrape time).
+    pub recovery: Option<&'a Arc<RecoveryEngine>>,
 }
 
 /// A feature plugged into a server. `build()` calls [`Plugin::attach`] first, then the other

@@ -177,3 +177,52 @@ fn per_namespace_credentials() {
     );
     assert_eq!(out.code, Some(2));
 }
+
+#[test]
+fn the_recovery_check_runs_when_the_document_declares_recovery_and_the_mock_says_it_recovers() {
+    let doc = "tests/fixtures/contract/recovery.yaml";
+    let m = mock(doc);
+    let banner = m.banner.join("\n");
+    assert!(
+        banner.contains("  connection state recovery: sessions kept 60 s after a disconnect (clients opt in with a pid in their CONNECT auth)"),
+        "{banner}"
+    );
+    let url = format!("http://{}", m.addr);
+    let out = test(doc, &["--url", &url, "--only", "recovery"]);
+    assert_eq!(out.code, Some(0), "{}", out.stdout);
+    let row = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("/ ") && l.contains("asynction:recovery"))
+        .unwrap_or_else(|| panic!("no recovery row in:\n{}", out.stdout));
+    let counts: Vec<&str> = row.split_whitespace().skip(2).collect();
+    assert_eq!(counts, ["5", "5", "0", "0"], "{row}");
+
+    // The same document against a mock that does not recover: a failure that says why.
+    let dir = tempfile::tempdir().unwrap();
+    let served = dir.path().join("served.yaml");
+    let text = std::fs::read_to_string(asynction_testkit::root().join(doc)).unwrap();
+    std::fs::write(
+        &served,
+        text.replace(
+            "x-socketio-recovery:\n  maxDisconnectionDuration: 60000\n",
+            "",
+        ),
+    )
+    .unwrap();
+    let plain = MockProcess::start(&served, &["--interval", "0.1", "--seed", "1"]);
+    assert!(
+        !plain.banner.join("\n").contains("recovery"),
+        "{:?}",
+        plain.banner
+    );
+    let url = format!("http://{}", plain.addr);
+    let out = test(doc, &["--url", &url, "--only", "recovery"]);
+    assert_eq!(out.code, Some(1), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("recovery_session_missing")
+            && out.stdout.contains("turn recovery on in the server"),
+        "{}",
+        out.stdout
+    );
+}

@@ -6,7 +6,8 @@
 //! Engine.IO handshake). What the phases share (options, the client factory, seeded
 //! generators, the checks and server-sent events found so far) is the [`session::Session`];
 //! each phase is a module with a `run` function: `handshake`, `events`, `negative`, `listen`
-//! (which also keeps and judges server-sent events). `cases` is one case of an event (sent,
+//! (which also keeps and judges server-sent events), `recovery` (only when the document
+//! declares connection state recovery). `cases` is one case of an event (sent,
 //! answered, judged, recorded), `consequences` ties server events to the negative case just
 //! before them, `shrink` reduces a failing input, `args` puts schema instances on the wire,
 //! `namespace` makes a namespace ready (concrete path, the valid handshake with credentials).
@@ -23,6 +24,7 @@ mod listen;
 mod namespace;
 mod negative;
 mod records;
+mod recovery;
 mod session;
 mod shrink;
 mod target;
@@ -86,6 +88,9 @@ pub(crate) async fn run(
         }
         if s.phase_on(Phase::Listen) {
             listen::run(&mut s, &ns).await;
+        }
+        if s.phase_on(Phase::Recovery) {
+            recovery::run(&mut s, &ns).await;
         }
     }
     listen::judge_received(&mut s);

@@ -25,24 +25,30 @@ pub enum Phase {
     Negative,
     /// Server-sent events, received during the run and while listening.
     Listen,
+    /// Connection state recovery, when the document declares it (`x-socketio-recovery`): the
+    /// session event, offsets, a lost transport recovered with the missed events replayed
+    /// once and in order, a forged session refused.
+    Recovery,
 }
 
 impl Phase {
     /// Every phase, in run order.
-    pub const ALL: [Phase; 4] = [
+    pub const ALL: [Phase; 5] = [
         Phase::Handshake,
         Phase::Events,
         Phase::Negative,
         Phase::Listen,
+        Phase::Recovery,
     ];
 
-    /// The lower-case name (`handshake`, `events`, `negative`, `listen`).
+    /// The lower-case name (`handshake`, `events`, `negative`, `listen`, `recovery`).
     pub fn name(self) -> &'static str {
         match self {
             Phase::Handshake => "handshake",
             Phase::Events => "events",
             Phase::Negative => "negative",
             Phase::Listen => "listen",
+            Phase::Recovery => "recovery",
         }
     }
 
@@ -80,6 +86,20 @@ pub enum ViolationKind {
     UndeclaredEvent,
     /// The server emitted a listed event whose arguments do not validate.
     InvalidServerEvent,
+    /// A client that opted in to recovery (`pid` in its CONNECT `auth`) got no valid
+    /// `asynction:recovery` session event.
+    RecoverySessionMissing,
+    /// An event sent to an opted-in client without an ack request lacks its offset (a last
+    /// argument `"<ms>-<seq>"`), or offsets do not increase.
+    OffsetMissing,
+    /// A client that lost its transport and came back in time with its `pid` and last offset
+    /// got a new session.
+    NotRecovered,
+    /// The events a recovered client missed were not replayed each once, in order, as another
+    /// client received them.
+    ReplayMismatch,
+    /// A `pid` the server never gave out recovered a session.
+    ForgedSessionRecovered,
 }
 
 impl ViolationKind {
@@ -98,6 +118,11 @@ impl ViolationKind {
             ViolationKind::NotServingAfterNegative => "not_serving_after_negative",
             ViolationKind::UndeclaredEvent => "undeclared_event",
             ViolationKind::InvalidServerEvent => "invalid_server_event",
+            ViolationKind::RecoverySessionMissing => "recovery_session_missing",
+            ViolationKind::OffsetMissing => "offset_missing",
+            ViolationKind::NotRecovered => "not_recovered",
+            ViolationKind::ReplayMismatch => "replay_mismatch",
+            ViolationKind::ForgedSessionRecovered => "forged_session_recovered",
         }
     }
 }
@@ -162,6 +187,9 @@ pub enum WarningKind {
     /// refusal: the connection stayed up and nothing the server emitted broke the document.
     /// The server may have dropped the value, or accepted it.
     SilentOnInvalidEvent,
+    /// The document declares recovery, but the server sent no event on its own (or none while
+    /// the client was away): nothing could be replayed, so recovery was not exercised.
+    RecoveryNotExercised,
 }
 
 impl WarningKind {
@@ -169,6 +197,7 @@ impl WarningKind {
     pub fn code(self) -> &'static str {
         match self {
             WarningKind::SilentOnInvalidEvent => "silent_on_invalid_event",
+            WarningKind::RecoveryNotExercised => "recovery_not_exercised",
         }
     }
 }

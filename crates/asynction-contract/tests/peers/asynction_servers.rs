@@ -1,10 +1,14 @@
 //! The project's own servers: the mock (several documents) and the examples pass, judged by the
-//! strict refusal rules (every invalid event answered) that their `Server` header asks for.
+//! strict refusal rules (every invalid event answered) that their `Server` header asks for;
+//! the recovery phase against the mock of a document that declares recovery (passes), a mock
+//! that does not recover (fails) and one that sends nothing on its own (a warning).
+
+use std::time::Duration;
 
 use asynction::Document;
-use asynction_contract::{Refusals, Report, RulesReason, run};
+use asynction_contract::{Phase, Refusals, Report, RulesReason, run};
 
-use super::{assert_clean, assert_junit, example, mock, options, root};
+use super::{assert_clean, assert_findings, assert_junit, example, mock, options, root};
 
 /// Asynction servers say so in their `Server` header, which selects the strict rules.
 fn assert_strict_by_identification(report: &Report) {
@@ -96,5 +100,117 @@ async fn a_namespace_the_server_lacks_is_reported_as_missing_not_as_a_dropped_cl
         report.failures().all(|c| c.namespace == "/extra"),
         "{}",
         report.render_text()
+    );
+}
+
+const RECOVERY: &str = "tests/fixtures/contract/recovery.yaml";
+
+/// The recovery checks of `report`, as `name: passed|code`.
+fn recovery_checks(report: &Report) -> Vec<String> {
+    report
+        .checks
+        .iter()
+        .filter(|c| c.phase == Phase::Recovery)
+        .map(|c| {
+            let verdict = match (&c.failure, &c.warning) {
+                (Some(f), _) => f.kind.code(),
+                (None, Some(w)) => w.kind.code(),
+                (None, None) => "passed",
+            };
+            format!("{} {}: {verdict}", c.namespace, c.name)
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_mock_of_a_document_with_recovery_recovers_lost_clients_and_replays_what_they_missed() {
+    let path = root().join(RECOVERY);
+    let (addr, stop) = mock(&path);
+    let document = Document::from_path(&path).unwrap();
+    let report = run(&document, &options(addr, 13)).await.unwrap();
+    let _ = stop.send(());
+    assert_clean(&report, "mock of the recovery document");
+    assert_strict_by_identification(&report);
+    let checks = recovery_checks(&report);
+    for ns in ["/", "/news"] {
+        for name in ["session offered", "offsets", "recovered", "forged session"] {
+            let line = format!("{ns} {name}: passed");
+            assert!(checks.contains(&line), "{line} in {checks:#?}");
+        }
+        let replayed = format!("{ns} missed events replayed (3): passed");
+        let replayed = checks.contains(&replayed);
+
+        assert!(replayed, "{ns}: {checks:#?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_without_recovery_fails_a_document_that_declares_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = dir.path().join("served.yaml");
+    let declared = std::fs::read_to_string(root().join(RECOVERY)).unwrap();
+    let undeclared = declared.replace(
+        "x-socketio-recovery:\n  maxDisconnectionDuration: 60000\n",
+        "",
+    );
+    assert_ne!(declared, undeclared);
+    std::fs::write(&served, undeclared).unwrap();
+    let (addr, stop) = mock(&served);
+    let mut o = options(addr, 3);
+    o.only = vec![Phase::Recovery];
+    let report = run(&Document::from_text(&declared).unwrap(), &o)
+        .await
+        .unwrap();
+    let _ = stop.send(());
+    assert_findings(
+        &report,
+        &[
+            "FAILED [recovery] / asynction:recovery | session offered: recovery_session_missing",
+            "FAILED [recovery] /news asynction:recovery | session offered: recovery_session_missing",
+        ],
+        "recovery off",
+    );
+    let message = &report
+        .failures()
+        .next()
+        .unwrap()
+        .failure
+        .as_ref()
+        .unwrap()
+        .message;
+    assert!(
+        message.contains("no 'asynction:recovery' event")
+            && message.contains("x-socketio-recovery")
+            && message.contains("turn recovery on in the server"),
+        "{message}"
+    );
+    assert!(report.render_text().contains("recovery_session_missing"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_sends_nothing_on_its_own_leaves_recovery_unexercised_as_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let quiet = dir.path().join("quiet.yaml");
+    std::fs::write(
+        &quiet,
+        "asyncapi: 2.6.0\ninfo: {title: Quiet, version: '1'}\nx-socketio-recovery: {maxDisconnectionDuration: 60000}\nchannels:\n  /:\n    publish:\n      message: {name: ping, payload: {type: string}}\n",
+    )
+    .unwrap();
+    let (addr, stop) = mock(&quiet);
+    let mut o = options(addr, 3);
+    o.only = vec![Phase::Recovery];
+    o.listen = Duration::from_millis(100);
+    let report = run(&Document::from_path(&quiet).unwrap(), &o)
+        .await
+        .unwrap();
+    let _ = stop.send(());
+    assert!(report.is_success(), "{}", report.render_text());
+    assert_eq!(
+        recovery_checks(&report),
+        [
+            "/ session offered: passed",
+            "/ replay: recovery_not_exercised",
+            "/ forged session: passed",
+        ]
     );
 }

@@ -115,6 +115,8 @@ struct ServerView {
     socketio_path: String,
     description_html: Option<String>,
     security: SecurityView,
+    /// Its connection state recovery (`sessions kept 120 s after a disconnect`), when on.
+    recovery: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -159,6 +161,9 @@ struct NamespaceView {
     egress: Vec<EventView>,
     /// The console region (index into `console.json`'s namespaces = this view's position).
     console: Option<NamespaceConsole>,
+    /// The connection state recovery of the page's server, when on (see
+    /// `PageBuilder::recovery`).
+    recovery: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -250,6 +255,7 @@ impl<'a> PageBuilder<'a> {
                 socketio_path: s.socketio_path.clone(),
                 description_html: s.description.as_deref().map(markdown::to_safe_html),
                 security: self.requirements_view(&s.security, "Set on this server.".to_owned()),
+                recovery: api.recovery_for(Some(s)).map(|r| r.to_string()),
             })
             .collect();
         let namespaces = api.namespaces.iter().map(|ns| self.namespace(ns)).collect();
@@ -267,6 +273,16 @@ impl<'a> PageBuilder<'a> {
             generator: format!("asynction {}", env!("CARGO_PKG_VERSION")),
             console: console.cloned(),
             live: None,
+        }
+    }
+
+    /// The connection state recovery every namespace of the page has: the one server's shown
+    /// (named by the options, or the document's only one), else the document's root one (which
+    /// every server without its own has; each server's card says its own).
+    fn recovery(&self) -> Option<crate::model::Recovery> {
+        match self.servers.as_slice() {
+            [server] => self.doc.api.recovery_for(Some(server)),
+            _ => self.doc.api.recovery,
         }
     }
 
@@ -348,6 +364,7 @@ impl<'a> PageBuilder<'a> {
             ingress,
             egress,
             console,
+            recovery: self.recovery().map(|r| r.to_string()),
         }
     }
 

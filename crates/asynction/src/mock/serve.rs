@@ -407,6 +407,13 @@ impl MockServer {
         crate::docs::ConnectRequirements::of(&self.app.document.api, self.server())
     }
 
+    /// The connection state recovery the mock runs with (the document's
+    /// `x-socketio-recovery` for the server it runs as), if any.
+    pub fn recovery(&self) -> Option<crate::model::Recovery> {
+        let api = &self.app.document.api;
+        api.recovery_for(self.server().and_then(|name| api.server(name)))
+    }
+
     /// Where the metrics are served ([`MockOptions`]`::metrics`), if they are.
     pub fn metrics_path(&self) -> Option<&str> {
         #[cfg(feature = "metrics")]

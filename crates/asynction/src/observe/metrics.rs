@@ -18,13 +18,15 @@ use socketioxide::SocketIo;
 use socketioxide::adapter::{Adapter, LocalAdapter};
 
 use super::exposition;
+use super::recovery_metrics::{self, RecoveryCounters};
 use super::{
     AckOutcome, ConnectStage, Direction, EmitKind, EmitTarget, EventObserver, HandlerOutcome,
-    NamespaceObserver, Observer, SocketInfo, Unobserved,
+    NamespaceObserver, Observer, RecoveryOutcome, SocketInfo, Unobserved,
 };
 use crate::docs::DocsOptions;
 use crate::model::{Api, Namespace};
 use crate::plugin::{self, Plugin, Site};
+use crate::recovery::RecoveryEngine;
 use crate::refusal::RefusalCode;
 // The public builder types (their root paths), which the feature's methods extend.
 use crate::validate::NamespacePatternError;
@@ -122,6 +124,8 @@ struct NamespaceMetrics {
     unknown: Arc<EventMetrics>,
     egress: HashMap<String, EgressMetrics>,
     unknown_egress: EgressMetrics,
+    /// With recovery on: `super::recovery_metrics`' counters.
+    recovery: Option<RecoveryCounters>,
 }
 
 /// The handles of one ingress event.
@@ -153,7 +157,16 @@ impl ServerMetrics {
     /// publishes through a cluster `Emitter` (its `metrics` method) and export its
     /// [`ServerMetrics::registry`] yourself.
     pub fn new(api: &Api) -> Arc<Self> {
+        Self::with_recovery(api, None)
+    }
+
+    /// [`ServerMetrics::new`], and the recovery metrics of `recovery` when the server recovers
+    /// connections (`super::recovery_metrics`).
+    pub(crate) fn with_recovery(api: &Api, recovery: Option<Arc<RecoveryEngine>>) -> Arc<Self> {
         let mut registry = Registry::default();
+        let mut recovery = recovery
+            .map(|engine| recovery_metrics::register(&mut registry, api, engine))
+            .unwrap_or_default();
         let connections = Family::<Labels, Gauge>::default();
         let connects = Family::<Labels, Counter>::default();
         let refusals = Family::<Labels, Counter>::default();
@@ -224,6 +237,7 @@ impl ServerMetrics {
                     .map(|e| (e.name.clone(), egress(p, &e.name)))
                     .collect(),
                 unknown_egress: egress(p, UNKNOWN_EVENT),
+                recovery: recovery.remove(p),
             };
             namespaces.insert(ns.path.clone(), Arc::new(nm));
         }
@@ -443,6 +457,12 @@ impl NamespaceObserver for NamespaceMetrics {
     fn disconnected(&self, _socket: &SocketInfo<'_>) {
         self.connections.dec();
     }
+
+    fn went_live(&self, _socket: &SocketInfo<'_>, outcome: RecoveryOutcome) {
+        if let Some(recovery) = &self.recovery {
+            recovery.went_live(outcome);
+        }
+    }
 }
 
 impl EventObserver for EventMetrics {
@@ -532,7 +552,7 @@ struct Attached {
 impl Plugin for MetricsPlugin {
     fn attach(&mut self, site: &Site<'_>) {
         self.attached = Some(Attached {
-            metrics: ServerMetrics::new(site.api),
+            metrics: ServerMetrics::with_recovery(site.api, site.recovery.cloned()),
             path: self.config.path(site.socketio_path),
             has_root: site.api.namespaces.iter().any(|ns| ns.path == "/"),
         });

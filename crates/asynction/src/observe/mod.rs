@@ -1,6 +1,7 @@
 //! Observability through one seam: the server tells an [`Observer`] what happens (connections
 //! accepted or refused, events received, refused and handled, emits checked, client acks, how
-//! events ended) and never knows who listens.
+//! events ended, how clients opting in to connection state recovery went live) and never
+//! knows who listens.
 //!
 //! Implementations, each chosen at build time by its feature and plugged in through the
 //! builder's [`Plugin`](crate::plugin::Plugin) seam:
@@ -8,7 +9,8 @@
 //! - `metrics.rs` (feature `metrics`, `AsynctionSocketIo::metrics`): Prometheus counters and
 //!   histograms per namespace and event, named from the document; the `{base}/metrics` route and
 //!   the catch-all namespace that counts refusals of unknown namespaces
-//!   (`unknown_namespaces.rs`).
+//!   (`unknown_namespaces.rs`); with connection state recovery on, its counters and gauges
+//!   (`recovery_metrics.rs`).
 //! - `traces.rs` (feature `traces`, always on in such a build): the `asynction.connection` and
 //!   `asynction.event` spans, the handler running inside the event span.
 //! - `otel.rs` (feature `otel`): OTLP export of those spans (not an observer: a `tracing` layer).
@@ -34,6 +36,8 @@ pub(crate) mod frames;
 pub(crate) mod metrics;
 #[cfg(feature = "otel")]
 pub(crate) mod otel;
+#[cfg(feature = "metrics")]
+mod recovery_metrics;
 #[cfg(feature = "traces")]
 pub(crate) mod traces;
 #[cfg(feature = "metrics")]
@@ -49,6 +53,7 @@ use socketioxide::socket::Sid;
 use tracing::Span;
 
 use crate::model::Namespace;
+use crate::recovery::Miss;
 use crate::refusal::RefusalCode;
 use crate::validate::NamespaceIndex;
 use crate::wire::Args;
@@ -124,6 +129,11 @@ pub(crate) trait NamespaceObserver: Send + Sync + 'static {
 
     /// A connected client left.
     fn disconnected(&self, _socket: &SocketInfo<'_>) {}
+
+    /// A client that opted in to connection state recovery went live, just after CONNECT
+    /// (see [`crate::recovery`]): with a new session, with its session recovered, or with a new
+    /// session because recovery missed.
+    fn went_live(&self, _socket: &SocketInfo<'_>, _outcome: RecoveryOutcome) {}
 
     /// The span one event's dispatch runs in (its handler too); `Span::none()` when not traced.
     fn event_span(&self, _socket: &SocketInfo<'_>, _event: &str, _ack_requested: bool) -> Span {
@@ -274,6 +284,20 @@ pub(crate) enum HandlerOutcome {
     Panic,
 }
 
+/// How an opted-in client went live ([`NamespaceObserver::went_live`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RecoveryOutcome {
+    /// It asked for a session (`pid: null`) and got a new one.
+    New,
+    /// Its session was restored; `replayed` events it missed were sent again.
+    Recovered {
+        /// Events replayed.
+        replayed: usize,
+    },
+    /// It asked to recover and got a new session instead, for this reason.
+    Missed(Miss),
+}
+
 /// How a client answered an emit-with-ack.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum AckOutcome {
@@ -388,6 +412,9 @@ impl NamespaceObserver for NamespaceObservers {
     }
     fn disconnected(&self, socket: &SocketInfo<'_>) {
         self.0.iter().for_each(|o| o.disconnected(socket));
+    }
+    fn went_live(&self, socket: &SocketInfo<'_>, outcome: RecoveryOutcome) {
+        self.0.iter().for_each(|o| o.went_live(socket, outcome));
     }
     /// The first span that is not `Span::none()` (only traces makes one).
     fn event_span(&self, socket: &SocketInfo<'_>, event: &str, ack_requested: bool) -> Span {

@@ -1,7 +1,9 @@
 //! `tracing` spans (feature `traces`): `asynction.connection` per accepted connection, and
 //! `asynction.event` per received event as its child, the handler running inside it. Fields:
 //! `namespace` (document path), `event`, `handler` (the `x-handler` id, if any), `socket_id`,
-//! `ack_requested`, `outcome` (`ok` or the refusal code). Any `tracing` layer exports them,
+//! `ack_requested`, `outcome` (`ok` or the refusal code); on the connection span of a client
+//! that opted in to connection state recovery, `recovered` (`true`/`false`) and, when recovery
+//! missed, `recovery.miss` (the reason, as `recovery_misses` labels it). Any `tracing` layer exports them,
 //! e.g. `tracing-opentelemetry` into OTLP.
 //!
 //! An [`Observer`] that every server of a build with the feature has (a built-in plug-in).
@@ -11,7 +13,7 @@ use std::sync::Arc;
 
 use tracing::Span;
 
-use super::{EventObserver, NamespaceObserver, Observer, SocketInfo};
+use super::{EventObserver, NamespaceObserver, Observer, RecoveryOutcome, SocketInfo};
 use crate::model::Namespace;
 use crate::plugin::Plugin;
 use crate::refusal::RefusalCode;
@@ -65,8 +67,24 @@ impl NamespaceObserver for TracedNamespace {
             namespace = self.doc_path,
             path = socket.path,
             socket_id = %socket.id,
+            recovered = tracing::field::Empty,
+            recovery.miss = tracing::field::Empty,
         );
         socket.extensions.insert(ConnectionSpan(span));
+    }
+
+    /// Records `recovered`, and `recovery.miss` when recovery missed, on the connection span.
+    fn went_live(&self, socket: &SocketInfo<'_>, outcome: RecoveryOutcome) {
+        let Some(ConnectionSpan(span)) = socket.extensions.get::<ConnectionSpan>() else {
+            return;
+        };
+        span.record(
+            "recovered",
+            matches!(outcome, RecoveryOutcome::Recovered { .. }),
+        );
+        if let RecoveryOutcome::Missed(miss) = outcome {
+            span.record("recovery.miss", miss.as_str());
+        }
     }
 
     fn event_span(&self, socket: &SocketInfo<'_>, event: &str, ack_requested: bool) -> Span {

@@ -16,7 +16,7 @@ use super::emit::Deferred;
 use super::handler::{NamespaceHandlers, Reply, run_handler};
 use super::reply::ConnectRefusal;
 use super::runtime::NamespaceRuntime;
-use crate::observe::{ConnectFrame, ConnectStage};
+use crate::observe::{ConnectFrame, ConnectStage, RecoveryOutcome, SocketInfo};
 use crate::recovery::{self, Membership, OPTED_IN};
 use crate::security::HandshakeRequest;
 use crate::wire::Args;
@@ -119,8 +119,8 @@ pub(crate) async fn accept<S: Clone + Send + Sync + 'static, A: Adapter>(
 }
 
 /// After CONNECT: an opted-in client gets its session and what it missed (see
-/// [`crate::recovery`]); then the emits the connect handler made (validated when it made them)
-/// are delivered.
+/// [`crate::recovery`]), and the observer learns how it went live; then the emits the connect
+/// handler made (validated when it made them) are delivered.
 pub(crate) async fn after_connect<S, A: Adapter>(nsr: &NamespaceRuntime<S, A>, s: &SocketRef<A>) {
     let membership = nsr
         .rt
@@ -142,13 +142,14 @@ pub(crate) async fn after_connect<S, A: Adapter>(nsr: &NamespaceRuntime<S, A>, s
             }
             None => recovery::go_live(engine, &nsr.validators, nsr.rt.validation, s, member),
         };
-        match member.state().miss {
+        let outcome = match member.state().miss {
             Some(miss) => {
                 tracing::debug!(
                     namespace = s.ns(),
                     reason = miss.as_str(),
                     "recovery missed: a new session"
                 );
+                RecoveryOutcome::Missed(miss)
             }
             None if went.recovered => {
                 tracing::debug!(
@@ -156,9 +157,13 @@ pub(crate) async fn after_connect<S, A: Adapter>(nsr: &NamespaceRuntime<S, A>, s
                     replayed = went.replayed,
                     "connection recovered"
                 );
+                RecoveryOutcome::Recovered {
+                    replayed: went.replayed,
+                }
             }
-            None => {}
-        }
+            None => RecoveryOutcome::New,
+        };
+        nsr.observer.went_live(&SocketInfo::of(s), outcome);
     }
     if let Some(PendingEmits(queue)) = s.extensions.get::<PendingEmits>() {
         let emits = std::mem::take(&mut *queue.lock().unwrap_or_else(|e| e.into_inner()));

@@ -656,3 +656,56 @@ async fn live_reload_adds_its_script_and_version_and_is_off_by_default() {
     assert_ne!(docs::document_version(&edited), version);
     assert_eq!(docs::document_version(&doc.clone()), version);
 }
+
+const RECOVERING: &str = "asyncapi: 2.6.0
+info: {title: Recovering, version: '1'}
+x-socketio-recovery: {maxDisconnectionDuration: 120000}
+servers:
+  edge: {url: 'ws://edge.example.com', protocol: ws, x-socketio-recovery: {maxDisconnectionDuration: 5000}}
+  core: {url: 'ws://core.example.com', protocol: ws}
+channels:
+  /chat:
+    subscribe:
+      message: {name: message, payload: {type: string}}
+";
+
+#[test]
+fn the_page_and_the_console_say_when_connections_are_recovered() {
+    let doc = Document::from_text(RECOVERING).unwrap();
+    // Every server shown: each card says its own; the namespaces the document's root one.
+    let html = decoded(&docs::render_html(&doc, &DocsOptions::default().console(true)).unwrap());
+    let servers =
+        &html[html.find("id=\"servers\"").unwrap()..html.find("id=\"namespaces\"").unwrap()];
+    assert!(
+        servers.contains("<dt>Connection state recovery</dt><dd class=\"recovery\">sessions kept 5 s after a disconnect</dd>"),
+        "{servers}"
+    );
+    assert!(
+        servers.contains("sessions kept 120 s after a disconnect"),
+        "{servers}"
+    );
+    let chat = &html[html.find("id=\"ns-chat\"").unwrap()..];
+    assert!(
+        chat.contains("Connection state recovery: sessions kept 120 s after a disconnect."),
+        "{chat}"
+    );
+    assert!(chat.contains("asynction:recovery"), "{chat}");
+    assert!(
+        chat.contains("This namespace recovers connections (sessions kept 120 s after a disconnect); the console does not opt in"),
+        "{chat}"
+    );
+
+    // One server selected: its own window everywhere.
+    let edge = decoded(&docs::render_html(&doc, &DocsOptions::default().server("edge")).unwrap());
+    assert!(edge.contains("Connection state recovery: sessions kept 5 s after a disconnect."));
+    assert!(!edge.contains("120 s"), "only the edge server's recovery");
+    assert!(
+        !edge.contains("console-recovery"),
+        "no console unless asked for"
+    );
+
+    // No recovery anywhere: not a word of it.
+    let plain = Document::from_text(&RECOVERING.replace("x-socketio-recovery", "x-other")).unwrap();
+    let html = docs::render_html(&plain, &DocsOptions::default().console(true)).unwrap();
+    assert!(!html.contains("recover"), "{html}");
+}

@@ -478,3 +478,135 @@ async fn classic_prometheus_text_unless_the_scraper_accepts_openmetrics() {
     .await;
     assert!(scrape.content_type.starts_with("text/plain"));
 }
+
+const RECOVERY_DOC: &str = "asyncapi: 2.6.0
+info: {title: Recovery metrics, version: '1'}
+x-socketio-recovery: {maxDisconnectionDuration: 60000}
+channels:
+  /chat:
+    subscribe:
+      message: {name: message, payload: {type: string}}
+";
+
+/// A websocket client of `/chat` opted in to recovery with `auth`: the client and the
+/// `asynction:recovery` session it was told.
+async fn opted_in(addr: std::net::SocketAddr, auth: Value) -> (asynction_client::Client, Value) {
+    let mut client = asynction_client::ClientBuilder::new(format!("http://{addr}"))
+        .transport(asynction_client::Transport::Websocket)
+        .auth(auth)
+        .connect("/chat")
+        .await
+        .unwrap();
+    let session = client
+        .next_event("asynction:recovery", Duration::from_secs(5))
+        .await
+        .unwrap();
+    (client, session.args.values[0].clone())
+}
+
+/// The offset of the next `message` (its last argument).
+async fn next_offset(client: &mut asynction_client::Client) -> Value {
+    let e = client
+        .next_event("message", Duration::from_secs(5))
+        .await
+        .unwrap();
+    e.args.values.last().unwrap().clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recoveries_misses_replays_and_what_recovery_keeps_are_measured() {
+    let doc = asynction::Document::from_text(RECOVERY_DOC).unwrap();
+    let built = AsynctionSocketIo::from_document(doc)
+        .metrics(Metrics::new())
+        .build()
+        .unwrap();
+    let io = built.io.clone();
+    let addr = serve(built.into_router()).await;
+    let chat = || io.of("/chat").unwrap();
+
+    // Before anything: every label set is there, at zero.
+    let m = scrape(addr, "/metrics").await;
+    let zeros = |name: &str| {
+        let found: Vec<f64> = m
+            .iter()
+            .filter(|s| s.name == name)
+            .map(|s| s.value)
+            .collect();
+        assert!(
+            !found.is_empty() && found.iter().all(|v| *v == 0.0),
+            "{name}: {found:?}"
+        );
+        found.len()
+    };
+    assert_eq!(zeros("asynction_recoveries_total"), 1);
+    assert_eq!(zeros("asynction_recovery_replayed_total"), 1);
+    assert_eq!(
+        zeros("asynction_recovery_misses_total"),
+        6,
+        "one per reason"
+    );
+    assert_eq!(zeros("asynction_recovery_sessions"), 1);
+    assert_eq!(zeros("asynction_recovery_log_entries"), 1);
+    let unknown = [("namespace", "/chat"), ("reason", "unknown_session")];
+
+    let (mut ada, session) = opted_in(addr, json!({"pid": null})).await;
+    chat().emit("message", "m1").await.unwrap();
+    let offset = next_offset(&mut ada).await;
+    drop(ada);
+    for _ in 0..100 {
+        if io.recovery_stats().unwrap().sessions == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        io.recovery_stats().unwrap().sessions,
+        1,
+        "the server kept the lost client's session"
+    );
+    chat().emit("message", "m2").await.unwrap();
+    chat().emit("message", "m3").await.unwrap();
+
+    // Read at scrape time: the lost client's session and the three events logged.
+    let m = scrape(addr, "/metrics").await;
+    assert_eq!(value(&m, "asynction_recovery_sessions", &[]), 1.0);
+    assert_eq!(value(&m, "asynction_recovery_log_entries", &[]), 3.0);
+
+    let (mut ada, back) = opted_in(addr, json!({"pid": session["pid"], "offset": offset})).await;
+    assert_eq!(back["recovered"], json!(true), "{back}");
+    next_offset(&mut ada).await;
+    next_offset(&mut ada).await;
+    let (_forger, forged) = opted_in(
+        addr,
+        json!({"pid": "AAAAAAAAAAAAAAAAAAAAAA", "offset": offset}),
+    )
+    .await;
+    assert_eq!(forged["recovered"], json!(false), "{forged}");
+
+    let m = scrape(addr, "/metrics").await;
+    assert_eq!(v0(&m, "asynction_recoveries_total", "/chat"), 1.0);
+    assert_eq!(v0(&m, "asynction_recovery_replayed_total", "/chat"), 2.0);
+    assert_eq!(value(&m, "asynction_recovery_misses_total", &unknown), 1.0);
+    let expired = [("namespace", "/chat"), ("reason", "expired")];
+    assert_eq!(value(&m, "asynction_recovery_misses_total", &expired), 0.0);
+    assert_eq!(value(&m, "asynction_recovery_sessions", &[]), 0.0);
+}
+
+#[tokio::test]
+async fn a_server_without_recovery_has_no_recovery_metrics() {
+    let doc = asynction::Document::from_text(RECOVERY_DOC).unwrap();
+    let built = AsynctionSocketIo::from_document(doc)
+        .recovery_options(None)
+        .metrics(Metrics::new())
+        .build()
+        .unwrap();
+    let addr = serve(built.into_router()).await;
+    let m = scrape(addr, "/metrics").await;
+    let recovery: Vec<&str> = m
+        .iter()
+        .map(|s| s.name.as_str())
+        .filter(|n| n.contains("recover"))
+        .collect();
+    assert!(recovery.is_empty(), "{recovery:?}");
+    assert!(!m.is_empty(), "the other metrics are served");
+}

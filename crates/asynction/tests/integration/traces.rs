@@ -3,8 +3,10 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use asynction::{Ack, AsynctionSocketIo, Payload};
+use asynction_client::{Client, ClientBuilder};
 use serde_json::json;
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
@@ -154,5 +156,82 @@ async fn an_event_span_is_a_child_of_its_connection_span_and_holds_the_handler()
         inside[0].1,
         Some(**ok_id),
         "the handler runs inside the event span"
+    );
+}
+
+/// The session an opted-in client of `/chat` (in process) is told first.
+async fn opted_in(app: &axum::Router, auth: serde_json::Value) -> (Client, serde_json::Value) {
+    let mut client = ClientBuilder::in_process(app.clone())
+        .auth(auth)
+        .connect("/chat")
+        .await
+        .unwrap();
+    let session = client
+        .next_event("asynction:recovery", Duration::from_secs(5))
+        .await
+        .unwrap();
+    (client, session.args.values[0].clone())
+}
+
+#[tokio::test]
+async fn the_connection_span_says_whether_it_recovered_and_why_not() {
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::registry().with(capture.clone());
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let doc = asynction::Document::from_text(
+        "asyncapi: 2.6.0\ninfo: {title: Recovery traces, version: '1'}\nx-socketio-recovery: {maxDisconnectionDuration: 60000}\nchannels:\n  /chat:\n    subscribe:\n      message: {name: message, payload: {type: string}}\n",
+    )
+    .unwrap();
+    let built = AsynctionSocketIo::from_document(doc).build().unwrap();
+    let io = built.io.clone();
+    let app = built.into_router();
+    let (ada, session) = opted_in(&app, json!({"pid": null})).await;
+    drop(ada);
+    for _ in 0..100 {
+        if io.recovery_stats().unwrap().sessions == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        io.recovery_stats().unwrap().sessions,
+        1,
+        "the server kept the lost client's session"
+    );
+    let (_ada, back) = opted_in(&app, json!({"pid": session["pid"], "offset": null})).await;
+    assert_eq!(back["recovered"], json!(true), "{back}");
+    let (_forger, forged) = opted_in(&app, json!({"pid": "AAAAAAAAAAAAAAAAAAAAAA"})).await;
+    assert_eq!(forged["recovered"], json!(false), "{forged}");
+    // A client that did not opt in: neither field.
+    let _plain = asynction_testkit::sio_in_process(&app, "/chat").await;
+
+    let captured = capture.0.lock().unwrap();
+    let mut connections: Vec<&SpanRec> = captured
+        .spans
+        .iter()
+        .filter(|(_, s)| s.name == "asynction.connection")
+        .map(|(_, s)| s)
+        .collect();
+    connections.sort_by_key(|s| s.fields["socket_id"].clone());
+    let fields = |s: &SpanRec| {
+        (
+            s.fields.get("recovered").cloned(),
+            s.fields.get("recovery.miss").cloned(),
+        )
+    };
+    let mut seen: Vec<(Option<String>, Option<String>)> =
+        connections.iter().map(|s| fields(s)).collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            (None, None),
+            (Some("false".into()), None),
+            (Some("false".into()), Some("unknown_session".into())),
+            (Some("true".into()), None),
+        ],
+        "{:?}",
+        captured.spans
     );
 }

@@ -69,10 +69,18 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter + DefinedAdapter> AsynctionSoc
             .or_else(|| server.map(|s| s.socketio_path.clone()))
             .unwrap_or_else(|| "/socket.io".to_owned());
 
+        let recovery = self
+            .recovery
+            .unwrap_or_else(|| {
+                api.recovery_for(server)
+                    .map(|r| RecoveryOptions::new(r.max_disconnection_duration()))
+            })
+            .map(|options| Arc::new(RecoveryEngine::new(&options)));
         let mut plugins = self.plugins;
         let site = Site {
             api: &api,
             socketio_path: &socketio_path,
+            recovery: recovery.as_ref(),
         };
         for plugin in &mut plugins {
             plugin.attach(&site);
@@ -90,13 +98,6 @@ impl<S: Clone + Send + Sync + 'static, A: Adapter + DefinedAdapter> AsynctionSoc
             .builder()
             .with_adapter::<A>(adapter_state)
             .build_layer();
-        let recovery = self
-            .recovery
-            .unwrap_or_else(|| {
-                api.recovery_for(server)
-                    .map(|r| RecoveryOptions::new(r.max_disconnection_duration()))
-            })
-            .map(|options| Arc::new(RecoveryEngine::new(&options)));
         let rt = Arc::new(SpecRuntime {
             namespaces: NamespaceIndex::new(&api, validators)?,
             validation: self.validation,
