@@ -10,8 +10,10 @@ use serde::Serialize;
 use socketioxide_emitter::IoEmitter;
 
 use super::ClusterError;
+use super::recovery_log::DEFAULT_PREFIX;
 use super::redis::{redact_url, redis_client};
 use crate::observe::{EmitKind, EmitTarget, Observer, Unobserved};
+use crate::recovery::{DEFAULT_MAX_LOG_LENGTH, Entry, OPTED_IN, Target};
 use crate::server::emit::{checked_event, checked_event_args};
 use crate::server::{EmitError, SendFailure};
 use crate::spec::Document;
@@ -24,7 +26,10 @@ const TIMEOUT: Duration = Duration::from_secs(2);
 /// Publishes events to every node of a cluster (see [`crate::cluster`]) after validating them
 /// against the document's egress schemas, exactly as a server's own emits are: an invalid
 /// emit returns [`EmitError::Invalid`] and publishes nothing. Cheap to clone. Acks are not
-/// available (nobody would receive them).
+/// available (nobody would receive them). When the document declares connection state
+/// recovery (`x-socketio-recovery`), each event is also appended to the cluster's recovery log,
+/// so opted-in clients get it with its offset and again after a lost connection, as the nodes'
+/// own emits (see [`crate::recovery`]).
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -40,6 +45,9 @@ pub struct Emitter {
     validation: bool,
     /// Who observes its emits (the metrics, see `Emitter::metrics`); nobody by default.
     observer: Arc<dyn Observer>,
+    /// The document declares connection state recovery: events also go to the recovery log,
+    /// which every node reads to reach its opted-in clients (see `recovery_log.rs`).
+    recovery: bool,
 }
 
 /// The PUBLISH side of socketioxide-emitter, over a reconnecting connection made at the first
@@ -113,6 +121,8 @@ impl Emitter {
             },
             validation: true,
             observer: Arc::new(Unobserved),
+            recovery: doc.api.recovery.is_some()
+                || doc.api.servers.iter().any(|s| s.recovery.is_some()),
         })
     }
 
@@ -158,6 +168,42 @@ pub struct ClusterBroadcast {
 }
 
 impl ClusterBroadcast {
+    /// Appends the event to the cluster's recovery log (`XADD`, bounded like the nodes').
+    async fn append_to_recovery_log(&self, checked: &CheckedEvent<'_>) -> Result<(), EmitError> {
+        let entry = Entry {
+            event: checked.event().to_owned(),
+            args: checked.args().clone(),
+            target: Target {
+                rooms: self.rooms.clone(),
+                except: self.except.clone(),
+                ..Target::default()
+            },
+        };
+        let publisher = &self.emitter.publisher;
+        let failed = |e: String| {
+            EmitError::Send(SendFailure::Publish(format!(
+                "appending to the recovery log in Redis at {}: {e}",
+                publisher.url
+            )))
+        };
+        let mut conn = publisher
+            .connection()
+            .await
+            .map_err(|e| failed(e.to_string()))?;
+        redis::cmd("XADD")
+            .arg(format!("{DEFAULT_PREFIX}:log"))
+            .arg("MAXLEN")
+            .arg("~")
+            .arg(DEFAULT_MAX_LOG_LENGTH)
+            .arg("*")
+            .arg("e")
+            .arg(entry.encode(&self.path))
+            .query_async::<redis::Value>(&mut conn)
+            .await
+            .map_err(|e| failed(e.to_string()))?;
+        Ok(())
+    }
+
     /// Restricts to clients in `room` (call again for several rooms: clients in any of them).
     pub fn to(mut self, room: impl Into<String>) -> Self {
         self.rooms.push(room.into());
@@ -209,8 +255,18 @@ impl ClusterBroadcast {
         if !self.rooms.is_empty() {
             io = io.to(self.rooms.clone());
         }
-        if !self.except.is_empty() {
-            io = io.except(self.except.clone());
+        let mut except = self.except.clone();
+        if self.emitter.recovery {
+            // Opted-in clients get it from the recovery log, with its offset (see
+            // `crate::recovery`); they are in no application room, so only a namespace-wide
+            // broadcast must leave them out.
+            self.append_to_recovery_log(&checked).await?;
+            if self.rooms.is_empty() {
+                except.push(OPTED_IN.to_owned());
+            }
+        }
+        if !except.is_empty() {
+            io = io.except(except);
         }
         let publisher = &self.emitter.publisher;
         tokio::time::timeout(

@@ -563,4 +563,64 @@ mod across_nodes {
         assert_eq!(message(&mut ada).await.0, "during");
         quiet(&mut ada).await;
     }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_external_emitter_reaches_opted_in_clients_through_the_log() {
+        let redis = Redis::start();
+        let (a, _io_a) = node(&redis).await;
+        let (b, _io_b) = node(&redis).await;
+        redis.wait_nodes("/chat", 2);
+        let doc = asynction::Document::from_path(FIXTURE).unwrap();
+        let emitter = asynction::cluster::Emitter::connect(&doc, &redis.url())
+            .await
+            .unwrap();
+
+        let mut ada = connect(a, "/chat", json!({"pid": null})).await;
+        let (pid, _) = session(&mut ada).await;
+        call(&mut ada, "/chat", "join", Some(json!("lobby"))).await;
+        let mut bob = connect(b, "/chat", json!({})).await;
+        call(&mut bob, "/chat", "join", Some(json!("lobby"))).await;
+
+        emitter
+            .of("/chat")
+            .unwrap()
+            .to("lobby")
+            .emit("message", &json!({"text": "room"}))
+            .await
+            .unwrap();
+        emitter
+            .of("/chat")
+            .unwrap()
+            .emit("message", &json!({"text": "all"}))
+            .await
+            .unwrap();
+        let (text, first) = message(&mut ada).await;
+        assert_eq!(text, "room");
+        let (text, second) = message(&mut ada).await;
+        assert_eq!(text, "all");
+        assert!(first.is_some() && second.is_some(), "with offsets");
+        quiet(&mut ada).await;
+        assert_eq!(message(&mut bob).await, ("room".to_owned(), None));
+        assert_eq!(message(&mut bob).await, ("all".to_owned(), None));
+
+        drop(ada);
+        let key = format!("asynction:recovery:session:{pid}");
+        for _ in 0..100 {
+            if redis.cli(&["EXISTS", &key]).trim() == "1" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        emitter
+            .of("/chat")
+            .unwrap()
+            .to("lobby")
+            .emit("message", &json!({"text": "while away"}))
+            .await
+            .unwrap();
+        let mut ada = connect(b, "/chat", json!({"pid": pid, "offset": second.unwrap()})).await;
+        assert!(session(&mut ada).await.1);
+        assert_eq!(message(&mut ada).await.0, "while away");
+        quiet(&mut ada).await;
+    }
 }
