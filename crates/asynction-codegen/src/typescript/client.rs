@@ -73,7 +73,7 @@ impl Client {
         let api = &doc.api;
         let mut reserved: Vec<&str> = RESERVED.to_vec();
         reserved.extend_from_slice(FIXED);
-        let recovery = recovery::declared(api);
+        let recovery = crate::recovery::declared(api);
         if recovery {
             reserved.extend_from_slice(recovery::FIXED);
         }

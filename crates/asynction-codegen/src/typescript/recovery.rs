@@ -14,8 +14,6 @@
 //!
 //! Without recovery in the document none of this is generated.
 
-use asynction_spec::Api;
-
 /// Top-level identifiers the recovery code adds to `src/index.ts`.
 pub(crate) const FIXED: &[&str] = &[
     "RECOVERY_EVENT",
@@ -26,12 +24,6 @@ pub(crate) const FIXED: &[&str] = &[
     "recoveryAuth",
     "recover",
 ];
-
-/// Whether the document turns recovery on anywhere: the generated client then opts in (a
-/// server without it ignores the opt-in).
-pub(crate) fn declared(api: &Api) -> bool {
-    api.recovery.is_some() || api.servers.iter().any(|s| s.recovery.is_some())
-}
 
 /// The listener line of `…ServerToClientEvents`.
 pub(crate) const LISTENER: &str = "  /** Not an event of the document: the session of connection state recovery, right after each CONNECT (`recovered`: this connection got back the previous one's rooms, data and missed events). */\n  \"asynction:recovery\": (session: RecoverySession) => void;\n";

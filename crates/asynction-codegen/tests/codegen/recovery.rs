@@ -1,6 +1,8 @@
 //! Connection state recovery in the generated clients: for a document with
-//! `x-socketio-recovery` (`tests/fixtures/server/recovery.yaml`) the TypeScript client (with
-//! runtime checks, compiled by tsc) and the Python client opt in by themselves. Against an
+//! `x-socketio-recovery` the TypeScript client (with runtime checks, compiled by tsc; of
+//! `tests/fixtures/server/recovery.yaml`) and the Python client (asyncio; of
+//! `tests/fixtures/python/recovery.yaml`, whose event is `news`: python-socketio reserves
+//! `message`) opt in by themselves. Against an
 //! asynction server in this process, the client's transport is closed under it, the server
 //! emits while it is away, and the typed listeners get the missed events once, in order and
 //! without the offset; an event that asks for an ack keeps its last (string) argument and does
@@ -10,15 +12,18 @@ use std::ffi::OsStr;
 use std::time::Duration;
 
 use asynction::{Ack, AsynctionSocketIo, ValidatedIo};
+use asynction_codegen::python::PythonOptions;
 use asynction_codegen::typescript::{TypeScriptOptions, generate};
 use asynction_spec::Document;
 use asynction_testkit::peers::LinePeer;
 use serde_json::{Value, json};
 
+use crate::python::{pip_install, venv_python};
 use crate::repo;
 use crate::typescript::{assert_tsc_ok, workspace};
 
 const FIXTURE: &str = "tests/fixtures/server/recovery.yaml";
+const PYTHON_FIXTURE: &str = "tests/fixtures/python/recovery.yaml";
 
 async fn yes() -> Ack<bool> {
     Ack(true)
@@ -28,25 +33,26 @@ async fn whoami() -> Ack<Value> {
     Ack(json!({ "data": null, "rooms": [], "recovered": false }))
 }
 
-/// The fixture's server on a free port.
-async fn serve() -> (String, ValidatedIo) {
-    let app = AsynctionSocketIo::from_spec(repo(FIXTURE))
-        .expect("the fixture loads")
-        .handler("join", yes)
-        .handler("say", yes)
-        .handler("remember", yes)
-        .handler("whoami", whoami)
-        .build()
-        .expect("the fixture's server builds");
+/// The server of `fixture` on a free port.
+async fn serve(fixture: &str) -> (String, ValidatedIo) {
+    let mut builder = AsynctionSocketIo::from_spec(repo(fixture)).expect("the fixture loads");
+    if fixture == FIXTURE {
+        builder = builder
+            .handler("join", yes)
+            .handler("say", yes)
+            .handler("remember", yes)
+            .handler("whoami", whoami);
+    }
+    let app = builder.build().expect("the fixture's server builds");
     let io = app.io.clone();
     let addr = asynction_testkit::serve(app.into_router()).await;
     (format!("http://{addr}"), io)
 }
 
-async fn send(io: &ValidatedIo, text: &str) {
+async fn send(io: &ValidatedIo, event: &str, text: &str) {
     io.of("/chat")
         .unwrap()
-        .emit("message", &json!({ "text": text }))
+        .emit(event, &json!({ "text": text }))
         .await
         .unwrap();
 }
@@ -86,21 +92,22 @@ fn message(text: &str) -> Value {
     json!([{ "text": text }])
 }
 
-/// The story every generated client goes through (its peer speaks the line protocol of
-/// `tests/peers/ts-recovery.mjs`).
-async fn lost_and_recovered(mut peer: LinePeer, io: &ValidatedIo) {
+/// The story every generated client goes through, `event` being the server's event without an
+/// ack (its peer speaks the line protocol of `tests/peers/ts-recovery.mjs`).
+async fn lost_and_recovered(mut peer: LinePeer, io: &ValidatedIo, event: &str) {
+    let send = |text: &'static str| send(io, event, text);
     let (pid, recovered) = session(&mut peer).await;
     assert!(!recovered);
-    send(io, "m1").await;
-    received(&mut peer, "message", message("m1")).await;
+    send("m1").await;
+    received(&mut peer, event, message("m1")).await;
 
     drop_transport(&mut peer, io).await;
-    send(io, "m2").await;
-    send(io, "m3").await;
+    send("m2").await;
+    send("m3").await;
     peer.send("reconnect").await;
     assert_eq!(session(&mut peer).await, (pid.clone(), true));
-    received(&mut peer, "message", message("m2")).await;
-    received(&mut peer, "message", message("m3")).await;
+    received(&mut peer, event, message("m2")).await;
+    received(&mut peer, event, message("m3")).await;
 
     // An event that asks for an ack: its string argument is no offset.
     let answers = io
@@ -115,12 +122,12 @@ async fn lost_and_recovered(mut peer: LinePeer, io: &ValidatedIo) {
 
     // The offset kept is still m3's: the next recovery replays m4 alone.
     drop_transport(&mut peer, io).await;
-    send(io, "m4").await;
+    send("m4").await;
     peer.send("reconnect").await;
     assert_eq!(session(&mut peer).await, (pid, true));
-    received(&mut peer, "message", message("m4")).await;
-    send(io, "m5").await;
-    received(&mut peer, "message", message("m5")).await;
+    received(&mut peer, event, message("m4")).await;
+    send("m5").await;
+    received(&mut peer, event, message("m5")).await;
 
     peer.send("done").await;
     assert_eq!(peer.next().await, json!({ "recovered": true }));
@@ -142,10 +149,126 @@ async fn the_typescript_client_recovers_by_itself_and_its_listeners_see_no_offse
     let temp = workspace();
     package.write(temp.path()).expect("written");
     assert_tsc_ok(temp.path(), &["-p", "."], FIXTURE);
-    let (origin, io) = serve().await;
+    let (origin, io) = serve(FIXTURE).await;
     let script = repo("tests/peers/ts-recovery.mjs");
     let index_js = temp.path().join("dist/index.js");
     let args: [&OsStr; 3] = [script.as_os_str(), index_js.as_os_str(), origin.as_ref()];
     let peer = LinePeer::start("the generated TypeScript client", "node", &args);
-    lost_and_recovered(peer, &io).await;
+    lost_and_recovered(peer, &io, "message").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_python_client_recovers_by_itself_and_its_handlers_see_no_offset() {
+    let name = "rt_recovery";
+    let doc = Document::from_path(repo(PYTHON_FIXTURE)).expect("loads");
+    let package = asynction_codegen::python::generate(
+        &doc,
+        &PythonOptions {
+            package_name: Some(name.to_owned()),
+            ..PythonOptions::default()
+        },
+    )
+    .expect("generated");
+    let temp = tempfile::tempdir().expect("temp dir");
+    package.write(temp.path()).expect("written");
+    pip_install(&[temp.path().to_path_buf()]);
+    let (origin, io) = serve(PYTHON_FIXTURE).await;
+    let script = repo("tests/peers/py_recovery.py");
+    let python = venv_python();
+    let args: [&OsStr; 3] = [script.as_os_str(), OsStr::new(name), origin.as_ref()];
+    let peer = LinePeer::start(
+        "the generated Python client",
+        python.to_str().expect("a UTF-8 path"),
+        &args,
+    );
+    lost_and_recovered(peer, &io, "news").await;
+}
+
+/// `fixture` as written, with or without its `x-socketio-recovery`, at the root or on a server.
+fn fixture_text(fixture: &str, recovery: Option<&str>) -> Document {
+    let text = std::fs::read_to_string(repo(fixture)).expect("the fixture is readable");
+    let mut lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with("x-socketio-recovery") && !l.starts_with("  maxDisconnection"))
+        .collect();
+    let server = "servers:\n  edge:\n    url: ws://localhost:5000\n    protocol: ws\n    x-socketio-recovery: {maxDisconnectionDuration: 5000}";
+    match recovery {
+        None => {}
+        Some("root") => lines.insert(0, "x-socketio-recovery: {maxDisconnectionDuration: 5000}"),
+        Some(_) => lines.insert(0, server),
+    }
+    Document::from_text(&lines.join("\n")).expect("the edited fixture loads")
+}
+
+fn file<'a>(package: &'a asynction_codegen::Package, suffix: &str) -> Option<&'a str> {
+    package
+        .files
+        .iter()
+        .find(|f| f.path.to_string_lossy().ends_with(suffix))
+        .map(|f| f.contents.as_str())
+}
+
+#[test]
+fn without_recovery_in_the_document_the_clients_have_nothing_of_it() {
+    for runtime_checks in [false, true] {
+        let options = TypeScriptOptions {
+            runtime_checks,
+            ..TypeScriptOptions::default()
+        };
+        let plain = generate(&fixture_text(FIXTURE, None), &options).expect("generated");
+        let index = file(&plain, "src/index.ts").expect("src/index.ts");
+        for token in [
+            "recover(",
+            "recoveryAuth",
+            "RECOVERY_EVENT",
+            "asynction:recovery",
+        ] {
+            assert!(!index.contains(token), "{token} in {index}");
+        }
+        assert!(index.contains(
+            "const socket = io(url, { path: SOCKET_IO_PATH, ...options } as Partial<ManagerOptions & SocketOptions>);"
+        ));
+        let readme = file(&plain, "README.md").unwrap();
+        assert!(!readme.contains("## Connection state recovery"), "{readme}");
+        // Declared at the root or on any server: the client opts in.
+        for place in ["root", "server"] {
+            let on = generate(&fixture_text(FIXTURE, Some(place)), &options).expect("generated");
+            let index = file(&on, "src/index.ts").expect("src/index.ts");
+            assert!(
+                index.contains("auth: recoveryAuth(state, options.auth)"),
+                "{place}"
+            );
+            assert!(index.contains("\"asynction:recovery\": (session: RecoverySession) => void;"));
+        }
+    }
+    let python = |recovery| {
+        asynction_codegen::python::generate(
+            &fixture_text(PYTHON_FIXTURE, recovery),
+            &PythonOptions::default(),
+        )
+        .expect("generated")
+    };
+    let plain = python(None);
+    assert!(file(&plain, "_recovery.py").is_none());
+    for f in ["client.py", "__init__.py", "README.md"] {
+        let text = file(&plain, f).unwrap();
+        for token in [
+            "_recovery",
+            "Recovering",
+            "RecoverySession",
+            "on_recovery",
+            "## Connection state recovery",
+        ] {
+            assert!(!text.contains(token), "{token} in {f}: {text}");
+        }
+    }
+    for place in ["root", "server"] {
+        let on = python(Some(place));
+        assert!(file(&on, "_recovery.py").is_some(), "{place}");
+        let client = file(&on, "client.py").unwrap();
+        assert!(client.contains("class ChatNamespace(RecoveringAsyncNamespace):"));
+        assert!(
+            client.contains("_acked_events: ClassVar[FrozenSet[str]] = frozenset({\"question\"})")
+        );
+    }
 }
