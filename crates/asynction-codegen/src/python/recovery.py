@@ -6,13 +6,19 @@ with the credentials (python-socketio asks for `auth` again at every reconnectio
 lost connection the server replays what the client missed. The offset the server adds as the
 last argument of every event it sends without asking for an ack is kept and removed before any
 check or handler sees the arguments; which server events ask for an ack is known from the
-document (python-socketio does not tell handlers). A server without recovery sends no session
-event, and then nothing is removed.
+document (python-socketio does not tell handlers). A server without recovery adds no offset,
+and then nothing is removed.
+
+python-socketio's synchronous `Client` handles each packet in a thread of its own, so its
+handlers may see events (replayed or live) out of order, and the session after the first of
+them: an offset is therefore recognised by its form (a last argument `"<ms>-<seq>"`) rather
+than by the session's arrival, and the greatest one is kept.
 """
 
 from __future__ import annotations
 
 import inspect
+import re
 from dataclasses import dataclass
 from typing import Callable, ClassVar, Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple, cast
 
@@ -33,6 +39,8 @@ class RecoverySession:
     events it missed."""
 
 
+_OFFSET = re.compile(r"[0-9]{1,16}-[0-9]{1,10}")
+
 RecoveryHandler = Callable[[RecoverySession], object]
 """What `on_recovery` registers (a coroutine function too, on an asyncio namespace)."""
 
@@ -44,8 +52,6 @@ class _Recovery:
         self.pid: Optional[str] = None
         self.offset: Optional[str] = None
         self.recovered = False
-        self.live = False
-        """Whether this connection got a session (only then do events carry an offset)."""
         self.handlers: List[RecoveryHandler] = []
         self._acked = acked
 
@@ -66,21 +72,24 @@ class _Recovery:
             return None
         self.pid = pid
         self.recovered = recovered
-        self.live = True
         if not recovered:
             # A new session: an offset of the old one means nothing to it.
             self.offset = None
         return RecoverySession(pid, recovered)
 
     def strip(self, event: str, args: Tuple[object, ...]) -> Tuple[object, ...]:
-        """The arguments without the offset, which is kept."""
-        if self.live and event not in self._acked and len(args) > 1 and isinstance(args[-1], str):
-            self.offset = args[-1]
-            return args[:-1]
-        return args
+        """The arguments without the offset, the greatest of which is kept."""
+        last = args[-1] if args else None
+        if event in self._acked or not isinstance(last, str) or not _OFFSET.fullmatch(last):
+            return args
+        if self.offset is None or _order(last) > _order(self.offset):
+            self.offset = last
+        return args[:-1]
 
-    def lost(self, *reason: object) -> None:
-        self.live = False
+
+def _order(offset: str) -> Tuple[int, int]:
+    ms, _, seq = offset.partition("-")
+    return (int(ms), int(seq) if seq.isdigit() else 0)
 
 
 class RecoveringAsyncNamespace(AsyncNamespace):
@@ -92,7 +101,6 @@ class RecoveringAsyncNamespace(AsyncNamespace):
     def __init__(self, handshake: Handshake) -> None:
         super().__init__(handshake)
         self._recovery = _Recovery(self._acked_events)
-        self._sio.on("disconnect", self._recovery.lost, namespace=handshake.path)
 
     @property
     def recovered(self) -> bool:
@@ -129,7 +137,6 @@ class RecoveringSyncNamespace(SyncNamespace):
     def __init__(self, handshake: Handshake) -> None:
         super().__init__(handshake)
         self._recovery = _Recovery(self._acked_events)
-        self._sio.on("disconnect", self._recovery.lost, namespace=handshake.path)
 
     @property
     def recovered(self) -> bool:

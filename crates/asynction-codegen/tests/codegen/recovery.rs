@@ -1,6 +1,6 @@
 //! Connection state recovery in the generated clients: for a document with
 //! `x-socketio-recovery` the TypeScript client (with runtime checks, compiled by tsc; of
-//! `tests/fixtures/server/recovery.yaml`) and the Python client (asyncio; of
+//! `tests/fixtures/server/recovery.yaml`) and the Python client (asyncio and synchronous; of
 //! `tests/fixtures/python/recovery.yaml`, whose event is `news`: python-socketio reserves
 //! `message`) opt in by themselves. Against an
 //! asynction server in this process, the client's transport is closed under it, the server
@@ -70,44 +70,59 @@ async fn drop_transport(peer: &mut LinePeer, io: &ValidatedIo) {
     panic!("the server did not keep the session of the lost client");
 }
 
-/// The next line: a session, `recovered` as the event says and as the client says.
-async fn session(peer: &mut LinePeer) -> (String, bool) {
-    let line = peer.next().await;
-    let recovered = line["session"]["recovered"]
-        .as_bool()
-        .unwrap_or_else(|| panic!("expected the session, got {line}"));
-    assert_eq!(line["recovered"], recovered, "the client's flag: {line}");
-    (
-        line["session"]["pid"].as_str().unwrap().to_owned(),
-        recovered,
-    )
+/// A session line: `recovered` as the event says and as the client says.
+fn session(pid: &str, recovered: bool) -> Value {
+    json!({ "session": { "pid": pid, "recovered": recovered }, "recovered": recovered })
 }
 
-/// The next line is `event` with exactly `args`, as a typed listener got them.
-async fn received(peer: &mut LinePeer, event: &str, args: Value) {
-    assert_eq!(peer.next().await, json!({ "event": event, "args": args }));
+/// A line of `event` with exactly `args`, as a typed listener got them.
+fn received(event: &str, args: Value) -> Value {
+    json!({ "event": event, "args": args })
 }
 
-fn message(text: &str) -> Value {
-    json!([{ "text": text }])
+fn message(event: &str, text: &str) -> Value {
+    received(event, json!([{ "text": text }]))
+}
+
+/// The next lines are `expected`: in this order, or in any order when the client does not keep
+/// the order (python-socketio's synchronous client runs a thread per packet).
+async fn lines(peer: &mut LinePeer, expected: Vec<Value>, ordered: bool) {
+    let mut got = Vec::new();
+    for _ in 0..expected.len() {
+        got.push(peer.next().await);
+    }
+    let mut expected = expected;
+    if !ordered {
+        got.sort_by_key(Value::to_string);
+        expected.sort_by_key(Value::to_string);
+    }
+    assert_eq!(got, expected);
 }
 
 /// The story every generated client goes through, `event` being the server's event without an
-/// ack (its peer speaks the line protocol of `tests/peers/ts-recovery.mjs`).
-async fn lost_and_recovered(mut peer: LinePeer, io: &ValidatedIo, event: &str) {
+/// ack (its peer speaks the line protocol of `tests/peers/ts-recovery.mjs`); `ordered`: whether
+/// the client keeps the order of events.
+async fn lost_and_recovered(mut peer: LinePeer, io: &ValidatedIo, event: &str, ordered: bool) {
     let send = |text: &'static str| send(io, event, text);
-    let (pid, recovered) = session(&mut peer).await;
-    assert!(!recovered);
+    let first = peer.next().await;
+    let pid = first["session"]["pid"]
+        .as_str()
+        .unwrap_or_else(|| panic!("expected the session first, got {first}"))
+        .to_owned();
+    assert_eq!(first, session(&pid, false));
     send("m1").await;
-    received(&mut peer, event, message("m1")).await;
+    lines(&mut peer, vec![message(event, "m1")], ordered).await;
 
     drop_transport(&mut peer, io).await;
     send("m2").await;
     send("m3").await;
     peer.send("reconnect").await;
-    assert_eq!(session(&mut peer).await, (pid.clone(), true));
-    received(&mut peer, event, message("m2")).await;
-    received(&mut peer, event, message("m3")).await;
+    let replay = vec![
+        session(&pid, true),
+        message(event, "m2"),
+        message(event, "m3"),
+    ];
+    lines(&mut peer, replay, ordered).await;
 
     // An event that asks for an ack: its string argument is no offset.
     let answers = io
@@ -116,7 +131,12 @@ async fn lost_and_recovered(mut peer: LinePeer, io: &ValidatedIo, event: &str) {
         .emit_with_ack::<_, String>("question", "why?")
         .await
         .unwrap();
-    received(&mut peer, "question", json!(["why?"])).await;
+    lines(
+        &mut peer,
+        vec![received("question", json!(["why?"]))],
+        ordered,
+    )
+    .await;
     let answers: Vec<String> = answers.into_iter().map(|(_, a)| a.unwrap()).collect();
     assert_eq!(answers, ["because why?"]);
 
@@ -124,10 +144,10 @@ async fn lost_and_recovered(mut peer: LinePeer, io: &ValidatedIo, event: &str) {
     drop_transport(&mut peer, io).await;
     send("m4").await;
     peer.send("reconnect").await;
-    assert_eq!(session(&mut peer).await, (pid, true));
-    received(&mut peer, event, message("m4")).await;
+    let replay = vec![session(&pid, true), message(event, "m4")];
+    lines(&mut peer, replay, ordered).await;
     send("m5").await;
-    received(&mut peer, event, message("m5")).await;
+    lines(&mut peer, vec![message(event, "m5")], ordered).await;
 
     peer.send("done").await;
     assert_eq!(peer.next().await, json!({ "recovered": true }));
@@ -154,12 +174,12 @@ async fn the_typescript_client_recovers_by_itself_and_its_listeners_see_no_offse
     let index_js = temp.path().join("dist/index.js");
     let args: [&OsStr; 3] = [script.as_os_str(), index_js.as_os_str(), origin.as_ref()];
     let peer = LinePeer::start("the generated TypeScript client", "node", &args);
-    lost_and_recovered(peer, &io, "message").await;
+    lost_and_recovered(peer, &io, "message", true).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_python_client_recovers_by_itself_and_its_handlers_see_no_offset() {
-    let name = "rt_recovery";
+/// The Python client of the fixture, installed as `name`, through the story: the asyncio class,
+/// or the synchronous one.
+async fn python_client(name: &str, sync: bool) {
     let doc = Document::from_path(repo(PYTHON_FIXTURE)).expect("loads");
     let package = asynction_codegen::python::generate(
         &doc,
@@ -175,13 +195,26 @@ async fn the_python_client_recovers_by_itself_and_its_handlers_see_no_offset() {
     let (origin, io) = serve(PYTHON_FIXTURE).await;
     let script = repo("tests/peers/py_recovery.py");
     let python = venv_python();
-    let args: [&OsStr; 3] = [script.as_os_str(), OsStr::new(name), origin.as_ref()];
+    let mut args: Vec<&OsStr> = vec![script.as_os_str(), OsStr::new(name), origin.as_ref()];
+    if sync {
+        args.push(OsStr::new("sync"));
+    }
     let peer = LinePeer::start(
         "the generated Python client",
         python.to_str().expect("a UTF-8 path"),
         &args,
     );
-    lost_and_recovered(peer, &io, "news").await;
+    lost_and_recovered(peer, &io, "news", !sync).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_python_client_recovers_by_itself_and_its_handlers_see_no_offset() {
+    python_client("rt_recovery", false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_synchronous_python_client_recovers_too() {
+    python_client("rt_recovery_sync", true).await;
 }
 
 /// `fixture` as written, with or without its `x-socketio-recovery`, at the root or on a server.
