@@ -12,6 +12,7 @@
 mod naming;
 mod package;
 pub mod python;
+mod recovery;
 pub mod scaffold;
 mod types;
 pub mod typescript;

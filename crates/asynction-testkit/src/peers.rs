@@ -2,6 +2,8 @@
 //! `socket.io-client` (`tests/peers/sio-client.mjs`) and `python-socketio`
 //! (`tests/peers/sio_client.py`). A scenario is a list of steps (`connect`, `emit`, `expect`,
 //! `answer`, `pause`, `events`, …); the script prints one result per step as a JSON array.
+//! Peers that run while the test acts on the server are [`LinePeer`]s: one JSON value a line
+//! out, one command a line in.
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -207,5 +209,66 @@ impl Scenario {
             "the scenario failed"
         );
         serde_json::from_str(&last.expect("no output")).expect("the scenario's results")
+    }
+}
+
+/// A peer process the test talks to line by line while it acts on the server: the peer prints
+/// one JSON value a line and reads one command a line (the recovery harnesses of
+/// `tests/peers/`: `recovery-snippet.mjs`, `recovery_snippet.py`, …). Killed when dropped; its
+/// standard error goes to the test's.
+pub struct LinePeer {
+    what: String,
+    _child: tokio::process::Child,
+    stdin: ChildStdin,
+    lines: Lines<BufReader<ChildStdout>>,
+}
+
+impl LinePeer {
+    /// Starts `program` with `args` in `tests/peers` (Node resolves its packages there);
+    /// `what` names it in failures.
+    pub fn start(what: &str, program: &str, args: &[&std::ffi::OsStr]) -> Self {
+        if program == "node" {
+            ensure_node_peers();
+        }
+        let mut child = tokio::process::Command::new(program)
+            .args(args)
+            .current_dir(peers_dir())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run {program} for {what}: {e}"));
+        let stdin = child.stdin.take().expect("piped stdin");
+        let lines = BufReader::new(child.stdout.take().expect("piped stdout")).lines();
+        Self {
+            what: what.to_owned(),
+            _child: child,
+            stdin,
+            lines,
+        }
+    }
+
+    /// The next JSON line the peer prints (at most 20 s away).
+    pub async fn next(&mut self) -> Value {
+        let line = tokio::time::timeout(Duration::from_secs(20), self.lines.next_line())
+            .await
+            .unwrap_or_else(|_| panic!("{} printed nothing for 20 s", self.what))
+            .unwrap_or_else(|e| panic!("the output of {} is unreadable: {e}", self.what))
+            .unwrap_or_else(|| panic!("{} ended early (its stderr is above)", self.what));
+        serde_json::from_str(&line).unwrap_or_else(|e| {
+            panic!("{} printed a line that is no JSON ({e}): {line}", self.what)
+        })
+    }
+
+    /// Sends the command `line`.
+    pub async fn send(&mut self, line: &str) {
+        self.stdin
+            .write_all(format!("{line}\n").as_bytes())
+            .await
+            .unwrap_or_else(|e| panic!("cannot write to {}: {e}", self.what));
+        self.stdin
+            .flush()
+            .await
+            .unwrap_or_else(|e| panic!("cannot write to {}: {e}", self.what));
     }
 }

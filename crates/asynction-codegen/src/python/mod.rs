@@ -7,6 +7,7 @@
 //! | `src/PACKAGE/models.py` | a pydantic model or type alias per payload, ack and handshake schema (`models.rs`) |
 //! | `src/PACKAGE/client.py` | per namespace an asyncio and a synchronous class, `connect` / `connect_sync` (`client.rs`) |
 //! | `src/PACKAGE/_runtime.py` | what does not depend on the document: checks, acks, refusals (`runtime.py`) |
+//! | `src/PACKAGE/_recovery.py` | with `x-socketio-recovery` in the document: the namespace classes that recover their session (`recovery.py`) |
 //! | `src/PACKAGE/__init__.py`, `py.typed` | re-exports; the PEP 561 marker |
 //! | `README.md` | namespaces, events and how to connect, from the document |
 //!
@@ -39,6 +40,10 @@ use crate::package::{GenerateError, Package, file};
 
 /// The runtime module every package ships as `_runtime.py`.
 const RUNTIME_PY: &str = include_str!("runtime.py");
+
+/// The namespace classes of connection state recovery, shipped as `_recovery.py` when the
+/// document declares it.
+const RECOVERY_PY: &str = include_str!("recovery.py");
 
 /// Options of [`generate_python`].
 #[derive(Debug, Clone, Default)]
@@ -86,7 +91,7 @@ pub fn generate(doc: &Document, options: &PythonOptions) -> Result<Package, Gene
         .collect();
     let (version, version_note) = package::version(&api.info.version);
     let src = format!("src/{name}");
-    let files = vec![
+    let mut files = vec![
         file("pyproject.toml", package::pyproject(&name, &version, api)),
         file(&format!("{src}/__init__.py"), client.init_py()),
         file(&format!("{src}/models.py"), client.models.source()),
@@ -98,6 +103,9 @@ pub fn generate(doc: &Document, options: &PythonOptions) -> Result<Package, Gene
             package::readme(&name, api, &client, version_note.as_deref()),
         ),
     ];
+    if client.recovery {
+        files.push(file(&format!("{src}/_recovery.py"), RECOVERY_PY.to_owned()));
+    }
     Ok(Package {
         name,
         files,

@@ -158,8 +158,19 @@ impl Client {
         for n in RUNTIME_EXPORTS {
             out.push_str(&format!("    {n} as {n},\n"));
         }
-        out.push_str(")\nfrom .client import *  # noqa: F403\nfrom .models import *  # noqa: F403\n\n__all__ = [\n");
+        out.push_str(")\n");
+        if self.recovery {
+            out.push_str("from ._recovery import (\n");
+            for n in RECOVERY_EXPORTS {
+                out.push_str(&format!("    {n} as {n},\n"));
+            }
+            out.push_str(")\n");
+        }
+        out.push_str("from .client import *  # noqa: F403\nfrom .models import *  # noqa: F403\n\n__all__ = [\n");
         let mut all: Vec<String> = RUNTIME_EXPORTS.iter().map(|s| (*s).to_owned()).collect();
+        if self.recovery {
+            all.extend(RECOVERY_EXPORTS.iter().map(|s| (*s).to_owned()));
+        }
         all.extend(["client".to_owned(), "models".to_owned()]);
         all.extend(self.client_public_names());
         all.extend(self.models.public_names());
@@ -185,6 +196,9 @@ const RUNTIME_EXPORTS: &[&str] = &[
     "Transport",
     "Violation",
 ];
+
+/// What the package re-exports from `_recovery.py`, with recovery.
+const RECOVERY_EXPORTS: &[&str] = &["RECOVERY_EVENT", "RecoveryHandler", "RecoverySession"];
 
 /// `README.md`: what the package is, how to connect, every namespace and event.
 pub(super) fn readme(name: &str, api: &Api, client: &Client, version_note: Option<&str>) -> String {
@@ -253,7 +267,11 @@ pub(super) fn readme(name: &str, api: &Api, client: &Client, version_note: Optio
         }
         out.push_str("\n\nasyncio.run(main())\n```\n\n");
     }
-    out.push_str("Outgoing values are validated by pydantic before anything is sent (`InvalidPayload`, naming the event and the field); server events and acks are validated before a typed handler sees them: those that break the document go to `on_invalid` handlers (`InvalidMessage`), and an invalid ack raises `InvalidAck`. A refusal by an asynction server (its error ack, or a `connect_error`) raises `Refused` with `code`, `message` and `violations`; no ack in time raises `AckTimeout`.\n\nTypes: `format: date-time` is an aware `datetime` (sent back as an RFC 3339 string), `format: binary` is `bytes`, `pattern`, `minLength`, `maximum`… are pydantic constraints. Schema constructs Python typing cannot express exactly (`not`, `if`/`then`/`else`, `patternProperties`, …) widen the type and say so in a comment.\n\n## Namespaces\n\n");
+    out.push_str("Outgoing values are validated by pydantic before anything is sent (`InvalidPayload`, naming the event and the field); server events and acks are validated before a typed handler sees them: those that break the document go to `on_invalid` handlers (`InvalidMessage`), and an invalid ack raises `InvalidAck`. A refusal by an asynction server (its error ack, or a `connect_error`) raises `Refused` with `code`, `message` and `violations`; no ack in time raises `AckTimeout`.\n\nTypes: `format: date-time` is an aware `datetime` (sent back as an RFC 3339 string), `format: binary` is `bytes`, `pattern`, `minLength`, `maximum`… are pydantic constraints. Schema constructs Python typing cannot express exactly (`not`, `if`/`then`/`else`, `patternProperties`, …) widen the type and say so in a comment.\n\n");
+    if client.recovery {
+        out.push_str("## Connection state recovery\n\nThe server keeps the session of a client that loses its connection (`x-socketio-recovery` in the document), and this client opts in by itself: it sends its session's `pid` and the offset of the last event it received with its credentials, so after python-socketio reconnects it gets back its rooms, its session data and the events it missed, in order, once. Handlers see the events as the document types them (the offset the server adds as their last argument is removed first). `ns.recovered` says whether the last connection recovered the previous one; it is known once the session arrived, right after CONNECT:\n\n```python\n@ns.on_recovery\ndef session(s: RecoverySession) -> None:\n    if not s.recovered:\n        ...  # a new session: fetch the state the missed events would have brought\n```\n\nThe asyncio classes hand the replayed events to handlers in order; python-socketio's synchronous `Client` runs a thread per packet, so there (as for live events) the order is not kept.\n\n");
+    }
+    out.push_str("## Namespaces\n\n");
     for ns in &client.namespaces {
         out.push_str(&format!(
             "### `{}`\n\nClasses `{}` (asyncio) and `{}` (synchronous){}.\n\n",

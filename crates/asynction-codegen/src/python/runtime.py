@@ -438,7 +438,7 @@ class AsyncNamespace:
             await self._sio.connect(
                 with_query(h.base_url, h.query),
                 headers=dict(h.headers),
-                auth=dict(h.auth) if h.auth is not None else None,
+                auth=self._connect_auth(),
                 transports=list(h.transports) if h.transports is not None else None,
                 namespaces=[h.path],
                 socketio_path=h.socketio_path,
@@ -452,6 +452,11 @@ class AsyncNamespace:
     async def close(self) -> None:
         """Disconnects."""
         await self._sio.disconnect()
+
+    def _connect_auth(self) -> object:
+        # What python-socketio sends in CONNECT: a dict, or a callable asked at each connection.
+        h = self._handshake
+        return dict(h.auth) if h.auth is not None else None
 
     async def wait(self) -> None:
         """Waits until the connection ends."""
@@ -608,7 +613,7 @@ class SyncNamespace:
             self._sio.connect(
                 with_query(h.base_url, h.query),
                 headers=dict(h.headers),
-                auth=dict(h.auth) if h.auth is not None else None,
+                auth=self._connect_auth(),
                 transports=list(h.transports) if h.transports is not None else None,
                 namespaces=[h.path],
                 socketio_path=h.socketio_path,
@@ -622,6 +627,11 @@ class SyncNamespace:
     def close(self) -> None:
         """Disconnects."""
         self._sio.disconnect()
+
+    def _connect_auth(self) -> object:
+        # What python-socketio sends in CONNECT: a dict, or a callable asked at each connection.
+        h = self._handshake
+        return dict(h.auth) if h.auth is not None else None
 
     def wait(self) -> None:
         """Waits until the connection ends."""

@@ -16,6 +16,7 @@ use asynction_spec::model::{
     ArgumentList, Event, Namespace, SchemeKind, SecurityRequirement, Server,
 };
 
+use super::recovery;
 use super::render::{self, RESERVED, property_key, string_literal, ts_type, tsdoc};
 use super::runtime;
 pub(crate) use super::shape::{Arguments, Client, EventInfo, NamespaceInfo};
@@ -72,6 +73,10 @@ impl Client {
         let api = &doc.api;
         let mut reserved: Vec<&str> = RESERVED.to_vec();
         reserved.extend_from_slice(FIXED);
+        let recovery = crate::recovery::declared(api);
+        if recovery {
+            reserved.extend_from_slice(recovery::FIXED);
+        }
         let mut types = Types::new(&doc.resolved, written, &reserved).approximate_property(
             "__proto__",
             "a property named `__proto__` is typed, but zod does not check it at run time",
@@ -166,6 +171,7 @@ impl Client {
                 .map(|s| s.socketio_path.clone())
                 .unwrap_or_else(|| "/socket.io".to_owned()),
             runtime_checks,
+            recovery,
             invalid_event,
             title: api.info.title.clone(),
             version: api.info.version.clone(),
@@ -212,6 +218,9 @@ impl Client {
                 out.push('\n');
             }
         }
+        if self.recovery {
+            out.push_str(recovery::PRELUDE);
+        }
         out.push_str("// ---- Namespaces ----\n\n");
         out.push_str("/** socket.io-client options, without the fields each namespace types itself. */\nexport type BaseConnectOptions = Omit<Partial<ManagerOptions & SocketOptions>, \"auth\" | \"query\" | \"extraHeaders\">;\n\n");
         for ns in &self.namespaces {
@@ -255,6 +264,9 @@ impl Client {
         for e in &ns.egress {
             out.push_str(&tsdoc(&e.doc, "  "));
             out.push_str(&format!("  {}: {};\n", property_key(&e.name), e.signature));
+        }
+        if self.recovery {
+            out.push_str(recovery::LISTENER);
         }
         if self.runtime_checks {
             out.push_str(&format!(
@@ -311,6 +323,9 @@ impl Client {
             if self.runtime_checks {
                 lines.push("Emits are checked against the document before they are sent (an {@link InvalidPayloadError} is thrown); server events and acks that break the document go to the `".to_owned() + &self.invalid_event + "` listener only.");
             }
+            if self.recovery {
+                lines.extend(recovery::connect_doc());
+            }
             lines
         };
         if order.is_empty() {
@@ -326,14 +341,24 @@ impl Client {
                 ns.socket
             ));
         }
-        let check = if self.runtime_checks {
+        let mut check = String::from(if self.runtime_checks {
             "  instrument(socket, namespace);\n"
         } else {
             ""
+        });
+        // Recovery wraps the checks: offsets are removed before anything is checked.
+        let (state, auth) = if self.recovery {
+            check.push_str("  recover(socket, state);\n");
+            (
+                "  const state: RecoveryState = { pid: null, offset: null, live: false };\n",
+                ", auth: recoveryAuth(state, options.auth)",
+            )
+        } else {
+            ("", "")
         };
         out.push_str(&format!(
             "export function connect(\n  baseUrl: string,\n  namespace: string,\n  options: BaseConnectOptions & {{ auth?: object; query?: object; extraHeaders?: object }} = {{}},\n): Socket {{\n  // socket.io-client reads the namespace from the URL's path: keep only the origin.
-  const url = new URL(baseUrl).origin + namespace;\n  const socket = io(url, {{ path: SOCKET_IO_PATH, ...options }} as Partial<ManagerOptions & SocketOptions>);\n{check}  return socket;\n}}\n"
+  const url = new URL(baseUrl).origin + namespace;\n{state}  const socket = io(url, {{ path: SOCKET_IO_PATH, ...options{auth} }} as Partial<ManagerOptions & SocketOptions>);\n{check}  return socket;\n}}\n"
         ));
         out
     }

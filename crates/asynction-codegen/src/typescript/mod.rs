@@ -4,7 +4,7 @@
 //! |---|---|
 //! | `package.json` | name, version (`info.version`), `socket.io-client ^4` as a peer dependency, `zod ^4` with runtime checks |
 //! | `tsconfig.json` | strict, ES2022 modules |
-//! | `src/index.ts` | the types (the crate's type model, rendered by `render.rs`), per-namespace event interfaces and `connect` (`client.rs`), zod checks (`zod.rs`, `runtime.rs`) |
+//! | `src/index.ts` | the types (the crate's type model, rendered by `render.rs`), per-namespace event interfaces and `connect` (`client.rs`), zod checks (`zod.rs`, `runtime.rs`), connection state recovery when the document declares it (`recovery.rs`) |
 //! | `README.md` | namespaces, events and how to connect, from the document (`package.rs`) |
 //!
 //! The stages are private: [`generate`] (or [`generate_typescript`], which also loads and
@@ -24,6 +24,7 @@
 
 mod client;
 mod package;
+mod recovery;
 mod render;
 mod runtime;
 mod shape;

@@ -5,6 +5,7 @@ use serde_json::json;
 use asynction_spec::Api;
 
 use super::client::{Client, EventInfo};
+use super::recovery;
 use crate::naming::words;
 use crate::package::{Ecosystem, GenerateError};
 
@@ -184,6 +185,9 @@ pub(crate) fn readme(name: &str, api: &Api, client: &Client, version_note: Optio
     out.push_str("Types: `format: date-time` (and other formats) are plain `string`s, documented on the property; `format: binary` is `Binary` (`ArrayBuffer | Blob | Uint8Array`). Schema constructs TypeScript cannot express exactly (`not`, `if`/`then`/`else`, `patternProperties`, …) widen the type and say so in a comment.\n\n");
     if client.has_runtime_checks() {
         out.push_str(&format!("## Runtime checks\n\nGenerated with `--runtime-checks`: every type has a zod schema (`<Type>Schema`). `emit` checks its arguments before anything is sent and throws an `InvalidPayloadError` (with `event` and `violations`); server events and acks are checked before your listeners see them. Those that break the document never reach the typed listener: they go to the `{0}` listener.\n\n```ts\nsocket.on({0:?}, (message) => console.warn(message.event, message.violations));\n```\n\n", client.invalid_event));
+    }
+    if client.recovery {
+        out.push_str(recovery::README);
     }
     out.push_str("## Namespaces\n\n");
     for ns in &client.namespaces {

@@ -136,6 +136,10 @@ pub(crate) fn table(client: &Client) -> String {
                     fields.join(", ")
                 ));
             }
+            if key == "egress" && client.recovery {
+                // The session event of connection state recovery: passed on unchecked.
+                out.push_str("      [RECOVERY_EVENT, {}],\n");
+            }
             out.push_str("    ]),\n");
         }
         out.push_str("  },\n");

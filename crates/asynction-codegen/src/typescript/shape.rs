@@ -80,6 +80,8 @@ pub(crate) struct Client {
     pub(crate) socketio_path: String,
     /// Whether zod checks are generated.
     pub(crate) runtime_checks: bool,
+    /// Whether the client opts in to connection state recovery (the document declares it).
+    pub(crate) recovery: bool,
     /// The pseudo-event name invalid messages are reported under.
     pub(crate) invalid_event: String,
     pub(super) title: String,

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 mod python;
 mod python_runtime;
+mod recovery;
 mod scaffold;
 mod typescript;
 mod typescript_node;

@@ -29,6 +29,7 @@ mod otel;
 mod parser_agreement;
 mod recovery;
 mod recovery_jitter;
+mod recovery_peers;
 mod security_peers;
 mod security_unit;
 mod server_node;

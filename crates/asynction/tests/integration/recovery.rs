@@ -69,7 +69,8 @@ async fn whoami<A: Adapter>(
     Ack(json!({ "data": socket.data(), "rooms": rooms, "recovered": recovered }))
 }
 
-fn app() -> AsynctionSocketIo {
+/// The fixture's server with its handlers (also served to real peers by `recovery_peers`).
+pub(crate) fn app() -> AsynctionSocketIo {
     AsynctionSocketIo::from_spec(FIXTURE)
         .unwrap()
         .handler("join", join::<LocalAdapter>)
@@ -78,7 +79,8 @@ fn app() -> AsynctionSocketIo {
         .handler("whoami", whoami::<LocalAdapter>)
 }
 
-async fn serve(builder: AsynctionSocketIo) -> (SocketAddr, ValidatedIo) {
+/// Serves `builder` on a free port.
+pub(crate) async fn serve(builder: AsynctionSocketIo) -> (SocketAddr, ValidatedIo) {
     let app = builder.build().unwrap();
     let io = app.io.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

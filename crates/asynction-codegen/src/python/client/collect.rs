@@ -21,6 +21,17 @@ pub(in crate::python) const RESERVED_EVENTS: &[&str] =
 /// Method and attribute names of the runtime's namespace classes.
 const BASE_MEMBERS: &[&str] = &["path", "connected", "on_invalid", "open", "close", "wait"];
 
+/// Names `_recovery.py` adds, with recovery: top-level names and namespace members.
+const RECOVERY_TYPES: &[&str] = &[
+    "FrozenSet",
+    "RECOVERY_EVENT",
+    "RecoveringAsyncNamespace",
+    "RecoveringSyncNamespace",
+    "RecoveryHandler",
+    "RecoverySession",
+];
+const RECOVERY_MEMBERS: &[&str] = &["recovered", "on_recovery"];
+
 /// Keyword arguments of `connect` (a namespace parameter may not take them).
 const CONNECT_ARGS: &[&str] = &[
     "base_url",
@@ -105,6 +116,9 @@ pub(in crate::python) struct Client {
     pub warnings: Vec<Warning>,
     /// The default Socket.IO path.
     pub socketio_path: String,
+    /// Whether the namespace classes opt in to connection state recovery (the document
+    /// declares it): they derive from `_recovery.py`'s classes.
+    pub recovery: bool,
     pub(super) title: String,
     pub(super) version: String,
 }
@@ -119,6 +133,10 @@ impl Client {
         let api = &doc.api;
         let mut reserved: Vec<&str> = KEYWORDS.to_vec();
         reserved.extend_from_slice(RESERVED_TYPES);
+        let recovery = crate::recovery::declared(api);
+        if recovery {
+            reserved.extend_from_slice(RECOVERY_TYPES);
+        }
         let mut types = Types::new(&doc.resolved, written, &reserved);
         let mut warnings = Vec::new();
         let mut prefixes = Vec::new();
@@ -157,7 +175,11 @@ impl Client {
                 );
                 (name, has_required(&h.value))
             });
-            let mut members = Names::with_reserved(BASE_MEMBERS);
+            let mut members = if recovery {
+                Names::with_reserved(&[BASE_MEMBERS, RECOVERY_MEMBERS].concat())
+            } else {
+                Names::with_reserved(BASE_MEMBERS)
+            };
             let ingress = events(
                 &mut types,
                 &mut warnings,
@@ -221,6 +243,7 @@ impl Client {
             socketio_path: server
                 .map(|s| s.socketio_path.clone())
                 .unwrap_or_else(|| "/socket.io".to_owned()),
+            recovery,
             title: api.info.title.clone(),
             version: api.info.version.clone(),
         }

@@ -109,13 +109,14 @@ impl Client {
             body.push_str(&self.connect(true));
         }
         let models: Vec<&str> = imports.iter().map(String::as_str).collect();
-        let table: [(&str, &[&str]); 5] = [
+        let table: [(&str, &[&str]); 6] = [
             (
                 "typing",
                 &[
                     "Awaitable",
                     "Callable",
                     "ClassVar",
+                    "FrozenSet",
                     "Literal",
                     "Mapping",
                     "Optional",
@@ -139,6 +140,10 @@ impl Client {
                     "concrete_path",
                     "handshake",
                 ],
+            ),
+            (
+                "._recovery",
+                &["RecoveringAsyncNamespace", "RecoveringSyncNamespace"],
             ),
             (".models", &models),
         ];
@@ -185,6 +190,11 @@ impl Client {
         } else {
             (&ns.class, "AsyncNamespace", "async ", "await ")
         };
+        let base = if self.recovery {
+            format!("Recovering{base}")
+        } else {
+            base.to_owned()
+        };
         let mut out = format!("class {name}({base}):\n");
         let mut doc = vec![format!(
             "The namespace `{}`{}.",
@@ -205,6 +215,10 @@ impl Client {
             if sync { "connect_sync" } else { "connect" },
             string_literal(&ns.path)
         ));
+        if self.recovery {
+            doc.push(String::new());
+            doc.push("Connection state recovery (the document's `x-socketio-recovery`): after a lost connection python-socketio reconnects with the session's `pid` and the last offset received, and the server replays what was missed; handlers never see the offsets. `recovered` tells whether the last connection recovered the previous one, once its session arrived (`on_recovery` handlers get each `RecoverySession`).".to_owned());
+        }
         out.push_str(&docstring(&doc, "    "));
         if !ns.egress.is_empty() {
             let events: Vec<String> = ns
@@ -225,6 +239,18 @@ impl Client {
             out.push_str(&format!(
                 "\n    _server_events: ClassVar[Mapping[str, Tuple[bool, Callable[[object], object]]]] = {{\n{}    }}\n",
                 events.concat()
+            ));
+        }
+        let acked: Vec<String> = ns
+            .egress
+            .iter()
+            .filter(|e| e.ack.is_some())
+            .map(|e| string_literal(&e.name))
+            .collect();
+        if self.recovery && !acked.is_empty() {
+            out.push_str(&format!(
+                "\n    _acked_events: ClassVar[FrozenSet[str]] = frozenset({{{}}})\n",
+                acked.join(", ")
             ));
         }
         for e in &ns.ingress {
