@@ -129,9 +129,11 @@ pub struct RecoveryStats {
     pub replayed: u64,
     /// Clients that asked to recover and got a new session, by reason.
     pub misses: [(Miss, u64); 6],
-    /// Events kept in the logs of this node.
+    /// Events kept in the logs of this node (0 on a cluster node: the log is in Redis,
+    /// `XLEN asynction:recovery:log`).
     pub log_entries: usize,
-    /// Sessions of disconnected clients kept on this node.
+    /// Sessions of disconnected clients kept on this node (0 on a cluster node: they are
+    /// Redis keys, `asynction:recovery:session:*`).
     pub sessions: usize,
 }
 
