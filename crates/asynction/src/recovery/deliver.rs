@@ -2,6 +2,7 @@
 //! of a broadcast's rooms, the replay of a recovering client, and its session kept when it
 //! leaves. Everything that delivers holds the namespace's delivery lock (see `log.rs`).
 
+use std::borrow::Borrow;
 use std::collections::HashSet;
 
 use futures_util::FutureExt;
@@ -15,10 +16,11 @@ use super::SESSION_EVENT;
 use super::engine::RecoveryEngine;
 use super::entry::{Entry, Target, with_offset};
 use super::log::replay_start;
-use super::member::{Member, Membership};
+use super::member::{Member, MemberState, Membership};
+use super::offset::Offset;
 use super::offset::now_ms;
 use super::rooms::{LIVE, shadow, socket_room, unshadow};
-use super::session::SavedSession;
+use super::session::{Miss, SavedSession};
 use crate::validate::NamespaceValidators;
 use crate::wire::Args;
 
@@ -63,23 +65,66 @@ pub(crate) fn go_live<A: Adapter>(
                     previous = offset;
                 }
             }
-            Err(miss) => {
-                state.miss = Some(miss);
-                state.recovered = false;
-                state.pending_rooms.retain(|r| !session.rooms.contains(r));
-                state.data = serde_json::Value::Null;
-                state.sids.clear();
-            }
+            Err(miss) => missed(&mut state, &session, miss),
         }
     }
-    let ns = s.ns();
-    let session_event = json!({ "pid": member.pid, "recovered": state.recovered });
+    let head = log.head();
+    let went = finish_going_live(
+        ReplayTo {
+            validators,
+            validate,
+            s,
+            member,
+        },
+        &mut state,
+        &replay,
+        unconfirmed_after.unwrap_or(head),
+    );
+    drop(state);
+    drop(log);
+    count(engine, member, went);
+    went
+}
+
+/// Who a replay goes to, and how it is checked.
+pub(crate) struct ReplayTo<'a, A: Adapter> {
+    pub validators: &'a NamespaceValidators,
+    pub validate: bool,
+    pub s: &'a SocketRef<A>,
+    pub member: &'a Member,
+}
+
+/// A resumed session that could not be recovered (`miss`): the client starts a new one — none
+/// of the session's rooms, data or socket ids.
+pub(crate) fn missed(state: &mut MemberState, session: &SavedSession, miss: Miss) {
+    state.miss = Some(miss);
+    state.recovered = false;
+    state.pending_rooms.retain(|r| !session.rooms.contains(r));
+    state.data = serde_json::Value::Null;
+    state.sids.clear();
+}
+
+/// Under the delivery lock, once the replay is known: the session event, the replay (each event
+/// validated again, with its offset), the shadows of its rooms and the live markers joined;
+/// `since` is where its next replay may start.
+pub(crate) fn finish_going_live<A: Adapter, E: Borrow<Entry>>(
+    to: ReplayTo<'_, A>,
+    state: &mut MemberState,
+    replay: &[(Offset, E)],
+    since: Offset,
+) -> WentLive {
+    let (s, ns) = (to.s, to.s.ns());
+    let session_event = json!({ "pid": to.member.pid, "recovered": state.recovered });
     if let Err(e) = s.emit(SESSION_EVENT, &session_event) {
         tracing::debug!(namespace = ns, error = %e, "the recovery session event could not be sent");
     }
     let mut replayed = 0;
-    for (offset, entry) in &replay {
-        match validators.check_outgoing_args(ns, &entry.event, &entry.args, validate) {
+    for (offset, entry) in replay {
+        let entry = entry.borrow();
+        match to
+            .validators
+            .check_outgoing_args(ns, &entry.event, &entry.args, to.validate)
+        {
             Ok(_) => {
                 let args = with_offset(&entry.args, &offset.to_string());
                 if s.emit(entry.event.as_str(), &args.as_wire()).is_ok() {
@@ -101,20 +146,21 @@ pub(crate) fn go_live<A: Adapter>(
     state.live = true;
     // Not past the replay: if this connection is lost before its client received the replay,
     // the client comes back with its older offset and the replay is sent again.
-    state.since = unconfirmed_after.unwrap_or_else(|| log.head());
+    state.since = since;
     state.sids = SavedSession::remember(&state.sids, s.id);
-    let outcome = WentLive {
+    WentLive {
         recovered: state.recovered,
         replayed,
-    };
-    drop(state);
-    drop(log);
+    }
+}
+
+/// Counts what going live did.
+pub(crate) fn count(engine: &RecoveryEngine, member: &Member, went: WentLive) {
     match member.state().miss {
         Some(miss) => engine.stats.missed(miss),
-        None if outcome.recovered => engine.stats.recovered(replayed),
+        None if went.recovered => engine.stats.recovered(went.replayed),
         None => {}
     }
-    outcome
 }
 
 /// An event to one opted-in socket: logged, and sent with its offset once the socket is live
@@ -170,9 +216,16 @@ pub(crate) fn broadcast_to_members<A: Adapter>(
     let offset = log.append(entry, engine.bounds);
     let args = with_offset(args, &offset.to_string());
     let wire = args.as_wire();
-    let delivery = shadows.emit(event, &wire);
-    // socketioxide's local delivery completes when first polled (every adapter delivers to its
-    // own node's sockets synchronously); one that would wait is sent on without the lock.
+    deliver_now(ns, shadows.emit(event, &wire));
+}
+
+/// Runs a delivery to this node's sockets under the delivery lock: socketioxide's local
+/// delivery completes when first polled (every adapter delivers to its own node's sockets
+/// synchronously). Sockets that could not be reached get the event when they recover.
+pub(crate) fn deliver_now(
+    ns: &str,
+    delivery: impl std::future::Future<Output = Result<(), socketioxide::BroadcastError>>,
+) {
     match delivery.now_or_never() {
         Some(Err(e)) => {
             tracing::debug!(namespace = ns, error = %e, "some recovering clients were not reached; they get the event when they recover");
@@ -241,6 +294,12 @@ pub(crate) async fn keep_session<A: Adapter>(
         return;
     }
     let session = session_to_keep(s, member);
+    save(engine, member, session).await;
+    engine.left();
+}
+
+/// Keeps `session` under the member's `pid` for the recovery window, where sessions are kept.
+async fn save(engine: &RecoveryEngine, member: &Member, session: SavedSession) {
     match engine.shared() {
         Some(shared) => {
             let expires = now_ms() + engine.window.as_millis() as u64;
@@ -252,7 +311,6 @@ pub(crate) async fn keep_session<A: Adapter>(
             .sessions
             .save(member.pid.clone(), session, engine.window),
     }
-    engine.left();
 }
 
 /// Before a drain closes every transport: the session of every opted-in client of this node,
@@ -272,17 +330,7 @@ pub(crate) async fn keep_all<A: Adapter>(engine: &RecoveryEngine, io: &socketiox
 pub(crate) async fn refused(engine: &RecoveryEngine, member: &Member) {
     let resumed = member.state().resume.take();
     if let Some((session, _)) = resumed {
-        match engine.shared() {
-            Some(shared) => {
-                let expires = now_ms() + engine.window.as_millis() as u64;
-                shared
-                    .save_session(member.pid.clone(), session, expires)
-                    .await;
-            }
-            None => engine
-                .sessions
-                .save(member.pid.clone(), session, engine.window),
-        }
+        save(engine, member, session).await;
     }
     engine.left();
 }

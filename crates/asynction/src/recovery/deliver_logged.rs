@@ -1,11 +1,10 @@
 //! The node side of a shared log: each event read from it delivered to this node's opted-in
 //! clients it is for, in the log's order, under the node's delivery lock (see `shared.rs`).
 
-use futures_util::FutureExt;
 use socketioxide::SocketIo;
 use socketioxide::adapter::Adapter;
 
-use super::deliver::shadow_operators;
+use super::deliver::{deliver_now, shadow_operators};
 use super::entry::{Entry, with_offset};
 use super::offset::Offset;
 use super::rooms::socket_room;
@@ -34,16 +33,7 @@ pub(crate) fn deliver_logged<A: Adapter>(
         };
         let args = with_offset(&entry.args, &offset.to_string());
         let wire = args.as_wire();
-        match ops.local().emit(entry.event.as_str(), &wire).now_or_never() {
-            Some(Err(e)) => {
-                tracing::debug!(namespace = ns, error = %e, "some recovering clients were not reached; they get the event when they recover");
-            }
-            Some(Ok(())) => {}
-            None => tracing::warn!(
-                namespace = ns,
-                "the adapter did not deliver locally at once; recovery cannot order this event"
-            ),
-        }
+        deliver_now(ns, ops.local().emit(entry.event.as_str(), &wire));
     }
     *delivered = (*delivered).max(offset);
 }

@@ -10,18 +10,15 @@
 
 use std::collections::HashSet;
 
-use serde_json::json;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::SocketRef;
 
-use super::SESSION_EVENT;
-use super::deliver::WentLive;
+use super::deliver::{ReplayTo, WentLive, count, finish_going_live, missed};
 use super::engine::RecoveryEngine;
-use super::entry::{Entry, with_offset};
+use super::entry::Entry;
 use super::member::Member;
 use super::offset::Offset;
-use super::rooms::{LIVE, shadow, socket_room};
-use super::session::{Miss, SavedSession};
+use super::session::Miss;
 use super::shared_log::SharedLog;
 use crate::validate::NamespaceValidators;
 
@@ -100,53 +97,21 @@ pub(crate) async fn go_live_shared<A: Adapter>(
     let mut state = member.state();
     state.resume = None;
     if let (Err(miss), Some((session, _))) = (outcome, &resume) {
-        state.miss = Some(miss);
-        state.recovered = false;
-        state.pending_rooms.retain(|r| !session.rooms.contains(r));
-        state.data = serde_json::Value::Null;
-        state.sids.clear();
+        missed(&mut state, session, miss);
     }
-    let session_event = json!({ "pid": member.pid, "recovered": state.recovered });
-    if let Err(e) = s.emit(SESSION_EVENT, &session_event) {
-        tracing::debug!(namespace = %ns, error = %e, "the recovery session event could not be sent");
-    }
-    let mut replayed = 0;
-    for (offset, entry) in &replay {
-        match validators.check_outgoing_args(&ns, &entry.event, &entry.args, validate) {
-            Ok(_) => {
-                let args = with_offset(&entry.args, &offset.to_string());
-                if s.emit(entry.event.as_str(), &args.as_wire()).is_ok() {
-                    replayed += 1;
-                }
-            }
-            Err(e) => {
-                tracing::warn!(namespace = %ns, event = %entry.event, error = %e, "a logged event breaks the document and is not replayed");
-            }
-        }
-    }
-    let mut rooms: Vec<String> = std::mem::take(&mut state.pending_rooms)
-        .iter()
-        .map(|r| shadow(r))
-        .collect();
-    rooms.push(LIVE.to_owned());
-    rooms.push(socket_room(&s.id));
-    s.join(rooms);
-    state.live = true;
-    // Not past the replay: if this connection is lost before its client received the replay,
-    // the client comes back with its older offset and the replay is sent again.
-    state.since = unconfirmed_after.unwrap_or(*head);
-    state.sids = SavedSession::remember(&state.sids, s.id);
-    let went = WentLive {
-        recovered: state.recovered,
-        replayed,
-    };
-    let miss = state.miss;
+    let went = finish_going_live(
+        ReplayTo {
+            validators,
+            validate,
+            s,
+            member,
+        },
+        &mut state,
+        &replay,
+        unconfirmed_after.unwrap_or(*head),
+    );
     drop(state);
     drop(head);
-    match miss {
-        Some(miss) => engine.stats.missed(miss),
-        None if went.recovered => engine.stats.recovered(replayed),
-        None => {}
-    }
+    count(engine, member, went);
     went
 }

@@ -440,6 +440,18 @@ mod across_nodes {
             .handler("whoami", whoami::<RedisAdapter>)
     }
 
+    /// Waits until the session of `pid` is a key in Redis (its node noticed the lost client).
+    async fn kept_in_redis(redis: &Redis, pid: &str) {
+        let key = format!("asynction:recovery:session:{pid}");
+        for _ in 0..100 {
+            if redis.cli(&["EXISTS", &key]).trim() == "1" {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("the session of the lost client is not kept in Redis");
+    }
+
     async fn node(redis: &Redis) -> (SocketAddr, ValidatedIo<RedisAdapter>) {
         let app = cluster_app().build_redis(&redis.url()).await.unwrap();
         let io = app.io.clone();
@@ -477,18 +489,7 @@ mod across_nodes {
 
         // Ada's node a loses her; the session is in Redis.
         drop(ada);
-        let key = format!("asynction:recovery:session:{pid}");
-        for _ in 0..100 {
-            if redis.cli(&["EXISTS", &key]).trim() == "1" {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        assert_eq!(
-            redis.cli(&["EXISTS", &key]).trim(),
-            "1",
-            "the session is kept in Redis"
-        );
+        kept_in_redis(&redis, &pid).await;
 
         say_to(&mut bob, "lobby", "m2").await;
         io_a.of("/chat")
@@ -606,13 +607,7 @@ mod across_nodes {
         assert_eq!(message(&mut bob).await, ("all".to_owned(), None));
 
         drop(ada);
-        let key = format!("asynction:recovery:session:{pid}");
-        for _ in 0..100 {
-            if redis.cli(&["EXISTS", &key]).trim() == "1" {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        kept_in_redis(&redis, &pid).await;
         emitter
             .of("/chat")
             .unwrap()
