@@ -203,7 +203,7 @@ mod cluster {
         );
         // Both nodes' ticks reached every client.
         assert_eq!(
-            summary["sources"].as_array().map(Vec::len),
+            summary["sources"].as_object().map(|s| s.len()),
             Some(2),
             "{summary}"
         );
