@@ -41,6 +41,7 @@ mod connect;
 mod context;
 mod dispatch;
 pub(crate) mod emit;
+mod emit_error;
 mod extract;
 pub(crate) mod handler;
 mod identify;
