@@ -548,3 +548,43 @@ fn check_url(r: &mut Reader<'_>, at: &str, key: &str, url: &str) {
         );
     }
 }
+
+#[cfg(test)]
+mod recovery_tests {
+    use crate::Document;
+
+    fn load(extension: &str) -> Result<Document, crate::SpecError> {
+        Document::from_text(&format!(
+            "asyncapi: 2.6.0\ninfo: {{title: T, version: '1'}}\nx-socketio-recovery: {extension}\nchannels: {{}}\n"
+        ))
+    }
+
+    #[test]
+    fn a_recovery_extension_is_read_and_every_mistake_in_it_is_located() {
+        let doc = load("{maxDisconnectionDuration: 5000}").unwrap();
+        assert_eq!(
+            doc.api.recovery.unwrap().max_disconnection_duration_ms,
+            5000
+        );
+        for (bad, says) in [
+            (
+                "{}",
+                "must have required property 'maxDisconnectionDuration'",
+            ),
+            ("{maxDisconnectionDuration: 0}", "greater than 0, found 0"),
+            (
+                "{maxDisconnectionDuration: '2m'}",
+                "greater than 0, found \"2m\"",
+            ),
+            (
+                "{maxDisconnectionDuration: 1, maxDisconnection: 2}",
+                "unknown key 'maxDisconnection'",
+            ),
+            ("true", "must be an object"),
+        ] {
+            let err = load(bad).expect_err(bad).to_string();
+            assert!(err.contains(says), "{bad}: {err}");
+            assert!(err.contains("x-socketio-recovery"), "{bad}: {err}");
+        }
+    }
+}
